@@ -1,0 +1,118 @@
+# httpstep - a plain GNU Makefile (kilo, sds, tig)
+#
+#   make                  build ./httpstep
+#   make check            install what is missing, build, run every test, then
+#                         again under AddressSanitizer and UBSan (build-san/)
+#   make demo             open httpstep on a bundled sample
+#   make SANITIZE=address,undefined   a sanitized ./httpstep
+#   make install PREFIX=/usr/local, make clean, make deps, make bench, make fuzz
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+SANITIZE ?=
+
+ifeq ($(SANITIZE),)
+BUILD ?= build
+else
+BUILD ?= build-san
+endif
+
+VERSION := 0.1.0
+PKGS := libpcap ncursesw zlib libbrotlidec
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra
+ALL_CFLAGS := -std=c11 $(WARN) -D_DEFAULT_SOURCE \
+	-DHTTPSTEP_VERSION='"$(VERSION)"' $(CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
+DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
+UI_SRC := ui/out.c ui/json.c ui/text.c
+LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(UI_SRC)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/httpstep.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+# Debian packages: to build, and (the second list) to run the tests
+DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
+	libcmocka-dev
+DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump
+
+.PHONY: all deps check test units e2e demo install clean have-libs
+
+all: $(BUILD)/httpstep
+	@cp -f $(BUILD)/httpstep ./httpstep
+
+have-libs:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || { \
+		echo "httpstep: the build needs $(PKGS) (and pkg-config): run 'make deps'" >&2; exit 1; }
+
+$(BUILD)/%.o: %.c | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libhttpstep.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/httpstep: $(MAIN_OBJ) $(BUILD)/libhttpstep.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libhttpstep.a \
+		$(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# Install what the build and the tests need (Debian). Root installs; anyone
+# else is told the exact command.
+deps:
+	@missing=""; \
+	for p in $(DEB_BUILD) $(DEB_TEST); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "httpstep: installing$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+		echo "httpstep: these Debian packages are missing; install them with:"; \
+		echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$$missing"; \
+		exit 1; \
+	fi
+
+units: $(UNIT_BIN)
+
+# every test, against the binaries of $(BUILD)
+test: $(BUILD)/httpstep units
+	@BUILD=$(BUILD) sh tests/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined test
+
+demo: deps all
+	./httpstep samples/01-classic-get.pcap
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 httpstep $(DESTDIR)$(BINDIR)/httpstep
+	install -m 644 httpstep.1 $(DESTDIR)$(MANDIR)/man1/httpstep.1
+
+clean:
+	rm -rf build build-san httpstep

@@ -1,0 +1,211 @@
+/* decode_int.h - private to decode/: the per-connection and per-direction
+ * state shared by decoder.c (connections, exchanges, events) and message.c
+ * (the HTTP/1.x message state machine of one direction)
+ */
+#ifndef HTTPSTEP_DECODE_INT_H
+#define HTTPSTEP_DECODE_INT_H
+
+#include "decode.h"
+
+/* the frames of one stage, in stream order, with their time span */
+struct flist {
+    uint64_t *v;
+    size_t n, cap;
+    tr_time ts_min, ts_max;
+    bool capped;
+};
+
+/* a header as offsets into its message's arena */
+struct hdr {
+    uint32_t name_off, name_len, value_off, value_len;
+};
+
+/* a string as offsets into an arena; len == UINT32_MAX: absent */
+struct astr {
+    uint32_t off, len;
+};
+#define ASTR_NONE ((struct astr){0, UINT32_MAX})
+
+/* one message (request or response) as kept until its exchange is written */
+struct msgrec {
+    bool present;
+    bool complete;
+    char *arena;                 /* start-line words, header names and values */
+    size_t alen;
+    struct astr method, target, version, reason;
+    int status;
+    struct hdr *hdrs;
+    size_t nhdrs;
+    struct dec_header *view;     /* hdrs as pointers, for events */
+    enum dec_framing framing;
+    uint64_t content_length;
+    uint64_t chunks;
+    uint64_t body_length;
+    uint64_t gap_bytes;
+    int64_t decoded_length;
+    uint64_t first_frame, last_frame;
+    tr_time ts_first, ts_last;
+    uint64_t offset, head_length;
+    uint64_t end;                /* stream offset just past the message */
+    bool conn_close, conn_keep_alive, upgrade;
+    int ce_idx, host_idx;        /* header index, -1 none */
+};
+
+struct xinterim {
+    int status;
+    char *reason;
+    size_t reason_len;
+    uint64_t first_frame, last_frame;
+};
+
+struct xchg {
+    struct xchg *next;
+    uint64_t index;
+    struct msgrec req, rsp;
+    struct xinterim *interim;
+    size_t ninterim, icap;
+    bool req_done, rsp_started, rsp_done;
+    bool head, connect;          /* the request's method */
+    bool keep_alive, tunnel;
+    const char *ka_reason;
+};
+
+enum pstate {
+    P_IDLE,        /* between messages */
+    P_HEAD,        /* start line and header fields, gathered in the head buffer */
+    P_BODY_LEN,    /* a Content-Length body */
+    P_CHUNK_SIZE,  /* a chunk-size line */
+    P_CHUNK_DATA,  /* chunk data */
+    P_CHUNK_END,   /* the CRLF after chunk data */
+    P_TRAILER,     /* trailer fields after the last chunk */
+    P_BODY_CLOSE,  /* a body that ends with the connection */
+    P_UPGRADE,     /* after a request with Upgrade: more HTTP, or the new protocol */
+    P_TUNNEL,      /* after CONNECT or 101: bytes of another protocol */
+    P_TLS,         /* TLS records on the port */
+    P_SKIP         /* not HTTP */
+};
+
+struct fent {
+    uint64_t off, frame;
+    tr_time ts;
+};
+
+struct dconn;
+
+struct dstate {
+    enum pstate st;
+    enum tr_dir dir;
+    uint64_t pos;                /* stream offset of the next byte */
+    bool seen_data;
+    bool seen_http;              /* a start line parsed in this direction */
+    /* the head under parse */
+    uint8_t *head;
+    size_t hlen, hcap;
+    uint64_t head_off;
+    size_t line_start;
+    size_t start_len;            /* bytes of the start line with its LF; 0 before */
+    bool bare_lf;
+    struct fent *fm;             /* where each piece of the head came from */
+    size_t nfm, fmcap;
+    /* the message being read */
+    struct xchg *x;
+    struct msgrec *m;
+    struct msgrec interim;       /* a 1xx response's head */
+    bool is_interim;
+    uint64_t remaining;
+    uint64_t body_off;
+    struct flist bf;
+    uint8_t cline[64];           /* a chunk-size line (its first bytes) */
+    size_t clen;
+    uint64_t cltotal;
+    bool trailer_nonempty;
+    struct dec_content *content;
+    bool content_bad;
+    uint8_t *preview;
+    size_t plen;
+    /* after garbage or a gap: look for the next start line */
+    bool resync;
+    bool resync_noted;
+    uint64_t skipped;
+    /* tunnel */
+    uint64_t tunnel_off, tunnel_len;
+    struct flist tf;
+    int64_t tunnel_x;
+    /* TLS hello sniffing */
+    uint8_t *tbuf;
+    size_t tlen;
+    int tls;                     /* 0 not TLS, 1 gathering, 2 done */
+    uint64_t tls_frame;
+};
+
+struct dnote {
+    enum dec_note_kind kind;
+    uint64_t frame;
+    char *detail;
+};
+
+#define DEFER_NOTES 8
+#define DEFER_SEGS 32
+
+struct dconn {
+    struct dec_conn pub;
+    struct tr_conn *tc;
+    struct dec_decoder *d;
+    struct dstate s[2];
+    struct xchg *xhead, *xtail;  /* exchanges not yet written, in order */
+    size_t nqueued;
+    bool decided;                /* its events are written (else deferred) */
+    bool dropped;                /* not HTTP, not on a server port: silent */
+    bool server_port;
+    bool hs_pending;
+    bool first_bytes;            /* the first payload has been judged */
+    struct dnote dnotes[DEFER_NOTES];
+    size_t ndnotes;
+    struct tr_seg dsegs[DEFER_SEGS];
+    size_t ndsegs;
+    bool not_http_noted;
+    /* TLS */
+    char sni[256];
+    bool sni_set;
+    bool client_hello, server_hello, tls_noted;
+    uint16_t tls_version;
+    uint64_t tls_frame;
+};
+
+struct dec_decoder {
+    struct dec_opts o;
+    uint16_t *ports;
+    struct dec_sink sink;
+    struct dec_stats st;
+    struct flist scratch;        /* frames of a head stage */
+};
+
+/* decoder.c, for message.c */
+void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void dc_stage(struct dconn *c, struct dec_stage *s);
+void dc_decide(struct dconn *c, bool http);
+struct xchg *dc_request_begins(struct dconn *c);
+struct xchg *dc_response_begins(struct dconn *c, bool interim);
+/* a message ended at stream offset `end` */
+void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end);
+void dc_interim_done(struct dconn *c, struct dstate *s);
+void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame);
+
+/* message.c */
+void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
+             tr_time ts);
+void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts);
+void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts);
+void ms_free(struct dstate *s);
+/* the rest of the direction is a tunnel belonging to exchange xindex */
+void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off);
+void msg_free(struct msgrec *m);
+void flist_add(struct flist *f, uint64_t frame, tr_time ts);
+void flist_reset(struct flist *f);
+void flist_free(struct flist *f);
+/* sort and deduplicate in place */
+void flist_finish(struct flist *f);
+struct dec_str astr_get(const struct msgrec *m, struct astr a);
+
+#endif

@@ -1,0 +1,615 @@
+/* decoder.c - connections, exchanges and events: the tracer's events in,
+ * stages, exchanges and notes out, in the order of the transcript spec
+ *
+ * Requests queue up per connection; a final response answers the oldest
+ * request without one (RFC 9112 9.3.2, pipelining); 1xx responses are
+ * interim. An exchange is written when its request and response are both
+ * done, or when the connection ends.
+ */
+#include "decode_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert((int)DEC_NOTE_FRAGMENT == (int)TR_NOTE_FRAGMENT,
+               "decode's note list must start with the tracer's, in its order");
+
+static struct dconn *user_of(const struct tr_conn *tc)
+{
+    return tc ? (struct dconn *)tc->user : NULL;
+}
+
+static bool port_listed(const struct dec_decoder *d, uint16_t port)
+{
+    for (size_t i = 0; i < d->o.nports; i++)
+        if (d->ports[i] == port)
+            return true;
+    return false;
+}
+
+/* --------------------------------------------------------------- events -- */
+
+static void emit_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *detail)
+{
+    struct dec_decoder *d = c->d;
+    struct dec_note n = {kind, frame, detail, {NULL, 0}, NULL};
+    d->st.notes++;
+    d->st.notes_by_kind[kind]++;
+    if (d->sink.on_note)
+        d->sink.on_note(d->sink.ctx, &c->pub, &n);
+}
+
+void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
+{
+    if (c->dropped)
+        return;
+    char buf[320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (frame == 0)
+        frame = c->tc->last_frame;
+    if (!c->decided) {
+        if (c->ndnotes < DEFER_NOTES)
+            c->dnotes[c->ndnotes++] = (struct dnote){kind, frame, xstrdup(buf)};
+        return;
+    }
+    emit_note(c, kind, frame, buf);
+}
+
+void dc_stage(struct dconn *c, struct dec_stage *s)
+{
+    if (!c->decided || c->dropped)
+        return;
+    if (c->d->sink.on_stage)
+        c->d->sink.on_stage(c->d->sink.ctx, &c->pub, s);
+}
+
+static void emit_handshake(struct dconn *c)
+{
+    const struct tr_conn *tc = c->tc;
+    struct flist *f = &c->d->scratch;
+    flist_reset(f);
+    for (int i = 0; i < 3; i++)
+        if (tc->hs_frames[i])
+            flist_add(f, tc->hs_frames[i], tc->hs_ts[i]);
+    struct dec_stage st;
+    memset(&st, 0, sizeof st);
+    st.kind = DEC_STAGE_HANDSHAKE;
+    st.exchange = -1;
+    st.dir = TR_DIR_C2S;
+    st.frames = f->v;
+    st.nframes = f->n;
+    st.ts = f->ts_min;
+    st.ts_end = f->ts_max;
+    st.rtt = tc->handshake_done ? tc->hs_ts[2] - tc->hs_ts[0] : -1;
+    st.decoded_length = -1;
+    st.initiator = -1;
+    dc_stage(c, &st);
+}
+
+static void mark_http(struct dconn *c)
+{
+    if (!c->pub.http) {
+        c->pub.http = true;
+        c->d->st.http_conns++;
+    }
+}
+
+void dc_decide(struct dconn *c, bool http)
+{
+    struct dec_decoder *d = c->d;
+    if (c->decided || c->dropped)
+        return;
+    if (!http) {
+        c->dropped = true;
+        tr_conn_ignore_data(c->tc);
+        for (size_t i = 0; i < c->ndnotes; i++)
+            free(c->dnotes[i].detail);
+        c->ndnotes = 0;
+        c->ndsegs = 0;
+        return;
+    }
+    c->decided = true;
+    if (d->sink.on_conn)
+        d->sink.on_conn(d->sink.ctx, &c->pub);
+    if (c->hs_pending)
+        emit_handshake(c);
+    for (size_t i = 0; i < c->ndnotes; i++) {
+        emit_note(c, c->dnotes[i].kind, c->dnotes[i].frame, c->dnotes[i].detail);
+        free(c->dnotes[i].detail);
+    }
+    c->ndnotes = 0;
+    if (d->sink.on_segment)
+        for (size_t i = 0; i < c->ndsegs; i++)
+            d->sink.on_segment(d->sink.ctx, &c->pub, &c->dsegs[i]);
+    c->ndsegs = 0;
+}
+
+/* ------------------------------------------------------------ exchanges -- */
+
+static void xchg_free(struct xchg *x)
+{
+    msg_free(&x->req);
+    msg_free(&x->rsp);
+    for (size_t i = 0; i < x->ninterim; i++)
+        free(x->interim[i].reason);
+    free(x->interim);
+    free(x);
+}
+
+static void message_view(const struct msgrec *m, struct dec_message *out, bool req)
+{
+    memset(out, 0, sizeof *out);
+    out->present = m->present;
+    out->decoded_length = -1;
+    if (!m->present)
+        return;
+    if (req) {
+        out->method = astr_get(m, m->method);
+        out->target = astr_get(m, m->target);
+        if (m->host_idx >= 0)
+            out->host = m->view[m->host_idx].value;
+    } else {
+        out->status = m->status;
+        out->reason = astr_get(m, m->reason);
+    }
+    out->version = astr_get(m, m->version);
+    out->headers = m->view;
+    out->nheaders = m->nhdrs;
+    out->framing = m->framing;
+    out->chunks = m->chunks;
+    out->body_length = m->body_length;
+    if (m->ce_idx >= 0)
+        out->content_encoding = m->view[m->ce_idx].value;
+    out->decoded_length = m->decoded_length;
+    out->first_frame = m->first_frame;
+    out->last_frame = m->last_frame;
+    out->ts_first = m->ts_first;
+    out->ts_last = m->ts_last;
+    out->offset = m->offset;
+    out->head_length = m->head_length;
+    out->complete = m->complete;
+}
+
+static void write_exchange(struct dconn *c, struct xchg *x)
+{
+    struct dec_decoder *d = c->d;
+    if (x->keep_alive && x->rsp_done) {
+        struct flist *f = &d->scratch;
+        flist_reset(f);
+        flist_add(f, x->rsp.last_frame, x->rsp.ts_last);
+        struct dec_stage st;
+        memset(&st, 0, sizeof st);
+        st.kind = DEC_STAGE_KEEP_ALIVE;
+        st.exchange = (int64_t)x->index;
+        st.dir = TR_DIR_S2C;
+        st.offset = x->rsp.end;  /* where the response ended */
+        st.frames = f->v;
+        st.nframes = f->n;
+        st.ts = st.ts_end = x->rsp.ts_last;
+        st.rtt = -1;
+        st.decoded_length = -1;
+        st.initiator = -1;
+        st.reason_text = x->ka_reason;
+        dc_stage(c, &st);
+    }
+    struct dec_exchange ex;
+    memset(&ex, 0, sizeof ex);
+    ex.index = x->index;
+    message_view(&x->req, &ex.request, true);
+    message_view(&x->rsp, &ex.response, false);
+    struct dec_interim iv[64];
+    size_t ni = x->ninterim < 64 ? x->ninterim : 64;
+    for (size_t i = 0; i < ni; i++)
+        iv[i] = (struct dec_interim){x->interim[i].status,
+                                     {x->interim[i].reason, x->interim[i].reason_len},
+                                     x->interim[i].first_frame, x->interim[i].last_frame};
+    ex.interim = iv;
+    ex.ninterim = ni;
+    ex.keep_alive = x->keep_alive;
+    ex.tunnel = x->tunnel;
+    ex.complete = x->req.present && x->req_done && x->req.complete && x->rsp.present &&
+                  x->rsp_done && x->rsp.complete;
+    if (c->decided && !c->dropped && d->sink.on_exchange)
+        d->sink.on_exchange(d->sink.ctx, &c->pub, &ex);
+    /* unlink (x is always the head) */
+    c->xhead = x->next;
+    if (!c->xhead)
+        c->xtail = NULL;
+    c->nqueued--;
+    for (int k = 0; k < 2; k++)
+        if (c->s[k].x == x) {
+            c->s[k].x = NULL;
+            c->s[k].m = NULL;
+        }
+    xchg_free(x);
+}
+
+static void flush_ready(struct dconn *c)
+{
+    struct xchg *x;
+    while ((x = c->xhead) && (x->req_done || !x->req.present) && x->rsp_done)
+        write_exchange(c, x);
+}
+
+static struct xchg *xchg_new(struct dconn *c)
+{
+    struct xchg *x = xcalloc(1, sizeof *x);
+    x->index = c->pub.exchanges++;
+    if (c->xtail)
+        c->xtail->next = x;
+    else
+        c->xhead = x;
+    c->xtail = x;
+    c->nqueued++;
+    c->d->st.exchanges++;
+    mark_http(c);
+    return x;
+}
+
+struct xchg *dc_request_begins(struct dconn *c)
+{
+    size_t max = c->d->o.max_pipeline;
+    if (c->nqueued >= max && c->xhead) {
+        dc_note(c, DEC_NOTE_LIMIT, 0,
+                "more than %zu requests wait for a response: the oldest is written unanswered", max);
+        write_exchange(c, c->xhead);
+    }
+    return xchg_new(c);
+}
+
+struct xchg *dc_response_begins(struct dconn *c, bool interim)
+{
+    struct xchg *x = c->xhead;
+    while (x && x->rsp_started)
+        x = x->next;
+    if (!x)
+        x = xchg_new(c);  /* its request was not captured */
+    if (!interim)
+        x->rsp_started = true;
+    return x;
+}
+
+void dc_interim_done(struct dconn *c, struct dstate *s)
+{
+    struct xchg *x = s->x;
+    struct msgrec *m = &s->interim;
+    if (x->ninterim < 64) {
+        xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
+        struct dec_str r = astr_get(m, m->reason);
+        x->interim[x->ninterim++] = (struct xinterim){m->status, xstrndup(r.p ? r.p : "", r.len), r.len,
+                                                      m->first_frame, m->last_frame};
+    } else if (x->ninterim == 64) {
+        x->ninterim++;
+        dc_note(c, DEC_NOTE_LIMIT, m->last_frame, "more than 64 interim responses: the rest are not kept");
+    }
+    msg_free(m);
+    s->x = NULL;
+    s->m = NULL;
+}
+
+static bool version_11(const struct msgrec *m)
+{
+    struct dec_str v = astr_get(m, m->version);
+    if (!v.p || v.len < 8 || memcmp(v.p, "HTTP/", 5) != 0)
+        return false;
+    return v.p[5] > '1' || (v.p[5] == '1' && v.p[7] >= '1');
+}
+
+/* RFC 9112 9.3: does the connection stay open after this response? */
+static void keep_alive_decision(struct xchg *x)
+{
+    const struct msgrec *q = &x->req, *r = &x->rsp;
+    bool r11 = version_11(r), q11 = !q->present || version_11(q);
+    x->keep_alive = false;
+    x->ka_reason = NULL;
+    if (x->tunnel || r->framing == DEC_FRAMING_CLOSE || r->conn_close || (q->present && q->conn_close))
+        return;
+    if (r11 && (q11 || q->conn_keep_alive)) {
+        x->keep_alive = true;
+        x->ka_reason = r->conn_keep_alive ? "Connection: keep-alive" : "HTTP/1.1 default";
+    } else if (!r11 && r->conn_keep_alive) {
+        x->keep_alive = true;
+        x->ka_reason = "Connection: keep-alive";
+    }
+}
+
+void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end)
+{
+    struct xchg *x = s->x;
+    s->x = NULL;
+    s->m = NULL;
+    if (!x)
+        return;
+    if (s->dir == TR_DIR_C2S) {
+        x->req_done = true;
+        x->req.complete = complete;
+        if (x->req.upgrade && !x->connect) {
+            s->st = P_UPGRADE;
+            s->tunnel_x = (int64_t)x->index;
+        }
+    } else {
+        x->rsp_done = true;
+        x->rsp.complete = complete;
+        int code = x->rsp.status;
+        if (code == 101 || (x->connect && code >= 200 && code < 300)) {
+            x->tunnel = true;
+            ms_tunnel(s, (int64_t)x->index, end);
+            struct dstate *cs = &c->s[TR_DIR_C2S];
+            if (cs->st == P_IDLE || cs->st == P_UPGRADE)
+                ms_tunnel(cs, (int64_t)x->index, cs->pos);
+        }
+        keep_alive_decision(x);
+    }
+    flush_ready(c);
+}
+
+void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame)
+{
+    if (h->type == 1 && !c->client_hello) {
+        c->client_hello = true;
+        c->tls_frame = frame;
+        if (h->sni[0]) {
+            snprintf(c->sni, sizeof c->sni, "%s", h->sni);
+            c->sni_set = true;
+        }
+    } else if (h->type == 2 && !c->server_hello) {
+        c->server_hello = true;
+        c->tls_version = h->version;
+        if (!c->tls_frame)
+            c->tls_frame = frame;
+    }
+    mark_http(c);
+    c->pub.tls = true;
+}
+
+static void tls_note(struct dconn *c)
+{
+    if (c->tls_noted || !(c->client_hello || c->server_hello) || !c->decided || c->dropped)
+        return;
+    c->tls_noted = true;
+    const char *ver = c->server_hello ? dec_tls_version_name(c->tls_version) : NULL;
+    char buf[400];
+    snprintf(buf, sizeof buf,
+             "a TLS handshake (HTTPS): the client asks for %s%s%s; %s%s; everything after the "
+             "handshake is encrypted",
+             c->sni_set ? "'" : "", c->sni_set ? c->sni : "no server name", c->sni_set ? "'" : "",
+             ver ? "the server picks " : "no ServerHello was seen", ver ? ver : "");
+    struct dec_note n = {DEC_NOTE_TLS, c->tls_frame ? c->tls_frame : c->tc->first_frame, buf,
+                         {c->sni_set ? c->sni : NULL, c->sni_set ? strlen(c->sni) : 0}, ver};
+    c->d->st.notes++;
+    c->d->st.notes_by_kind[DEC_NOTE_TLS]++;
+    if (c->d->sink.on_note)
+        c->d->sink.on_note(c->d->sink.ctx, &c->pub, &n);
+}
+
+/* ------------------------------------------------------- tracer events -- */
+
+static void t_conn(void *ctx, struct tr_conn *tc)
+{
+    struct dec_decoder *d = ctx;
+    struct dconn *c = xcalloc(1, sizeof *c);
+    c->d = d;
+    c->tc = tc;
+    c->pub.id = tc->id;
+    c->pub.tc = tc;
+    c->s[TR_DIR_C2S].dir = TR_DIR_C2S;
+    c->s[TR_DIR_S2C].dir = TR_DIR_S2C;
+    c->s[0].tunnel_x = c->s[1].tunnel_x = -1;
+    tc->user = c;
+    c->server_port = port_listed(d, tc->server.port) || port_listed(d, tc->client.port);
+    if (c->server_port || !d->o.detect)
+        dc_decide(c, true);
+}
+
+static void t_handshake(void *ctx, struct tr_conn *tc)
+{
+    (void)ctx;
+    struct dconn *c = user_of(tc);
+    if (!c || c->dropped)
+        return;
+    if (!c->decided)
+        c->hs_pending = true;
+    else
+        emit_handshake(c);
+}
+
+static void t_segment(void *ctx, struct tr_conn *tc, const struct tr_seg *s)
+{
+    struct dec_decoder *d = ctx;
+    struct dconn *c = user_of(tc);
+    if (!c || c->dropped || !d->sink.on_segment)
+        return;
+    if (!c->decided) {
+        if (c->ndsegs < DEFER_SEGS)
+            c->dsegs[c->ndsegs++] = *s;
+        return;
+    }
+    d->sink.on_segment(d->sink.ctx, &c->pub, s);
+}
+
+static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
+                   const uint8_t *data, size_t len, uint64_t frame, tr_time ts)
+{
+    struct dec_decoder *d = ctx;
+    struct dconn *c = user_of(tc);
+    if (!c || c->dropped)
+        return;
+    struct dstate *s = &c->s[dir];
+    if (s->pos != off) {  /* the tracer's offsets are the truth */
+        if (off > s->pos)
+            ms_gap(c, s, off - s->pos, frame, ts);
+        s->pos = off;
+    }
+    if (c->decided && d->sink.on_bytes)
+        d->sink.on_bytes(d->sink.ctx, &c->pub, dir, off, data, len, frame);
+    ms_feed(c, s, data, len, frame, ts);
+}
+
+static void t_gap(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off, uint64_t len,
+                  uint64_t frame, tr_time ts)
+{
+    (void)ctx;
+    (void)off;
+    struct dconn *c = user_of(tc);
+    if (!c || c->dropped)
+        return;
+    ms_gap(c, &c->s[dir], len, frame, ts);
+}
+
+static void t_fin(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t frame, tr_time ts)
+{
+    (void)ctx;
+    struct dconn *c = user_of(tc);
+    if (!c || c->dropped)
+        return;
+    ms_end(c, &c->s[dir], frame, ts);
+}
+
+static void conn_free(struct dec_decoder *d, struct dconn *c)
+{
+    (void)d;
+    while (c->xhead)
+        write_exchange(c, c->xhead);
+    for (int k = 0; k < 2; k++)
+        ms_free(&c->s[k]);
+    for (size_t i = 0; i < c->ndnotes; i++)
+        free(c->dnotes[i].detail);
+    free(c);
+}
+
+static void t_close(void *ctx, struct tr_conn *tc)
+{
+    struct dec_decoder *d = ctx;
+    struct dconn *c = user_of(tc);
+    if (!c)
+        return;
+    tc->user = NULL;
+    if (c->decided && !c->dropped) {
+        for (int k = 0; k < 2; k++)
+            ms_end(c, &c->s[k], tc->last_frame, tc->last_ts);
+        tls_note(c);
+        while (c->xhead)
+            write_exchange(c, c->xhead);
+        /* step 7: the close */
+        struct flist *f = &d->scratch;
+        flist_reset(f);
+        uint64_t a = tc->close_frames[0], b = tc->close_frames[1];
+        if (a && b && b < a) {
+            uint64_t t = a;
+            a = b;
+            b = t;
+        }
+        tr_time cts = tc->close_ts ? tc->close_ts : tc->last_ts;
+        if (a)
+            flist_add(f, a, cts);
+        if (b)
+            flist_add(f, b, cts);
+        struct dec_stage st;
+        memset(&st, 0, sizeof st);
+        st.kind = DEC_STAGE_CLOSE;
+        st.exchange = -1;
+        st.initiator = tc->close_initiator;
+        st.dir = tc->close_initiator == TR_DIR_S2C ? TR_DIR_S2C : TR_DIR_C2S;
+        st.offset = c->s[st.dir].pos;
+        st.frames = f->v;
+        st.nframes = f->n;
+        st.ts = st.ts_end = cts;
+        st.how = tc->close_how;
+        st.rtt = -1;
+        st.decoded_length = -1;
+        dc_stage(c, &st);
+        if (d->sink.on_conn_end)
+            d->sink.on_conn_end(d->sink.ctx, &c->pub);
+    }
+    conn_free(d, c);
+}
+
+static void t_note(void *ctx, struct tr_conn *tc, uint64_t frame, enum tr_note_kind kind,
+                   const char *detail)
+{
+    struct dec_decoder *d = ctx;
+    if (!tc) {
+        struct dec_note n = {(enum dec_note_kind)kind, frame, detail, {NULL, 0}, NULL};
+        d->st.notes++;
+        d->st.notes_by_kind[kind]++;
+        if (d->sink.on_note)
+            d->sink.on_note(d->sink.ctx, NULL, &n);
+        return;
+    }
+    struct dconn *c = user_of(tc);
+    if (!c)
+        return;
+    dc_note(c, (enum dec_note_kind)kind, frame, "%s", detail);
+}
+
+static enum tr_role_hint t_classify(void *ctx, const uint8_t *p, size_t n)
+{
+    (void)ctx;
+    if (dec_looks_like_response(p, n) && n >= 5)
+        return TR_ROLE_SERVER;
+    if (dec_looks_like_request(p, n))
+        return TR_ROLE_CLIENT;
+    if (n >= 6 && dec_looks_like_tls(p, n))
+        return p[5] == 1 ? TR_ROLE_CLIENT : p[5] == 2 ? TR_ROLE_SERVER : TR_ROLE_UNKNOWN;
+    return TR_ROLE_UNKNOWN;
+}
+
+/* -------------------------------------------------------------- decoder -- */
+
+struct dec_decoder *dec_new(const struct dec_opts *o, const struct dec_sink *sink)
+{
+    static const uint16_t default_port = 80;
+    struct dec_decoder *d = xcalloc(1, sizeof *d);
+    d->o = *o;
+    d->sink = *sink;
+    if (!o->nports) {
+        d->o.nports = 1;
+        d->ports = xmalloc(sizeof *d->ports);
+        d->ports[0] = default_port;
+    } else {
+        d->ports = xreallocarray(NULL, o->nports, sizeof *d->ports);
+        memcpy(d->ports, o->ports, o->nports * sizeof *d->ports);
+    }
+    d->o.ports = d->ports;
+    if (!d->o.max_header_bytes)
+        d->o.max_header_bytes = DEC_DEFAULT_MAX_HEADER;
+    if (!d->o.max_headers)
+        d->o.max_headers = DEC_DEFAULT_MAX_HEADERS;
+    if (!d->o.max_pipeline)
+        d->o.max_pipeline = DEC_DEFAULT_MAX_PIPELINE;
+    return d;
+}
+
+void dec_free(struct dec_decoder *d)
+{
+    if (!d)
+        return;
+    flist_free(&d->scratch);
+    free(d->ports);
+    free(d);
+}
+
+void dec_tracer_sink(struct dec_decoder *d, struct tr_sink *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ctx = d;
+    out->on_conn = t_conn;
+    out->on_handshake = t_handshake;
+    out->on_segment = t_segment;
+    out->on_data = t_data;
+    out->on_gap = t_gap;
+    out->on_fin = t_fin;
+    out->on_close = t_close;
+    out->on_note = t_note;
+    out->classify = t_classify;
+}
+
+void dec_stats(const struct dec_decoder *d, struct dec_stats *out)
+{
+    *out = d->st;
+}

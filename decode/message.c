@@ -1,0 +1,1067 @@
+/* message.c - the HTTP/1.x message state machine of one direction: start
+ * line and header fields, the body by its framing (RFC 9112 6), chunked
+ * coding (7.1), tunnels after CONNECT and 101, TLS on the port, gaps, and
+ * finding the next message after bytes that are not one
+ *
+ * Bytes arrive in pieces of any size: a message head is gathered in a
+ * buffer (capped) until its blank line; bodies stream through with counts.
+ */
+#include "decode_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_CHUNK_LINE 4096
+#define MAX_TLS_SNIFF (32u << 10)
+
+/* --------------------------------------------------------------- frames -- */
+
+void flist_add(struct flist *f, uint64_t frame, tr_time ts)
+{
+    if (f->n == 0 || ts < f->ts_min)
+        f->ts_min = ts;
+    if (f->n == 0 || ts > f->ts_max)
+        f->ts_max = ts;
+    if (f->n > 0 && f->v[f->n - 1] == frame)
+        return;
+    if (f->n >= (1u << 20)) {  /* a million frames in one stage: keep the count sane */
+        f->capped = true;
+        return;
+    }
+    xgrow(&f->v, &f->cap, f->n + 1, sizeof *f->v);
+    f->v[f->n++] = frame;
+}
+
+void flist_reset(struct flist *f)
+{
+    f->n = 0;
+    f->capped = false;
+}
+
+void flist_free(struct flist *f)
+{
+    free(f->v);
+    memset(f, 0, sizeof *f);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void flist_finish(struct flist *f)
+{
+    bool sorted = true;
+    for (size_t i = 1; i < f->n && sorted; i++)
+        sorted = f->v[i - 1] < f->v[i];
+    if (sorted)
+        return;
+    qsort(f->v, f->n, sizeof *f->v, cmp_u64);
+    size_t k = 0;
+    for (size_t i = 0; i < f->n; i++)
+        if (k == 0 || f->v[k - 1] != f->v[i])
+            f->v[k++] = f->v[i];
+    f->n = k;
+}
+
+/* ------------------------------------------------------------- messages -- */
+
+struct dec_str astr_get(const struct msgrec *m, struct astr a)
+{
+    if (a.len == UINT32_MAX || !m->arena)
+        return (struct dec_str){NULL, 0};
+    return (struct dec_str){m->arena + a.off, a.len};
+}
+
+void msg_free(struct msgrec *m)
+{
+    free(m->arena);
+    free(m->hdrs);
+    free(m->view);
+    memset(m, 0, sizeof *m);
+}
+
+static struct astr arena_put(struct msgrec *m, const uint8_t *p, size_t n)
+{
+    struct astr a = {(uint32_t)m->alen, (uint32_t)n};
+    memcpy(m->arena + m->alen, p, n);
+    m->alen += n;
+    return a;
+}
+
+static bool is_ows(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void trim(const uint8_t **p, size_t *n)
+{
+    while (*n > 0 && is_ows(**p)) {
+        (*p)++;
+        (*n)--;
+    }
+    while (*n > 0 && (is_ows((*p)[*n - 1]) || (*p)[*n - 1] == '\r'))
+        (*n)--;
+}
+
+static bool name_is(const struct msgrec *m, const struct hdr *h, const char *name)
+{
+    return h->name_len == strlen(name) && strncasecmp(m->arena + h->name_off, name, h->name_len) == 0;
+}
+
+/* Is `tok` one of the comma-separated tokens of the value? */
+static bool has_token(const char *v, size_t n, const char *tok)
+{
+    size_t tl = strlen(tok), i = 0;
+    while (i < n) {
+        while (i < n && (is_ows((uint8_t)v[i]) || v[i] == ','))
+            i++;
+        size_t s = i;
+        while (i < n && v[i] != ',')
+            i++;
+        size_t e = i;
+        while (e > s && is_ows((uint8_t)v[e - 1]))
+            e--;
+        if (e - s == tl && strncasecmp(v + s, tok, tl) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool all_digits(const char *v, size_t n, uint64_t *out)
+{
+    uint64_t x = 0;
+    if (n == 0 || n > 18)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+        x = x * 10 + (uint64_t)(v[i] - '0');
+    }
+    *out = x;
+    return true;
+}
+
+/* The header fields of head[start_len, end): names and values copied into
+ * the message's arena (obsolete line folding joined with one space, RFC
+ * 9112 5.2), and what the framing needs from them. */
+static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, size_t end,
+                        uint64_t frame)
+{
+    const uint8_t *h = s->head;
+    size_t lines = 0;
+    for (size_t i = s->start_len; i < end; i++)
+        lines += h[i] == '\n';
+    m->hdrs = xreallocarray(NULL, lines ? lines : 1, sizeof *m->hdrs);
+    m->nhdrs = 0;
+    m->ce_idx = m->host_idx = -1;
+    size_t max = c->d->o.max_headers;
+    bool limited = false;
+    int cl_idx = -1, te_idx = -1;
+    for (size_t i = s->start_len; i < end;) {
+        const uint8_t *lf = memchr(h + i, '\n', end - i);
+        size_t next = lf ? (size_t)(lf - h) + 1 : end;
+        const uint8_t *line = h + i;
+        size_t n = next - i - (lf ? 1 : 0);
+        i = next;
+        if (n > 0 && line[n - 1] == '\r')
+            n--;
+        if (n > 0 && is_ows(line[0])) {
+            if (m->nhdrs == 0 || limited) {
+                dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                        "a folded header line with no header before it");
+                continue;
+            }
+            /* a continuation: the value goes on after one space; the
+             * previous value is the last thing in the arena */
+            trim(&line, &n);
+            struct hdr *last = &m->hdrs[m->nhdrs - 1];
+            if (n > 0) {
+                m->arena[m->alen++] = ' ';
+                arena_put(m, line, n);
+                last->value_len += (uint32_t)n + 1;
+            }
+            continue;
+        }
+        if (m->nhdrs >= max) {
+            if (!limited)
+                dc_note(c, DEC_NOTE_LIMIT, frame,
+                        "more than %zu header fields in one message: the rest are not kept", max);
+            limited = true;
+            continue;
+        }
+        const uint8_t *colon = memchr(line, ':', n);
+        const uint8_t *name = line, *value = line + n;
+        size_t nlen = n, vlen = 0;
+        if (colon) {
+            nlen = (size_t)(colon - line);
+            value = colon + 1;
+            vlen = n - nlen - 1;
+        } else {
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                    "a header line without a colon (%zu bytes): kept as a name with no value", n);
+        }
+        trim(&name, &nlen);
+        trim(&value, &vlen);
+        struct hdr *hd = &m->hdrs[m->nhdrs++];
+        struct astr an = arena_put(m, name, nlen);
+        struct astr av = arena_put(m, value, vlen);
+        *hd = (struct hdr){an.off, an.len, av.off, av.len};
+        int idx = (int)m->nhdrs - 1;
+        const char *v = m->arena + hd->value_off;
+        if (name_is(m, hd, "Content-Length")) {
+            uint64_t x;
+            if (cl_idx < 0) {
+                cl_idx = idx;
+            } else if (!(all_digits(v, hd->value_len, &x) && x == m->content_length)) {
+                dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                        "two Content-Length headers that disagree: the first one is used");
+            }
+        } else if (name_is(m, hd, "Transfer-Encoding")) {
+            if (te_idx < 0 || !has_token(m->arena + m->hdrs[te_idx].value_off,
+                                         m->hdrs[te_idx].value_len, "chunked"))
+                te_idx = idx;
+        } else if (name_is(m, hd, "Content-Encoding")) {
+            if (m->ce_idx < 0)
+                m->ce_idx = idx;
+        } else if (name_is(m, hd, "Host")) {
+            if (m->host_idx < 0)
+                m->host_idx = idx;
+        } else if (name_is(m, hd, "Connection")) {
+            m->conn_close |= has_token(v, hd->value_len, "close");
+            m->conn_keep_alive |= has_token(v, hd->value_len, "keep-alive");
+        } else if (name_is(m, hd, "Upgrade")) {
+            m->upgrade = true;
+        }
+        if (idx == cl_idx && !all_digits(v, hd->value_len, &m->content_length)) {
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "Content-Length '%.*s' is not a number",
+                    (int)(hd->value_len > 40 ? 40 : hd->value_len), v);
+            cl_idx = -2;  /* present but unusable */
+        }
+    }
+    /* RFC 9112 6.3: chunked wins over Content-Length */
+    m->framing = DEC_FRAMING_NONE;
+    if (te_idx >= 0) {
+        const struct hdr *te = &m->hdrs[te_idx];
+        /* a lenient reader (and Wireshark) takes "chunked" anywhere in it */
+        bool chunked = false;
+        for (uint32_t k = 0; k + 7 <= te->value_len && !chunked; k++)
+            chunked = strncasecmp(m->arena + te->value_off + k, "chunked", 7) == 0;
+        if (chunked) {
+            m->framing = DEC_FRAMING_CHUNKED;
+            if (cl_idx >= 0)
+                dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                        "both Transfer-Encoding: chunked and Content-Length: chunked wins "
+                        "(a request smuggling risk)");
+        } else {
+            m->framing = DEC_FRAMING_CLOSE;  /* for a response: until the close */
+        }
+    }
+    if (m->framing == DEC_FRAMING_NONE && cl_idx >= 0)
+        m->framing = DEC_FRAMING_LENGTH;
+    m->view = xreallocarray(NULL, m->nhdrs ? m->nhdrs : 1, sizeof *m->view);
+    for (size_t k = 0; k < m->nhdrs; k++) {
+        const struct hdr *hd = &m->hdrs[k];
+        m->view[k].name = (struct dec_str){m->arena + hd->name_off, hd->name_len};
+        m->view[k].value = (struct dec_str){m->arena + hd->value_off, hd->value_len};
+    }
+}
+
+/* ------------------------------------------------------------ the head -- */
+
+static void fm_add(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
+{
+    if (s->nfm > 0 && s->fm[s->nfm - 1].frame == frame)
+        return;
+    if (s->nfm >= 4096) {  /* a head in thousands of pieces: merge the tail */
+        s->fm[s->nfm - 1].frame = frame;
+        return;
+    }
+    xgrow(&s->fm, &s->fmcap, s->nfm + 1, sizeof *s->fm);
+    s->fm[s->nfm++] = (struct fent){off, frame, ts};
+}
+
+/* frames of head bytes [a, b) (relative to head_off) into the scratch list */
+static struct flist *head_frames(struct dconn *c, struct dstate *s, size_t a, size_t b)
+{
+    struct flist *f = &c->d->scratch;
+    flist_reset(f);
+    for (size_t i = 0; i < s->nfm; i++) {
+        uint64_t lo = s->fm[i].off - s->head_off;
+        uint64_t hi = i + 1 < s->nfm ? s->fm[i + 1].off - s->head_off : s->hlen;
+        if (lo < b && hi > a && hi > lo)
+            flist_add(f, s->fm[i].frame, s->fm[i].ts);
+    }
+    if (f->n == 0 && s->nfm > 0)
+        flist_add(f, s->fm[s->nfm - 1].frame, s->fm[s->nfm - 1].ts);
+    return f;
+}
+
+static void head_begin(struct dstate *s)
+{
+    s->st = P_HEAD;
+    s->hlen = 0;
+    s->head_off = s->pos;
+    s->line_start = 0;
+    s->start_len = 0;
+    s->nfm = 0;
+    s->bare_lf = false;
+}
+
+static void head_append(struct dstate *s, const uint8_t *p, size_t n)
+{
+    xgrow(&s->head, &s->hcap, s->hlen + n, 1);
+    memcpy(s->head + s->hlen, p, n);
+    s->hlen += n;
+}
+
+static void head_release(struct dstate *s)
+{
+    /* keep a modest buffer; give back a big one */
+    if (s->hcap > (16u << 10)) {
+        free(s->head);
+        s->head = NULL;
+        s->hcap = 0;
+    }
+    s->hlen = 0;
+    s->nfm = 0;
+}
+
+static void stage_init(struct dec_stage *st, enum dec_stage_kind kind, int64_t exchange,
+                       enum tr_dir dir, uint64_t off, uint64_t len, const struct flist *f)
+{
+    memset(st, 0, sizeof *st);
+    st->kind = kind;
+    st->exchange = exchange;
+    st->dir = dir;
+    st->offset = off;
+    st->length = len;
+    st->frames = f->v;
+    st->nframes = f->n;
+    st->ts = f->ts_min;
+    st->ts_end = f->ts_max;
+    st->decoded_length = -1;
+    st->rtt = -1;
+    st->initiator = -1;
+}
+
+void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off)
+{
+    s->st = P_TUNNEL;
+    s->tunnel_off = off;
+    s->tunnel_len = 0;
+    s->tunnel_x = xindex;
+    flist_reset(&s->tf);
+}
+
+static void body_begin(struct dconn *c, struct dstate *s, uint64_t off)
+{
+    struct msgrec *m = s->m;
+    s->body_off = off;
+    flist_reset(&s->bf);
+    s->plen = 0;
+    s->content_bad = false;
+    if (m->ce_idx >= 0 && c->d->o.decode_content) {
+        struct dec_str ce = astr_get(m, (struct astr){m->hdrs[m->ce_idx].value_off,
+                                                      m->hdrs[m->ce_idx].value_len});
+        bool unknown;
+        s->content = dec_content_new(ce.p, ce.len, &unknown);
+        if (s->content && c->d->o.body_preview)
+            dec_content_keep(s->content, c->d->o.body_preview);
+    }
+    switch (m->framing) {
+    case DEC_FRAMING_LENGTH:
+        s->remaining = m->content_length;
+        s->st = P_BODY_LEN;
+        break;
+    case DEC_FRAMING_CHUNKED:
+        s->st = P_CHUNK_SIZE;
+        s->clen = 0;
+        s->cltotal = 0;
+        break;
+    case DEC_FRAMING_CLOSE:
+        s->st = P_BODY_CLOSE;
+        break;
+    default:
+        break;
+    }
+}
+
+/* The end of a message's body (or of its head when it has none). */
+static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t end)
+{
+    struct msgrec *m = s->m;
+    struct xchg *x = s->x;
+    if (s->content) {
+        const char *why = NULL;
+        if (m->gap_bytes == 0 && !s->content_bad) {
+            m->decoded_length = dec_content_finish(s->content, &why);
+            if (m->decoded_length < 0 && complete)
+                dc_note(c, DEC_NOTE_DECODE_ERROR, m->last_frame,
+                        "the %.*s body could not be decoded: %s",
+                        (int)(m->hdrs[m->ce_idx].value_len > 20 ? 20 : m->hdrs[m->ce_idx].value_len),
+                        m->arena + m->hdrs[m->ce_idx].value_off, why ? why : "bad data");
+            if (!complete)
+                m->decoded_length = -1;
+        }
+    } else if (m->ce_idx < 0 && m->body_length > 0 && m->gap_bytes == 0) {
+        m->decoded_length = (int64_t)m->body_length;
+    }
+    bool has_body = m->framing == DEC_FRAMING_CHUNKED || m->body_length > 0 ||
+                    (m->framing == DEC_FRAMING_CLOSE && end > s->body_off);
+    if (m->framing != DEC_FRAMING_NONE && has_body) {
+        flist_finish(&s->bf);
+        struct dec_stage st;
+        bool req = s->dir == TR_DIR_C2S;
+        stage_init(&st, req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY, (int64_t)x->index,
+                   s->dir, s->body_off, end - s->body_off, &s->bf);
+        st.framing = m->framing;
+        st.chunks = m->chunks;
+        st.body_length = m->body_length;
+        st.gap_bytes = m->gap_bytes;
+        if (m->ce_idx >= 0)
+            st.content_encoding = astr_get(m, (struct astr){m->hdrs[m->ce_idx].value_off,
+                                                            m->hdrs[m->ce_idx].value_len});
+        st.decoded_length = m->decoded_length;
+        st.preview = s->preview;
+        st.preview_len = s->plen;
+        if (s->content)
+            st.decoded = dec_content_kept(s->content, &st.decoded_len);
+        else if (m->ce_idx < 0) {
+            st.decoded = s->preview;
+            st.decoded_len = s->plen;
+        }
+        dc_stage(c, &st);
+    }
+    dec_content_free(s->content);
+    s->content = NULL;
+    m->end = end;
+    m->complete = complete && m->gap_bytes == 0;
+    s->st = P_IDLE;
+    dc_message_done(c, s, m->complete, end);
+}
+
+static void body_data(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n)
+{
+    struct msgrec *m = s->m;
+    m->body_length += n;
+    if (s->content && !s->content_bad)
+        dec_content_feed(s->content, p, n);  /* an error is reported once, at the end */
+    size_t cap = c->d->o.body_preview;
+    if (s->plen < cap) {
+        size_t take = cap - s->plen < n ? cap - s->plen : n;
+        if (!s->preview)
+            s->preview = xmalloc(cap);
+        memcpy(s->preview + s->plen, p, take);
+        s->plen += take;
+    }
+}
+
+static void touch(struct dstate *s, uint64_t frame, tr_time ts)
+{
+    if (s->m) {
+        s->m->last_frame = frame;
+        s->m->ts_last = ts;
+    }
+}
+
+/* a head is whole: write its stages, then start its body */
+static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
+{
+    bool req = s->dir == TR_DIR_C2S;
+    uint64_t end = s->head_off + s->hlen;  /* where the body starts */
+    struct dec_reqline rl;
+    struct dec_statusline sl;
+    struct xchg *x;
+    struct msgrec *m;
+    bool interim = false;
+    if (req) {
+        dec_parse_request_line(s->head, s->start_len, &rl);
+        x = dc_request_begins(c);
+        m = &x->req;
+    } else {
+        dec_parse_status_line(s->head, s->start_len, &sl);
+        interim = sl.status >= 100 && sl.status < 200 && sl.status != 101;
+        x = dc_response_begins(c, interim);
+        m = interim ? &s->interim : &x->rsp;
+        msg_free(m);
+    }
+    s->x = x;
+    s->m = m;
+    s->is_interim = interim;
+    m->present = true;
+    m->arena = xmalloc(s->hlen + 16);
+    m->alen = 0;
+    m->method = m->target = m->version = m->reason = ASTR_NONE;
+    m->decoded_length = -1;
+    if (req) {
+        m->method = arena_put(m, s->head + rl.method.off, rl.method.len);
+        m->target = arena_put(m, s->head + rl.target.off, rl.target.len);
+        if (rl.version.len)
+            m->version = arena_put(m, s->head + rl.version.off, rl.version.len);
+        struct dec_str meth = astr_get(m, m->method);
+        x->head = meth.len == 4 && memcmp(meth.p, "HEAD", 4) == 0;
+        x->connect = meth.len == 7 && memcmp(meth.p, "CONNECT", 7) == 0;
+    } else {
+        m->version = arena_put(m, s->head + sl.version.off, sl.version.len);
+        m->reason = arena_put(m, s->head + sl.reason.off, sl.reason.len);
+        m->status = sl.status;
+    }
+    m->offset = s->head_off;
+    m->head_length = s->hlen;
+    m->first_frame = s->nfm ? s->fm[0].frame : frame;
+    m->ts_first = s->nfm ? s->fm[0].ts : ts;
+    m->last_frame = frame;
+    m->ts_last = ts;
+    msg_headers(c, s, m, s->line_start, frame);
+
+    /* the three stages of the head */
+    int64_t xi = (int64_t)x->index;
+    struct dec_stage st;
+    struct flist *f = head_frames(c, s, 0, s->start_len);
+    stage_init(&st, req ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, xi, s->dir, s->head_off,
+               s->start_len, f);
+    if (req) {
+        st.method = astr_get(m, m->method);
+        st.target = astr_get(m, m->target);
+        st.version = astr_get(m, m->version);
+    } else {
+        st.version = astr_get(m, m->version);
+        st.status = m->status;
+        st.reason = astr_get(m, m->reason);
+        st.interim = interim;
+    }
+    dc_stage(c, &st);
+    f = head_frames(c, s, s->start_len, s->line_start);
+    stage_init(&st, req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS, xi, s->dir,
+               s->head_off + s->start_len, s->line_start - s->start_len, f);
+    st.headers = m->view;
+    st.nheaders = m->nhdrs;
+    st.interim = interim;
+    dc_stage(c, &st);
+    f = head_frames(c, s, s->line_start, s->hlen);
+    stage_init(&st, req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi, s->dir,
+               s->head_off + s->line_start, s->hlen - s->line_start, f);
+    st.interim = interim;
+    dc_stage(c, &st);
+    head_release(s);
+    s->seen_http = true;
+
+    /* the body, by RFC 9112 6.3 */
+    if (req) {
+        if (x->connect) {
+            m->framing = DEC_FRAMING_NONE;
+            m->end = end;
+            m->complete = true;
+            s->st = P_IDLE;
+            dc_message_done(c, s, true, end);
+            ms_tunnel(s, xi, end);  /* what follows a CONNECT is the tunnel */
+            return;
+        }
+        if (m->framing == DEC_FRAMING_CLOSE)  /* a request body never ends with the close */
+            m->framing = DEC_FRAMING_NONE;
+    } else {
+        int code = m->status;
+        if (interim) {
+            s->st = P_IDLE;
+            dc_interim_done(c, s);
+            return;
+        }
+        if (x->head || code == 204 || code == 304 || code == 101 ||
+            (x->connect && code >= 200 && code < 300))
+            m->framing = DEC_FRAMING_NONE;
+        else if (m->framing == DEC_FRAMING_NONE)
+            m->framing = DEC_FRAMING_CLOSE;  /* no length: the body ends with the connection */
+    }
+    if (m->framing == DEC_FRAMING_NONE ||
+        (m->framing == DEC_FRAMING_LENGTH && m->content_length == 0)) {
+        s->body_off = end;
+        body_end(c, s, true, end);
+        return;
+    }
+    body_begin(c, s, end);
+}
+
+/* Bytes that are not an HTTP message where one should start. */
+static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
+{
+    bool first = !s->seen_http && !c->s[!s->dir].seen_http;
+    head_release(s);
+    s->st = P_IDLE;
+    if (!c->decided) {
+        if (c->tc->syn_seen || c->s[!s->dir].seen_data) {
+            dc_decide(c, false);
+            return;
+        }
+        s->resync = true;  /* maybe the capture starts inside a message */
+        return;
+    }
+    if (first && c->tc->syn_seen) {
+        if (!c->not_http_noted) {
+            c->not_http_noted = true;
+            c->pub.not_http = true;
+            dc_note(c, DEC_NOTE_NOT_HTTP, frame,
+                    "the %s's bytes on this connection are not HTTP (nor TLS)",
+                    s->dir == TR_DIR_C2S ? "client" : "server");
+        }
+        s->st = P_SKIP;
+        return;
+    }
+    if (!s->resync_noted) {
+        s->resync_noted = true;
+        if (!s->seen_http && !c->tc->syn_seen)
+            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                    "the capture starts inside a message: the %s's bytes are skipped up to the "
+                    "next %s line",
+                    s->dir == TR_DIR_C2S ? "client" : "server",
+                    s->dir == TR_DIR_C2S ? "request" : "status");
+        else
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                    "bytes from the %s that are not an HTTP %s: skipped up to the next one",
+                    s->dir == TR_DIR_C2S ? "client" : "server",
+                    s->dir == TR_DIR_C2S ? "request" : "response");
+    }
+    s->resync = true;
+}
+
+/* Could an HTTP message start here? (lenient for short pieces) */
+static bool plausible_start(const struct dstate *s, const uint8_t *p, size_t n)
+{
+    return s->dir == TR_DIR_C2S ? dec_looks_like_request(p, n) : dec_looks_like_response(p, n);
+}
+
+static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
+                      uint64_t frame, tr_time ts)
+{
+    size_t max = c->d->o.max_header_bytes;
+    fm_add(s, s->pos, frame, ts);
+    size_t i = 0;
+    while (i < n) {
+        const uint8_t *lf = memchr(p + i, '\n', n - i);
+        size_t take = lf ? (size_t)(lf - (p + i)) + 1 : n - i;
+        if (s->hlen + take > max) {
+            dc_note(c, DEC_NOTE_LIMIT, frame,
+                    "a message head longer than %zu bytes: it is skipped (see --max-header)", max);
+            head_release(s);
+            s->st = P_IDLE;
+            s->resync = true;
+            s->resync_noted = true;
+            s->seen_http = true;
+            return i + take;
+        }
+        head_append(s, p + i, take);
+        i += take;
+        if (!lf) {
+            if (s->start_len == 0) {
+                struct dec_reqline rl;
+                bool bad = s->dir == TR_DIR_C2S
+                               ? dec_parse_request_line(s->head, s->hlen, &rl) == DEC_INVALID
+                               : memcmp(s->head, "HTTP/", s->hlen < 5 ? s->hlen : 5) != 0;
+                if (bad)
+                    garbage(c, s, frame);
+            }
+            break;
+        }
+        size_t ll = s->hlen - s->line_start;
+        bool cr = ll >= 2 && s->head[s->hlen - 2] == '\r';
+        if (!cr && !s->bare_lf) {
+            s->bare_lf = true;
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                    "a line that ends with a bare LF instead of CR LF (tolerated)");
+        }
+        if (s->start_len == 0) {
+            bool ok;
+            if (s->dir == TR_DIR_C2S) {
+                struct dec_reqline rl;
+                ok = dec_parse_request_line(s->head, s->hlen, &rl) > 0;
+            } else {
+                struct dec_statusline sl;
+                ok = dec_parse_status_line(s->head, s->hlen, &sl) > 0;
+            }
+            if (!ok) {
+                garbage(c, s, frame);
+                return i;
+            }
+            s->start_len = s->hlen;
+            if (!c->decided)
+                dc_decide(c, true);
+        } else if (ll - 1 - cr == 0) {
+            head_done(c, s, frame, ts);
+            return i;
+        }
+        s->line_start = s->hlen;
+    }
+    return i;
+}
+
+static size_t st_idle(struct dstate *s, const uint8_t *p, size_t n)
+{
+    if (s->resync) {
+        /* at a line start: a message? else skip the line */
+        if (plausible_start(s, p, n)) {
+            s->resync = false;
+            s->resync_noted = false;
+            head_begin(s);
+            return 0;
+        }
+        const uint8_t *lf = memchr(p, '\n', n);
+        size_t used = lf ? (size_t)(lf - p) + 1 : n;
+        s->skipped += used;
+        return used;
+    }
+    size_t i = 0;
+    while (i < n && (p[i] == '\r' || p[i] == '\n'))  /* RFC 9112 2.2: empty lines between */
+        i++;
+    if (i < n)
+        head_begin(s);
+    return i;
+}
+
+/* The first payload bytes of a direction say what the connection carries. */
+static void judge_first(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n)
+{
+    s->seen_data = true;
+    if (dec_looks_like_tls(p, n)) {
+        if (!c->decided)
+            dc_decide(c, true);
+        if (c->dropped)
+            return;
+        c->pub.tls = true;
+        c->pub.http = true;
+        s->st = P_TLS;
+        s->tls = 1;
+        return;
+    }
+    size_t i = 0;
+    while (i < n && (p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i < n && !plausible_start(s, p + i, n - i)) {
+        if (!c->tc->syn_seen) {
+            s->resync = true;  /* perhaps inside a message: hunt for the next one */
+            if (c->decided && !s->resync_noted) {
+                s->resync_noted = true;
+                dc_note(c, DEC_NOTE_INCOMPLETE, 0,
+                        "the capture starts inside a message: the %s's bytes are skipped up to "
+                        "the next %s line",
+                        s->dir == TR_DIR_C2S ? "client" : "server",
+                        s->dir == TR_DIR_C2S ? "request" : "status");
+            }
+        }
+    }
+}
+
+static void tls_sniff(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame)
+{
+    if (s->tls != 1)
+        return;
+    if (s->tlen == 0)
+        s->tls_frame = frame;
+    size_t take = MAX_TLS_SNIFF - s->tlen < n ? MAX_TLS_SNIFF - s->tlen : n;
+    if (!s->tbuf)
+        s->tbuf = xmalloc(MAX_TLS_SNIFF);
+    memcpy(s->tbuf + s->tlen, p, take);
+    s->tlen += take;
+    struct dec_tls_hello h;
+    int rc = dec_tls_parse_hello(s->tbuf, s->tlen, &h);
+    if (rc == DEC_INCOMPLETE && s->tlen < MAX_TLS_SNIFF)
+        return;
+    s->tls = 2;
+    if (rc > 0 && h.type)
+        dc_tls_hello(c, &h, s->tls_frame);
+    free(s->tbuf);
+    s->tbuf = NULL;
+    s->tlen = 0;
+}
+
+static size_t st_chunk_size(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
+                            uint64_t frame)
+{
+    const uint8_t *lf = memchr(p, '\n', n);
+    size_t take = lf ? (size_t)(lf - p) + 1 : n;
+    size_t room = sizeof s->cline - 1 - s->clen;
+    memcpy(s->cline + s->clen, p, take < room ? take : room);
+    s->clen += take < room ? take : room;
+    s->cltotal += take;
+    if (!lf) {
+        if (s->cltotal > MAX_CHUNK_LINE) {
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line longer than %d bytes",
+                    MAX_CHUNK_LINE);
+            body_end(c, s, false, s->pos + take);
+            s->resync = true;
+        }
+        return take;
+    }
+    if (s->cline[s->clen - 1] != '\n')  /* long extensions were cut: end the line */
+        s->cline[s->clen++] = '\n';
+    uint64_t size;
+    int rc = dec_parse_chunk_size(s->cline, s->clen, &size);
+    s->clen = 0;
+    s->cltotal = 0;
+    if (rc < 0) {
+        dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line that is not a hex number");
+        body_end(c, s, false, s->pos + take);
+        s->resync = true;
+        return take;
+    }
+    if (size == 0) {
+        s->st = P_TRAILER;
+        s->trailer_nonempty = false;
+    } else {
+        s->remaining = size;
+        s->m->chunks++;
+        s->st = P_CHUNK_DATA;
+    }
+    return take;
+}
+
+static size_t st_chunk_end(struct dconn *c, struct dstate *s, const uint8_t *p, uint64_t frame)
+{
+    if (p[0] == '\r' && s->clen == 0) {
+        s->clen = 1;
+        return 1;
+    }
+    if (p[0] == '\n') {
+        s->clen = 0;
+        s->st = P_CHUNK_SIZE;
+        return 1;
+    }
+    dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "chunk data not followed by CR LF");
+    s->clen = 0;
+    s->st = P_CHUNK_SIZE;
+    return 0;
+}
+
+static size_t st_trailer(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '\n') {
+            if (!s->trailer_nonempty) {
+                body_end(c, s, true, s->pos + i + 1);
+                return i + 1;
+            }
+            s->trailer_nonempty = false;
+        } else if (p[i] != '\r') {
+            s->trailer_nonempty = true;
+        }
+    }
+    return n;
+}
+
+static size_t st_tunnel(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
+                        uint64_t frame, tr_time ts)
+{
+    if (s->tunnel_len == 0 && s->tls == 0 && dec_looks_like_tls(p, n))
+        s->tls = 1;  /* HTTPS through a CONNECT proxy */
+    tls_sniff(c, s, p, n, frame);
+    s->tunnel_len += n;
+    flist_add(&s->tf, frame, ts);
+    return n;
+}
+
+void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
+             tr_time ts)
+{
+    if (!s->seen_data && n > 0)
+        judge_first(c, s, p, n);
+    int stuck = 0;
+    while (n > 0 && !c->dropped) {
+        enum pstate before = s->st;
+        size_t used = 0;
+        switch (s->st) {
+        case P_IDLE:
+            used = st_idle(s, p, n);
+            break;
+        case P_HEAD:
+            used = st_head(c, s, p, n, frame, ts);
+            break;
+        case P_BODY_LEN:
+            used = s->remaining < n ? (size_t)s->remaining : n;
+            body_data(c, s, p, used);
+            flist_add(&s->bf, frame, ts);
+            touch(s, frame, ts);
+            s->remaining -= used;
+            if (s->remaining == 0)
+                body_end(c, s, true, s->pos + used);
+            break;
+        case P_CHUNK_SIZE:
+            flist_add(&s->bf, frame, ts);
+            touch(s, frame, ts);
+            used = st_chunk_size(c, s, p, n, frame);
+            break;
+        case P_CHUNK_DATA:
+            used = s->remaining < n ? (size_t)s->remaining : n;
+            body_data(c, s, p, used);
+            flist_add(&s->bf, frame, ts);
+            touch(s, frame, ts);
+            s->remaining -= used;
+            if (s->remaining == 0)
+                s->st = P_CHUNK_END;
+            break;
+        case P_CHUNK_END:
+            flist_add(&s->bf, frame, ts);
+            touch(s, frame, ts);
+            used = st_chunk_end(c, s, p, frame);
+            break;
+        case P_TRAILER:
+            flist_add(&s->bf, frame, ts);
+            touch(s, frame, ts);
+            used = st_trailer(c, s, p, n);
+            break;
+        case P_BODY_CLOSE:
+            body_data(c, s, p, n);
+            flist_add(&s->bf, frame, ts);
+            touch(s, frame, ts);
+            used = n;
+            break;
+        case P_UPGRADE:
+            if (plausible_start(s, p, n))
+                s->st = P_IDLE;  /* another request after all */
+            else
+                ms_tunnel(s, s->tunnel_x, s->pos);
+            break;
+        case P_TUNNEL:
+            used = st_tunnel(c, s, p, n, frame, ts);
+            break;
+        case P_TLS:
+            tls_sniff(c, s, p, n, frame);
+            used = n;
+            break;
+        case P_SKIP:
+            used = n;
+            break;
+        }
+        if (used == 0 && s->st == before && ++stuck > 2) {
+            used = n;  /* cannot happen; never loop forever on hostile bytes */
+        }
+        p += used;
+        n -= used;
+        s->pos += used;
+    }
+}
+
+void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts)
+{
+    while (len > 0 && !c->dropped) {
+        uint64_t used = len;
+        switch (s->st) {
+        case P_BODY_LEN:
+        case P_CHUNK_DATA:
+            used = s->remaining < len ? s->remaining : len;
+            s->m->gap_bytes += used;
+            s->m->body_length += used;
+            s->content_bad = true;
+            s->remaining -= used;
+            flist_add(&s->bf, frame, ts);
+            if (s->remaining == 0) {
+                if (s->st == P_CHUNK_DATA)
+                    s->st = P_CHUNK_END;
+                else
+                    body_end(c, s, false, s->pos + used);
+            }
+            break;
+        case P_BODY_CLOSE:
+            s->m->gap_bytes += len;
+            s->m->body_length += len;
+            s->content_bad = true;
+            break;
+        case P_CHUNK_SIZE:
+        case P_CHUNK_END:
+        case P_TRAILER:
+            s->m->gap_bytes += 1;
+            body_end(c, s, false, s->pos);
+            s->resync = true;
+            used = 0;
+            break;
+        case P_HEAD:
+            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                    "a gap inside a message head: the message is lost; decoding goes on at the "
+                    "next %s line", s->dir == TR_DIR_C2S ? "request" : "status");
+            head_release(s);
+            s->st = P_IDLE;
+            s->resync = true;
+            s->resync_noted = true;
+            used = 0;
+            break;
+        case P_IDLE:
+            s->resync = true;
+            s->resync_noted = true;
+            break;
+        case P_UPGRADE:
+            ms_tunnel(s, s->tunnel_x, s->pos);
+            used = 0;
+            break;
+        case P_TUNNEL:
+            s->tunnel_len += len;
+            break;
+        case P_TLS:
+            if (s->tls == 1) {
+                s->tls = 2;
+                free(s->tbuf);
+                s->tbuf = NULL;
+            }
+            break;
+        case P_SKIP:
+            break;
+        }
+        len -= used;
+        s->pos += used;
+    }
+}
+
+void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
+{
+    (void)ts;
+    switch (s->st) {
+    case P_HEAD:
+        if (s->hlen > 0 && !c->dropped)
+            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                    "the connection ended inside a message head (%zu bytes of it)", s->hlen);
+        head_release(s);
+        s->st = P_IDLE;
+        break;
+    case P_BODY_LEN:
+    case P_CHUNK_SIZE:
+    case P_CHUNK_DATA:
+    case P_CHUNK_END:
+    case P_TRAILER:
+        if (s->st == P_BODY_LEN)
+            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                    "the connection ended %llu bytes before the end of the body",
+                    (unsigned long long)s->remaining);
+        else
+            dc_note(c, DEC_NOTE_INCOMPLETE, frame, "the connection ended inside a chunked body");
+        body_end(c, s, false, s->pos);
+        break;
+    case P_BODY_CLOSE:
+        body_end(c, s, true, s->pos);
+        break;
+    case P_TUNNEL:
+    case P_UPGRADE:
+        if (s->tunnel_len > 0) {
+            flist_finish(&s->tf);
+            struct dec_stage st;
+            stage_init(&st, DEC_STAGE_TUNNEL, s->tunnel_x, s->dir, s->tunnel_off, s->tunnel_len,
+                       &s->tf);
+            dc_stage(c, &st);
+        }
+        s->st = P_IDLE;
+        break;
+    default:
+        break;
+    }
+}
+
+void ms_free(struct dstate *s)
+{
+    free(s->head);
+    free(s->fm);
+    free(s->tbuf);
+    free(s->preview);
+    flist_free(&s->bf);
+    flist_free(&s->tf);
+    dec_content_free(s->content);
+    msg_free(&s->interim);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,252 @@
+/* parse.c - pure HTTP/1.x line parsers (no allocation, no state) and the
+ * stage and note tables
+ *
+ * RFC 9112 2.2 (message parsing), 3 (request line), 4 (status line),
+ * 7.1 (chunked transfer coding); RFC 9110 5.6.2 (tokens).
+ */
+#include "decode.h"
+
+#include <string.h>
+
+/* --------------------------------------------------------------- tables -- */
+
+static const struct {
+    const char *name;
+    int step;
+} stages[] = {
+#define X(id, name, step) {name, step},
+    DEC_STAGE_LIST(X)
+#undef X
+};
+
+static const char *const notes[] = {
+#define X(id, name) name,
+    DEC_NOTE_LIST(X)
+#undef X
+};
+
+const char *dec_stage_name(enum dec_stage_kind k)
+{
+    return (unsigned)k < DEC_STAGE_COUNT ? stages[k].name : "unknown";
+}
+
+int dec_stage_step(enum dec_stage_kind k)
+{
+    return (unsigned)k < DEC_STAGE_COUNT ? stages[k].step : 0;
+}
+
+enum dec_stage_kind dec_stage_by_name(const char *name)
+{
+    for (int i = 0; i < DEC_STAGE_COUNT; i++)
+        if (strcmp(stages[i].name, name) == 0)
+            return (enum dec_stage_kind)i;
+    return DEC_STAGE_COUNT;
+}
+
+const char *dec_note_name(enum dec_note_kind k)
+{
+    return (unsigned)k < DEC_NOTE_COUNT ? notes[k] : "unknown";
+}
+
+const char *dec_framing_name(enum dec_framing f)
+{
+    switch (f) {
+    case DEC_FRAMING_LENGTH:
+        return "content-length";
+    case DEC_FRAMING_CHUNKED:
+        return "chunked";
+    case DEC_FRAMING_CLOSE:
+        return "close";
+    default:
+        return NULL;
+    }
+}
+
+/* ---------------------------------------------------------- characters -- */
+
+/* RFC 9110 5.6.2: tchar */
+static bool is_tchar(uint8_t c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool is_ctl(uint8_t c)
+{
+    return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/* The length of the line up to LF, without the LF and a CR before it;
+ * *used is the bytes including the LF. -1 when no LF yet. */
+static long line_end(const uint8_t *buf, size_t len, size_t *used)
+{
+    const uint8_t *lf = memchr(buf, '\n', len);
+    if (!lf)
+        return -1;
+    size_t n = (size_t)(lf - buf);
+    *used = n + 1;
+    if (n > 0 && buf[n - 1] == '\r')
+        n--;
+    return (long)n;
+}
+
+/* ---------------------------------------------------------- start lines -- */
+
+int dec_parse_request_line(const uint8_t *buf, size_t len, struct dec_reqline *out)
+{
+    size_t used;
+    long n = line_end(buf, len, &used);
+    memset(out, 0, sizeof *out);
+    if (n < 0) {
+        /* an impossible prefix is invalid at once, not incomplete */
+        for (size_t i = 0; i < len; i++) {
+            if (buf[i] == ' ')
+                return i > 0 ? DEC_INCOMPLETE : DEC_INVALID;
+            if (!is_tchar(buf[i]))
+                return DEC_INVALID;
+        }
+        return DEC_INCOMPLETE;
+    }
+    size_t i = 0;
+    while (i < (size_t)n && is_tchar(buf[i]))
+        i++;
+    if (i == 0 || i >= (size_t)n || buf[i] != ' ')
+        return DEC_INVALID;
+    out->method = (struct dec_span){0, (uint32_t)i};
+    for (size_t k = i; k < (size_t)n; k++)
+        if (is_ctl(buf[k]))
+            return DEC_INVALID;
+    /* RFC 9112 3: method SP request-target SP HTTP-version; lenient
+     * readers split at single spaces, and so do we */
+    size_t s = i + 1;
+    size_t e = s;
+    while (e < (size_t)n && buf[e] != ' ')
+        e++;
+    if (e == s)
+        return DEC_INVALID;
+    out->target = (struct dec_span){(uint32_t)s, (uint32_t)(e - s)};
+    if (e < (size_t)n) {
+        s = e + 1;
+        e = s;
+        while (e < (size_t)n && buf[e] != ' ')
+            e++;
+        out->version = (struct dec_span){(uint32_t)s, (uint32_t)(e - s)};
+        while (e < (size_t)n) {
+            out->extra_parts++;
+            e++;
+            while (e < (size_t)n && buf[e] != ' ')
+                e++;
+        }
+    }
+    return (int)used;
+}
+
+int dec_parse_status_line(const uint8_t *buf, size_t len, struct dec_statusline *out)
+{
+    size_t used;
+    memset(out, 0, sizeof *out);
+    if (memcmp(buf, "HTTP/", len < 5 ? len : 5) != 0)
+        return DEC_INVALID;
+    long n = line_end(buf, len, &used);
+    if (n < 0)
+        return DEC_INCOMPLETE;
+    if (n < 5 || memcmp(buf, "HTTP/", 5) != 0)
+        return DEC_INVALID;
+    size_t i = 5;
+    while (i < (size_t)n && buf[i] != ' ')
+        i++;
+    out->version = (struct dec_span){0, (uint32_t)i};
+    if (i >= (size_t)n)
+        return DEC_INVALID;
+    size_t s = i + 1, e = s;
+    int status = 0;
+    while (e < (size_t)n && buf[e] >= '0' && buf[e] <= '9' && e - s < 9)
+        status = status * 10 + (buf[e++] - '0');
+    if (e == s || (e < (size_t)n && buf[e] != ' '))
+        return DEC_INVALID;
+    for (size_t k = 0; k < (size_t)n; k++)
+        if (is_ctl(buf[k]))
+            return DEC_INVALID;
+    out->code = (struct dec_span){(uint32_t)s, (uint32_t)(e - s)};
+    out->status = status;
+    if (e < (size_t)n)
+        out->reason = (struct dec_span){(uint32_t)(e + 1), (uint32_t)((size_t)n - e - 1)};
+    else
+        out->reason = (struct dec_span){(uint32_t)e, 0};
+    return (int)used;
+}
+
+int dec_parse_chunk_size(const uint8_t *buf, size_t len, uint64_t *size)
+{
+    size_t used;
+    long n = line_end(buf, len, &used);
+    if (n < 0)
+        return len > 4096 ? DEC_INVALID : DEC_INCOMPLETE;
+    size_t i = 0;
+    while (i < (size_t)n && (buf[i] == ' ' || buf[i] == '\t'))
+        i++;
+    uint64_t v = 0;
+    size_t digits = 0;
+    for (; i < (size_t)n; i++, digits++) {
+        uint8_t c = buf[i];
+        int d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            d = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        else
+            break;
+        if (v >> 58)  /* past 2^62: hostile or broken */
+            return DEC_INVALID;
+        v = v << 4 | (uint64_t)d;
+    }
+    if (digits == 0)
+        return DEC_INVALID;
+    /* RFC 9112 7.1.1: chunk extensions follow ';' (BWS allowed before) */
+    while (i < (size_t)n && (buf[i] == ' ' || buf[i] == '\t'))
+        i++;
+    if (i < (size_t)n && buf[i] != ';')
+        return DEC_INVALID;
+    *size = v;
+    return (int)used;
+}
+
+/* -------------------------------------------------------------- sniffing -- */
+
+bool dec_looks_like_request(const uint8_t *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 24 && ((buf[i] >= 'A' && buf[i] <= 'Z') || buf[i] == '-' || buf[i] == '_'))
+        i++;
+    if (i == 0 || i >= len || buf[i] != ' ')
+        return false;
+    if (i + 1 >= len)
+        return true;
+    uint8_t t = buf[i + 1];
+    return t == '/' || t == '*' || (t >= 'a' && t <= 'z') || (t >= 'A' && t <= 'Z') ||
+           (t >= '0' && t <= '9') || t == '[';
+}
+
+bool dec_looks_like_response(const uint8_t *buf, size_t len)
+{
+    static const char pre[] = "HTTP/";
+    size_t n = len < 5 ? len : 5;
+    if (n == 0 || memcmp(buf, pre, n) != 0)
+        return false;
+    return len < 6 || (buf[5] >= '0' && buf[5] <= '9');
+}
+
+bool dec_looks_like_tls(const uint8_t *buf, size_t len)
+{
+    /* a handshake record (22), major version 3, minor 0 to 4 */
+    if (len < 1 || buf[0] != 0x16)
+        return false;
+    if (len >= 2 && buf[1] != 0x03)
+        return false;
+    if (len >= 3 && buf[2] > 0x04)
+        return false;
+    return true;
+}

@@ -1,0 +1,367 @@
+#!/bin/bash
+# make-data.sh: record the small test captures in tests/data/ from real servers and clients.
+#
+#   sudo tests/data/make-data.sh              remake all of them
+#   sudo tests/data/make-data.sh rst-close    remake only those named (without .pcap)
+#
+# Each capture is made in a network namespace of its own (hs-tNAME), on its loopback,
+# with samples/servers/classserver.py as the HTTP server and python3 or curl as the
+# client. Every process runs under `timeout` and is stopped by PID; namespaces and the
+# temporary folder are removed on exit. Needs root, tcpdump, tshark, curl, python3.
+# Not part of `make check`; the captures it makes are committed.
+set -u -o pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OUT=${DATA_OUT:-$HERE}
+SERVERS=$HERE/../../samples/servers
+LIMIT=30
+PY=$(command -v python3 || true)
+ALL=(snaplen-96 midstream port-reuse rst-close v6-post-chunked not-http)
+
+say() { printf 'make-data: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+PIDS=()
+NSS=()
+WORK=
+cleanup() {
+    local i
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
+    done
+    for i in "${NSS[@]}"; do
+        [ -n "$i" ] && ip netns del "$i" 2>/dev/null
+    done
+    [ -n "$WORK" ] && [ -d "$WORK" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM HUP
+
+stop_pid() {
+    local pid=$1 sig=${2:-TERM} n i
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -s "$sig" "$pid" 2>/dev/null
+        for ((n = 0; n < 50; n++)); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$pid" 2>/dev/null && kill -s KILL "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null
+    for i in "${!PIDS[@]}"; do
+        [ "${PIDS[i]}" = "$pid" ] && PIDS[i]=
+    done
+    return 0
+}
+
+BG=
+bg() { # bg NS LOG CMD...: background, bounded in time, PID in $BG
+    local ns=$1 log=$2
+    shift 2
+    timeout -s TERM "$LIMIT" ip netns exec "$ns" "$@" >"$log" 2>&1 &
+    BG=$!
+    PIDS+=("$BG")
+}
+
+run() { # run NS CMD...: foreground client, bounded in time
+    local ns=$1
+    shift
+    timeout -s TERM "$LIMIT" ip netns exec "$ns" "$@"
+}
+
+wait_for() { # wait_for FILE TEXT (at most 10 s)
+    local n
+    for ((n = 0; n < 100; n++)); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    say "timed out waiting for '$2' in $1"
+    return 1
+}
+
+wait_port() { # wait_port NS PORT (at most 10 s)
+    local n
+    for ((n = 0; n < 100; n++)); do
+        [ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null)" ] && return 0
+        sleep 0.1
+    done
+    say "nothing listens on port $2 in $1"
+    return 1
+}
+
+CAP=
+CAPLOG=
+cap_start() { # cap_start NS FILE FILTER [tcpdump options]; -B: a ring large enough
+    local ns=$1 file=$2 filter=$3
+    shift 3
+    CAPLOG=$file.log
+    bg "$ns" "$file.log" tcpdump -i lo -B 65536 -U --immediate-mode "$@" -w "$file" "$filter"
+    CAP=$BG
+    wait_for "$file.log" "listening on"
+}
+
+cap_stop() { # a capture the kernel dropped packets from fails
+    sleep 1
+    stop_pid "$CAP" INT
+    CAP=
+    if grep -Eq '(^|[^0-9])[1-9][0-9]* packets? dropped by kernel' "$CAPLOG"; then
+        say "check failed: the capture dropped packets: $(grep dropped "$CAPLOG")"
+        FAILED=1
+    fi
+}
+
+server() { # server NS ADDR PORT: classserver.py with the test files
+    bg "$1" "$WORK/server.log" "$PY" "$SERVERS/classserver.py" --bind "$2" --port "$3" \
+        --root "$WORK/www"
+    wait_port "$1" "$3"
+}
+
+count() { # count FILE FILTER: frames tshark shows (two passes)
+    tshark -n -2 -r "$1" -Y "$2" 2>/dev/null | wc -l
+}
+
+FAILED=0
+expect() { # expect FILE FILTER OP N
+    local got
+    got=$(count "$1" "$2")
+    if ! test "$got" "$3" "$4"; then
+        say "check failed: '$2' matched $got frames, wanted $3 $4"
+        FAILED=1
+    fi
+}
+
+make_files() {
+    mkdir -p "$WORK/www"
+    printf 'Hello, HTTP!\n' >"$WORK/www/hello.txt"
+    printf 'body { color: #222; }\n' >"$WORK/www/style.css"
+    "$PY" - "$WORK/www" <<'EOF'
+import sys
+d = sys.argv[1]
+with open(d + "/two-kb.txt", "w") as f:
+    for i in range(32):  # 32 lines of 64 bytes: 2048 bytes
+        f.write(("line %02d: a body that snaplen 96 cuts off after the first bytes" % i)[:63] + "\n")
+with open(d + "/post.txt", "w") as f:
+    for i in range(1, 9):
+        f.write("Chunked line %d: the client did not say how long the body is.\n" % i)
+EOF
+    find "$WORK/www" -exec touch -d '2024-09-02 08:00:00 UTC' {} +
+    chmod -R a+rX "$WORK"
+}
+
+# ---- the captures -----------------------------------------------------------------------
+t_snaplen-96() { # a GET and a 2 KB response, recorded with tcpdump -s 96
+    server "$1" 127.0.0.1 80 || return 1
+    cap_start "$1" "$2" "tcp port 80" -s 96 || return 1
+    run "$1" curl -sS -4 -o /dev/null http://localhost/two-kb.txt
+    cap_stop
+    expect "$2" 'frame.cap_len < frame.len' -ge 2
+    expect "$2" 'frame.cap_len > 96' -eq 0
+}
+
+t_midstream() { # keep-alive: the capture starts after the handshake and the first exchange
+    server "$1" 127.0.0.1 80 || return 1
+    cat >"$WORK/midstream.py" <<'EOF'
+import os, socket, sys, time
+
+def exchange(s, path):
+    s.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: midstream-test/1.0\r\n\r\n"
+              % path)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(4096)
+    head, body = data.split(b"\r\n\r\n", 1)
+    n = int([l.split(b":")[1] for l in head.split(b"\r\n")
+             if l.lower().startswith(b"content-length:")][0])
+    while len(body) < n:
+        body += s.recv(4096)
+
+s = socket.create_connection(("127.0.0.1", 80), timeout=10)
+exchange(s, b"/hello.txt")
+open(sys.argv[1], "w").close()
+for _ in range(100):  # the capture starts now; wait (at most 10 s) until told to go on
+    if os.path.exists(sys.argv[2]):
+        break
+    time.sleep(0.1)
+time.sleep(0.3)
+exchange(s, b"/style.css")
+s.close()
+EOF
+    # (a background job reads no here-document: the script goes in a file)
+    bg "$1" "$WORK/client.log" "$PY" "$WORK/midstream.py" "$WORK/first-done" "$WORK/go"
+    local client=$BG
+    local n
+    for ((n = 0; n < 100; n++)); do # the first exchange is over (at most 10 s)
+        [ -e "$WORK/first-done" ] && break
+        sleep 0.1
+    done
+    [ -e "$WORK/first-done" ] || { say "the client did not finish its first exchange"; return 1; }
+    cap_start "$1" "$2" "tcp port 80" || return 1
+    touch "$WORK/go"
+    wait "$client" 2>/dev/null
+    cap_stop
+    expect "$2" 'tcp.flags.syn == 1' -eq 0
+    expect "$2" 'http.request' -eq 1
+    expect "$2" 'http.response' -eq 1
+    expect "$2" 'tcp.flags.fin == 1' -eq 2
+}
+
+t_port-reuse() { # two connections in turn from the same client port 40000
+    server "$1" 127.0.0.1 80 || return 1
+    cap_start "$1" "$2" "tcp port 80" || return 1
+    run "$1" "$PY" - <<'EOF'
+import socket, time
+for path in (b"/hello.txt", b"/style.css"):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 40000))
+    s.settimeout(10)
+    s.connect(("127.0.0.1", 80))
+    s.sendall(b"GET %s HTTP/1.1\r\nHost: localhost\r\nUser-Agent: port-reuse-test/1.0\r\n"
+              b"Connection: close\r\n\r\n" % path)
+    while s.recv(4096):  # the server closes first: its side keeps TIME_WAIT, ours is free
+        pass
+    s.close()
+    time.sleep(0.2)
+EOF
+    cap_stop
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.srcport == 40000' -eq 2
+    expect "$2" 'tcp.flags.fin == 1' -eq 4
+    expect "$2" 'http.response.code == 200' -eq 2
+}
+
+t_rst-close() { # the client reads the response, then closes with SO_LINGER 0: a RST
+    server "$1" 127.0.0.1 80 || return 1
+    cap_start "$1" "$2" "tcp port 80" || return 1
+    run "$1" "$PY" - <<'EOF'
+import socket, struct
+s = socket.create_connection(("127.0.0.1", 80), timeout=10)
+s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nUser-Agent: rst-test/1.0\r\n\r\n")
+data = b""
+while not data.endswith(b"Hello, HTTP!\n"):
+    data += s.recv(4096)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+EOF
+    cap_stop
+    expect "$2" 'tcp.flags.reset == 1' -eq 1
+    expect "$2" 'tcp.flags.fin == 1' -eq 0
+    expect "$2" 'http.response.code == 200' -eq 1
+}
+
+t_v6-post-chunked() { # a chunked request body over IPv6
+    server "$1" ::1 80 || return 1
+    cap_start "$1" "$2" "tcp port 80" || return 1
+    # the body comes from a pipe in three pieces, so curl sends three chunks
+    local i
+    for i in 1 2 3; do
+        sed -n "$((3 * i - 2)),$((3 * i))p" "$WORK/www/post.txt"
+        sleep 0.2
+    done | run "$1" curl -sS -6 -o /dev/null -X POST -T - -H 'Transfer-Encoding: chunked' \
+        -H 'Expect:' -H 'Content-Type: text/plain' http://localhost/echo
+    cap_stop
+    expect "$2" 'http.chunk_size > 0' -ge 1
+    expect "$2" 'ipv6 && http.request.method == "POST" && http.transfer_encoding == "chunked"' -eq 1
+    expect "$2" 'http.response.code == 200' -eq 1
+}
+
+t_not-http() { # an SMTP-like conversation on port 80
+    cat >"$WORK/banner.py" <<'EOF'
+import socket
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 80))
+srv.listen(1)
+srv.settimeout(20)
+c, _ = srv.accept()
+c.settimeout(10)
+f = c.makefile("rb")
+c.sendall(b"220 mail.class.example ESMTP ready\r\n")
+for line in f:
+    cmd = line.strip().upper()
+    if cmd.startswith(b"EHLO"):
+        c.sendall(b"250-mail.class.example greets you\r\n250 HELP\r\n")
+    elif cmd == b"QUIT":
+        c.sendall(b"221 Bye\r\n")
+        break
+    else:
+        c.sendall(b"502 Command not implemented\r\n")
+f.close()
+c.close()
+EOF
+    bg "$1" "$WORK/banner.log" "$PY" "$WORK/banner.py"
+    wait_port "$1" 80 || return 1
+    cap_start "$1" "$2" "tcp port 80" || return 1
+    run "$1" "$PY" - <<'EOF'
+import socket
+s = socket.create_connection(("127.0.0.1", 80), timeout=10)
+f = s.makefile("rb")
+f.readline()
+s.sendall(b"EHLO class.example\r\n")
+while f.readline()[3:4] == b"-":
+    pass
+s.sendall(b"QUIT\r\n")
+f.readline()
+while s.recv(4096):
+    pass
+f.close()
+s.close()
+EOF
+    cap_stop
+    expect "$2" 'tcp.len > 0' -eq 5
+    expect "$2" 'http' -eq 0
+}
+
+main() {
+    local want=() a f missing=() failed=() t
+    case "${1:-}" in -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+    [ "$(id -u)" = 0 ] || die "needs root (network namespaces, tcpdump): sudo $0 $*"
+    for t in ip timeout tcpdump tshark capinfos curl python3 ss; do
+        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+    done
+    [ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}" \
+        "(Debian: apt-get install iproute2 tcpdump tshark curl python3)"
+    if [ $# = 0 ]; then
+        want=("${ALL[@]}")
+    else
+        for a in "$@"; do
+            a=${a%.pcap}
+            [[ " ${ALL[*]} " == *" $a "* ]] || die "no capture called '$a' (one of: ${ALL[*]})"
+            want+=("$a")
+        done
+    fi
+    WORK=$(mktemp -d /tmp/httpstep-data.XXXXXX) || die "mktemp failed"
+    chmod 755 "$WORK"
+    make_files
+    for f in "${want[@]}"; do
+        local ns=hs-t${f//-/} tmp=$WORK/cap/$f.pcap i rc
+        mkdir -p "$WORK/cap"
+        chmod 777 "$WORK/cap"
+        rm -f "$WORK/first-done" "$WORK/go" "$tmp"
+        say "$f.pcap"
+        FAILED=0
+        ip netns del "$ns" 2>/dev/null
+        ip netns add "$ns" && ip -n "$ns" link set lo up || { failed+=("$f"); continue; }
+        NSS+=("$ns")
+        "t_$f" "$ns" "$tmp"
+        rc=$?
+        for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+            [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
+        done
+        PIDS=()
+        ip netns del "$ns"
+        NSS=("${NSS[@]/$ns/}")
+        if [ "$rc" != 0 ] || [ "$FAILED" != 0 ] || [ ! -s "$tmp" ]; then
+            say "$f.pcap: failed, not installed"
+            failed+=("$f")
+        elif [ "$(stat -c %s "$tmp")" -gt 50000 ]; then
+            say "$f.pcap: over 50 KB, not installed"
+            failed+=("$f")
+        else
+            install -m 0644 "$tmp" "$OUT/$f.pcap"
+            say "$f.pcap: $(stat -c %s "$tmp") bytes"
+        fi
+    done
+    [ ${#failed[@]} = 0 ] || die "FAILED: ${failed[*]}"
+}
+
+main "$@"

@@ -1,0 +1,284 @@
+/* capture.c - frames from libpcap: capture files (pcap, pcapng) and live
+ * interfaces, a BPF filter on both, frame numbers that count every frame */
+#include "tracer.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct tr_capture {
+    pcap_t *p;
+    pcap_dumper_t *dumper;
+    struct bpf_program prog;
+    bool have_prog;
+    bool live;
+    bool offsets;
+    char *name;       /* the file as the user gave it, for messages */
+    uint64_t num;     /* frames read so far */
+    uint64_t bytes;   /* their captured bytes */
+    int linktype;
+};
+
+/* libpcap's errors already name the file for open failures of some kinds;
+ * ours always put the file first, once. */
+static void file_error(char *errbuf, const char *file, const char *msg)
+{
+    size_t n = strlen(file);
+    if (strncmp(msg, file, n) == 0 && msg[n] == ':') {
+        msg += n + 1;
+        while (*msg == ' ')
+            msg++;
+    }
+    snprintf(errbuf, TR_ERRBUF_SIZE, "'%s': %s", file, msg);
+}
+
+static int open_file(struct tr_capture *c, const char *file, char *errbuf)
+{
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    if (strcmp(file, "-") != 0) {
+        struct stat st;
+        if (stat(file, &st) != 0) {
+            file_error(errbuf, file, strerror(errno));
+            return -1;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            file_error(errbuf, file, "is a directory, not a capture file");
+            return -1;
+        }
+        if (S_ISREG(st.st_mode) && st.st_size == 0) {
+            file_error(errbuf, file, "empty file, not a capture");
+            return -1;
+        }
+    }
+    c->p = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_MICRO, perr);
+    if (!c->p) {
+        if (strstr(perr, "unknown file format"))
+            file_error(errbuf, file, "not a pcap or pcapng capture (unknown file format)");
+        else if (strstr(perr, "truncated dump file") || strstr(perr, "truncated pcapng"))
+            file_error(errbuf, file, "file ends inside its header: not a complete capture");
+        else
+            file_error(errbuf, file, perr);
+        return -1;
+    }
+    return 0;
+}
+
+static int open_live(struct tr_capture *c, const struct tr_capture_opts *o, char *errbuf)
+{
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    c->p = pcap_create(o->iface, perr);
+    if (!c->p) {
+        snprintf(errbuf, TR_ERRBUF_SIZE, "cannot open interface '%s': %s", o->iface, perr);
+        return -1;
+    }
+    pcap_set_snaplen(c->p, o->snaplen > 0 ? o->snaplen : 262144);
+    pcap_set_promisc(c->p, o->promisc);
+    pcap_set_immediate_mode(c->p, 1);
+    pcap_set_timeout(c->p, 100);
+    pcap_set_buffer_size(c->p, 8 << 20);
+    pcap_set_tstamp_precision(c->p, PCAP_TSTAMP_PRECISION_MICRO);
+    int rc = pcap_activate(c->p);
+    if (rc < 0) {
+        const char *why = pcap_geterr(c->p);
+        switch (rc) {
+        case PCAP_ERROR_PERM_DENIED:
+            snprintf(errbuf, TR_ERRBUF_SIZE,
+                     "no permission to capture on '%s': run with sudo, or once: "
+                     "sudo setcap cap_net_raw,cap_net_admin=eip ./httpstep",
+                     o->iface);
+            break;
+        case PCAP_ERROR_NO_SUCH_DEVICE:
+            snprintf(errbuf, TR_ERRBUF_SIZE, "no such interface '%s' (see 'ip link')", o->iface);
+            break;
+        case PCAP_ERROR_IFACE_NOT_UP:
+            snprintf(errbuf, TR_ERRBUF_SIZE, "interface '%s' is down", o->iface);
+            break;
+        default:
+            snprintf(errbuf, TR_ERRBUF_SIZE, "cannot capture on '%s': %s", o->iface,
+                     why && *why ? why : pcap_statustostr(rc));
+        }
+        return -1;
+    }
+    if (pcap_setnonblock(c->p, 1, perr) < 0) {
+        snprintf(errbuf, TR_ERRBUF_SIZE, "cannot capture on '%s': %s", o->iface, perr);
+        return -1;
+    }
+    return 0;
+}
+
+int tr_capture_open(struct tr_capture **out, const struct tr_capture_opts *o, char *errbuf)
+{
+    struct tr_capture *c = xcalloc(1, sizeof *c);
+    c->live = o->file == NULL;
+    c->name = xstrdup(c->live ? o->iface : o->file);
+    int rc = c->live ? open_live(c, o, errbuf) : open_file(c, o->file, errbuf);
+    if (rc < 0) {
+        tr_capture_close(c);
+        return -1;
+    }
+    c->linktype = pcap_datalink(c->p);
+    c->offsets = !c->live && o->offsets && strcmp(o->file, "-") != 0;
+    if (o->filter && *o->filter) {
+        if (pcap_compile(c->p, &c->prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+            snprintf(errbuf, TR_ERRBUF_SIZE, "bad filter expression '%s': %s", o->filter,
+                     pcap_geterr(c->p));
+            tr_capture_close(c);
+            return -1;
+        }
+        c->have_prog = true;
+        /* A file's filter runs here, after each frame is counted, so frame
+         * numbers stay those of Wireshark; live, the kernel filters. */
+        if (c->live && pcap_setfilter(c->p, &c->prog) < 0) {
+            snprintf(errbuf, TR_ERRBUF_SIZE, "cannot set filter '%s': %s", o->filter,
+                     pcap_geterr(c->p));
+            tr_capture_close(c);
+            return -1;
+        }
+    }
+    *out = c;
+    return 0;
+}
+
+void tr_capture_close(struct tr_capture *c)
+{
+    if (!c)
+        return;
+    if (c->dumper) {
+        pcap_dump_flush(c->dumper);
+        pcap_dump_close(c->dumper);
+    }
+    if (c->have_prog)
+        pcap_freecode(&c->prog);
+    if (c->p)
+        pcap_close(c->p);
+    free(c->name);
+    free(c);
+}
+
+int tr_capture_next(struct tr_capture *c, struct tr_frame *f, char *errbuf)
+{
+    for (;;) {
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int64_t off = -1;
+        if (c->offsets) {
+            FILE *fp = pcap_file(c->p);
+            off = fp ? (int64_t)ftello(fp) : -1;
+        }
+        int rc = pcap_next_ex(c->p, &h, &data);
+        if (rc == 0)
+            return TR_NEXT_NONE;
+        if (rc == PCAP_ERROR_BREAK)
+            return TR_NEXT_EOF;
+        if (rc < 0) {
+            const char *e = pcap_geterr(c->p);
+            if (c->live)
+                snprintf(errbuf, TR_ERRBUF_SIZE, "capture on '%s' failed: %s", c->name, e);
+            else if (strstr(e, "truncated dump file") || strstr(e, "truncated pcapng"))
+                snprintf(errbuf, TR_ERRBUF_SIZE,
+                         "'%s': the capture is cut short inside frame %llu (%s)", c->name,
+                         (unsigned long long)c->num + 1, e);
+            else
+                snprintf(errbuf, TR_ERRBUF_SIZE, "'%s': frame %llu: %s", c->name,
+                         (unsigned long long)c->num + 1, e);
+            return TR_NEXT_ERROR;
+        }
+        c->num++;
+        c->bytes += h->caplen;
+        if (c->dumper) {
+            pcap_dump((u_char *)c->dumper, h, data);
+            if (c->live)
+                pcap_dump_flush(c->dumper);
+        }
+        if (!c->live && c->have_prog && !pcap_offline_filter(&c->prog, h, data))
+            continue;
+        f->num = c->num;
+        f->ts = (tr_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+        f->caplen = h->caplen;
+        f->wirelen = h->len;
+        f->linktype = c->linktype;
+        f->file_offset = off;
+        f->data = data;
+        return TR_NEXT_FRAME;
+    }
+}
+
+void tr_capture_counts(const struct tr_capture *c, uint64_t *frames, uint64_t *bytes)
+{
+    *frames = c->num;
+    *bytes = c->bytes;
+}
+
+const char *tr_capture_lib_version(void)
+{
+    return pcap_lib_version();
+}
+
+int tr_capture_linktype(const struct tr_capture *c)
+{
+    return c->linktype;
+}
+
+const char *tr_capture_linktype_name(int linktype)
+{
+    const char *n = pcap_datalink_val_to_name(linktype);
+    return n ? n : "UNKNOWN";
+}
+
+int tr_capture_snaplen(const struct tr_capture *c)
+{
+    return pcap_snapshot(c->p);
+}
+
+bool tr_capture_is_live(const struct tr_capture *c)
+{
+    return c->live;
+}
+
+int tr_capture_fd(const struct tr_capture *c)
+{
+    return c->live ? pcap_get_selectable_fd(c->p) : -1;
+}
+
+uint64_t tr_capture_dropped(struct tr_capture *c)
+{
+    struct pcap_stat st;
+    if (!c->live || pcap_stats(c->p, &st) < 0)
+        return 0;
+    return (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
+int tr_capture_seek(struct tr_capture *c, int64_t offset, uint64_t num, char *errbuf)
+{
+    FILE *fp = c->live ? NULL : pcap_file(c->p);
+    if (!fp || !c->offsets || fseeko(fp, (off_t)offset, SEEK_SET) != 0) {
+        snprintf(errbuf, TR_ERRBUF_SIZE, "'%s': cannot seek back in this capture", c->name);
+        return -1;
+    }
+    c->num = num ? num - 1 : 0;
+    return 0;
+}
+
+void tr_capture_breakloop(struct tr_capture *c)
+{
+    pcap_breakloop(c->p);
+}
+
+int tr_capture_dump_open(struct tr_capture *c, const char *path, char *errbuf)
+{
+    c->dumper = pcap_dump_open(c->p, path);
+    if (!c->dumper) {
+        snprintf(errbuf, TR_ERRBUF_SIZE, "cannot write '%s': %s", path, pcap_geterr(c->p));
+        return -1;
+    }
+    return 0;
+}
+
+void tr_capture_dump_flush(struct tr_capture *c)
+{
+    if (c->dumper)
+        pcap_dump_flush(c->dumper);
+}

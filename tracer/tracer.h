@@ -1,0 +1,331 @@
+/* tracer.h - the capture layer: frames from libpcap, link/IP/TCP decoding and
+ * TCP reassembly into two ordered byte streams per connection.
+ *
+ * This is the only tracer header other layers include. The tracer knows no
+ * HTTP: it hands in-order bytes, gaps and closes to a sink (struct tr_sink)
+ * that httpstep.c wires to the decoder. It never prints or exits; errors are
+ * returned with a message in a caller's errbuf of TR_ERRBUF_SIZE bytes.
+ */
+#ifndef HTTPSTEP_TRACER_H
+#define HTTPSTEP_TRACER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TR_ERRBUF_SIZE 512
+
+/* ------------------------------------------------------------------------ */
+/* Memory: one allocation family for every layer (htop XUtils.c).          */
+/* On failure they call the fatal hook (the UI restores the terminal), print */
+/* one line and exit with status 4.                                          */
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* realloc of nmemb * size bytes, failing cleanly on multiplication overflow */
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* called once before the out-of-memory message; NULL to clear */
+void xalloc_set_fatal_hook(void (*hook)(void));
+
+/* Grow *arr (of elements of `size` bytes, capacity *cap) to hold `need`
+ * elements; capacity doubles. */
+void xgrow(void *arr, size_t *cap, size_t need, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Addresses and time                                                        */
+
+struct tr_addr {
+    uint8_t family;  /* 4 or 6 */
+    uint8_t a[16];   /* network order; IPv4 in the first 4 bytes, rest zero */
+};
+
+struct tr_endpoint {
+    struct tr_addr addr;
+    uint16_t port;
+};
+
+#define TR_ADDRSTRLEN 46 /* INET6_ADDRSTRLEN */
+
+/* RFC 5952 text form (inet_ntop) into buf of TR_ADDRSTRLEN bytes; returns buf */
+char *tr_addr_format(const struct tr_addr *a, char *buf);
+bool tr_addr_equal(const struct tr_addr *a, const struct tr_addr *b);
+
+/* Timestamps are microseconds since the epoch. */
+typedef int64_t tr_time;
+
+/* ------------------------------------------------------------------------ */
+/* Capture: libpcap files (pcap, pcapng; "-" is stdin) and live interfaces. */
+
+struct tr_capture;
+
+struct tr_capture_opts {
+    const char *file;   /* a capture file, or NULL for live */
+    const char *iface;  /* a live interface (when file is NULL) */
+    const char *filter; /* BPF expression, or NULL for none */
+    int snaplen;        /* live: bytes kept per packet (0: 262144) */
+    bool promisc;       /* live: promiscuous mode */
+    bool offsets;       /* record each frame's file offset (seekable files) */
+};
+
+/* One frame as libpcap returned it. data is borrowed until the next
+ * tr_capture_next or tr_capture_close. */
+struct tr_frame {
+    uint64_t num;        /* 1-based, counting every frame read */
+    tr_time ts;
+    uint32_t caplen;     /* bytes captured */
+    uint32_t wirelen;    /* bytes on the wire */
+    int linktype;        /* DLT_ value */
+    int64_t file_offset; /* offset of the record in the file, or -1 */
+    const uint8_t *data;
+};
+
+enum tr_next_result {
+    TR_NEXT_FRAME = 1, /* *frame filled, passed the filter */
+    TR_NEXT_NONE = 0,  /* live: nothing ready now (try again after poll) */
+    TR_NEXT_EOF = -1,  /* end of file, or the live capture was broken off */
+    TR_NEXT_ERROR = -2 /* errbuf says why; frames before it were good */
+};
+
+/* Open a file or a live interface and compile the filter. Returns 0 and
+ * *out, or -1 with errbuf filled (e.g. "'x.pcap': unknown file format"). */
+int tr_capture_open(struct tr_capture **out, const struct tr_capture_opts *opts, char *errbuf);
+void tr_capture_close(struct tr_capture *cap);
+
+int tr_capture_next(struct tr_capture *cap, struct tr_frame *frame, char *errbuf);
+
+/* libpcap's version string */
+const char *tr_capture_lib_version(void);
+/* The link type of the first interface (a DLT_ value) and its name
+ * ("EN10MB"); snaplen from the file header or the live handle. */
+int tr_capture_linktype(const struct tr_capture *cap);
+const char *tr_capture_linktype_name(int linktype);
+int tr_capture_snaplen(const struct tr_capture *cap);
+bool tr_capture_is_live(const struct tr_capture *cap);
+/* every frame read so far (filtered or not) and their captured bytes */
+void tr_capture_counts(const struct tr_capture *cap, uint64_t *frames, uint64_t *bytes);
+/* live: a descriptor to poll for readability, or -1 */
+int tr_capture_fd(const struct tr_capture *cap);
+/* live: packets the kernel dropped so far (pcap_stats), else 0 */
+uint64_t tr_capture_dropped(struct tr_capture *cap);
+/* Seek a file back to a record offset from tr_frame.file_offset; the next
+ * frame read is numbered `num`. Returns 0, or -1 (stdin, live) with errbuf. */
+int tr_capture_seek(struct tr_capture *cap, int64_t offset, uint64_t num, char *errbuf);
+/* live: interrupt a blocking read (safe in a signal handler) */
+void tr_capture_breakloop(struct tr_capture *cap);
+/* Start writing every frame read to `path` (pcap, the capture's link type and
+ * snaplen); flushed after each frame in live mode. Returns 0 or -1. */
+int tr_capture_dump_open(struct tr_capture *cap, const char *path, char *errbuf);
+void tr_capture_dump_flush(struct tr_capture *cap);
+
+/* ------------------------------------------------------------------------ */
+/* Packet decoding: link, IPv4/IPv6, TCP. Every read is bounds-checked.      */
+
+#define TR_TCP_FIN 0x01
+#define TR_TCP_SYN 0x02
+#define TR_TCP_RST 0x04
+#define TR_TCP_PSH 0x08
+#define TR_TCP_ACK 0x10
+#define TR_TCP_URG 0x20
+#define TR_TCP_ECE 0x40
+#define TR_TCP_CWR 0x80
+
+struct tr_tcp_opts {
+    uint16_t mss;       /* 0: not present */
+    int8_t wscale;      /* -1: not present */
+    bool sack_ok;
+    bool has_ts;
+    uint32_t ts_val, ts_ecr;
+};
+
+/* A decoded TCP/IP frame. payload points into the frame (borrowed). */
+struct tr_packet {
+    struct tr_addr src, dst;
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;
+    uint16_t window;
+    struct tr_tcp_opts opts;
+    const uint8_t *payload;
+    uint32_t caplen;  /* payload bytes captured */
+    uint32_t len;     /* payload bytes on the wire (from the IP length) */
+};
+
+enum tr_decode_result {
+    TR_PKT_TCP = 0,       /* a TCP segment: *pkt is filled */
+    TR_PKT_OTHER,         /* not TCP/IP (ARP, UDP, ...): skip silently */
+    TR_PKT_TRUNCATED,     /* the headers were cut by the snaplen */
+    TR_PKT_MALFORMED,     /* an impossible header field */
+    TR_PKT_FRAGMENT,      /* an IP fragment (not reassembled) */
+    TR_PKT_UNSUPPORTED    /* a link type httpstep cannot read */
+};
+
+/* Decode one frame of the given link type. On any result but TR_PKT_TCP and
+ * TR_PKT_OTHER, *why names the problem ("invalid TCP data offset 4"); it
+ * points into `whybuf` (TR_ERRBUF_SIZE bytes) or to a constant. */
+enum tr_decode_result tr_packet_decode(int linktype, const uint8_t *data, size_t caplen,
+                                       struct tr_packet *pkt, char *whybuf, const char **why);
+/* Whether the tracer can read this link type. */
+bool tr_linktype_supported(int linktype);
+
+/* ------------------------------------------------------------------------ */
+/* TCP connections and reassembly                                             */
+
+enum tr_dir { TR_DIR_C2S = 0, TR_DIR_S2C = 1 };
+
+enum tr_close_how {
+    TR_CLOSE_NONE = 0,   /* still open */
+    TR_CLOSE_FIN,        /* both sides sent FIN, or one did and the capture ended */
+    TR_CLOSE_RST,        /* a reset */
+    TR_CLOSE_END         /* tracking ended without FIN or RST: end of capture, or evicted */
+};
+
+/* Notes the tracer raises (the decoder adds its own kinds). */
+#define TR_NOTE_LIST(X)                                                                 \
+    X(RETRANSMISSION, "retransmission")                                                 \
+    X(OUT_OF_ORDER, "out_of_order")                                                     \
+    X(GAP, "gap")                                                                       \
+    X(TRUNCATED, "truncated")                                                           \
+    X(NO_HANDSHAKE, "no_handshake")                                                     \
+    X(LIMIT, "limit")                                                                   \
+    X(MALFORMED_PACKET, "malformed_packet")                                             \
+    X(FRAGMENT, "fragment")
+
+enum tr_note_kind {
+#define X(id, name) TR_NOTE_##id,
+    TR_NOTE_LIST(X)
+#undef X
+    TR_NOTE_COUNT
+};
+
+const char *tr_note_name(enum tr_note_kind kind);
+
+/* Per-direction facts of a connection. */
+struct tr_side {
+    struct tr_tcp_opts opts; /* from this side's SYN (or first segment) */
+    uint32_t isn;            /* sequence number of the SYN, or first seen - 1 */
+    uint64_t bytes;          /* payload bytes delivered (captured, once each) */
+    uint64_t gap_bytes;      /* bytes never captured (delivered as gaps) */
+    uint64_t packets;        /* TCP segments sent by this side */
+    uint64_t fin_frame;      /* frame of the FIN, 0: none */
+    uint64_t rst_frame;      /* frame of the first RST, 0: none */
+};
+
+/* A connection as the sink sees it. Read-only for the sink, except `user`. */
+struct tr_conn {
+    uint64_t id;                /* 1-based, in order of first packet */
+    struct tr_endpoint client, server;
+    bool syn_seen;              /* the client's SYN was captured */
+    bool synack_seen;           /* the server's SYN-ACK was captured */
+    bool handshake_done;        /* SYN, SYN-ACK and the client's ACK seen */
+    uint64_t hs_frames[3];      /* SYN, SYN-ACK, ACK (0: not seen) */
+    tr_time hs_ts[3];
+    uint64_t first_frame;
+    tr_time first_ts;
+    uint64_t last_frame;
+    tr_time last_ts;
+    int64_t first_file_offset;  /* file offset of the first frame, or -1 */
+    struct tr_side side[2];     /* indexed by enum tr_dir */
+    enum tr_close_how close_how;
+    int close_initiator;        /* -1 none, TR_DIR_C2S: client, TR_DIR_S2C: server */
+    uint64_t close_frames[2];   /* first FIN/RST of each side, in frame order (0: none) */
+    tr_time close_ts;
+    void *user;                 /* the sink's own per-connection state */
+};
+
+/* One TCP segment of a connection, for the ladder diagram. */
+struct tr_seg {
+    uint64_t frame;
+    tr_time ts;
+    enum tr_dir dir;
+    uint8_t flags;
+    uint32_t seq, ack;      /* absolute */
+    uint32_t rel_seq;       /* relative to the sender's ISN */
+    uint32_t rel_ack;       /* relative to the receiver's ISN (0 without ACK) */
+    uint16_t window;
+    uint32_t len;           /* payload on the wire */
+    uint32_t caplen;        /* payload captured */
+    uint64_t offset;        /* stream offset of the first payload byte */
+    int64_t file_offset;
+    bool retransmission;    /* all its bytes were seen before */
+    bool out_of_order;      /* arrived before the bytes preceding it */
+};
+
+/* Ask the sink what the first payload of a connection without a SYN says
+ * about its sender: a request means the sender is the client. */
+enum tr_role_hint { TR_ROLE_UNKNOWN = 0, TR_ROLE_CLIENT, TR_ROLE_SERVER };
+
+/* The events a tracer delivers, in capture order. Every pointer is borrowed
+ * for the call. A connection's events come between on_conn and on_close. */
+struct tr_sink {
+    void *ctx;
+    /* a connection's roles are known: with a SYN at once; without, at its
+     * first payload, FIN or RST (so earlier pure ACKs follow as on_segment) */
+    void (*on_conn)(void *ctx, struct tr_conn *c);
+    /* the three-way handshake completed (c->hs_frames, c->hs_ts) */
+    void (*on_handshake)(void *ctx, struct tr_conn *c);
+    /* every TCP segment of an announced connection (may be NULL) */
+    void (*on_segment)(void *ctx, struct tr_conn *c, const struct tr_seg *s);
+    /* in-order payload bytes [offset, offset+len) of direction dir, all from
+     * frame `frame` */
+    void (*on_data)(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t offset,
+                    const uint8_t *data, size_t len, uint64_t frame, tr_time ts);
+    /* len bytes at offset of direction dir will never be seen */
+    void (*on_gap)(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t offset, uint64_t len,
+                   uint64_t frame, tr_time ts);
+    /* the direction ended with a FIN (all its bytes delivered) */
+    void (*on_fin)(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
+    /* the connection ended: c->close_how, close_initiator, close_frames;
+     * c is freed after the call */
+    void (*on_close)(void *ctx, struct tr_conn *c);
+    /* something a learner should know; c is NULL for frame-level notes */
+    void (*on_note)(void *ctx, struct tr_conn *c, uint64_t frame, enum tr_note_kind kind,
+                    const char *detail);
+    /* the role hint for a connection without a SYN (may be NULL) */
+    enum tr_role_hint (*classify)(void *ctx, const uint8_t *data, size_t len);
+};
+
+struct tr_table;
+
+struct tr_table_opts {
+    const uint16_t *server_ports; /* ports that mark the server side (role rule) */
+    size_t nserver_ports;
+    bool only_server_ports;       /* ignore segments with neither port listed */
+    size_t max_conns;             /* connections tracked at once (0: default) */
+    size_t max_ooo_bytes;         /* out-of-order bytes buffered per connection (0: default) */
+};
+
+#define TR_DEFAULT_MAX_CONNS 65536
+#define TR_DEFAULT_MAX_OOO (4u << 20)
+
+struct tr_table *tr_table_new(const struct tr_table_opts *opts, const struct tr_sink *sink);
+/* Frees every connection without further events (call tr_table_finish first
+ * for the end-of-capture events). */
+void tr_table_free(struct tr_table *t);
+
+/* Feed one frame: decodes it and runs reassembly. Frame-level problems
+ * (truncated headers, bad lengths) become notes with a NULL connection. */
+void tr_table_frame(struct tr_table *t, const struct tr_frame *f);
+/* Feed one decoded TCP segment (the unit tests' entry point). */
+void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
+                     int64_t file_offset);
+/* End of capture: every open connection delivers what it buffered (holes
+ * become gaps) and closes with TR_CLOSE_END (or FIN when one was seen). */
+void tr_table_finish(struct tr_table *t);
+/* Stop delivering data for this connection (not HTTP); segments, FIN and the
+ * close are still reported. Call from a sink callback or any time. */
+void tr_conn_ignore_data(struct tr_conn *c);
+
+struct tr_stats {
+    uint64_t frames;        /* frames fed */
+    uint64_t bytes;         /* their captured bytes */
+    uint64_t tcp_packets;
+    uint64_t tcp_conns;     /* connections seen */
+    uint64_t active_conns;  /* connections open now */
+    uint64_t peak_conns;
+};
+void tr_table_stats(const struct tr_table *t, struct tr_stats *out);
+
+#endif
