@@ -112,6 +112,7 @@ struct dstate {
     struct msgrec *m;
     struct msgrec interim;       /* a 1xx response's head */
     bool is_interim;
+    bool nobody;                 /* the message has no body (HEAD, 204, 304, ...) */
     uint64_t remaining;
     uint64_t body_off;
     struct flist bf;
@@ -123,6 +124,8 @@ struct dstate {
     bool content_bad;
     uint8_t *preview;
     size_t plen;
+    int64_t ack_off;             /* the peer offset the last segment acknowledged, -1 */
+    bool lost;                   /* a gap since the last message began: messages may be lost */
     /* after garbage or a gap: look for the next start line */
     bool resync;
     bool resync_noted;

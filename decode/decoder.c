@@ -262,15 +262,37 @@ struct xchg *dc_request_begins(struct dconn *c)
     return xchg_new(c);
 }
 
+/* A final response answers the oldest request without one (RFC 9112 9.3.2).
+ * After a gap in the server's stream whole responses may be lost: then the
+ * acknowledgment the response carries tells which requests the server had
+ * read, and the response answers the newest of those (a server answers a
+ * request after reading it; one waiting client sends the next after). */
 struct xchg *dc_response_begins(struct dconn *c, bool interim)
 {
+    struct dstate *s = &c->s[TR_DIR_S2C];
     struct xchg *x = c->xhead;
     while (x && x->rsp_started)
         x = x->next;
+    if (x && !interim && s->lost && s->ack_off >= 0) {
+        struct xchg *best = x;
+        for (struct xchg *y = x->next; y; y = y->next)
+            if (y->req.present && y->req_done && (int64_t)y->req.end <= s->ack_off)
+                best = y;
+        for (struct xchg *y = x; y != best; y = y->next) {
+            y->rsp_started = y->rsp_done = true;
+            dc_note(c, DEC_NOTE_INCOMPLETE, 0,
+                    "the response to request %llu was lost in a gap of the server's stream",
+                    (unsigned long long)y->index);
+        }
+        x = best;
+    }
+    if (!interim)
+        s->lost = false;
     if (!x)
         x = xchg_new(c);  /* its request was not captured */
     if (!interim)
         x->rsp_started = true;
+    flush_ready(c);
     return x;
 }
 
@@ -400,6 +422,7 @@ static void t_conn(void *ctx, struct tr_conn *tc)
     c->s[TR_DIR_C2S].dir = TR_DIR_C2S;
     c->s[TR_DIR_S2C].dir = TR_DIR_S2C;
     c->s[0].tunnel_x = c->s[1].tunnel_x = -1;
+    c->s[0].ack_off = c->s[1].ack_off = -1;
     tc->user = c;
     c->server_port = port_listed(d, tc->server.port) || port_listed(d, tc->client.port);
     if (c->server_port || !d->o.detect)
@@ -422,7 +445,11 @@ static void t_segment(void *ctx, struct tr_conn *tc, const struct tr_seg *s)
 {
     struct dec_decoder *d = ctx;
     struct dconn *c = user_of(tc);
-    if (!c || c->dropped || !d->sink.on_segment)
+    if (!c || c->dropped)
+        return;
+    if (s->ack_offset >= 0)
+        c->s[s->dir].ack_off = s->ack_offset;
+    if (!d->sink.on_segment)
         return;
     if (!c->decided) {
         if (c->ndsegs < DEFER_SEGS)

@@ -269,6 +269,11 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
     }
 }
 
+static bool has_http_version(const uint8_t *line, const struct dec_reqline *rl)
+{
+    return rl->version.len >= 5 && memcmp(line + rl->version.off, "HTTP/", 5) == 0;
+}
+
 /* ------------------------------------------------------------ the head -- */
 
 static void fm_add(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
@@ -360,6 +365,7 @@ static void body_begin(struct dconn *c, struct dstate *s, uint64_t off)
 {
     struct msgrec *m = s->m;
     s->body_off = off;
+    s->nobody = false;
     flist_reset(&s->bf);
     s->plen = 0;
     s->content_bad = false;
@@ -409,8 +415,8 @@ static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t 
     } else if (m->ce_idx < 0 && m->body_length > 0 && m->gap_bytes == 0) {
         m->decoded_length = (int64_t)m->body_length;
     }
-    bool has_body = m->framing == DEC_FRAMING_CHUNKED || m->body_length > 0 ||
-                    (m->framing == DEC_FRAMING_CLOSE && end > s->body_off);
+    bool has_body = !s->nobody && (m->framing == DEC_FRAMING_CHUNKED || m->body_length > 0 ||
+                                   (m->framing == DEC_FRAMING_CLOSE && end > s->body_off));
     if (m->framing != DEC_FRAMING_NONE && has_body) {
         flist_finish(&s->bf);
         struct dec_stage st;
@@ -467,8 +473,9 @@ static void touch(struct dstate *s, uint64_t frame, tr_time ts)
     }
 }
 
-/* a head is whole: write its stages, then start its body */
-static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
+/* A head is whole: write its stages, then start its body. `cut`: a gap (or
+ * the snaplen) took the rest of the head: keep the lines read, no body. */
+static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts, bool cut)
 {
     bool req = s->dir == TR_DIR_C2S;
     uint64_t end = s->head_off + s->hlen;  /* where the body starts */
@@ -501,6 +508,11 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
         m->target = arena_put(m, s->head + rl.target.off, rl.target.len);
         if (rl.version.len)
             m->version = arena_put(m, s->head + rl.version.off, rl.version.len);
+        if (!has_http_version(s->head, &rl) || rl.extra_parts)
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                    rl.extra_parts ? "the request line has more than three words"
+                    : rl.version.len ? "the request line's version is not HTTP/x.y"
+                                     : "the request line has no HTTP version");
         struct dec_str meth = astr_get(m, m->method);
         x->head = meth.len == 4 && memcmp(meth.p, "HEAD", 4) == 0;
         x->connect = meth.len == 7 && memcmp(meth.p, "CONNECT", 7) == 0;
@@ -541,15 +553,31 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     st.nheaders = m->nhdrs;
     st.interim = interim;
     dc_stage(c, &st);
-    f = head_frames(c, s, s->line_start, s->hlen);
-    stage_init(&st, req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi, s->dir,
-               s->head_off + s->line_start, s->hlen - s->line_start, f);
-    st.interim = interim;
-    dc_stage(c, &st);
+    if (!cut) {
+        f = head_frames(c, s, s->line_start, s->hlen);
+        stage_init(&st, req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi,
+                   s->dir, s->head_off + s->line_start, s->hlen - s->line_start, f);
+        st.interim = interim;
+        dc_stage(c, &st);
+    }
     head_release(s);
     s->seen_http = true;
+    if (cut) {
+        if (interim) {
+            s->st = P_IDLE;
+            dc_interim_done(c, s);
+        } else {
+            s->body_off = end;
+            s->nobody = true;
+            body_end(c, s, false, end);
+        }
+        s->resync = true;
+        s->resync_noted = true;
+        return;
+    }
 
     /* the body, by RFC 9112 6.3 */
+    bool nobody = false;
     if (req) {
         if (x->connect) {
             m->framing = DEC_FRAMING_NONE;
@@ -569,15 +597,19 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
             dc_interim_done(c, s);
             return;
         }
-        if (x->head || code == 204 || code == 304 || code == 101 ||
-            (x->connect && code >= 200 && code < 300))
+        /* RFC 9112 6.3: no body after HEAD, 1xx, 204, 304, or a 2xx to CONNECT;
+         * the headers' framing is still reported, as declared */
+        nobody = x->head || code == 204 || code == 304 || code == 101 ||
+                 (x->connect && code >= 200 && code < 300);
+        if (nobody && m->framing == DEC_FRAMING_CLOSE)
             m->framing = DEC_FRAMING_NONE;
-        else if (m->framing == DEC_FRAMING_NONE)
+        else if (!nobody && m->framing == DEC_FRAMING_NONE)
             m->framing = DEC_FRAMING_CLOSE;  /* no length: the body ends with the connection */
     }
-    if (m->framing == DEC_FRAMING_NONE ||
+    if (nobody || m->framing == DEC_FRAMING_NONE ||
         (m->framing == DEC_FRAMING_LENGTH && m->content_length == 0)) {
         s->body_off = end;
+        s->nobody = true;
         body_end(c, s, true, end);
         return;
     }
@@ -632,6 +664,24 @@ static bool plausible_start(const struct dstate *s, const uint8_t *p, size_t n)
     return s->dir == TR_DIR_C2S ? dec_looks_like_request(p, n) : dec_looks_like_response(p, n);
 }
 
+/* A request line without "HTTP/x.y" still passes when its target has a
+ * request-target's form (RFC 9112 3.2: origin-form "/...", absolute-form
+ * "scheme://...", asterisk-form "*"): "GET /x" (HTTP/0.9 style) does, and
+ * a server answers "T / HTTP" with 400; "EHLO host" is SMTP. */
+static bool target_like(const uint8_t *line, const struct dec_reqline *rl)
+{
+    const uint8_t *t = line + rl->target.off;
+    size_t n = rl->target.len;
+    if (n > 0 && (t[0] == '/' || (t[0] == '*' && n == 1)))
+        return true;
+    if (n >= 5 && memcmp(t, "HTTP/", 5) == 0 && rl->version.len == 0)
+        return true;  /* "OPTIONS HTTP/1.1": the target is missing */
+    for (size_t i = 0; i + 2 < n; i++)
+        if (t[i] == ':' && t[i + 1] == '/' && t[i + 2] == '/')
+            return i > 0;
+    return false;
+}
+
 static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
                       uint64_t frame, tr_time ts)
 {
@@ -675,7 +725,8 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
             bool ok;
             if (s->dir == TR_DIR_C2S) {
                 struct dec_reqline rl;
-                ok = dec_parse_request_line(s->head, s->hlen, &rl) > 0;
+                ok = dec_parse_request_line(s->head, s->hlen, &rl) > 0 &&
+                     (has_http_version(s->head, &rl) || target_like(s->head, &rl));
             } else {
                 struct dec_statusline sl;
                 ok = dec_parse_status_line(s->head, s->hlen, &sl) > 0;
@@ -688,7 +739,7 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
             if (!c->decided)
                 dc_decide(c, true);
         } else if (ll - 1 - cr == 0) {
-            head_done(c, s, frame, ts);
+            head_done(c, s, frame, ts, false);
             return i;
         }
         s->line_start = s->hlen;
@@ -943,6 +994,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
 
 void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts)
 {
+    s->lost = true;
     while (len > 0 && !c->dropped) {
         uint64_t used = len;
         switch (s->st) {
@@ -975,13 +1027,19 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
             used = 0;
             break;
         case P_HEAD:
-            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
-                    "a gap inside a message head: the message is lost; decoding goes on at the "
-                    "next %s line", s->dir == TR_DIR_C2S ? "request" : "status");
-            head_release(s);
-            s->st = P_IDLE;
-            s->resync = true;
-            s->resync_noted = true;
+            if (s->start_len > 0) {
+                dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                        "a gap cuts this message head: what was captured of it is kept");
+                head_done(c, s, frame, ts, true);
+            } else {
+                dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                        "a gap inside a message head: the message is lost; decoding goes on at "
+                        "the next %s line", s->dir == TR_DIR_C2S ? "request" : "status");
+                head_release(s);
+                s->st = P_IDLE;
+                s->resync = true;
+                s->resync_noted = true;
+            }
             used = 0;
             break;
         case P_IDLE:

@@ -741,7 +741,7 @@ main() {
             want+=("$f")
         done
     fi
-    for t in ip tc timeout tcpdump tshark capinfos python3 $(for f in "${want[@]}"; do tools_for "$f"; done); do
+    for t in ip ss tc timeout tcpdump tshark capinfos python3 $(for f in "${want[@]}"; do tools_for "$f"; done); do
         command -v "$t" >/dev/null 2>&1 || missing+=("$t")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -779,7 +779,8 @@ main() {
             PIDS=()
             ns_del "$ns"
             ns_del "${ns}srv"
-            # timing races (who closes first) are retried; other failures are not
+            # a capture whose checks fail (a race over who closes first, a dropped packet)
+            # is recorded again, up to 8 times; 12 retries on its own; errors are not retried
             [ "$rc" = 0 ] && [ "$CHECK_FAILED" != 0 ] && [ "$n" != 12 ] && [ "$try" -lt 8 ] ||
                 break
             say "$f: checks failed on try $try, recording again"

@@ -843,6 +843,11 @@ static void seg_fill(struct conn *c, enum tr_dir dir, const struct tr_packet *p,
         int64_t o = (int64_t)h->offset + (int32_t)(dseq - h->next);
         s->offset = o > 0 ? (uint64_t)o : 0;
     }
+    s->ack_offset = -1;
+    if ((p->flags & TR_TCP_ACK) && peer->started) {
+        int64_t a = (int64_t)peer->offset + (int32_t)(p->ack - peer->next);
+        s->ack_offset = a > 0 ? a : 0;
+    }
     s->file_offset = off;
 }
 

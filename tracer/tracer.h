@@ -248,6 +248,7 @@ struct tr_seg {
     uint32_t len;           /* payload on the wire */
     uint32_t caplen;        /* payload captured */
     uint64_t offset;        /* stream offset of the first payload byte */
+    int64_t ack_offset;     /* the peer's stream offset it acknowledges, -1 unknown */
     int64_t file_offset;
     bool retransmission;    /* all its bytes were seen before */
     bool out_of_order;      /* arrived before the bytes preceding it */
