@@ -188,6 +188,8 @@ void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const cha
     __attribute__((format(printf, 4, 5)));
 void dc_stage(struct dconn *c, struct dec_stage *s);
 void dc_decide(struct dconn *c, bool http);
+/* HTTP (or TLS) was found on the connection: count it once */
+void dc_mark_http(struct dconn *c);
 struct xchg *dc_request_begins(struct dconn *c);
 struct xchg *dc_response_begins(struct dconn *c, bool interim);
 /* a message ended at stream offset `end` */

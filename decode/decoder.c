@@ -91,7 +91,7 @@ static void emit_handshake(struct dconn *c)
     dc_stage(c, &st);
 }
 
-static void mark_http(struct dconn *c)
+void dc_mark_http(struct dconn *c)
 {
     if (!c->pub.http) {
         c->pub.http = true;
@@ -247,7 +247,7 @@ static struct xchg *xchg_new(struct dconn *c)
     c->xtail = x;
     c->nqueued++;
     c->d->st.exchanges++;
-    mark_http(c);
+    dc_mark_http(c);
     return x;
 }
 
@@ -385,7 +385,7 @@ void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame
         if (!c->tls_frame)
             c->tls_frame = frame;
     }
-    mark_http(c);
+    dc_mark_http(c);
     c->pub.tls = true;
 }
 

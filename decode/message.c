@@ -780,7 +780,7 @@ static void judge_first(struct dconn *c, struct dstate *s, const uint8_t *p, siz
         if (c->dropped)
             return;
         c->pub.tls = true;
-        c->pub.http = true;
+        dc_mark_http(c);
         s->st = P_TLS;
         s->tls = 1;
         return;

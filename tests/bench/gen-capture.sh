@@ -3,7 +3,7 @@
 #
 # Usage: tests/bench/gen-capture.sh [TARGET_MIB] [OUTFILE]
 #   TARGET_MIB  stop the load once the capture reaches this size (default 1024);
-#               it overshoots by what the load sends while tcpdump flushes (a few MiB)
+#               it overshoots by what tcpdump still has buffered (8 MiB on 1 GiB here)
 #   OUTFILE     the pcap to write (default /var/tmp/httpstep-bench/big.pcap);
 #               keep it outside the repository.  OUTFILE.txt gets a summary.
 #
@@ -244,7 +244,7 @@ EOF
 rm -f "$PARTIAL"
 tcpdump -i lo -s 0 -B 65536 -nn -Z root -w "$PARTIAL" tcp 2> "$WORK/tcpdump.err" &
 TCPDUMP_PID=$!
-PIDS+=($TCPDUMP_PID)
+PIDS+=("$TCPDUMP_PID")
 for _ in $(seq 50); do
     grep -q 'listening on' "$WORK/tcpdump.err" 2>/dev/null && break
     sleep 0.1
@@ -283,13 +283,13 @@ done
 wrk -t2 -c"$WRK_CONNS" -d"${MAX_SECONDS}s" --timeout 5s -s "$WORK/load.lua" \
     http://127.0.0.1/ > "$WORK/wrk.out" 2>&1 &
 WRK_PID=$!
-PIDS+=($WRK_PID)
+PIDS+=("$WRK_PID")
 WRK_CLOSE_PID=""
 if [ "$WRK_CLOSE_CONNS" -gt 0 ]; then
     WRK_CLOSE=1 wrk -t1 -c"$WRK_CLOSE_CONNS" -d"${MAX_SECONDS}s" --timeout 5s \
         -s "$WORK/load.lua" http://127.0.0.1/ > "$WORK/wrk-close.out" 2>&1 &
     WRK_CLOSE_PID=$!
-    PIDS+=($WRK_CLOSE_PID)
+    PIDS+=("$WRK_CLOSE_PID")
 fi
 
 TARGET_BYTES=$((TARGET_MIB * 1048576))
