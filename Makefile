@@ -50,7 +50,7 @@ DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli
 	libcmocka-dev
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump
 
-.PHONY: all deps check test units e2e demo install clean have-libs
+.PHONY: all deps check test units e2e demo install clean have-libs bench
 
 all: $(BUILD)/httpstep
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -108,6 +108,11 @@ check: deps
 
 demo: deps all
 	./httpstep samples/01-classic-get.pcap
+
+# speed and memory against a bare libpcap loop (not part of check)
+BENCH_PCAP ?=
+bench: all
+	tests/bench/run-bench.sh ./httpstep $(BENCH_PCAP)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
