@@ -38,21 +38,24 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
-UI_SRC := ui/out.c ui/json.c ui/text.c
+UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(UI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/httpstep.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# the learner text's translations, found next to the binary at run time
+PO_FILES := $(wildcard po/*.po)
+MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/httpstep.mo)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
-	libcmocka-dev
+	libcmocka-dev gettext
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench
 
-all: $(BUILD)/httpstep
+all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
 
 have-libs:
@@ -74,6 +77,10 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libhttpstep.a | 
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libhttpstep.a \
 		$(ALL_LDFLAGS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
@@ -114,10 +121,20 @@ BENCH_PCAP ?=
 bench: all
 	tests/bench/run-bench.sh ./httpstep $(BENCH_PCAP)
 
+DATADIR ?= $(PREFIX)/share
+LOCALEDIR ?= $(DATADIR)/locale
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/httpstep/samples
 	install -m 755 httpstep $(DESTDIR)$(BINDIR)/httpstep
 	install -m 644 httpstep.1 $(DESTDIR)$(MANDIR)/man1/httpstep.1
+	install -m 644 samples/*.pcap* samples/index.tsv samples/README.md \
+		$(DESTDIR)$(DATADIR)/httpstep/samples/
+	for mo in $(MO_FILES); do \
+		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
+		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/httpstep.mo; \
+	done
 
 clean:
 	rm -rf build build-san httpstep

@@ -4,6 +4,7 @@
 #include "decode/decode.h"
 #include "ui/ui.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -47,6 +48,9 @@ struct options {
     double duration;
     enum mode mode;
     const char *write_file;
+    const char *goto_spec;
+    const char *lang;
+    bool big, mono;
     size_t max_conns, max_ooo, max_header, max_headers, preview;
 };
 
@@ -89,6 +93,12 @@ static void usage(FILE *f)
             "      --max-header BYTES  bytes of one message head (default %u)\n"
             "      --max-headers N     header fields kept per message (default %u)\n"
             "      --preview BYTES     body bytes kept per stage for display (default %u)\n"
+            "      --goto X[,STAGE]    open the UI at exchange X (1-based), at a stage given by\n"
+            "                          name (status_line) or number\n"
+            "      --lang en|zh        the language of the explanations (default: the locale)\n"
+            "      --big        projector mode: high contrast, fewer panes\n"
+            "      --mono       no colors (also NO_COLOR=1)\n"
+            "      --help-keys  the UI's keys, as a Markdown table\n"
             "  -h, --help       this help\n"
             "  -V, --version    the version\n"
             "\n"
@@ -133,7 +143,8 @@ static bool is_file(const char *path)
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
-           OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW };
+           OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
+           OPT_HELP_KEYS };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -144,6 +155,11 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"max-header", required_argument, NULL, OPT_MAX_HEADER},
         {"max-headers", required_argument, NULL, OPT_MAX_HEADERS},
         {"preview", required_argument, NULL, OPT_PREVIEW},
+        {"goto", required_argument, NULL, OPT_GOTO},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"big", no_argument, NULL, OPT_BIG},
+        {"mono", no_argument, NULL, OPT_MONO},
+        {"help-keys", no_argument, NULL, OPT_HELP_KEYS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -151,7 +167,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     int ch;
     memset(o, 0, sizeof *o);
     o->preview = DEC_DEFAULT_PREVIEW;
-    while ((ch = getopt_long(argc, argv, "+r:i:p:c:w:hV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "r:i:p:c:w:hV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->file = optarg;
@@ -203,6 +219,33 @@ static void parse_options(int argc, char **argv, struct options *o)
         case OPT_PREVIEW:
             o->preview = parse_number("--preview", optarg, 1u << 30);
             break;
+        case OPT_GOTO: {
+            char *end;
+            unsigned long x = strtoul(optarg, &end, 10);
+            if (end == optarg || x == 0 || (*end && *end != ','))
+                die(EXIT_USAGE, "invalid --goto '%s': expected EXCHANGE[,STAGE], e.g. 3,status_line",
+                    optarg);
+            if (*end == ',' && end[1] && !isdigit((unsigned char)end[1]) &&
+                dec_stage_by_name(end + 1) == DEC_STAGE_COUNT)
+                die(EXIT_USAGE, "invalid --goto stage '%s': a number or a stage name such as "
+                                "request_line", end + 1);
+            o->goto_spec = optarg;
+            break;
+        }
+        case OPT_LANG:
+            if (strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0)
+                die(EXIT_USAGE, "invalid --lang '%s': en or zh", optarg);
+            o->lang = optarg;
+            break;
+        case OPT_BIG:
+            o->big = true;
+            break;
+        case OPT_MONO:
+            o->mono = true;
+            break;
+        case OPT_HELP_KEYS:
+            ui_keys_markdown(stdout);
+            exit(EXIT_OK);
         case 'h':
             usage(stdout);
             exit(EXIT_OK);
@@ -284,8 +327,20 @@ int main(int argc, char **argv)
         o.file = "-";  /* a capture piped in */
     }
     enum mode mode = o.mode;
+    if (mode == MODE_AUTO && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) && !live &&
+        strcmp(o.file, "-") != 0) {
+        struct ui_run_opts uo = {
+            .file = o.file, .filter = o.filter, .ports = o.ports, .nports = o.nports,
+            .goto_spec = o.goto_spec, .lang = o.lang, .big = o.big, .mono = o.mono,
+            .max_conns = o.max_conns, .max_ooo = o.max_ooo, .max_header = o.max_header,
+            .max_headers = o.max_headers, .preview = o.preview,
+        };
+        int rc = ui_run(&uo);
+        free(o.filter);
+        return rc;
+    }
     if (mode == MODE_AUTO)
-        mode = MODE_TEXT;  /* the curses UI arrives with its own issue */
+        mode = MODE_TEXT;  /* not a terminal: the readable transcript */
 
     char *filter = o.filter ? xstrdup(o.filter) : default_filter(&o, live);
     struct tr_capture_opts copts = {

@@ -180,7 +180,7 @@ static enum tr_decode_result decode_ipv4(struct decode_ctx *d, const uint8_t *p,
     if (proto != 6)
         return TR_PKT_OTHER;
     if ((frag & 0x3fff) != 0)  /* more fragments, or a fragment offset */
-        return fail(d, TR_PKT_FRAGMENT, "IPv4 fragment (offset %u, %s): not reassembled",
+        return fail(d, TR_PKT_FRAGMENT, "IPv4 fragment (offset %u, MF=%u): not reassembled",
                     (unsigned)(frag & 0x1fff) * 8, (frag & 0x2000) ? 1 : 0);
     return decode_tcp(d, c.p, cur_left(&c), len - hlen);
 }
@@ -207,7 +207,7 @@ static enum tr_decode_result decode_ipv6(struct decode_ctx *d, const uint8_t *p,
     /* payload length 0: a jumbogram or offload (see IPv4); take what was captured */
     size_t left = plen ? plen : cur_left(&c);
     /* RFC 8200 4: walk the extension header chain */
-    for (int hops = 0; hops < 16; hops++) {
+    for (int hops = 0; hops <= 16; hops++) {  /* up to 16 extension headers, then TCP */
         switch (next) {
         case 6: /* TCP */
             return decode_tcp(d, c.p, cur_left(&c), left);
@@ -246,7 +246,7 @@ static enum tr_decode_result decode_ipv6(struct decode_ctx *d, const uint8_t *p,
                 return fail(d, TR_PKT_MALFORMED, "IPv6 fragment header past the payload", 0, 0);
             left -= 8;
             if ((fo & 0xfff9) != 0)  /* offset or more-fragments: a real fragment */
-                return fail(d, TR_PKT_FRAGMENT, "IPv6 fragment (offset %u, %s): not reassembled",
+                return fail(d, TR_PKT_FRAGMENT, "IPv6 fragment (offset %u, M=%u): not reassembled",
                             (unsigned)(fo >> 3) * 8, fo & 1);
             next = nh;  /* an atomic fragment (RFC 6946) is the whole packet */
             break;
@@ -350,10 +350,12 @@ static enum tr_decode_result decode_nflog(struct decode_ctx *d, struct tr_cur *c
             return by_ip_version(d, c->p, have);
         }
         size_t padded = (vlen + 3) & ~(size_t)3;
-        if (!cur_has(c, padded))
-            break;
-        cur_skip(c, padded);
+        if (!cur_has(c, vlen))
+            return fail(d, TR_PKT_TRUNCATED, "NFLOG TLV cut by the snaplen", 0, 0);
+        cur_skip(c, cur_has(c, padded) ? padded : vlen);
     }
+    if (cur_left(c) > 0)
+        return fail(d, TR_PKT_TRUNCATED, "NFLOG TLV cut by the snaplen", 0, 0);
     return TR_PKT_OTHER;
 }
 

@@ -81,6 +81,8 @@ struct tr_table {
     uint16_t *ports;
     size_t nports;
     bool only_ports;
+    bool only_set;
+    struct tr_endpoint only[2];
     size_t max_conns;
     size_t max_ooo;
     struct conn **buckets;
@@ -156,6 +158,18 @@ static uint64_t payload_hash(const uint8_t *p, size_t n)
     for (int s = 0; i < n; i++, s = (s + 8) & 63)
         tail ^= (uint64_t)p[i] << s;
     return mix64(h[0] ^ mix64(h[1] ^ mix64(h[2] ^ mix64(h[3] ^ tail))));
+}
+
+static bool endpoint_is(const struct tr_endpoint *e, const struct tr_addr *a, uint16_t port)
+{
+    return e->port == port && tr_addr_equal(&e->addr, a);
+}
+
+/* the one connection a detail pass follows, in either direction */
+static bool is_only(const struct tr_table *t, const struct tr_packet *p)
+{
+    return (endpoint_is(&t->only[0], &p->src, p->sport) && endpoint_is(&t->only[1], &p->dst, p->dport)) ||
+           (endpoint_is(&t->only[1], &p->src, p->sport) && endpoint_is(&t->only[0], &p->dst, p->dport));
 }
 
 static bool port_is_server(const struct tr_table *t, uint16_t port)
@@ -281,6 +295,11 @@ struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sin
         t->nports = o->nserver_ports;
     }
     t->only_ports = o->only_server_ports && t->nports > 0;
+    if (o->only) {
+        t->only_set = true;
+        t->only[0] = o->only[0];
+        t->only[1] = o->only[1];
+    }
     t->max_conns = o->max_conns ? o->max_conns : TR_DEFAULT_MAX_CONNS;
     t->max_ooo = o->max_ooo_bytes ? o->max_ooo_bytes : TR_DEFAULT_MAX_OOO;
     t->nbuckets = 1024;
@@ -615,6 +634,8 @@ static void evict_one(struct tr_table *t)
     if (!c)
         return;
     if (!c->closed) {
+        if (!c->announced)  /* its note goes after on_conn, as every event */
+            announce(t, c);
         note(t, c, c->pub.last_frame, TR_NOTE_LIMIT,
              "more than %zu connections at once: the least recently active one is no longer followed",
              t->max_conns);
@@ -855,6 +876,8 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
                      int64_t off)
 {
     if (t->only_ports && !port_is_server(t, p->sport) && !port_is_server(t, p->dport))
+        return;
+    if (t->only_set && !is_only(t, p))
         return;
     t->st.tcp_packets++;
     if (ts > t->now)

@@ -294,6 +294,8 @@ struct tr_table_opts {
     const uint16_t *server_ports; /* ports that mark the server side (role rule) */
     size_t nserver_ports;
     bool only_server_ports;       /* ignore segments with neither port listed */
+    const struct tr_endpoint *only; /* if set: follow only the connection between only[0]
+                                     * and only[1] (a detail pass over one connection) */
     size_t max_conns;             /* connections tracked at once (0: default) */
     size_t max_ooo_bytes;         /* out-of-order bytes buffered per connection (0: default) */
 };

@@ -53,6 +53,34 @@ bool ui_writer_flush(struct ui_writer *w);
 void ui_writer_free(struct ui_writer *w);
 
 /* ------------------------------------------------------------------------ */
+/* The stepper UI (ncurses)                                                  */
+
+struct ui_run_opts {
+    const char *file;           /* a capture file; NULL with no iface: the picker */
+    const char *iface;          /* a live interface */
+    const char *filter;         /* BPF expression, or NULL */
+    const uint16_t *ports;      /* -p ports */
+    size_t nports;
+    const char *goto_spec;      /* "EXCHANGE[,STAGE]" (1-based; STAGE a name or number) */
+    const char *lang;           /* "en", "zh", or NULL for the locale's */
+    const char *samples_dir;    /* where samples/index.tsv is, or NULL to look */
+    const char *write_file;     /* live: -w FILE */
+    bool big;                   /* projector mode from the start */
+    bool mono;                  /* no colors */
+    size_t max_conns, max_ooo, max_header, max_headers, preview;
+};
+
+/* Run the UI until the user quits; returns the exit status. Restores the
+ * terminal on every path out, and before any fatal message. */
+int ui_run(const struct ui_run_opts *o);
+/* the key table as a Markdown table (README), from the same table as the
+ * help screen */
+void ui_keys_markdown(FILE *out);
+/* Set up gettext for the learner text: lang "en", "zh" or NULL (the
+ * locale); returns whether the terminal can show UTF-8. */
+bool ui_i18n_init(const char *lang);
+
+/* ------------------------------------------------------------------------ */
 /* Shared text helpers                                                       */
 
 /* JSON string escaping (RFC 8259): valid UTF-8 as is, every other byte as

@@ -1,0 +1,50 @@
+#!/bin/sh
+# tests/e2e/golden.sh - the --json transcript of every bundled capture is unchanged
+#
+# Runs $HTTPSTEP --json -r CAPTURE from the repository root for every capture in
+# samples/ and tests/data/ and compares the output with tests/golden/NAME.jsonl
+# (NAME: the capture's name without .pcap/.pcapng). On a difference it prints the
+# first differing lines. A change that is meant: review it, then run
+# tests/golden/update.sh and commit the new transcripts.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+bin=${HTTPSTEP:-./httpstep}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 n=0 orphan=0
+for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
+    [ -f "$cap" ] || continue
+    n=$((n + 1))
+    name=$(basename "$cap")
+    name=${name%.pcapng}
+    name=${name%.pcap}
+    want=tests/golden/$name.jsonl
+    got=$tmp/$name.jsonl
+    timeout 60 "$bin" --json -r "$cap" >"$got" 2>"$tmp/err"
+    rc=$?
+    if [ $rc -ne 0 ]; then
+        echo "FAIL $cap: exit $rc: $(head -n 1 "$tmp/err")"
+        fail=$((fail + 1))
+    elif [ ! -f "$want" ]; then
+        echo "FAIL $cap: no $want (run tests/golden/update.sh)"
+        fail=$((fail + 1))
+    elif ! cmp -s "$want" "$got"; then
+        echo "FAIL $cap: differs from $want (first differences, - golden + now):"
+        diff -U 0 "$want" "$got" | grep '^[-+][^-+]' | head -n 8 | cut -c 1-300 | sed 's/^/    /'
+        fail=$((fail + 1))
+    else
+        echo "ok   $cap"
+    fi
+done
+# a golden transcript whose capture is gone
+for g in tests/golden/*.jsonl; do
+    [ -f "$g" ] || continue
+    name=$(basename "$g" .jsonl)
+    if [ ! -f "samples/$name.pcap" ] && [ ! -f "samples/$name.pcapng" ] &&
+       [ ! -f "tests/data/$name.pcap" ]; then
+        echo "FAIL $g: no capture samples/$name.pcap[ng] or tests/data/$name.pcap"
+        orphan=$((orphan + 1))
+    fi
+done
+echo "$((n - fail))/$n transcripts as in tests/golden"
+[ $fail -eq 0 ] && [ $orphan -eq 0 ]

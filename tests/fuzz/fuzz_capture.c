@@ -1,0 +1,80 @@
+/* fuzz_capture.c - a whole capture file (pcap or pcapng bytes) through
+ * tr_capture_open/tr_capture_next and the pipeline of httpstep.c, with the
+ * JSON writer writing to /dev/null
+ *
+ * The input is written to a memfd that tr_capture_open reads by its
+ * /proc/self/fd path, so the file checks of capture.c run too.
+ */
+#define _GNU_SOURCE
+#include "fuzz_common.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+static int memfd = -1;
+static char path[64];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    memfd = memfd_create("fuzz_capture", 0);
+    if (memfd < 0) {
+        perror("memfd_create");
+        abort();
+    }
+    snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size))
+        abort();
+
+    char err[TR_ERRBUF_SIZE];
+    struct tr_capture_opts copts = {.file = path, .offsets = true};
+    struct tr_capture *cap;
+    if (tr_capture_open(&cap, &copts, err) < 0) {
+        FZ_CHECK(memchr(err, '\0', sizeof err) != NULL && err[0], "no error message");
+        return 0;
+    }
+    int lt = tr_capture_linktype(cap);
+    FZ_CHECK(tr_capture_linktype_name(lt) != NULL, "no link type name");
+    if (!tr_linktype_supported(lt)) {  /* httpstep.c stops here */
+        tr_capture_close(cap);
+        return 0;
+    }
+    struct fz_pipe p;
+    struct fz_pipe_opts o = {.format = UI_FORMAT_JSON};
+    fz_pipe_init(&p, &o);
+    struct ui_capture_info ci = {"fuzz.pcap", tr_capture_linktype_name(lt), tr_capture_snaplen(cap),
+                                 false};
+    ui_writer_capture(p.w, &ci);
+
+    uint64_t last = 0;
+    for (;;) {
+        struct tr_frame f;
+        int rc = tr_capture_next(cap, &f, err);
+        if (rc != TR_NEXT_FRAME) {
+            FZ_CHECK(rc == TR_NEXT_EOF || rc == TR_NEXT_ERROR, "tr_capture_next %d on a file", rc);
+            break;
+        }
+        FZ_CHECK(f.num == last + 1, "frame %llu after %llu", (unsigned long long)f.num,
+                 (unsigned long long)last);
+        last = f.num;
+        FZ_CHECK(f.linktype == lt, "frame link type %d, file %d", f.linktype, lt);
+        /* the frame in a block of its exact size (libpcap's buffer is larger) */
+        uint8_t *copy = fz_dup(f.data, f.caplen);
+        f.data = copy;
+        tr_table_frame(p.table, &f);
+        free(copy);
+    }
+    uint64_t frames, bytes;
+    tr_capture_counts(cap, &frames, &bytes);
+    FZ_CHECK(frames == last, "%llu frames counted, %llu read", (unsigned long long)frames,
+             (unsigned long long)last);
+    fz_pipe_done(&p, frames, bytes);
+    tr_capture_close(cap);
+    return 0;
+}

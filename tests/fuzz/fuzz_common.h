@@ -1,0 +1,330 @@
+/* fuzz_common.h - shared by the libFuzzer harnesses of tests/fuzz/: a reader
+ * of fuzz input, the whole pipeline (tracer -> decoder -> writer to
+ * /dev/null) and a checking tracer sink that enforces the contract of
+ * tracer.h (every byte of a direction once, in order; events of a
+ * connection between on_conn and on_close) before passing each event on.
+ *
+ * A contract violation aborts with a message, so libFuzzer saves the input.
+ */
+#ifndef HTTPSTEP_FUZZ_COMMON_H
+#define HTTPSTEP_FUZZ_COMMON_H
+
+#include "../../tracer/tracer.h"
+#include "../../decode/decode.h"
+#include "../../ui/ui.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FZ_CHECK(cond, ...)                                                                       \
+    do {                                                                                          \
+        if (!(cond)) {                                                                            \
+            fprintf(stderr, "fuzz check failed: %s (%s:%d): ", #cond, __FILE__, __LINE__);        \
+            fprintf(stderr, __VA_ARGS__);                                                         \
+            fputc('\n', stderr);                                                                  \
+            abort();                                                                              \
+        }                                                                                         \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+/* Input reader: past the end every getter returns 0.                        */
+
+struct fz {
+    const uint8_t *p;
+    size_t n;
+};
+
+static inline uint8_t fz_u8(struct fz *f)
+{
+    if (f->n == 0)
+        return 0;
+    f->n--;
+    return *f->p++;
+}
+
+static inline uint16_t fz_u16(struct fz *f)
+{
+    uint16_t hi = fz_u8(f);
+    return (uint16_t)(hi << 8 | fz_u8(f));
+}
+
+static inline uint32_t fz_u32(struct fz *f)
+{
+    uint32_t hi = fz_u16(f);
+    return hi << 16 | fz_u16(f);
+}
+
+/* up to n bytes; returns how many */
+static inline size_t fz_take(struct fz *f, size_t n, const uint8_t **out)
+{
+    if (n > f->n)
+        n = f->n;
+    *out = f->p;
+    f->p += n;
+    f->n -= n;
+    return n;
+}
+
+/* A copy in a heap block of exactly n bytes: reads past it, or a pointer
+ * kept after the call that borrowed it (freed at once), are ASan reports. */
+static inline uint8_t *fz_dup(const uint8_t *p, size_t n)
+{
+    uint8_t *d = malloc(n ? n : 1);
+    if (n)
+        memcpy(d, p, n);
+    return d;
+}
+
+static inline FILE *fz_devnull(void)
+{
+    static FILE *f;
+    if (!f)
+        f = fopen("/dev/null", "w");
+    if (!f)
+        abort();
+    return f;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The checking sink: between the tracer and the decoder.                    */
+
+struct fz_conn {
+    bool announced, closed;
+    bool fin[2];
+    uint64_t next[2];
+};
+
+struct fz_check {
+    struct tr_sink next;    /* the decoder's sink */
+    struct fz_conn *conns;  /* by connection id */
+    size_t nconns;
+};
+
+static struct fz_conn *fz_conn_of(struct fz_check *k, const struct tr_conn *c, bool create)
+{
+    FZ_CHECK(c != NULL, "event without a connection");
+    FZ_CHECK(c->id > 0 && c->id < (1u << 24), "connection id %llu", (unsigned long long)c->id);
+    if (c->id >= k->nconns) {
+        FZ_CHECK(create, "event for connection %llu before on_conn", (unsigned long long)c->id);
+        size_t n = k->nconns ? k->nconns : 16;
+        while (n <= c->id)
+            n *= 2;
+        k->conns = realloc(k->conns, n * sizeof *k->conns);
+        memset(k->conns + k->nconns, 0, (n - k->nconns) * sizeof *k->conns);
+        k->nconns = n;
+    }
+    struct fz_conn *fc = &k->conns[c->id];
+    if (create) {
+        FZ_CHECK(!fc->announced, "on_conn twice for connection %llu", (unsigned long long)c->id);
+        fc->announced = true;
+    }
+    FZ_CHECK(fc->announced, "event for connection %llu before on_conn", (unsigned long long)c->id);
+    FZ_CHECK(!fc->closed, "event for connection %llu after on_close", (unsigned long long)c->id);
+    return fc;
+}
+
+static void fzk_conn(void *ctx, struct tr_conn *c)
+{
+    struct fz_check *k = ctx;
+    fz_conn_of(k, c, true);
+    FZ_CHECK(c->client.addr.family == 4 || c->client.addr.family == 6, "family %u",
+             c->client.addr.family);
+    if (k->next.on_conn)
+        k->next.on_conn(k->next.ctx, c);
+}
+
+static void fzk_handshake(void *ctx, struct tr_conn *c)
+{
+    struct fz_check *k = ctx;
+    fz_conn_of(k, c, false);
+    FZ_CHECK(c->syn_seen, "on_handshake without a SYN");
+    if (k->next.on_handshake)
+        k->next.on_handshake(k->next.ctx, c);
+}
+
+static void fzk_segment(void *ctx, struct tr_conn *c, const struct tr_seg *s)
+{
+    struct fz_check *k = ctx;
+    fz_conn_of(k, c, false);
+    FZ_CHECK(s->dir == TR_DIR_C2S || s->dir == TR_DIR_S2C, "segment dir %d", (int)s->dir);
+    FZ_CHECK(s->caplen <= s->len, "segment caplen %u > len %u", s->caplen, s->len);
+    if (k->next.on_segment)
+        k->next.on_segment(k->next.ctx, c, s);
+}
+
+static void fzk_data(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t off, const uint8_t *data,
+                     size_t len, uint64_t frame, tr_time ts)
+{
+    struct fz_check *k = ctx;
+    struct fz_conn *fc = fz_conn_of(k, c, false);
+    FZ_CHECK(dir == TR_DIR_C2S || dir == TR_DIR_S2C, "data dir %d", (int)dir);
+    FZ_CHECK(len > 0, "empty on_data");
+    FZ_CHECK(!fc->fin[dir], "data after the FIN of dir %d", (int)dir);
+    FZ_CHECK(off == fc->next[dir], "dir %d: data at offset %llu, expected %llu", (int)dir,
+             (unsigned long long)off, (unsigned long long)fc->next[dir]);
+    /* the bytes are borrowed for the call: copy them to a block of their
+     * exact size, so that an over-read in the decoder is an ASan report */
+    uint8_t *copy = fz_dup(data, len);
+    fc->next[dir] += len;
+    if (k->next.on_data)
+        k->next.on_data(k->next.ctx, c, dir, off, copy, len, frame, ts);
+    free(copy);
+}
+
+static void fzk_gap(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t off, uint64_t len,
+                    uint64_t frame, tr_time ts)
+{
+    struct fz_check *k = ctx;
+    struct fz_conn *fc = fz_conn_of(k, c, false);
+    FZ_CHECK(len > 0, "empty on_gap");
+    FZ_CHECK(!fc->fin[dir], "gap after the FIN of dir %d", (int)dir);
+    FZ_CHECK(off == fc->next[dir], "dir %d: gap at offset %llu, expected %llu", (int)dir,
+             (unsigned long long)off, (unsigned long long)fc->next[dir]);
+    fc->next[dir] += len;
+    if (k->next.on_gap)
+        k->next.on_gap(k->next.ctx, c, dir, off, len, frame, ts);
+}
+
+static void fzk_fin(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
+{
+    struct fz_check *k = ctx;
+    struct fz_conn *fc = fz_conn_of(k, c, false);
+    FZ_CHECK(!fc->fin[dir], "two FINs for dir %d", (int)dir);
+    fc->fin[dir] = true;
+    if (k->next.on_fin)
+        k->next.on_fin(k->next.ctx, c, dir, frame, ts);
+}
+
+static void fzk_close(void *ctx, struct tr_conn *c)
+{
+    struct fz_check *k = ctx;
+    struct fz_conn *fc = fz_conn_of(k, c, false);
+    FZ_CHECK(c->close_how != TR_CLOSE_NONE, "on_close with close_how NONE");
+    for (int d = 0; d < 2; d++)
+        FZ_CHECK(c->side[d].bytes + c->side[d].gap_bytes >= fc->next[d],
+                 "dir %d: %llu bytes + %llu gap bytes counted, %llu delivered", d,
+                 (unsigned long long)c->side[d].bytes, (unsigned long long)c->side[d].gap_bytes,
+                 (unsigned long long)fc->next[d]);
+    if (k->next.on_close)
+        k->next.on_close(k->next.ctx, c);
+    fc->closed = true;
+}
+
+static void fzk_note(void *ctx, struct tr_conn *c, uint64_t frame, enum tr_note_kind kind,
+                     const char *detail)
+{
+    struct fz_check *k = ctx;
+    if (c)
+        fz_conn_of(k, c, false);
+    FZ_CHECK((unsigned)kind < TR_NOTE_COUNT, "note kind %d", (int)kind);
+    FZ_CHECK(detail != NULL, "note without detail");
+    if (k->next.on_note)
+        k->next.on_note(k->next.ctx, c, frame, kind, detail);
+}
+
+static enum tr_role_hint fzk_classify(void *ctx, const uint8_t *data, size_t len)
+{
+    struct fz_check *k = ctx;
+    if (!k->next.classify)
+        return TR_ROLE_UNKNOWN;
+    uint8_t *copy = fz_dup(data, len);
+    enum tr_role_hint h = k->next.classify(k->next.ctx, copy, len);
+    free(copy);
+    return h;
+}
+
+static inline void fz_check_init(struct fz_check *k, const struct tr_sink *next, struct tr_sink *out)
+{
+    memset(k, 0, sizeof *k);
+    k->next = *next;
+    memset(out, 0, sizeof *out);
+    out->ctx = k;
+    out->on_conn = fzk_conn;
+    out->on_handshake = fzk_handshake;
+    out->on_segment = fzk_segment;
+    out->on_data = fzk_data;
+    out->on_gap = fzk_gap;
+    out->on_fin = fzk_fin;
+    out->on_close = fzk_close;
+    out->on_note = fzk_note;
+    out->classify = fzk_classify;
+}
+
+static inline void fz_check_done(struct fz_check *k)
+{
+    free(k->conns);
+    k->conns = NULL;
+    k->nconns = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The pipeline of httpstep.c: table -> check -> decoder -> writer.           */
+
+struct fz_pipe_opts {
+    enum ui_format format;      /* UI_FORMAT_JSON unless told */
+    const uint16_t *ports;      /* -p ports (decoder and tracer), or none */
+    size_t nports;
+    bool only_server_ports;
+    size_t max_conns, max_ooo;
+    size_t max_header, max_headers, max_pipeline;
+    size_t preview;
+    bool no_content;            /* decode_content off */
+};
+
+struct fz_pipe {
+    struct ui_writer *w;
+    struct dec_decoder *dec;
+    struct tr_table *table;
+    struct fz_check check;
+    struct tr_sink dec_tsink;   /* the decoder's tracer sink */
+    struct tr_sink tsink;       /* the checking sink (what the table calls) */
+};
+
+static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
+{
+    static const uint16_t port80 = 80;
+    struct ui_writer_opts wo = {o->format, fz_devnull(), false, true};
+    p->w = ui_writer_new(&wo);
+    struct dec_sink dsink;
+    ui_writer_sink(p->w, &dsink);
+    struct dec_opts dopts = {
+        .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
+        .max_header_bytes = o->max_header, .max_headers = o->max_headers,
+        .max_pipeline = o->max_pipeline, .body_preview = o->preview,
+        .decode_content = !o->no_content,
+    };
+    p->dec = dec_new(&dopts, &dsink);
+    dec_tracer_sink(p->dec, &p->dec_tsink);
+    fz_check_init(&p->check, &p->dec_tsink, &p->tsink);
+    struct tr_table_opts topts = {
+        .server_ports = o->nports ? o->ports : &port80, .nserver_ports = o->nports ? o->nports : 1,
+        .only_server_ports = o->only_server_ports, .max_conns = o->max_conns,
+        .max_ooo_bytes = o->max_ooo,
+    };
+    p->table = tr_table_new(&topts, &p->tsink);
+}
+
+/* the end of httpstep.c's main: finish, stats, flush, free */
+static inline void fz_pipe_done(struct fz_pipe *p, uint64_t frames, uint64_t bytes)
+{
+    tr_table_finish(p->table);
+    struct tr_stats ts;
+    struct dec_stats ds;
+    tr_table_stats(p->table, &ts);
+    dec_stats(p->dec, &ds);
+    FZ_CHECK(ts.active_conns <= ts.tcp_conns, "%llu active of %llu connections",
+             (unsigned long long)ts.active_conns, (unsigned long long)ts.tcp_conns);
+    FZ_CHECK(ts.active_conns == 0, "%llu connections still open after tr_table_finish",
+             (unsigned long long)ts.active_conns);
+    struct ui_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes, 0};
+    ui_writer_stats(p->w, &st);
+    ui_writer_flush(p->w);
+    tr_table_free(p->table);
+    fz_check_done(&p->check);
+    dec_free(p->dec);
+    ui_writer_free(p->w);
+}
+
+#endif

@@ -1,0 +1,719 @@
+#!/usr/bin/env python3
+"""mkseeds.py OUTDIR CAPTURE... - seed inputs for the libFuzzer harnesses of
+tests/fuzz/ (python3 standard library only; seeds.sh calls it).
+
+From each capture (pcap or pcapng) it writes
+  OUTDIR/capture/  the capture, cut at a record boundary to 64 KiB
+  OUTDIR/packet/   some frames, each behind the link-type byte of fuzz_packet.c
+  OUTDIR/tcp/      up to 4 of its connections as fuzz_tcp.c segment records
+  OUTDIR/http/     its connections' two streams and delivery order (fuzz_http.c)
+  OUTDIR/content/  the TLS hello records it carries
+and then small handwritten seeds (frames of every link type and
+encapsulation, HTTP conversations, gzip/deflate/br bodies). The formats are
+described at the top of each harness.
+"""
+import gzip
+import hashlib
+import os
+import struct
+import sys
+import zlib
+
+MAX_SEED = 64 << 10
+
+# fuzz_packet.c's table of link types, by index
+PACKET_DLTS = [1, 113, 276, 0, 108, 12, 228, 229, 239, 101, 147]
+DLT_INDEX = {dlt: i for i, dlt in enumerate(PACKET_DLTS)}
+DLT_INDEX[14] = DLT_INDEX[12]  # DLT_RAW on OpenBSD
+
+SEP = b"\xff\xfe\xfd\xfc"
+
+out_dir = None
+
+
+def put(kind, data, name=None):
+    """write one seed, named by its hash"""
+    d = os.path.join(out_dir, kind)
+    os.makedirs(d, exist_ok=True)
+    h = hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, (name + "-" if name else "") + h), "wb") as f:
+        f.write(data)
+
+
+# ---------------------------------------------------------------- reading --
+
+def read_capture(blob):
+    """[(linktype, frame bytes)] of a pcap or pcapng file (as much as parses)"""
+    frames = []
+    if len(blob) < 24:
+        return frames
+    magic = blob[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        e = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+        lt = struct.unpack(e + "I", blob[20:24])[0] & 0x0FFFFFFF
+        pos = 24
+        while pos + 16 <= len(blob):
+            caplen = struct.unpack(e + "I", blob[pos + 8:pos + 12])[0]
+            if pos + 16 + caplen > len(blob):
+                break
+            frames.append((lt, blob[pos + 16:pos + 16 + caplen], pos, pos + 16 + caplen))
+            pos += 16 + caplen
+        return frames
+    if magic == b"\x0a\x0d\x0d\x0a":
+        pos = 0
+        e = "<"
+        ifaces = []
+        while pos + 12 <= len(blob):
+            btype = blob[pos:pos + 4]
+            if btype == b"\x0a\x0d\x0d\x0a":
+                e = "<" if blob[pos + 8:pos + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+                ifaces = []
+            btype = struct.unpack(e + "I", blob[pos:pos + 4])[0]
+            blen = struct.unpack(e + "I", blob[pos + 4:pos + 8])[0]
+            if blen < 12 or pos + blen > len(blob):
+                break
+            body = blob[pos + 8:pos + blen - 4]
+            if btype == 1 and len(body) >= 8:
+                ifaces.append(struct.unpack(e + "H", body[:2])[0])
+            elif btype == 6 and len(body) >= 20:
+                iface, _, _, caplen, _ = struct.unpack(e + "IIIII", body[:20])
+                if iface < len(ifaces) and 20 + caplen <= len(body):
+                    frames.append((ifaces[iface], body[20:20 + caplen], pos, pos + blen))
+            elif btype == 3 and len(body) >= 4 and ifaces:
+                frames.append((ifaces[0], body[4:], pos, pos + blen))
+            pos += blen
+        return frames
+    return frames
+
+
+def cut_capture(blob, frames):
+    """the capture, cut after the last record that ends within MAX_SEED"""
+    if len(blob) <= MAX_SEED:
+        return blob
+    end = 0
+    for f in frames:
+        if f[3] <= MAX_SEED:
+            end = max(end, f[3])
+    if blob[:4] == b"\x0a\x0d\x0d\x0a" and end == 0:
+        return None
+    return blob[:end or 24]
+
+
+def be16(b, o):
+    return struct.unpack(">H", b[o:o + 2])[0]
+
+
+def be32(b, o):
+    return struct.unpack(">I", b[o:o + 4])[0]
+
+
+def ip_packet(b):
+    """(src, dst, TCP bytes, TCP length by the IP header) or None"""
+    if not b:
+        return None
+    v = b[0] >> 4
+    if v == 4 and len(b) >= 20:
+        hl = (b[0] & 15) * 4
+        total = be16(b, 2) or len(b)
+        if b[9] != 6 or hl < 20 or (be16(b, 6) & 0x3FFF):
+            return None
+        return b[12:16], b[16:20], b[hl:total], total - hl
+    if v == 6 and len(b) >= 40:
+        nh, pos = b[6], 40
+        plen = be16(b, 4) or len(b) - 40
+        left = plen
+        for _ in range(8):
+            if nh == 6:
+                return b[8:24], b[24:40], b[pos:pos + left], left
+            if nh in (0, 43, 60) and len(b) >= pos + 2:
+                elen = (b[pos + 1] + 1) * 8
+                nh, pos, left = b[pos], pos + elen, left - elen
+            else:
+                return None
+    return None
+
+
+def link_payload(lt, f):
+    """the IP packet of a frame, or None"""
+    def ether(t, p):
+        while t in (0x8100, 0x88A8, 0x9100) and len(p) >= 4:
+            t, p = be16(p, 2), p[4:]
+        return p if t in (0x0800, 0x86DD) else None
+    if lt == 1 and len(f) >= 14:
+        return ether(be16(f, 12), f[14:])
+    if lt == 113 and len(f) >= 16:
+        return ether(be16(f, 14), f[16:])
+    if lt == 276 and len(f) >= 20:
+        return ether(be16(f, 0), f[20:])
+    if lt in (0, 108) and len(f) >= 4:
+        return f[4:]
+    if lt in (12, 14, 101, 228, 229):
+        return f
+    if lt == 239 and len(f) >= 4:
+        p = 4
+        while p + 4 <= len(f):
+            tl, tt = struct.unpack("<HH", f[p:p + 4])
+            if tl < 4:
+                return None
+            if tt & 0x7FFF == 9:
+                return f[p + 4:p + tl]
+            p += (tl + 3) & ~3
+    return None
+
+
+class Seg:
+    def __init__(self, src, sport, dst, dport, tcp, tcplen):
+        self.src, self.sport, self.dst, self.dport = src, sport, dst, dport
+        self.seq, self.ack = be32(tcp, 4), be32(tcp, 8)
+        self.flags = tcp[13]
+        hl = (tcp[12] >> 4) * 4
+        self.len = max(0, tcplen - hl)
+        self.payload = tcp[hl:hl + self.len]
+
+
+def segments(frames):
+    out = []
+    for lt, f, _, _ in frames:
+        ip = link_payload(lt, f)
+        r = ip_packet(ip) if ip else None
+        if not r:
+            continue
+        src, dst, tcp, tcplen = r
+        if len(tcp) < 20 or (tcp[12] >> 4) < 5:
+            continue
+        out.append(Seg(src, be16(tcp, 0), dst, be16(tcp, 2), tcp, tcplen))
+    return out
+
+
+def connections(segs):
+    """[(client endpoint, [(dir, seg)])] in order of first segment"""
+    conns, order = {}, []
+    for s in segs:
+        a, b = (s.src, s.sport), (s.dst, s.dport)
+        key = (a, b) if a < b else (b, a)
+        if key not in conns or (s.flags & 0x06 == 0x02 and conns[key][1]):
+            if key in conns:  # a new SYN on a used four-tuple: a new connection
+                key = key + (len(order),)
+                # later segments of this tuple go to the newest connection
+                conns[(a, b) if a < b else (b, a)] = None
+            conns[key] = [None, []]
+            order.append(key)
+        c = conns.get(key)
+        if c is None:
+            key = [k for k in order if k[:2] == ((a, b) if a < b else (b, a))][-1]
+            c = conns[key]
+        if c[0] is None:
+            if s.flags & 0x12 == 0x02:
+                c[0] = a
+            elif s.flags & 0x12 == 0x12:
+                c[0] = b
+            elif s.dport in (80, 8080, 8000, 3128) or s.sport > s.dport:
+                c[0] = a
+            else:
+                c[0] = b
+        c[1].append(s)
+    res = []
+    for k in order:
+        c = conns[k]
+        if c:
+            res.append((c[0], [(0 if (s.src, s.sport) == c[0] else 1, s) for s in c[1]]))
+    return res
+
+
+# ------------------------------------------------------------- fuzz_tcp ----
+
+def tcp_records(conns, h0=0, h1=0):
+    """fuzz_tcp.c input for up to 4 connections"""
+    out = bytearray([h0, h1])
+    nxt = [[1000, 0xFFFFF000] for _ in range(4)]
+    events = []
+    for slot, (client, segs) in enumerate(conns[:4]):
+        for i, (d, s) in enumerate(segs):
+            events.append((s, slot, d))
+    # keep capture order across connections
+    order = {id(s): i for i, (s, _, _) in enumerate(events)}
+    for s, slot, d in events:
+        c = d | slot << 1
+        n = nxt[slot]
+        dseq = (s.seq - n[d]) & 0xFFFFFFFF
+        dack = (s.ack - n[1 - d]) & 0xFFFFFFFF
+        rec = bytearray()
+        if dseq < 0x8000 or dseq >= 0xFFFF8000:
+            seqb = struct.pack(">H", dseq & 0xFFFF)
+        else:
+            c |= 0x08
+            seqb = struct.pack(">I", s.seq)
+        if dack < 0x8000 or dack >= 0xFFFF8000:
+            ackb = struct.pack(">H", dack & 0xFFFF)
+        else:
+            c |= 0x10
+            ackb = struct.pack(">I", s.ack)
+        c |= 0x40  # 1 ms apart
+        rec += bytes([c, s.flags]) + seqb + ackb
+        plen = min(s.len, 65535)
+        rec += bytes([plen]) if plen < 255 else b"\xff" + struct.pack(">H", plen)
+        rec += s.payload[:plen]
+        if len(s.payload) < plen and s is not events[-1][0]:
+            # captured bytes short of the length: the rest of the input would
+            # be read as payload; say so with a caplen byte instead
+            rec = bytearray(rec[:len(rec) - len(s.payload)])
+            rec[0] |= 0x20
+            rec += bytes([min(len(s.payload), 255)]) + s.payload[:min(len(s.payload), 255)]
+            rec += bytes(plen - min(len(s.payload), 255))
+        if len(out) + len(rec) > MAX_SEED:
+            break
+        out += rec
+        n[d] = (s.seq + s.len + (1 if s.flags & 2 else 0) + (1 if s.flags & 1 else 0)) & 0xFFFFFFFF
+    del order
+    return bytes(out)
+
+
+# ------------------------------------------------------------ fuzz_http ----
+
+DATA_CODES = [40, 48, 64, 80, 100, 128, 150, 200, 256, 300, 400, 512, 600, 800, 1000, 1024,
+              1200, 1400, 1448, 1460, 1500, 2000, 2048, 3000, 4096, 8192, 16384, 32768, 65536,
+              100000, 1000000]
+GAP_CODES = [20, 32, 64, 100, 128, 256, 512, 1000, 1460, 4096, 65536]
+
+
+def data_ops(d, n):
+    ops = bytearray()
+    while n > 0:
+        if n <= 32:
+            ops.append(d << 6 | (n - 1))
+            break
+        k = max(i for i, v in enumerate(DATA_CODES) if v <= n)
+        ops.append(d << 6 | (32 + k))
+        n -= DATA_CODES[k]
+    return ops
+
+
+def gap_ops(d, n):
+    ops = bytearray()
+    while n > 0:
+        if n <= 16:
+            ops.append(0x80 | d << 5 | (n - 1))
+            break
+        k = max(i for i, v in enumerate(GAP_CODES) if v <= n)
+        ops.append(0x80 | d << 5 | (16 + k))
+        n -= GAP_CODES[k]
+    return ops
+
+
+def http_seed(client, server, sched, h0=0, h1=0):
+    if SEP in client or SEP in server:
+        return None
+    return bytes([h0, h1]) + client + SEP + server + SEP + bytes(sched)
+
+
+def http_from_conn(segs, caps=(16 << 10, 44 << 10)):
+    """the two streams of a connection, holes as filler, and the order in
+    which the segments brought their bytes"""
+    base = [None, None]
+    fin_at = [None, None]
+    for d, s in segs:
+        if s.flags & 2 and base[d] is None:
+            base[d] = (s.seq + 1) & 0xFFFFFFFF
+    for d, s in segs:
+        if base[d] is None and (s.len or s.flags & 1):
+            base[d] = s.seq
+    streams = [bytearray(), bytearray()]
+    have = [bytearray(), bytearray()]  # 1: byte captured
+    ops = bytearray()
+    done = [0, 0]
+    syn = any(s.flags & 0x12 == 0x02 for _, s in segs)
+    rst = None
+    for d, s in segs:
+        if base[d] is None:
+            continue
+        if s.flags & 4:
+            rst = d
+            break
+        off = (s.seq + (1 if s.flags & 2 else 0) - base[d]) & 0xFFFFFFFF
+        if off >= 1 << 31:
+            continue
+        end = min(off + s.len, caps[d])
+        if end > len(streams[d]):
+            streams[d] += bytes(end - len(streams[d]))
+            have[d] += bytes(end - len(have[d]))
+        for i, b in enumerate(s.payload[:max(0, end - off)]):
+            if not have[d][off + i]:
+                streams[d][off + i] = b
+                have[d][off + i] = 1
+        # deliver what is now in order: captured runs as data
+        while done[d] < len(streams[d]) and have[d][done[d]]:
+            run = done[d]
+            while run < len(streams[d]) and have[d][run]:
+                run += 1
+            ops += data_ops(d, run - done[d])
+            done[d] = run
+        if s.flags & 1:
+            fin_at[d] = off + s.len
+    # the rest: holes as gaps, data as data
+    for d in (0, 1):
+        while done[d] < len(streams[d]):
+            run = done[d]
+            cap = have[d][run]
+            while run < len(streams[d]) and have[d][run] == cap:
+                run += 1
+            ops += (data_ops if cap else gap_ops)(d, run - done[d])
+            done[d] = run
+        if fin_at[d] is not None and fin_at[d] == len(streams[d]):
+            ops.append(0xC0 | d)
+    h0 = 1 if syn else 0
+    h1 = (1 | (4 if rst == 1 else 0)) if rst is not None else 0
+    return http_seed(bytes(streams[0]), bytes(streams[1]), ops, h0, h1)
+
+
+# -------------------------------------------------------------- framing ----
+
+def ip4(src, dst, tcp, proto=6, frag=0, opts=b"", total=None):
+    hl = 20 + len(opts)
+    t = hl + len(tcp) if total is None else total
+    return (bytes([0x40 | hl // 4, 0]) + struct.pack(">HHHBBH", t, 1, frag, 64, proto, 0) +
+            src + dst + opts + tcp)
+
+
+def ip6(src, dst, tcp, nh=6, ext=b""):
+    return (struct.pack(">IHBB", 0x60000000, len(ext) + len(tcp), nh if not ext else ext[-1:][0] and nh, 64)
+            + src + dst + ext + tcp)
+
+
+def tcp_hdr(sport, dport, seq, ack, flags, payload=b"", opts=b""):
+    hl = 20 + len(opts)
+    return (struct.pack(">HHIIBBHHH", sport, dport, seq, ack, (hl // 4) << 4, flags, 65535, 0, 0)
+            + opts + payload)
+
+
+def ether(ip, etype=0x0800, tags=b""):
+    return b"\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01" + tags + struct.pack(">H", etype) + ip
+
+
+def pcap(lt, frames):
+    out = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, lt))
+    for i, f in enumerate(frames):
+        out += struct.pack("<IIII", 1600000000 + i, i * 1000, len(f), len(f)) + f
+    return bytes(out)
+
+
+def pcapng(lt, frames):
+    def block(t, body):
+        body += bytes(-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+    out = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    out += block(1, struct.pack("<HHI", lt, 0, 262144))
+    for i, f in enumerate(frames):
+        out += block(6, struct.pack("<IIIII", 0, 0, i * 1000, len(f), len(f)) + f)
+    return out
+
+
+A4, B4 = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+A6, B6 = bytes(15) + b"\x01", bytes(15) + b"\x02"
+REQ = b"GET /index.html HTTP/1.1\r\nHost: example.com\r\nUser-Agent: fuzz\r\nAccept: */*\r\n\r\n"
+RSP = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n"
+       b"<p>hello</p>\n")
+
+
+def conversation(v6=False):
+    """a whole short HTTP exchange as TCP segments (IP packets)"""
+    a, b = (A6, B6) if v6 else (A4, B4)
+    mk = (lambda s, d, t: ip6(s, d, t)) if v6 else (lambda s, d, t: ip4(s, d, t))
+    mss = b"\x02\x04\x05\xb4\x01\x03\x03\x07\x04\x02\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x00"
+    c, s = 1000, 0xFFFFF000
+    return [
+        mk(a, b, tcp_hdr(40000, 80, c, 0, 0x02, opts=mss)),
+        mk(b, a, tcp_hdr(80, 40000, s, c + 1, 0x12, opts=mss)),
+        mk(a, b, tcp_hdr(40000, 80, c + 1, s + 1, 0x10)),
+        mk(a, b, tcp_hdr(40000, 80, c + 1, s + 1, 0x18, REQ)),
+        mk(b, a, tcp_hdr(80, 40000, s + 1, c + 1 + len(REQ), 0x18, RSP)),
+        mk(a, b, tcp_hdr(40000, 80, c + 1 + len(REQ), s + 1 + len(RSP), 0x11)),
+        mk(b, a, tcp_hdr(80, 40000, s + 1 + len(RSP), c + 2 + len(REQ), 0x11)),
+        mk(a, b, tcp_hdr(40000, 80, c + 2 + len(REQ), s + 2 + len(RSP), 0x10)),
+    ]
+
+
+def encapsulations(ip):
+    """(link type, frame) for one IP packet in every link layer the tracer reads"""
+    v6 = ip[0] >> 4 == 6
+    et = 0x86DD if v6 else 0x0800
+    af_null = 10 if v6 else 2
+    nflog_payload = struct.pack("<HH", 4 + len(ip), 9) + ip
+    return [
+        (1, ether(ip, et)),
+        (1, ether(ip, et, b"\x81\x00\x00\x05")),                       # 802.1Q
+        (1, ether(ip, et, b"\x88\xa8\x00\x05\x81\x00\x00\x06")),       # QinQ
+        (1, ether(b"\x11\x00\x00\x01" + struct.pack(">H", len(ip) + 2) +
+                  (b"\x00\x57" if v6 else b"\x00\x21") + ip, 0x8864)),  # PPPoE
+        (1, ether(b"\x00\x01\x00\x40" + b"\x00\x02\x01\x40" + ip, 0x8847)),  # MPLS x2
+        (113, b"\x00\x00\x00\x01\x00\x06\x02\x00\x00\x00\x00\x01\x00\x00" + struct.pack(">H", et) + ip),
+        (276, struct.pack(">H", et) + b"\x00\x00" + b"\x00\x00\x00\x01" + b"\x00\x01\x00\x06" +
+         b"\x02\x00\x00\x00\x00\x01\x00\x00" + ip),
+        (0, struct.pack("<I", af_null) + ip),
+        (0, struct.pack(">I", af_null) + ip),
+        (108, struct.pack(">I", 24 if v6 else 2) + ip),
+        (12, ip),
+        (101, ip),
+        (229 if v6 else 228, ip),
+        (239, bytes([10 if v6 else 2, 0, 0, 0]) + struct.pack("<HH", 8, 1) + b"\x08\x00\x00\x03" +
+         nflog_payload + bytes(-len(nflog_payload) % 4)),
+    ]
+
+
+def handwritten_packets():
+    for v6 in (False, True):
+        for ip in conversation(v6)[3:5]:
+            for lt, f in encapsulations(ip):
+                put("packet", bytes([DLT_INDEX[lt]]) + f, "enc")
+    tcp = tcp_hdr(40000, 80, 1, 1, 0x18, b"GET / HTTP/1.0\r\n\r\n")
+    e = DLT_INDEX[1]
+    # IPv4: options, fragments, bad lengths, TSO total length 0
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp, opts=b"\x01\x01\x01\x00")), "v4opt")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp, frag=0x2000)), "v4frag")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp, frag=0x0010)), "v4frag")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp, total=0)), "v4tso")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp, total=30)), "v4short")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp) + bytes(6)), "v4pad")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, b"\x00\x35\x00\x35\x00\x08\x00\x00", proto=17)), "udp")
+    # IPv6 extension headers: hop-by-hop, routing, destination, atomic fragment, AH
+    hbh = b"\x2b\x00\x01\x04\x00\x00\x00\x00"          # next: routing
+    rt = b"\x3c\x00\x00\x00\x00\x00\x00\x00"           # next: destination options
+    dst = b"\x2c\x00\x01\x04\x00\x00\x00\x00"          # next: fragment
+    frag = b"\x33\x00\x00\x00\x00\x00\x00\x01"         # atomic; next: AH
+    ah = b"\x06\x01\x00\x00" + bytes(8)                # AH, length 1: 12 bytes; next: TCP
+    ext = hbh + rt + dst + frag + ah
+    ip = struct.pack(">IHBB", 0x60000000, len(ext) + len(tcp), 0, 64) + A6 + B6 + ext + tcp
+    put("packet", bytes([DLT_INDEX[1]]) + ether(ip, 0x86DD), "v6ext")
+    ipf = (struct.pack(">IHBB", 0x60000000, 8 + len(tcp), 44, 64) + A6 + B6 +
+           b"\x06\x00\x00\x09\x00\x00\x00\x01" + tcp)
+    put("packet", bytes([DLT_INDEX[1]]) + ether(ipf, 0x86DD), "v6frag")
+    # TCP options: all kinds, a bad one; data offsets past the segment
+    opts = (b"\x02\x04\x05\xb4\x01\x03\x03\x0e\x04\x02\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02"
+            b"\x05\x0a\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp_hdr(40000, 80, 1, 0, 0x02, opts=opts))), "tcpopt")
+    put("packet", bytes([e]) + ether(ip4(A4, B4, tcp_hdr(40000, 80, 1, 0, 0x02, opts=b"\x02\x09\x05\xb4"))), "tcpopt")
+    bad = bytearray(tcp)
+    bad[12] = 0xF0
+    put("packet", bytes([e]) + ether(ip4(A4, B4, bytes(bad))), "tcpoff")
+    bad[12] = 0x40
+    put("packet", bytes([e]) + ether(ip4(A4, B4, bytes(bad))), "tcpoff")
+    # a frame cut in every header
+    full = ether(ip4(A4, B4, tcp_hdr(40000, 80, 1, 1, 0x18, b"GET / HTTP/1.1\r\n", opts=opts)))
+    for n in (6, 13, 20, 33, 40, 50, 60, 80):
+        put("packet", bytes([e]) + full[:n], "cut")
+    put("packet", bytes([DLT_INDEX[147]]) + full, "unsupported")
+
+
+def handwritten_captures():
+    for v6 in (False, True):
+        conv = conversation(v6)
+        per_lt = {}
+        for ip in conv:
+            for lt, f in encapsulations(ip):
+                per_lt.setdefault((lt, f[:16] if lt == 1 else b""), []).append((lt, f))
+        seen = set()
+        for (lt, _), frames in per_lt.items():
+            if len(frames) != len(conv):
+                continue
+            fs = [f for _, f in frames]
+            key = hashlib.sha1(b"".join(fs)).digest()
+            if key in seen:
+                continue
+            seen.add(key)
+            put("capture", pcap(lt, fs), "enc")
+        put("capture", pcapng(1, [ether(ip, 0x86DD if v6 else 0x0800) for ip in conv]), "ng")
+    # pcapng with two interfaces of different link types, and a simple packet block
+    conv = conversation(False)
+    def block(t, body):
+        body += bytes(-len(body) % 4)
+        return struct.pack("<II", t, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+    ng = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    ng += block(1, struct.pack("<HHI", 1, 0, 262144)) + block(1, struct.pack("<HHI", 101, 0, 262144))
+    for i, ip in enumerate(conv):
+        f = ether(ip) if i % 2 == 0 else ip
+        ng += block(6, struct.pack("<IIIII", i % 2, 0, i, len(f), len(f)) + f)
+    ng += block(3, struct.pack("<I", len(ether(conv[0]))) + ether(conv[0]))
+    put("capture", ng, "ng2if")
+    # a pcap with a record cut short, and one with a huge caplen
+    p = pcap(1, [ether(ip) for ip in conv])
+    put("capture", p[:-7], "cut")
+    put("capture", p[:24] + struct.pack("<IIII", 0, 0, 0x7FFFFFFF, 60) + bytes(60), "caplen")
+    # nanosecond and big-endian headers
+    put("capture", struct.pack(">IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 65535, 1) +
+        b"".join(struct.pack(">IIII", 1, 5, len(f), len(f)) + f for f in [ether(ip) for ip in conv]), "ns")
+
+
+def handwritten_tcp():
+    # the conversation, then variants: out of order, retransmitted, cut,
+    # without a handshake, with a RST, wrapping sequence numbers
+    class S:
+        pass
+    conv = conversation(False)
+    base = []
+    for ip in conv:
+        r = ip_packet(ip)
+        s = Seg(r[0], be16(r[2], 0), r[1], be16(r[2], 2), r[2], r[3])
+        base.append((0 if s.sport == 40000 else 1, s))
+    put("tcp", tcp_records([((A4, 40000), base)]), "conv")
+    put("tcp", tcp_records([((A4, 40000), base)], 0x40, 0x01), "conv-p80")
+    put("tcp", tcp_records([((A4, 40000), base)], 0x80 | 0x22, 0x02), "conv-v6-8080")
+    put("tcp", tcp_records([((A4, 40000), base[3:])]), "nohs")
+    re = base[:4] + [base[3]] + base[4:]
+    put("tcp", tcp_records([((A4, 40000), re)]), "retrans")
+    ooo = base[:3] + [base[4], base[3]] + base[5:]
+    put("tcp", tcp_records([((A4, 40000), ooo)]), "ooo")
+    put("tcp", tcp_records([((A4, 40000), base), ((A4, 40000), base)], 0x04), "2conns-max1")
+    put("tcp", tcp_records([((A4, 40000), base), ((A4, 40000), base), ((A4, 40000), base)], 0x09), "3conns")
+
+
+CHUNKED_RSP = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
+               b"5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n")
+
+
+def handwritten_http():
+    gz = gzip.compress(b"<html>" + b"hello gzip " * 50 + b"</html>\n", mtime=0)
+    df = zlib.compress(b"hello deflate\n" * 20)
+    raw = zlib.compressobj(9, zlib.DEFLATED, -15)
+    rawdf = raw.compress(b"raw deflate\n" * 20) + raw.flush()
+    br = bytes.fromhex("0b068068656c6c6f2c20776f726c640a03")
+    cases = [
+        (REQ, RSP),
+        (b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", CHUNKED_RSP),
+        (b"GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\nHEAD /c HTTP/1.1\r\n\r\n",
+         b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+         b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"),
+        (b"POST /up HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello",
+         b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"),
+        (b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00",
+         b"HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x03\x00\x05\x02\x00\x00\x01\x00"),
+        (b"GET /chat HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05hello",
+         b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x02hi"),
+        (b"GET / HTTP/1.0\n\n", b"HTTP/1.0 200 OK\nContent-Type: text/plain\n\nuntil the close"),
+        (b"GET / HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\nAccept-Encoding: gzip\r\n\r\n",
+         b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + str(len(gz)).encode() +
+         b"\r\nConnection: keep-alive\r\n\r\n" + gz),
+        (b"GET /d HTTP/1.1\r\nHost: a\r\n\r\n",
+         b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nTransfer-Encoding: chunked\r\n\r\n" +
+         b"%x\r\n" % len(df) + df + b"\r\n0\r\n\r\n"),
+        (b"GET /r HTTP/1.1\r\nHost: a\r\n\r\n",
+         b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: " + str(len(rawdf)).encode() +
+         b"\r\n\r\n" + rawdf),
+        (b"GET /b HTTP/1.1\r\nHost: a\r\n\r\n",
+         b"HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: " + str(len(br)).encode() +
+         b"\r\n\r\n" + br),
+        (b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+         b"3\r\nabc\r\n0\r\n\r\n", b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n"),
+        (b"\x16\x03\x01\x00\x2f\x01\x00\x00\x2b\x03\x03" + bytes(32) + b"\x00\x00\x02\x13\x01\x01\x00"
+         b"\x00\x00", b"\x16\x03\x03\x00\x04\x02\x00\x00\x00"),
+        (b"EHLO example.com\r\nQUIT\r\n", b"220 smtp ready\r\n250 ok\r\n"),
+        (b"xx /middle of a body\r\nGET /next HTTP/1.1\r\n\r\n", b"tail of a body\r\nHTTP/1.1 200 OK\r\n\r\n"),
+        (b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\nContent-Length: x\r\n\r\nab",
+         b"HTTP/1.1 999 Odd\r\nTransfer-Encoding: gzip\r\n\r\nclose-framed"),
+    ]
+    for i, (c, s) in enumerate(cases):
+        # whole, then in small pieces with a gap, with every option bit
+        put("http", http_seed(c, s, b""), "hw%02d" % i)
+        sched = bytearray()
+        for k in range(0, max(len(c), len(s)), 7):
+            sched += bytes([0x06, 0x40 | 0x06])
+        put("http", http_seed(c, s, sched, 0x01 | 0x10, 0x18), "hw%02d-pieces" % i)
+        put("http", http_seed(c, s, bytes([0x02, 0x80 | 0x03, 0x40 | 0x3F, 0xC2, 0xC3, 0xC4, 0xC5]),
+                              0xFF, 0x25), "hw%02d-opts" % i)
+        put("http", http_seed(c, s, bytes([0x3F, 0xA0 | 0x10, 0x7F, 0xC1, 0xC0]), 0x40, 0x01), "hw%02d-gap" % i)
+
+
+def handwritten_content():
+    text = b"<html><body>" + b"The quick brown fox jumps over the lazy dog. " * 40 + b"</body></html>\n"
+    gz = gzip.compress(text, mtime=0)
+    zl = zlib.compress(text)
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = co.compress(text) + co.flush()
+    br_text = bytes.fromhex(
+        "1b220700c4e777e9097da002e92514c8dc77db310e5ca6db165c6c015a94868db133a5d94b822541c2f41021"
+        "a343fe167a8fa7c38f17f96af3c0b8ddfec3782aadeaff6047a000da848439eb4712")
+    br_gz = bytes.fromhex(
+        "8b14801f8b0800000000000203cb48cdc9c9d75148afca2c50c8cc2bce4c4955482ae20200bb2389ec1600000003")
+    br_empty = bytes.fromhex("06")
+    # coding index (fuzz_content.c): 0 gzip, 1 deflate, 2 br, 3 "gzip, br",
+    # 4 x-gzip, 5 "deflate, gzip", 6 "identity, br", 7 "br, deflate"
+    bodies = [
+        (0, gz), (0, gz + b"trailing"), (0, gz[:len(gz) // 2]), (0, gzip.compress(b"", mtime=0)),
+        (1, zl), (1, raw), (1, zl[:10]),
+        (2, br_text), (2, br_empty), (2, br_text[:20]),
+        (3, br_gz),
+        (4, gzip.compress(b"x-gzip\n" * 10, mtime=0)),
+        (5, gzip.compress(zlib.compress(text), mtime=0)),
+        (6, br_text),
+        (7, zlib.compress(br_text)),
+    ]
+    for idx, body in bodies:
+        for piece, keep in ((6, 2), (0, 1), (2, 0), (4, 3)):
+            put("content", bytes([idx | piece << 3 | keep << 6]) + body, "body")
+    for line in (b"GET / HTTP/1.1\r\n", b"HTTP/1.1 200 OK\r\n", b"1a;name=value\r\n",
+                 b"OPTIONS * HTTP/1.1\r\n", b"HTTP/1.0 404\n", b"fffffffffffffff\r\n"):
+        put("content", bytes([0x30]) + line, "line")
+
+
+# ------------------------------------------------------------------ main ----
+
+def from_capture(path):
+    with open(path, "rb") as f:
+        blob = f.read()
+    name = os.path.basename(path).split(".")[0][:40]
+    frames = read_capture(blob)
+    cut = cut_capture(blob, frames)
+    if cut:
+        put("capture", cut, name)
+    # frames: the first few, then every frame with new link or TCP flags
+    seen = set()
+    for lt, f, _, _ in frames[:400]:
+        if lt not in DLT_INDEX:
+            continue
+        ip = link_payload(lt, f)
+        r = ip_packet(ip) if ip else None
+        key = (lt, r[2][13] if r and len(r[2]) > 13 else None, len(f) > 200)
+        if key in seen:
+            continue
+        seen.add(key)
+        put("packet", bytes([DLT_INDEX[lt]]) + f[:4096], name)
+    conns = connections(segments(frames))
+    if not conns:
+        return
+    seed = tcp_records(conns)
+    if len(seed) > 2:
+        put("tcp", seed, name)
+    for client, segs in conns[:3]:
+        s = http_from_conn(segs)
+        if s and len(s) > 2 + 2 * len(SEP):
+            put("http", s, name)
+        # TLS hello records: content seeds
+        for d, sg in segs:
+            p = sg.payload
+            if len(p) > 5 and p[0] == 0x16 and p[1] == 3:
+                put("content", bytes([0x02]) + p[:MAX_SEED], name + "-tls")
+                break
+
+
+def main():
+    global out_dir
+    if len(sys.argv) < 2:
+        sys.stderr.write("usage: mkseeds.py OUTDIR [CAPTURE...]\n")
+        return 2
+    out_dir = sys.argv[1]
+    for k in ("capture", "packet", "tcp", "http", "content"):
+        os.makedirs(os.path.join(out_dir, k), exist_ok=True)
+    for path in sys.argv[2:]:
+        try:
+            from_capture(path)
+        except Exception as e:  # a capture this reader does not follow
+            sys.stderr.write("mkseeds.py: %s: %s\n" % (path, e))
+    handwritten_packets()
+    handwritten_captures()
+    handwritten_tcp()
+    handwritten_http()
+    handwritten_content()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+#!/bin/sh
+# tests/golden/update.sh - regenerate the golden transcripts
+#
+# Writes tests/golden/NAME.jsonl, the --json transcript of every capture in
+# samples/ and tests/data/ (NAME is the capture's name without .pcap/.pcapng),
+# run from the repository root with a relative path so that the "source" field
+# does not depend on where the checkout is. tests/e2e/golden.sh compares them.
+# Review the diff (git diff tests/golden) before committing new ones.
+#
+# usage: tests/golden/update.sh            (uses ./httpstep; make it first)
+#        HTTPSTEP=build/httpstep tests/golden/update.sh
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+bin=${HTTPSTEP:-./httpstep}
+[ -x "$bin" ] || { echo "update.sh: no $bin: run make first" >&2; exit 1; }
+rm -f tests/golden/*.jsonl
+for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
+    [ -f "$cap" ] || continue
+    name=$(basename "$cap")
+    name=${name%.pcapng}
+    name=${name%.pcap}
+    out=tests/golden/$name.jsonl
+    if ! "$bin" --json -r "$cap" >"$out.tmp"; then
+        echo "update.sh: $bin failed on $cap" >&2
+        rm -f "$out.tmp"
+        exit 1
+    fi
+    mv "$out.tmp" "$out"
+    printf '%-40s %5s lines\n' "$out" "$(wc -l <"$out")"
+done

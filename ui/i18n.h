@@ -1,0 +1,10 @@
+/* i18n.h - private to ui/: gettext for every text a learner reads */
+#ifndef HTTPSTEP_UI_I18N_H
+#define HTTPSTEP_UI_I18N_H
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+#endif

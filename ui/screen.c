@@ -1,0 +1,190 @@
+/* screen.c - curses setup, colors by role with a monochrome scheme, glyphs
+ * for UTF-8 and ASCII terminals, and clipped wide-character text */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static const struct ui_glyphs utf8_glyphs = {
+    "\xe2\x94\x80", "\xe2\x94\x82", "\xe2\x96\xb6", "\xe2\x97\x80", "\xe2\x94\x82",
+    " \xe2\x80\xba ", "\xe2\x90\x8d", "\xe2\x90\x8a", "\xe2\x96\x88", "\xe2\x96\x91",
+    "\xe2\x80\xa6", "\xe2\x97\x8f",
+};
+static const struct ui_glyphs ascii_glyphs = {
+    "-", "|", ">", "<", "|", " > ", "\\r", "\\n", "#", ":", "~", "*",
+};
+
+/* foreground, background per role; -1 is the terminal's default */
+static const short palette[UI_COLOR_COUNT][2] = {
+    [UI_COLOR_NORMAL] = {-1, -1},
+    [UI_COLOR_TITLE] = {COLOR_BLACK, COLOR_CYAN},
+    [UI_COLOR_CLIENT] = {COLOR_CYAN, -1},
+    [UI_COLOR_SERVER] = {COLOR_GREEN, -1},
+    [UI_COLOR_HIGHLIGHT] = {COLOR_BLACK, COLOR_YELLOW},
+    [UI_COLOR_CURRENT] = {COLOR_BLACK, COLOR_YELLOW},
+    [UI_COLOR_DONE] = {COLOR_GREEN, -1},
+    [UI_COLOR_PENDING] = {COLOR_WHITE, -1},
+    [UI_COLOR_NOTE] = {COLOR_RED, -1},
+    [UI_COLOR_DIM] = {COLOR_WHITE, -1},
+    [UI_COLOR_SELECT] = {COLOR_BLACK, COLOR_WHITE},
+    [UI_COLOR_FOCUS] = {COLOR_BLACK, COLOR_YELLOW},
+    [UI_COLOR_OK] = {COLOR_GREEN, -1},
+    [UI_COLOR_REDIRECT] = {COLOR_CYAN, -1},
+    [UI_COLOR_CLIENT_ERR] = {COLOR_YELLOW, -1},
+    [UI_COLOR_SERVER_ERR] = {COLOR_RED, -1},
+    [UI_COLOR_CRLF] = {COLOR_MAGENTA, -1},
+};
+
+/* without colors, attributes carry the roles (htop's monochrome scheme) */
+static const int mono_attr[UI_COLOR_COUNT] = {
+    [UI_COLOR_NORMAL] = A_NORMAL,
+    [UI_COLOR_TITLE] = A_REVERSE,
+    [UI_COLOR_CLIENT] = A_NORMAL,
+    [UI_COLOR_SERVER] = A_NORMAL,
+    [UI_COLOR_HIGHLIGHT] = A_REVERSE,
+    [UI_COLOR_CURRENT] = A_REVERSE | A_BOLD,
+    [UI_COLOR_DONE] = A_BOLD,
+    [UI_COLOR_PENDING] = A_DIM,
+    [UI_COLOR_NOTE] = A_BOLD | A_UNDERLINE,
+    [UI_COLOR_DIM] = A_DIM,
+    [UI_COLOR_SELECT] = A_REVERSE,
+    [UI_COLOR_FOCUS] = A_REVERSE | A_BOLD,
+    [UI_COLOR_OK] = A_NORMAL,
+    [UI_COLOR_REDIRECT] = A_NORMAL,
+    [UI_COLOR_CLIENT_ERR] = A_BOLD,
+    [UI_COLOR_SERVER_ERR] = A_BOLD,
+    [UI_COLOR_CRLF] = A_UNDERLINE,
+};
+
+bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8)
+{
+    memset(s, 0, sizeof *s);
+    if (!initscr())
+        return false;
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    curs_set(0);
+    set_escdelay(25);
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+    s->utf8 = utf8;
+    s->g = utf8 ? utf8_glyphs : ascii_glyphs;
+    s->color = !mono && has_colors();
+    if (s->color) {
+        start_color();
+        use_default_colors();
+        for (int i = 1; i < UI_COLOR_COUNT; i++)
+            init_pair((short)i, palette[i][0], palette[i][1]);
+    }
+    getmaxyx(stdscr, s->h, s->w);
+    return true;
+}
+
+void ui_screen_done(void)
+{
+    if (!isendwin()) {
+        curs_set(1);
+        endwin();
+    }
+}
+
+void ui_screen_big(struct ui_screen *s, bool big)
+{
+    s->big = big;
+}
+
+int ui_attr(const struct ui_screen *s, enum ui_color role)
+{
+    if (!s->color)
+        return mono_attr[role];
+    int a = COLOR_PAIR(role);
+    if (role == UI_COLOR_TITLE || role == UI_COLOR_CURRENT || role == UI_COLOR_FOCUS)
+        a |= A_BOLD;
+    if (role == UI_COLOR_DIM || role == UI_COLOR_PENDING)
+        a |= s->big ? 0 : A_DIM;
+    if (s->big && role != UI_COLOR_DIM)
+        a |= A_BOLD;  /* projector: high contrast */
+    return a;
+}
+
+int ui_status_attr(const struct ui_screen *s, int status)
+{
+    switch (status / 100) {
+    case 2:
+        return ui_attr(s, UI_COLOR_OK);
+    case 3:
+        return ui_attr(s, UI_COLOR_REDIRECT);
+    case 4:
+        return ui_attr(s, UI_COLOR_CLIENT_ERR);
+    case 5:
+        return ui_attr(s, UI_COLOR_SERVER_ERR);
+    default:
+        return ui_attr(s, UI_COLOR_NORMAL);
+    }
+}
+
+int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int used = 0;
+    size_t n = strlen(s);
+    wmove(w, y, x);
+    while (n > 0 && used < width) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s, n, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            wc = L'?';
+            k = 1;
+        }
+        int cw = wcwidth(wc);
+        if (cw < 0) {
+            wc = L'?';
+            cw = 1;
+        }
+        if (used + cw > width)
+            break;
+        cchar_t cc;
+        wchar_t str[2] = {wc, 0};
+        setcchar(&cc, str, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+        wadd_wch(w, &cc);
+        used += cw;
+        s += k;
+        n -= k;
+    }
+    return used;
+}
+
+int ui_width(const char *s)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int used = 0;
+    size_t n = strlen(s);
+    while (n > 0) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, s, n, &st);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+            memset(&st, 0, sizeof st);
+            k = 1;
+            used++;
+        } else {
+            int cw = wcwidth(wc);
+            used += cw < 0 ? 1 : cw;
+        }
+        s += k;
+        n -= k;
+    }
+    return used;
+}
+
+void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr)
+{
+    for (int i = 0; i < width; i++)
+        ui_put(w, y, x + i, 1, glyph ? glyph : " ", attr);
+}

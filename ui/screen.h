@@ -1,0 +1,59 @@
+/* screen.h - private to ui/: the curses screen: colors by role with a
+ * monochrome scheme, UTF-8 or ASCII glyphs, and clipped wide-character text
+ * (htop CRT.h) */
+#ifndef HTTPSTEP_UI_SCREEN_H
+#define HTTPSTEP_UI_SCREEN_H
+
+#include <stdbool.h>
+#include <curses.h>
+
+enum ui_color {
+    UI_COLOR_NORMAL = 0,
+    UI_COLOR_TITLE,      /* title bar, pane titles */
+    UI_COLOR_CLIENT,     /* what the client sends */
+    UI_COLOR_SERVER,     /* what the server sends */
+    UI_COLOR_HIGHLIGHT,  /* the current stage's bytes and packets */
+    UI_COLOR_CURRENT,    /* the current step */
+    UI_COLOR_DONE,       /* steps already taken */
+    UI_COLOR_PENDING,    /* steps still to come */
+    UI_COLOR_NOTE,       /* retransmissions, gaps, warnings */
+    UI_COLOR_DIM,        /* secondary text */
+    UI_COLOR_SELECT,     /* the selected row */
+    UI_COLOR_FOCUS,      /* the title of the focused pane */
+    UI_COLOR_OK,         /* 2xx */
+    UI_COLOR_REDIRECT,   /* 3xx */
+    UI_COLOR_CLIENT_ERR, /* 4xx */
+    UI_COLOR_SERVER_ERR, /* 5xx */
+    UI_COLOR_CRLF,       /* CR and LF made visible */
+    UI_COLOR_COUNT
+};
+
+struct ui_glyphs {
+    const char *hline, *vline, *rarrow, *larrow, *sep, *step_sep, *cr, *lf, *block, *shade,
+        *ellipsis, *mark;
+};
+
+struct ui_screen {
+    bool color;
+    bool utf8;
+    bool big;           /* projector mode: high contrast */
+    int w, h;
+    struct ui_glyphs g;
+};
+
+/* initscr and friends; mono: no colors (NO_COLOR or a terminal without) */
+bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8);
+void ui_screen_done(void);
+void ui_screen_big(struct ui_screen *s, bool big);
+int ui_attr(const struct ui_screen *s, enum ui_color role);
+/* the attribute of a status code's class */
+int ui_status_attr(const struct ui_screen *s, int status);
+/* Draw UTF-8 text at (y, x), at most `width` columns (wide characters count
+ * two); returns the columns used. Control bytes are drawn as '?'. */
+int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr);
+/* columns the UTF-8 text takes on screen */
+int ui_width(const char *s);
+/* fill columns with a glyph or spaces */
+void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr);
+
+#endif
