@@ -38,7 +38,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
-UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/app.c
+UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/picker.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(UI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/httpstep.o

@@ -6,6 +6,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <limits.h>
@@ -50,6 +52,7 @@ struct options {
     const char *write_file;
     const char *goto_spec;
     const char *lang;
+    const char *user;
     bool big, mono;
     size_t max_conns, max_ooo, max_header, max_headers, preview;
 };
@@ -85,6 +88,8 @@ static void usage(FILE *f)
             "  -c COUNT         stop after COUNT exchanges\n"
             "      --duration S stop after S seconds\n"
             "  -w FILE          also save every packet read to FILE (pcap)\n"
+            "  -Z USER          live: after opening the interface, run as USER (under sudo:\n"
+            "                   the invoking user, by default)\n"
             "      --json       write the walk as JSON Lines\n"
             "      --text       write the walk as a readable transcript\n"
             "      --stats      decode everything, write only the statistics line\n"
@@ -167,7 +172,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     int ch;
     memset(o, 0, sizeof *o);
     o->preview = DEC_DEFAULT_PREVIEW;
-    while ((ch = getopt_long(argc, argv, "r:i:p:c:w:hV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "r:i:p:c:w:Z:hV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->file = optarg;
@@ -187,6 +192,9 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case 'w':
             o->write_file = optarg;
+            break;
+        case 'Z':
+            o->user = optarg;
             break;
         case OPT_JSON:
         case OPT_TEXT:
@@ -292,6 +300,60 @@ static char *default_filter(const struct options *o, bool live)
     return s;
 }
 
+/* After opening a live interface, give up root (tcpdump -Z): to -Z USER,
+ * else to the user who ran sudo. */
+static bool drop_privileges(const char *user, char *err)
+{
+    if (geteuid() != 0)
+        return true;
+    uid_t uid;
+    gid_t gid;
+    const char *name = user;
+    if (user) {
+        struct passwd *pw = getpwnam(user);
+        if (!pw) {
+            snprintf(err, TR_ERRBUF_SIZE, "unknown user '%s' (-Z)", user);
+            return false;
+        }
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    } else {
+        const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+        if (!su || !sg || !*su || !*sg)
+            return true;  /* root by choice: nothing to drop to */
+        uid = (uid_t)strtoul(su, NULL, 10);
+        gid = (gid_t)strtoul(sg, NULL, 10);
+        if (uid == 0)
+            return true;
+        struct passwd *pw = getpwuid(uid);
+        name = pw ? pw->pw_name : NULL;
+    }
+    if ((name ? initgroups(name, gid) : setgroups(1, &gid)) != 0 || setgid(gid) != 0 ||
+        setuid(uid) != 0) {
+        snprintf(err, TR_ERRBUF_SIZE, "cannot drop privileges to uid %u: %s", (unsigned)uid,
+                 strerror(errno));
+        return false;
+    }
+    if (setuid(0) == 0 || getuid() != uid || geteuid() != uid) {
+        snprintf(err, TR_ERRBUF_SIZE, "privileges were not dropped to uid %u", (unsigned)uid);
+        return false;
+    }
+    return true;
+}
+
+struct live_ctx {
+    const struct options *o;
+};
+
+/* the UI's hook once the interface is open */
+static bool after_open(struct tr_capture *cap, void *ctx, char *err)
+{
+    const struct options *o = ((struct live_ctx *)ctx)->o;
+    if (!drop_privileges(o->user, err))
+        return false;
+    return !o->write_file || tr_capture_dump_open(cap, o->write_file, err) == 0;
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -319,25 +381,26 @@ int main(int argc, char **argv)
     parse_options(argc, argv, &o);
 
     bool live = o.iface != NULL;
-    if (!o.file && !live) {
-        if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
-            die(EXIT_USAGE, "no capture given: httpstep FILE, or -i IFACE (see --help)");
-        if (isatty(STDIN_FILENO))
-            die(EXIT_USAGE, "no capture given: httpstep FILE, or -i IFACE (see --help)");
-        o.file = "-";  /* a capture piped in */
-    }
+    bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     enum mode mode = o.mode;
-    if (mode == MODE_AUTO && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO) && !live &&
-        strcmp(o.file, "-") != 0) {
+    if (mode == MODE_AUTO && tty && !(o.file && strcmp(o.file, "-") == 0)) {
+        /* the stepper UI: on a file, live, or (neither) the picker */
+        struct live_ctx lc = {&o};
         struct ui_run_opts uo = {
-            .file = o.file, .filter = o.filter, .ports = o.ports, .nports = o.nports,
-            .goto_spec = o.goto_spec, .lang = o.lang, .big = o.big, .mono = o.mono,
+            .file = o.file, .iface = o.iface, .filter = o.filter, .ports = o.ports,
+            .nports = o.nports, .goto_spec = o.goto_spec, .lang = o.lang, .big = o.big,
+            .mono = o.mono, .after_open = after_open, .after_open_ctx = &lc,
             .max_conns = o.max_conns, .max_ooo = o.max_ooo, .max_header = o.max_header,
             .max_headers = o.max_headers, .preview = o.preview,
         };
         int rc = ui_run(&uo);
         free(o.filter);
         return rc;
+    }
+    if (!o.file && !live) {
+        if (isatty(STDIN_FILENO))
+            die(EXIT_USAGE, "no capture given: httpstep FILE, or -i IFACE (see --help)");
+        o.file = "-";  /* a capture piped in */
     }
     if (mode == MODE_AUTO)
         mode = MODE_TEXT;  /* not a terminal: the readable transcript */
@@ -358,6 +421,10 @@ int main(int argc, char **argv)
             "'%s': link type %s (%d) is not supported (httpstep reads Ethernet, Linux cooked, "
             "BSD loopback, raw IP and NFLOG)",
             live ? o.iface : o.file, tr_capture_linktype_name(lt), lt);
+    }
+    if (live && !drop_privileges(o.user, err)) {
+        tr_capture_close(cap);
+        die(EXIT_LIVE, "%s", err);
     }
     if (o.write_file && tr_capture_dump_open(cap, o.write_file, err) < 0) {
         tr_capture_close(cap);

@@ -282,3 +282,43 @@ void tr_capture_dump_flush(struct tr_capture *c)
     if (c->dumper)
         pcap_dump_flush(c->dumper);
 }
+
+char **tr_capture_interfaces(char *errbuf)
+{
+    pcap_if_t *all = NULL;
+    char perr[PCAP_ERRBUF_SIZE] = "";
+    if (pcap_findalldevs(&all, perr) < 0) {
+        snprintf(errbuf, TR_ERRBUF_SIZE, "cannot list interfaces: %s", perr);
+        return NULL;
+    }
+    size_t n = 0;
+    for (pcap_if_t *d = all; d; d = d->next)
+        n++;
+    char **list = xcalloc(n + 1, sizeof *list);
+    size_t k = 0;
+    /* loopback first: live-watching a local server is the common case */
+    for (int pass = 0; pass < 2; pass++)
+        for (pcap_if_t *d = all; d; d = d->next) {
+            bool lo = (d->flags & PCAP_IF_LOOPBACK) != 0;
+            if (lo != (pass == 0) || strcmp(d->name, "any") == 0 ||
+                strncmp(d->name, "nflog", 5) == 0 || strncmp(d->name, "nfqueue", 7) == 0 ||
+                strncmp(d->name, "dbus", 4) == 0 || strncmp(d->name, "bluetooth", 9) == 0)
+                continue;
+            list[k++] = xstrdup(d->name);
+        }
+    for (pcap_if_t *d = all; d; d = d->next)
+        if (strcmp(d->name, "any") == 0)
+            list[k++] = xstrdup("any");
+    list[k] = NULL;
+    pcap_freealldevs(all);
+    return list;
+}
+
+void tr_capture_free_list(char **list)
+{
+    if (!list)
+        return;
+    for (char **p = list; *p; p++)
+        free(*p);
+    free(list);
+}

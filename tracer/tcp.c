@@ -778,8 +778,8 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
     case SEG_RETRANS:
         if (seq_le(end, h->next)) {
             differs = cap == len && recent_differs(h, dseq, data, len);
-        } else {
-            uint32_t skip = h->next - dseq;
+        } else {  /* bytes past next are held: compare them (dseq may be past next) */
+            uint32_t skip = seq_lt(dseq, h->next) ? h->next - dseq : 0;
             if (skip < cap)
                 hold(c, dir, h->next, cap - skip, data + skip, frame, ts, &differs);
         }
@@ -800,6 +800,12 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
     }
     if (seq_lt(dseq, h->next)) {  /* the front was delivered already */
         uint32_t skip = h->next - dseq;
+        if (cls == SEG_NEW)  /* other bytes only when it covers one recent segment exactly */
+            note(t, c, frame, TR_NOTE_RETRANSMISSION,
+                 "%u of these %u bytes of the %s's stream sent again%s", skip, len, side_name(dir),
+                 skip <= cap && recent_differs(h, dseq, data, skip)
+                     ? ", with different bytes (the first copy is kept)"
+                     : "");
         uint32_t cskip = skip < cap ? skip : cap;
         data += cskip;
         cap -= cskip;
@@ -814,7 +820,7 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
     }
     if (!h->pieces)
         h->hole_ts = ts;
-    if (c->ooo_bytes + len > t->max_ooo) {
+    if (c->ooo_bytes + len > t->max_ooo && seq_gt(dseq, h->next)) {  /* a filler is never a gap */
         if (!c->limit_noted) {
             c->limit_noted = true;
             note(t, c, frame, TR_NOTE_LIMIT,
@@ -822,14 +828,20 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
                  t->max_ooo);
         }
         uint32_t e;
-        while (c->ooo_bytes + len > t->max_ooo && h->pieces && hole_end(h, &e))
+        while (c->ooo_bytes + len > t->max_ooo && h->pieces && hole_end(h, &e) && seq_le(e, dseq))
             flush_hole(t, c, dir, e, frame, ts);
-        if (seq_gt(dseq, h->next))
+        /* still too much (then nothing is held before it): the hole before it goes too */
+        if (c->ooo_bytes + len > t->max_ooo && seq_gt(dseq, h->next))
             flush_hole(t, c, dir, dseq, frame, ts);
     }
     hold(c, dir, dseq, cap, data, frame, ts, &differs);
     if (cap < len)
         hold(c, dir, dseq + cap, len - cap, NULL, frame, ts, &differs);
+    if (differs)
+        note(t, c, frame, TR_NOTE_RETRANSMISSION,
+             "some of these %u bytes of the %s's stream were sent before, with different bytes "
+             "(the first copy is kept)",
+             len, side_name(dir));
     drain(t, c, dir);
 }
 

@@ -96,6 +96,10 @@ void tr_capture_close(struct tr_capture *cap);
 
 int tr_capture_next(struct tr_capture *cap, struct tr_frame *frame, char *errbuf);
 
+/* The live interfaces, loopback first, "any" last: a NULL-terminated array
+ * of names (free with tr_capture_free_list), or NULL with errbuf. */
+char **tr_capture_interfaces(char *errbuf);
+void tr_capture_free_list(char **list);
 /* libpcap's version string */
 const char *tr_capture_lib_version(void);
 /* The link type of the first interface (a DLT_ value) and its name

@@ -54,7 +54,8 @@ struct app {
     struct ui_index ix;
     struct pass main;
     /* the details of one connection, from a detail pass */
-    struct ui_detail det;
+    struct ui_detail *det;      /* the shown connection: &filedet, or live's record */
+    struct ui_detail filedet;
     struct pass detp;
     uint64_t det_conn;          /* the real id of the connection in det, 0 none */
     int stage;                  /* in det.stgs, -1 none */
@@ -80,6 +81,16 @@ struct app {
     size_t ninput;
     char query[128];
     char msg[TR_ERRBUF_SIZE];
+    /* live */
+    bool live;
+    bool follow;                /* show the newest stage as it arrives */
+    uint64_t unseen;            /* stages that arrived while not following */
+    uint64_t newest_conn;       /* the connection of the newest stage */
+    bool newest_pending;
+    struct dec_sink ixsink;
+    struct live_rec *recs;      /* the details of recent connections */
+    size_t nrecs;
+    struct ui_detail gone;      /* shown for a connection whose details were dropped */
     struct rect r_title, r_list, r_steps, r_ladder, r_bytes, r_explain, r_timing, r_status,
         r_footer;
     bool small;                 /* the window is too small */
@@ -88,6 +99,15 @@ struct app {
 };
 
 static struct app *the_app;     /* for the fatal hook */
+
+/* live: the details of the most recent connections, recorded as they happen */
+#define LIVE_KEEP 256
+#define LIVE_STREAM_CAP (1u << 20)
+
+struct live_rec {
+    struct ui_detail d;
+    int64_t used;               /* when it last changed, for eviction */
+};
 
 /* ------------------------------------------------------------ helpers -- */
 
@@ -183,7 +203,28 @@ static bool pass_open(struct app *a, struct pass *p, const struct dec_sink *sink
     const struct ui_run_opts *o = a->o;
     memset(p, 0, sizeof *p);
     struct tr_capture_opts co = {.file = a->source, .filter = o->filter, .offsets = true};
+    char deflt[64 * 24] = "tcp port 80";
+    if (a->live) {
+        co.file = NULL;
+        co.iface = o->iface;
+        co.snaplen = 262144;
+        if (!o->filter && o->nports) {
+            deflt[0] = '\0';
+            for (size_t i = 0; i < o->nports; i++) {
+                size_t l = strlen(deflt);
+                snprintf(deflt + l, sizeof deflt - l, "%stcp port %u", i ? " or " : "", o->ports[i]);
+            }
+        }
+        if (!o->filter)
+            co.filter = deflt;
+    }
     if (tr_capture_open(&p->cap, &co, p->err) < 0) {
+        p->failed = p->done = true;
+        return false;
+    }
+    if (a->live && o->after_open && !o->after_open(p->cap, o->after_open_ctx, p->err)) {
+        tr_capture_close(p->cap);
+        p->cap = NULL;
         p->failed = p->done = true;
         return false;
     }
@@ -198,6 +239,8 @@ static bool pass_open(struct app *a, struct pass *p, const struct dec_sink *sink
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
         .body_preview = preview, .decode_content = true,
     };
+    if (a->live)
+        dopts.detect = false;  /* the filter chose the traffic */
     p->dec = dec_new(&dopts, sink);
     struct tr_sink ts;
     dec_tracer_sink(p->dec, &ts);
@@ -243,6 +286,104 @@ static bool pass_step(struct pass *p, int64_t budget)
     }
 }
 
+/* --------------------------------------------------------------- live -- */
+
+static struct ui_detail *live_get(struct app *a, uint64_t id, bool create)
+{
+    for (size_t i = 0; i < a->nrecs; i++)
+        if (a->recs[i].d.conn_id == id) {
+            a->recs[i].used = now_ms();
+            return &a->recs[i].d;
+        }
+    if (!create)
+        return NULL;
+    if (!a->recs)
+        a->recs = xcalloc(LIVE_KEEP, sizeof *a->recs);
+    size_t slot = a->nrecs;
+    if (a->nrecs == LIVE_KEEP) {
+        /* drop the least recently active one that is not on screen */
+        slot = SIZE_MAX;
+        for (size_t i = 0; i < a->nrecs; i++)
+            if (&a->recs[i].d != a->det && (slot == SIZE_MAX || a->recs[i].used < a->recs[slot].used))
+                slot = i;
+        dt_free(&a->recs[slot].d);
+    } else {
+        a->nrecs++;
+    }
+    dt_init(&a->recs[slot].d, id);
+    a->recs[slot].d.stream_cap = LIVE_STREAM_CAP;
+    a->recs[slot].used = now_ms();
+    return &a->recs[slot].d;
+}
+
+/* every event to the index and to its connection's record */
+#define FAN(call, ...)                                                                           \
+    do {                                                                                         \
+        struct app *a = ctx;                                                                     \
+        if (a->ixsink.call)                                                                      \
+            a->ixsink.call(a->ixsink.ctx, __VA_ARGS__);                                          \
+        struct ui_detail *d = c ? live_get(a, c->id, true) : NULL;                               \
+        if (d) {                                                                                 \
+            struct dec_sink ds_;                                                                 \
+            dt_sink(d, &ds_);                                                                    \
+            if (ds_.call)                                                                        \
+                ds_.call(d, __VA_ARGS__);                                                        \
+        }                                                                                        \
+    } while (0)
+
+static void f_conn(void *ctx, struct dec_conn *c)
+{
+    FAN(on_conn, c);
+}
+
+static void f_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
+{
+    FAN(on_stage, c, s);
+    struct app *app = ctx;
+    app->newest_conn = c->id;
+    app->newest_pending = true;
+}
+
+static void f_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
+{
+    FAN(on_exchange, c, x);
+}
+
+static void f_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
+{
+    FAN(on_note, c, n);
+}
+
+static void f_conn_end(void *ctx, struct dec_conn *c)
+{
+    FAN(on_conn_end, c);
+}
+
+static void f_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
+{
+    FAN(on_segment, c, s);
+}
+
+static void f_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off,
+                    const uint8_t *data, size_t len, uint64_t frame)
+{
+    FAN(on_bytes, c, dir, off, data, len, frame);
+}
+
+static void live_sink(struct app *a, struct dec_sink *out)
+{
+    ix_sink(&a->ix, &a->ixsink);
+    memset(out, 0, sizeof *out);
+    out->ctx = a;
+    out->on_conn = f_conn;
+    out->on_stage = f_stage;
+    out->on_exchange = f_exchange;
+    out->on_note = f_note;
+    out->on_conn_end = f_conn_end;
+    out->on_segment = f_segment;
+    out->on_bytes = f_bytes;
+}
+
 /* ---------------------------------------------------------- selection -- */
 
 static struct ui_row *row_at(struct app *a, size_t pos)
@@ -265,9 +406,18 @@ static void load_detail(struct app *a)
     struct ui_crow *c = row_conn(a, r);
     if (!c || c->id == a->det_conn)
         return;
+    if (a->live) {
+        struct ui_detail *d = live_get(a, c->id, false);
+        a->det = d ? d : &a->gone;
+        a->det_conn = c->id;
+        a->stage = -1;
+        dt_link(a->det);
+        a->dirty = true;
+        return;
+    }
     pass_close(&a->detp);
-    dt_free(&a->det);
-    dt_init(&a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
+    dt_free(a->det);
+    dt_init(a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
     a->det_conn = c->id;
     a->stage = -1;
     for (int p = 0; p < PANE_COUNT; p++)
@@ -276,7 +426,7 @@ static void load_detail(struct app *a)
             a->manual[p] = false;
         }
     struct dec_sink sink;
-    dt_sink(&a->det, &sink);
+    dt_sink(a->det, &sink);
     struct tr_endpoint only[2] = {c->client, c->server};
     size_t preview = a->o->preview ? a->o->preview : DEC_DEFAULT_PREVIEW;
     pass_open(a, &a->detp, &sink, only, c->file_offset, c->first_frame,
@@ -285,14 +435,14 @@ static void load_detail(struct app *a)
         /* small connections load at once, so the first screen is whole */
         pass_step(&a->detp, 200000);
         if (a->detp.done)
-            dt_link(&a->det);
+            dt_link(a->det);
     }
     a->dirty = true;
 }
 
 static int stage_count(const struct app *a)
 {
-    return (int)a->det.nstgs;
+    return (int)a->det->nstgs;
 }
 
 /* the exchange a stage belongs to, or the selected row's when none */
@@ -300,7 +450,7 @@ static int64_t stage_exchange(const struct app *a, int k)
 {
     if (k < 0 || k >= stage_count(a))
         return -1;
-    return a->det.stgs[k].exchange;
+    return a->det->stgs[k].exchange;
 }
 
 /* after a stage change: select the row of its exchange */
@@ -334,7 +484,7 @@ static void set_stage(struct app *a, int k)
 /* once the detail has loaded enough, go where we wanted */
 static void resolve_want(struct app *a)
 {
-    if (a->stage >= 0 || a->det.nstgs == 0)
+    if (a->stage >= 0 || a->det->nstgs == 0)
         return;
     int k = -1;
     if (a->want_last) {
@@ -343,16 +493,16 @@ static void resolve_want(struct app *a)
         k = stage_count(a) - 1;
     } else if (a->want_kind >= 0) {
         for (int i = 0; i < stage_count(a); i++)
-            if ((int)a->det.stgs[i].kind == a->want_kind &&
-                (a->want_x < 0 || a->det.stgs[i].exchange == a->want_x ||
-                 a->det.stgs[i].exchange < 0)) {
+            if ((int)a->det->stgs[i].kind == a->want_kind &&
+                (a->want_x < 0 || a->det->stgs[i].exchange == a->want_x ||
+                 a->det->stgs[i].exchange < 0)) {
                 k = i;
                 break;
             }
         if (k < 0 && !a->detp.done)
             return;
     } else if (a->want_x >= 0) {
-        k = dt_first_stage(&a->det, a->want_x);
+        k = dt_first_stage(a->det, a->want_x);
         if (k < 0 && !a->detp.done)
             return;
     }
@@ -412,7 +562,7 @@ static void next_stage(struct app *a, int dir)
     }
     if (dir > 0) {
         select_row(a, pos, DEC_STAGE_HANDSHAKE, false);
-        if (a->stage < 0 && a->det.nstgs)
+        if (a->stage < 0 && a->det->nstgs)
             resolve_want(a);
     } else {
         /* the last stage of the previous connection: its first row */
@@ -476,10 +626,10 @@ static void apply_goto(struct app *a)
         if (!a->detp.done)
             while (pass_step(&a->detp, SLICE_US) && !a->detp.done)
                 ;
-        dt_link(&a->det);
+        dt_link(a->det);
         int seen = 0;
         for (int k = 0; k < stage_count(a); k++)
-            if (a->det.stgs[k].exchange == x && ++seen == nth) {
+            if (a->det->stgs[k].exchange == x && ++seen == nth) {
                 a->want_x = -1;
                 set_stage(a, k);
                 break;
@@ -576,10 +726,10 @@ static void draw_title(struct app *a)
         snprintf(right + rl, sizeof right - rl, _("exchange %zu/%zu"), a->sel + 1, a->ix.norder);
     rl = strlen(right);
     if (a->stage >= 0) {
-        int64_t x = a->det.stgs[a->stage].exchange;
+        int64_t x = a->det->stgs[a->stage].exchange;
         int j = 0, k = 0;
         for (int i = 0; i < stage_count(a); i++)
-            if (a->det.stgs[i].exchange == x) {
+            if (a->det->stgs[i].exchange == x) {
                 k++;
                 if (i <= a->stage)
                     j++;
@@ -696,7 +846,7 @@ static int current_step(const struct app *a)
 {
     if (a->stage < 0 || a->stage >= stage_count(a))
         return 0;
-    return dec_stage_step(a->det.stgs[a->stage].kind);
+    return dec_stage_step(a->det->stgs[a->stage].kind);
 }
 
 /* the x of each step's label on the stepper row, for mouse clicks */
@@ -772,7 +922,7 @@ static void draw_ladder(struct app *a)
     const struct rect *r = &a->r_ladder;
     clear_rect(r);
     char t[256], ep1[64], ep2[64];
-    struct ui_detail *d = &a->det;
+    struct ui_detail *d = a->det;
     fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
     fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
     snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, ep1,
@@ -1002,7 +1152,7 @@ static void draw_bytes(struct app *a)
     const struct rect *r = &a->r_bytes;
     clear_rect(r);
     static const char *const modes[] = {N_("hex"), N_("text"), N_("decoded")};
-    const struct ui_stg *s = a->stage >= 0 ? &a->det.stgs[a->stage] : NULL;
+    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
     char t[200];
     snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes_mode]), a->scr.g.sep,
              s ? (s->dir == TR_DIR_C2S ? _("client to server") : _("server to client")) : "");
@@ -1015,7 +1165,7 @@ static void draw_bytes(struct app *a)
             /* the raw bytes beside what they carry */
             struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
             struct rect right = {r->y, r->x + r->w / 2 + 1, r->h, r->w - r->w / 2 - 1};
-            draw_hex(a, &left, 1, rows, &a->det.bytes[s->dir], s->offset, s->offset + s->length);
+            draw_hex(a, &left, 1, rows, &a->det->bytes[s->dir], s->offset, s->offset + s->length);
             draw_decoded(a, &right, 1, rows, s);
         } else {
             draw_decoded(a, r, 1, rows, s);
@@ -1032,7 +1182,7 @@ static void draw_bytes(struct app *a)
         put(a, r, 1, 1, m, attr(a, UI_COLOR_DIM));
         return;
     }
-    const struct ui_stream *st = &a->det.bytes[s->dir];
+    const struct ui_stream *st = &a->det->bytes[s->dir];
     if (s->offset >= st->len) {
         put(a, r, 1, 1,
             st->capped ? _("These bytes are past what is kept for display.") : _("reading..."),
@@ -1047,60 +1197,12 @@ static void draw_bytes(struct app *a)
 
 /* ---------------------------------------------------- the explanation -- */
 
-/* Word-wrap UTF-8 text into lines of at most w columns. Breaks at spaces
- * when it can, anywhere in a run of wide (CJK) characters. */
-static size_t wrap(const char *s, int w, const char **starts, size_t *lens, size_t max)
-{
-    size_t n = 0;
-    while (*s && n < max) {
-        const char *line = s;
-        const char *brk = NULL;
-        int cols = 0;
-        const char *p = s;
-        mbstate_t st;
-        memset(&st, 0, sizeof st);
-        while (*p && *p != '\n') {
-            wchar_t wc;
-            size_t k = mbrtowc(&wc, p, strlen(p), &st);
-            if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
-                memset(&st, 0, sizeof st);
-                k = 1;
-                wc = L'?';
-            }
-            int cw = wcwidth(wc);
-            if (cw < 0)
-                cw = 1;
-            if (cols + cw > w)
-                break;
-            if (*p == ' ')
-                brk = p;
-            else if (cw == 2)
-                brk = p + k;  /* after a wide character */
-            cols += cw;
-            p += k;
-        }
-        if (!*p || *p == '\n') {
-            starts[n] = line;
-            lens[n++] = (size_t)(p - line);
-            s = *p ? p + 1 : p;
-            continue;
-        }
-        const char *end = brk && brk > line ? brk : p;
-        starts[n] = line;
-        lens[n++] = (size_t)(end - line);
-        s = end;
-        while (*s == ' ')
-            s++;
-    }
-    return n;
-}
-
 static void draw_explain(struct app *a)
 {
     const struct rect *r = &a->r_explain;
     clear_rect(r);
     char t[200];
-    const struct ui_stg *s = a->stage >= 0 ? &a->det.stgs[a->stage] : NULL;
+    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
     if (s)
         snprintf(t, sizeof t, _("Step %d %s %s"), dec_stage_step(s->kind), a->scr.g.sep,
                  ui_stage_title(s->kind));
@@ -1109,7 +1211,7 @@ static void draw_explain(struct app *a)
     pane_title(a, r, PANE_EXPLAIN, t);
     sb_reset(&a->text);
     if (s)
-        ui_explain_stage(&a->det, a->stage, &a->text);
+        ui_explain_stage(a->det, a->stage, &a->text);
     else if (a->ix.norder == 0)
         sb_str(&a->text, a->main.done ? _("This capture holds no HTTP exchange.")
                                       : _("Reading the capture..."));
@@ -1120,7 +1222,7 @@ static void draw_explain(struct app *a)
         return;
     static const char *starts[4096];
     static size_t lens[4096];
-    size_t n = wrap(a->text.p ? a->text.p : "", w, starts, lens, 4096);
+    size_t n = ui_wrap(a->text.p ? a->text.p : "", w, starts, lens, 4096);
     int rows = r->h - 1;
     if (a->top[PANE_EXPLAIN] > (int)n - rows)
         a->top[PANE_EXPLAIN] = (int)n - rows;
@@ -1153,7 +1255,7 @@ static void draw_timing(struct app *a)
     const struct rect *r = &a->r_timing;
     clear_rect(r);
     int64_t x = stage_exchange(a, a->stage);
-    struct ui_detail *d = &a->det;
+    struct ui_detail *d = a->det;
     if (a->stage < 0 || x < 0 || (size_t)x >= d->nxs || !d->xs[x].seen) {
         if (a->stage >= 0 && d->stgs[a->stage].kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
             char b[64], line[160];
@@ -1230,6 +1332,22 @@ static void draw_status(struct app *a)
     }
     snprintf(buf, sizeof buf, "%s %s %s", quality(a, q, sizeof q), a->scr.g.sep,
              a->playing ? _("playing (any key pauses)") : "");
+    if (a->live) {
+        uint64_t frames = 0, bytes = 0;
+        if (a->main.cap)
+            tr_capture_counts(a->main.cap, &frames, &bytes);
+        uint64_t drops = a->main.cap ? tr_capture_dropped(a->main.cap) : 0;
+        char extra[256];
+        if (a->follow)
+            snprintf(extra, sizeof extra, _("live on %s: %llu packets, %llu dropped %s following (f)"),
+                     a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep);
+        else
+            snprintf(extra, sizeof extra,
+                     _("live on %s: %llu packets, %llu dropped %s %llu new stages (f follows)"),
+                     a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep,
+                     (unsigned long long)a->unseen);
+        snprintf(buf, sizeof buf, "%s", extra);
+    }
     if (a->main.failed)
         snprintf(buf, sizeof buf, "%s", a->main.err);
     ui_put(stdscr, r->y, r->x + 1, r->w - 1, buf,
@@ -1325,8 +1443,8 @@ static bool row_matches(struct app *a, const struct ui_row *r, const char *q)
         return true;
     /* header names and values: the exchange's details, when they are loaded */
     struct ui_crow *c = &a->ix.conns[r->conn];
-    if (c->id == a->det_conn && r->index < a->det.nxs) {
-        const struct ui_xdet *x = &a->det.xs[r->index];
+    if (c->id == a->det_conn && r->index < a->det->nxs) {
+        const struct ui_xdet *x = &a->det->xs[r->index];
         const struct ui_msg *m[2] = {&x->req, &x->rsp};
         for (int k = 0; k < 2; k++)
             for (size_t i = 0; i < m[k]->nhdrs; i++)
@@ -1354,7 +1472,7 @@ static void do_search(struct app *a)
             load_detail(a);
             while (!a->detp.done && pass_step(&a->detp, SLICE_US))
                 ;
-            dt_link(&a->det);
+            dt_link(a->det);
             a->sel = save;
         }
         if (row_matches(a, r, a->query)) {
@@ -1424,8 +1542,8 @@ static void mouse(struct app *a)
             if (ev.x >= step_x[s]) {
                 int64_t x = stage_exchange(a, a->stage);
                 for (int k = 0; k < stage_count(a); k++)
-                    if (dec_stage_step(a->det.stgs[k].kind) == s &&
-                        (a->det.stgs[k].exchange == x || a->det.stgs[k].exchange < 0 || x < 0)) {
+                    if (dec_stage_step(a->det->stgs[k].kind) == s &&
+                        (a->det->stgs[k].exchange == x || a->det->stgs[k].exchange < 0 || x < 0)) {
                         set_stage(a, k);
                         break;
                     }
@@ -1435,8 +1553,8 @@ static void mouse(struct app *a)
         a->focus = PANE_LADDER;
         int row = ev.y - a->r_ladder.y - 1;
         size_t k = (size_t)ladder_first_row + (size_t)row;
-        if (row >= 0 && k < a->det.npkts && a->det.pkts[k].stage >= 0) {
-            set_stage(a, a->det.pkts[k].stage);
+        if (row >= 0 && k < a->det->npkts && a->det->pkts[k].stage >= 0) {
+            set_stage(a, a->det->pkts[k].stage);
             a->manual[PANE_LADDER] = true;
         }
     } else if (visible(a, PANE_BYTES) && in_rect(&a->r_bytes, ev.y, ev.x)) {
@@ -1467,6 +1585,8 @@ static bool search_key(struct app *a, int ch)
     return true;
 }
 
+static void follow_newest(struct app *a);
+
 /* returns false to quit */
 static bool key(struct app *a, int ch)
 {
@@ -1484,6 +1604,13 @@ static bool key(struct app *a, int ch)
     }
     enum ui_action act = ui_key_action(ch);
     a->msg[0] = '\0';
+    /* live: a user who steps keeps their place while traffic arrives */
+    if (a->live && a->follow &&
+        (act == UA_NEXT_STAGE || act == UA_PREV_STAGE || act == UA_NEXT_X || act == UA_PREV_X ||
+         act == UA_FIRST || act == UA_LAST || act == UA_OPEN ||
+         (a->focus == PANE_LIST && (act == UA_UP || act == UA_DOWN || act == UA_PGUP ||
+                                    act == UA_PGDN || act == UA_HOME || act == UA_END))))
+        a->follow = false;
     if (a->playing && act != UA_FASTER && act != UA_SLOWER && act != UA_QUIT) {
         a->playing = false;  /* any key pauses */
         a->dirty = true;
@@ -1553,7 +1680,7 @@ static bool key(struct app *a, int ch)
             a->manual[a->focus] = true;
             a->top[a->focus] = 1 << 20;
             if (a->focus == PANE_LADDER)
-                a->top[a->focus] = (int)a->det.npkts - page(a);
+                a->top[a->focus] = (int)a->det->npkts - page(a);
         }
         break;
     case UA_OPEN:
@@ -1593,7 +1720,18 @@ static bool key(struct app *a, int ch)
         relayout(a);
         break;
     case UA_FOLLOW:
-        snprintf(a->msg, sizeof a->msg, "%s", _("follow is for live captures (-i)"));
+        if (!a->live) {
+            snprintf(a->msg, sizeof a->msg, "%s", _("follow is for live captures (-i)"));
+            break;
+        }
+        a->follow = !a->follow;
+        a->unseen = 0;
+        if (a->follow) {
+            a->newest_pending = true;
+            follow_newest(a);
+        }
+        snprintf(a->msg, sizeof a->msg, "%s",
+                 a->follow ? _("following the newest stage") : _("not following: you keep your place"));
         break;
     case UA_HELP:
         a->help = true;
@@ -1626,12 +1764,42 @@ static void on_signal(int sig)
     ui_stop = 1;
 }
 
-int ui_run(const struct ui_run_opts *o)
+/* the newest stage, for follow mode (live) */
+static void follow_newest(struct app *a)
 {
-    struct app *a = xcalloc(1, sizeof *a);
-    the_app = a;
-    a->o = o;
+    if (!a->newest_pending)
+        return;
+    a->newest_pending = false;
+    struct ui_detail *d = live_get(a, a->newest_conn, false);
+    if (!d || d->nstgs == 0)
+        return;
+    if (!a->follow) {
+        a->unseen++;
+        return;
+    }
+    a->det = d;
+    a->det_conn = a->newest_conn;
+    dt_link(d);
+    a->stage = (int)d->nstgs - 1;
+    a->manual[PANE_LADDER] = a->manual[PANE_BYTES] = false;
+    int64_t x = d->stgs[a->stage].exchange;
+    ix_sort(&a->ix);
+    for (size_t i = a->ix.norder; i-- > 0;) {
+        struct ui_row *r = row_at(a, i);
+        if (a->ix.conns[r->conn].id == a->newest_conn && (x < 0 || (int64_t)r->index == x)) {
+            a->sel = i;
+            break;
+        }
+    }
+    a->dirty = true;
+}
+
+static int run(struct app *a)
+{
+    const struct ui_run_opts *o = a->o;
     a->source = o->file;
+    a->live = o->iface != NULL && o->file == NULL;
+    a->follow = a->live;
     a->stage = -1;
     a->want_x = -1;
     a->want_kind = -1;
@@ -1639,49 +1807,37 @@ int ui_run(const struct ui_run_opts *o)
     a->focus = PANE_LIST;
     a->play_ms = PLAY_DEFAULT_MS;
     a->big = o->big;
+    a->det = &a->filedet;
+    dt_init(&a->gone, 0);
     struct stat st;
-    if (stat(o->file, &st) == 0)
+    if (!a->live && stat(o->file, &st) == 0)
         a->file_size = st.st_size;
     ix_init(&a->ix);
-    struct dec_sink isink;
-    ix_sink(&a->ix, &isink);
-    if (!pass_open(a, &a->main, &isink, NULL, -1, 0, 0, 0)) {
-        fprintf(stderr, "httpstep: %s\n", a->main.err);
-        ix_free(&a->ix);
-        free(a);
-        return 2;
-    }
-    a->utf8 = ui_i18n_init(o->lang);
-    const char *nc = getenv("NO_COLOR");
-    if (!ui_screen_init(&a->scr, o->mono || (nc && *nc), a->utf8)) {
-        fprintf(stderr, "httpstep: cannot start the terminal UI (TERM=%s)\n",
-                getenv("TERM") ? getenv("TERM") : "");
-        pass_close(&a->main);
-        ix_free(&a->ix);
-        free(a);
-        return 1;
-    }
-    ui_screen_big(&a->scr, a->big);
-    xalloc_set_fatal_hook(fatal_hook);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    struct dec_sink sink;
+    if (a->live)
+        live_sink(a, &sink);
+    else
+        ix_sink(&a->ix, &sink);
+    if (!pass_open(a, &a->main, &sink, NULL, -1, 0, 0, 0))
+        return -1;
     relayout(a);
     a->dirty = true;
     int64_t last_draw = 0;
+    int fd = a->live ? tr_capture_fd(a->main.cap) : -1;
     while (!ui_stop) {
         bool busy = false;
         if (!a->main.done) {
             busy |= pass_step(&a->main, SLICE_US);
             ix_sort(&a->ix);
-            if (a->ix.norder && a->det_conn == 0 && !a->o->goto_spec)
+            if (a->live)
+                follow_newest(a);
+            else if (a->ix.norder && a->det_conn == 0 && !o->goto_spec)
                 select_row(a, 0, DEC_STAGE_HANDSHAKE, false);
             apply_goto(a);
             if (a->main.done && a->main.failed)
                 snprintf(a->msg, sizeof a->msg, "%s", a->main.err);
-            a->dirty = true;
+            if (busy || !a->live)
+                a->dirty = true;
         } else {
             ix_sort(&a->ix);
             apply_goto(a);
@@ -1689,10 +1845,12 @@ int ui_run(const struct ui_run_opts *o)
         if (a->detp.open && !a->detp.done) {
             busy |= pass_step(&a->detp, SLICE_US);
             if (a->detp.done)
-                dt_link(&a->det);
+                dt_link(a->det);
             resolve_want(a);
             a->dirty = true;
         }
+        if (a->live && a->det != &a->filedet && a->dirty)
+            dt_link(a->det);
         if (a->playing && now_ms() >= a->next_play) {
             next_stage(a, 1);
             a->next_play = now_ms() + a->play_ms;
@@ -1702,13 +1860,22 @@ int ui_run(const struct ui_run_opts *o)
             draw(a);
             last_draw = t;
         }
-        int timeout_ms = busy ? 0 : a->playing ? (int)(a->next_play - now_ms()) : -1;
-        if (timeout_ms < -1)
-            timeout_ms = 0;
-        if (timeout_ms > 1000 || timeout_ms < 0)
-            timeout_ms = timeout_ms < 0 && !busy && !a->playing ? 1000 : timeout_ms;
-        timeout(timeout_ms);
-        int ch = getch();
+        int wait = busy ? 0 : a->playing ? (int)(a->next_play - now_ms()) : 1000;
+        if (wait < 0)
+            wait = 0;
+        if (wait > 1000)
+            wait = 1000;
+        int ch;
+        if (fd >= 0 && !a->main.done && wait > 0) {
+            /* live: wake for a key or a packet, whichever comes first */
+            struct pollfd pfd[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
+            poll(pfd, 2, wait);
+            timeout(0);
+            ch = getch();
+        } else {
+            timeout(wait);
+            ch = getch();
+        }
         if (ch == ERR)
             continue;
         if (!key(a, ch))
@@ -1721,18 +1888,65 @@ int ui_run(const struct ui_run_opts *o)
                 break;
             }
     }
+    return a->main.failed ? 2 : 0;
+}
+
+int ui_run(const struct ui_run_opts *opts)
+{
+    struct ui_run_opts o = *opts;
+    struct app *a = xcalloc(1, sizeof *a);
+    the_app = a;
+    a->o = &o;
+    a->utf8 = ui_i18n_init(o.lang);
+    const char *nc = getenv("NO_COLOR");
+    if (!ui_screen_init(&a->scr, o.mono || (nc && *nc), a->utf8)) {
+        fprintf(stderr, "httpstep: cannot start the terminal UI (TERM=%s)\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        free(a);
+        return 1;
+    }
+    ui_screen_big(&a->scr, o.big);
+    xalloc_set_fatal_hook(fatal_hook);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    struct ui_pick pick = {0};
+    int status = 0;
+    if (!o.file && !o.iface) {
+        const char *l = getenv("LANGUAGE");
+        if (!ui_picker(&a->scr, l && strncmp(l, "zh", 2) == 0, &pick)) {
+            ui_screen_done();
+            free(a);
+            return 0;
+        }
+        o.file = pick.file;
+        o.iface = pick.iface;
+        if (pick.goto_spec && !o.goto_spec)
+            o.goto_spec = pick.goto_spec;
+    }
+    status = run(a);
     ui_screen_done();
     xalloc_set_fatal_hook(NULL);
-    int status = a->main.failed ? 2 : 0;
-    if (a->main.failed)
+    if (status != 0)
         fprintf(stderr, "httpstep: %s\n", a->main.err);
     pass_close(&a->detp);
     pass_close(&a->main);
-    dt_free(&a->det);
+    dt_free(&a->filedet);
+    dt_free(&a->gone);
+    for (size_t i = 0; i < a->nrecs; i++)
+        dt_free(&a->recs[i].d);
+    free(a->recs);
     ix_free(&a->ix);
     sb_free(&a->text);
+    free(pick.file);
+    free(pick.iface);
+    free(pick.goto_spec);
     free(a);
     the_app = NULL;
+    if (status < 0)
+        return o.iface ? 3 : 2;
     return status;
 }
 

@@ -37,12 +37,14 @@ enum {
     XR_KEEP_ALIVE = 1 << 3,
     XR_TUNNEL = 1 << 4,
     XR_INTERIM = 1 << 5,
-    XR_BARE = 1 << 6       /* a connection without exchanges (TLS, not HTTP) */
+    XR_BARE = 1 << 6,      /* a connection without exchanges (TLS, not HTTP) */
+    XR_DONE = 1 << 7       /* its exchange line arrived (else still in progress) */
 };
 
 /* one row of the exchange list: an exchange, or a connection with none */
 struct ui_row {
     uint32_t conn;         /* index into ui_index.conns */
+    uint32_t prev;         /* the connection's previous row, UINT32_MAX none */
     uint32_t index;        /* exchange number on its connection */
     uint16_t status;
     uint8_t flags;
@@ -61,6 +63,7 @@ struct ui_crow {
     int64_t file_offset;
     tr_time t0;
     uint32_t nrows;        /* exchange rows */
+    uint32_t last_row;     /* its newest row, UINT32_MAX none */
     uint32_t notes;
     char *sni;
 };
@@ -168,6 +171,7 @@ struct ui_stream {
 struct ui_detail {
     uint64_t conn_id;
     bool done;             /* every frame of the connection was read */
+    size_t stream_cap;     /* stream bytes kept per direction */
     struct tr_conn tc;     /* a copy: endpoints, handshake, close */
     struct ui_pkt *pkts;
     size_t npkts, cpkts;
@@ -189,6 +193,21 @@ void dt_sink(struct ui_detail *d, struct dec_sink *out);
 void dt_link(struct ui_detail *d);
 /* the stage index of the first stage of an exchange, or -1 */
 int dt_first_stage(const struct ui_detail *d, int64_t exchange);
+
+/* ------------------------------------------------------------- picker -- */
+
+struct ui_screen;
+
+struct ui_pick {
+    char *file;            /* a sample to open, or NULL */
+    char *iface;           /* an interface to capture on, or NULL */
+    char *goto_spec;       /* the sample's place to look at */
+};
+
+/* where samples/index.tsv is (next to the binary, or installed), or NULL */
+const char *ui_samples_dir(void);
+/* choose a sample or an interface; false when the user quits */
+bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out);
 
 /* ------------------------------------------------------------ explain -- */
 

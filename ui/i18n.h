@@ -6,5 +6,7 @@
 
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* a text with a number in it: the singular, the plural, the number */
+#define P_(one, many, n) ngettext(one, many, (unsigned long)(n))
 
 #endif

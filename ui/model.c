@@ -129,7 +129,27 @@ static struct ui_row *row_new(struct ui_index *ix, uint32_t conn)
     struct ui_row *r = &ix->rows[ix->nrows++];
     memset(r, 0, sizeof *r);
     r->conn = conn;
+    r->prev = ix->conns[conn].last_row;
+    ix->conns[conn].last_row = (uint32_t)(ix->nrows - 1);
     ix->order_dirty = true;
+    return r;
+}
+
+/* the row of exchange `index` on a connection, made when it first shows */
+static struct ui_row *row_of(struct ui_index *ix, uint32_t conn, uint64_t index, bool *fresh)
+{
+    for (uint32_t i = ix->conns[conn].last_row; i != UINT32_MAX; i = ix->rows[i].prev) {
+        if (ix->rows[i].index == index && !(ix->rows[i].flags & XR_BARE)) {
+            *fresh = false;
+            return &ix->rows[i];
+        }
+        if (ix->rows[i].index < index)
+            break;
+    }
+    *fresh = true;
+    struct ui_row *r = row_new(ix, conn);
+    r->index = (uint32_t)index;
+    ix->conns[conn].nrows++;
     return r;
 }
 
@@ -147,6 +167,7 @@ static void i_conn(void *ctx, struct dec_conn *c)
     cr->first_frame = tc->first_frame;
     cr->file_offset = tc->first_file_offset;
     cr->t0 = tc->first_ts;
+    cr->last_row = UINT32_MAX;
     if (!tc->syn_seen)
         ix->no_handshake++;
 }
@@ -157,12 +178,12 @@ static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
     uint32_t slot = conn_slot(ix, c->id);
     if (slot == UINT32_MAX)
         return;
-    struct ui_row *r = row_new(ix, slot);
-    ix->conns[slot].nrows++;
+    bool fresh;
+    struct ui_row *r = row_of(ix, slot, x->index, &fresh);
     ix->exchanges++;
-    r->index = (uint32_t)x->index;
+    r->flags |= XR_DONE;
     const struct dec_message *q = &x->request, *s = &x->response;
-    if (q->present) {
+    if (q->present && fresh) {
         r->flags |= XR_REQ;
         size_t n = q->method.len < sizeof r->method - 1 ? q->method.len : sizeof r->method - 1;
         memcpy(r->method, q->method.p, n);
@@ -191,6 +212,38 @@ static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
         r->flags |= XR_TUNNEL;
     if (x->ninterim)
         r->flags |= XR_INTERIM;
+}
+
+/* the first stages of an exchange make its row, so it shows while in progress */
+static void i_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
+{
+    struct ui_index *ix = ctx;
+    if (s->exchange < 0 ||
+        (s->kind != DEC_STAGE_REQUEST_LINE && !(s->kind == DEC_STAGE_STATUS_LINE && !s->interim)))
+        return;
+    uint32_t slot = conn_slot(ix, c->id);
+    if (slot == UINT32_MAX)
+        return;
+    bool fresh;
+    struct ui_row *r = row_of(ix, slot, (uint64_t)s->exchange, &fresh);
+    if (s->kind == DEC_STAGE_REQUEST_LINE) {
+        r->flags |= XR_REQ;
+        size_t n = s->method.len < sizeof r->method - 1 ? s->method.len : sizeof r->method - 1;
+        memcpy(r->method, s->method.p, n);
+        r->method[n] = '\0';
+        free(r->target);
+        r->target = ui_safe_dup(s->target.p, s->target.len > 160 ? 160 : s->target.len);
+        r->t_start = r->t_end = s->ts;
+        r->first_frame = s->nframes ? s->frames[0] : 0;
+    } else {
+        r->flags |= XR_RSP;
+        r->status = (uint16_t)s->status;
+        if (!(r->flags & XR_REQ)) {
+            r->t_start = s->ts;
+            r->first_frame = s->nframes ? s->frames[0] : 0;
+        }
+        r->t_end = s->ts_end;
+    }
 }
 
 static void i_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
@@ -249,6 +302,7 @@ void ix_sink(struct ui_index *ix, struct dec_sink *out)
     memset(out, 0, sizeof *out);
     out->ctx = ix;
     out->on_conn = i_conn;
+    out->on_stage = i_stage;
     out->on_exchange = i_exchange;
     out->on_note = i_note;
     out->on_conn_end = i_conn_end;
@@ -286,6 +340,7 @@ void dt_init(struct ui_detail *d, uint64_t conn_id)
 {
     memset(d, 0, sizeof *d);
     d->conn_id = conn_id;
+    d->stream_cap = UI_STREAM_CAP;
 }
 
 static void hdrs_free(struct ui_hdr *h, size_t n)
@@ -533,7 +588,7 @@ static void d_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
         return;
     struct ui_stream *st = &d->bytes[dir];
     if (offset > st->len) {  /* a gap: zero bytes stand for the missing ones */
-        if (offset > UI_STREAM_CAP) {
+        if (offset > d->stream_cap) {
             st->capped = true;
             return;
         }
@@ -543,7 +598,7 @@ static void d_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
     }
     if (offset < st->len)
         return;
-    size_t room = UI_STREAM_CAP - st->len;
+    size_t room = d->stream_cap > st->len ? d->stream_cap - st->len : 0;
     if (len > room) {
         len = room;
         st->capped = true;

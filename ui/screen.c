@@ -188,3 +188,52 @@ void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr)
     for (int i = 0; i < width; i++)
         ui_put(w, y, x + i, 1, glyph ? glyph : " ", attr);
 }
+
+/* Word-wrap UTF-8 text into lines of at most w columns. Breaks at spaces
+ * when it can, anywhere in a run of wide (CJK) characters. */
+size_t ui_wrap(const char *s, int w, const char **starts, size_t *lens, size_t max)
+{
+    size_t n = 0;
+    while (*s && n < max) {
+        const char *line = s;
+        const char *brk = NULL;
+        int cols = 0;
+        const char *p = s;
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        while (*p && *p != '\n') {
+            wchar_t wc;
+            size_t k = mbrtowc(&wc, p, strlen(p), &st);
+            if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+                memset(&st, 0, sizeof st);
+                k = 1;
+                wc = L'?';
+            }
+            int cw = wcwidth(wc);
+            if (cw < 0)
+                cw = 1;
+            if (cols + cw > w)
+                break;
+            if (*p == ' ')
+                brk = p;
+            else if (cw == 2)
+                brk = p + k;  /* after a wide character */
+            cols += cw;
+            p += k;
+        }
+        if (!*p || *p == '\n') {
+            starts[n] = line;
+            lens[n++] = (size_t)(p - line);
+            s = *p ? p + 1 : p;
+            continue;
+        }
+        const char *end = brk && brk > line ? brk : p;
+        starts[n] = line;
+        lens[n++] = (size_t)(end - line);
+        s = end;
+        while (*s == ' ')
+            s++;
+    }
+    return n;
+}
+

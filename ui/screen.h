@@ -56,4 +56,9 @@ int ui_width(const char *s);
 /* fill columns with a glyph or spaces */
 void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr);
 
+/* Word-wrap UTF-8 text into lines of at most w columns (starts and byte
+ * lengths, at most max lines; "\n" breaks). Breaks at spaces when it can,
+ * anywhere in a run of wide (CJK) characters. Returns the line count. */
+size_t ui_wrap(const char *s, int w, const char **starts, size_t *lens, size_t max);
+
 #endif

@@ -65,6 +65,10 @@ struct ui_run_opts {
     const char *lang;           /* "en", "zh", or NULL for the locale's */
     const char *samples_dir;    /* where samples/index.tsv is, or NULL to look */
     const char *write_file;     /* live: -w FILE */
+    /* live: called once the interface is open (privileges are dropped
+     * there, then the -w file opened); false stops with errbuf */
+    bool (*after_open)(struct tr_capture *cap, void *ctx, char *errbuf);
+    void *after_open_ctx;
     bool big;                   /* projector mode from the start */
     bool mono;                  /* no colors */
     size_t max_conns, max_ooo, max_header, max_headers, preview;

@@ -59,7 +59,7 @@ HTTP_PREFS = ["-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_
 FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst",
           "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack", "tcp.seq", "tcp.payload"]
 REQUEST_START = re.compile(rb"[A-Z][A-Z_-]* \S+ HTTP/\d\.\d\r?\n")
-MISSING = re.compile(rb"\[(\d+) bytes missing in capture file\]\.")
+MISSING = re.compile(rb"\[(\d+) bytes missing in capture file\][.\x00]")
 
 
 def tshark(args):

@@ -162,7 +162,11 @@ def link_payload(lt, f):
 
 
 class Seg:
+    count = 0
+
     def __init__(self, src, sport, dst, dport, tcp, tcplen):
+        Seg.count += 1
+        self.num = Seg.count
         self.src, self.sport, self.dst, self.dport = src, sport, dst, dport
         self.seq, self.ack = be32(tcp, 4), be32(tcp, 8)
         self.flags = tcp[13]
@@ -186,58 +190,48 @@ def segments(frames):
 
 
 def connections(segs):
-    """[(client endpoint, [(dir, seg)])] in order of first segment"""
-    conns, order = {}, []
+    """[(client endpoint, [(dir, seg)])] in order of first segment; a SYN on
+    a four-tuple that carried data or a FIN already starts a new one"""
+    cur, conns = {}, []
     for s in segs:
         a, b = (s.src, s.sport), (s.dst, s.dport)
         key = (a, b) if a < b else (b, a)
-        if key not in conns or (s.flags & 0x06 == 0x02 and conns[key][1]):
-            if key in conns:  # a new SYN on a used four-tuple: a new connection
-                key = key + (len(order),)
-                # later segments of this tuple go to the newest connection
-                conns[(a, b) if a < b else (b, a)] = None
-            conns[key] = [None, []]
-            order.append(key)
-        c = conns.get(key)
-        if c is None:
-            key = [k for k in order if k[:2] == ((a, b) if a < b else (b, a))][-1]
-            c = conns[key]
-        if c[0] is None:
+        i = cur.get(key)
+        if i is None or (s.flags & 0x12 == 0x02 and
+                         any(x.len or x.flags & 5 for _, x in conns[i][1])):
             if s.flags & 0x12 == 0x02:
-                c[0] = a
+                client = a
             elif s.flags & 0x12 == 0x12:
-                c[0] = b
+                client = b
             elif s.dport in (80, 8080, 8000, 3128) or s.sport > s.dport:
-                c[0] = a
+                client = a
             else:
-                c[0] = b
-        c[1].append(s)
-    res = []
-    for k in order:
-        c = conns[k]
-        if c:
-            res.append((c[0], [(0 if (s.src, s.sport) == c[0] else 1, s) for s in c[1]]))
-    return res
+                client = b
+            cur[key] = i = len(conns)
+            conns.append((client, []))
+        conns[i][1].append((0 if a == conns[i][0] else 1, s))
+    return conns
 
 
 # ------------------------------------------------------------- fuzz_tcp ----
 
-def tcp_records(conns, h0=0, h1=0):
-    """fuzz_tcp.c input for up to 4 connections"""
+def tcp_records(conns, h0=0, h1=0, in_capture_order=True):
+    """fuzz_tcp.c input for up to 4 connections (their segments in capture
+    order, or one connection after the other)"""
     out = bytearray([h0, h1])
     nxt = [[1000, 0xFFFFF000] for _ in range(4)]
     events = []
     for slot, (client, segs) in enumerate(conns[:4]):
-        for i, (d, s) in enumerate(segs):
-            events.append((s, slot, d))
-    # keep capture order across connections
-    order = {id(s): i for i, (s, _, _) in enumerate(events)}
+        for d, sg in segs:
+            events.append((sg, slot, d))
+    # in capture order across the connections
+    if in_capture_order:
+        events.sort(key=lambda e: e[0].num)
     for s, slot, d in events:
-        c = d | slot << 1
+        c = d | slot << 1 | 0x40  # 1 ms apart
         n = nxt[slot]
         dseq = (s.seq - n[d]) & 0xFFFFFFFF
         dack = (s.ack - n[1 - d]) & 0xFFFFFFFF
-        rec = bytearray()
         if dseq < 0x8000 or dseq >= 0xFFFF8000:
             seqb = struct.pack(">H", dseq & 0xFFFF)
         else:
@@ -248,23 +242,19 @@ def tcp_records(conns, h0=0, h1=0):
         else:
             c |= 0x10
             ackb = struct.pack(">I", s.ack)
-        c |= 0x40  # 1 ms apart
-        rec += bytes([c, s.flags]) + seqb + ackb
         plen = min(s.len, 65535)
+        cap = len(s.payload[:plen])
+        capb = b""
+        if cap < plen and cap < 256:  # cut by the snaplen: a caplen byte
+            c |= 0x20
+            capb = bytes([cap])
+        rec = bytes([c, s.flags]) + seqb + ackb
         rec += bytes([plen]) if plen < 255 else b"\xff" + struct.pack(">H", plen)
-        rec += s.payload[:plen]
-        if len(s.payload) < plen and s is not events[-1][0]:
-            # captured bytes short of the length: the rest of the input would
-            # be read as payload; say so with a caplen byte instead
-            rec = bytearray(rec[:len(rec) - len(s.payload)])
-            rec[0] |= 0x20
-            rec += bytes([min(len(s.payload), 255)]) + s.payload[:min(len(s.payload), 255)]
-            rec += bytes(plen - min(len(s.payload), 255))
+        rec += capb + s.payload[:cap] + bytes(plen - cap)
         if len(out) + len(rec) > MAX_SEED:
             break
         out += rec
         n[d] = (s.seq + s.len + (1 if s.flags & 2 else 0) + (1 if s.flags & 1 else 0)) & 0xFFFFFFFF
-    del order
     return bytes(out)
 
 
@@ -282,6 +272,10 @@ def data_ops(d, n):
         if n <= 32:
             ops.append(d << 6 | (n - 1))
             break
+        if n < DATA_CODES[0]:
+            ops.append(d << 6 | 31)
+            n -= 32
+            continue
         k = max(i for i, v in enumerate(DATA_CODES) if v <= n)
         ops.append(d << 6 | (32 + k))
         n -= DATA_CODES[k]
@@ -294,6 +288,10 @@ def gap_ops(d, n):
         if n <= 16:
             ops.append(0x80 | d << 5 | (n - 1))
             break
+        if n < GAP_CODES[0]:
+            ops.append(0x80 | d << 5 | 15)
+            n -= 16
+            continue
         k = max(i for i, v in enumerate(GAP_CODES) if v <= n)
         ops.append(0x80 | d << 5 | (16 + k))
         n -= GAP_CODES[k]
@@ -374,9 +372,8 @@ def ip4(src, dst, tcp, proto=6, frag=0, opts=b"", total=None):
             src + dst + opts + tcp)
 
 
-def ip6(src, dst, tcp, nh=6, ext=b""):
-    return (struct.pack(">IHBB", 0x60000000, len(ext) + len(tcp), nh if not ext else ext[-1:][0] and nh, 64)
-            + src + dst + ext + tcp)
+def ip6(src, dst, tcp):
+    return struct.pack(">IHBB", 0x60000000, len(tcp), 6, 64) + src + dst + tcp
 
 
 def tcp_hdr(sport, dport, seq, ack, flags, payload=b"", opts=b""):
@@ -507,20 +504,9 @@ def handwritten_packets():
 def handwritten_captures():
     for v6 in (False, True):
         conv = conversation(v6)
-        per_lt = {}
-        for ip in conv:
-            for lt, f in encapsulations(ip):
-                per_lt.setdefault((lt, f[:16] if lt == 1 else b""), []).append((lt, f))
-        seen = set()
-        for (lt, _), frames in per_lt.items():
-            if len(frames) != len(conv):
-                continue
-            fs = [f for _, f in frames]
-            key = hashlib.sha1(b"".join(fs)).digest()
-            if key in seen:
-                continue
-            seen.add(key)
-            put("capture", pcap(lt, fs), "enc")
+        encs = [encapsulations(ip) for ip in conv]
+        for k in range(len(encs[0])):
+            put("capture", pcap(encs[0][k][0], [e[k][1] for e in encs]), "enc")
         put("capture", pcapng(1, [ether(ip, 0x86DD if v6 else 0x0800) for ip in conv]), "ng")
     # pcapng with two interfaces of different link types, and a simple packet block
     conv = conversation(False)
@@ -544,26 +530,24 @@ def handwritten_captures():
 
 
 def handwritten_tcp():
-    # the conversation, then variants: out of order, retransmitted, cut,
-    # without a handshake, with a RST, wrapping sequence numbers
-    class S:
-        pass
+    # the conversation, then variants: without a handshake, retransmitted,
+    # out of order, several connections (and fewer allowed at once)
     conv = conversation(False)
     base = []
     for ip in conv:
         r = ip_packet(ip)
         s = Seg(r[0], be16(r[2], 0), r[1], be16(r[2], 2), r[2], r[3])
         base.append((0 if s.sport == 40000 else 1, s))
-    put("tcp", tcp_records([((A4, 40000), base)]), "conv")
-    put("tcp", tcp_records([((A4, 40000), base)], 0x40, 0x01), "conv-p80")
-    put("tcp", tcp_records([((A4, 40000), base)], 0x80 | 0x22, 0x02), "conv-v6-8080")
-    put("tcp", tcp_records([((A4, 40000), base[3:])]), "nohs")
+    put("tcp", tcp_records([((A4, 40000), base)], 0, 0, False), "conv")
+    put("tcp", tcp_records([((A4, 40000), base)], 0x40, 0x01, False), "conv-p80")
+    put("tcp", tcp_records([((A4, 40000), base)], 0x80 | 0x22, 0x02, False), "conv-v6-8080")
+    put("tcp", tcp_records([((A4, 40000), base[3:])], 0, 0, False), "nohs")
     re = base[:4] + [base[3]] + base[4:]
-    put("tcp", tcp_records([((A4, 40000), re)]), "retrans")
+    put("tcp", tcp_records([((A4, 40000), re)], 0, 0, False), "retrans")
     ooo = base[:3] + [base[4], base[3]] + base[5:]
-    put("tcp", tcp_records([((A4, 40000), ooo)]), "ooo")
-    put("tcp", tcp_records([((A4, 40000), base), ((A4, 40000), base)], 0x04), "2conns-max1")
-    put("tcp", tcp_records([((A4, 40000), base), ((A4, 40000), base), ((A4, 40000), base)], 0x09), "3conns")
+    put("tcp", tcp_records([((A4, 40000), ooo)], 0, 0, False), "ooo")
+    put("tcp", tcp_records([((A4, 40000), base), ((A4, 40000), base)], 0x04, 0, False), "2conns-max1")
+    put("tcp", tcp_records([((A4, 40000), base)] * 3, 0x09, 0, False), "3conns")
 
 
 CHUNKED_RSP = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"
@@ -672,7 +656,7 @@ def from_capture(path):
         ip = link_payload(lt, f)
         r = ip_packet(ip) if ip else None
         key = (lt, r[2][13] if r and len(r[2]) > 13 else None, len(f) > 200)
-        if key in seen:
+        if key in seen or len(seen) >= 8:
             continue
         seen.add(key)
         put("packet", bytes([DLT_INDEX[lt]]) + f[:4096], name)

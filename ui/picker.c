@@ -1,0 +1,246 @@
+/* picker.c - httpstep with no capture: choose a bundled sample (title and
+ * lesson from samples/index.tsv) or, when permitted, a live interface */
+#define _GNU_SOURCE 1
+#include "app.h"
+#include "i18n.h"
+#include "screen.h"
+
+#include <wchar.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct sample {
+    char *file, *title, *lesson, *go, *title_zh, *lesson_zh;
+};
+
+struct item {
+    bool live;
+    const struct sample *s;
+    const char *iface;
+};
+
+static char *field(char **p)
+{
+    char *s = *p;
+    if (!s)
+        return xstrdup("");
+    char *tab = strchr(s, '\t');
+    if (tab) {
+        *tab = '\0';
+        *p = tab + 1;
+    } else {
+        *p = NULL;
+    }
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return xstrdup(s);
+}
+
+const char *ui_samples_dir(void)
+{
+    static char dir[4096];
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    const char *tries[] = {"%s/samples", "%s/../samples", "%s/../share/httpstep/samples"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(dir, sizeof dir, tries[i], exe);
+        char idx[4200];
+        snprintf(idx, sizeof idx, "%s/index.tsv", dir);
+        if (access(idx, R_OK) == 0)
+            return dir;
+    }
+    return NULL;
+}
+
+static size_t load_samples(const char *dir, struct sample **out)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/index.tsv", dir);
+    FILE *f = fopen(path, "r");
+    *out = NULL;
+    if (!f)
+        return 0;
+    char line[8192];
+    size_t n = 0, cap = 0;
+    bool header = true;
+    while (fgets(line, sizeof line, f)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        if (line[0] == '\n' || line[0] == '#')
+            continue;
+        xgrow(out, &cap, n + 1, sizeof **out);
+        char *p = line;
+        struct sample *s = &(*out)[n++];
+        s->file = field(&p);
+        s->title = field(&p);
+        s->lesson = field(&p);
+        s->go = field(&p);
+        s->title_zh = field(&p);
+        s->lesson_zh = field(&p);
+    }
+    fclose(f);
+    return n;
+}
+
+static void free_samples(struct sample *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(s[i].file);
+        free(s[i].title);
+        free(s[i].lesson);
+        free(s[i].go);
+        free(s[i].title_zh);
+        free(s[i].lesson_zh);
+    }
+    free(s);
+}
+
+static bool may_capture(void)
+{
+    if (geteuid() == 0)
+        return true;
+    /* or the file capabilities setcap gives: CAP_NET_RAW is bit 13 */
+    bool ok = false;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "CapEff:", 7) == 0)
+            ok = (strtoull(line + 7, NULL, 16) >> 13) & 1;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out)
+{
+    const char *dir = ui_samples_dir();
+    struct sample *samples = NULL;
+    size_t ns = dir ? load_samples(dir, &samples) : 0;
+    char err[TR_ERRBUF_SIZE];
+    bool live_ok = may_capture();
+    char **ifaces = tr_capture_interfaces(err);
+    size_t ni = 0;
+    while (ifaces && ifaces[ni])
+        ni++;
+    size_t n = ns + ni;
+    struct item *items = xcalloc(n ? n : 1, sizeof *items);
+    for (size_t i = 0; i < ns; i++)
+        items[i] = (struct item){false, &samples[i], NULL};
+    for (size_t i = 0; i < ni; i++)
+        items[ns + i] = (struct item){true, NULL, ifaces[i]};
+    size_t sel = 0, top = 0;
+    bool chosen = false;
+    for (;;) {
+        erase();
+        int W = COLS, H = LINES;
+        int at_title = ui_attr(scr, UI_COLOR_TITLE);
+        move(0, 0);
+        for (int x = 0; x < W; x++)
+            addch(' ' | at_title);
+        ui_put(stdscr, 0, 1, W - 2, _("httpstep: choose a capture to step through"), at_title);
+        int list_h = H - 9;
+        if (list_h < 3)
+            list_h = 3;
+        if (sel < top)
+            top = sel;
+        if (sel >= top + (size_t)list_h)
+            top = sel - (size_t)list_h + 1;
+        int y = 2;
+        for (size_t i = top; i < n && y < 2 + list_h; i++, y++) {
+            bool first_live = items[i].live && (i == ns);
+            if (i == top || first_live) {
+                const char *h = items[i].live ? (live_ok ? _("Live capture")
+                                                         : _("Live capture (needs sudo, or: sudo setcap "
+                                                             "cap_net_raw,cap_net_admin=eip ./httpstep)"))
+                                              : _("Bundled samples");
+                if (y > 2)
+                    y++;
+                ui_put(stdscr, y, 1, W - 2, h, ui_attr(scr, UI_COLOR_DIM));
+                y++;
+            }
+            int at = i == sel ? ui_attr(scr, UI_COLOR_SELECT) : ui_attr(scr, UI_COLOR_NORMAL);
+            move(y, 0);
+            for (int x = 0; x < W; x++)
+                addch(' ' | (i == sel ? at : 0));
+            char buf[512];
+            if (items[i].live)
+                snprintf(buf, sizeof buf, "  %s", items[i].iface);
+            else
+                snprintf(buf, sizeof buf, "%2zu  %s", i + 1,
+                         zh && items[i].s->title_zh[0] ? items[i].s->title_zh : items[i].s->title);
+            ui_put(stdscr, y, 1, W - 2, buf, at);
+        }
+        if (n == 0)
+            ui_put(stdscr, 2, 1, W - 2, _("No samples found and no interface to capture on."),
+                   ui_attr(scr, UI_COLOR_NOTE));
+        /* the selected item's lesson */
+        int ly = H - 6;
+        ui_fill(stdscr, ly - 1, 0, W, scr->g.hline, ui_attr(scr, UI_COLOR_DIM));
+        if (n) {
+            const struct item *it = &items[sel];
+            char buf[2048];
+            if (it->live)
+                snprintf(buf, sizeof buf, "%s",
+                         strcmp(it->iface, "lo") == 0
+                             ? _("Watch HTTP on this machine as it happens: start a local server "
+                                 "(e.g. python3 -m http.server 80) and open it in a browser.")
+                             : _("Watch HTTP on this interface as it happens (port 80, or -p PORT)."));
+            else
+                snprintf(buf, sizeof buf, "%s  [%s]",
+                         zh && it->s->lesson_zh[0] ? it->s->lesson_zh : it->s->lesson, it->s->file);
+            const char *starts[8];
+            size_t lens[8];
+            size_t nl = ui_wrap(buf, W - 2, starts, lens, 4);
+            for (size_t row = 0; row < nl; row++) {
+                char line[2048];
+                size_t l = lens[row] < sizeof line - 1 ? lens[row] : sizeof line - 1;
+                memcpy(line, starts[row], l);
+                line[l] = '\0';
+                ui_put(stdscr, ly + (int)row, 1, W - 2, line, ui_attr(scr, UI_COLOR_NORMAL));
+            }
+        }
+        ui_put(stdscr, H - 1, 1, W - 2, _("Enter open   Up/Down choose   q quit"),
+               ui_attr(scr, UI_COLOR_DIM));
+        refresh();
+        int ch = getch();
+        if (ch == 'q' || ch == 'Q' || ch == 27)
+            break;
+        if ((ch == KEY_DOWN || ch == 'j') && sel + 1 < n)
+            sel++;
+        else if ((ch == KEY_UP || ch == 'k') && sel > 0)
+            sel--;
+        else if (ch == KEY_HOME)
+            sel = 0;
+        else if (ch == KEY_END && n)
+            sel = n - 1;
+        else if ((ch == '\r' || ch == '\n' || ch == KEY_ENTER) && n) {
+            const struct item *it = &items[sel];
+            if (it->live) {
+                out->iface = xstrdup(it->iface);
+            } else {
+                char path[4200];
+                snprintf(path, sizeof path, "%s/%s", dir, it->s->file);
+                out->file = xstrdup(path);
+                out->goto_spec = it->s->go[0] ? xstrdup(it->s->go) : NULL;
+            }
+            chosen = true;
+            break;
+        }
+    }
+    free(items);
+    free_samples(samples, ns);
+    tr_capture_free_list(ifaces);
+    return chosen;
+}
