@@ -781,7 +781,7 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
         } else {  /* bytes past next are held: compare them (dseq may be past next) */
             uint32_t skip = seq_lt(dseq, h->next) ? h->next - dseq : 0;
             if (skip < cap)
-                hold(c, dir, h->next, cap - skip, data + skip, frame, ts, &differs);
+                hold(c, dir, dseq + skip, cap - skip, data + skip, frame, ts, &differs);
         }
         note(t, c, frame, TR_NOTE_RETRANSMISSION, "%u bytes of the %s's stream sent again%s", len,
              side_name(dir), differs ? ", with different bytes (the first copy is kept)" : "");
