@@ -442,7 +442,8 @@ int main(int argc, char **argv)
     struct dec_opts dopts = {
         .ports = o.ports, .nports = o.nports, .detect = o.nports == 0,
         .max_header_bytes = o.max_header, .max_headers = o.max_headers,
-        .body_preview = mode == MODE_TEXT ? 64 : 0, .decode_content = true,
+        .body_preview = mode == MODE_TEXT ? 64 : 0,
+        .decode_content = mode != MODE_STATS, /* --stats: the benchmark mode */
     };
     (void)o.preview;
     struct dec_decoder *dec = dec_new(&dopts, &dsink);

@@ -254,7 +254,9 @@ static struct xchg *xchg_new(struct dconn *c)
 struct xchg *dc_request_begins(struct dconn *c)
 {
     size_t max = c->d->o.max_pipeline;
-    if (c->nqueued >= max && c->xhead) {
+    /* not while the server is in the middle of the oldest one's response:
+     * the server's reader points into it */
+    if (c->nqueued >= max && c->xhead && !(c->xhead->rsp_started && !c->xhead->rsp_done)) {
         dc_note(c, DEC_NOTE_LIMIT, 0,
                 "more than %zu requests wait for a response: the oldest is written unanswered", max);
         write_exchange(c, c->xhead);
@@ -472,9 +474,10 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
             ms_gap(c, s, off - s->pos, frame, ts);
         s->pos = off;
     }
-    if (c->decided && d->sink.on_bytes)
-        d->sink.on_bytes(d->sink.ctx, &c->pub, dir, off, data, len, frame);
     ms_feed(c, s, data, len, frame, ts);
+    /* after feeding: the first bytes may be what decided that this is HTTP */
+    if (c->decided && !c->dropped && d->sink.on_bytes)
+        d->sink.on_bytes(d->sink.ctx, &c->pub, dir, off, data, len, frame);
 }
 
 static void t_gap(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off, uint64_t len,

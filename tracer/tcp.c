@@ -922,14 +922,16 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
         c->pub.hs_frames[0] = frame;
         c->pub.hs_ts[0] = ts;
         c->pub.side[dir].opts = p->opts;
-        half_start(c, dir, p->seq + 1);
+        if (!c->h[dir].started)  /* a side adopted before its SYN keeps its base */
+            half_start(c, dir, p->seq + 1);
     } else if (syn && ack && dir == TR_DIR_S2C && !c->pub.synack_seen) {
         c->pub.synack_seen = true;
         c->pub.hs_frames[1] = frame;
         c->pub.hs_ts[1] = ts;
         c->pub.side[dir].opts = p->opts;
         c->synack_ack = p->ack;
-        half_start(c, dir, p->seq + 1);
+        if (!c->h[dir].started)
+            half_start(c, dir, p->seq + 1);
     }
     if (!c->h[dir].started && (p->len > 0 || (p->flags & TR_TCP_FIN)))
         half_start(c, dir, p->seq + (syn ? 1 : 0));  /* adopted without a SYN */

@@ -1401,9 +1401,17 @@ static void draw(struct app *a)
 {
     erase();
     if (a->small) {
-        ui_put(stdscr, 0, 0, COLS,
-                _("httpstep needs a window of at least 60 x 16: please make it larger."),
-                attr(a, UI_COLOR_NOTE));
+        const char *m = _("httpstep needs a window of at least 60 x 16: please make it larger.");
+        const char *starts[8];
+        size_t lens[8];
+        size_t n = ui_wrap(m, COLS > 4 ? COLS - 2 : 2, starts, lens, 8);
+        for (size_t i = 0; i < n && (int)i < LINES; i++) {
+            char line[256];
+            size_t l = lens[i] < sizeof line - 1 ? lens[i] : sizeof line - 1;
+            memcpy(line, starts[i], l);
+            line[l] = '\0';
+            ui_put(stdscr, (int)i, 1, COLS - 1, line, attr(a, UI_COLOR_NOTE));
+        }
         refresh();
         return;
     }

@@ -482,8 +482,9 @@ def main():
     if not shutil.which("tshark"):
         print("tshark is not installed (make deps)")
         return 77
+    caps = [os.path.abspath(c) for c in sys.argv[1:]]
     os.chdir(TOP)
-    caps = sys.argv[1:] or sorted(glob.glob("samples/*.pcap*") + glob.glob("tests/data/*.pcap"))
+    caps = caps or sorted(glob.glob("samples/*.pcap*") + glob.glob("tests/data/*.pcap"))
     failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=(os.cpu_count() or 2) + 1) as pool:
         for name, nconn, ports, info, problems in pool.map(check, caps):

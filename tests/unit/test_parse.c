@@ -51,7 +51,6 @@ static const struct req_case reqs[] = {
     {S("GET /\r\n"), 0, "GET", "/", NULL, 0},
     {S("GET / HTTP/1.1 extra words\r\n"), 0, "GET", "/", "HTTP/1.1", 2},
     {S("GET / HTTP/1.1\r\nHost: a\r\n"), 16, "GET", "/", "HTTP/1.1", 0},
-    {S("GET /a\tb HTTP/1.1\r\n"), 0, "GET", "/a\tb", "HTTP/1.1", 0},
 };
 
 static void test_request_lines(void **state)
@@ -105,7 +104,7 @@ static const struct bad_line bad_reqs[] = {
     {S("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")},
     {S("GE\x80T / HTTP/1.1")},
     {S(" ")},
-    {S("HTTP/1.1 200 OK\r\n")},   /* no: "HTTP/1.1" is a token, "200" a target: valid */
+    {S("HTTP/1.1 200 OK\r\n")},  /* '/' is no token character */
 };
 
 static void test_request_hostile(void **state)
@@ -118,11 +117,8 @@ static void test_request_hostile(void **state)
         memcpy(copy, b->line, b->len);
         int r = dec_parse_request_line(copy, b->len, &rl);
         free(copy);
-        /* a status line has the shape of a request line: the decoder tells
-         * them apart by direction, not this parser */
-        int want = strncmp(b->line, "HTTP/", 5) == 0 ? (int)b->len : DEC_INVALID;
-        if (r != want)
-            fail_msg("'%.*s': %d, want %d", (int)b->len, b->line, r, want);
+        if (r != DEC_INVALID)
+            fail_msg("'%.*s': %d, want DEC_INVALID", (int)b->len, b->line, r);
     }
     /* a request line as long as there is memory: still one line */
     size_t n = 1 << 20;

@@ -404,6 +404,78 @@ static inline void tf_build(const struct tf *s, struct tb *t, struct tf_layout *
     lay->len = t->n;
 }
 
+/* ---------------------------------------------------- compression -- */
+
+/* Compressed bodies for the content-coding tests: zlib always; brotli's
+ * encoder when the test is linked with libbrotlienc (a weak reference) or
+ * the shared library can be loaded, else tz_compress returns NULL for br. */
+#include <brotli/encode.h>
+#include <dlfcn.h>
+#include <zlib.h>
+
+#pragma weak BrotliEncoderCompress
+
+enum tz_kind { TZ_GZIP, TZ_ZLIB, TZ_RAW, TZ_BR };
+
+typedef BROTLI_BOOL (*tz_br_fn)(int, int, BrotliEncoderMode, size_t, const uint8_t *, size_t *,
+                                uint8_t *);
+
+static inline tz_br_fn tz_brotli(void)
+{
+    static tz_br_fn fn;
+    static bool tried;
+    if (!tried) {
+        tried = true;
+        if (BrotliEncoderCompress) {
+            fn = BrotliEncoderCompress;
+        } else {
+            void *h = dlopen("libbrotlienc.so.1", RTLD_NOW | RTLD_LOCAL);
+            if (h)
+                *(void **)&fn = dlsym(h, "BrotliEncoderCompress");
+        }
+    }
+    return fn;
+}
+
+/* in compressed as kind, in a malloc'd block (*outlen bytes); NULL: no
+ * brotli encoder here */
+static inline uint8_t *tz_compress(enum tz_kind kind, const void *in, size_t n, size_t *outlen)
+{
+    if (kind == TZ_BR) {
+        tz_br_fn br = tz_brotli();
+        if (!br)
+            return NULL;
+        size_t cap = n + n / 2 + 1024;
+        uint8_t *out = malloc(cap);
+        assert_non_null(out);
+        assert_true(br(5, 22, BROTLI_MODE_GENERIC, n, in, &cap, out));
+        *outlen = cap;
+        return out;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    int wbits = kind == TZ_GZIP ? 31 : kind == TZ_ZLIB ? 15 : -15;
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, (uLong)n) + 64;
+    uint8_t *out = malloc(cap);
+    assert_non_null(out);
+    z.next_in = (Bytef *)(uintptr_t)in;
+    z.avail_in = (uInt)n;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *outlen = cap - z.avail_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* A small brotli stream made with the encoder (quality 5), for machines
+ * without one: "hello, brotli! " three times and a newline. */
+static const uint8_t tz_br_hello[] = {
+    0x1b, 0x2c, 0x00, 0x00, 0xc4, 0x6d, 0xec, 0x7b, 0x96, 0x7e, 0xef, 0xf2, 0x09, 0x41, 0x10,
+    0xe5, 0x20, 0x8a, 0x10, 0x55, 0x82, 0xe7, 0xf4, 0xdc, 0xcc, 0xed, 0x4f, 0x45, 0x01};
+#define TZ_BR_HELLO_TEXT "hello, brotli! hello, brotli! hello, brotli!\n"
+
 /* ------------------------------------------------ recording tr_sink -- */
 
 #define TREC_CONNS 16

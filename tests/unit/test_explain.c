@@ -1,0 +1,688 @@
+/* test_explain.c - the learner texts of ui/explain.c: every stage of every
+ * bundled capture gets one, with this exchange's real values in it; every
+ * status code of IANA's registry, every method, target form, header and note
+ * kind has its own text
+ *
+ *   build/tests/test_explain                 run the tests (from the top directory)
+ *   build/tests/test_explain --dump FILE     print every stage's text of FILE
+ *       (in the language of the locale; HTTPSTEP_LOCALEDIR names the
+ *       directory holding <lang>/LC_MESSAGES/httpstep.mo)
+ */
+#include "testutil.h"
+
+#include "../../ui/app.h"
+
+#include <libintl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ loading -- */
+
+struct loaded {
+    struct ui_index ix;
+    struct ui_detail *conns;  /* one detail per connection, in id order */
+    size_t nconns;
+};
+
+static void run_capture(const char *path, const struct dec_sink *ds)
+{
+    char err[TR_ERRBUF_SIZE];
+    struct tr_capture_opts co = {.file = path, .snaplen = 262144};
+    struct tr_capture *cap;
+    if (tr_capture_open(&cap, &co, err) < 0)
+        fail_msg("%s", err);
+    struct dec_opts dopts = {.detect = true, .body_preview = 64 << 10, .decode_content = true};
+    struct dec_decoder *dec = dec_new(&dopts, ds);
+    struct tr_sink ts;
+    dec_tracer_sink(dec, &ts);
+    static const uint16_t port80 = 80;
+    struct tr_table_opts to = {.server_ports = &port80, .nserver_ports = 1};
+    struct tr_table *t = tr_table_new(&to, &ts);
+    struct tr_frame f;
+    while (tr_capture_next(cap, &f, err) == TR_NEXT_FRAME)
+        tr_table_frame(t, &f);
+    tr_table_finish(t);
+    tr_table_free(t);
+    dec_free(dec);
+    tr_capture_close(cap);
+}
+
+/* the index first, then the details of each connection, as the UI reads them */
+static void load(const char *path, struct loaded *l)
+{
+    memset(l, 0, sizeof *l);
+    ix_init(&l->ix);
+    struct dec_sink ds;
+    ix_sink(&l->ix, &ds);
+    run_capture(path, &ds);
+    l->nconns = l->ix.nconns;
+    l->conns = calloc(l->nconns ? l->nconns : 1, sizeof *l->conns);
+    for (size_t i = 0; i < l->nconns; i++) {
+        struct ui_detail *d = &l->conns[i];
+        dt_init(d, l->ix.conns[i].id);
+        dt_sink(d, &ds);
+        run_capture(path, &ds);
+        d->done = true;
+        dt_link(d);
+    }
+}
+
+static void unload(struct loaded *l)
+{
+    for (size_t i = 0; i < l->nconns; i++)
+        dt_free(&l->conns[i]);
+    free(l->conns);
+    ix_free(&l->ix);
+}
+
+static char *explain(const struct ui_detail *d, int stage)
+{
+    struct sbuf b = {0};
+    ui_explain_stage(d, stage, &b);
+    return b.p ? b.p : strdup("");
+}
+
+/* the text of the n-th stage of a kind (counting from 0) on connection conn */
+static char *explain_nth(const struct loaded *l, size_t conn, enum dec_stage_kind kind, int n)
+{
+    assert_true(conn < l->nconns);
+    const struct ui_detail *d = &l->conns[conn];
+    for (size_t k = 0; k < d->nstgs; k++)
+        if (d->stgs[k].kind == kind && n-- == 0)
+            return explain(d, (int)k);
+    fail_msg("no stage %s number %d on connection %zu", dec_stage_name(kind), n, conn + 1);
+    return NULL;
+}
+
+static void expect_in(const char *text, const char *want)
+{
+    if (!strstr(text, want))
+        fail_msg("expected \"%s\" in:\n%s", want, text);
+}
+
+static void expect_stage(const struct loaded *l, size_t conn, enum dec_stage_kind kind, int n,
+                         const char *const *wants)
+{
+    char *t = explain_nth(l, conn, kind, n);
+    for (; *wants; wants++)
+        expect_in(t, *wants);
+    free(t);
+}
+
+#define EXPECT(l, conn, kind, n, ...)                                                          \
+    expect_stage(l, conn, kind, n, (const char *const[]){__VA_ARGS__, NULL})
+
+/* ------------------------------------------------------ every sample -- */
+
+static const char *const captures[] = {
+    "samples/01-classic-get.pcap",     "samples/02-keep-alive.pcap",
+    "samples/03-browser-page.pcapng",  "samples/04-login-form.pcap",
+    "samples/05-file-upload.pcap",     "samples/06-expect-100-continue.pcap",
+    "samples/07-gzip-chunked.pcap",    "samples/08-status-codes.pcap",
+    "samples/09-methods.pcap",         "samples/10-pipelining.pcap",
+    "samples/11-http10.pcap",          "samples/12-lossy-network.pcap",
+    "samples/13-https.pcap",           "samples/14-large-download.pcap",
+    "tests/data/midstream.pcap",       "tests/data/not-http.pcap",
+    "tests/data/port-reuse.pcap",      "tests/data/rst-close.pcap",
+    "tests/data/snaplen-96.pcap",      "tests/data/v6-post-chunked.pcap",
+    NULL
+};
+
+static bool valid_utf8(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = ui_utf8_len(p + i, n - i);
+        if (!k)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+static void test_every_stage(void **state)
+{
+    (void)state;
+    size_t stages = 0;
+    for (const char *const *c = captures; *c; c++) {
+        struct loaded l;
+        load(*c, &l);
+        assert_true(l.nconns > 0);
+        for (size_t i = 0; i < l.nconns; i++) {
+            const struct ui_detail *d = &l.conns[i];
+            assert_true(d->nstgs > 0);
+            for (size_t k = 0; k < d->nstgs; k++) {
+                char *t = explain(d, (int)k);
+                if (strlen(t) < 60 || strstr(t, "(null)") || !valid_utf8(t) ||
+                    strstr(t, "\n\n\n") || t[strlen(t) - 1] == '\n')
+                    fail_msg("%s, connection %zu, stage %zu (%s): a poor text:\n%s", *c, i + 1, k,
+                             dec_stage_name(d->stgs[k].kind), t);
+                free(t);
+                stages++;
+            }
+        }
+        unload(&l);
+    }
+    assert_true(stages > 300);
+}
+
+static void test_classic_get(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/01-classic-get.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "127.0.0.1:58246", "127.0.0.1:80", "0.035 ms",
+           "SYN (frame 1)", "SYN-ACK (frame 2)", "ACK (frame 3)", "Why three packets");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "GET / HTTP/1.1", "origin-form", "HTTP/1.1");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "Host: localhost.", "User-Agent: curl/7.88.1.",
+           "Connection: close.");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_BLANK_LINE, 0, "CR LF CR LF", "No body follows");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 0, "HTTP/1.1 200 OK", "200 OK: the request GET /");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "100 bytes", "text/html", "<!DOCTYPE html>");
+    EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "the server began", "frames 10, 11",
+           "Connection: close");
+    unload(&l);
+}
+
+static void test_keep_alive(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/02-keep-alive.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "[::1]:48510", "[::1]:80");
+    EXPECT(&l, 0, DEC_STAGE_KEEP_ALIVE, 0, "Connection: keep-alive header",
+           "GET /style.css, follows on this same connection");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 1, "request number 2 on this connection");
+    unload(&l);
+}
+
+static void test_browser(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/03-browser-page.pcapng", &l);
+    bool png = false, favicon = false, referer = false;
+    for (size_t i = 0; i < l.nconns; i++) {
+        const struct ui_detail *d = &l.conns[i];
+        for (size_t k = 0; k < d->nstgs; k++) {
+            char *t = explain(d, (int)k);
+            png |= strstr(t, "89 50 4e 47 0d 0a 1a 0a") && strstr(t, "pixels");
+            favicon |= d->stgs[k].kind == DEC_STAGE_STATUS_LINE && strstr(t, "/favicon.ico");
+            referer |= strstr(t, "Referer: http://class.example/page.html.") != NULL;
+            free(t);
+        }
+    }
+    assert_true(png);
+    assert_true(favicon);
+    assert_true(referer);
+    unload(&l);
+}
+
+static void test_login_form(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/04-login-form.pcap", &l);
+    assert_int_equal(l.nconns, 3);
+    EXPECT(&l, 1, DEC_STAGE_REQUEST_LINE, 0, "POST /login HTTP/1.1", "POST sends data");
+    EXPECT(&l, 1, DEC_STAGE_REQUEST_BODY, 0, "application/x-www-form-urlencoded",
+           "2 fields", "username = jinqiao", "password = 1234", "The field password is a password",
+           "clear text");
+    EXPECT(&l, 2, DEC_STAGE_REQUEST_LINE, 0, "query string", "2 parameters",
+           "username = jinqiao", "password = 1234", "it is in the URL");
+    EXPECT(&l, 0, DEC_STAGE_KEEP_ALIVE, 0, "HTTP/1.1 connections are persistent by default");
+    EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "the client began", "no more requests");
+    unload(&l);
+}
+
+static void test_upload(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/05-file-upload.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "boundary ------------------------900b9e93a8e66735",
+           "Host: localhost:8080.");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_BODY, 0, "multipart/form-data", "Part 1: the field student = jinqiao",
+           "Part 2: the file notes.txt in the field homework, Content-Type text/plain, 81 bytes");
+    unload(&l);
+}
+
+static void test_expect_continue(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/06-expect-100-continue.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "Expect: 100-continue.");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 0, "100 Continue, an interim response",
+           "Expect: 100-continue", "interim (1xx)");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_HEADERS, 0, "interim response has no headers");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BLANK_LINE, 0, "interim 100 response");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_BODY, 0, "3040 bytes", "held this body back");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 1, "201 Created", "/homework/essay.txt",
+           "1 interim response (100)");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "PUT asks the server to store", "/homework/essay.txt");
+    unload(&l);
+}
+
+static void test_gzip_chunked(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/07-gzip-chunked.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "in 1 chunk of data", "1497 bytes of content",
+           "reads 5d9: hexadecimal for 1497 bytes", "decompressed they are 3283 bytes", "46%",
+           "1f 8b", "<!DOCTYPE html>");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_HEADERS, 0, "Transfer-Encoding: chunked.",
+           "Content-Encoding: gzip.", "W/ marks a weak tag");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BLANK_LINE, 0, "in chunks");
+    unload(&l);
+}
+
+static void test_status_codes(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/08-status-codes.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 0, "301 Moved Permanently", "http://localhost/temp",
+           "3xx");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 1, "302 Found", "http://localhost/index.html",
+           "reason phrase \"Moved Temporarily\" differs from the registry's \"Found\"");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 3, "304 Not Modified",
+           "(If-Modified-Since: Mon, 02 Sep 2024 08:00:00 GMT)", "loads from cache");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BLANK_LINE, 3, "a 304 response never has one");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 3, "If-Modified-Since: Mon, 02 Sep 2024 08:00:00 GMT.");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 4, "401 Unauthorized", "Basic realm=\"Teachers only\"");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 5, "Basic dGVhY2hlcjpjaGFsaw==",
+           "the user is teacher and the password is chalk", "not encryption");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 6, "403 Forbidden", "/secret");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 7, "404 Not Found", "/missing.html");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 8, "503 Service Unavailable", "GET /busy");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 9, "500 Internal Server Error", "GET /error", "5xx");
+    EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "the server began",
+           "the last response said Connection: close");
+    unload(&l);
+}
+
+static void test_methods(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/09-methods.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "HEAD asks for /hello.txt");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BLANK_LINE, 0, "answer to a HEAD request");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_HEADERS, 0, "Content-Length: 13.", "size the body would have");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 1, "OPTIONS asks", "asterisk-form");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 4, "DELETE asks the server to remove",
+           "/homework/notes.txt");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 4, "204 No Content");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 5, "TRACE asks");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 2, "message/http", "TRACE / HTTP/1.1");
+    EXPECT(&l, 1, DEC_STAGE_REQUEST_LINE, 0, "CONNECT asks a proxy", "localhost:80",
+           "authority-form");
+    EXPECT(&l, 1, DEC_STAGE_TUNNEL, 0, "after answering 200 to CONNECT localhost:80",
+           "82 bytes went from the client", "plain HTTP (it begins GET /hello.txt HTTP/1.1)");
+    EXPECT(&l, 1, DEC_STAGE_TUNNEL, 1, "155 bytes went from the server");
+    unload(&l);
+}
+
+static void test_pipelining_http10_lossy(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/10-pipelining.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 1, "pipelining");
+    unload(&l);
+    load("samples/11-http10.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "HTTP/1.0 (1996)");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 0, "answers in HTTP/1.0");
+    EXPECT(&l, 2, DEC_STAGE_RESPONSE_BODY, 0, "image/png", "89 50 4e 47", "pixels");
+    unload(&l);
+    load("samples/12-lossy-network.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "10.399 ms", "10.80.0.2:50218");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "119847 bytes", "Retransmission, 10 notes",
+           "Out of order, 3 notes", "frames 26, 54, 66");
+    unload(&l);
+}
+
+static void test_https(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("samples/13-https.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "port 443 speaks TLS", "SNI: class.example", "TLS 1.3",
+           "What it cannot see", "TLS, frame 4");
+    EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "SNI: class.example");
+    unload(&l);
+    load("samples/14-large-download.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "Content-Length announced");
+    unload(&l);
+}
+
+static void test_test_data(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load("tests/data/midstream.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "No handshake was captured", "No handshake, frame 1");
+    unload(&l);
+    load("tests/data/rst-close.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "reset (RST)", "the client ended");
+    unload(&l);
+    load("tests/data/v6-post-chunked.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_BODY, 0, "3 chunks of data", "488 bytes of content");
+    unload(&l);
+    load("tests/data/snaplen-96.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Truncated, frame 4", "snaplen", "Incomplete, frame 4");
+    unload(&l);
+    load("tests/data/not-http.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "Not HTTP, frame 4");
+    unload(&l);
+}
+
+/* ---------------------------------------------------- synthetic stages -- */
+
+static struct ui_stg *add_stage(struct ui_detail *d, enum dec_stage_kind kind, int64_t x)
+{
+    xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
+    struct ui_stg *s = &d->stgs[d->nstgs++];
+    memset(s, 0, sizeof *s);
+    s->kind = kind;
+    s->exchange = x;
+    s->frames = xmalloc(sizeof *s->frames);
+    s->frames[0] = d->nstgs;
+    s->nframes = 1;
+    s->rtt = -1;
+    s->decoded_length = -1;
+    s->initiator = -1;
+    return s;
+}
+
+static const int registry[] = {
+    100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303,
+    304, 305, 306, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412,
+    413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 425, 426, 428, 429, 431, 451, 500, 501,
+    502, 503, 504, 505, 506, 507, 508, 510, 511, 0
+};
+
+static void test_every_status(void **state)
+{
+    (void)state;
+    for (const int *c = registry; *c; c++) {
+        const char *reason = ui_status_reason(*c);
+        assert_non_null(reason);
+        struct ui_detail d;
+        dt_init(&d, 1);
+        struct ui_stg *s = add_stage(&d, DEC_STAGE_STATUS_LINE, 0);
+        s->status = *c;
+        s->version = xstrdup("HTTP/1.1");
+        s->reason = xstrdup(reason);
+        s->interim = *c < 200 && *c != 101;
+        char *t = explain(&d, 0);
+        char want[32];
+        snprintf(want, sizeof want, "answers %d", *c);
+        expect_in(t, want);
+        assert_null(strstr(t, "not in IANA's registry"));
+        free(t);
+        dt_free(&d);
+    }
+    for (int c = 100; c < 600; c++) {
+        bool known = false;
+        for (const int *r = registry; *r; r++)
+            known |= *r == c;
+        if (known)
+            continue;
+        assert_null(ui_status_reason(c));
+        struct ui_detail d;
+        dt_init(&d, 1);
+        add_stage(&d, DEC_STAGE_STATUS_LINE, 0)->status = c;
+        char *t = explain(&d, 0);
+        expect_in(t, "not in IANA's registry");
+        free(t);
+        dt_free(&d);
+    }
+    assert_string_equal(ui_status_reason(404), "Not Found");
+    assert_string_equal(ui_status_reason(413), "Content Too Large");
+}
+
+static void test_methods_and_targets(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *method, *target, *version, *want1, *want2;
+    } cases[] = {
+        {"GET", "/a/b", "HTTP/1.1", "GET asks the server to send the resource /a/b", "origin-form"},
+        {"HEAD", "/", "HTTP/1.1", "HEAD asks for /", "origin-form"},
+        {"POST", "/f", "HTTP/1.1", "POST sends data", "/f"},
+        {"PUT", "/p", "HTTP/1.1", "PUT asks", "idempotent"},
+        {"DELETE", "/d", "HTTP/1.1", "DELETE asks", "/d"},
+        {"CONNECT", "example.com:443", "HTTP/1.1", "CONNECT asks a proxy", "authority-form"},
+        {"OPTIONS", "*", "HTTP/1.1", "OPTIONS asks", "asterisk-form"},
+        {"TRACE", "/t", "HTTP/1.1", "TRACE asks", "/t"},
+        {"PATCH", "/x", "HTTP/1.1", "PATCH asks", "/x"},
+        {"PROPFIND", "/dav/", "HTTP/1.1", "PROPFIND is not a method of RFC 9110", "extension"},
+        {"GET", "http://example.com/x", "HTTP/1.1", "absolute-form", "proxy"},
+        {"GET", "/s?q=http+step&lang=zh%2DCN&pwd=x%26y", "HTTP/1.0", "3 parameters",
+         "q = http step"},
+        {"GET", "/s?q=http+step&lang=zh%2DCN&pwd=x%26y", "HTTP/1.0", "lang = zh-CN",
+         "pwd = x&y"},
+        {"GET", "/s?pwd=1", "HTTP/1.0", "The parameter pwd is a password", "HTTP/1.0 (1996)"},
+        {"GET", "/", NULL, "HTTP/0.9", "GET / "},
+        {"GET", "/", "HTTP/1.2", "neither HTTP/1.0 nor HTTP/1.1", "HTTP/1.2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct ui_detail d;
+        dt_init(&d, 1);
+        d.tc.syn_seen = true;
+        struct ui_stg *s = add_stage(&d, DEC_STAGE_REQUEST_LINE, 0);
+        s->method = xstrdup(cases[i].method);
+        s->target = xstrdup(cases[i].target);
+        s->version = cases[i].version ? xstrdup(cases[i].version) : NULL;
+        char *t = explain(&d, 0);
+        expect_in(t, cases[i].want1);
+        expect_in(t, cases[i].want2);
+        if (strcmp(cases[i].method, "PROPFIND") != 0)
+            assert_null(strstr(t, "extension method"));
+        free(t);
+        dt_free(&d);
+    }
+}
+
+static const char *const header_names[] = {
+    "Host", "User-Agent", "Accept", "Accept-Language", "Accept-Encoding", "Content-Type",
+    "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Cookie", "Set-Cookie",
+    "Cache-Control", "ETag", "If-None-Match", "If-Modified-Since", "Last-Modified", "Location",
+    "Authorization", "WWW-Authenticate", "Server", "Date", "Expect", "Upgrade", "Referer",
+    "Origin", "Range", "Content-Range", "Content-Encoding", NULL
+};
+
+static void test_headers(void **state)
+{
+    (void)state;
+    for (int dir = 0; dir < 2; dir++) {
+        struct ui_detail d;
+        dt_init(&d, 1);
+        struct ui_stg *s =
+            add_stage(&d, dir ? DEC_STAGE_RESPONSE_HEADERS : DEC_STAGE_REQUEST_HEADERS, 0);
+        size_t n = 0;
+        while (header_names[n])
+            n++;
+        s->hdrs = xcalloc(n + 2, sizeof *s->hdrs);
+        for (size_t i = 0; i < n; i++) {
+            s->hdrs[i].name = xstrdup(header_names[i]);
+            char v[64];
+            snprintf(v, sizeof v, "value-%zu", i);
+            s->hdrs[i].value = xstrdup(v);
+        }
+        s->hdrs[n].name = xstrdup("X-Unknown-Thing");
+        s->hdrs[n].value = malloc(1001);
+        memset(s->hdrs[n].value, 'a', 1000);
+        s->hdrs[n].value[1000] = '\0';
+        s->hdrs[n + 1].name = xstrdup("authorization");
+        s->hdrs[n + 1].value = xstrdup("Basic YWxpY2U6czNjcjN0");
+        s->nhdrs = n + 2;
+        char *t = explain(&d, 0);
+        for (size_t i = 0; i < n; i++) {
+            char want[96];
+            snprintf(want, sizeof want, "%s: value-%zu. ", header_names[i], i);
+            expect_in(t, want);
+        }
+        expect_in(t, "X-Unknown-Thing: aaaa");
+        expect_in(t, "httpstep has no explanation for this header");
+        expect_in(t, "aaa...");
+        char *long_run = malloc(202);
+        memset(long_run, 'a', 201);
+        long_run[201] = '\0';
+        assert_null(strstr(t, long_run));
+        free(long_run);
+        expect_in(t, "the user is alice and the password is s3cr3t");
+        free(t);
+        dt_free(&d);
+    }
+}
+
+static void test_notes(void **state)
+{
+    (void)state;
+    static const char *const titles[DEC_NOTE_COUNT] = {
+        "Retransmission", "Out of order", "Gap", "Truncated", "No handshake", "Limit",
+        "Malformed packet", "IP fragment", "Malformed HTTP", "Not HTTP", "TLS",
+        "Decoding error", "Incomplete",
+    };
+    struct ui_detail d;
+    dt_init(&d, 1);
+    struct ui_stg *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0);
+    s->body_length = 10;
+    s->framing = DEC_FRAMING_LENGTH;
+    for (int k = 0; k < DEC_NOTE_COUNT; k++) {
+        xgrow(&d.notes, &d.cnotes, d.nnotes + 1, sizeof *d.notes);
+        struct ui_dnote *n = &d.notes[d.nnotes++];
+        memset(n, 0, sizeof *n);
+        n->frame = s->frames[0];
+        n->kind = (enum dec_note_kind)k;
+        n->detail = xstrdup(dec_note_name(n->kind));
+    }
+    char *t = explain(&d, 0);
+    for (int k = 0; k < DEC_NOTE_COUNT; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "%s, frame 1: ", titles[k]);
+        expect_in(t, want);
+        expect_in(t, dec_note_name((enum dec_note_kind)k));
+    }
+    free(t);
+    dt_free(&d);
+}
+
+static void test_bodies(void **state)
+{
+    (void)state;
+    static const uint8_t gif[] = "GIF89a\x20\x00\x10\x00";
+    struct ui_detail d;
+    dt_init(&d, 1);
+    struct ui_stg *h = add_stage(&d, DEC_STAGE_RESPONSE_HEADERS, 0);
+    h->hdrs = xcalloc(1, sizeof *h->hdrs);
+    h->hdrs[0].name = xstrdup("Content-Type");
+    h->hdrs[0].value = xstrdup("image/gif");
+    h->nhdrs = 1;
+    struct ui_stg *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0);
+    s->framing = DEC_FRAMING_CLOSE;
+    s->body_length = 500;
+    s->gap_bytes = 100;
+    s->preview = xmalloc(sizeof gif - 1);
+    memcpy(s->preview, gif, sizeof gif - 1);
+    s->npreview = sizeof gif - 1;
+    char *t = explain(&d, 1);
+    expect_in(t, "closes the connection (500 bytes here)");
+    expect_in(t, "signature of GIF data");
+    expect_in(t, "32 x 16 pixels");
+    expect_in(t, "100 bytes of this body were never captured");
+    free(t);
+    free(h->hdrs[0].value);
+    h->hdrs[0].value = xstrdup("application/json; charset=utf-8");
+    free(s->preview);
+    s->preview = (uint8_t *)xstrdup("{\"name\": \"jinqiao\"}");
+    s->npreview = strlen((char *)s->preview);
+    t = explain(&d, 1);
+    expect_in(t, "JSON");
+    expect_in(t, "It begins: {\"name\": \"jinqiao\"}");
+    free(t);
+    dt_free(&d);
+}
+
+static void test_steps(void **state)
+{
+    (void)state;
+    size_t cols = 0;
+    for (int step = 1; step <= 7; step++) {
+        assert_true(strlen(ui_step_label(step, false)) > 0);
+        cols += strlen(ui_step_label(step, true)) + 2;  /* "N label" */
+    }
+    cols += 6 * strlen(" > ");
+    assert_true(cols < 78);
+    assert_string_equal(ui_step_label(0, true), "?");
+    assert_string_equal(ui_stage_title(DEC_STAGE_STATUS_LINE), "Status line");
+    struct ui_detail d;
+    dt_init(&d, 1);
+    struct sbuf b = {0};
+    ui_explain_stage(&d, 0, &b);
+    expect_in(b.p, "No stage selected");
+    sb_free(&b);
+}
+
+/* ------------------------------------------------------------- main -- */
+
+static int dump(const char *path)
+{
+    setlocale(LC_ALL, "");
+    const char *dir = getenv("HTTPSTEP_LOCALEDIR");
+    if (dir)
+        bindtextdomain("httpstep", dir);
+    textdomain("httpstep");
+    struct loaded l;
+    load(path, &l);
+    for (size_t i = 0; i < l.nconns; i++) {
+        const struct ui_detail *d = &l.conns[i];
+        for (size_t k = 0; k < d->nstgs; k++) {
+            char *t = explain(d, (int)k);
+            printf("=== connection %zu, stage %zu: %s (exchange %lld)\n%s\n\n", i + 1, k,
+                   ui_stage_title(d->stgs[k].kind), (long long)d->stgs[k].exchange, t);
+            free(t);
+        }
+    }
+    unload(&l);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--dump") == 0)
+        return dump(argv[2]);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_stage),
+        cmocka_unit_test(test_classic_get),
+        cmocka_unit_test(test_keep_alive),
+        cmocka_unit_test(test_browser),
+        cmocka_unit_test(test_login_form),
+        cmocka_unit_test(test_upload),
+        cmocka_unit_test(test_expect_continue),
+        cmocka_unit_test(test_gzip_chunked),
+        cmocka_unit_test(test_status_codes),
+        cmocka_unit_test(test_methods),
+        cmocka_unit_test(test_pipelining_http10_lossy),
+        cmocka_unit_test(test_https),
+        cmocka_unit_test(test_test_data),
+        cmocka_unit_test(test_every_status),
+        cmocka_unit_test(test_methods_and_targets),
+        cmocka_unit_test(test_headers),
+        cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_steps),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
