@@ -51,7 +51,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
-DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump
+DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench
 

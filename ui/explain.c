@@ -493,14 +493,15 @@ static const struct hdr_text {
     const char *text;       /* one %s: the value */
     hdr_more_fn *more;      /* more about this very value, or NULL */
 } hdr_texts[] = {
-    {"Host", ANY, N_("Host: %s. The name of the web site the client wants (and its port, when it is "
-                     "not the default). One server, at one IP address, can hold many sites: this "
-                     "header tells it which one. HTTP/1.1 requires it in every request."), NULL},
+    {"Host", ANY, N_("Host: %s. The name of the web site the client wants (and its port, when it "
+                     "is not the default). One server, at one IP address, can hold many sites: "
+                     "this header tells it which one. HTTP/1.1 requires it in every request."),
+     NULL},
     {"User-Agent", ANY, N_("User-Agent: %s. The program that sends the request, and its version. "
                            "Servers use it for statistics or to adapt the page; it is only a "
                            "claim, since any client can send any text here."), NULL},
-    {"Accept", ANY, N_("Accept: %s. The kinds of content (media types) the client can use, in order "
-                       "of preference: q=0.9 after a type lowers its weight, and */* means "
+    {"Accept", ANY, N_("Accept: %s. The kinds of content (media types) the client can use, in "
+                       "order of preference: q=0.9 after a type lowers its weight, and */* means "
                        "anything."), NULL},
     {"Accept-Language", ANY, N_("Accept-Language: %s. The languages the user prefers, with q for "
                                 "their weight, so that a site with several translations can pick "
@@ -902,10 +903,10 @@ static void explain_tls(struct ex *e, bool on_port)
         if (e->d->xs[i].tunnel)
             return;
     if (on_port)
-        para(e, _("After the TCP handshake, this connection to port %u speaks TLS: it is HTTPS. The "
-              "client and the server first agree on keys (the TLS handshake); everything after "
-              "that is encrypted."),
-         e->d->tc.server.port);
+        para(e, _("After the TCP handshake, this connection to port %u speaks TLS: it is HTTPS. "
+                  "The client and the server first agree on keys (the TLS handshake); everything "
+                  "after that is encrypted."),
+             e->d->tc.server.port);
     para(e, _("What an observer (this capture, anyone on the same Wi-Fi, the network's owner) can "
               "still see: the addresses and ports, the sizes and times of the packets, the server "
               "name the client asked for in its ClientHello (SNI: %1$s) and the TLS version the "
@@ -973,7 +974,8 @@ static void explain_handshake(struct ex *e)
         para(e, _("ACK (frame %1$llu): the client acknowledges the server's SYN with the "
                   "acknowledgment number %2$u; its own sequence number is now %3$u. The connection "
                   "is open, and the request can follow right away."),
-             (unsigned long long)tc->hs_frames[2], ack ? ack->rel_ack : 1u, ack ? ack->rel_seq : 1u);
+             (unsigned long long)tc->hs_frames[2], ack ? ack->rel_ack : 1u,
+             ack ? ack->rel_seq : 1u);
     else
         para_str(e, _("The client's final ACK was not captured."));
     if (tc->side[0].opts.mss && tc->side[1].opts.mss)
@@ -1335,11 +1337,11 @@ static const struct body_text {
         "form: name=value pairs joined by &, with + for a space and %%XX for other special "
         "characters."), more_form},
     {"multipart/form-data",
-     N_("The Content-Type %s says the body is multipart/form-data, the format of a form with files. "
-        "The parts are separated by a line with two dashes and the boundary; each part has its own "
-        "small headers (Content-Disposition with the field's name, and for a file its filename and "
-        "Content-Type), a blank line, then its data. The last boundary ends with two more "
-        "dashes."), more_multipart},
+     N_("The Content-Type %s says the body is multipart/form-data, the format of a form with "
+        "files. The parts are separated by a line with two dashes and the boundary; each part has "
+        "its own small headers (Content-Disposition with the field's name, and for a file its "
+        "filename and Content-Type), a blank line, then its data. The last boundary ends with two "
+        "more dashes."), more_multipart},
     {"application/json",
      N_("The Content-Type %s says the body is JSON (JavaScript Object Notation): text made of "
         "{objects}, [arrays], strings, numbers, true, false and null, the usual format of web "
@@ -1961,8 +1963,9 @@ static const char *status_value(struct ex *e, const struct status_text *t)
     case V_METHOD:
         return not_captured(clip(e, x->method));
     case V_REQUEST:
-        return x->method ? own_printf(e, "%s %s", clip(e, x->method), clip(e, x->target ? x->target : ""))
-                         : not_captured(NULL);
+        if (!x->method)
+            return not_captured(NULL);
+        return own_printf(e, "%s %s", clip(e, x->method), clip(e, x->target ? x->target : ""));
     case V_VERSION:
         return not_captured(clip(e, x->version));
     case V_COND: {

@@ -30,12 +30,14 @@ Usage: HTTPSTEP=build/httpstep python3 tests/e2e/tshark_diff.py [CAPTURE...]
 """
 import concurrent.futures
 import glob
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -355,14 +357,50 @@ def run_httpstep(cap, ports):
     return lines, None
 
 
-# ---------------------------------------------------------------- one capture
-def check(cap):
-    name = os.path.basename(cap)
+# ---------------------------------------------------------------- tshark's view, cached
+def oracle(cap):
+    """tshark's view of a capture: (streams, http ports, messages, tls, follow), each a
+    dict by stream. Kept in a cache (a private directory under $TMPDIR) by the capture's
+    contents, the tshark version and this script, so that `make check`'s second pass
+    (the sanitizer build) does not run tshark again. TSHARK_DIFF_CACHE=0: no cache."""
+    with open(cap, "rb") as f:
+        data = f.read()
+    key = hashlib.sha256(data + TSHARK_VERSION + SELF).hexdigest()
+    path = None
+    if os.environ.get("TSHARK_DIFF_CACHE") != "0":
+        d = os.path.join(tempfile.gettempdir(), "httpstep-tshark-diff-%d" % os.getuid())
+        try:
+            os.makedirs(d, mode=0o700, exist_ok=True)
+            st = os.stat(d)
+            if st.st_uid == os.getuid() and not st.st_mode & 0o077:
+                path = os.path.join(d, key + ".json")
+        except OSError:
+            pass
+    if path and os.path.exists(path):
+        try:
+            with open(path) as f:
+                v = json.load(f)
+            return tuple({int(k): x for k, x in v[i].items()} if isinstance(v[i], dict) else v[i]
+                         for i in range(5))
+        except (OSError, ValueError, KeyError, IndexError):
+            pass
     streams = tcp_streams(cap)
-    ports = sorted({int(s["server"].rsplit(":", 1)[1]) for s in streams.values()})
     http_ports = sorted({int(s["server"].rsplit(":", 1)[1]) for s in streams.values()
                          if not s["tls"]})
     msgs, tls, follow = http_view(cap, http_ports, sorted(streams))
+    if path:
+        tmp = "%s.%d.tmp" % (path, os.getpid())
+        with open(tmp, "w") as f:
+            json.dump([streams, http_ports, msgs, tls, follow], f)
+        os.replace(tmp, path)
+    return streams, http_ports, msgs, tls, follow
+
+
+# ---------------------------------------------------------------- one capture
+def check(cap):
+    name = os.path.basename(cap)
+    streams, http_ports, msgs, tls, follow = oracle(cap)
+    ports = sorted({int(s["server"].rsplit(":", 1)[1]) for s in streams.values()})
     problems, info = [], {"follow": 0, "seq": 0, "exchanges": 0, "known": 0, "tls": 0}
     fixes = [w for w in TSHARK_WRONG if w[0] == name]
     used_fixes = set()
@@ -471,6 +509,7 @@ def check(cap):
     return name, len(streams), http_ports, info, problems
 
 
+TSHARK_VERSION = SELF = b""
 TLS_NAMES = {"0x0304": "TLS 1.3", "0x0303": "TLS 1.2", "0x0302": "TLS 1.1", "0x0301": "TLS 1.0"}
 
 
@@ -479,9 +518,14 @@ def endpoint(d):
 
 
 def main():
+    global TSHARK_VERSION, SELF
     if not shutil.which("tshark"):
         print("tshark is not installed (make deps)")
         return 77
+    TSHARK_VERSION = subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL).stdout.split(b"\n")[0]
+    with open(os.path.abspath(__file__), "rb") as f:
+        SELF = f.read()
     caps = [os.path.abspath(c) for c in sys.argv[1:]]
     os.chdir(TOP)
     caps = caps or sorted(glob.glob("samples/*.pcap*") + glob.glob("tests/data/*.pcap"))

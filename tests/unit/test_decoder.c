@@ -198,6 +198,28 @@ static char *run_conv(const struct conv *cv, const struct dec_opts *o, const siz
     return out;
 }
 
+/* a log as C string literals, to review and paste as the expected text */
+static void dump_literal(const char *name, const char *log)
+{
+    fprintf(stderr, "@@ %s\n", name);
+    for (const char *p = log; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        fputs("     \"", stderr);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)p[i];
+            if (ch == '"' || ch == '\\')
+                fprintf(stderr, "\\%c", ch);
+            else if (ch == '\n')
+                fputs("\\n", stderr);
+            else
+                fputc(ch, stderr);
+        }
+        fputs("\"\n", stderr);
+        p += n;
+    }
+}
+
 static void check_conv(const struct conv *cv, const struct dec_opts *o)
 {
     size_t total = conv_total(cv);
@@ -205,7 +227,7 @@ static void check_conv(const struct conv *cv, const struct dec_opts *o)
     if (cv->want && strcmp(whole, cv->want) != 0)
         fail_msg("%s:\n--- got\n%s--- want\n%s", cv->name, whole, cv->want);
     if (!cv->want)
-        print_message("%s:\n%s", cv->name, whole);
+        dump_literal(cv->name, whole);
     /* one byte at a time */
     size_t *cuts = calloc(total + 1, sizeof *cuts);
     for (size_t i = 0; i < total; i++)
@@ -269,98 +291,400 @@ static const struct conv convs[] = {
      {P(C2S, "GET /c HTTP/1.1\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n"
              "0\r\nX-Trailer: t\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/c\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+9 [Host: x]\n"
+     "stage request_blank_line x0 c2s 26+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage response_body x0 s2c 47+46 chunked chunks=2 body=11 decoded=11 preview=\"hello world\"\n"
+     "stage keep_alive x0 s2c 93+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/c\" host=\"x\" none/0/-1 -> 200 chunked/11/11 ka=1 complete=1\n"
+     "stage close c2s 28+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"read until close",
      {P(C2S, "GET /r HTTP/1.0\r\n\r\n"),
       P(S2C, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall the rest")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/r\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x0 c2s 17+0 []\n"
+     "stage request_blank_line x0 c2s 17+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 17+26 [Content-Type: text/plain]\n"
+     "stage response_blank_line x0 s2c 43+2\n"
+     "stage response_body x0 s2c 45+12 close chunks=0 body=12 decoded=12 preview=\"all the rest\"\n"
+     "exchange x0 \"GET\" \"/r\" none/0/-1 -> 200 close/12/12 ka=0 complete=1\n"
+     "stage close s2c 57+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"HEAD then GET",
      {P(C2S, "HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"),
       P(C2S, "GET /g HTTP/1.1\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+18 method=\"HEAD\" target=\"/h\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 18+9 [Host: x]\n"
+     "stage request_blank_line x0 c2s 27+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+22 [Content-Length: 1234]\n"
+     "stage response_blank_line x0 s2c 39+2\n"
+     "stage keep_alive x0 s2c 41+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"HEAD\" \"/h\" host=\"x\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage request_line x1 c2s 29+17 method=\"GET\" target=\"/g\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 46+9 [Host: x]\n"
+     "stage request_blank_line x1 c2s 55+2\n"
+     "stage status_line x1 s2c 41+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 58+19 [Content-Length: 2]\n"
+     "stage response_blank_line x1 s2c 77+2\n"
+     "stage response_body x1 s2c 79+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage keep_alive x1 s2c 81+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/g\" host=\"x\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close c2s 57+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"100 Continue, then the body, then 201",
      {P(C2S, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n"),
       P(S2C, "HTTP/1.1 100 Continue\r\n\r\n"),
       P(C2S, "data"),
       P(S2C, "HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 201 Created\r\n"
              "Content-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+19 method=\"POST\" target=\"/up\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 19+50 [Host: x|Content-Length: 4|Expect: 100-continue]\n"
+     "stage request_blank_line x0 c2s 69+2\n"
+     "stage status_line x0 s2c 0+23 100 reason=\"Continue\" version=\"HTTP/1.1\" interim\n"
+     "stage response_headers x0 s2c 23+0 [] interim\n"
+     "stage response_blank_line x0 s2c 23+2 interim\n"
+     "stage request_body x0 c2s 71+4 content-length chunks=0 body=4 decoded=4 preview=\"data\"\n"
+     "stage status_line x0 s2c 25+26 103 reason=\"Early Hints\" version=\"HTTP/1.1\" interim\n"
+     "stage response_headers x0 s2c 51+16 [Link: </s.css>] interim\n"
+     "stage response_blank_line x0 s2c 67+2 interim\n"
+     "stage status_line x0 s2c 69+22 201 reason=\"Created\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 91+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 110+2\n"
+     "stage keep_alive x0 s2c 112+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"POST\" \"/up\" host=\"x\" content-length/4/4 -> (100) (103) 201 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 75+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"204 then GET",
      {P(C2S, "DELETE /x HTTP/1.1\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 204 No Content\r\n\r\n"),
       P(C2S, "GET /y HTTP/1.1\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n!")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+20 method=\"DELETE\" target=\"/x\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 20+9 [Host: x]\n"
+     "stage request_blank_line x0 c2s 29+2\n"
+     "stage status_line x0 s2c 0+25 204 reason=\"No Content\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 25+0 []\n"
+     "stage response_blank_line x0 s2c 25+2\n"
+     "stage keep_alive x0 s2c 27+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"DELETE\" \"/x\" host=\"x\" none/0/-1 -> 204 none/0/-1 ka=1 complete=1\n"
+     "stage request_line x1 c2s 31+17 method=\"GET\" target=\"/y\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 48+9 [Host: x]\n"
+     "stage request_blank_line x1 c2s 57+2\n"
+     "stage status_line x1 s2c 27+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 44+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 63+2\n"
+     "stage response_body x1 s2c 65+1 content-length chunks=0 body=1 decoded=1 preview=\"!\"\n"
+     "stage keep_alive x1 s2c 66+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/y\" host=\"x\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 59+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"304 with a Content-Length, then GET",
      {P(C2S, "GET /c HTTP/1.1\r\nIf-None-Match: \"a\"\r\n\r\n"),
       P(S2C, "HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\nETag: \"a\"\r\n\r\n"),
       P(C2S, "GET /d HTTP/1.1\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nd")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/c\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+20 [If-None-Match: \"a\"]\n"
+     "stage request_blank_line x0 c2s 37+2\n"
+     "stage status_line x0 s2c 0+27 304 reason=\"Not Modified\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 27+32 [Content-Length: 100|ETag: \"a\"]\n"
+     "stage response_blank_line x0 s2c 59+2\n"
+     "stage keep_alive x0 s2c 61+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/c\" none/0/-1 -> 304 content-length/0/-1 ka=1 complete=1\n"
+     "stage request_line x1 c2s 39+17 method=\"GET\" target=\"/d\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 56+0 []\n"
+     "stage request_blank_line x1 c2s 56+2\n"
+     "stage status_line x1 s2c 61+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 78+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 97+2\n"
+     "stage response_body x1 s2c 99+1 content-length chunks=0 body=1 decoded=1 preview=\"d\"\n"
+     "stage keep_alive x1 s2c 100+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/d\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 58+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"three pipelined requests",
      {P(C2S, "GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n"
              "GET /3 HTTP/1.1\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2"
              "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n3")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/1\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+9 [Host: x]\n"
+     "stage request_blank_line x0 c2s 26+2\n"
+     "stage request_line x1 c2s 28+17 method=\"GET\" target=\"/2\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 45+9 [Host: x]\n"
+     "stage request_blank_line x1 c2s 54+2\n"
+     "stage request_line x2 c2s 56+17 method=\"GET\" target=\"/3\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x2 c2s 73+9 [Host: x]\n"
+     "stage request_blank_line x2 c2s 82+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 1]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+1 content-length chunks=0 body=1 decoded=1 preview=\"1\"\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/1\" host=\"x\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage status_line x1 s2c 39+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 56+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 75+2\n"
+     "stage response_body x1 s2c 77+1 content-length chunks=0 body=1 decoded=1 preview=\"2\"\n"
+     "stage keep_alive x1 s2c 78+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/2\" host=\"x\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage status_line x2 s2c 78+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x2 s2c 95+19 [Content-Length: 1]\n"
+     "stage response_blank_line x2 s2c 114+2\n"
+     "stage response_body x2 s2c 116+1 content-length chunks=0 body=1 decoded=1 preview=\"3\"\n"
+     "stage keep_alive x2 s2c 117+0 \"HTTP/1.1 default\"\n"
+     "exchange x2 \"GET\" \"/3\" host=\"x\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 84+0 fin client\n"
+     "end 1 exchanges=3\n"},
     {"a pipelined HEAD: its response has no body",
      {P(C2S, "HEAD /a HTTP/1.1\r\n\r\nGET /b HTTP/1.1\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+18 method=\"HEAD\" target=\"/a\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 18+0 []\n"
+     "stage request_blank_line x0 c2s 18+2\n"
+     "stage request_line x1 c2s 20+17 method=\"GET\" target=\"/b\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 37+0 []\n"
+     "stage request_blank_line x1 c2s 37+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+20 [Content-Length: 10]\n"
+     "stage response_blank_line x0 s2c 37+2\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"HEAD\" \"/a\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage status_line x1 s2c 39+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 56+19 [Content-Length: 3]\n"
+     "stage response_blank_line x1 s2c 75+2\n"
+     "stage response_body x1 s2c 77+3 content-length chunks=0 body=3 decoded=3 preview=\"abc\"\n"
+     "stage keep_alive x1 s2c 80+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/b\" none/0/-1 -> 200 content-length/3/3 ka=1 complete=1\n"
+     "stage close c2s 39+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"CONNECT, then a TLS tunnel",
      {P(C2S, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 Connection Established\r\n\r\n"),
       PN(C2S, TLS_CLIENT_HELLO, 72),
       PN(S2C, TLS_SERVER_HELLO, 55),
       PN(C2S, "\x17\x03\x03\x00\x05hello", 10)},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+34 method=\"CONNECT\" target=\"example.com:443\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 34+23 [Host: example.com:443]\n"
+     "stage request_blank_line x0 c2s 57+2\n"
+     "stage status_line x0 s2c 0+37 200 reason=\"Connection Established\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 37+0 []\n"
+     "stage response_blank_line x0 s2c 37+2\n"
+     "exchange x0 \"CONNECT\" \"example.com:443\" host=\"example.com:443\" none/0/-1 -> 200 none/0/-1 ka=0 complete=1 tunnel\n"
+     "stage tunnel x0 c2s 59+82\n"
+     "stage tunnel x0 s2c 39+55\n"
+     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage close c2s 141+0 fin client\n"
+     "end 1 exchanges=1 tls\n"},
     {"Upgrade, 101, then WebSocket frames",
      {P(C2S, "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"),
       P(S2C, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
              "\x81\x02hi"),
-      P(C2S, "\x81\x85abcdXXXXX")},
-     END_FIN_CLIENT, 0, false, NULL},
+      P(C2S, "\x81\x85" "abcdXXXXX")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+20 method=\"GET\" target=\"/chat\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 20+50 [Host: x|Upgrade: websocket|Connection: Upgrade]\n"
+     "stage request_blank_line x0 c2s 70+2\n"
+     "stage status_line x0 s2c 0+34 101 reason=\"Switching Protocols\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 34+41 [Upgrade: websocket|Connection: Upgrade]\n"
+     "stage response_blank_line x0 s2c 75+2\n"
+     "exchange x0 \"GET\" \"/chat\" host=\"x\" none/0/-1 -> 101 none/0/-1 ka=0 complete=1 tunnel\n"
+     "stage tunnel x0 c2s 72+11\n"
+     "stage tunnel x0 s2c 77+4\n"
+     "stage close c2s 83+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"HTTP/1.0 without keep-alive",
      {P(C2S, "GET / HTTP/1.0\r\n\r\n"),
       P(S2C, "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 2]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/2/2 ka=0 complete=1\n"
+     "stage close s2c 40+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"HTTP/1.0 with keep-alive",
      {P(C2S, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"),
       P(S2C, "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok"),
       P(C2S, "GET /2 HTTP/1.0\r\n\r\n"),
       P(S2C, "HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x0 c2s 16+24 [Connection: keep-alive]\n"
+     "stage request_blank_line x0 c2s 40+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 17+43 [Connection: keep-alive|Content-Length: 2]\n"
+     "stage response_blank_line x0 s2c 60+2\n"
+     "stage response_body x0 s2c 62+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage keep_alive x0 s2c 64+0 \"Connection: keep-alive\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage request_line x1 c2s 42+17 method=\"GET\" target=\"/2\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x1 c2s 59+0 []\n"
+     "stage request_blank_line x1 c2s 59+2\n"
+     "stage status_line x1 s2c 64+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x1 s2c 81+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 100+2\n"
+     "stage response_body x1 s2c 102+1 content-length chunks=0 body=1 decoded=1 preview=\"x\"\n"
+     "exchange x1 \"GET\" \"/2\" none/0/-1 -> 200 content-length/1/1 ka=0 complete=1\n"
+     "stage close s2c 103+0 fin server\n"
+     "end 1 exchanges=2\n"},
     {"Connection: close",
      {P(C2S, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+28 [Host: x|Connection: close]\n"
+     "stage request_blank_line x0 c2s 44+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+38 [Content-Length: 2|Connection: close]\n"
+     "stage response_blank_line x0 s2c 55+2\n"
+     "stage response_body x0 s2c 57+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "exchange x0 \"GET\" \"/\" host=\"x\" none/0/-1 -> 200 content-length/2/2 ka=0 complete=1\n"
+     "stage close s2c 59+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"obsolete line folding",
      {P(C2S, "GET / HTTP/1.1\r\nX-Long: part1\r\n  part2\r\n\tpart3 \r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+42 [X-Long: part1 part2 part3|Host: x]\n"
+     "stage request_blank_line x0 c2s 58+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" host=\"x\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 60+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"a header line without a colon",
      {P(C2S, "GET / HTTP/1.1\r\nBadHeaderLine\r\nHost: x\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note malformed_http: a header line without a colon (13 bytes): kept as a name with no value\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+24 [BadHeaderLine: |Host: x]\n"
+     "stage request_blank_line x0 c2s 40+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" host=\"x\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 42+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"bare LF line ends",
      {P(C2S, "GET / HTTP/1.1\nHost: x\n\n"),
       P(S2C, "HTTP/1.1 200 OK\nContent-Length: 2\n\nok")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note malformed_http: a line that ends with a bare LF instead of CR LF (tolerated)\n"
+     "stage request_line x0 c2s 0+15 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 15+8 [Host: x]\n"
+     "stage request_blank_line x0 c2s 23+1\n"
+     "note malformed_http: a line that ends with a bare LF instead of CR LF (tolerated)\n"
+     "stage status_line x0 s2c 0+16 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 16+18 [Content-Length: 2]\n"
+     "stage response_blank_line x0 s2c 34+1\n"
+     "stage response_body x0 s2c 35+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage keep_alive x0 s2c 37+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" host=\"x\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close c2s 24+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"TLS ClientHello with SNI on port 443",
      {PN(C2S, TLS_CLIENT_HELLO, 72),
       PN(S2C, TLS_SERVER_HELLO, 55),
       PN(C2S, "\x17\x03\x03\x00\x05hello", 10)},
-     END_FIN_CLIENT, 443, false, NULL},
+     END_FIN_CLIENT, 443, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage close c2s 82+0 fin client\n"
+     "end 1 exchanges=0 tls\n"},
     {"POST with a Content-Length body",
      {P(C2S, "POST /f HTTP/1.1\r\nContent-Length: 7\r\n\r\na=1&b=2"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+18 method=\"POST\" target=\"/f\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 18+19 [Content-Length: 7]\n"
+     "stage request_blank_line x0 c2s 37+2\n"
+     "stage request_body x0 c2s 39+7 content-length chunks=0 body=7 decoded=7 preview=\"a=1&b=2\"\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"POST\" \"/f\" content-length/7/7 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 46+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"POST with a chunked body",
      {P(C2S, "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+18 method=\"POST\" target=\"/c\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 18+28 [Transfer-Encoding: chunked]\n"
+     "stage request_blank_line x0 c2s 46+2\n"
+     "stage request_body x0 c2s 48+13 chunked chunks=1 body=3 decoded=3 preview=\"abc\"\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"POST\" \"/c\" chunked/3/3 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 61+0 fin client\n"
+     "end 1 exchanges=1\n"},
 };
 
 static void test_conversations(void **state)

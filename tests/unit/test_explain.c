@@ -249,7 +249,8 @@ static void test_upload(void **state)
     load("samples/05-file-upload.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "boundary ------------------------900b9e93a8e66735",
            "Host: localhost:8080.");
-    EXPECT(&l, 0, DEC_STAGE_REQUEST_BODY, 0, "multipart/form-data", "Part 1: the field student = jinqiao",
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_BODY, 0, "multipart/form-data",
+           "Part 1: the field student = jinqiao",
            "Part 2: the file notes.txt in the field homework, Content-Type text/plain, 81 bytes");
     unload(&l);
 }
@@ -297,7 +298,8 @@ static void test_status_codes(void **state)
     EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 3, "304 Not Modified",
            "(If-Modified-Since: Mon, 02 Sep 2024 08:00:00 GMT)", "loads from cache");
     EXPECT(&l, 0, DEC_STAGE_RESPONSE_BLANK_LINE, 3, "a 304 response never has one");
-    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 3, "If-Modified-Since: Mon, 02 Sep 2024 08:00:00 GMT.");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 3,
+           "If-Modified-Since: Mon, 02 Sep 2024 08:00:00 GMT.");
     EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 4, "401 Unauthorized", "Basic realm=\"Teachers only\"");
     EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 5, "Basic dGVhY2hlcjpjaGFsaw==",
            "the user is teacher and the password is chalk", "not encryption");
@@ -379,7 +381,8 @@ static void test_test_data(void **state)
     EXPECT(&l, 0, DEC_STAGE_REQUEST_BODY, 0, "3 chunks of data", "488 bytes of content");
     unload(&l);
     load("tests/data/snaplen-96.pcap", &l);
-    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Truncated, frame 4", "snaplen", "Incomplete, frame 4");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Truncated, frame 4", "snaplen",
+           "Incomplete, frame 4");
     unload(&l);
     load("tests/data/not-http.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "Not HTTP, frame 4");
