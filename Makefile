@@ -51,9 +51,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
-DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium
+DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind
 
-.PHONY: all deps check test units e2e demo install clean have-libs bench
+.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
 
 all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -115,6 +115,10 @@ check: deps
 
 demo: deps all
 	./httpstep samples/01-classic-get.pcap
+
+# memcheck over every sample (also part of make test)
+valgrind: all
+	HTTPSTEP=$(CURDIR)/$(BUILD)/httpstep sh tests/e2e/valgrind.sh
 
 # speed and memory against a bare libpcap loop (not part of check)
 BENCH_PCAP ?=

@@ -333,6 +333,10 @@ static void keep_alive_decision(struct xchg *x)
     x->ka_reason = NULL;
     if (x->tunnel || r->framing == DEC_FRAMING_CLOSE || r->conn_close || (q->present && q->conn_close))
         return;
+    /* cut short by the close, a reset or broken framing (not by a gap): the
+     * connection did not stay open after it, or its end is unknown */
+    if (!r->complete && r->gap_bytes == 0)
+        return;
     if (r11 && (q11 || q->conn_keep_alive)) {
         x->keep_alive = true;
         x->ka_reason = r->conn_keep_alive ? "Connection: keep-alive" : "HTTP/1.1 default";

@@ -12,7 +12,7 @@ cd "$top"
 version=$(sed -n 's/^VERSION := //p' Makefile)
 xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
     --add-comments=TRANSLATORS: --sort-by-file --package-name=httpstep \
-    --package-version="${version:-0}" --msgid-bugs-address= \
+    --package-version="${version:-0}" --msgid-bugs-address="httpstep maintainers" \
     --output=po/httpstep.pot ui/*.c
 # no creation date: the template changes only when a text does
 sed -i '/^"POT-Creation-Date:/d' po/httpstep.pot

@@ -476,6 +476,27 @@ static void flush_all(struct tr_table *t, struct conn *c, enum tr_dir d, uint64_
     h->pieces = NULL;
 }
 
+/* Held bytes from `seq` on (the FIN's) are not part of the stream: drop them. */
+static void drop_from(struct conn *c, struct half *h, uint32_t seq)
+{
+    struct piece **pp = &h->pieces;
+    while (*pp) {
+        struct piece *p = *pp;
+        if (seq_lt(p->seq, seq)) {
+            if (seq_gt(p->seq + p->len, seq)) {
+                c->ooo_bytes -= p->seq + p->len - seq;
+                p->len = seq - p->seq;
+            }
+            pp = &p->next;
+            continue;
+        }
+        *pp = p->next;
+        c->ooo_bytes -= p->len;
+        free(p->data);
+        free(p);
+    }
+}
+
 /* Insert [seq, seq+len) into the held list, keeping pieces disjoint; bytes
  * already held win, and a difference is noted. data == NULL: known missing. */
 static void hold(struct conn *c, enum tr_dir d, uint32_t seq, uint32_t len,
@@ -994,6 +1015,7 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
         if (!h->fin_seen) {
             h->fin_seen = true;
             h->fin_seq = dseq + p->len;
+            drop_from(c, h, h->fin_seq);
             h->fin_frame = frame;
             h->fin_ts = ts;
             c->pub.side[dir].fin_frame = frame;

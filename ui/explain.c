@@ -147,11 +147,13 @@ static const char *safe_bytes(struct ex *e, const uint8_t *p, size_t n, size_t m
 
 static const char *not_sent(const char *v)
 {
+    /* TRANSLATORS: stands for a header value that the message did not have */
     return v ? v : _("(not sent)");
 }
 
 static const char *not_captured(const char *v)
 {
+    /* TRANSLATORS: stands for a part of the request that is not in the capture */
     return v ? v : _("(not captured)");
 }
 
@@ -784,6 +786,8 @@ static const struct note_text {
     const char *title;
     const char *text;
 } note_texts[] = {
+    /* TRANSLATORS: a note's title, then its explanation, which follows
+     * "Retransmission, frame 26: " and so begins in lower case */
     {DEC_NOTE_RETRANSMISSION, N_("Retransmission"),
      N_("the segment carries bytes that were sent before. The first copy was lost, or its "
         "acknowledgment came too late, so TCP sent them again; the receiver keeps one copy.")},
@@ -884,6 +888,9 @@ static void explain_notes(struct ex *e)
         if (!count)
             continue;
         const char *list = frame_list(e, frames, count < FRAMES_MAX + 1 ? count : FRAMES_MAX + 1);
+        /* TRANSLATORS: %1$s is a note's title ("Retransmission"), %2$s its frame
+         * numbers, %3$s its explanation, %4$s httpstep's own words about it
+         * (English, from the decoder), %5$zu how many notes */
         para(e, P_("%1$s, frame %2$s: %3$s (%4$s)", "%1$s, %5$zu notes, frames %2$s: %3$s (%4$s)",
                    count),
              _(t->title), list, _(t->text), detail ? clip(e, detail) : "", count);
@@ -911,6 +918,7 @@ static void explain_tls(struct ex *e, bool on_port)
               "still see: the addresses and ports, the sizes and times of the packets, the server "
               "name the client asked for in its ClientHello (SNI: %1$s) and the TLS version the "
               "server chose (%2$s)."),
+         /* TRANSLATORS: no server name (SNI) in the ClientHello; no ServerHello seen */
          n->sni ? clip(e, n->sni) : _("none"), n->tls_version ? n->tls_version : _("not seen"));
     para_str(e, _("What it cannot see: the method, the URL, the headers, the cookies, the "
                   "passwords and the bodies, since all of HTTP travels inside the encryption. On "
@@ -1131,6 +1139,7 @@ static void explain_pairs(struct ex *e, const char *p, size_t n, bool in_url)
             size_t nlen = eq ? (size_t)(eq - (p + i)) : end - i;
             const char *name = pct_decode(e, p + i, nlen);
             const char *value = eq ? pct_decode(e, eq + 1, (size_t)(p + end - eq - 1)) : "";
+            /* TRANSLATORS: a form field or query parameter, decoded: name = value */
             if (shown < ROWS_MAX)
                 para(e, _("%1$s = %2$s"), name, value);
             shown++;
@@ -2121,9 +2130,9 @@ static void explain_keep_alive(struct ex *e)
     const struct ui_stg *hs = handshake_stage(d);
     if (hs && hs->rtt >= 0)
         para(e, _("What it saves: a new connection for the next request would first cost a "
-                  "three-way handshake, one round trip (%.3f ms on this connection), and a new "
+                  "three-way handshake, one round trip (%s on this connection), and a new "
                   "connection also starts sending slowly (TCP slow start)."),
-             ms(hs->rtt));
+             duration(e, hs->rtt));
     else
         para_str(e, _("What it saves: a new connection for the next request would first cost a "
                       "three-way handshake, one round trip, and a new connection also starts "
@@ -2310,6 +2319,9 @@ static const struct stage_text {
 static const struct step_text {
     const char *full, *brief;
 } step_texts[7] = {
+    /* TRANSLATORS: the full label of each step, then its short label: the
+     * seven short labels, each after its number and joined by " > ", must fit
+     * in 77 columns (a CJK character takes two) */
     {N_("Three-way handshake"), N_("Open")},
     {N_("Request line"), N_("Req.line")},
     {N_("Request headers and body"), N_("Req.hdr")},

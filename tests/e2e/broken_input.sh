@@ -10,8 +10,14 @@
 # that ended before it, then the stats line. The broken files are made here in a
 # temporary directory from the bundled samples.
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# $HTTPSTEP: the binary under test (a path as given from where this was started)
+case ${HTTPSTEP:-} in
+"") bin=$top/httpstep ;;
+/*) bin=$HTTPSTEP ;;
+*/*) bin=$(pwd)/$HTTPSTEP ;;
+*) bin=$HTTPSTEP ;;
+esac
 cd "$top" || exit 1
-bin=${HTTPSTEP:-./httpstep}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0
@@ -42,7 +48,8 @@ open(T + "/cut-header.pcap", "wb").write(d[:r[15] + 8])
 # frame 1's record header claims a 1 GB packet
 s = open("samples/01-classic-get.pcap", "rb").read()
 ts, us, _, _ = struct.unpack("<IIII", s[24:40])
-open(T + "/huge-record.pcap", "wb").write(s[:24] + struct.pack("<IIII", ts, us, 1 << 30, 1 << 30) + s[40:])
+huge = struct.pack("<IIII", ts, us, 1 << 30, 1 << 30)
+open(T + "/huge-record.pcap", "wb").write(s[:24] + huge + s[40:])
 
 # pcapng: blocks of 03-browser-page.pcapng
 g = open("samples/03-browser-page.pcapng", "rb").read()
@@ -62,7 +69,8 @@ idb = struct.pack("<II", 1, 12 + len(body)) + body + struct.pack("<I", 12 + len(
 e = bytearray(blocks[epbs[20]])
 e[8:12] = struct.pack("<I", 1)
 k = epbs[19] + 1
-open(T + "/two-link-types.pcapng", "wb").write(b"".join(blocks[:k]) + idb + bytes(e) + b"".join(blocks[k:]))
+open(T + "/two-link-types.pcapng", "wb").write(
+    b"".join(blocks[:k]) + idb + bytes(e) + b"".join(blocks[k:]))
 EOF
 
 # ---- checks
@@ -127,14 +135,16 @@ if not cut or cut[0].get("type") != "capture":
 if cut[-1].get("type") != "stats":
     sys.exit("the last line is not a stats line")
 if cut[-1].get("frames") != frames:
-    sys.exit("stats says %r frames, want %d (every frame before the cut)" % (cut[-1].get("frames"), frames))
+    sys.exit("stats says %r frames, want %d (every frame before the cut)"
+             % (cut[-1].get("frames"), frames))
 def last(ex):
     return max((m or {}).get("last_frame") or 0 for m in (ex["request"], ex["response"]))
 want = [l for l in full if l["type"] == "exchange" and l["complete"] and last(l) <= frames]
 have = [l for l in cut if l["type"] == "exchange"]
 for w in want:
     if w not in have:
-        sys.exit("exchange %d of conn %d (ends in frame %d) is missing or differs" % (w["exchange"], w["conn"], last(w)))
+        sys.exit("exchange %d of conn %d (ends in frame %d) is missing or differs"
+                 % (w["exchange"], w["conn"], last(w)))
 if not want:
     sys.exit("the test is wrong: no exchange ends before the cut")
 print("    %d exchanges before the cut are all there, then stats (%d frames)" % (len(want), frames))
@@ -159,6 +169,7 @@ for f in cut-data.pcap cut.pcapng; do
         { echo "FAIL $f: the message does not say the capture is cut"; fail=$((fail + 1)); }
 done
 # from standard input
+# shellcheck disable=SC2002 # a pipe, not a file, on purpose
 cat "$T/cut-data.pcap" | timeout 10 "$bin" --json -r - >"$T/out" 2>"$T/err"
 rc=$?
 if [ $rc -ne 2 ] || [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -q "^httpstep: .*'-'" "$T/err"; then
@@ -168,12 +179,15 @@ else
     echo "ok   cut capture on stdin: exit 2: $(cat "$T/err")"
     cut_check "cut capture on stdin" samples/02-keep-alive.pcap 15
 fi
-check "record header claiming a 1 GB packet" 2 "$T/huge-record.pcap" -- --json -r "$T/huge-record.pcap"
+check "record header claiming a 1 GB packet" 2 "$T/huge-record.pcap" -- \
+    --json -r "$T/huge-record.pcap"
 check "directory" 2 "$T/a-directory.pcap" -- --json -r "$T/a-directory.pcap"
 check "missing file" 2 "$T/no-such-file.pcap" -- --json -r "$T/no-such-file.pcap"
-check "pcapng with two link types" 2 "$T/two-link-types.pcapng" -- --json -r "$T/two-link-types.pcapng" &&
+check "pcapng with two link types" 2 "$T/two-link-types.pcapng" -- \
+    --json -r "$T/two-link-types.pcapng" &&
     cut_check "pcapng with two link types" samples/03-browser-page.pcapng 20
-check "unknown option" 1 "--no-such-option" -- --json --no-such-option -r samples/01-classic-get.pcap
+check "unknown option" 1 "--no-such-option" -- \
+    --json --no-such-option -r samples/01-classic-get.pcap
 check "bad BPF filter" 1 "tcp port port" -- --json -r samples/01-classic-get.pcap tcp port port
 check "bad -c count" 1 "many" -- --json -c many -r samples/01-classic-get.pcap
 

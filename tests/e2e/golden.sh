@@ -7,8 +7,14 @@
 # first differing lines. A change that is meant: review it, then run
 # tests/golden/update.sh and commit the new transcripts.
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# $HTTPSTEP: the binary under test (a path as given from where this was started)
+case ${HTTPSTEP:-} in
+"") bin=$top/httpstep ;;
+/*) bin=$HTTPSTEP ;;
+*/*) bin=$(pwd)/$HTTPSTEP ;;
+*) bin=$HTTPSTEP ;;
+esac
 cd "$top" || exit 1
-bin=${HTTPSTEP:-./httpstep}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0 n=0 orphan=0

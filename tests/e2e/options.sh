@@ -6,8 +6,14 @@
 # Every --json output must be valid JSON Lines, begin with the capture line and
 # end with the stats line.
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# $HTTPSTEP: the binary under test (a path as given from where this was started)
+case ${HTTPSTEP:-} in
+"") bin=$top/httpstep ;;
+/*) bin=$HTTPSTEP ;;
+*/*) bin=$(pwd)/$HTTPSTEP ;;
+*) bin=$HTTPSTEP ;;
+esac
 cd "$top" || exit 1
-bin=${HTTPSTEP:-./httpstep}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0
@@ -61,7 +67,6 @@ same() {
     fi
 }
 
-s01=samples/01-classic-get.pcap
 s05=samples/05-file-upload.pcap
 s08=samples/08-status-codes.pcap
 s09=samples/09-methods.pcap

@@ -100,6 +100,7 @@ struct fz_conn {
 
 struct fz_check {
     struct tr_sink next;    /* the decoder's sink */
+    bool trace;             /* FUZZ_TRACE=1: print every event to stderr */
     struct fz_conn *conns;  /* by connection id */
     size_t nconns;
 };
@@ -127,9 +128,16 @@ static struct fz_conn *fz_conn_of(struct fz_check *k, const struct tr_conn *c, b
     return fc;
 }
 
+#define FZ_TRACE(k, ...)                                                                          \
+    do {                                                                                          \
+        if ((k)->trace)                                                                           \
+            fprintf(stderr, __VA_ARGS__);                                                         \
+    } while (0)
+
 static void fzk_conn(void *ctx, struct tr_conn *c)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "conn %llu\n", (unsigned long long)c->id);
     fz_conn_of(k, c, true);
     FZ_CHECK(c->client.addr.family == 4 || c->client.addr.family == 6, "family %u",
              c->client.addr.family);
@@ -140,6 +148,7 @@ static void fzk_conn(void *ctx, struct tr_conn *c)
 static void fzk_handshake(void *ctx, struct tr_conn *c)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "handshake %llu\n", (unsigned long long)c->id);
     fz_conn_of(k, c, false);
     FZ_CHECK(c->syn_seen, "on_handshake without a SYN");
     if (k->next.on_handshake)
@@ -149,6 +158,10 @@ static void fzk_handshake(void *ctx, struct tr_conn *c)
 static void fzk_segment(void *ctx, struct tr_conn *c, const struct tr_seg *s)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "segment %llu frame %llu dir %d flags %02x seq %u len %u cap %u offset %llu%s%s\n",
+             (unsigned long long)c->id, (unsigned long long)s->frame, (int)s->dir, s->flags, s->seq,
+             s->len, s->caplen, (unsigned long long)s->offset, s->retransmission ? " retrans" : "",
+             s->out_of_order ? " ooo" : "");
     fz_conn_of(k, c, false);
     FZ_CHECK(s->dir == TR_DIR_C2S || s->dir == TR_DIR_S2C, "segment dir %d", (int)s->dir);
     FZ_CHECK(s->caplen <= s->len, "segment caplen %u > len %u", s->caplen, s->len);
@@ -160,6 +173,8 @@ static void fzk_data(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t off
                      size_t len, uint64_t frame, tr_time ts)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "data %llu dir %d offset %llu len %zu frame %llu\n", (unsigned long long)c->id,
+             (int)dir, (unsigned long long)off, len, (unsigned long long)frame);
     struct fz_conn *fc = fz_conn_of(k, c, false);
     FZ_CHECK(dir == TR_DIR_C2S || dir == TR_DIR_S2C, "data dir %d", (int)dir);
     FZ_CHECK(len > 0, "empty on_data");
@@ -179,6 +194,8 @@ static void fzk_gap(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t off,
                     uint64_t frame, tr_time ts)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "gap %llu dir %d offset %llu len %llu frame %llu\n", (unsigned long long)c->id,
+             (int)dir, (unsigned long long)off, (unsigned long long)len, (unsigned long long)frame);
     struct fz_conn *fc = fz_conn_of(k, c, false);
     FZ_CHECK(len > 0, "empty on_gap");
     FZ_CHECK(!fc->fin[dir], "gap after the FIN of dir %d", (int)dir);
@@ -192,6 +209,8 @@ static void fzk_gap(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t off,
 static void fzk_fin(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "fin %llu dir %d frame %llu\n", (unsigned long long)c->id, (int)dir,
+             (unsigned long long)frame);
     struct fz_conn *fc = fz_conn_of(k, c, false);
     FZ_CHECK(!fc->fin[dir], "two FINs for dir %d", (int)dir);
     fc->fin[dir] = true;
@@ -202,6 +221,7 @@ static void fzk_fin(void *ctx, struct tr_conn *c, enum tr_dir dir, uint64_t fram
 static void fzk_close(void *ctx, struct tr_conn *c)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "close %llu how %d\n", (unsigned long long)c->id, (int)c->close_how);
     struct fz_conn *fc = fz_conn_of(k, c, false);
     FZ_CHECK(c->close_how != TR_CLOSE_NONE, "on_close with close_how NONE");
     for (int d = 0; d < 2; d++)
@@ -218,6 +238,8 @@ static void fzk_note(void *ctx, struct tr_conn *c, uint64_t frame, enum tr_note_
                      const char *detail)
 {
     struct fz_check *k = ctx;
+    FZ_TRACE(k, "note %llu frame %llu %s: %s\n", c ? (unsigned long long)c->id : 0ULL,
+             (unsigned long long)frame, tr_note_name(kind), detail);
     if (c)
         fz_conn_of(k, c, false);
     FZ_CHECK((unsigned)kind < TR_NOTE_COUNT, "note kind %d", (int)kind);
@@ -241,6 +263,7 @@ static inline void fz_check_init(struct fz_check *k, const struct tr_sink *next,
 {
     memset(k, 0, sizeof *k);
     k->next = *next;
+    k->trace = getenv("FUZZ_TRACE") != NULL;
     memset(out, 0, sizeof *out);
     out->ctx = k;
     out->on_conn = fzk_conn;

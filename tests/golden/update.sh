@@ -9,9 +9,16 @@
 #
 # usage: tests/golden/update.sh            (uses ./httpstep; make it first)
 #        HTTPSTEP=build/httpstep tests/golden/update.sh
+#        JSON_ONLY=1 tests/golden/update.sh  (not the UI screens, see below)
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# $HTTPSTEP: the binary under test (a path as given from where this was started)
+case ${HTTPSTEP:-} in
+"") bin=$top/httpstep ;;
+/*) bin=$HTTPSTEP ;;
+*/*) bin=$(pwd)/$HTTPSTEP ;;
+*) bin=$HTTPSTEP ;;
+esac
 cd "$top" || exit 1
-bin=${HTTPSTEP:-./httpstep}
 [ -x "$bin" ] || { echo "update.sh: no $bin: run make first" >&2; exit 1; }
 rm -f tests/golden/*.jsonl
 for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
@@ -28,3 +35,13 @@ for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
     mv "$out.tmp" "$out"
     printf '%-40s %5s lines\n' "$out" "$(wc -l <"$out")"
 done
+# the UI's golden screens, tests/golden/ui/*.txt: tests/e2e/ui_tmux.py writes them
+# with UPDATE_GOLDEN=1 (it needs tmux). JSON_ONLY=1: skip them.
+if [ -f tests/e2e/ui_tmux.py ] && [ "${JSON_ONLY:-0}" != 1 ]; then
+    if command -v tmux >/dev/null 2>&1; then
+        UPDATE_GOLDEN=1 HTTPSTEP=$bin python3 tests/e2e/ui_tmux.py ||
+            { echo "update.sh: tests/e2e/ui_tmux.py failed" >&2; exit 1; }
+    else
+        echo "update.sh: no tmux: the UI screens in tests/golden/ui were not rewritten" >&2
+    fi
+fi

@@ -687,6 +687,578 @@ static const struct conv convs[] = {
      "end 1 exchanges=1\n"},
 };
 
+/* without a SYN: the capture may start inside a message */
+static const struct conv midstream[] = {
+    {"no SYN, a clean start",
+     {P(C2S, "GET /x HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n!")},
+     END_FIN_CLIENT, 0, true,
+     "conn 1\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/x\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+0 []\n"
+     "stage request_blank_line x0 c2s 17+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 1]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+1 content-length chunks=0 body=1 decoded=1 preview=\"!\"\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/x\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 19+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"no SYN, inside a request body, then a request",
+     {P(C2S, "ody bytes\r\nmore body\r\nGET /next HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n!")},
+     END_FIN_CLIENT, 0, true,
+     "conn 1\n"
+     "note incomplete: the capture starts inside a message: the client's bytes are skipped up to the next request line\n"
+     "stage request_line x0 c2s 22+20 method=\"GET\" target=\"/next\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 42+0 []\n"
+     "stage request_blank_line x0 c2s 42+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 1]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+1 content-length chunks=0 body=1 decoded=1 preview=\"!\"\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/next\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 44+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"no SYN, inside a response body",
+     {P(S2C, "tail of a body</html>\r\n"),
+      P(C2S, "GET /2 HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")},
+     END_FIN_SERVER, 0, true,
+     "conn 1\n"
+     "note incomplete: the capture starts inside a message: the server's bytes are skipped up to the next status line\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/2\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+0 []\n"
+     "stage request_blank_line x0 c2s 17+2\n"
+     "stage status_line x0 s2c 23+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 40+19 [Content-Length: 2]\n"
+     "stage response_blank_line x0 s2c 59+2\n"
+     "stage response_body x0 s2c 61+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage keep_alive x0 s2c 63+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/2\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close s2c 63+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"no SYN, a response whose request was not captured",
+     {P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+      P(C2S, "GET /2 HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")},
+     END_CAPTURE, 0, true,
+     "conn 1\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 2]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+2 content-length chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage keep_alive x0 s2c 40+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 null -> 200 content-length/2/2 ka=1 complete=0\n"
+     "stage request_line x1 c2s 0+17 method=\"GET\" target=\"/2\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 17+0 []\n"
+     "stage request_blank_line x1 c2s 17+2\n"
+     "stage status_line x1 s2c 40+24 404 reason=\"Not Found\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 64+19 [Content-Length: 0]\n"
+     "stage response_blank_line x1 s2c 83+2\n"
+     "stage keep_alive x1 s2c 85+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/2\" none/0/-1 -> 404 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 19+0 end -\n"
+     "end 1 exchanges=2\n"},
+};
+
+static void test_midstream(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    for (size_t i = 0; i < NELEM(midstream); i++)
+        check_conv(&midstream[i], &o);
+}
+
+#define GET1 P(C2S, "GET / HTTP/1.1\r\n\r\n")
+
+/* RFC 9112 6.3: how each body ends */
+static const struct conv framing[] = {
+    {"chunked wins over Content-Length",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "2\r\nab\r\n0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note malformed_http: both Transfer-Encoding: chunked and Content-Length: chunked wins (a request smuggling risk)\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+47 [Content-Length: 3|Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 64+2\n"
+     "stage response_body x0 s2c 66+12 chunked chunks=1 body=2 decoded=2 preview=\"ab\"\n"
+     "stage keep_alive x0 s2c 78+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/2/2 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"two Content-Length headers that disagree",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nab")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note malformed_http: two Content-Length headers that disagree: the first one is used\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+38 [Content-Length: 2|Content-Length: 3]\n"
+     "stage response_blank_line x0 s2c 55+2\n"
+     "stage response_body x0 s2c 57+2 content-length chunks=0 body=2 decoded=2 preview=\"ab\"\n"
+     "stage keep_alive x0 s2c 59+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"two equal Content-Length headers",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length:2\r\n\r\nab")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+37 [Content-Length: 2|content-length: 2]\n"
+     "stage response_blank_line x0 s2c 54+2\n"
+     "stage response_body x0 s2c 56+2 content-length chunks=0 body=2 decoded=2 preview=\"ab\"\n"
+     "stage keep_alive x0 s2c 58+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"a Content-Length that is not a number",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\nthe rest")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note malformed_http: Content-Length '12abc' is not a number\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+23 [Content-Length: 12abc]\n"
+     "stage response_blank_line x0 s2c 40+2\n"
+     "stage response_body x0 s2c 42+8 close chunks=0 body=8 decoded=8 preview=\"the rest\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 close/8/8 ka=0 complete=1\n"
+     "stage close s2c 50+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"Content-Length with spaces around it",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length:   5  \r\n\r\n12345")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+23 [Content-Length: 5]\n"
+     "stage response_blank_line x0 s2c 40+2\n"
+     "stage response_body x0 s2c 42+5 content-length chunks=0 body=5 decoded=5 preview=\"12345\"\n"
+     "stage keep_alive x0 s2c 47+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/5/5 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"Content-Length 0",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), GET1,
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 34+0 []\n"
+     "stage request_blank_line x1 c2s 34+2\n"
+     "stage status_line x1 s2c 38+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 55+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 74+2\n"
+     "stage response_body x1 s2c 76+1 content-length chunks=0 body=1 decoded=1 preview=\"x\"\n"
+     "stage keep_alive x1 s2c 77+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 36+0 fin client\n"
+     "end 1 exchanges=2\n"},
+    {"Transfer-Encoding: gzip, chunked",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\nz\r\n0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+34 [Transfer-Encoding: gzip, chunked]\n"
+     "stage response_blank_line x0 s2c 51+2\n"
+     "stage response_body x0 s2c 53+11 chunked chunks=1 body=1 decoded=1 preview=\"z\"\n"
+     "stage keep_alive x0 s2c 64+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/1/1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"Transfer-Encoding without chunked: until the close",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\nraw bytes")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+29 [Transfer-Encoding: identity]\n"
+     "stage response_blank_line x0 s2c 46+2\n"
+     "stage response_body x0 s2c 48+9 close chunks=0 body=9 decoded=9 preview=\"raw bytes\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 close/9/9 ka=0 complete=1\n"
+     "stage close s2c 57+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"no framing in an HTTP/1.1 response: until the close",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody\r\nHTTP/1.1 200 OK\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+11 [Server: x]\n"
+     "stage response_blank_line x0 s2c 28+2\n"
+     "stage response_body x0 s2c 30+25 close chunks=0 body=25 decoded=25 preview=\"body\\r\\nHTTP/1.1 2\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 close/25/25 ka=0 complete=1\n"
+     "stage close s2c 55+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"a request body never ends with the close",
+     {P(C2S, "POST /x HTTP/1.1\r\nTransfer-Encoding: identity\r\n\r\nGET /y HTTP/1.1\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+18 method=\"POST\" target=\"/x\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 18+29 [Transfer-Encoding: identity]\n"
+     "stage request_blank_line x0 c2s 47+2\n"
+     "stage request_line x1 c2s 49+17 method=\"GET\" target=\"/y\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 66+0 []\n"
+     "stage request_blank_line x1 c2s 66+2\n"
+     "exchange x0 \"POST\" \"/x\" none/0/-1 -> null ka=0 complete=0\n"
+     "exchange x1 \"GET\" \"/y\" none/0/-1 -> null ka=0 complete=0\n"
+     "stage close c2s 68+0 fin client\n"
+     "end 1 exchanges=2\n"},
+    {"chunk sizes in capitals with leading zeros, many small chunks",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n000A\r\n0123456789\r\n"
+                   "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n00\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage response_body x0 s2c 47+42 chunked chunks=4 body=13 decoded=13 preview=\"0123456789abc\"\n"
+     "stage keep_alive x0 s2c 89+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/13/13 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"the last chunk with an extension and two trailer fields",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
+                   "0;sig=\"x;y\"\r\nA: 1\r\nB: 2\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage response_body x0 s2c 47+35 chunked chunks=1 body=3 decoded=3 preview=\"abc\"\n"
+     "stage keep_alive x0 s2c 82+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/3/3 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"a chunk extension longer than the chunk-size line buffer",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "2;name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"
+                   "ok\r\n0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage response_body x0 s2c 47+100 chunked chunks=1 body=2 decoded=2 preview=\"ok\"\n"
+     "stage keep_alive x0 s2c 147+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/2/2 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"chunk data not followed by CR LF",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n0\r\n\r\n"),
+      GET1, P(S2C, "HTTP/1.1 204 No Content\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "note malformed_http: chunk data not followed by CR LF\n"
+     "note malformed_http: a chunk-size line that is not a hex number\n"
+     "stage response_body x0 s2c 47+9 chunked chunks=1 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/3/3 cut ka=0 complete=0\n"
+     "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 34+0 []\n"
+     "stage request_blank_line x1 c2s 34+2\n"
+     "stage status_line x1 s2c 61+25 204 reason=\"No Content\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 86+0 []\n"
+     "stage response_blank_line x1 s2c 86+2\n"
+     "stage keep_alive x1 s2c 88+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/\" none/0/-1 -> 204 none/0/-1 ka=1 complete=1\n"
+     "stage close c2s 36+0 fin client\n"
+     "end 1 exchanges=2\n"},
+    {"a chunk size that is not hex",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
+      GET1, P(S2C, "HTTP/1.1 204 No Content\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "note malformed_http: a chunk-size line that is not a hex number\n"
+     "stage response_body x0 s2c 47+4 chunked chunks=0 body=0 decoded=-1\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/0/-1 cut ka=0 complete=0\n"
+     "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 34+0 []\n"
+     "stage request_blank_line x1 c2s 34+2\n"
+     "stage status_line x1 s2c 61+25 204 reason=\"No Content\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 86+0 []\n"
+     "stage response_blank_line x1 s2c 86+2\n"
+     "stage keep_alive x1 s2c 88+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/\" none/0/-1 -> 204 none/0/-1 ka=1 complete=1\n"
+     "stage close c2s 36+0 fin client\n"
+     "end 1 exchanges=2\n"},
+    {"a chunked body cut by the close",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "note incomplete: the connection ended inside a chunked body\n"
+     "stage response_body x0 s2c 47+5 chunked chunks=1 body=2 decoded=2 preview=\"ab\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/2/2 cut ka=0 complete=0\n"
+     "stage close s2c 52+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"a Content-Length body cut by the close",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+20 [Content-Length: 10]\n"
+     "stage response_blank_line x0 s2c 37+2\n"
+     "note incomplete: the connection ended 7 bytes before the end of the body\n"
+     "stage response_body x0 s2c 39+3 content-length chunks=0 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/3/3 cut ka=0 complete=0\n"
+     "stage close s2c 42+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"a reset during a response",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")},
+     END_RST_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+20 [Content-Length: 10]\n"
+     "stage response_blank_line x0 s2c 37+2\n"
+     "note incomplete: the connection ended 7 bytes before the end of the body\n"
+     "stage response_body x0 s2c 39+3 content-length chunks=0 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/3/3 cut ka=0 complete=0\n"
+     "stage close s2c 42+0 rst server\n"
+     "end 1 exchanges=1\n"},
+    {"the capture ends inside a head",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Le")},
+     END_CAPTURE, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note incomplete: the connection ended inside a message head (27 bytes of it)\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> null ka=0 complete=0\n"
+     "stage close c2s 18+0 end -\n"
+     "end 1 exchanges=1\n"},
+    {"a request with no response",
+     {GET1},
+     END_CAPTURE, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> null ka=0 complete=0\n"
+     "stage close c2s 18+0 end -\n"
+     "end 1 exchanges=1\n"},
+};
+
+/* RFC 9112 9.3: does the connection stay open, and why */
+static const struct conv keepalive[] = {
+    {"1.1 and 1.1, the response says keep-alive",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+43 [Connection: keep-alive|Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 60+2\n"
+     "stage keep_alive x0 s2c 62+0 \"Connection: keep-alive\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"a 1.0 request, a 1.1 response",
+     {P(C2S, "GET / HTTP/1.0\r\n\r\n"), P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=0 complete=1\n"
+     "stage close s2c 38+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"a 1.0 request with keep-alive, a 1.1 response",
+     {P(C2S, "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x0 c2s 16+24 [Connection: Keep-Alive]\n"
+     "stage request_blank_line x0 c2s 40+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close s2c 38+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"a 1.1 request, a 1.0 response with keep-alive among other tokens",
+     {GET1, P(S2C, "HTTP/1.0 200 OK\r\nConnection: Upgrade, KEEP-ALIVE\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 17+52 [Connection: Upgrade, KEEP-ALIVE|Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 69+2\n"
+     "stage keep_alive x0 s2c 71+0 \"Connection: keep-alive\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close s2c 71+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"a 1.1 request, a 1.0 response",
+     {GET1, P(S2C, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=0 complete=1\n"
+     "stage close s2c 38+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"the response says close",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+38 [Connection: close|Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 55+2\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=0 complete=1\n"
+     "stage close s2c 57+0 fin server\n"
+     "end 1 exchanges=1\n"},
+    {"\"closed\" is not the close token",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nConnection: closed\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+39 [Connection: closed|Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 56+2\n"
+     "stage keep_alive x0 s2c 58+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"a request without a version (HTTP/0.9 style)",
+     {P(C2S, "GET /old\r\n\r\n"), P(S2C, "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note malformed_http: the request line has no HTTP version\n"
+     "stage request_line x0 c2s 0+10 method=\"GET\" target=\"/old\" version=null\n"
+     "stage request_headers x0 c2s 10+0 []\n"
+     "stage request_blank_line x0 c2s 10+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "exchange x0 \"GET\" \"/old\" none/0/-1 -> 200 content-length/0/-1 ka=0 complete=1\n"
+     "stage close s2c 38+0 fin server\n"
+     "end 1 exchanges=1\n"},
+};
+
+static void test_framing(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    for (size_t i = 0; i < NELEM(framing); i++)
+        check_conv(&framing[i], &o);
+}
+
+static void test_keep_alive(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    for (size_t i = 0; i < NELEM(keepalive); i++)
+        check_conv(&keepalive[i], &o);
+}
+
 static void test_conversations(void **state)
 {
     (void)state;
@@ -699,6 +1271,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations),
+        cmocka_unit_test(test_midstream),
+        cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_keep_alive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
