@@ -60,7 +60,7 @@ struct options {
 static const char *progname = "httpstep";
 static volatile sig_atomic_t stop_requested;
 
-__attribute__((format(printf, 2, 3))) static void die(int code, const char *fmt, ...)
+__attribute__((format(printf, 2, 3), noreturn)) static void die(int code, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "%s: ", progname);
@@ -171,8 +171,9 @@ static void parse_options(int argc, char **argv, struct options *o)
     };
     int ch;
     memset(o, 0, sizeof *o);
+    opterr = 0;  /* one line of our own for every option error */
     o->preview = DEC_DEFAULT_PREVIEW;
-    while ((ch = getopt_long(argc, argv, "r:i:p:c:w:Z:hV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":r:i:p:c:w:Z:hV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->file = optarg;
@@ -260,9 +261,12 @@ static void parse_options(int argc, char **argv, struct options *o)
         case 'V':
             printf("httpstep %s (%s)\n", HTTPSTEP_VERSION, tr_capture_lib_version());
             exit(EXIT_OK);
+        case ':':
+            die(EXIT_USAGE, "option '%s' needs an argument (see --help)", argv[optind - 1]);
         default:
-            fprintf(stderr, "Try 'httpstep --help' for more information.\n");
-            exit(EXIT_USAGE);
+            if (optopt)
+                die(EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
+            die(EXIT_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }
     argv += optind;
@@ -408,7 +412,7 @@ int main(int argc, char **argv)
     char *filter = o.filter ? xstrdup(o.filter) : default_filter(&o, live);
     struct tr_capture_opts copts = {
         .file = o.file, .iface = o.iface, .filter = filter, .snaplen = 262144, .promisc = false,
-        .offsets = false,
+        .offsets = !live,
     };
     struct tr_capture *cap;
     if (tr_capture_open(&cap, &copts, err) < 0)
@@ -450,7 +454,9 @@ int main(int argc, char **argv)
     struct tr_sink tsink;
     dec_tracer_sink(dec, &tsink);
     static const uint16_t port80 = 80;
+    struct tr_rereader *rr = live ? NULL : tr_rereader_new(o.file);
     struct tr_table_opts topts = {
+        .reread = rr ? tr_rereader_read : NULL, .reread_ctx = rr,
         .server_ports = o.nports ? o.ports : &port80, .nserver_ports = o.nports ? o.nports : 1,
         .only_server_ports = o.nports > 0 && !o.filter,
         .max_conns = o.max_conns, .max_ooo_bytes = o.max_ooo,
@@ -511,6 +517,7 @@ int main(int argc, char **argv)
     dec_free(dec);
     ui_writer_free(w);
     tr_capture_close(cap);
+    tr_rereader_free(rr);
     free(filter);
     free(o.filter);
     if (status != EXIT_OK)

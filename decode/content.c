@@ -156,11 +156,12 @@ static void zlib_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n
             l->z.next_out = out;
             l->z.avail_out = sizeof out;
             rc = inflate(&l->z, Z_NO_FLUSH);
+            /* what was decoded before an error is kept, however the input was cut */
+            emit(dc, k, out, sizeof out - l->z.avail_out);
             if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
                 fail(dc, l->z.msg ? l->z.msg : "corrupt compressed data");
                 return;
             }
-            emit(dc, k, out, sizeof out - l->z.avail_out);
             if (rc == Z_STREAM_END) {
                 l->done = true;
                 break;

@@ -110,7 +110,7 @@ struct dstate {
     /* the message being read */
     struct xchg *x;
     struct msgrec *m;
-    struct msgrec interim;       /* a 1xx response's head */
+    struct msgrec *interim;      /* a 1xx response's head, allocated when one comes */
     bool is_interim;
     bool nobody;                 /* the message has no body (HEAD, 204, 304, ...) */
     uint64_t remaining;
@@ -129,6 +129,8 @@ struct dstate {
     /* after garbage or a gap: look for the next start line */
     bool resync;
     bool resync_noted;
+    bool hunting;                /* resyncing: reading a line that may be a start line */
+    bool skip_line;              /* resyncing inside a line: skip up to its LF */
     uint64_t skipped;
     /* tunnel */
     uint64_t tunnel_off, tunnel_len;
@@ -162,14 +164,13 @@ struct dconn {
     bool server_port;
     bool hs_pending;
     bool first_bytes;            /* the first payload has been judged */
-    struct dnote dnotes[DEFER_NOTES];
+    struct dnote *dnotes;        /* DEFER_NOTES, allocated while undecided */
     size_t ndnotes;
-    struct tr_seg dsegs[DEFER_SEGS];
+    struct tr_seg *dsegs;        /* DEFER_SEGS, likewise */
     size_t ndsegs;
     bool not_http_noted;
     /* TLS */
-    char sni[256];
-    bool sni_set;
+    char *sni;                   /* the ClientHello's server name, or NULL */
     bool client_hello, server_hello, tls_noted;
     uint16_t tls_version;
     uint64_t tls_frame;

@@ -53,6 +53,8 @@ void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const cha
     if (frame == 0)
         frame = c->tc->last_frame;
     if (!c->decided) {
+        if (!c->dnotes)
+            c->dnotes = xreallocarray(NULL, DEFER_NOTES, sizeof *c->dnotes);
         if (c->ndnotes < DEFER_NOTES)
             c->dnotes[c->ndnotes++] = (struct dnote){kind, frame, xstrdup(buf)};
         return;
@@ -99,6 +101,17 @@ void dc_mark_http(struct dconn *c)
     }
 }
 
+static void defer_free(struct dconn *c)
+{
+    for (size_t i = 0; i < c->ndnotes; i++)
+        free(c->dnotes[i].detail);
+    free(c->dnotes);
+    free(c->dsegs);
+    c->dnotes = NULL;
+    c->dsegs = NULL;
+    c->ndnotes = c->ndsegs = 0;
+}
+
 void dc_decide(struct dconn *c, bool http)
 {
     struct dec_decoder *d = c->d;
@@ -107,10 +120,7 @@ void dc_decide(struct dconn *c, bool http)
     if (!http) {
         c->dropped = true;
         tr_conn_ignore_data(c->tc);
-        for (size_t i = 0; i < c->ndnotes; i++)
-            free(c->dnotes[i].detail);
-        c->ndnotes = 0;
-        c->ndsegs = 0;
+        defer_free(c);
         return;
     }
     c->decided = true;
@@ -127,6 +137,7 @@ void dc_decide(struct dconn *c, bool http)
         for (size_t i = 0; i < c->ndsegs; i++)
             d->sink.on_segment(d->sink.ctx, &c->pub, &c->dsegs[i]);
     c->ndsegs = 0;
+    defer_free(c);
 }
 
 /* ------------------------------------------------------------ exchanges -- */
@@ -301,7 +312,7 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim)
 void dc_interim_done(struct dconn *c, struct dstate *s)
 {
     struct xchg *x = s->x;
-    struct msgrec *m = &s->interim;
+    struct msgrec *m = s->interim;
     if (x->ninterim < 64) {
         xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
         struct dec_str r = astr_get(m, m->reason);
@@ -381,10 +392,8 @@ void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame
     if (h->type == 1 && !c->client_hello) {
         c->client_hello = true;
         c->tls_frame = frame;
-        if (h->sni[0]) {
-            snprintf(c->sni, sizeof c->sni, "%s", h->sni);
-            c->sni_set = true;
-        }
+        if (h->sni[0] && !c->sni)
+            c->sni = xstrdup(h->sni);
     } else if (h->type == 2 && !c->server_hello) {
         c->server_hello = true;
         c->tls_version = h->version;
@@ -405,10 +414,10 @@ static void tls_note(struct dconn *c)
     snprintf(buf, sizeof buf,
              "a TLS handshake (HTTPS): the client asks for %s%s%s; %s%s; everything after the "
              "handshake is encrypted",
-             c->sni_set ? "'" : "", c->sni_set ? c->sni : "no server name", c->sni_set ? "'" : "",
+             c->sni ? "'" : "", c->sni ? c->sni : "no server name", c->sni ? "'" : "",
              ver ? "the server picks " : "no ServerHello was seen", ver ? ver : "");
     struct dec_note n = {DEC_NOTE_TLS, c->tls_frame ? c->tls_frame : c->tc->first_frame, buf,
-                         {c->sni_set ? c->sni : NULL, c->sni_set ? strlen(c->sni) : 0}, ver};
+                         {c->sni, c->sni ? strlen(c->sni) : 0}, ver};
     c->d->st.notes++;
     c->d->st.notes_by_kind[DEC_NOTE_TLS]++;
     if (c->d->sink.on_note)
@@ -458,6 +467,8 @@ static void t_segment(void *ctx, struct tr_conn *tc, const struct tr_seg *s)
     if (!d->sink.on_segment)
         return;
     if (!c->decided) {
+        if (!c->dsegs)
+            c->dsegs = xreallocarray(NULL, DEFER_SEGS, sizeof *c->dsegs);
         if (c->ndsegs < DEFER_SEGS)
             c->dsegs[c->ndsegs++] = *s;
         return;
@@ -511,8 +522,8 @@ static void conn_free(struct dec_decoder *d, struct dconn *c)
         write_exchange(c, c->xhead);
     for (int k = 0; k < 2; k++)
         ms_free(&c->s[k]);
-    for (size_t i = 0; i < c->ndnotes; i++)
-        free(c->dnotes[i].detail);
+    defer_free(c);
+    free(c->sni);
     free(c);
 }
 

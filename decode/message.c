@@ -106,9 +106,31 @@ static void trim(const uint8_t **p, size_t *n)
         (*n)--;
 }
 
-static bool name_is(const struct msgrec *m, const struct hdr *h, const char *name)
+/* the header fields the framing and the exchange need (RFC 9110 5.1: names
+ * are case-insensitive); the length is compared first, as most names fail it */
+enum header_id { H_OTHER, H_CONTENT_LENGTH, H_TRANSFER_ENCODING, H_CONTENT_ENCODING, H_HOST,
+                 H_CONNECTION, H_UPGRADE };
+
+static const struct {
+    const char *name;
+    size_t len;
+    enum header_id id;
+} known_headers[] = {
+    {"Host", 4, H_HOST},
+    {"Upgrade", 7, H_UPGRADE},
+    {"Connection", 10, H_CONNECTION},
+    {"Content-Length", 14, H_CONTENT_LENGTH},
+    {"Content-Encoding", 16, H_CONTENT_ENCODING},
+    {"Transfer-Encoding", 17, H_TRANSFER_ENCODING},
+    {NULL, 0, H_OTHER},
+};
+
+static enum header_id header_id(const char *name, size_t n)
 {
-    return h->name_len == strlen(name) && strncasecmp(m->arena + h->name_off, name, h->name_len) == 0;
+    for (int i = 0; known_headers[i].name; i++)
+        if (known_headers[i].len == n && strncasecmp(known_headers[i].name, name, n) == 0)
+            return known_headers[i].id;
+    return H_OTHER;
 }
 
 /* Is `tok` one of the comma-separated tokens of the value? */
@@ -152,8 +174,9 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
 {
     const uint8_t *h = s->head;
     size_t lines = 0;
-    for (size_t i = s->start_len; i < end; i++)
-        lines += h[i] == '\n';
+    for (const uint8_t *p = h + s->start_len, *e = h + end;
+         p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        lines++;
     m->hdrs = xreallocarray(NULL, lines ? lines : 1, sizeof *m->hdrs);
     m->nhdrs = 0;
     m->ce_idx = m->host_idx = -1;
@@ -211,7 +234,8 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
         *hd = (struct hdr){an.off, an.len, av.off, av.len};
         int idx = (int)m->nhdrs - 1;
         const char *v = m->arena + hd->value_off;
-        if (name_is(m, hd, "Content-Length")) {
+        enum header_id id = header_id(m->arena + hd->name_off, hd->name_len);
+        if (id == H_CONTENT_LENGTH) {
             uint64_t x;
             if (cl_idx < 0) {
                 cl_idx = idx;
@@ -219,20 +243,20 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
                 dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "two Content-Length headers that disagree: the first one is used");
             }
-        } else if (name_is(m, hd, "Transfer-Encoding")) {
+        } else if (id == H_TRANSFER_ENCODING) {
             if (te_idx < 0 || !has_token(m->arena + m->hdrs[te_idx].value_off,
                                          m->hdrs[te_idx].value_len, "chunked"))
                 te_idx = idx;
-        } else if (name_is(m, hd, "Content-Encoding")) {
+        } else if (id == H_CONTENT_ENCODING) {
             if (m->ce_idx < 0)
                 m->ce_idx = idx;
-        } else if (name_is(m, hd, "Host")) {
+        } else if (id == H_HOST) {
             if (m->host_idx < 0)
                 m->host_idx = idx;
-        } else if (name_is(m, hd, "Connection")) {
+        } else if (id == H_CONNECTION) {
             m->conn_close |= has_token(v, hd->value_len, "close");
             m->conn_keep_alive |= has_token(v, hd->value_len, "keep-alive");
-        } else if (name_is(m, hd, "Upgrade")) {
+        } else if (id == H_UPGRADE) {
             m->upgrade = true;
         }
         if (idx == cl_idx && !all_digits(v, hd->value_len, &m->content_length)) {
@@ -492,7 +516,9 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
         dec_parse_status_line(s->head, s->start_len, &sl);
         interim = sl.status >= 100 && sl.status < 200 && sl.status != 101;
         x = dc_response_begins(c, interim);
-        m = interim ? &s->interim : &x->rsp;
+        if (interim && !s->interim)
+            s->interim = xcalloc(1, sizeof *s->interim);
+        m = interim ? s->interim : &x->rsp;
         msg_free(m);
     }
     s->x = x;
@@ -630,6 +656,11 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
         s->resync = true;  /* maybe the capture starts inside a message */
         return;
     }
+    if (s->hunting) {  /* it only looked like a start line: go on hunting, quietly */
+        s->hunting = false;
+        s->resync = true;
+        return;
+    }
     if (first && c->tc->syn_seen) {
         if (!c->not_http_noted) {
             c->not_http_noted = true;
@@ -708,6 +739,8 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
             s->resync = true;
             s->resync_noted = true;
             s->seen_http = true;
+            s->hunting = false;
+            s->skip_line = !lf;  /* the rest of this line is skipped too */
             return i + take;
         }
         head_append(s, p + i, take);
@@ -718,8 +751,10 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
                 bool bad = s->dir == TR_DIR_C2S
                                ? dec_parse_request_line(s->head, s->hlen, &rl) == DEC_INVALID
                                : memcmp(s->head, "HTTP/", s->hlen < 5 ? s->hlen : 5) != 0;
-                if (bad)
+                if (bad) {
                     garbage(c, s, frame);
+                    s->skip_line = true;  /* the rest of the line follows */
+                }
             }
             break;
         }
@@ -745,6 +780,10 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
                 return i;
             }
             s->start_len = s->hlen;
+            if (s->hunting) {  /* found again */
+                s->hunting = false;
+                s->resync_noted = false;
+            }
             if (!c->decided)
                 dc_decide(c, true);
         } else if (ll - 1 - cr == 0) {
@@ -759,15 +798,17 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
 static size_t st_idle(struct dstate *s, const uint8_t *p, size_t n)
 {
     if (s->resync) {
-        /* at a line start: a message? else skip the line */
-        if (plausible_start(s, p, n)) {
+        /* at a line start: a message? else skip the line (pieces may end
+         * inside it: the same lines are skipped however the bytes come) */
+        if (!s->skip_line && plausible_start(s, p, n)) {
             s->resync = false;
-            s->resync_noted = false;
+            s->hunting = true;
             head_begin(s);
             return 0;
         }
         const uint8_t *lf = memchr(p, '\n', n);
         size_t used = lf ? (size_t)(lf - p) + 1 : n;
+        s->skip_line = !lf;
         s->skipped += used;
         return used;
     }
@@ -840,19 +881,25 @@ static size_t st_chunk_size(struct dconn *c, struct dstate *s, const uint8_t *p,
 {
     const uint8_t *lf = memchr(p, '\n', n);
     size_t take = lf ? (size_t)(lf - p) + 1 : n;
+    if (s->cltotal + take - (lf ? 1 : 0) > MAX_CHUNK_LINE) {
+        /* too long before its LF: stop at the first byte over, wherever the
+         * pieces end, and skip the rest of the line */
+        size_t used = MAX_CHUNK_LINE + 1 - s->cltotal;
+        dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line longer than %d bytes",
+                MAX_CHUNK_LINE);
+        s->clen = 0;
+        s->cltotal = 0;
+        body_end(c, s, false, s->pos + used);
+        s->resync = true;
+        s->skip_line = true;
+        return used;
+    }
     size_t room = sizeof s->cline - 1 - s->clen;
     memcpy(s->cline + s->clen, p, take < room ? take : room);
     s->clen += take < room ? take : room;
     s->cltotal += take;
-    if (!lf) {
-        if (s->cltotal > MAX_CHUNK_LINE) {
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line longer than %d bytes",
-                    MAX_CHUNK_LINE);
-            body_end(c, s, false, s->pos + take);
-            s->resync = true;
-        }
+    if (!lf)
         return take;
-    }
     if (s->cline[s->clen - 1] != '\n')  /* long extensions were cut: end the line */
         s->cline[s->clen++] = '\n';
     uint64_t size;
@@ -1004,6 +1051,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
 void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts)
 {
     s->lost = true;
+    s->skip_line = false;  /* where the bytes after a gap stand is unknown: try a line start */
     while (len > 0 && !c->dropped) {
         uint64_t used = len;
         switch (s->st) {
@@ -1041,9 +1089,11 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
                         "a gap cuts this message head: what was captured of it is kept");
                 head_done(c, s, frame, ts, true);
             } else {
-                dc_note(c, DEC_NOTE_INCOMPLETE, frame,
-                        "a gap inside a message head: the message is lost; decoding goes on at "
-                        "the next %s line", s->dir == TR_DIR_C2S ? "request" : "status");
+                if (!s->hunting)  /* (while hunting it was no message yet) */
+                    dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                            "a gap inside a message head: the message is lost; decoding goes on "
+                            "at the next %s line", s->dir == TR_DIR_C2S ? "request" : "status");
+                s->hunting = false;
                 head_release(s);
                 s->st = P_IDLE;
                 s->resync = true;
@@ -1082,9 +1132,10 @@ void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
     (void)ts;
     switch (s->st) {
     case P_HEAD:
-        if (s->hlen > 0 && !c->dropped)
+        if (s->hlen > 0 && !c->dropped && !s->hunting)
             dc_note(c, DEC_NOTE_INCOMPLETE, frame,
                     "the connection ended inside a message head (%zu bytes of it)", s->hlen);
+        s->hunting = false;
         head_release(s);
         s->st = P_IDLE;
         break;
@@ -1129,6 +1180,9 @@ void ms_free(struct dstate *s)
     flist_free(&s->bf);
     flist_free(&s->tf);
     dec_content_free(s->content);
-    msg_free(&s->interim);
+    if (s->interim) {
+        msg_free(s->interim);
+        free(s->interim);
+    }
     memset(s, 0, sizeof *s);
 }

@@ -18,7 +18,7 @@ xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,
 sed -i '/^"POT-Creation-Date:/d' po/httpstep.pot
 for po in po/*.po; do
     [ -f "$po" ] || continue
-    msgmerge --quiet --update --backup=none --no-fuzzy-matching --sort-by-file "$po" po/httpstep.pot
+    msgmerge --quiet --update --backup=none --sort-by-file "$po" po/httpstep.pot
     printf '%s: ' "$po"
     msgfmt -c --statistics "$po" -o /dev/null
 done

@@ -18,6 +18,7 @@ struct tr_capture {
     bool offsets;
     char *name;       /* the file as the user gave it, for messages */
     uint64_t num;     /* frames read so far */
+    int64_t next_off; /* classic pcap: the next record's offset (-1: ask stdio) */
     uint64_t bytes;   /* their captured bytes */
     int linktype;
 };
@@ -121,6 +122,14 @@ int tr_capture_open(struct tr_capture **out, const struct tr_capture_opts *o, ch
     }
     c->linktype = pcap_datalink(c->p);
     c->offsets = !c->live && o->offsets && strcmp(o->file, "-") != 0;
+    c->next_off = -1;
+    if (c->offsets && pcap_file(c->p)) {
+        /* after the 24-byte file header of a classic pcap (not pcapng) */
+        int major = pcap_major_version(c->p);
+        FILE *fp = pcap_file(c->p);
+        if (major == 2 && ftello(fp) == 24)
+            c->next_off = 24;
+    }
     if (o->filter && *o->filter) {
         if (pcap_compile(c->p, &c->prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
             snprintf(errbuf, TR_ERRBUF_SIZE, "bad filter expression '%s': %s", o->filter,
@@ -165,8 +174,14 @@ int tr_capture_next(struct tr_capture *c, struct tr_frame *f, char *errbuf)
         const u_char *data;
         int64_t off = -1;
         if (c->offsets) {
-            FILE *fp = pcap_file(c->p);
-            off = fp ? (int64_t)ftello(fp) : -1;
+            /* a classic pcap's records follow each other (a 16-byte header,
+             * then the bytes); pcapng blocks vary: ask stdio */
+            if (c->next_off >= 0) {
+                off = c->next_off;
+            } else {
+                FILE *fp = pcap_file(c->p);
+                off = fp ? (int64_t)ftello(fp) : -1;
+            }
         }
         int rc = pcap_next_ex(c->p, &h, &data);
         if (rc == 0)
@@ -188,6 +203,8 @@ int tr_capture_next(struct tr_capture *c, struct tr_frame *f, char *errbuf)
         }
         c->num++;
         c->bytes += h->caplen;
+        if (c->next_off >= 0)
+            c->next_off = off + 16 + h->caplen;
         if (c->dumper) {
             pcap_dump((u_char *)c->dumper, h, data);
             if (c->live)
@@ -196,7 +213,12 @@ int tr_capture_next(struct tr_capture *c, struct tr_frame *f, char *errbuf)
         if (!c->live && c->have_prog && !pcap_offline_filter(&c->prog, h, data))
             continue;
         f->num = c->num;
-        f->ts = (tr_time)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+        /* a pcapng time can be absurd: clamp it to +-2^40 s, so that times
+         * and their differences stay within int64_t */
+        int64_t sec = h->ts.tv_sec;
+        if (sec > ((int64_t)1 << 40) || sec < -((int64_t)1 << 40))
+            sec = sec > 0 ? (int64_t)1 << 40 : -((int64_t)1 << 40);
+        f->ts = (tr_time)sec * 1000000 + h->ts.tv_usec;
         f->caplen = h->caplen;
         f->wirelen = h->len;
         f->linktype = c->linktype;
@@ -259,6 +281,8 @@ int tr_capture_seek(struct tr_capture *c, int64_t offset, uint64_t num, char *er
         return -1;
     }
     c->num = num ? num - 1 : 0;
+    if (c->next_off >= 0)
+        c->next_off = offset;
     return 0;
 }
 
@@ -321,4 +345,45 @@ void tr_capture_free_list(char **list)
     for (char **p = list; *p; p++)
         free(*p);
     free(list);
+}
+
+struct tr_rereader {
+    char *path;
+    struct tr_capture *cap;
+    bool failed;
+};
+
+struct tr_rereader *tr_rereader_new(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return NULL;
+    struct tr_rereader *r = xcalloc(1, sizeof *r);
+    r->path = xstrdup(path);
+    return r;
+}
+
+void tr_rereader_free(struct tr_rereader *r)
+{
+    if (!r)
+        return;
+    tr_capture_close(r->cap);
+    free(r->path);
+    free(r);
+}
+
+bool tr_rereader_read(void *ctx, int64_t off, uint64_t frame, struct tr_frame *out)
+{
+    struct tr_rereader *r = ctx;
+    char err[TR_ERRBUF_SIZE];
+    if (!r || r->failed || off < 0)
+        return false;
+    if (!r->cap) {  /* opened the first time it is needed: retransmissions are rare */
+        struct tr_capture_opts o = {.file = r->path, .offsets = true};
+        if (tr_capture_open(&r->cap, &o, err) < 0) {
+            r->failed = true;
+            return false;
+        }
+    }
+    return tr_capture_seek(r->cap, off, frame, err) == 0 &&
+           tr_capture_next(r->cap, out, err) == TR_NEXT_FRAME;
 }

@@ -31,11 +31,19 @@ struct piece {
     uint32_t len;
     uint64_t frame;
     tr_time ts;
+    int64_t off;         /* the frame's file offset, -1 unknown */
+    uint32_t skip;       /* where data starts in the frame's payload */
     uint8_t *data;
 };
 
+/* A segment delivered lately, to tell whether a retransmission of it
+ * carries other bytes: the frame is read back from the file when the table
+ * can (nothing to do per byte), else the payload's hash is kept. */
 struct recent {
     uint32_t seq, len;
+    uint32_t skip;       /* where the bytes start in the frame's payload */
+    uint64_t frame;
+    int64_t off;         /* the frame's file offset, -1: use the hash */
     uint64_t hash;
 };
 
@@ -73,7 +81,7 @@ struct conn {
     uint32_t synack_ack;         /* the SYN-ACK's acknowledgment: the client's ISN + 1 */
     bool first_close_seen;
     unsigned npending;
-    struct tr_seg pending[PENDING_MAX];
+    struct tr_seg *pending;      /* PENDING_MAX, allocated for a connection without a SYN */
 };
 
 struct tr_table {
@@ -92,6 +100,10 @@ struct tr_table {
     uint64_t next_id;
     tr_time now;
     struct tr_stats st;
+    bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
+    void *reread_ctx;
+    int64_t cur_off;             /* the segment being read: its frame's file offset */
+    const uint8_t *cur_payload;  /* and its payload */
 };
 
 static const char *const note_names[] = {
@@ -262,6 +274,7 @@ static void pieces_free(struct conn *c)
 static void conn_free(struct conn *c)
 {
     pieces_free(c);
+    free(c->pending);
     free(c);
 }
 
@@ -300,6 +313,8 @@ struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sin
         t->only[0] = o->only[0];
         t->only[1] = o->only[1];
     }
+    t->reread = o->reread;
+    t->reread_ctx = o->reread_ctx;
     t->max_conns = o->max_conns ? o->max_conns : TR_DEFAULT_MAX_CONNS;
     t->max_ooo = o->max_ooo_bytes ? o->max_ooo_bytes : TR_DEFAULT_MAX_OOO;
     t->nbuckets = 1024;
@@ -348,7 +363,7 @@ static const char *side_name(enum tr_dir d)
 }
 
 static void deliver_data(struct tr_table *t, struct conn *c, enum tr_dir d, const uint8_t *data,
-                         uint32_t len, uint64_t frame, tr_time ts)
+                         uint32_t len, uint64_t frame, tr_time ts, int64_t off, uint32_t skip)
 {
     struct half *h = &c->h[d];
     if (len == 0)
@@ -356,7 +371,11 @@ static void deliver_data(struct tr_table *t, struct conn *c, enum tr_dir d, cons
     struct recent *r = &h->recent[h->recent_i++ % RECENT_MAX];
     r->seq = h->next;
     r->len = len;
-    r->hash = payload_hash(data, len);
+    r->frame = frame;
+    r->skip = skip;
+    r->off = t->reread ? off : -1;
+    if (r->off < 0)
+        r->hash = payload_hash(data, len);
     if (!c->ignore && t->sink.on_data)
         t->sink.on_data(t->sink.ctx, &c->pub, d, h->offset, data, len, frame, ts);
     h->next += len;
@@ -402,7 +421,8 @@ static void drain(struct tr_table *t, struct conn *c, enum tr_dir d)
         if (seq_gt(end, h->next)) {
             uint32_t skip = h->next - p->seq;
             if (p->data)
-                deliver_data(t, c, d, p->data + skip, p->len - skip, p->frame, p->ts);
+                deliver_data(t, c, d, p->data + skip, p->len - skip, p->frame, p->ts, p->off,
+                             p->skip + skip);
             else
                 deliver_gap(t, c, d, p->len - skip, p->frame, p->ts, true);
         }
@@ -499,7 +519,7 @@ static void drop_from(struct conn *c, struct half *h, uint32_t seq)
 
 /* Insert [seq, seq+len) into the held list, keeping pieces disjoint; bytes
  * already held win, and a difference is noted. data == NULL: known missing. */
-static void hold(struct conn *c, enum tr_dir d, uint32_t seq, uint32_t len,
+static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq, uint32_t len,
                  const uint8_t *data, uint64_t frame, tr_time ts, bool *differs)
 {
     struct half *h = &c->h[d];
@@ -534,6 +554,8 @@ static void hold(struct conn *c, enum tr_dir d, uint32_t seq, uint32_t len,
         n->len = take;
         n->frame = frame;
         n->ts = ts;
+        n->off = t->cur_off;
+        n->skip = data && t->cur_payload ? (uint32_t)(data - t->cur_payload) : 0;
         n->data = NULL;
         if (data) {
             n->data = xmalloc(take);
@@ -567,12 +589,25 @@ static bool seen_before(const struct half *h, uint32_t seq, uint32_t len)
 
 /* A retransmission of delivered bytes: the same range as a recent segment
  * with another hash means other bytes. */
-static bool recent_differs(const struct half *h, uint32_t seq, const uint8_t *data, uint32_t len)
+static bool recent_differs(struct tr_table *t, const struct half *h, uint32_t seq,
+                           const uint8_t *data, uint32_t len)
 {
     for (unsigned i = 0; i < RECENT_MAX; i++) {
         const struct recent *r = &h->recent[i];
-        if (r->len == len && r->seq == seq && len > 0)
+        if (r->len != len || r->seq != seq || len == 0)
+            continue;
+        if (r->off < 0)
             return r->hash != payload_hash(data, len);
+        /* read the first copy back from the capture */
+        struct tr_frame f;
+        struct tr_packet p;
+        char whybuf[TR_ERRBUF_SIZE];
+        const char *why;
+        if (!t->reread(t->reread_ctx, r->off, r->frame, &f) ||
+            tr_packet_decode(f.linktype, f.data, f.caplen, &p, whybuf, &why) != TR_PKT_TCP ||
+            r->skip > p.caplen || len > p.caplen - r->skip)
+            return false;
+        return memcmp(p.payload + r->skip, data, len) != 0;
     }
     return false;
 }
@@ -585,6 +620,8 @@ static void flush_pending(struct tr_table *t, struct conn *c)
         if (t->sink.on_segment)
             t->sink.on_segment(t->sink.ctx, &c->pub, &c->pending[i]);
     c->npending = 0;
+    free(c->pending);
+    c->pending = NULL;
 }
 
 static void swap_roles(struct conn *c)
@@ -798,11 +835,11 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
     switch (cls) {
     case SEG_RETRANS:
         if (seq_le(end, h->next)) {
-            differs = cap == len && recent_differs(h, dseq, data, len);
+            differs = cap == len && recent_differs(t, h, dseq, data, len);
         } else {  /* bytes past next are held: compare them (dseq may be past next) */
             uint32_t skip = seq_lt(dseq, h->next) ? h->next - dseq : 0;
             if (skip < cap)
-                hold(c, dir, dseq + skip, cap - skip, data + skip, frame, ts, &differs);
+                hold(t, c, dir, dseq + skip, cap - skip, data + skip, frame, ts, &differs);
         }
         note(t, c, frame, TR_NOTE_RETRANSMISSION, "%u bytes of the %s's stream sent again%s", len,
              side_name(dir), differs ? ", with different bytes (the first copy is kept)" : "");
@@ -824,7 +861,7 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
         if (cls == SEG_NEW)  /* other bytes only when it covers one recent segment exactly */
             note(t, c, frame, TR_NOTE_RETRANSMISSION,
                  "%u of these %u bytes of the %s's stream sent again%s", skip, len, side_name(dir),
-                 skip <= cap && recent_differs(h, dseq, data, skip)
+                 skip <= cap && recent_differs(t, h, dseq, data, skip)
                      ? ", with different bytes (the first copy is kept)"
                      : "");
         uint32_t cskip = skip < cap ? skip : cap;
@@ -834,7 +871,8 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
         dseq = h->next;
     }
     if (!h->pieces && dseq == h->next) {  /* the fast path: in order, nothing held */
-        deliver_data(t, c, dir, data, cap, frame, ts);
+        deliver_data(t, c, dir, data, cap, frame, ts, t->cur_off,
+                     (uint32_t)(data - t->cur_payload));
         deliver_gap(t, c, dir, len - cap, frame, ts, true);
         maybe_fin(t, c, dir);
         return;
@@ -855,9 +893,9 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
         if (c->ooo_bytes + len > t->max_ooo && seq_gt(dseq, h->next))
             flush_hole(t, c, dir, dseq, frame, ts);
     }
-    hold(c, dir, dseq, cap, data, frame, ts, &differs);
+    hold(t, c, dir, dseq, cap, data, frame, ts, &differs);
     if (cap < len)
-        hold(c, dir, dseq + cap, len - cap, NULL, frame, ts, &differs);
+        hold(t, c, dir, dseq + cap, len - cap, NULL, frame, ts, &differs);
     if (differs)
         note(t, c, frame, TR_NOTE_RETRANSMISSION,
              "some of these %u bytes of the %s's stream were sent before, with different bytes "
@@ -910,6 +948,8 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
 {
     if (t->only_ports && !port_is_server(t, p->sport) && !port_is_server(t, p->dport))
         return;
+    t->cur_off = off;
+    t->cur_payload = p->payload;
     if (t->only_set && !is_only(t, p))
         return;
     t->st.tcp_packets++;
@@ -971,6 +1011,8 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
          * capture sometimes shows after it */
         bool now = (syn && !ack) || p->len > 0 || (p->flags & (TR_TCP_FIN | TR_TCP_RST));
         if (!now && c->npending < PENDING_MAX) {
+            if (!c->pending)
+                c->pending = xreallocarray(NULL, PENDING_MAX, sizeof *c->pending);
             seg_fill(c, dir, p, frame, ts, off, &c->pending[c->npending++]);
             return;
         }

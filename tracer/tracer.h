@@ -100,6 +100,15 @@ int tr_capture_next(struct tr_capture *cap, struct tr_frame *frame, char *errbuf
  * of names (free with tr_capture_free_list), or NULL with errbuf. */
 char **tr_capture_interfaces(char *errbuf);
 void tr_capture_free_list(char **list);
+/* A second reader of a capture file, for frames read back by offset. */
+struct tr_rereader;
+/* NULL for standard input (it cannot seek) */
+struct tr_rereader *tr_rereader_new(const char *path);
+void tr_rereader_free(struct tr_rereader *r);
+/* the frame at a file offset (from tr_frame.file_offset), numbered `frame`;
+ * out->data lives until the next call. false when it cannot be read. */
+bool tr_rereader_read(void *rereader, int64_t file_offset, uint64_t frame, struct tr_frame *out);
+
 /* libpcap's version string */
 const char *tr_capture_lib_version(void);
 /* The link type of the first interface (a DLT_ value) and its name
@@ -302,9 +311,14 @@ struct tr_table_opts {
                                      * and only[1] (a detail pass over one connection) */
     size_t max_conns;             /* connections tracked at once (0: default) */
     size_t max_ooo_bytes;         /* out-of-order bytes buffered per connection (0: default) */
+    /* Read a frame back from the capture by its file offset (tr_rereader_read),
+     * to compare a retransmission with the first copy. NULL: the tracer keeps
+     * a hash of each delivered segment instead (live). */
+    bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
+    void *reread_ctx;
 };
 
-#define TR_DEFAULT_MAX_CONNS 65536
+#define TR_DEFAULT_MAX_CONNS 16384
 #define TR_DEFAULT_MAX_OOO (4u << 20)
 
 struct tr_table *tr_table_new(const struct tr_table_opts *opts, const struct tr_sink *sink);

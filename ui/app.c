@@ -37,6 +37,7 @@ struct rect {
 /* a tracer and a decoder reading a capture */
 struct pass {
     struct tr_capture *cap;
+    struct tr_rereader *rr;     /* frames read back, for retransmissions */
     struct tr_table *t;
     struct dec_decoder *dec;
     uint64_t stop_after;        /* the last frame to read, 0: to the end */
@@ -190,6 +191,7 @@ static void pane_title(struct app *a, const struct rect *r, enum pane p, const c
 
 static void pass_close(struct pass *p)
 {
+    tr_rereader_free(p->rr);
     tr_table_free(p->t);
     dec_free(p->dec);
     tr_capture_close(p->cap);
@@ -245,7 +247,9 @@ static bool pass_open(struct app *a, struct pass *p, const struct dec_sink *sink
     struct tr_sink ts;
     dec_tracer_sink(p->dec, &ts);
     static const uint16_t port80 = 80;
+    p->rr = a->live ? NULL : tr_rereader_new(a->source);
     struct tr_table_opts to = {
+        .reread = p->rr ? tr_rereader_read : NULL, .reread_ctx = p->rr,
         .server_ports = o->nports ? o->ports : &port80, .nserver_ports = o->nports ? o->nports : 1,
         .only_server_ports = o->nports > 0 && !o->filter, .only = only,
         .max_conns = o->max_conns, .max_ooo_bytes = o->max_ooo,

@@ -48,6 +48,7 @@ struct ex {
     char **own;                      /* strings freed at the end */
     size_t nown, cown;
     struct xinfo x;
+    bool *mine;                      /* per note: does this stage mention it? */
 };
 
 /* ------------------------------------------------------------ helpers -- */
@@ -832,27 +833,48 @@ static const struct note_text {
     {DEC_NOTE_COUNT, NULL, NULL}
 };
 
-/* the stage a note belongs to: one that carries its frame; else the stage in
- * progress at that frame; frame 0 (the whole connection) belongs to the last */
-static bool note_is_mine(const struct ex *e, const struct ui_dnote *n)
+/* Which notes this stage mentions: those on one of its frames; a note on a
+ * frame no stage carries goes to the stage in progress then (the last to
+ * begin at or before it), one before every stage to the first stage, and
+ * one of the whole connection (frame 0) to the last. Linear in the stages
+ * and notes, but for the few notes in this stage's own window. */
+static void notes_mark(struct ex *e)
 {
     const struct ui_detail *d = e->d;
-    if (stage_has_frame(e->s, n->frame))
-        return true;
-    if (n->frame == 0)
-        return (size_t)e->idx + 1 == d->nstgs;
-    int best = -1;
-    uint64_t best_first = 0;
+    const struct ui_stg *s = e->s;
+    e->mine = xcalloc(d->nnotes ? d->nnotes : 1, sizeof *e->mine);
+    bool has = s->nframes > 0, lowest = true;
+    uint64_t first = has ? s->frames[0] : 0, min_first = UINT64_MAX, next_first = UINT64_MAX;
     for (size_t k = 0; k < d->nstgs; k++) {
         const struct ui_stg *g = &d->stgs[k];
-        if (stage_has_frame(g, n->frame))
-            return false;
-        if (g->nframes && g->frames[0] <= n->frame && (best < 0 || g->frames[0] > best_first)) {
-            best = (int)k;
-            best_first = g->frames[0];
-        }
+        if (!g->nframes)
+            continue;
+        uint64_t f = g->frames[0];
+        if (f < min_first)
+            min_first = f;
+        if (has && f > first && f < next_first)
+            next_first = f;
+        if (has && f == first && (int)k < e->idx)
+            lowest = false;  /* an earlier stage begins with the same frame */
     }
-    return best < 0 ? e->idx == 0 : best == e->idx;
+    for (size_t i = 0; i < d->nnotes; i++) {
+        uint64_t f = d->notes[i].frame;
+        bool mine;
+        if (has && stage_has_frame(s, f))
+            mine = true;
+        else if (f == 0)
+            mine = (size_t)e->idx + 1 == d->nstgs;
+        else if (f < min_first)
+            mine = e->idx == 0;
+        else if (!has || !lowest || f < first || f >= next_first)
+            mine = false;
+        else {
+            mine = true;
+            for (size_t k = 0; k < d->nstgs && mine; k++)
+                mine = !stage_has_frame(&d->stgs[k], f);
+        }
+        e->mine[i] = mine;
+    }
 }
 
 /* was part of this stage cut off (a truncated packet, a gap, a message
@@ -862,7 +884,7 @@ static bool stage_cut(const struct ex *e)
     for (size_t i = 0; i < e->d->nnotes; i++) {
         const struct ui_dnote *n = &e->d->notes[i];
         if ((n->kind == DEC_NOTE_TRUNCATED || n->kind == DEC_NOTE_GAP ||
-             n->kind == DEC_NOTE_INCOMPLETE) && note_is_mine(e, n))
+             n->kind == DEC_NOTE_INCOMPLETE) && e->mine[i])
             return true;
     }
     return false;
@@ -877,7 +899,7 @@ static void explain_notes(struct ex *e)
         const char *detail = NULL;
         for (size_t i = 0; i < d->nnotes; i++) {
             const struct ui_dnote *n = &d->notes[i];
-            if (n->kind != t->kind || !note_is_mine(e, n))
+            if (n->kind != t->kind || !e->mine[i])
                 continue;
             if (count <= FRAMES_MAX)
                 frames[count] = n->frame;
@@ -1283,12 +1305,29 @@ static void explain_blank_line(struct ex *e)
 {
     const struct ui_stg *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_BLANK_LINE;
-    para_str(e, req ? _("Step 3: the request headers end with an empty line: only CR LF (the bytes "
-                        "0d 0a) right after the CR LF of the last header, so the wire shows CR LF "
-                        "CR LF. It tells the server that the head of the request is complete.")
-                    : _("Step 6 begins with an empty line: only CR LF (the bytes 0d 0a) right "
-                        "after the CR LF of the last response header, so the wire shows CR LF CR "
-                        "LF. It tells the client that the head of the response is complete."));
+    size_t nhdrs = 1;  /* of the headers just before, when they are known */
+    for (int k = e->idx; k-- > 0;)
+        if (e->d->stgs[k].exchange == s->exchange &&
+            e->d->stgs[k].kind == (req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS)) {
+            nhdrs = e->d->stgs[k].nhdrs;
+            break;
+        }
+    if (req && nhdrs)
+        para_str(e, _("Step 3: the request headers end with an empty line: only CR LF (the bytes "
+                      "0d 0a) right after the CR LF of the last header, so the wire shows CR LF "
+                      "CR LF. It tells the server that the head of the request is complete."));
+    else if (req)
+        para_str(e, _("Step 3: the head of the request ends with an empty line: only CR LF (the "
+                      "bytes 0d 0a), here right after the CR LF of the request line, since there "
+                      "are no headers. It tells the server that the head is complete."));
+    else if (nhdrs)
+        para_str(e, _("Step 6 begins with an empty line: only CR LF (the bytes 0d 0a) right "
+                      "after the CR LF of the last response header, so the wire shows CR LF CR "
+                      "LF. It tells the client that the head of the response is complete."));
+    else
+        para_str(e, _("The head of the response ends with an empty line: only CR LF (the bytes 0d "
+                      "0a), here right after the CR LF of the status line, since there are no "
+                      "headers. It tells the client that the head is complete."));
     if (s->length == 1)
         para_str(e, _("Here the sender ended the line with a bare LF (0a), without the CR. The "
                       "standard asks for CR LF, but receivers, httpstep too, accept a bare LF."));
@@ -2361,10 +2400,12 @@ void ui_explain_stage(const struct ui_detail *d, int stage, struct sbuf *out)
     if (!out->p)
         sb_put(out, "", 0);
     xinfo_fill(&e);
+    notes_mark(&e);
     if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_texts[e.s->kind].explain)
         stage_texts[e.s->kind].explain(&e);
     explain_notes(&e);
     for (size_t i = 0; i < e.nown; i++)
         free(e.own[i]);
     free(e.own);
+    free(e.mine);
 }

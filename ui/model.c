@@ -438,8 +438,10 @@ static void d_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     g->length = s->length;
     g->nframes = s->nframes > 4096 ? 4096 : s->nframes;
     g->frames = xreallocarray(NULL, g->nframes ? g->nframes : 1, sizeof *g->frames);
-    memcpy(g->frames, s->frames, g->nframes * sizeof *g->frames);
-    qsort(g->frames, g->nframes, sizeof *g->frames, cmp_frame);
+    if (g->nframes) {
+        memcpy(g->frames, s->frames, g->nframes * sizeof *g->frames);
+        qsort(g->frames, g->nframes, sizeof *g->frames, cmp_frame);
+    }
     g->ts = s->ts;
     g->ts_end = s->ts_end;
     g->method = safe_str(s->method);

@@ -220,13 +220,16 @@ static void dump_literal(const char *name, const char *log)
     }
 }
 
-static void check_conv(const struct conv *cv, const struct dec_opts *o)
+/* Run a conversation whole, one byte at a time and cut at every split
+ * point; all must give the same log, and fed whole the expected one (when
+ * given). Returns the log (the caller frees it). */
+static char *check_conv(const struct conv *cv, const struct dec_opts *o)
 {
     size_t total = conv_total(cv);
     char *whole = run_conv(cv, o, NULL, 0, false);
     if (cv->want && strcmp(whole, cv->want) != 0)
         fail_msg("%s:\n--- got\n%s--- want\n%s", cv->name, whole, cv->want);
-    if (!cv->want)
+    if (!cv->want && getenv("TEST_DUMP"))
         dump_literal(cv->name, whole);
     /* one byte at a time */
     size_t *cuts = calloc(total + 1, sizeof *cuts);
@@ -254,7 +257,13 @@ static void check_conv(const struct conv *cv, const struct dec_opts *o)
         }
     }
     free(cuts);
-    free(whole);
+    return whole;
+}
+
+static void check_convs(const struct conv *cv, size_t n, const struct dec_opts *o)
+{
+    for (size_t i = 0; i < n; i++)
+        free(check_conv(&cv[i], o));
 }
 
 #define HS "conn 1\nstage handshake c2s 0+0 rtt=200\n"
@@ -768,11 +777,14 @@ static void test_midstream(void **state)
 {
     (void)state;
     struct dec_opts o = default_opts();
-    for (size_t i = 0; i < NELEM(midstream); i++)
-        check_conv(&midstream[i], &o);
+    check_convs(midstream, NELEM(midstream), &o);
 }
 
 #define GET1 P(C2S, "GET / HTTP/1.1\r\n\r\n")
+#define HDR20 "aaaaaaaaaaaaaaaaaaaa"
+#define HDR200 HDR20 HDR20 HDR20 HDR20 HDR20 HDR20 HDR20 HDR20 HDR20 HDR20
+#define HDR1K HDR200 HDR200 HDR200 HDR200 HDR200
+#define HDR4K HDR1K HDR1K HDR1K HDR1K HDR200
 
 /* RFC 9112 6.3: how each body ends */
 static const struct conv framing[] = {
@@ -1247,24 +1259,386 @@ static void test_framing(void **state)
 {
     (void)state;
     struct dec_opts o = default_opts();
-    for (size_t i = 0; i < NELEM(framing); i++)
-        check_conv(&framing[i], &o);
+    check_convs(framing, NELEM(framing), &o);
 }
 
 static void test_keep_alive(void **state)
 {
     (void)state;
     struct dec_opts o = default_opts();
-    for (size_t i = 0; i < NELEM(keepalive); i++)
-        check_conv(&keepalive[i], &o);
+    check_convs(keepalive, NELEM(keepalive), &o);
+}
+
+/* ----------------------------------------------------------------- gaps -- */
+
+static const struct conv gaps[] = {
+    {"a gap inside a Content-Length body",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"), G(S2C, 4), P(S2C, "hij"),
+      GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap inside chunk data",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\nab"), G(S2C, 4),
+      P(S2C, "gh\r\n2\r\nij\r\n0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap at a chunk-size line",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n"), G(S2C, 3),
+      P(S2C, "cd\r\n0\r\n\r\n"), GET1, P(S2C, "HTTP/1.1 204 No Content\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap until the close in a read-until-close body",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\n\r\nabc"), G(S2C, 100), P(S2C, "xyz")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"a gap inside a request head, after the request line",
+     {P(C2S, "GET /a HTTP/1.1\r\nHost: x\r\nAcc"), G(C2S, 20), P(C2S, "ept: */*\r\n\r\nGET /b HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap inside a request line: the request is lost",
+     {P(C2S, "GET /a HT"), G(C2S, 10), P(C2S, "\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap between messages",
+     {P(C2S, "GET /a HTTP/1.1\r\n\r\n"), G(C2S, 18), P(C2S, "GET /c HTTP/1.1\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap inside a status line",
+     {GET1, P(S2C, "HTTP/1.1 2"), G(S2C, 30), P(S2C, "xx\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap in a tunnel",
+     {P(C2S, "CONNECT h:443 HTTP/1.1\r\n\r\n"), P(S2C, "HTTP/1.1 200 OK\r\n\r\n"), P(C2S, "abc"),
+      G(C2S, 50), P(C2S, "def")},
+     END_FIN_CLIENT, 0, false, NULL},
+};
+
+static void test_gaps(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    check_convs(gaps, NELEM(gaps), &o);
+}
+
+/* After a gap in the server's stream, the acknowledgment a response carries
+ * tells which request it answers (responses in the gap were lost). */
+static void test_gap_lost_responses(void **state)
+{
+    (void)state;
+    static const char req[] = "GET /1 HTTP/1.1\r\n\r\n"; /* 19 bytes */
+    static const char rsp[] = "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nX"; /* 39 bytes */
+    for (int with_ack = 0; with_ack < 2; with_ack++) {
+        struct dec_opts o = default_opts();
+        struct feeder f;
+        fd_open(&f, &o, 80, true);
+        for (int i = 0; i < 3; i++)
+            fd_data(&f, C2S, req, 19);
+        fd_data(&f, S2C, rsp, 39);
+        fd_gap(&f, S2C, 39);  /* the second response */
+        if (with_ack) {
+            struct tr_seg seg = {.frame = f.frame + 1, .dir = TR_DIR_S2C, .flags = TR_TCP_ACK,
+                                 .offset = 78, .ack_offset = 57, .len = 39, .caplen = 39};
+            f.ts.on_segment(f.ts.ctx, &f.tc, &seg);
+        }
+        fd_data(&f, S2C, rsp, 39);
+        fd_close(&f, END_FIN_CLIENT);
+        const char *log = tlog_str(&f.r.log);
+        if (with_ack) {
+            assert_true(strstr(log, "note incomplete: the response to request 1 was lost in a gap of "
+                                    "the server's stream\n"));
+            assert_true(strstr(log, "stage status_line x2 s2c 78+17 200"));
+            assert_true(strstr(log, "exchange x1 \"GET\" \"/1\" none/0/-1 -> null ka=0 complete=0\n"));
+            assert_true(strstr(log, "exchange x2 \"GET\" \"/1\" none/0/-1 -> 200 content-length/1/1 "
+                                    "ka=1 complete=1\n"));
+        } else {
+            /* without it, the response after the gap answers the next request */
+            assert_true(strstr(log, "stage status_line x1 s2c 78+17 200"));
+            assert_true(strstr(log, "exchange x2 \"GET\" \"/1\" none/0/-1 -> null ka=0 complete=0\n"));
+        }
+        fd_free(&f);
+    }
+}
+
+/* -------------------------------------------------------------- content -- */
+
+struct coding {
+    const char *header;
+    enum tz_kind kind;
+};
+
+static const struct coding codings[] = {
+    {"gzip", TZ_GZIP}, {"x-gzip", TZ_GZIP}, {"deflate", TZ_ZLIB}, {"deflate", TZ_RAW}, {"br", TZ_BR},
+};
+
+static const char plain_text[] =
+    "Hello, compressed world! Hello, compressed world! Hello, compressed world!\n";
+
+/* a response head, then the body: Content-Length, or in chunks of 7 bytes */
+static size_t make_response(char *out, const char *ce, const uint8_t *body, size_t n, bool chunked)
+{
+    size_t o = (size_t)sprintf(out, "HTTP/1.1 200 OK\r\nContent-Encoding: %s\r\n", ce);
+    if (!chunked) {
+        o += (size_t)sprintf(out + o, "Content-Length: %zu\r\n\r\n", n);
+        memcpy(out + o, body, n);
+        return o + n;
+    }
+    o += (size_t)sprintf(out + o, "Transfer-Encoding: chunked\r\n\r\n");
+    for (size_t i = 0; i < n; i += 7) {
+        size_t k = n - i < 7 ? n - i : 7;
+        o += (size_t)sprintf(out + o, "%zx\r\n", k);
+        memcpy(out + o, body + i, k);
+        o += k;
+        memcpy(out + o, "\r\n", 2);
+        o += 2;
+    }
+    memcpy(out + o, "0\r\n\r\n", 5);
+    return o + 5;
+}
+
+static void test_content_codings(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    size_t plen = strlen(plain_text);
+    for (size_t i = 0; i < NELEM(codings); i++) {
+        size_t zlen;
+        uint8_t *z = tz_compress(codings[i].kind, plain_text, plen, &zlen);
+        if (!z) {
+            print_message("no brotli encoder: the br case is skipped\n");
+            continue;
+        }
+        for (int chunked = 0; chunked < 2; chunked++) {
+            char rsp[1024];
+            size_t n = make_response(rsp, codings[i].header, z, zlen, chunked);
+            struct conv cv = {codings[i].header, {GET1, PN(S2C, rsp, n)}, END_FIN_CLIENT, 0, false,
+                              NULL};
+            char *log = check_conv(&cv, &o);
+            char want[256];
+            snprintf(want, sizeof want, " chunks=%d body=%zu ce=\"%s\" decoded=%zu", chunked ? (int)((zlen + 6) / 7) : 0,
+                     zlen, codings[i].header, plen);
+            if (!strstr(log, want) || !strstr(log, " text=\"Hello, compresse\"\n"))
+                fail_msg("%s (chunked %d): no '%s' in\n%s", codings[i].header, chunked, want, log);
+            snprintf(want, sizeof want, " -> 200 %s/%zu/%zu ka=1 complete=1\n",
+                     chunked ? "chunked" : "content-length", zlen, plen);
+            if (!strstr(log, want))
+                fail_msg("%s: no '%s' in\n%s", codings[i].header, want, log);
+            assert_null(strstr(log, "decode_error"));
+            free(log);
+
+            /* the same bytes, one flipped in the middle: a decode_error note */
+            z[zlen / 2] ^= 0xff;
+            z[zlen / 2 + 1] ^= 0x55;
+            n = make_response(rsp, codings[i].header, z, zlen, chunked);
+            struct conv bad = {codings[i].header, {GET1, PN(S2C, rsp, n)}, END_FIN_CLIENT, 0,
+                               false, NULL};
+            log = check_conv(&bad, &o);
+            /* br may decode damaged data without error, but not to the same text */
+            if (!strstr(log, "note decode_error: the ") && strstr(log, " decoded=75 "))
+                fail_msg("%s: damaged data decoded\n%s", codings[i].header, log);
+            free(log);
+            z[zlen / 2] ^= 0xff;
+            z[zlen / 2 + 1] ^= 0x55;
+        }
+        free(z);
+    }
+}
+
+static const struct conv content_other[] = {
+    {"not compressed at all, said gzip",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nplain")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"an unknown coding is not decoded",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: compress\r\nContent-Length: 3\r\n\r\n\x1f\x9d\x90")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"identity",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a gap in a compressed body: not decoded, no error",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 30\r\n\r\n\x1f\x8b\x08"),
+      G(S2C, 27)},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a compressed body cut by the close",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 30\r\n\r\n\x1f\x8b\x08")},
+     END_FIN_SERVER, 0, false, NULL},
+};
+
+static void test_content_other(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    check_convs(content_other, NELEM(content_other), &o);
+    /* decode_content off: nothing decoded */
+    o.decode_content = false;
+    size_t zlen;
+    uint8_t *z = tz_compress(TZ_GZIP, plain_text, strlen(plain_text), &zlen);
+    char rsp[512];
+    size_t n = make_response(rsp, "gzip", z, zlen, false);
+    struct conv cv = {"decoding off", {GET1, PN(S2C, rsp, n)}, END_FIN_CLIENT, 0, false, NULL};
+    char *log = check_conv(&cv, &o);
+    assert_non_null(strstr(log, " ce=\"gzip\" decoded=-1 preview="));
+    assert_null(strstr(log, "text="));
+    free(log);
+    free(z);
+}
+
+/* --------------------------------------------------------------- hostile -- */
+
+static const struct conv hostile[] = {
+    {"a huge Content-Length",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 999999999999999999\r\n\r\nabc")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"a Content-Length past 18 digits",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551617\r\n\r\nabc")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"a negative Content-Length",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nabc")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"an overflowing chunk size",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nabc\r\n0\r\n\r\n")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"a huge chunk size",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3fffffffffffffff\r\nabc")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"NUL bytes in the first request line",
+     {PN(C2S, "GET /\0x HTTP/1.1\r\n\r\n", 20), P(S2C, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_SERVER, 0, false, NULL},
+    {"NUL bytes in a later request line, and in a header",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+      PN(C2S, "GET /\0 HTTP/1.1\r\n\r\nGET /ok HTTP/1.1\r\nX-Nul: a\0b\r\n\r\n", 47),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"garbage between pipelined responses",
+     {GET1, GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1garbage here\r\nmore\r\n"
+                          "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"more responses than requests",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"not HTTP on port 80",
+     {P(S2C, "220 mail.example.com ESMTP\r\n"), P(C2S, "EHLO me\r\n"), P(S2C, "250 ok\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"a chunk-size line longer than 4096 bytes",
+     {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" HDR4K "\r\nx\r\n0\r\n\r\n")},
+     END_FIN_SERVER, 0, false, NULL},
+};
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    check_convs(hostile, NELEM(hostile), &o);
+}
+
+/* the head byte cap and the header count cap: limit notes */
+static const struct conv capped[] = {
+    {"a head over the byte cap is skipped",
+     {P(C2S, "GET /big HTTP/1.1\r\nA: " HDR200 "\r\nB: " HDR200 "\r\n\r\nGET /next HTTP/1.1\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+    {"more header fields than the cap",
+     {P(C2S, "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n  folded\r\nF: 6\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, false, NULL},
+};
+
+static void test_caps(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    o.max_header_bytes = 300;
+    o.max_headers = 4;
+    check_convs(capped, NELEM(capped), &o);
+}
+
+/* 10,000 pipelined requests against max_pipeline: the oldest are written
+ * unanswered, with a limit note each time; nothing grows without bound */
+static void test_pipeline_flood(void **state)
+{
+    (void)state;
+    static const char req[] = "GET /f HTTP/1.1\r\nHost: x\r\n\r\n";
+    size_t n = 10000, rl = strlen(req);
+    char *all = malloc(n * rl);
+    for (size_t i = 0; i < n; i++)
+        memcpy(all + i * rl, req, rl);
+    for (int k = 0; k < 2; k++) {
+        struct dec_opts o = default_opts();
+        o.max_pipeline = k == 0 ? 0 : 10;  /* the default (1024), then 10 */
+        size_t max = k == 0 ? DEC_DEFAULT_MAX_PIPELINE : 10;
+        struct feeder f;
+        fd_open(&f, &o, 80, true);
+        fd_data(&f, C2S, all, n * rl);
+        fd_data(&f, S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 38);
+        fd_close(&f, END_FIN_CLIENT);
+        assert_int_equal(f.r.exchanges, n);
+        assert_int_equal(tlog_count(&f.r.log, "note limit: more than"), (int)(n - max));
+        assert_int_equal(tlog_count(&f.r.log, "stage request_line"), (int)n);
+        assert_int_equal(tlog_count(&f.r.log, "-> null ka=0 complete=0\n"), (int)n - 1);
+        assert_int_equal(tlog_count(&f.r.log, "-> 200 "), 1);
+        struct dec_stats st;
+        dec_stats(f.d, &st);
+        assert_int_equal(st.exchanges, n);
+        assert_int_equal(st.http_conns, 1);
+        assert_int_equal(st.notes_by_kind[DEC_NOTE_LIMIT], n - max);
+        fd_free(&f);
+    }
+    free(all);
+}
+
+/* a header flood at the default cap (64 KiB): one note, then on */
+static void test_header_flood(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    struct feeder f;
+    fd_open(&f, &o, 80, true);
+    fd_data(&f, C2S, "GET / HTTP/1.1\r\n", 16);
+    char line[] = "X-Flood: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n";
+    for (int i = 0; i < 2000; i++)
+        fd_data(&f, C2S, line, strlen(line));
+    fd_data(&f, C2S, "\r\nGET /after HTTP/1.1\r\n\r\n", 25);
+    fd_close(&f, END_FIN_CLIENT);
+    const char *log = tlog_str(&f.r.log);
+    assert_int_equal(tlog_count(&f.r.log, "note limit: a message head longer than 65536 bytes"), 1);
+    assert_non_null(strstr(log, "stage request_line x0 c2s 130018+21 method=\"GET\" target=\"/after\""));
+    assert_int_equal(tlog_count(&f.r.log, "stage request_line"), 1);
+    fd_free(&f);
+}
+
+/* ----------------------------------------------- detection and roles -- */
+
+static const struct conv detect[] = {
+    {"HTTP on port 8080, found by its first bytes",
+     {P(C2S, "GET / HTTP/1.1\r\n\r\n"), P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 8080, false, NULL},
+    {"TLS on port 80",
+     {PN(C2S, TLS_CLIENT_HELLO, 72), PN(S2C, TLS_SERVER_HELLO, 55)},
+     END_FIN_CLIENT, 80, false, NULL},
+    {"a TLS ClientHello only, no ServerHello",
+     {PN(C2S, TLS_CLIENT_HELLO, 72)},
+     END_CAPTURE, 443, false, NULL},
+    {"not HTTP on port 5000: nothing at all",
+     {P(S2C, "220 mail.example.com ESMTP\r\n"), P(C2S, "EHLO me\r\n")},
+     END_FIN_CLIENT, 5000, false, ""},
+    {"not HTTP on port 5000, the client first: nothing at all",
+     {P(C2S, "HELLO there\r\n"), P(S2C, "HTTP/1.1 200 OK\r\n\r\n")},
+     END_FIN_CLIENT, 5000, false, ""},
+};
+
+static void test_detect(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    check_convs(detect, NELEM(detect), &o);
+    /* detect off: every connection is decoded */
+    o.detect = false;
+    struct conv cv = {"8080 without detection",
+                      {P(C2S, "HELLO there\r\n"), P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
+                      END_FIN_CLIENT, 8080, false, NULL};
+    char *log = check_conv(&cv, &o);
+    assert_non_null(strstr(log, "conn 1\n"));
+    assert_non_null(strstr(log, "note not_http: the client's bytes on this connection are not HTTP"));
+    free(log);
 }
 
 static void test_conversations(void **state)
 {
     (void)state;
     struct dec_opts o = default_opts();
-    for (size_t i = 0; i < NELEM(convs); i++)
-        check_conv(&convs[i], &o);
+    check_convs(convs, NELEM(convs), &o);
 }
 
 int main(void)
@@ -1274,6 +1648,15 @@ int main(void)
         cmocka_unit_test(test_midstream),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_keep_alive),
+        cmocka_unit_test(test_gaps),
+        cmocka_unit_test(test_gap_lost_responses),
+        cmocka_unit_test(test_content_codings),
+        cmocka_unit_test(test_content_other),
+        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_pipeline_flood),
+        cmocka_unit_test(test_header_flood),
+        cmocka_unit_test(test_detect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,9 @@
  *       (in the language of the locale; HTTPSTEP_LOCALEDIR names the
  *       directory holding <lang>/LC_MESSAGES/httpstep.mo)
  */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700  /* wcswidth */
+#endif
 #include "testutil.h"
 
 #include "../../ui/app.h"
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 /* ------------------------------------------------------------ loading -- */
 
@@ -147,6 +151,13 @@ static bool valid_utf8(const char *s)
     return true;
 }
 
+/* the titles of the note kinds, in the order of DEC_NOTE_LIST */
+static const char *const note_titles[DEC_NOTE_COUNT] = {
+    "Retransmission", "Out of order", "Gap", "Truncated", "No handshake", "Limit",
+    "Malformed packet", "IP fragment", "Malformed HTTP", "Not HTTP", "TLS",
+    "Decoding error", "Incomplete",
+};
+
 static void test_every_stage(void **state)
 {
     (void)state;
@@ -158,15 +169,26 @@ static void test_every_stage(void **state)
         for (size_t i = 0; i < l.nconns; i++) {
             const struct ui_detail *d = &l.conns[i];
             assert_true(d->nstgs > 0);
+            bool said[DEC_NOTE_COUNT] = {false};
             for (size_t k = 0; k < d->nstgs; k++) {
                 char *t = explain(d, (int)k);
                 if (strlen(t) < 60 || strstr(t, "(null)") || !valid_utf8(t) ||
                     strstr(t, "\n\n\n") || t[strlen(t) - 1] == '\n')
                     fail_msg("%s, connection %zu, stage %zu (%s): a poor text:\n%s", *c, i + 1, k,
                              dec_stage_name(d->stgs[k].kind), t);
+                for (int n = 0; n < DEC_NOTE_COUNT; n++) {
+                    char want[64];
+                    snprintf(want, sizeof want, "%s, ", note_titles[n]);
+                    said[n] |= strstr(t, want) != NULL;
+                }
                 free(t);
                 stages++;
             }
+            for (size_t n = 0; n < d->nnotes; n++)  /* every note is told by some stage */
+                if (!said[d->notes[n].kind])
+                    fail_msg("%s, connection %zu: no stage tells the %s note of frame %llu", *c,
+                             i + 1, dec_note_name(d->notes[n].kind),
+                             (unsigned long long)d->notes[n].frame);
         }
         unload(&l);
     }
@@ -553,11 +575,6 @@ static void test_headers(void **state)
 static void test_notes(void **state)
 {
     (void)state;
-    static const char *const titles[DEC_NOTE_COUNT] = {
-        "Retransmission", "Out of order", "Gap", "Truncated", "No handshake", "Limit",
-        "Malformed packet", "IP fragment", "Malformed HTTP", "Not HTTP", "TLS",
-        "Decoding error", "Incomplete",
-    };
     struct ui_detail d;
     dt_init(&d, 1);
     struct ui_stg *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0);
@@ -574,7 +591,7 @@ static void test_notes(void **state)
     char *t = explain(&d, 0);
     for (int k = 0; k < DEC_NOTE_COUNT; k++) {
         char want[64];
-        snprintf(want, sizeof want, "%s, frame 1: ", titles[k]);
+        snprintf(want, sizeof want, "%s, frame 1: ", note_titles[k]);
         expect_in(t, want);
         expect_in(t, dec_note_name((enum dec_note_kind)k));
     }
@@ -638,6 +655,60 @@ static void test_steps(void **state)
     sb_free(&b);
 }
 
+/* The Chinese translation, when its .mo was built ($BUILD/locale or
+ * build/locale, by make) and the C.UTF-8 locale exists: real values in the
+ * translated texts, and the short step labels within the stepper row. */
+static void test_chinese(void **state)
+{
+    (void)state;
+    char dir[512] = "";
+    const char *builds[] = {getenv("BUILD"), "build"};
+    for (size_t i = 0; !dir[0] && i < 2; i++) {
+        if (!builds[i])
+            continue;
+        char mo[600];
+        snprintf(mo, sizeof mo, "%s/locale/zh_CN/LC_MESSAGES/httpstep.mo", builds[i]);
+        FILE *f = fopen(mo, "rb");
+        if (f) {
+            fclose(f);
+            snprintf(dir, sizeof dir, "%s/locale", builds[i]);
+        }
+    }
+    if (!dir[0] || !setlocale(LC_ALL, "C.UTF-8")) {
+        print_message("no zh_CN httpstep.mo or no C.UTF-8 locale: Chinese not checked\n");
+        skip();
+    }
+    setenv("LANGUAGE", "zh_CN", 1);
+    bindtextdomain("httpstep", dir);
+    bind_textdomain_codeset("httpstep", "UTF-8");
+    textdomain("httpstep");
+    struct loaded l;
+    load("samples/08-status-codes.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 3, "304 Not Modified",
+           "（If-Modified-Since: Mon, 02 Sep 2024 08:00:00 GMT）", "缓存");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 5, "用户名是 teacher，密码是 chalk");
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "三次握手", "0.042 毫秒");
+    unload(&l);
+    load("samples/07-gzip-chunked.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "分块传输", "有 1 个数据块", "5d9", "3283 字节");
+    unload(&l);
+    assert_string_equal(ui_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
+    size_t cols = 0;
+    for (int step = 1; step <= 7; step++) {
+        const char *label = ui_step_label(step, true);
+        wchar_t w[64];
+        size_t n = mbstowcs(w, label, 64);
+        assert_true(n != (size_t)-1 && n < 64);
+        int width = wcswidth(w, n);
+        assert_true(width > 0);
+        cols += (size_t)width + 2;
+    }
+    cols += 6 * strlen(" > ");
+    assert_true(cols < 78);
+    unsetenv("LANGUAGE");
+    setlocale(LC_ALL, "C");
+}
+
 /* ------------------------------------------------------------- main -- */
 
 static int dump(const char *path)
@@ -686,6 +757,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_notes),
         cmocka_unit_test(test_bodies),
         cmocka_unit_test(test_steps),
+        cmocka_unit_test(test_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

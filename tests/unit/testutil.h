@@ -97,6 +97,18 @@ static inline void tlog_esc(struct tlog *l, const void *p, size_t n, size_t max)
         tlog_add(l, "...+%zu", n - max);
 }
 
+/* bytes as they are, but control bytes and bytes past 0x7e as \xNN */
+static inline void tlog_raw(struct tlog *l, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] >= 0x20 && b[i] < 0x7f)
+            tlog_add(l, "%c", b[i]);
+        else
+            tlog_add(l, "\\x%02x", b[i]);
+    }
+}
+
 static inline const char *tlog_str(struct tlog *l)
 {
     tlog_reserve(l, 0);
@@ -715,8 +727,9 @@ static inline void drec_headers(struct tlog *l, const struct dec_header *h, size
     for (size_t i = 0; i < n; i++) {
         if (i)
             tlog_add(l, "|");
-        tlog_add(l, "%.*s: %.*s", (int)h[i].name.len, h[i].name.p, (int)h[i].value.len,
-                 h[i].value.p);
+        tlog_raw(l, h[i].name.p, h[i].name.len);
+        tlog_add(l, ": ");
+        tlog_raw(l, h[i].value.p, h[i].value.len);
     }
     tlog_add(l, "]");
 }
