@@ -192,7 +192,9 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
         if (n > 0 && line[n - 1] == '\r')
             n--;
         if (n > 0 && is_ows(line[0])) {
-            if (m->nhdrs == 0 || limited) {
+            if (limited)  /* it continues a header past the cap, not kept either */
+                continue;
+            if (m->nhdrs == 0) {
                 dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "a folded header line with no header before it");
                 continue;

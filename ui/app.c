@@ -747,6 +747,23 @@ static void draw_title(struct app *a)
 
 /* ----------------------------------------------------------- the list -- */
 
+/* column headings padded by display width (CJK characters take two columns) */
+static void pad_columns(char *out, size_t n, const char **texts, const int *widths, int count)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < count; i++) {
+        int w = ui_width(texts[i]);
+        len += (size_t)snprintf(out + len, n > len ? n - len : 0, "%s", texts[i]);
+        for (int k = w; k < widths[i] && len + 1 < n; k++)
+            out[len++] = ' ';
+        if (len < n)
+            out[len] = '\0';
+        if (len + 1 >= n)
+            break;
+    }
+}
+
 static void status_text(char *buf, size_t n, const struct ui_row *r)
 {
     if (r->flags & XR_BARE)
@@ -764,12 +781,15 @@ static void draw_list(struct app *a)
     const struct rect *r = &a->r_list;
     clear_rect(r);
     bool wide = r->w >= 110;
-    char head[256];
+    char head[512];
+    const char *wide_cols[] = {"#", _("conn"), _("client -> server"), _("method"), _("target")};
+    const int wide_w[] = {5, 6, 45, 8, 0};
+    const char *narrow_cols[] = {"#", _("conn"), _("method"), _("target")};
+    const int narrow_w[] = {5, 6, 8, 0};
     if (wide)
-        snprintf(head, sizeof head, "%-4s %-5s %-44s %-8s %-s", "#", _("conn"),
-                 _("client -> server"), _("method"), _("target"));
+        pad_columns(head, sizeof head, wide_cols, wide_w, 5);
     else
-        snprintf(head, sizeof head, "%-4s %-5s %-8s %s", "#", _("conn"), _("method"), _("target"));
+        pad_columns(head, sizeof head, narrow_cols, narrow_w, 4);
     pane_title(a, r, PANE_LIST, head);
     int rows = r->h - 1;
     if (rows <= 0)
@@ -795,7 +815,7 @@ static void draw_list(struct app *a)
         bool first_of_conn = pos == 0 || row_at(a, pos - 1)->conn != row->conn;
         char buf[512], ep1[64], ep2[64];
         snprintf(buf, sizeof buf, "%-4zu ", pos + 1);
-        int x = ui_put(stdscr, y, r->x, r->w, buf, base);
+        int x = 1 + ui_put(stdscr, y, r->x + 1, r->w - 1, buf, base);
         if (first_of_conn)
             snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->id);
         else

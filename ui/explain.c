@@ -2353,21 +2353,22 @@ static const struct stage_text {
     [DEC_STAGE_KEEP_ALIVE] = {N_("Keep-alive"), explain_keep_alive},
 };
 
-/* the seven steps; the short labels fit one 80-column stepper row:
- * "1 Open > 2 Req.line > 3 Req.hdr > 4 Status > 5 Resp.hdr > 6 Body > 7 Close" */
+/* the seven steps, as a teacher names them; the short labels fit one
+ * 80-column stepper row:
+ * "1 Handshake > 2 Req.line > 3 Headers > 4 Status > 5 Resp.hdr > 6 Body > 7 Close" */
 static const struct step_text {
     const char *full, *brief;
 } step_texts[7] = {
     /* TRANSLATORS: the full label of each step, then its short label: the
      * seven short labels, each after its number and joined by " > ", must fit
      * in 77 columns (a CJK character takes two) */
-    {N_("Three-way handshake"), N_("Open")},
+    {N_("Handshake"), N_("Handshake")},
     {N_("Request line"), N_("Req.line")},
-    {N_("Request headers and body"), N_("Req.hdr")},
-    {N_("Status line"), N_("Status")},
+    {N_("Headers"), N_("Headers")},
+    {N_("Status"), N_("Status")},
     {N_("Response headers"), N_("Resp.hdr")},
-    {N_("Response body"), N_("Body")},
-    {N_("Close or keep-alive"), N_("Close")},
+    {N_("Body"), N_("Body")},
+    {N_("Close/Keep-alive"), N_("Close")},
 };
 
 const char *ui_stage_title(enum dec_stage_kind k)

@@ -1498,7 +1498,7 @@ static const struct conv hostile[] = {
      END_FIN_SERVER, 0, false, NULL},
     {"NUL bytes in a later request line, and in a header",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
-      PN(C2S, "GET /\0 HTTP/1.1\r\n\r\nGET /ok HTTP/1.1\r\nX-Nul: a\0b\r\n\r\n", 47),
+      PN(C2S, "GET /\0 HTTP/1.1\r\n\r\nGET /ok HTTP/1.1\r\nX-Nul: a\0b\r\n\r\n", 51),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
      END_FIN_CLIENT, 0, false, NULL},
     {"garbage between pipelined responses",
