@@ -441,8 +441,9 @@ static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t 
     } else if (m->ce_idx < 0 && m->body_length > 0 && m->gap_bytes == 0) {
         m->decoded_length = (int64_t)m->body_length;
     }
-    bool has_body = !s->nobody && (m->framing == DEC_FRAMING_CHUNKED || m->body_length > 0 ||
-                                   (m->framing == DEC_FRAMING_CLOSE && end > s->body_off));
+    /* a body stage needs bytes on the wire (a chunked body has at least its
+     * last chunk; one cut off before its first byte has none) */
+    bool has_body = !s->nobody && end > s->body_off;
     if (m->framing != DEC_FRAMING_NONE && has_body) {
         flist_finish(&s->bf);
         struct dec_stage st;
@@ -644,10 +645,29 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     body_begin(c, s, end);
 }
 
+/* Is the head under parse one of HTTP's methods alone on its line? */
+static bool lone_method(const struct dstate *s)
+{
+    static const char *const methods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+                                          "OPTIONS", "TRACE", "PATCH", NULL};
+    if (s->dir != TR_DIR_C2S || !s->head)
+        return false;
+    size_t n = 0;
+    while (n < s->hlen && s->head[n] != '\r' && s->head[n] != '\n')
+        n++;
+    if (n == s->hlen)
+        return false;
+    for (int i = 0; methods[i]; i++)
+        if (strlen(methods[i]) == n && memcmp(methods[i], s->head, n) == 0)
+            return true;
+    return false;
+}
+
 /* Bytes that are not an HTTP message where one should start. */
 static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
 {
     bool first = !s->seen_http && !c->s[!s->dir].seen_http;
+    bool method_only = lone_method(s);
     head_release(s);
     s->st = P_IDLE;
     if (!c->decided) {
@@ -661,6 +681,15 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
     if (s->hunting) {  /* it only looked like a start line: go on hunting, quietly */
         s->hunting = false;
         s->resync = true;
+        return;
+    }
+    if (first && c->tc->syn_seen && method_only) {
+        /* "OPTIONS" alone on its line, then header fields: a request that
+         * lost its target and version, not another protocol */
+        dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                "a request line with a method only: no target and no HTTP version");
+        s->resync = true;
+        s->resync_noted = true;
         return;
     }
     if (first && c->tc->syn_seen) {

@@ -315,11 +315,13 @@ void ui_text_capture(struct ui_writer *w, const struct ui_capture_info *ci)
 void ui_text_stats(struct ui_writer *w, const struct ui_stats *st)
 {
     ob_printf(&w->ob,
-              "\nIn all: %llu frames (%llu bytes), %llu TCP connections, %llu with HTTP, %llu "
-              "exchanges, %llu notes",
-              (unsigned long long)st->frames, (unsigned long long)st->bytes,
-              (unsigned long long)st->tcp_conns, (unsigned long long)st->http_conns,
-              (unsigned long long)st->exchanges, (unsigned long long)st->notes);
+              "\nIn all: %llu frame%s (%llu bytes), %llu TCP connection%s, %llu with HTTP, %llu "
+              "exchange%s, %llu note%s",
+              (unsigned long long)st->frames, st->frames == 1 ? "" : "s",
+              (unsigned long long)st->bytes, (unsigned long long)st->tcp_conns,
+              st->tcp_conns == 1 ? "" : "s", (unsigned long long)st->http_conns,
+              (unsigned long long)st->exchanges, st->exchanges == 1 ? "" : "s",
+              (unsigned long long)st->notes, st->notes == 1 ? "" : "s");
     if (st->dropped)
         ob_printf(&w->ob, ", %llu packets dropped by the kernel", (unsigned long long)st->dropped);
     ob_str(&w->ob, "\n");

@@ -1275,36 +1275,183 @@ static const struct conv gaps[] = {
     {"a gap inside a Content-Length body",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"), G(S2C, 4), P(S2C, "hij"),
       GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nz")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+20 [Content-Length: 10]\n"
+     "stage response_blank_line x0 s2c 37+2\n"
+     "stage response_body x0 s2c 39+10 content-length chunks=0 body=10 decoded=-1 gap=4 preview=\"abchij\"\n"
+     "stage keep_alive x0 s2c 49+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/10/-1 cut ka=1 complete=0\n"
+     "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 34+0 []\n"
+     "stage request_blank_line x1 c2s 34+2\n"
+     "stage status_line x1 s2c 49+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 66+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 85+2\n"
+     "stage response_body x1 s2c 87+1 content-length chunks=0 body=1 decoded=1 preview=\"z\"\n"
+     "stage keep_alive x1 s2c 88+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 36+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"a gap inside chunk data",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8\r\nab"), G(S2C, 4),
       P(S2C, "gh\r\n2\r\nij\r\n0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage response_body x0 s2c 47+25 chunked chunks=2 body=10 decoded=-1 gap=4 preview=\"abghij\"\n"
+     "stage keep_alive x0 s2c 72+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/10/-1 cut ka=1 complete=0\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"a gap at a chunk-size line",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n"), G(S2C, 3),
       P(S2C, "cd\r\n0\r\n\r\n"), GET1, P(S2C, "HTTP/1.1 204 No Content\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage response_body x0 s2c 47+7 chunked chunks=1 body=2 decoded=-1 gap=1 preview=\"ab\"\n"
+     "stage keep_alive x0 s2c 54+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/2/-1 cut ka=1 complete=0\n"
+     "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 34+0 []\n"
+     "stage request_blank_line x1 c2s 34+2\n"
+     "stage status_line x1 s2c 66+25 204 reason=\"No Content\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 91+0 []\n"
+     "stage response_blank_line x1 s2c 91+2\n"
+     "stage keep_alive x1 s2c 93+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/\" none/0/-1 -> 204 none/0/-1 ka=1 complete=1\n"
+     "stage close c2s 36+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"a gap until the close in a read-until-close body",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\n\r\nabc"), G(S2C, 100), P(S2C, "xyz")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+0 []\n"
+     "stage response_blank_line x0 s2c 17+2\n"
+     "stage response_body x0 s2c 19+106 close chunks=0 body=106 decoded=-1 gap=100 preview=\"abcxyz\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 close/106/-1 cut ka=0 complete=0\n"
+     "stage close s2c 125+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"a gap inside a request head, after the request line",
      {P(C2S, "GET /a HTTP/1.1\r\nHost: x\r\nAcc"), G(C2S, 20), P(C2S, "ept: */*\r\n\r\nGET /b HTTP/1.1\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note incomplete: a gap cuts this message head: what was captured of it is kept\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/a\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+9 [Host: x]\n"
+     "stage request_line x1 c2s 61+17 method=\"GET\" target=\"/b\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 78+0 []\n"
+     "stage request_blank_line x1 c2s 78+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 1]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+1 content-length chunks=0 body=1 decoded=1 preview=\"1\"\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/a\" host=\"x\" none/0/-1 cut -> 200 content-length/1/1 ka=1 complete=0\n"
+     "stage status_line x1 s2c 39+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 56+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 75+2\n"
+     "stage response_body x1 s2c 77+1 content-length chunks=0 body=1 decoded=1 preview=\"2\"\n"
+     "stage keep_alive x1 s2c 78+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/b\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 80+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"a gap inside a request line: the request is lost",
      {P(C2S, "GET /a HT"), G(C2S, 10), P(C2S, "\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note incomplete: a gap inside a message head: the message is lost; decoding goes on at the next request line\n"
+     "stage request_line x0 c2s 32+17 method=\"GET\" target=\"/b\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 49+0 []\n"
+     "stage request_blank_line x0 c2s 49+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 1]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+1 content-length chunks=0 body=1 decoded=1 preview=\"1\"\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/b\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage status_line x1 s2c 39+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 56+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 75+2\n"
+     "stage response_body x1 s2c 77+1 content-length chunks=0 body=1 decoded=1 preview=\"2\"\n"
+     "stage keep_alive x1 s2c 78+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 null -> 200 content-length/1/1 ka=1 complete=0\n"
+     "stage close c2s 51+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"a gap between messages",
      {P(C2S, "GET /a HTTP/1.1\r\n\r\n"), G(C2S, 18), P(C2S, "GET /c HTTP/1.1\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/a\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 17+0 []\n"
+     "stage request_blank_line x0 c2s 17+2\n"
+     "stage request_line x1 c2s 37+17 method=\"GET\" target=\"/c\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 54+0 []\n"
+     "stage request_blank_line x1 c2s 54+2\n"
+     "exchange x0 \"GET\" \"/a\" none/0/-1 -> null ka=0 complete=0\n"
+     "exchange x1 \"GET\" \"/c\" none/0/-1 -> null ka=0 complete=0\n"
+     "stage close c2s 56+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"a gap inside a status line",
      {GET1, P(S2C, "HTTP/1.1 2"), G(S2C, 30), P(S2C, "xx\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note incomplete: a gap inside a message head: the message is lost; decoding goes on at the next status line\n"
+     "stage status_line x0 s2c 46+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 63+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 82+2\n"
+     "stage keep_alive x0 s2c 84+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"a gap in a tunnel",
      {P(C2S, "CONNECT h:443 HTTP/1.1\r\n\r\n"), P(S2C, "HTTP/1.1 200 OK\r\n\r\n"), P(C2S, "abc"),
       G(C2S, 50), P(C2S, "def")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+24 method=\"CONNECT\" target=\"h:443\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 24+0 []\n"
+     "stage request_blank_line x0 c2s 24+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+0 []\n"
+     "stage response_blank_line x0 s2c 17+2\n"
+     "exchange x0 \"CONNECT\" \"h:443\" none/0/-1 -> 200 none/0/-1 ka=0 complete=1 tunnel\n"
+     "stage tunnel x0 c2s 26+56\n"
+     "stage close c2s 82+0 fin client\n"
+     "end 1 exchanges=1\n"},
 };
 
 static void test_gaps(void **state)
@@ -1440,20 +1587,86 @@ static void test_content_codings(void **state)
 static const struct conv content_other[] = {
     {"not compressed at all, said gzip",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 5\r\n\r\nplain")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+43 [Content-Encoding: gzip|Content-Length: 5]\n"
+     "stage response_blank_line x0 s2c 60+2\n"
+     "note decode_error: the gzip body could not be decoded: incorrect header check\n"
+     "stage response_body x0 s2c 62+5 content-length chunks=0 body=5 ce=\"gzip\" decoded=-1 preview=\"plain\"\n"
+     "stage keep_alive x0 s2c 67+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/5/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"an unknown coding is not decoded",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: compress\r\nContent-Length: 3\r\n\r\n\x1f\x9d\x90")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+47 [Content-Encoding: compress|Content-Length: 3]\n"
+     "stage response_blank_line x0 s2c 64+2\n"
+     "stage response_body x0 s2c 66+3 content-length chunks=0 body=3 ce=\"compress\" decoded=-1 preview=\"\\x1f\\x9d\\x90\"\n"
+     "stage keep_alive x0 s2c 69+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/3/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"identity",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\nContent-Length: 3\r\n\r\nabc")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+47 [Content-Encoding: identity|Content-Length: 3]\n"
+     "stage response_blank_line x0 s2c 64+2\n"
+     "stage response_body x0 s2c 66+3 content-length chunks=0 body=3 ce=\"identity\" decoded=-1 preview=\"abc\"\n"
+     "stage keep_alive x0 s2c 69+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/3/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"a gap in a compressed body: not decoded, no error",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 30\r\n\r\n\x1f\x8b\x08"),
       G(S2C, 27)},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+44 [Content-Encoding: gzip|Content-Length: 30]\n"
+     "stage response_blank_line x0 s2c 61+2\n"
+     "stage response_body x0 s2c 63+30 content-length chunks=0 body=30 ce=\"gzip\" decoded=-1 gap=27 preview=\"\\x1f\\x8b\\x08\"\n"
+     "stage keep_alive x0 s2c 93+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/30/-1 cut ka=1 complete=0\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"a compressed body cut by the close",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 30\r\n\r\n\x1f\x8b\x08")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+44 [Content-Encoding: gzip|Content-Length: 30]\n"
+     "stage response_blank_line x0 s2c 61+2\n"
+     "note incomplete: the connection ended 27 bytes before the end of the body\n"
+     "stage response_body x0 s2c 63+3 content-length chunks=0 body=3 ce=\"gzip\" decoded=-1 preview=\"\\x1f\\x8b\\x08\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/3/-1 cut ka=0 complete=0\n"
+     "stage close s2c 66+0 fin server\n"
+     "end 1 exchanges=1\n"},
 };
 
 static void test_content_other(void **state)
@@ -1480,40 +1693,194 @@ static void test_content_other(void **state)
 static const struct conv hostile[] = {
     {"a huge Content-Length",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 999999999999999999\r\n\r\nabc")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+36 [Content-Length: 999999999999999999]\n"
+     "stage response_blank_line x0 s2c 53+2\n"
+     "note incomplete: the connection ended 999999999999999996 bytes before the end of the body\n"
+     "stage response_body x0 s2c 55+3 content-length chunks=0 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/3/3 cut ka=0 complete=0\n"
+     "stage close s2c 58+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"a Content-Length past 18 digits",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551617\r\n\r\nabc")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note malformed_http: Content-Length '18446744073709551617' is not a number\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+38 [Content-Length: 18446744073709551617]\n"
+     "stage response_blank_line x0 s2c 55+2\n"
+     "stage response_body x0 s2c 57+3 close chunks=0 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 close/3/3 ka=0 complete=1\n"
+     "stage close s2c 60+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"a negative Content-Length",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nabc")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "note malformed_http: Content-Length '-1' is not a number\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+20 [Content-Length: -1]\n"
+     "stage response_blank_line x0 s2c 37+2\n"
+     "stage response_body x0 s2c 39+3 close chunks=0 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 close/3/3 ka=0 complete=1\n"
+     "stage close s2c 42+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"an overflowing chunk size",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\nabc\r\n0\r\n\r\n")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "note malformed_http: a chunk-size line that is not a hex number\n"
+     "stage response_body x0 s2c 47+19 chunked chunks=0 body=0 decoded=-1\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/0/-1 cut ka=0 complete=0\n"
+     "stage close s2c 76+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"a huge chunk size",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3fffffffffffffff\r\nabc")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "note incomplete: the connection ended inside a chunked body\n"
+     "stage response_body x0 s2c 47+21 chunked chunks=1 body=3 decoded=3 preview=\"abc\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/3/3 cut ka=0 complete=0\n"
+     "stage close s2c 68+0 fin server\n"
+     "end 1 exchanges=1\n"},
     {"NUL bytes in the first request line",
      {PN(C2S, "GET /\0x HTTP/1.1\r\n\r\n", 20), P(S2C, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note not_http: the client's bytes on this connection are not HTTP (nor TLS)\n"
+     "stage status_line x0 s2c 0+26 400 reason=\"Bad Request\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 26+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage keep_alive x0 s2c 47+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 null -> 400 content-length/0/-1 ka=1 complete=0\n"
+     "stage close s2c 47+0 fin server\n"
+     "end 1 exchanges=1 not_http\n"},
     {"NUL bytes in a later request line, and in a header",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
       PN(C2S, "GET /\0 HTTP/1.1\r\n\r\nGET /ok HTTP/1.1\r\nX-Nul: a\0b\r\n\r\n", 51),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "note malformed_http: bytes from the client that are not an HTTP request: skipped up to the next one\n"
+     "stage request_line x1 c2s 37+18 method=\"GET\" target=\"/ok\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 55+12 [X-Nul: a\\x00b]\n"
+     "stage request_blank_line x1 c2s 67+2\n"
+     "stage status_line x1 s2c 38+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 55+19 [Content-Length: 0]\n"
+     "stage response_blank_line x1 s2c 74+2\n"
+     "stage keep_alive x1 s2c 76+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/ok\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 69+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"garbage between pipelined responses",
      {GET1, GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1garbage here\r\nmore\r\n"
                           "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 34+0 []\n"
+     "stage request_blank_line x1 c2s 34+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 1]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+1 content-length chunks=0 body=1 decoded=1 preview=\"1\"\n"
+     "stage keep_alive x0 s2c 39+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "note malformed_http: bytes from the server that are not an HTTP response: skipped up to the next one\n"
+     "stage status_line x1 s2c 59+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 76+19 [Content-Length: 1]\n"
+     "stage response_blank_line x1 s2c 95+2\n"
+     "stage response_body x1 s2c 97+1 content-length chunks=0 body=1 decoded=1 preview=\"2\"\n"
+     "stage keep_alive x1 s2c 98+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/\" none/0/-1 -> 200 content-length/1/1 ka=1 complete=1\n"
+     "stage close c2s 36+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"more responses than requests",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage status_line x1 s2c 38+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 55+19 [Content-Length: 0]\n"
+     "stage response_blank_line x1 s2c 74+2\n"
+     "stage keep_alive x1 s2c 76+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 null -> 200 content-length/0/-1 ka=1 complete=0\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=2\n"},
     {"not HTTP on port 80",
      {P(S2C, "220 mail.example.com ESMTP\r\n"), P(C2S, "EHLO me\r\n"), P(S2C, "250 ok\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note not_http: the server's bytes on this connection are not HTTP (nor TLS)\n"
+     "stage close c2s 9+0 fin client\n"
+     "end 1 exchanges=0 not_http\n"},
     {"a chunk-size line longer than 4096 bytes",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" HDR4K "\r\nx\r\n0\r\n\r\n")},
-     END_FIN_SERVER, 0, false, NULL},
+     END_FIN_SERVER, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "note malformed_http: a chunk-size line longer than 4096 bytes\n"
+     "stage response_body x0 s2c 47+4097 chunked chunks=0 body=0 decoded=-1\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/0/-1 cut ka=0 complete=0\n"
+     "stage close s2c 4259+0 fin server\n"
+     "end 1 exchanges=1\n"},
 };
 
 static void test_hostile(void **state)
@@ -1528,11 +1895,37 @@ static const struct conv capped[] = {
     {"a head over the byte cap is skipped",
      {P(C2S, "GET /big HTTP/1.1\r\nA: " HDR200 "\r\nB: " HDR200 "\r\n\r\nGET /next HTTP/1.1\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note limit: a message head longer than 300 bytes: it is skipped (see --max-header)\n"
+     "stage request_line x0 c2s 431+20 method=\"GET\" target=\"/next\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 451+0 []\n"
+     "stage request_blank_line x0 c2s 451+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/next\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 453+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"more header fields than the cap",
      {P(C2S, "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\nE: 5\r\n  folded\r\nF: 6\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 0, false, NULL},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note limit: more than 4 header fields in one message: the rest are not kept\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+46 [A: 1|B: 2|C: 3|D: 4]\n"
+     "stage request_blank_line x0 c2s 62+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 64+0 fin client\n"
+     "end 1 exchanges=1\n"},
 };
 
 static void test_caps(void **state)
@@ -1603,13 +1996,35 @@ static void test_header_flood(void **state)
 static const struct conv detect[] = {
     {"HTTP on port 8080, found by its first bytes",
      {P(C2S, "GET / HTTP/1.1\r\n\r\n"), P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")},
-     END_FIN_CLIENT, 8080, false, NULL},
+     END_FIN_CLIENT, 8080, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+0 []\n"
+     "stage request_blank_line x0 c2s 16+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage keep_alive x0 s2c 38+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 content-length/0/-1 ka=1 complete=1\n"
+     "stage close c2s 18+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"TLS on port 80",
      {PN(C2S, TLS_CLIENT_HELLO, 72), PN(S2C, TLS_SERVER_HELLO, 55)},
-     END_FIN_CLIENT, 80, false, NULL},
+     END_FIN_CLIENT, 80, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage close c2s 72+0 fin client\n"
+     "end 1 exchanges=0 tls\n"},
     {"a TLS ClientHello only, no ServerHello",
      {PN(C2S, TLS_CLIENT_HELLO, 72)},
-     END_CAPTURE, 443, false, NULL},
+     END_CAPTURE, 443, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; no ServerHello was seen; everything after the handshake is encrypted sni=\"example.com\" version=null\n"
+     "stage close c2s 72+0 end -\n"
+     "end 1 exchanges=0 tls\n"},
     {"not HTTP on port 5000: nothing at all",
      {P(S2C, "220 mail.example.com ESMTP\r\n"), P(C2S, "EHLO me\r\n")},
      END_FIN_CLIENT, 5000, false, ""},
