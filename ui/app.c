@@ -59,6 +59,7 @@ struct app {
     struct ui_detail filedet;
     struct pass detp;
     uint64_t det_conn;          /* the real id of the connection in det, 0 none */
+    unsigned det_gen;           /* changes when det is read anew */
     int stage;                  /* in det.stgs, -1 none */
     int64_t want_x;             /* once loaded, go to this exchange's first stage ... */
     int want_kind;              /* ... or to the first stage of this kind, -1 */
@@ -141,11 +142,11 @@ static void fmt_dur(char *buf, size_t n, int64_t us)
     if (us < 0)
         snprintf(buf, n, "-");
     else if (us < 1000)
-        snprintf(buf, n, "%lld us", (long long)us);
+        snprintf(buf, n, "%lldus", (long long)us);
     else if (us < 1000000)
-        snprintf(buf, n, "%.1f ms", (double)us / 1000.0);
+        snprintf(buf, n, "%.1fms", (double)us / 1000.0);
     else
-        snprintf(buf, n, "%.2f s", (double)us / 1e6);
+        snprintf(buf, n, "%.2fs", (double)us / 1e6);
 }
 
 static void fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e)
@@ -408,7 +409,12 @@ static void load_detail(struct app *a)
 {
     struct ui_row *r = row_at(a, a->sel);
     struct ui_crow *c = row_conn(a, r);
-    if (!c || c->id == a->det_conn)
+    if (!c)
+        return;
+    int64_t x = (r->flags & XR_BARE) ? 0 : (int64_t)r->index;
+    struct ui_detail *cur = a->det;
+    if (c->id == a->det_conn &&
+        (a->live || cur->x_hi < 0 || (x >= cur->x_lo && x <= cur->x_hi)))
         return;
     if (a->live) {
         struct ui_detail *d = live_get(a, c->id, false);
@@ -422,6 +428,9 @@ static void load_detail(struct app *a)
     pass_close(&a->detp);
     dt_free(a->det);
     dt_init(a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
+    if (c->nrows > UI_WINDOW)  /* a long connection: the exchanges around this one */
+        dt_window(a->det, x - UI_WINDOW / 2, x + UI_WINDOW / 2);
+    a->det_gen++;
     a->det_conn = c->id;
     a->stage = -1;
     for (int p = 0; p < PANE_COUNT; p++)
@@ -438,6 +447,8 @@ static void load_detail(struct app *a)
     if (!a->detp.failed) {
         /* small connections load at once, so the first screen is whole */
         pass_step(&a->detp, 200000);
+        if (a->det->sealed)
+            a->detp.done = true;
         if (a->detp.done)
             dt_link(a->det);
     }
@@ -492,9 +503,19 @@ static void resolve_want(struct app *a)
         return;
     int k = -1;
     if (a->want_last) {
-        if (!a->detp.done)
+        /* the last stage: of want_x, or of the connection */
+        bool past = a->det->sealed || a->detp.done;
+        for (int i = stage_count(a); i-- > 0;)
+            if (a->want_x < 0 || a->det->stgs[i].exchange == a->want_x) {
+                if (a->want_x >= 0 && !past && i == stage_count(a) - 1)
+                    return;  /* more of it may come */
+                k = i;
+                break;
+            }
+        if (k < 0 && !past)
             return;
-        k = stage_count(a) - 1;
+        if (a->want_x < 0 && !past)
+            return;
     } else if (a->want_kind >= 0) {
         for (int i = 0; i < stage_count(a); i++)
             if ((int)a->det->stgs[i].kind == a->want_kind &&
@@ -525,18 +546,13 @@ static void select_row(struct app *a, size_t pos, int kind, bool last)
     if (!r)
         return;
     a->sel = pos;
-    uint64_t id = a->ix.conns[r->conn].id;
-    bool same = id == a->det_conn;
-    a->want_x = (r->flags & XR_BARE) ? -1 : (int64_t)r->index;
+    /* last: the connection's last stage (its close) */
+    a->want_x = (r->flags & XR_BARE) || last ? -1 : (int64_t)r->index;
     a->want_kind = kind;
     a->want_last = last;
-    if (same) {
-        a->stage = -1;
-        resolve_want(a);
-    } else {
-        load_detail(a);
-        resolve_want(a);
-    }
+    a->stage = -1;
+    load_detail(a);  /* reads anew only for another connection, or outside the window */
+    resolve_want(a);
     a->dirty = true;
 }
 
@@ -547,9 +563,29 @@ static void next_stage(struct app *a, int dir)
         set_stage(a, k);
         return;
     }
-    if (dir > 0 && !a->detp.done && a->stage >= 0) {
+    if (dir > 0 && !a->detp.done && !a->det->sealed && a->stage >= 0) {
         snprintf(a->msg, sizeof a->msg, "%s", _("still reading this connection..."));
         return;
+    }
+    /* off the end of a window of a long connection: the exchange past it */
+    struct ui_detail *d = a->det;
+    if (d->x_hi >= 0 && a->stage >= 0 &&
+        ((dir > 0 && d->sealed) || (dir < 0 && d->x_lo > 0))) {
+        int64_t want = dir > 0 ? d->x_hi + 1 : d->x_lo - 1;
+        for (size_t i = 0; i < a->ix.norder; i++) {
+            struct ui_row *r = row_at(a, i);
+            if (a->ix.conns[r->conn].id == a->det_conn && (int64_t)r->index == want &&
+                !(r->flags & XR_BARE)) {
+                select_row(a, i, -1, false);
+                if (dir < 0) {  /* back: that exchange's last stage */
+                    a->stage = -1;
+                    a->want_x = want;
+                    a->want_last = true;
+                    resolve_want(a);
+                }
+                return;
+            }
+        }
     }
     /* off the end of the connection: the next (or previous) connection */
     size_t pos = a->sel;
@@ -1040,17 +1076,22 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
     if (!a->manual[PANE_BYTES])
         a->top[PANE_BYTES] = (int)(first_row > 1 ? first_row - 1 : 0);
     uint64_t row0 = (uint64_t)a->top[PANE_BYTES];
+    uint64_t end = st->base + st->len;
+    if (row0 * (uint64_t)per < st->base)
+        row0 = st->base / (uint64_t)per;
     for (int i = 0; i < rows; i++) {
         uint64_t off = (row0 + (uint64_t)i) * (uint64_t)per;
-        if (off >= st->len)
+        if (off >= end)
             break;
         int y = r->y + y0 + i;
         char buf[32];
         snprintf(buf, sizeof buf, "%06llx ", (unsigned long long)off);
         ui_put(stdscr, y, r->x, 7, buf, attr(a, UI_COLOR_DIM));
-        for (int j = 0; j < per && off + (uint64_t)j < st->len; j++) {
+        for (int j = 0; j < per && off + (uint64_t)j < end; j++) {
             uint64_t o = off + (uint64_t)j;
-            uint8_t c = st->data[o];
+            if (o < st->base)
+                continue;
+            uint8_t c = st->data[o - st->base];
             bool in = o >= lo && o < hi;
             int at = in ? attr(a, UI_COLOR_HIGHLIGHT)
                      : (c == '\r' || c == '\n') ? attr(a, UI_COLOR_CRLF)
@@ -1080,26 +1121,28 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
 static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
                       uint64_t lo, uint64_t hi)
 {
+    uint64_t base = st->base, end = st->base + st->len;
+    const uint8_t *d = st->data;
     /* start at the line before the stage */
     uint64_t start = lo;
     int back = 1;
-    while (start > 0 && back >= 0) {
+    while (start > base && back >= 0) {
         start--;
-        if (st->data[start] == '\n' && start + 1 < lo)
+        if (d[start - base] == '\n' && start + 1 < lo)
             back--;
     }
-    if (start > 0)
+    if (start > base)
         start++;
     if (a->manual[PANE_BYTES]) {
         /* manual scrolling moves by lines from the stage */
-        for (int k = 0; k < a->top[PANE_BYTES] && start < st->len; k++) {
-            const uint8_t *nl = memchr(st->data + start, '\n', st->len - start);
-            start = nl ? (uint64_t)(nl - st->data) + 1 : st->len;
+        for (int k = 0; k < a->top[PANE_BYTES] && start < end; k++) {
+            const uint8_t *nl = memchr(d + (start - base), '\n', (size_t)(end - start));
+            start = nl ? base + (uint64_t)(nl - d) + 1 : end;
         }
     }
     int y = 0, x = 0;
-    for (uint64_t o = start; o < st->len && y < rows; o++) {
-        uint8_t c = st->data[o];
+    for (uint64_t o = start; o < end && y < rows; o++) {
+        uint8_t c = d[o - base];
         bool in = o >= lo && o < hi;
         int at = in ? attr(a, UI_COLOR_HIGHLIGHT) : attr(a, UI_COLOR_NORMAL);
         char one[8] = {(char)c, 0};
@@ -1207,7 +1250,7 @@ static void draw_bytes(struct app *a)
         return;
     }
     const struct ui_stream *st = &a->det->bytes[s->dir];
-    if (s->offset >= st->len) {
+    if (s->offset < st->base || s->offset >= st->base + st->len) {
         put(a, r, 1, 1,
             st->capped ? _("These bytes are past what is kept for display.") : _("reading..."),
             attr(a, UI_COLOR_DIM));
@@ -1280,7 +1323,8 @@ static void draw_timing(struct app *a)
     clear_rect(r);
     int64_t x = stage_exchange(a, a->stage);
     struct ui_detail *d = a->det;
-    if (a->stage < 0 || x < 0 || (size_t)x >= d->nxs || !d->xs[x].seen) {
+    const struct ui_xdet *xd = a->stage >= 0 ? dt_x(d, x) : NULL;
+    if (!xd) {
         if (a->stage >= 0 && d->stgs[a->stage].kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
             char b[64], line[160];
             fmt_dur(b, sizeof b, d->tc.hs_ts[2] - d->tc.hs_ts[0]);
@@ -1289,7 +1333,6 @@ static void draw_timing(struct app *a)
         }
         return;
     }
-    const struct ui_xdet *xd = &d->xs[x];
     struct part seg[6];
     int n = 0;
     if (x == 0 && d->tc.handshake_done)
@@ -1297,40 +1340,50 @@ static void draw_timing(struct app *a)
     if (xd->req.present)
         seg[n++] = (struct part){_("request"), xd->req.ts_first, xd->req.ts_last, UI_COLOR_CLIENT};
     if (xd->req.present && xd->rsp.present)
-        seg[n++] = (struct part){_("server wait"), xd->req.ts_last, xd->rsp.ts_first, UI_COLOR_NOTE};
+        seg[n++] = (struct part){_("wait"), xd->req.ts_last, xd->rsp.ts_first, UI_COLOR_NOTE};
     if (xd->rsp.present)
         seg[n++] = (struct part){_("transfer"), xd->rsp.ts_first, xd->rsp.ts_last, UI_COLOR_SERVER};
     int64_t end = xd->rsp.present ? xd->rsp.ts_last : xd->req.ts_last;
     int64_t next = 0;
-    if ((size_t)x + 1 < d->nxs && d->xs[x + 1].req.present)
-        next = d->xs[x + 1].req.ts_first;
+    const struct ui_xdet *xn = dt_x(d, x + 1);
+    if (xn && xn->req.present)
+        next = xn->req.ts_first;
     else if (d->tc.close_how != TR_CLOSE_NONE && d->tc.close_how != TR_CLOSE_END && d->tc.close_ts)
         next = d->tc.close_ts;
     if (next > end)
-        seg[n++] = (struct part){(size_t)x + 1 < d->nxs ? _("idle") : _("until close"), end, next,
+        seg[n++] = (struct part){xn ? _("idle") : _("to close"), end, next,
                                     UI_COLOR_DIM};
     int64_t total = 0;
     for (int i = 0; i < n; i++)
         total += seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
     int col = ui_put(stdscr, r->y, r->x + 1, r->w, _("Timing "), attr(a, UI_COLOR_TITLE)) + 2;
-    int barw = r->w / 3;
-    /* the bar: each part's share of the time, at least one column */
-    for (int i = 0; i < n && total > 0; i++) {
-        int64_t dur = seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
-        int cw = (int)(dur * barw / total);
-        if (cw < 1)
-            cw = 1;
-        for (int k = 0; k < cw && col < r->w; k++, col++)
-            ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, attr(a, seg[i].color));
-    }
-    col++;
-    for (int i = 0; i < n && col < r->w; i++) {
-        char b[48], item[128];
+    /* the legend first, each part in its color; then the bar in what is left */
+    char legend[6][96];
+    int lw = 0;
+    for (int i = 0; i < n; i++) {
+        char b[48];
         fmt_dur(b, sizeof b, seg[i].to - seg[i].from);
-        snprintf(item, sizeof item, "%s %s  ", seg[i].name, b);
+        snprintf(legend[i], sizeof legend[i], "%s %s", seg[i].name, b);
+        lw += ui_width(legend[i]) + 3;
+    }
+    int barw = r->w - col - lw - 2;
+    if (barw > r->w / 3)
+        barw = r->w / 3;
+    if (barw >= n && total > 0) {
+        /* each part's share of the time, at least one column */
+        for (int i = 0; i < n; i++) {
+            int64_t dur = seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
+            int cw = (int)(dur * (barw - n) / total) + 1;
+            for (int k = 0; k < cw && col < r->w; k++, col++)
+                ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, attr(a, seg[i].color));
+        }
+        col++;
+    }
+    for (int i = 0; i < n && col < r->w; i++) {
         ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, attr(a, seg[i].color));
         col += 2;
-        col += ui_put(stdscr, r->y, r->x + col, r->w - col, item, attr(a, UI_COLOR_NORMAL));
+        col += ui_put(stdscr, r->y, r->x + col, r->w - col, legend[i], attr(a, UI_COLOR_NORMAL));
+        col += 1;
     }
 }
 
@@ -1475,8 +1528,8 @@ static bool row_matches(struct app *a, const struct ui_row *r, const char *q)
         return true;
     /* header names and values: the exchange's details, when they are loaded */
     struct ui_crow *c = &a->ix.conns[r->conn];
-    if (c->id == a->det_conn && r->index < a->det->nxs) {
-        const struct ui_xdet *x = &a->det->xs[r->index];
+    const struct ui_xdet *x = c->id == a->det_conn ? dt_x(a->det, r->index) : NULL;
+    if (x) {
         const struct ui_msg *m[2] = {&x->req, &x->rsp};
         for (int k = 0; k < 2; k++)
             for (size_t i = 0; i < m[k]->nhdrs; i++)
@@ -1876,6 +1929,8 @@ static int run(struct app *a)
         }
         if (a->detp.open && !a->detp.done) {
             busy |= pass_step(&a->detp, SLICE_US);
+            if (a->det->sealed)
+                a->detp.done = true;  /* past the window: nothing more to keep */
             if (a->detp.done)
                 dt_link(a->det);
             resolve_want(a);

@@ -164,9 +164,16 @@ struct ui_dnote {
 
 struct ui_stream {
     uint8_t *data;
+    uint64_t base;         /* the stream offset of data[0] */
     size_t len, cap;
     bool capped;
 };
+
+/* a long connection's details are kept for a window of its exchanges */
+#define UI_WINDOW 64
+#define UI_PRE_BYTES (64u << 10)   /* bytes kept before the window (a whole head) */
+#define UI_PRE_PKTS 64             /* packets kept before the window */
+#define UI_MAX_PKTS 200000
 
 struct ui_detail {
     uint64_t conn_id;
@@ -179,12 +186,26 @@ struct ui_detail {
     size_t nstgs, cstgs;
     struct ui_dnote *notes;
     size_t nnotes, cnotes;
-    struct ui_xdet *xs;
+    struct ui_xdet *xs;    /* exchanges x_base, x_base + 1, ... */
     size_t nxs, cxs;
+    int64_t x_base;
     struct ui_stream bytes[2];
+    int64_t x_lo, x_hi;    /* the window of exchanges kept; x_hi < 0: all */
+    bool in_window;        /* a stage of the window has come */
+    bool sealed;           /* past the window: nothing more is kept */
 };
 
 void dt_init(struct ui_detail *d, uint64_t conn_id);
+/* keep only exchanges [lo, hi] of a long connection (and its handshake) */
+void dt_window(struct ui_detail *d, int64_t lo, int64_t hi);
+/* an exchange's details, or NULL when not (yet) seen or outside the window */
+const struct ui_xdet *dt_x(const struct ui_detail *d, int64_t x);
+/* the newest exchange seen, or NULL */
+const struct ui_xdet *dt_last_x(const struct ui_detail *d);
+/* a stream byte at an offset, or -1 when it is not kept */
+int dt_byte(const struct ui_stream *st, uint64_t off);
+/* the kept bytes from an offset on (*avail of them), or NULL */
+const uint8_t *dt_bytes_at(const struct ui_stream *st, uint64_t off, size_t *avail);
 void dt_free(struct ui_detail *d);
 /* the dec_sink that records one connection's details (conn id matched
  * against `match_id`, or every event when match_id is 0) */

@@ -396,9 +396,9 @@ static void xinfo_fill(struct ex *e)
             break;
         }
     }
-    if ((uint64_t)n >= d->nxs || !d->xs[n].seen)
+    const struct ui_xdet *xd = dt_x(d, n);
+    if (!xd)
         return;
-    const struct ui_xdet *xd = &d->xs[n];
     x->xd = xd;
     if (xd->req.present) {
         if (!x->method)
@@ -929,7 +929,7 @@ static void explain_tls(struct ex *e, bool on_port)
     if (!n)
         return;
     for (size_t i = 0; on_port && i < e->d->nxs; i++)
-        if (e->d->xs[i].tunnel)
+        if (e->d->xs[i].seen && e->d->xs[i].tunnel)
             return;
     if (on_port)
         para(e, _("After the TCP handshake, this connection to port %u speaks TLS: it is HTTPS. "
@@ -1622,11 +1622,10 @@ static void more_multipart(struct ex *e, const char *ctype, const uint8_t *p, si
 /* the first chunk-size line of a chunked body, from the stream bytes */
 static bool first_chunk(const struct ex *e, char *hex, size_t cap, uint64_t *size)
 {
-    const struct ui_stream *st = &e->d->bytes[e->s->dir];
-    if (e->s->offset >= st->len)
+    size_t n, k = 0;
+    const uint8_t *p = dt_bytes_at(&e->d->bytes[e->s->dir], e->s->offset, &n);
+    if (!p)
         return false;
-    const uint8_t *p = st->data + e->s->offset;
-    size_t n = st->len - (size_t)e->s->offset, k = 0;
     uint64_t v = 0;
     while (k < n && k + 1 < cap && k < 16 && hexval(p[k]) >= 0) {
         hex[k] = (char)p[k];
@@ -2118,10 +2117,9 @@ static void explain_tunnel(struct ex *e)
     para(e, s->dir == TR_DIR_C2S ? _("These %llu bytes went from the client to the server.")
                                  : _("These %llu bytes went from the server to the client."),
          (unsigned long long)s->length);
-    const struct ui_stream *st = &e->d->bytes[s->dir];
-    if (s->offset < st->len) {
-        const uint8_t *p = st->data + s->offset;
-        size_t n = st->len - (size_t)s->offset;
+    size_t n;
+    const uint8_t *p = dt_bytes_at(&e->d->bytes[s->dir], s->offset, &n);
+    if (p) {
         if (n > s->length)
             n = (size_t)s->length;
         if (dec_looks_like_tls(p, n)) {
@@ -2274,12 +2272,7 @@ static const char *const why_texts[] = {
 static enum close_why close_why(const struct ex *e, tr_time *last_end)
 {
     const struct ui_detail *d = e->d;
-    const struct ui_xdet *x = NULL;
-    for (size_t i = d->nxs; i-- > 0;)
-        if (d->xs[i].seen) {
-            x = &d->xs[i];
-            break;
-        }
+    const struct ui_xdet *x = dt_last_x(d);
     if (!x)
         return W_NO_HTTP;
     *last_end = x->rsp.present ? x->rsp.ts_last : x->req.ts_last;

@@ -341,6 +341,64 @@ void dt_init(struct ui_detail *d, uint64_t conn_id)
     memset(d, 0, sizeof *d);
     d->conn_id = conn_id;
     d->stream_cap = UI_STREAM_CAP;
+    d->x_hi = -1;
+    d->in_window = true;
+}
+
+void dt_window(struct ui_detail *d, int64_t lo, int64_t hi)
+{
+    d->x_lo = lo < 0 ? 0 : lo;
+    d->x_hi = hi;
+    d->x_base = d->x_lo;
+    d->in_window = d->x_lo == 0;
+}
+
+const struct ui_xdet *dt_x(const struct ui_detail *d, int64_t x)
+{
+    if (x < d->x_base || (uint64_t)(x - d->x_base) >= d->nxs)
+        return NULL;
+    const struct ui_xdet *xd = &d->xs[x - d->x_base];
+    return xd->seen ? xd : NULL;
+}
+
+const struct ui_xdet *dt_last_x(const struct ui_detail *d)
+{
+    for (size_t i = d->nxs; i-- > 0;)
+        if (d->xs[i].seen)
+            return &d->xs[i];
+    return NULL;
+}
+
+int dt_byte(const struct ui_stream *st, uint64_t off)
+{
+    if (off < st->base || off - st->base >= st->len)
+        return -1;
+    return st->data[off - st->base];
+}
+
+const uint8_t *dt_bytes_at(const struct ui_stream *st, uint64_t off, size_t *avail)
+{
+    if (off < st->base || off - st->base >= st->len) {
+        *avail = 0;
+        return NULL;
+    }
+    *avail = st->len - (size_t)(off - st->base);
+    return st->data + (off - st->base);
+}
+
+/* Is this exchange in the window? Its first stage opens the window; one
+ * past it seals the details. */
+static bool in_window(struct ui_detail *d, int64_t x)
+{
+    if (x < 0 || d->x_hi < 0)
+        return !d->sealed;
+    if (x > d->x_hi) {
+        d->sealed = true;
+        return false;
+    }
+    if (x >= d->x_lo)
+        d->in_window = true;
+    return x >= d->x_lo;
 }
 
 static void hdrs_free(struct ui_hdr *h, size_t n)
@@ -426,7 +484,7 @@ static int cmp_frame(const void *a, const void *b)
 static void d_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 {
     struct ui_detail *d = ctx;
-    if (!mine(d, c))
+    if (!mine(d, c) || !in_window(d, s->exchange))
         return;
     xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
     struct ui_stg *g = &d->stgs[d->nstgs++];
@@ -509,14 +567,17 @@ static void msg_copy(struct ui_msg *m, const struct dec_message *s)
 static void d_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
 {
     struct ui_detail *d = ctx;
-    if (!mine(d, c) || x->index > 1000000)
+    if (!mine(d, c) || !in_window(d, (int64_t)x->index) || (int64_t)x->index < d->x_base)
         return;
-    if (x->index >= d->nxs) {
-        xgrow(&d->xs, &d->cxs, x->index + 1, sizeof *d->xs);
-        memset(d->xs + d->nxs, 0, (x->index + 1 - d->nxs) * sizeof *d->xs);
-        d->nxs = x->index + 1;
+    size_t k = (size_t)((int64_t)x->index - d->x_base);
+    if (k > 1000000)
+        return;
+    if (k >= d->nxs) {
+        xgrow(&d->xs, &d->cxs, k + 1, sizeof *d->xs);
+        memset(d->xs + d->nxs, 0, (k + 1 - d->nxs) * sizeof *d->xs);
+        d->nxs = k + 1;
     }
-    struct ui_xdet *xd = &d->xs[x->index];
+    struct ui_xdet *xd = &d->xs[k];
     xd->seen = true;
     msg_copy(&xd->req, &x->request);
     msg_copy(&xd->rsp, &x->response);
@@ -561,8 +622,13 @@ static void d_conn_end(void *ctx, struct dec_conn *c)
 static void d_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
 {
     struct ui_detail *d = ctx;
-    if (!mine(d, c))
+    if (!mine(d, c) || d->sealed || d->npkts >= UI_MAX_PKTS)
         return;
+    if (!d->in_window && d->npkts >= 3 + 2 * UI_PRE_PKTS) {
+        /* before the window: the handshake, and the latest packets */
+        memmove(d->pkts + 3, d->pkts + 3 + UI_PRE_PKTS, UI_PRE_PKTS * sizeof *d->pkts);
+        d->npkts -= UI_PRE_PKTS;
+    }
     xgrow(&d->pkts, &d->cpkts, d->npkts + 1, sizeof *d->pkts);
     struct ui_pkt *p = &d->pkts[d->npkts++];
     p->frame = s->frame;
@@ -586,20 +652,29 @@ static void d_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
 {
     (void)frame;
     struct ui_detail *d = ctx;
-    if (!mine(d, c))
+    if (!mine(d, c) || d->sealed)
         return;
     struct ui_stream *st = &d->bytes[dir];
-    if (offset > st->len) {  /* a gap: zero bytes stand for the missing ones */
-        if (offset > d->stream_cap) {
+    uint64_t end = st->base + st->len;
+    if (st->len == 0 && offset > st->base)
+        st->base = end = offset;
+    if (offset > end) {  /* a gap: zero bytes stand for the missing ones */
+        if (offset - st->base > d->stream_cap) {
             st->capped = true;
             return;
         }
-        xgrow(&st->data, &st->cap, (size_t)offset, 1);
-        memset(st->data + st->len, 0, (size_t)offset - st->len);
-        st->len = (size_t)offset;
+        size_t fill = (size_t)(offset - end);
+        xgrow(&st->data, &st->cap, st->len + fill, 1);
+        memset(st->data + st->len, 0, fill);
+        st->len += fill;
+        end = offset;
     }
-    if (offset < st->len)
-        return;
+    if (offset < end) {  /* already kept */
+        if (offset + len <= end)
+            return;
+        data += end - offset;
+        len -= (size_t)(end - offset);
+    }
     size_t room = d->stream_cap > st->len ? d->stream_cap - st->len : 0;
     if (len > room) {
         len = room;
@@ -608,6 +683,14 @@ static void d_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
     xgrow(&st->data, &st->cap, st->len + len, 1);
     memcpy(st->data + st->len, data, len);
     st->len += len;
+    if (!d->in_window && st->len > 2 * UI_PRE_BYTES) {
+        /* before the window: keep the latest bytes (a whole message head) */
+        size_t drop = st->len - UI_PRE_BYTES;
+        memmove(st->data, st->data + drop, UI_PRE_BYTES);
+        st->base += drop;
+        st->len = UI_PRE_BYTES;
+        st->capped = false;
+    }
 }
 
 void dt_sink(struct ui_detail *d, struct dec_sink *out)

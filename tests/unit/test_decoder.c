@@ -14,6 +14,10 @@ struct feeder {
     struct dec_decoder *d;
     struct tr_sink ts;
     struct tr_conn tc;
+    /* The tracer's own connection embeds struct tr_conn first, and the
+     * decoder calls tr_conn_ignore_data on connections it drops: that
+     * writes past the public part, into this room. */
+    unsigned char tracer_room[8192];
     struct drec r;
     uint64_t frame;
     uint64_t off[2];
@@ -24,10 +28,13 @@ static struct dec_opts default_opts(void)
     return (struct dec_opts){.detect = true, .decode_content = true, .body_preview = 16};
 }
 
+static bool fd_frames; /* the next feeders record frames */
+
 /* a connection 10.0.0.1:40000 -> 10.0.0.2:port; with a handshake in frames 1-3 */
 static void fd_open(struct feeder *f, const struct dec_opts *o, uint16_t port, bool syn)
 {
     memset(f, 0, sizeof *f);
+    f->r.frames = fd_frames;
     struct dec_sink ds;
     drec_sink(&f->r, &ds);
     f->d = dec_new(o, &ds);
@@ -239,14 +246,17 @@ static char *check_conv(const struct conv *cv, const struct dec_opts *o)
     if (strcmp(whole, bytes) != 0)
         fail_msg("%s, one byte at a time:\n--- got\n%s--- want\n%s", cv->name, bytes, whole);
     free(bytes);
-    /* every split point, and every pair of split points in short ones */
+    /* every split point, and pairs of split points (all of them in short
+     * ones, on a grid of about 60 x 60 in longer ones) */
+    size_t stride = total <= 60 ? 1 : (total + 59) / 60;
     for (size_t a = 1; a < total; a++) {
         size_t two[2] = {a, 0};
         char *s = run_conv(cv, o, two, 1, false);
         if (strcmp(whole, s) != 0)
             fail_msg("%s, cut at %zu:\n--- got\n%s--- want\n%s", cv->name, a, s, whole);
         free(s);
-        size_t stride = total <= 200 ? 1 : total / 50;
+        if (stride > 1 && a % stride != 0)
+            continue;
         for (size_t b = a + 1; b < total; b += stride) {
             two[1] = b;
             s = run_conv(cv, o, two, 2, false);
@@ -2049,6 +2059,223 @@ static void test_detect(void **state)
     free(log);
 }
 
+/* ------------------------------------------------------ frames, stats -- */
+
+/* frames: each stage lists the frames its bytes came in */
+static void test_frames(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    struct feeder f;
+    fd_frames = true;
+    fd_open(&f, &o, 80, true);
+    fd_frames = false;
+    fd_data(&f, C2S, "GET /f HTTP/1.1\r\nHo", 19);                           /* 4 */
+    fd_data(&f, C2S, "st: x\r\n\r\n", 9);                                    /* 5 */
+    fd_data(&f, S2C, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nab", 40); /* 6 */
+    fd_data(&f, S2C, "cd", 2);                                               /* 7 */
+    fd_data(&f, S2C, "ef", 2);                                               /* 8 */
+    fd_data(&f, C2S, "GET /g HTTP/1.1\r\n\r\n", 19);                         /* 9 */
+    fd_close(&f, END_FIN_SERVER);                                            /* 10, 11 */
+    assert_string_equal(
+        tlog_str(&f.r.log),
+        "conn 1\n"
+        "stage handshake c2s 0+0 rtt=200 f1,2,3\n"
+        "stage request_line x0 c2s 0+17 method=\"GET\" target=\"/f\" version=\"HTTP/1.1\" f4\n"
+        "stage request_headers x0 c2s 17+9 [Host: x] f4,5\n"
+        "stage request_blank_line x0 c2s 26+2 f5\n"
+        "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\" f6\n"
+        "stage response_headers x0 s2c 17+19 [Content-Length: 6] f6\n"
+        "stage response_blank_line x0 s2c 36+2 f6\n"
+        "stage response_body x0 s2c 38+6 content-length chunks=0 body=6 decoded=6 preview=\"abcdef\" "
+        "f6,7,8\n"
+        "stage keep_alive x0 s2c 44+0 \"HTTP/1.1 default\" f8\n"
+        "exchange x0 \"GET\" \"/f\" host=\"x\" none/0/-1 -> 200 content-length/6/6 ka=1 complete=1 "
+        "f4-5,6-8\n"
+        "stage request_line x1 c2s 28+17 method=\"GET\" target=\"/g\" version=\"HTTP/1.1\" f9\n"
+        "stage request_headers x1 c2s 45+0 [] f9\n"
+        "stage request_blank_line x1 c2s 45+2 f9\n"
+        "exchange x1 \"GET\" \"/g\" none/0/-1 -> null ka=0 complete=0 f9-9,0-0\n"
+        "stage close s2c 44+0 fin server f10,11\n"
+        "end 1 exchanges=2\n");
+    struct dec_stats st;
+    dec_stats(f.d, &st);
+    assert_int_equal(st.http_conns, 1);
+    assert_int_equal(st.exchanges, 2);
+    assert_int_equal(st.notes, 0);
+    fd_free(&f);
+}
+
+static void test_stats(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    struct feeder f;
+    fd_open(&f, &o, 80, true);
+    fd_data(&f, C2S, "GET / HTTP/1.1\nBad\r\n\r\n", 22);
+    fd_data(&f, S2C, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab", 40);
+    fd_close(&f, END_FIN_SERVER);
+    struct dec_stats st;
+    dec_stats(f.d, &st);
+    assert_int_equal(st.http_conns, 1);
+    assert_int_equal(st.exchanges, 1);
+    assert_int_equal(st.notes, 3);
+    assert_int_equal(st.notes_by_kind[DEC_NOTE_MALFORMED_HTTP], 2);
+    assert_int_equal(st.notes_by_kind[DEC_NOTE_INCOMPLETE], 1);
+    assert_int_equal(st.notes, f.r.notes);
+    fd_free(&f);
+    /* a frame-level tracer note goes through with no connection */
+    fd_open(&f, &o, 80, true);
+    f.ts.on_note(f.ts.ctx, NULL, 7, TR_NOTE_TRUNCATED, "cut");
+    f.ts.on_note(f.ts.ctx, &f.tc, 8, TR_NOTE_RETRANSMISSION, "again");
+    fd_close(&f, END_CAPTURE);
+    assert_string_equal(tlog_str(&f.r.log), "conn 1\n"
+                                            "stage handshake c2s 0+0 rtt=200\n"
+                                            "note - truncated: cut\n"
+                                            "note retransmission: again\n"
+                                            "stage close c2s 0+0 end -\n"
+                                            "end 1 exchanges=0\n");
+    dec_stats(f.d, &st);
+    assert_int_equal(st.notes_by_kind[DEC_NOTE_TRUNCATED], 1);
+    assert_int_equal(st.http_conns, 0);
+    fd_free(&f);
+}
+
+/* before a connection is known to be HTTP, its segments and notes wait;
+ * they follow its conn event in order, or vanish with it */
+static void test_deferred(void **state)
+{
+    (void)state;
+    for (int http = 0; http < 2; http++) {
+        struct dec_opts o = default_opts();
+        struct feeder f;
+        fd_open(&f, &o, 8080, true);
+        f.r.segments = true;
+        for (int i = 1; i <= 3; i++) {
+            struct tr_seg seg = {.frame = (uint64_t)i, .dir = i == 2 ? TR_DIR_S2C : TR_DIR_C2S,
+                                 .ack_offset = -1};
+            f.ts.on_segment(f.ts.ctx, &f.tc, &seg);
+        }
+        f.ts.on_note(f.ts.ctx, &f.tc, 3, TR_NOTE_OUT_OF_ORDER, "early");
+        struct tr_seg seg = {.frame = 4, .dir = TR_DIR_C2S, .ack_offset = 0};
+        f.ts.on_segment(f.ts.ctx, &f.tc, &seg);
+        if (http)
+            fd_data(&f, C2S, "GET / HTTP/1.1\r\n\r\n", 18);
+        else
+            fd_data(&f, C2S, "SSH-2.0-OpenSSH_9.2\r\n", 21);
+        fd_data(&f, S2C, "SSH-2.0-x\r\n", 11);
+        fd_close(&f, END_FIN_CLIENT);
+        if (http)
+            assert_string_equal(tlog_str(&f.r.log),
+                                "conn 1\n"
+                                "stage handshake c2s 0+0 rtt=200\n"
+                                "note out_of_order: early\n"
+                                "seg f1 c2s\n"
+                                "seg f2 s2c\n"
+                                "seg f3 c2s\n"
+                                "seg f4 c2s\n"
+                                "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" "
+                                "version=\"HTTP/1.1\"\n"
+                                "stage request_headers x0 c2s 16+0 []\n"
+                                "stage request_blank_line x0 c2s 16+2\n"
+                                "note malformed_http: bytes from the server that are not an HTTP "
+                                "response: skipped up to the next one\n"
+                                "exchange x0 \"GET\" \"/\" none/0/-1 -> null ka=0 complete=0\n"
+                                "stage close c2s 18+0 fin client\n"
+                                "end 1 exchanges=1\n");
+        else
+            assert_string_equal(tlog_str(&f.r.log), "");
+        fd_free(&f);
+    }
+}
+
+/* ----------------------------------------- random conversations, split -- */
+
+static const char *const rand_requests[] = {
+    "GET /a HTTP/1.1\r\nHost: h\r\n\r\n",
+    "HEAD /h HTTP/1.1\r\n\r\n",
+    "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+    "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    "GET /lf HTTP/1.1\nA: b\n\n",
+    "OPTIONS * HTTP/1.1\r\nX: a\r\n  b\r\n\r\n",
+    "GET /09\r\n\r\n",
+    "PUT /x HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok",
+    "junk line\r\n",
+    "\r\n",
+    "M-SEARCH * HTTP/1.1\r\nNoColon\r\n\r\n",
+};
+
+static const char *const rand_responses[] = {
+    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+    "HTTP/1.1 204 No Content\r\n\r\n",
+    "HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n",
+    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "2;x=y\r\nhi\r\n0\r\nT: 1\r\n\r\n",
+    "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 1\r\n\r\nz",
+    "HTTP/1.1 500 Oops\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    "HTTP/1.1 200 OK\nContent-Length: 2\n\nlf",
+    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n",
+    "garbage\r\n",
+    "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcdHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+};
+
+static uint32_t rnd_state = 2024;
+static uint32_t rnd(uint32_t n)
+{
+    rnd_state = rnd_state * 1103515245u + 12345u;
+    return (rnd_state >> 8) % n;
+}
+
+static void test_random_splits(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    for (int round = 0; round < 400; round++) {
+        struct conv cv;
+        memset(&cv, 0, sizeof cv);
+        cv.name = "random";
+        cv.end = (int)rnd(4);
+        cv.no_syn = rnd(4) == 0;
+        int np = 0, nx = 1 + (int)rnd(4);
+        bool pipelined = rnd(2);
+        for (int k = 0; k < nx && np < MAX_PIECES - 2; k++) {
+            cv.p[np++] = (struct piece)P(C2S, rand_requests[rnd(NELEM(rand_requests))]);
+            if (!pipelined)
+                cv.p[np++] = (struct piece)P(S2C, rand_responses[rnd(NELEM(rand_responses))]);
+            if (rnd(8) == 0 && np < MAX_PIECES - 2)
+                cv.p[np++] = (struct piece)G((int)rnd(2), 1 + rnd(30));
+        }
+        for (int k = 0; pipelined && k < nx && np < MAX_PIECES; k++)
+            cv.p[np++] = (struct piece)P(S2C, rand_responses[rnd(NELEM(rand_responses))]);
+        size_t total = conv_total(&cv);
+        char *whole = run_conv(&cv, &o, NULL, 0, false);
+        size_t cuts[8];
+        for (int t = 0; t < 6; t++) {
+            size_t nc = 1 + rnd(8);
+            for (size_t i = 0; i < nc; i++)
+                cuts[i] = 1 + rnd((uint32_t)(total > 1 ? total - 1 : 1));
+            for (size_t i = 1; i < nc; i++)  /* sort */
+                for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+                    size_t x = cuts[j];
+                    cuts[j] = cuts[j - 1];
+                    cuts[j - 1] = x;
+                }
+            char *split = run_conv(&cv, &o, cuts, nc, false);
+            if (strcmp(whole, split) != 0) {
+                for (int i = 0; i < np; i++)
+                    fprintf(stderr, "piece %d dir %d: %s\n", i, cv.p[i].dir,
+                            cv.p[i].s ? cv.p[i].s : "(gap)");
+                fprintf(stderr, "cuts:");
+                for (size_t i = 0; i < nc; i++)
+                    fprintf(stderr, " %zu", cuts[i]);
+                fail_msg("round %d: split log differs:\n--- got\n%s--- want\n%s", round, split, whole);
+            }
+            free(split);
+        }
+        free(whole);
+    }
+}
+
 static void test_conversations(void **state)
 {
     (void)state;
@@ -2056,8 +2283,11 @@ static void test_conversations(void **state)
     check_convs(convs, NELEM(convs), &o);
 }
 
-int main(void)
+/* build/tests/test_decoder [PATTERN]: only the tests whose names match */
+int main(int argc, char **argv)
 {
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations),
         cmocka_unit_test(test_midstream),
@@ -2072,6 +2302,10 @@ int main(void)
         cmocka_unit_test(test_pipeline_flood),
         cmocka_unit_test(test_header_flood),
         cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_frames),
+        cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_deferred),
+        cmocka_unit_test(test_random_splits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
