@@ -273,7 +273,35 @@ def main():
             tm("kill-server")
         stop(ng)
 
-        # 5. privilege drop: after opening the interface, the -Z user's uid
+        # 5. Ctrl-C: the stats line is written and the -w file is a whole capture
+        port = free_port()
+        py = start([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d", www],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port("127.0.0.1", port)
+        wfile = os.path.join(tmp, "interrupted.pcap")
+        hs = start([BIN, "-i", "lo", "-p", str(port), "--json", "-w", wfile], stdout=subprocess.PIPE,
+                   stderr=subprocess.PIPE, text=True)
+        hs.stdout.readline()
+        time.sleep(0.3)
+        curl("http://127.0.0.1:%d/a.txt" % port)
+        time.sleep(0.5 * SLOW)
+        hs.send_signal(signal.SIGINT)
+        try:
+            out, _ = hs.communicate(timeout=10 * SLOW)
+            lines = [json.loads(l) for l in out.splitlines()]
+            if not lines or lines[-1]["type"] != "stats" or hs.returncode != 0:
+                fail("Ctrl-C: no stats line at the end, or exit %s" % hs.returncode)
+            if not any(l["type"] == "exchange" for l in lines):
+                fail("Ctrl-C: the exchange before it is missing")
+            rep = subprocess.run([BIN, "-r", wfile, "-p", str(port), "--stats"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, timeout=30)
+            if rep.returncode != 0 or json.loads(rep.stdout)["exchanges"] != 1:
+                fail("Ctrl-C: the -w file is not a whole capture: %s" % rep.stderr.decode().strip())
+        except subprocess.TimeoutExpired:
+            fail("Ctrl-C did not stop a live capture")
+        stop(py)
+
+        # 6. privilege drop: after opening the interface, the -Z user's uid
         hs = start([BIN, "-i", "lo", "-p", str(free_port()), "-Z", "nobody", "--json",
                     "--duration", str(5 * SLOW)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         hs.stdout.readline()  # the capture line: the interface is open
