@@ -54,7 +54,7 @@ struct options {
     const char *lang;
     const char *user;
     bool big, mono;
-    size_t max_conns, max_ooo, max_header, max_headers, preview;
+    size_t max_conns, max_ooo, max_header, max_headers, preview, max_ui_x;
 };
 
 static const char *progname = "httpstep";
@@ -98,6 +98,8 @@ static void usage(FILE *f)
             "      --max-header BYTES  bytes of one message head (default %u)\n"
             "      --max-headers N     header fields kept per message (default %u)\n"
             "      --preview BYTES     body bytes kept per stage for display (default %u)\n"
+            "      --max-ui-exchanges N  exchanges of one connection the UI keeps in detail\n"
+            "                          at once (default 64)\n"
             "      --goto X[,STAGE]    open the UI at exchange X (1-based), at a stage given by\n"
             "                          name (status_line) or number\n"
             "      --lang en|zh        the language of the explanations (default: the locale)\n"
@@ -149,7 +151,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
            OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
-           OPT_HELP_KEYS };
+           OPT_HELP_KEYS, OPT_MAX_UI_X };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -160,6 +162,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"max-header", required_argument, NULL, OPT_MAX_HEADER},
         {"max-headers", required_argument, NULL, OPT_MAX_HEADERS},
         {"preview", required_argument, NULL, OPT_PREVIEW},
+        {"max-ui-exchanges", required_argument, NULL, OPT_MAX_UI_X},
         {"goto", required_argument, NULL, OPT_GOTO},
         {"lang", required_argument, NULL, OPT_LANG},
         {"big", no_argument, NULL, OPT_BIG},
@@ -227,6 +230,11 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_PREVIEW:
             o->preview = parse_number("--preview", optarg, 1u << 30);
+            break;
+        case OPT_MAX_UI_X:
+            o->max_ui_x = parse_number("--max-ui-exchanges", optarg, 1000000);
+            if (o->max_ui_x < 2)
+                die(EXIT_USAGE, "invalid --max-ui-exchanges '%s': at least 2", optarg);
             break;
         case OPT_GOTO: {
             char *end;
@@ -395,7 +403,7 @@ int main(int argc, char **argv)
             .nports = o.nports, .goto_spec = o.goto_spec, .lang = o.lang, .big = o.big,
             .mono = o.mono, .after_open = after_open, .after_open_ctx = &lc,
             .max_conns = o.max_conns, .max_ooo = o.max_ooo, .max_header = o.max_header,
-            .max_headers = o.max_headers, .preview = o.preview,
+            .max_headers = o.max_headers, .preview = o.preview, .max_ui_exchanges = o.max_ui_x,
         };
         int rc = ui_run(&uo);
         free(o.filter);

@@ -428,8 +428,15 @@ static void load_detail(struct app *a)
     pass_close(&a->detp);
     dt_free(a->det);
     dt_init(a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
-    if (c->nrows > UI_WINDOW)  /* a long connection: the exchanges around this one */
-        dt_window(a->det, x - UI_WINDOW / 2, x + UI_WINDOW / 2);
+    size_t win = a->o->max_ui_exchanges ? a->o->max_ui_exchanges : UI_WINDOW;
+    if (c->nrows > win) {  /* a long connection: the exchanges around this one */
+        int64_t lo = x - (int64_t)win / 2 < 0 ? 0 : x - (int64_t)win / 2;
+        dt_window(a->det, lo, lo + (int64_t)win - 1);
+        snprintf(a->msg, sizeof a->msg,
+                 _("connection %llu has %u exchanges: the details of %lld to %lld are kept "
+                   "(--max-ui-exchanges)"),
+                 (unsigned long long)c->id, c->nrows, (long long)lo + 1, (long long)(lo + (int64_t)win));
+    }
     a->det_gen++;
     a->det_conn = c->id;
     a->stage = -1;

@@ -72,6 +72,7 @@ struct ui_run_opts {
     bool big;                   /* projector mode from the start */
     bool mono;                  /* no colors */
     size_t max_conns, max_ooo, max_header, max_headers, preview;
+    size_t max_ui_exchanges;    /* exchanges of one connection whose details are kept */
 };
 
 /* Run the UI until the user quits; returns the exit status. Restores the
