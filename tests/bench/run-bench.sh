@@ -238,6 +238,52 @@ for s in "${STRESS[@]}"; do
     say "stress: $(show "$(run_tool stats "$BENCH_DIR/$s.pcap" "stress-$s" "stress-$s")")"
 done
 
+# -------------------------------------------------------------- the UI
+# time to the first exchange on screen, and the memory of the whole index,
+# with httpstep in a real terminal (tmux); not a timed test, a measurement
+UI_RESULT=""
+if command -v tmux >/dev/null; then
+    UI_RESULT=$(python3 - "$HTTPSTEP" "$PCAP" <<'PYEOF' || true
+import os, re, subprocess, sys, tempfile, time
+binary, pcap = sys.argv[1], sys.argv[2]
+sock = os.path.join(tempfile.mkdtemp(prefix="httpstep-ui-bench."), "tmux.sock")
+tm = lambda *a: subprocess.run(["tmux", "-S", sock, "-f", "/dev/null"] + list(a),
+                               stdout=subprocess.PIPE, text=True, timeout=20).stdout
+t0 = time.monotonic()
+tm("new-session", "-d", "-s", "b", "-x", "100", "-y", "30",
+   "LANG=C.UTF-8 TERM=xterm-256color exec %s --lang en %s" % (binary, pcap))
+pid = int(tm("display", "-p", "-t", "b", "#{pane_pid}").strip())
+first = None
+while time.monotonic() - t0 < 30:
+    s = tm("capture-pane", "-p", "-t", "b")
+    if re.search(r"exchange 1/\d+", s):
+        first = time.monotonic() - t0
+        break
+    time.sleep(0.005)
+loaded = None
+while time.monotonic() - t0 < 600:
+    s = tm("capture-pane", "-p", "-t", "b")
+    if "loading" not in s.splitlines()[0]:
+        loaded = time.monotonic() - t0
+        break
+    time.sleep(0.1)
+m = re.search(r"exchange \d+/(\d+)", s)
+rows = int(m.group(1)) if m else 0
+hwm = 0
+for line in open("/proc/%d/status" % pid):
+    if line.startswith("VmHWM:"):
+        hwm = int(line.split()[1])
+tm("send-keys", "-t", "b", "q")
+time.sleep(0.3)
+tm("kill-server")
+bound = 64 * 1024 + rows * 256 / 1024.0
+print("first=%.3f loaded=%s rows=%d hwm_kib=%d bound_kib=%d" % (
+    first if first is not None else -1, "%.1f" % loaded if loaded else "-", rows, hwm, bound))
+PYEOF
+)
+    say "UI: $UI_RESULT"
+fi
+
 # ------------------------------------------------------------------- report
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -343,6 +389,24 @@ for key in sorted(k for k in rows if k.startswith("stress-")):
     wall, cpu, rss, status = rows[key][0]
     shown = mib(rss / 1024.0) if rss else "-"
     print(f"| {key[7:]}.pcap | {wall:.3f} | {cpu:.3f} | {shown} | {status} |")
+
+ui = "$UI_RESULT"
+if ui:
+    f = dict(kv.split("=") for kv in ui.split())
+    first, rows, hwm, bound = float(f["first"]), int(f["rows"]), int(f["hwm_kib"]), int(f["bound_kib"])
+    print("\n### The UI on this capture (tmux, 100x30)\n")
+    print("| measure | value | target |")
+    print("|---|---:|---|")
+    met = 0 <= first <= 0.2
+    print(f"| first exchange on screen | {first:.3f} s | <= 0.2 s: {'met' if met else 'MISSED'} |")
+    if not met:
+        missed.append("UI first exchange")
+    print(f"| whole capture loaded | {f['loaded']} s | |")
+    met = hwm <= bound
+    print(f"| peak RSS with the index of {rows} rows | {hwm / 1024:.1f} MiB | <= 64 MiB + 256 B x rows "
+          f"= {bound / 1024:.1f} MiB: {'met' if met else 'MISSED'} |")
+    if not met:
+        missed.append("UI memory")
 
 if missed:
     print("\nTargets missed: " + "; ".join(missed))
