@@ -387,6 +387,8 @@ void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t 
     flush_ready(c);
 }
 
+static void tls_note(struct dconn *c);
+
 void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame)
 {
     if (h->type == 1 && !c->client_hello) {
@@ -402,6 +404,8 @@ void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame
     }
     dc_mark_http(c);
     c->pub.tls = true;
+    if (c->client_hello && c->server_hello)
+        tls_note(c);  /* both hellos seen: say it now (live, as it happens) */
 }
 
 static void tls_note(struct dconn *c)
