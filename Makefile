@@ -34,7 +34,7 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka libbrotlienc 2>/dev/null)
 
 TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c

@@ -74,7 +74,6 @@ struct conn {
     size_t ooo_bytes;
     bool announced;
     bool closed;                 /* on_close was delivered: a tombstone now */
-    bool ignore;                 /* deliver no data (tr_conn_ignore_data) */
     bool roles_certain;          /* from a SYN or SYN-ACK */
     bool hs_reported;
     bool limit_noted;
@@ -117,14 +116,9 @@ const char *tr_note_name(enum tr_note_kind kind)
     return (unsigned)kind < TR_NOTE_COUNT ? note_names[kind] : "unknown";
 }
 
-static struct conn *conn_of(struct tr_conn *c)
-{
-    return (struct conn *)c;
-}
-
 void tr_conn_ignore_data(struct tr_conn *c)
 {
-    conn_of(c)->ignore = true;
+    c->ignore_data = true;  /* in the public struct: safe on any struct tr_conn */
 }
 
 /* ------------------------------------------------------------- hashing -- */
@@ -376,7 +370,7 @@ static void deliver_data(struct tr_table *t, struct conn *c, enum tr_dir d, cons
     r->off = t->reread ? off : -1;
     if (r->off < 0)
         r->hash = payload_hash(data, len);
-    if (!c->ignore && t->sink.on_data)
+    if (!c->pub.ignore_data && t->sink.on_data)
         t->sink.on_data(t->sink.ctx, &c->pub, d, h->offset, data, len, frame, ts);
     h->next += len;
     h->offset += len;
@@ -392,7 +386,7 @@ static void deliver_gap(struct tr_table *t, struct conn *c, enum tr_dir d, uint3
     if (!snaplen)
         note(t, c, frame, TR_NOTE_GAP, "%u bytes of the %s's stream were never captured (offset %llu)",
              len, side_name(d), (unsigned long long)h->offset);
-    if (!c->ignore && t->sink.on_gap)
+    if (!c->pub.ignore_data && t->sink.on_gap)
         t->sink.on_gap(t->sink.ctx, &c->pub, d, h->offset, len, frame, ts);
     h->next += len;
     h->offset += len;

@@ -246,6 +246,7 @@ struct tr_conn {
     uint64_t close_frames[2];   /* first FIN/RST of each side, in frame order (0: none) */
     tr_time close_ts;
     void *user;                 /* the sink's own per-connection state */
+    bool ignore_data;           /* set by tr_conn_ignore_data: no more data events */
 };
 
 /* One TCP segment of a connection, for the ladder diagram. */

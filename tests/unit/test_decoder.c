@@ -525,9 +525,9 @@ static const struct conv convs[] = {
      "stage response_headers x0 s2c 37+0 []\n"
      "stage response_blank_line x0 s2c 37+2\n"
      "exchange x0 \"CONNECT\" \"example.com:443\" host=\"example.com:443\" none/0/-1 -> 200 none/0/-1 ka=0 complete=1 tunnel\n"
+     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
      "stage tunnel x0 c2s 59+82\n"
      "stage tunnel x0 s2c 39+55\n"
-     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
      "stage close c2s 141+0 fin client\n"
      "end 1 exchanges=1 tls\n"},
     {"Upgrade, 101, then WebSocket frames",

@@ -1086,6 +1086,55 @@ static void test_frames(void **state)
     tt_close(&t);
 }
 
+/* a whole IPv6 conversation as Ethernet frames with 802.1Q tags: the frame
+ * decoder and reassembly together */
+static void test_frames_ipv6(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    static const struct {
+        bool client;
+        uint8_t flags;
+        uint32_t seq, ack;
+        const char *data;
+    } segs[] = {
+        {true, SYN, 7, 0, NULL},          {false, SA, 900, 8, NULL},
+        {true, A, 8, 901, NULL},          {true, PA, 8, 901, "GET / HTTP/1.1\r\n\r\n"},
+        {false, PA, 901, 26, "HTTP/1.1 204 No Content\r\n\r\n"},
+        {true, FA, 26, 928, NULL},        {false, FA, 928, 27, NULL},
+        {true, A, 27, 929, NULL},
+    };
+    for (size_t i = 0; i < NELEM(segs); i++) {
+        struct tf spec = {.linktype = DLT_EN10MB, .ipv = 6, .ntags = 1, .tpid = {0x8100},
+                          .vid = {5}, .src = segs[i].client ? "2001:db8::1" : "2001:db8::80",
+                          .dst = segs[i].client ? "2001:db8::80" : "2001:db8::1",
+                          .sport = segs[i].client ? 50000 : 80, .dport = segs[i].client ? 80 : 50000,
+                          .seq = segs[i].seq, .ack = segs[i].ack, .flags = segs[i].flags,
+                          .payload = segs[i].data, .len = segs[i].data ? strlen(segs[i].data) : 0,
+                          .next = 1, .ext = {{60, 0, 0}}};
+        struct tb fr;
+        struct tf_layout lay;
+        tf_build(&spec, &fr, &lay);
+        struct tr_frame f = {.num = i + 1, .ts = (tr_time)(i + 1) * 1000, .caplen = (uint32_t)fr.n,
+                             .wirelen = (uint32_t)fr.n, .linktype = DLT_EN10MB, .file_offset = -1,
+                             .data = fr.b};
+        tr_table_frame(t.tab, &f);
+    }
+    expect_log(&t, "conn 1 [2001:db8::1]:50000>[2001:db8::80]:80 syn=1 synack=0\n"
+                   "hs 1 f1,2,3\n"
+                   "data 1 c2s 0+18 f4 \"GET / HTTP/1.1\\r\\n\\r\\n\"\n"
+                   "data 1 s2c 0+27 f5 \"HTTP/1.1 204 No Content\\r\\n\\r\\n\"\n"
+                   "fin 1 c2s f6\n"
+                   "fin 1 s2c f7\n"
+                   "close 1 fin client f6,7 bytes=18/27 gaps=0/0\n");
+    struct tr_stats st;
+    tr_table_stats(t.tab, &st);
+    assert_int_equal(st.frames, NELEM(segs));
+    assert_int_equal(st.tcp_packets, NELEM(segs));
+    tt_close(&t);
+}
+
 /* many connections: ids in order of first packet, every one closed once,
  * byte counts right (exercises the hash table's growth) */
 static void test_many_conns(void **state)
@@ -1150,6 +1199,7 @@ int main(void)
         cmocka_unit_test(test_ignore_data),
         cmocka_unit_test(test_only_server_ports),
         cmocka_unit_test(test_frames),
+        cmocka_unit_test(test_frames_ipv6),
         cmocka_unit_test(test_many_conns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
