@@ -79,14 +79,7 @@ enum dec_stage_kind dec_stage_by_name(const char *name);
 
 /* The tracer's note kinds first, in its order, then the decoder's. */
 #define DEC_NOTE_LIST(X)                                                     \
-    X(RETRANSMISSION, "retransmission")                                      \
-    X(OUT_OF_ORDER, "out_of_order")                                          \
-    X(GAP, "gap")                                                            \
-    X(TRUNCATED, "truncated")                                                \
-    X(NO_HANDSHAKE, "no_handshake")                                          \
-    X(LIMIT, "limit")                                                        \
-    X(MALFORMED_PACKET, "malformed_packet")                                  \
-    X(FRAGMENT, "fragment")                                                  \
+    TR_NOTE_LIST(X)                                                          \
     X(MALFORMED_HTTP, "malformed_http")                                      \
     X(NOT_HTTP, "not_http")                                                  \
     X(TLS, "tls")                                                            \

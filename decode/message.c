@@ -998,6 +998,18 @@ static size_t st_tunnel(struct dconn *c, struct dstate *s, const uint8_t *p, siz
     return n;
 }
 
+/* entity bytes of a Content-Length body or a chunk: up to what remains */
+static size_t body_take(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
+                        uint64_t frame, tr_time ts)
+{
+    size_t used = s->remaining < n ? (size_t)s->remaining : n;
+    body_data(c, s, p, used);
+    flist_add(&s->bf, frame, ts);
+    touch(s, frame, ts);
+    s->remaining -= used;
+    return used;
+}
+
 void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
              tr_time ts)
 {
@@ -1015,11 +1027,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
             used = st_head(c, s, p, n, frame, ts);
             break;
         case P_BODY_LEN:
-            used = s->remaining < n ? (size_t)s->remaining : n;
-            body_data(c, s, p, used);
-            flist_add(&s->bf, frame, ts);
-            touch(s, frame, ts);
-            s->remaining -= used;
+            used = body_take(c, s, p, n, frame, ts);
             if (s->remaining == 0)
                 body_end(c, s, true, s->pos + used);
             break;
@@ -1029,11 +1037,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
             used = st_chunk_size(c, s, p, n, frame);
             break;
         case P_CHUNK_DATA:
-            used = s->remaining < n ? (size_t)s->remaining : n;
-            body_data(c, s, p, used);
-            flist_add(&s->bf, frame, ts);
-            touch(s, frame, ts);
-            s->remaining -= used;
+            used = body_take(c, s, p, n, frame, ts);
             if (s->remaining == 0)
                 s->st = P_CHUNK_END;
             break;

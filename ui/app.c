@@ -958,14 +958,6 @@ static void draw_steps(struct app *a)
 
 /* --------------------------------------------------------- the ladder -- */
 
-static bool stage_has_frame(const struct ui_stg *s, uint64_t frame)
-{
-    for (size_t i = 0; i < s->nframes; i++)
-        if (s->frames[i] == frame)
-            return true;
-    return false;
-}
-
 static void flags_text(char *buf, size_t n, uint8_t f)
 {
     static const struct {
@@ -1005,7 +997,7 @@ static void draw_ladder(struct app *a)
     /* follow the current stage: its first packet a third down the pane */
     if (!a->manual[PANE_LADDER] && cur) {
         for (size_t i = 0; i < d->npkts; i++)
-            if (stage_has_frame(cur, d->pkts[i].frame)) {
+            if (dt_stage_has_frame(cur, d->pkts[i].frame)) {
                 int top = (int)i - rows / 3;
                 a->top[PANE_LADDER] = top < 0 ? 0 : top;
                 break;
@@ -1027,7 +1019,7 @@ static void draw_ladder(struct app *a)
             break;
         const struct ui_pkt *p = &d->pkts[k];
         int y = r->y + 1 + i;
-        bool hl = cur && stage_has_frame(cur, p->frame);
+        bool hl = cur && dt_stage_has_frame(cur, p->frame);
         int base = hl ? attr(a, UI_COLOR_HIGHLIGHT)
                       : attr(a, p->dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
         char buf[256];

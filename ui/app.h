@@ -210,6 +210,8 @@ void dt_free(struct ui_detail *d);
 /* the dec_sink that records one connection's details (conn id matched
  * against `match_id`, or every event when match_id is 0) */
 void dt_sink(struct ui_detail *d, struct dec_sink *out);
+/* does the stage carry this frame? (its frames are sorted) */
+bool dt_stage_has_frame(const struct ui_stg *s, uint64_t frame);
 /* link packets to the stages they carry (after loading) */
 void dt_link(struct ui_detail *d);
 /* the stage index of the first stage of an exchange, or -1 */

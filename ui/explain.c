@@ -341,19 +341,6 @@ static const char *frame_list(struct ex *e, const uint64_t *f, size_t n)
 
 /* ------------------------------------------------------- the exchange -- */
 
-static bool stage_has_frame(const struct ui_stg *s, uint64_t frame)
-{
-    size_t lo = 0, hi = s->nframes;
-    while (lo < hi) {  /* frames are sorted */
-        size_t mid = (lo + hi) / 2;
-        if (s->frames[mid] < frame)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < s->nframes && s->frames[lo] == frame;
-}
-
 static void xinfo_fill(struct ex *e)
 {
     const struct ui_detail *d = e->d;
@@ -860,7 +847,7 @@ static void notes_mark(struct ex *e)
     for (size_t i = 0; i < d->nnotes; i++) {
         uint64_t f = d->notes[i].frame;
         bool mine;
-        if (has && stage_has_frame(s, f))
+        if (has && dt_stage_has_frame(s, f))
             mine = true;
         else if (f == 0)
             mine = (size_t)e->idx + 1 == d->nstgs;
@@ -871,7 +858,7 @@ static void notes_mark(struct ex *e)
         else {
             mine = true;
             for (size_t k = 0; k < d->nstgs && mine; k++)
-                mine = !stage_has_frame(&d->stgs[k], f);
+                mine = !dt_stage_has_frame(&d->stgs[k], f);
         }
         e->mine[i] = mine;
     }

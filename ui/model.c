@@ -706,7 +706,7 @@ void dt_sink(struct ui_detail *d, struct dec_sink *out)
     out->on_bytes = d_bytes;
 }
 
-static bool has_frame(const struct ui_stg *s, uint64_t frame)
+bool dt_stage_has_frame(const struct ui_stg *s, uint64_t frame)
 {
     size_t lo = 0, hi = s->nframes;
     while (lo < hi) {  /* frames are sorted */
@@ -727,8 +727,8 @@ void dt_link(struct ui_detail *d)
         for (size_t k = 0; k < d->nstgs; k++) {
             const struct ui_stg *s = &d->stgs[k];
             bool carries = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE
-                               ? has_frame(s, p->frame)
-                               : (p->len > 0 && s->dir == p->dir && has_frame(s, p->frame));
+                               ? dt_stage_has_frame(s, p->frame)
+                               : (p->len > 0 && s->dir == p->dir && dt_stage_has_frame(s, p->frame));
             if (carries) {
                 p->stage = (int32_t)k;
                 break;
