@@ -105,7 +105,7 @@ deps:
 units: $(UNIT_BIN)
 
 # every test, against the binaries of $(BUILD)
-test: $(BUILD)/httpstep units
+test: $(BUILD)/httpstep units $(MO_FILES)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 check: deps

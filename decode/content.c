@@ -13,6 +13,11 @@
 
 #define MAX_LAYERS 4
 #define SCRATCH 16384
+/* decompression bombs: the bytes all layers put out may reach this many
+ * times the compressed bytes fed, plus the slack (deflate's own limit is
+ * 1032:1; brotli or nested codings reach millions to one) */
+#define MAX_RATIO 2048
+#define RATIO_SLACK (16u << 20)
 
 enum coding { C_GZIP, C_DEFLATE, C_BR };
 
@@ -32,6 +37,7 @@ struct dec_content {
     bool bad;
     const char *why;
     uint64_t out_len;
+    uint64_t in_len, work;           /* compressed bytes fed; bytes every layer put out */
     uint8_t *kept;
     size_t kept_len, kept_cap;
 };
@@ -123,6 +129,11 @@ static void emit(struct dec_content *dc, int k, const uint8_t *p, size_t n)
 {
     if (n == 0)
         return;
+    dc->work += n;
+    if (dc->work > dc->in_len * MAX_RATIO + RATIO_SLACK) {
+        fail(dc, "it grows past 2048 times its compressed size (a decompression bomb?)");
+        return;
+    }
     if (k + 1 < dc->nlayers)
         layer_feed(dc, k + 1, p, n);
     else
@@ -247,6 +258,7 @@ static void layer_feed(struct dec_content *dc, int k, const uint8_t *in, size_t 
 
 bool dec_content_feed(struct dec_content *dc, const uint8_t *data, size_t len)
 {
+    dc->in_len += len;
     if (!dc->bad && len > 0)
         layer_feed(dc, 0, data, len);
     return !dc->bad;
