@@ -7,10 +7,9 @@
  */
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
-#include "app.h"
+#include "view.h"
 #include "i18n.h"
 #include "keys.h"
-#include "screen.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -24,83 +23,25 @@
 #include <time.h>
 #include <unistd.h>
 
-enum pane { PANE_LIST, PANE_LADDER, PANE_BYTES, PANE_EXPLAIN, PANE_COUNT };
-enum bytes_mode { BYTES_HEX, BYTES_TEXT, BYTES_DECODED, BYTES_MODES };
-
-#define SLICE_US 15000      /* reading per loop turn, so keys answer at once */
-#define PLAY_DEFAULT_MS 2500
-
-struct rect {
-    int y, x, h, w;
-};
-
-/* a tracer and a decoder reading a capture */
-struct pass {
-    struct tr_capture *cap;
-    struct tr_rereader *rr;     /* frames read back, for retransmissions */
-    struct tr_table *t;
-    struct dec_decoder *dec;
-    uint64_t stop_after;        /* the last frame to read, 0: to the end */
-    bool open, done, failed;
-    char err[TR_ERRBUF_SIZE];
-};
-
-struct app {
-    const struct ui_run_opts *o;
-    struct ui_screen scr;
-    bool utf8;
-    const char *source;
-    off_t file_size;
-    /* the index, from the main pass */
-    struct ui_index ix;
-    struct pass main;
-    /* the details of one connection, from a detail pass */
-    struct ui_detail *det;      /* the shown connection: &filedet, or live's record */
-    struct ui_detail filedet;
-    struct pass detp;
-    uint64_t det_conn;          /* the real id of the connection in det, 0 none */
-    unsigned det_gen;           /* changes when det is read anew */
-    int stage;                  /* in det.stgs, -1 none */
-    int64_t want_x;             /* once loaded, go to this exchange's first stage ... */
-    int want_kind;              /* ... or to the first stage of this kind, -1 */
-    bool want_last;             /* ... or to the last stage */
-    /* the list */
-    size_t sel, list_top;
-    bool goto_done;
-    /* panes */
-    int focus, zoom;
-    int top[PANE_COUNT];
-    bool manual[PANE_COUNT];    /* scrolled by hand: do not follow the stage */
-    int bytes_mode;
-    bool help;
-    int help_top;
-    bool big;
-    bool playing;
-    int play_ms;
-    int64_t next_play;
-    bool searching;
-    char input[128];
-    size_t ninput;
-    char query[128];
-    char msg[TR_ERRBUF_SIZE];
-    /* live */
-    bool live;
-    bool follow;                /* show the newest stage as it arrives */
-    uint64_t unseen;            /* stages that arrived while not following */
-    uint64_t newest_conn;       /* the connection of the newest stage */
-    bool newest_pending;
-    struct dec_sink ixsink;
-    struct live_rec *recs;      /* the details of recent connections */
-    size_t nrecs;
-    struct ui_detail gone;      /* shown for a connection whose details were dropped */
-    struct rect r_title, r_list, r_steps, r_ladder, r_bytes, r_explain, r_timing, r_status,
-        r_footer;
-    bool small;                 /* the window is too small */
-    bool dirty;
-    struct sbuf text;
-};
-
 static struct app *the_app;     /* for the fatal hook */
+
+/* the panes, in the order Tab visits them */
+const struct ui_view *const ui_views[PANE_COUNT] = {
+    [PANE_LIST] = &ui_view_list,
+    [PANE_LADDER] = &ui_view_ladder,
+    [PANE_BYTES] = &ui_view_bytes,
+    [PANE_EXPLAIN] = &ui_view_explain,
+};
+
+const struct rect *app_pane_rect(const struct app *a, enum pane p)
+{
+    switch (p) {
+    case PANE_LIST: return &a->r_list;
+    case PANE_LADDER: return &a->r_ladder;
+    case PANE_BYTES: return &a->r_bytes;
+    default: return &a->r_explain;
+    }
+}
 
 /* live: the details of the most recent connections, recorded as they happen */
 #define LIVE_KEEP 256
@@ -127,7 +68,7 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void fmt_bytes(char *buf, size_t n, uint64_t v)
+void app_fmt_bytes(char *buf, size_t n, uint64_t v)
 {
     if (v < 10000)
         snprintf(buf, n, "%llu B", (unsigned long long)v);
@@ -137,7 +78,7 @@ static void fmt_bytes(char *buf, size_t n, uint64_t v)
         snprintf(buf, n, "%.1f MB", (double)v / 1e6);
 }
 
-static void fmt_dur(char *buf, size_t n, int64_t us)
+void app_fmt_dur(char *buf, size_t n, int64_t us)
 {
     if (us < 0)
         snprintf(buf, n, "-");
@@ -149,19 +90,19 @@ static void fmt_dur(char *buf, size_t n, int64_t us)
         snprintf(buf, n, "%.2fs", (double)us / 1e6);
 }
 
-static void fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e)
+void app_fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e)
 {
     char ip[TR_ADDRSTRLEN];
     tr_addr_format(&e->addr, ip);
     snprintf(buf, n, e->addr.family == 6 ? "[%s]:%u" : "%s:%u", ip, e->port);
 }
 
-static int attr(const struct app *a, enum ui_color c)
+int app_attr(const struct app *a, enum ui_color c)
 {
     return ui_attr(&a->scr, c);
 }
 
-static void put(struct app *a, const struct rect *r, int y, int x, const char *s, int at)
+void app_put(struct app *a, const struct rect *r, int y, int x, const char *s, int at)
 {
     (void)a;
     if (y < 0 || y >= r->h || x >= r->w)
@@ -169,7 +110,7 @@ static void put(struct app *a, const struct rect *r, int y, int x, const char *s
     ui_put(stdscr, r->y + y, r->x + x, r->w - x, s, at);
 }
 
-static void clear_rect(const struct rect *r)
+void app_clear(const struct rect *r)
 {
     for (int y = 0; y < r->h; y++) {
         move(r->y + y, r->x);
@@ -178,10 +119,10 @@ static void clear_rect(const struct rect *r)
     }
 }
 
-static void pane_title(struct app *a, const struct rect *r, enum pane p, const char *title)
+void app_pane_title(struct app *a, const struct rect *r, enum pane p, const char *title)
 {
     bool focus = a->focus == (int)p;
-    int at = attr(a, focus ? UI_COLOR_FOCUS : UI_COLOR_TITLE);
+    int at = app_attr(a, focus ? UI_COLOR_FOCUS : UI_COLOR_TITLE);
     move(r->y, r->x);
     for (int x = 0; x < r->w; x++)
         addch(' ' | at);
@@ -391,14 +332,14 @@ static void live_sink(struct app *a, struct dec_sink *out)
 
 /* ---------------------------------------------------------- selection -- */
 
-static struct ui_row *row_at(struct app *a, size_t pos)
+struct ui_row *app_row(struct app *a, size_t pos)
 {
     if (pos >= a->ix.norder)
         return NULL;
     return &a->ix.rows[a->ix.order[pos]];
 }
 
-static struct ui_crow *row_conn(struct app *a, const struct ui_row *r)
+struct ui_crow *app_row_conn(struct app *a, const struct ui_row *r)
 {
     return r ? &a->ix.conns[r->conn] : NULL;
 }
@@ -407,8 +348,8 @@ static struct ui_crow *row_conn(struct app *a, const struct ui_row *r)
  * when it is another one. */
 static void load_detail(struct app *a)
 {
-    struct ui_row *r = row_at(a, a->sel);
-    struct ui_crow *c = row_conn(a, r);
+    struct ui_row *r = app_row(a, a->sel);
+    struct ui_crow *c = app_row_conn(a, r);
     if (!c)
         return;
     int64_t x = (r->flags & XR_BARE) ? 0 : (int64_t)r->index;
@@ -462,15 +403,15 @@ static void load_detail(struct app *a)
     a->dirty = true;
 }
 
-static int stage_count(const struct app *a)
+int app_stage_count(const struct app *a)
 {
     return (int)a->det->nstgs;
 }
 
 /* the exchange a stage belongs to, or the selected row's when none */
-static int64_t stage_exchange(const struct app *a, int k)
+int64_t app_stage_exchange(const struct app *a, int k)
 {
-    if (k < 0 || k >= stage_count(a))
+    if (k < 0 || k >= app_stage_count(a))
         return -1;
     return a->det->stgs[k].exchange;
 }
@@ -478,12 +419,12 @@ static int64_t stage_exchange(const struct app *a, int k)
 /* after a stage change: select the row of its exchange */
 static void sync_row_to_stage(struct app *a)
 {
-    int64_t x = stage_exchange(a, a->stage);
-    struct ui_row *r = row_at(a, a->sel);
+    int64_t x = app_stage_exchange(a, a->stage);
+    struct ui_row *r = app_row(a, a->sel);
     if (x < 0 || !r || (int64_t)r->index == x)
         return;
     for (size_t i = 0; i < a->ix.norder; i++) {
-        struct ui_row *q = row_at(a, i);
+        struct ui_row *q = app_row(a, i);
         if (a->ix.conns[q->conn].id == a->det_conn && (int64_t)q->index == x &&
             !(q->flags & XR_BARE)) {
             a->sel = i;
@@ -494,7 +435,7 @@ static void sync_row_to_stage(struct app *a)
 
 static void set_stage(struct app *a, int k)
 {
-    if (k < 0 || k >= stage_count(a))
+    if (k < 0 || k >= app_stage_count(a))
         return;
     a->stage = k;
     a->manual[PANE_LADDER] = a->manual[PANE_BYTES] = false;
@@ -512,9 +453,9 @@ static void resolve_want(struct app *a)
     if (a->want_last) {
         /* the last stage: of want_x, or of the connection */
         bool past = a->det->sealed || a->detp.done;
-        for (int i = stage_count(a); i-- > 0;)
+        for (int i = app_stage_count(a); i-- > 0;)
             if (a->want_x < 0 || a->det->stgs[i].exchange == a->want_x) {
-                if (a->want_x >= 0 && !past && i == stage_count(a) - 1)
+                if (a->want_x >= 0 && !past && i == app_stage_count(a) - 1)
                     return;  /* more of it may come */
                 k = i;
                 break;
@@ -524,7 +465,7 @@ static void resolve_want(struct app *a)
         if (a->want_x < 0 && !past)
             return;
     } else if (a->want_kind >= 0) {
-        for (int i = 0; i < stage_count(a); i++)
+        for (int i = 0; i < app_stage_count(a); i++)
             if ((int)a->det->stgs[i].kind == a->want_kind &&
                 (a->want_x < 0 || a->det->stgs[i].exchange == a->want_x ||
                  a->det->stgs[i].exchange < 0)) {
@@ -549,7 +490,7 @@ static void resolve_want(struct app *a)
 /* select a row; kind >= 0: go to that stage kind in its exchange */
 static void select_row(struct app *a, size_t pos, int kind, bool last)
 {
-    struct ui_row *r = row_at(a, pos);
+    struct ui_row *r = app_row(a, pos);
     if (!r)
         return;
     a->sel = pos;
@@ -566,7 +507,7 @@ static void select_row(struct app *a, size_t pos, int kind, bool last)
 static void next_stage(struct app *a, int dir)
 {
     int k = a->stage + dir;
-    if (a->stage >= 0 && k >= 0 && k < stage_count(a)) {
+    if (a->stage >= 0 && k >= 0 && k < app_stage_count(a)) {
         set_stage(a, k);
         return;
     }
@@ -580,7 +521,7 @@ static void next_stage(struct app *a, int dir)
         ((dir > 0 && d->sealed) || (dir < 0 && d->x_lo > 0))) {
         int64_t want = dir > 0 ? d->x_hi + 1 : d->x_lo - 1;
         for (size_t i = 0; i < a->ix.norder; i++) {
-            struct ui_row *r = row_at(a, i);
+            struct ui_row *r = app_row(a, i);
             if (a->ix.conns[r->conn].id == a->det_conn && (int64_t)r->index == want &&
                 !(r->flags & XR_BARE)) {
                 select_row(a, i, -1, false);
@@ -604,7 +545,7 @@ static void next_stage(struct app *a, int dir)
             return;
         }
         pos = dir > 0 ? pos + 1 : pos - 1;
-        if (a->ix.conns[row_at(a, pos)->conn].id != a->det_conn)
+        if (a->ix.conns[app_row(a, pos)->conn].id != a->det_conn)
             break;
     }
     if (dir > 0) {
@@ -613,8 +554,8 @@ static void next_stage(struct app *a, int dir)
             resolve_want(a);
     } else {
         /* the last stage of the previous connection: its first row */
-        uint64_t id = a->ix.conns[row_at(a, pos)->conn].id;
-        while (pos > 0 && a->ix.conns[row_at(a, pos - 1)->conn].id == id)
+        uint64_t id = a->ix.conns[app_row(a, pos)->conn].id;
+        while (pos > 0 && a->ix.conns[app_row(a, pos - 1)->conn].id == id)
             pos--;
         select_row(a, pos, -1, true);
     }
@@ -675,7 +616,7 @@ static void apply_goto(struct app *a)
                 ;
         dt_link(a->det);
         int seen = 0;
-        for (int k = 0; k < stage_count(a); k++)
+        for (int k = 0; k < app_stage_count(a); k++)
             if (a->det->stgs[k].exchange == x && ++seen == nth) {
                 a->want_x = -1;
                 set_stage(a, k);
@@ -739,739 +680,42 @@ static bool visible(const struct app *a, enum pane p)
 
 /* ---------------------------------------------------------- the title -- */
 
-static const char *quality(struct app *a, char *buf, size_t n)
-{
-    struct ui_index *ix = &a->ix;
-    if (!ix->truncated && !ix->gaps && !ix->no_handshake && !ix->retrans)
-        snprintf(buf, n, "%s", _("capture complete"));
-    else
-        snprintf(buf, n, _("%llu snaplen cuts, %llu gaps, %llu without handshake, %llu retransmitted"),
-                 (unsigned long long)ix->truncated, (unsigned long long)ix->gaps,
-                 (unsigned long long)ix->no_handshake, (unsigned long long)ix->retrans);
-    return buf;
-}
 
-static void draw_title(struct app *a)
-{
-    const struct rect *r = &a->r_title;
-    int at = attr(a, UI_COLOR_TITLE);
-    move(r->y, 0);
-    for (int x = 0; x < r->w; x++)
-        addch(' ' | at);
-    char buf[512];
-    snprintf(buf, sizeof buf, " httpstep %s %s", a->scr.g.sep, a->source);
-    int used = ui_put(stdscr, 0, 0, r->w, buf, at);
-    char right[160] = "";
-    if (!a->main.done && a->file_size > 0 && a->main.cap) {
-        uint64_t frames, bytes;
-        tr_capture_counts(a->main.cap, &frames, &bytes);
-        int pct = (int)(bytes * 100 / (uint64_t)a->file_size);
-        snprintf(right, sizeof right, _("loading %d%% "), pct > 99 ? 99 : pct);
-    }
-    size_t rl = strlen(right);
-    if (a->ix.norder)
-        snprintf(right + rl, sizeof right - rl, _("exchange %zu/%zu"), a->sel + 1, a->ix.norder);
-    rl = strlen(right);
-    if (a->stage >= 0) {
-        int64_t x = a->det->stgs[a->stage].exchange;
-        int j = 0, k = 0;
-        for (int i = 0; i < stage_count(a); i++)
-            if (a->det->stgs[i].exchange == x) {
-                k++;
-                if (i <= a->stage)
-                    j++;
-            }
-        snprintf(right + rl, sizeof right - rl, _(" %s stage %d/%d "), a->scr.g.sep, j, k);
-    }
-    int rw = ui_width(right);
-    if (rw < r->w - used - 1)
-        ui_put(stdscr, 0, r->w - rw - 1, rw + 1, right, at);
-}
 
 /* ----------------------------------------------------------- the list -- */
 
-/* column headings padded by display width (CJK characters take two columns) */
-static void pad_columns(char *out, size_t n, const char **texts, const int *widths, int count)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (int i = 0; i < count; i++) {
-        int w = ui_width(texts[i]);
-        len += (size_t)snprintf(out + len, n > len ? n - len : 0, "%s", texts[i]);
-        for (int k = w; k < widths[i] && len + 1 < n; k++)
-            out[len++] = ' ';
-        if (len < n)
-            out[len] = '\0';
-        if (len + 1 >= n)
-            break;
-    }
-}
 
-static void status_text(char *buf, size_t n, const struct ui_row *r)
-{
-    if (r->flags & XR_BARE)
-        snprintf(buf, n, "%s", "");
-    else if (!(r->flags & XR_RSP))
-        snprintf(buf, n, "%s", _("no answer"));
-    else {
-        const char *reason = ui_status_reason(r->status);
-        snprintf(buf, n, "%u %s", r->status, reason ? reason : "");
-    }
-}
 
-static void draw_list(struct app *a)
-{
-    const struct rect *r = &a->r_list;
-    clear_rect(r);
-    bool wide = r->w >= 110;
-    char head[512];
-    const char *wide_cols[] = {"#", _("conn"), _("client -> server"), _("method"), _("target")};
-    const int wide_w[] = {5, 6, 45, 8, 0};
-    const char *narrow_cols[] = {"#", _("conn"), _("method"), _("target")};
-    const int narrow_w[] = {5, 6, 8, 0};
-    if (wide)
-        pad_columns(head, sizeof head, wide_cols, wide_w, 5);
-    else
-        pad_columns(head, sizeof head, narrow_cols, narrow_w, 4);
-    pane_title(a, r, PANE_LIST, head);
-    int rows = r->h - 1;
-    if (rows <= 0)
-        return;
-    if (a->sel < a->list_top)
-        a->list_top = a->sel;
-    if (a->sel >= a->list_top + (size_t)rows)
-        a->list_top = a->sel - (size_t)rows + 1;
-    int stat_w = 22, size_w = 9, time_w = 9;
-    int tail = stat_w + size_w + time_w;
-    for (int i = 0; i < rows; i++) {
-        size_t pos = a->list_top + (size_t)i;
-        struct ui_row *row = row_at(a, pos);
-        if (!row)
-            break;
-        struct ui_crow *c = row_conn(a, row);
-        bool sel = pos == a->sel;
-        int base = sel ? attr(a, UI_COLOR_SELECT) : attr(a, UI_COLOR_NORMAL);
-        int y = r->y + 1 + i;
-        move(y, r->x);
-        for (int x = 0; x < r->w; x++)
-            addch(' ' | (sel ? base : 0));
-        bool first_of_conn = pos == 0 || row_at(a, pos - 1)->conn != row->conn;
-        char buf[512], ep1[64], ep2[64];
-        snprintf(buf, sizeof buf, "%-4zu ", pos + 1);
-        int x = 1 + ui_put(stdscr, y, r->x + 1, r->w - 1, buf, base);
-        if (first_of_conn)
-            snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->id);
-        else
-            snprintf(buf, sizeof buf, "%s", a->scr.g.vline);
-        ui_put(stdscr, y, r->x + x, 6, buf, sel ? base : attr(a, UI_COLOR_DIM));
-        x += 6;
-        if (wide) {
-            fmt_endpoint(ep1, sizeof ep1, &c->client);
-            fmt_endpoint(ep2, sizeof ep2, &c->server);
-            snprintf(buf, sizeof buf, "%s %s %s", ep1, a->utf8 ? "\xe2\x86\x92" : "->", ep2);
-            ui_put(stdscr, y, r->x + x, 44, buf, sel ? base : attr(a, UI_COLOR_DIM));
-            x += 45;
-        }
-        snprintf(buf, sizeof buf, "%-8s", row->method);
-        x += ui_put(stdscr, y, r->x + x, r->w - x, buf,
-                     sel ? base : attr(a, UI_COLOR_CLIENT));
-        int tw = r->w - x - tail - 1;
-        if (tw > 0) {
-            const char *t = row->target ? row->target
-                            : (row->flags & XR_BARE)
-                                ? (c->tls ? _("(encrypted: TLS)") : _("(not HTTP)"))
-                                : "";
-            ui_put(stdscr, y, r->x + x, tw, t, base);
-            if (ui_width(t) > tw)
-                ui_put(stdscr, y, r->x + x + tw - 1, 1, a->scr.g.ellipsis, base);
-        }
-        x = r->w - tail;
-        if (x < 0)
-            continue;
-        status_text(buf, sizeof buf, row);
-        ui_put(stdscr, y, r->x + x, stat_w - 1, buf,
-                sel ? base : ui_status_attr(&a->scr, row->status));
-        if (!(row->flags & XR_BARE)) {
-            fmt_bytes(buf, sizeof buf, row->body);
-            ui_put(stdscr, y, r->x + x + stat_w, size_w - 1, buf, base);
-        }
-        fmt_dur(buf, sizeof buf, row->t_end >= row->t_start ? row->t_end - row->t_start : -1);
-        ui_put(stdscr, y, r->x + x + stat_w + size_w, time_w, buf, base);
-    }
-    if (a->ix.norder == 0) {
-        const char *m = a->main.done ? _("No HTTP in this capture: no request, response or TLS "
-                                         "handshake was found. Try -p PORT for another server "
-                                         "port, or a filter expression.")
-                                     : _("Reading the capture...");
-        ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, m, attr(a, UI_COLOR_NOTE));
-    }
-}
 
 /* ------------------------------------------------------- the stepper -- */
 
-static int current_step(const struct app *a)
-{
-    if (a->stage < 0 || a->stage >= stage_count(a))
-        return 0;
-    return dec_stage_step(a->det->stgs[a->stage].kind);
-}
 
 /* the x of each step's label on the stepper row, for mouse clicks */
-static int step_x[8];
 
-static void draw_steps(struct app *a)
-{
-    const struct rect *r = &a->r_steps;
-    clear_rect(r);
-    int cur = current_step(a);
-    /* the widest form that fits: full labels, short ones, tighter separators, numbers */
-    bool brief = false;
-    const char *sep = a->scr.g.step_sep;
-    bool numbers = false;
-    for (int form = 0; form < 4; form++) {
-        brief = form >= 1;
-        sep = form >= 2 ? " " : a->scr.g.step_sep;
-        numbers = form == 3;
-        int total = 0;
-        for (int s = 1; s <= 7; s++)
-            total += (numbers ? 1 : 2 + ui_width(ui_step_label(s, brief))) + (s < 7 ? ui_width(sep) : 0);
-        if (total <= r->w - 2)
-            break;
-    }
-    int x = r->x + 1;
-    for (int s = 1; s <= 7; s++) {
-        char buf[96];
-        if (numbers)
-            snprintf(buf, sizeof buf, "%d", s);
-        else
-            snprintf(buf, sizeof buf, "%d %s", s, ui_step_label(s, brief));
-        int at = s == cur ? attr(a, UI_COLOR_CURRENT)
-                 : cur && s < cur ? attr(a, UI_COLOR_DONE)
-                                  : attr(a, UI_COLOR_PENDING);
-        step_x[s] = x;
-        x += ui_put(stdscr, r->y, x, r->x + r->w - x, buf, at);
-        if (s < 7)
-            x += ui_put(stdscr, r->y, x, r->x + r->w - x, sep, attr(a, UI_COLOR_DIM));
-    }
-    step_x[0] = x;
-}
 
 /* --------------------------------------------------------- the ladder -- */
 
-static void flags_text(char *buf, size_t n, uint8_t f)
-{
-    static const struct {
-        uint8_t bit;
-        const char *name;
-    } names[] = {{TR_TCP_SYN, "SYN"}, {TR_TCP_FIN, "FIN"}, {TR_TCP_RST, "RST"},
-                 {TR_TCP_PSH, "PSH"}, {TR_TCP_ACK, "ACK"}, {TR_TCP_URG, "URG"}};
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (f & names[i].bit) {
-            size_t l = strlen(buf);
-            snprintf(buf + l, n - l, "%s%s", l ? "," : "", names[i].name);
-        }
-}
 
 /* rows of the ladder: y of each packet, for mouse clicks */
-static int ladder_first_row;
 
-static void draw_ladder(struct app *a)
-{
-    const struct rect *r = &a->r_ladder;
-    clear_rect(r);
-    char t[256], ep1[64], ep2[64];
-    struct ui_detail *d = a->det;
-    fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
-    fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
-    snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, ep1,
-             a->utf8 ? "\xe2\x87\x84" : "<->", ep2);
-    pane_title(a, r, PANE_LADDER, a->det_conn ? t : _("Packets"));
-    int rows = r->h - 1;
-    if (rows <= 0 || d->npkts == 0) {
-        if (a->det_conn && !a->detp.done)
-            put(a, r, 1, 1, _("reading..."), attr(a, UI_COLOR_DIM));
-        return;
-    }
-    const struct ui_stg *cur = a->stage >= 0 ? &d->stgs[a->stage] : NULL;
-    /* follow the current stage: its first packet a third down the pane */
-    if (!a->manual[PANE_LADDER] && cur) {
-        for (size_t i = 0; i < d->npkts; i++)
-            if (dt_stage_has_frame(cur, d->pkts[i].frame)) {
-                int top = (int)i - rows / 3;
-                a->top[PANE_LADDER] = top < 0 ? 0 : top;
-                break;
-            }
-    }
-    if (a->top[PANE_LADDER] > (int)d->npkts - 1)
-        a->top[PANE_LADDER] = (int)d->npkts - 1;
-    if (a->top[PANE_LADDER] < 0)
-        a->top[PANE_LADDER] = 0;
-    ladder_first_row = a->top[PANE_LADDER];
-    int tw = 11;  /* "  12.345ms " */
-    tr_time span = d->pkts[d->npkts - 1].ts - d->tc.first_ts;
-    int cx = tw + 1, sx = r->w - 3;
-    bool detail = r->w >= 70;
-    tr_time t0 = d->tc.first_ts;
-    for (int i = 0; i < rows; i++) {
-        size_t k = (size_t)a->top[PANE_LADDER] + (size_t)i;
-        if (k >= d->npkts)
-            break;
-        const struct ui_pkt *p = &d->pkts[k];
-        int y = r->y + 1 + i;
-        bool hl = cur && dt_stage_has_frame(cur, p->frame);
-        int base = hl ? attr(a, UI_COLOR_HIGHLIGHT)
-                      : attr(a, p->dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
-        char buf[256];
-        /* time since the connection's first packet, in ms on a fast network */
-        if (span < 10000000)
-            snprintf(buf, sizeof buf, "%8.3fms", (double)(p->ts - t0) / 1e3);
-        else
-            snprintf(buf, sizeof buf, "%9.3fs", (double)(p->ts - t0) / 1e6);
-        ui_put(stdscr, y, r->x, tw, buf, attr(a, UI_COLOR_DIM));
-        ui_put(stdscr, y, r->x + cx - 1, 1, a->scr.g.vline, attr(a, UI_COLOR_DIM));
-        ui_put(stdscr, y, r->x + sx + 1, 1, a->scr.g.vline, attr(a, UI_COLOR_DIM));
-        int aw = sx - cx + 1;
-        /* the arrow */
-        for (int x = 0; x < aw; x++)
-            ui_put(stdscr, y, r->x + cx + x, 1, a->scr.g.hline, base);
-        if (p->dir == TR_DIR_C2S)
-            ui_put(stdscr, y, r->x + sx, 1, a->scr.g.rarrow, base);
-        else
-            ui_put(stdscr, y, r->x + cx, 1, a->scr.g.larrow, base);
-        /* the label: flags, length, what it carries */
-        char fl[48], label[200];
-        flags_text(fl, sizeof fl, p->flags);
-        const char *what = p->stage >= 0 && p->len ? ui_stage_title(d->stgs[p->stage].kind) : "";
-        if (detail)
-            snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s ", fl, p->rel_seq, p->rel_ack,
-                     p->len, what);
-        else if (p->len)
-            snprintf(label, sizeof label, " %s %u %s ", fl, p->len, what);
-        else
-            snprintf(label, sizeof label, " %s ", fl);
-        int lw = ui_width(label);
-        if (lw > aw - 4)
-            lw = aw - 4;
-        int lx = cx + 2 + (aw - 4 - lw) / 2;
-        if (lw > 0)
-            ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
-        /* notes on the arrow */
-        const char *mark = p->retrans ? "R" : p->ooo ? "O"
-                           : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
-                           : p->caplen < p->len ? "T" : "";
-        if (*mark)
-            ui_put(stdscr, y, r->x + r->w - 1, 1, mark, attr(a, UI_COLOR_NOTE));
-    }
-}
 
 /* ---------------------------------------------------------- the bytes -- */
 
-static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
-                     uint64_t lo, uint64_t hi)
-{
-    int per = r->w >= 75 ? 16 : 8;
-    uint64_t first_row = lo / (uint64_t)per;
-    if (!a->manual[PANE_BYTES])
-        a->top[PANE_BYTES] = (int)(first_row > 1 ? first_row - 1 : 0);
-    uint64_t row0 = (uint64_t)a->top[PANE_BYTES];
-    uint64_t end = st->base + st->len;
-    if (row0 * (uint64_t)per < st->base)
-        row0 = st->base / (uint64_t)per;
-    for (int i = 0; i < rows; i++) {
-        uint64_t off = (row0 + (uint64_t)i) * (uint64_t)per;
-        if (off >= end)
-            break;
-        int y = r->y + y0 + i;
-        char buf[32];
-        snprintf(buf, sizeof buf, "%06llx ", (unsigned long long)off);
-        ui_put(stdscr, y, r->x, 7, buf, attr(a, UI_COLOR_DIM));
-        for (int j = 0; j < per && off + (uint64_t)j < end; j++) {
-            uint64_t o = off + (uint64_t)j;
-            if (o < st->base)
-                continue;
-            uint8_t c = st->data[o - st->base];
-            bool in = o >= lo && o < hi;
-            int at = in ? attr(a, UI_COLOR_HIGHLIGHT)
-                     : (c == '\r' || c == '\n') ? attr(a, UI_COLOR_CRLF)
-                                                : attr(a, UI_COLOR_NORMAL);
-            snprintf(buf, sizeof buf, "%02x", c);
-            int hx = 7 + j * 3 + (j >= 8 && per == 16 ? 1 : 0);
-            ui_put(stdscr, y, r->x + hx, 2, buf, at);
-            const char *ch;
-            char one[2] = {(char)c, 0};
-            if (c == '\r')
-                ch = a->utf8 ? a->scr.g.cr : "r";
-            else if (c == '\n')
-                ch = a->utf8 ? a->scr.g.lf : "n";
-            else if (c >= 0x20 && c < 0x7f)
-                ch = one;
-            else
-                ch = ".";
-            int ax = 7 + per * 3 + (per == 16 ? 2 : 1) + j;
-            if (ax < r->w)
-                ui_put(stdscr, y, r->x + ax, 1, ch,
-                        (c == '\r' || c == '\n') && !in ? attr(a, UI_COLOR_CRLF) : at);
-        }
-    }
-}
 
-/* the stream as text: lines as sent, CR and LF shown, the stage marked */
-static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
-                      uint64_t lo, uint64_t hi)
-{
-    uint64_t base = st->base, end = st->base + st->len;
-    const uint8_t *d = st->data;
-    /* start at the line before the stage */
-    uint64_t start = lo;
-    int back = 1;
-    while (start > base && back >= 0) {
-        start--;
-        if (d[start - base] == '\n' && start + 1 < lo)
-            back--;
-    }
-    if (start > base)
-        start++;
-    if (a->manual[PANE_BYTES]) {
-        /* manual scrolling moves by lines from the stage */
-        for (int k = 0; k < a->top[PANE_BYTES] && start < end; k++) {
-            const uint8_t *nl = memchr(d + (start - base), '\n', (size_t)(end - start));
-            start = nl ? base + (uint64_t)(nl - d) + 1 : end;
-        }
-    }
-    int y = 0, x = 0;
-    for (uint64_t o = start; o < end && y < rows; o++) {
-        uint8_t c = d[o - base];
-        bool in = o >= lo && o < hi;
-        int at = in ? attr(a, UI_COLOR_HIGHLIGHT) : attr(a, UI_COLOR_NORMAL);
-        char one[8] = {(char)c, 0};
-        const char *g = one;
-        if (c == '\r' || c == '\n') {
-            g = c == '\r' ? a->scr.g.cr : a->scr.g.lf;
-            at = in ? at : attr(a, UI_COLOR_CRLF);
-        } else if (c < 0x20 || c >= 0x7f) {
-            g = ".";
-        }
-        if (x + ui_width(g) > r->w) {
-            y++;
-            x = 0;
-            if (y >= rows)
-                break;
-        }
-        x += ui_put(stdscr, r->y + y0 + y, r->x + x, r->w - x, g, at);
-        if (c == '\n') {
-            y++;
-            x = 0;
-        }
-    }
-}
 
-static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stg *s)
-{
-    if (!s || (s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY)) {
-        put(a, r, y0, 1, _("The decoded view shows a body: step to a body stage, or press b."),
-            attr(a, UI_COLOR_DIM));
-        return;
-    }
-    const uint8_t *p = s->ndecoded ? s->decoded : s->preview;
-    size_t n = s->ndecoded ? s->ndecoded : s->npreview;
-    char buf[160];
-    snprintf(buf, sizeof buf, _("decoded: %llu bytes (%s%s)"),
-             (unsigned long long)(s->decoded_length >= 0 ? (uint64_t)s->decoded_length : n),
-             s->framing == DEC_FRAMING_CHUNKED ? _("de-chunked") : _("as sent"),
-             s->content_encoding ? _(", decompressed") : "");
-    put(a, r, y0, 0, buf, attr(a, UI_COLOR_DIM));
-    int y = 1, x = 0;
-    for (size_t i = 0; i < n && y < rows; i++) {
-        uint8_t c = p[i];
-        if (c == '\n') {
-            y++;
-            x = 0;
-            continue;
-        }
-        char one[8] = {(char)c, 0};
-        const char *g = one;
-        if (c >= 0x80) {
-            size_t k = ui_utf8_len(p + i, n - i);
-            if (k) {
-                memcpy(one, p + i, k);
-                one[k] = 0;
-                i += k - 1;
-            } else {
-                g = ".";
-            }
-        } else if (c < 0x20 || c == 0x7f) {
-            g = c == '\t' ? " " : ".";
-        }
-        if (x + ui_width(g) > r->w) {
-            y++;
-            x = 0;
-            if (y >= rows)
-                break;
-        }
-        x += ui_put(stdscr, r->y + y0 + y, r->x + x, r->w - x, g, attr(a, UI_COLOR_NORMAL));
-    }
-}
 
-static void draw_bytes(struct app *a)
-{
-    const struct rect *r = &a->r_bytes;
-    clear_rect(r);
-    static const char *const modes[] = {N_("hex"), N_("text"), N_("decoded")};
-    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
-    char t[200];
-    snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes_mode]), a->scr.g.sep,
-             s ? (s->dir == TR_DIR_C2S ? _("client to server") : _("server to client")) : "");
-    pane_title(a, r, PANE_BYTES, t);
-    int rows = r->h - 1;
-    if (!s || rows <= 0)
-        return;
-    if (a->bytes_mode == BYTES_DECODED) {
-        if (r->w >= 90 && (s->kind == DEC_STAGE_REQUEST_BODY || s->kind == DEC_STAGE_RESPONSE_BODY)) {
-            /* the raw bytes beside what they carry */
-            struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
-            struct rect right = {r->y, r->x + r->w / 2 + 1, r->h, r->w - r->w / 2 - 1};
-            draw_hex(a, &left, 1, rows, &a->det->bytes[s->dir], s->offset, s->offset + s->length);
-            draw_decoded(a, &right, 1, rows, s);
-        } else {
-            draw_decoded(a, r, 1, rows, s);
-        }
-        return;
-    }
-    if (s->length == 0) {
-        const char *m = s->kind == DEC_STAGE_HANDSHAKE
-                            ? _("The handshake carries no data: only TCP flags and sequence "
-                                "numbers (see the packets).")
-                        : s->kind == DEC_STAGE_CLOSE
-                            ? _("Closing carries no data: FIN or RST flags (see the packets).")
-                            : _("This stage carries no bytes of its own.");
-        put(a, r, 1, 1, m, attr(a, UI_COLOR_DIM));
-        return;
-    }
-    const struct ui_stream *st = &a->det->bytes[s->dir];
-    if (s->offset < st->base || s->offset >= st->base + st->len) {
-        put(a, r, 1, 1,
-            st->capped ? _("These bytes are past what is kept for display.") : _("reading..."),
-            attr(a, UI_COLOR_DIM));
-        return;
-    }
-    if (a->bytes_mode == BYTES_HEX)
-        draw_hex(a, r, 1, rows, st, s->offset, s->offset + s->length);
-    else
-        draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length);
-}
 
 /* ---------------------------------------------------- the explanation -- */
 
-static void draw_explain(struct app *a)
-{
-    const struct rect *r = &a->r_explain;
-    clear_rect(r);
-    char t[200];
-    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
-    if (s)
-        snprintf(t, sizeof t, _("Step %d %s %s"), dec_stage_step(s->kind), a->scr.g.sep,
-                 ui_stage_title(s->kind));
-    else
-        snprintf(t, sizeof t, "%s", _("What happens here"));
-    pane_title(a, r, PANE_EXPLAIN, t);
-    sb_reset(&a->text);
-    if (s)
-        ui_explain_stage(a->det, a->stage, &a->text);
-    else if (a->ix.norder == 0)
-        sb_str(&a->text, a->main.done ? _("This capture holds no HTTP exchange.")
-                                      : _("Reading the capture..."));
-    else
-        sb_str(&a->text, _("Reading this connection..."));
-    int w = r->w - 2;
-    if (w < 10)
-        return;
-    static const char *starts[4096];
-    static size_t lens[4096];
-    size_t n = ui_wrap(a->text.p ? a->text.p : "", w, starts, lens, 4096);
-    int rows = r->h - 1;
-    if (a->top[PANE_EXPLAIN] > (int)n - rows)
-        a->top[PANE_EXPLAIN] = (int)n - rows;
-    if (a->top[PANE_EXPLAIN] < 0)
-        a->top[PANE_EXPLAIN] = 0;
-    for (int i = 0; i < rows; i++) {
-        size_t k = (size_t)a->top[PANE_EXPLAIN] + (size_t)i;
-        if (k >= n)
-            break;
-        char line[1024];
-        size_t len = lens[k] < sizeof line - 1 ? lens[k] : sizeof line - 1;
-        memcpy(line, starts[k], len);
-        line[len] = '\0';
-        ui_put(stdscr, r->y + 1 + i, r->x + 1, w, line, attr(a, UI_COLOR_NORMAL));
-    }
-    if ((size_t)a->top[PANE_EXPLAIN] + (size_t)rows < n)
-        ui_put(stdscr, r->y + r->h - 1, r->x + r->w - 2, 1, a->scr.g.ellipsis, attr(a, UI_COLOR_DIM));
-}
 
 /* --------------------------------------------------------- the timing -- */
 
-struct part {
-    const char *name;
-    int64_t from, to;
-    enum ui_color color;
-};
 
-static void draw_timing(struct app *a)
-{
-    const struct rect *r = &a->r_timing;
-    clear_rect(r);
-    int64_t x = stage_exchange(a, a->stage);
-    struct ui_detail *d = a->det;
-    const struct ui_xdet *xd = a->stage >= 0 ? dt_x(d, x) : NULL;
-    if (!xd) {
-        if (a->stage >= 0 && d->stgs[a->stage].kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
-            char b[64], line[160];
-            fmt_dur(b, sizeof b, d->tc.hs_ts[2] - d->tc.hs_ts[0]);
-            snprintf(line, sizeof line, _("Timing: the handshake took %s (one round trip)"), b);
-            put(a, r, 0, 1, line, attr(a, UI_COLOR_DIM));
-        }
-        return;
-    }
-    struct part seg[6];
-    int n = 0;
-    if (x == 0 && d->tc.handshake_done)
-        seg[n++] = (struct part){_("handshake"), d->tc.hs_ts[0], d->tc.hs_ts[2], UI_COLOR_DIM};
-    if (xd->req.present)
-        seg[n++] = (struct part){_("request"), xd->req.ts_first, xd->req.ts_last, UI_COLOR_CLIENT};
-    if (xd->req.present && xd->rsp.present)
-        seg[n++] = (struct part){_("wait"), xd->req.ts_last, xd->rsp.ts_first, UI_COLOR_NOTE};
-    if (xd->rsp.present)
-        seg[n++] = (struct part){_("transfer"), xd->rsp.ts_first, xd->rsp.ts_last, UI_COLOR_SERVER};
-    int64_t end = xd->rsp.present ? xd->rsp.ts_last : xd->req.ts_last;
-    int64_t next = 0;
-    const struct ui_xdet *xn = dt_x(d, x + 1);
-    if (xn && xn->req.present)
-        next = xn->req.ts_first;
-    else if (d->tc.close_how != TR_CLOSE_NONE && d->tc.close_how != TR_CLOSE_END && d->tc.close_ts)
-        next = d->tc.close_ts;
-    if (next > end)
-        seg[n++] = (struct part){xn ? _("idle") : _("to close"), end, next,
-                                    UI_COLOR_DIM};
-    int64_t total = 0;
-    for (int i = 0; i < n; i++)
-        total += seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
-    int col = ui_put(stdscr, r->y, r->x + 1, r->w, _("Timing "), attr(a, UI_COLOR_TITLE)) + 2;
-    /* the legend first, each part in its color; then the bar in what is left */
-    char legend[6][96];
-    int lw = 0;
-    for (int i = 0; i < n; i++) {
-        char b[48];
-        fmt_dur(b, sizeof b, seg[i].to - seg[i].from);
-        snprintf(legend[i], sizeof legend[i], "%s %s", seg[i].name, b);
-        lw += ui_width(legend[i]) + 3;
-    }
-    int barw = r->w - col - lw - 2;
-    if (barw > r->w / 3)
-        barw = r->w / 3;
-    if (barw >= n && total > 0) {
-        /* each part's share of the time, at least one column */
-        for (int i = 0; i < n; i++) {
-            int64_t dur = seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
-            int cw = (int)(dur * (barw - n) / total) + 1;
-            for (int k = 0; k < cw && col < r->w; k++, col++)
-                ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, attr(a, seg[i].color));
-        }
-        col++;
-    }
-    for (int i = 0; i < n && col < r->w; i++) {
-        ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, attr(a, seg[i].color));
-        col += 2;
-        col += ui_put(stdscr, r->y, r->x + col, r->w - col, legend[i], attr(a, UI_COLOR_NORMAL));
-        col += 1;
-    }
-}
 
 /* ----------------------------------------------- status line and keys -- */
 
-static void draw_status(struct app *a)
-{
-    const struct rect *r = &a->r_status;
-    clear_rect(r);
-    if (a->searching) {
-        char buf[200];
-        snprintf(buf, sizeof buf, "/%s", a->input);
-        ui_put(stdscr, r->y, r->x, r->w, buf, attr(a, UI_COLOR_NORMAL));
-        curs_set(1);
-        move(r->y, r->x + 1 + ui_width(a->input));
-        return;
-    }
-    curs_set(0);
-    char q[256], buf[512];
-    if (a->msg[0]) {
-        ui_put(stdscr, r->y, r->x + 1, r->w - 1, a->msg, attr(a, UI_COLOR_NOTE));
-        return;
-    }
-    snprintf(buf, sizeof buf, "%s %s %s", quality(a, q, sizeof q), a->scr.g.sep,
-             a->playing ? _("playing (any key pauses)") : "");
-    if (a->live) {
-        uint64_t frames = 0, bytes = 0;
-        if (a->main.cap)
-            tr_capture_counts(a->main.cap, &frames, &bytes);
-        uint64_t drops = a->main.cap ? tr_capture_dropped(a->main.cap) : 0;
-        char extra[256];
-        if (a->follow)
-            snprintf(extra, sizeof extra, _("live on %s: %llu packets, %llu dropped %s following (f)"),
-                     a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep);
-        else
-            snprintf(extra, sizeof extra,
-                     _("live on %s: %llu packets, %llu dropped %s %llu new stages (f follows)"),
-                     a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep,
-                     (unsigned long long)a->unseen);
-        snprintf(buf, sizeof buf, "%s", extra);
-    }
-    if (a->main.failed)
-        snprintf(buf, sizeof buf, "%s", a->main.err);
-    ui_put(stdscr, r->y, r->x + 1, r->w - 1, buf,
-            attr(a, a->main.failed || a->ix.truncated || a->ix.gaps ? UI_COLOR_NOTE : UI_COLOR_DIM));
-}
 
-static void draw_footer(struct app *a)
-{
-    const struct rect *r = &a->r_footer;
-    clear_rect(r);
-    int x = r->x + 1;
-    for (const struct ui_binding *b = ui_bindings; b->names && x < r->w; b++) {
-        if (!b->footer)
-            continue;
-        char key[32];
-        snprintf(key, sizeof key, "%.*s", (int)strcspn(b->names, ","), b->names);
-        x += ui_put(stdscr, r->y, x, r->w - x, key, attr(a, UI_COLOR_TITLE));
-        x += ui_put(stdscr, r->y, x, r->w - x, " ", 0);
-        x += ui_put(stdscr, r->y, x, r->w - x, _(b->footer), attr(a, UI_COLOR_NORMAL));
-        x += ui_put(stdscr, r->y, x, r->w - x, "  ", 0);
-    }
-}
 
-static void draw_help(struct app *a)
-{
-    int W = COLS, H = LINES;
-    int w = W - 8 < 90 ? W - 8 : 90, h = H - 4;
-    struct rect r = {2, (W - w) / 2, h, w};
-    clear_rect(&r);
-    pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
-    int y = 1 - a->help_top;
-    for (const struct ui_binding *b = ui_bindings; b->names; b++, y++) {
-        if (y < 1 || y >= h)
-            continue;
-        ui_put(stdscr, r.y + y, r.x + 2, 18, b->names, attr(a, UI_COLOR_CLIENT));
-        ui_put(stdscr, r.y + y, r.x + 20, w - 21, _(b->help), attr(a, UI_COLOR_NORMAL));
-    }
-    if (y >= 1 && y < h) {
-        ui_put(stdscr, r.y + y, r.x + 2, 18, _("mouse"), attr(a, UI_COLOR_CLIENT));
-        ui_put(stdscr, r.y + y, r.x + 20, w - 21, _("click an exchange, a step, or a packet arrow"),
-                attr(a, UI_COLOR_NORMAL));
-    }
-    y += 2;
-    if (y >= 1 && y < h)
-        ui_put(stdscr, r.y + y, r.x + 2, w - 3,
-                _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."),
-                attr(a, UI_COLOR_DIM));
-}
 
 static void draw(struct app *a)
 {
@@ -1486,27 +730,22 @@ static void draw(struct app *a)
             size_t l = lens[i] < sizeof line - 1 ? lens[i] : sizeof line - 1;
             memcpy(line, starts[i], l);
             line[l] = '\0';
-            ui_put(stdscr, (int)i, 1, COLS - 1, line, attr(a, UI_COLOR_NOTE));
+            ui_put(stdscr, (int)i, 1, COLS - 1, line, app_attr(a, UI_COLOR_NOTE));
         }
         refresh();
         return;
     }
-    draw_title(a);
-    if (visible(a, PANE_LIST))
-        draw_list(a);
+    ui_bar_title(a);
+    for (int p = 0; p < PANE_COUNT; p++)
+        if (visible(a, (enum pane)p))
+            ui_views[p]->draw(a, app_pane_rect(a, (enum pane)p));
     if (a->zoom < 0)
-        draw_steps(a);
-    if (visible(a, PANE_LADDER))
-        draw_ladder(a);
-    if (visible(a, PANE_BYTES))
-        draw_bytes(a);
-    if (visible(a, PANE_EXPLAIN))
-        draw_explain(a);
-    draw_timing(a);
-    draw_status(a);
-    draw_footer(a);
+        ui_bar_steps(a);
+    ui_bar_timing(a);
+    ui_bar_status(a);
+    ui_bar_footer(a);
     if (a->help)
-        draw_help(a);
+        ui_bar_help(a);
     if (a->searching)
         move(a->r_status.y, a->r_status.x + 1 + ui_width(a->input));
     refresh();
@@ -1548,7 +787,7 @@ static void do_search(struct app *a)
     uint64_t keep = a->det_conn;
     for (size_t i = 1; i <= n; i++) {
         size_t pos = (a->sel + i) % n;
-        struct ui_row *r = row_at(a, pos);
+        struct ui_row *r = app_row(a, pos);
         if (!(r->flags & XR_BARE) && a->ix.conns[r->conn].id != a->det_conn) {
             /* read that connection to see its headers */
             size_t save = a->sel;
@@ -1623,9 +862,9 @@ static void mouse(struct app *a)
             select_row(a, a->list_top + (size_t)row, -1, false);
     } else if (a->zoom < 0 && ev.y == a->r_steps.y) {
         for (int s = 7; s >= 1; s--)
-            if (ev.x >= step_x[s]) {
-                int64_t x = stage_exchange(a, a->stage);
-                for (int k = 0; k < stage_count(a); k++)
+            if (ev.x >= a->step_x[s]) {
+                int64_t x = app_stage_exchange(a, a->stage);
+                for (int k = 0; k < app_stage_count(a); k++)
                     if (dec_stage_step(a->det->stgs[k].kind) == s &&
                         (a->det->stgs[k].exchange == x || a->det->stgs[k].exchange < 0 || x < 0)) {
                         set_stage(a, k);
@@ -1636,7 +875,7 @@ static void mouse(struct app *a)
     } else if (visible(a, PANE_LADDER) && in_rect(&a->r_ladder, ev.y, ev.x)) {
         a->focus = PANE_LADDER;
         int row = ev.y - a->r_ladder.y - 1;
-        size_t k = (size_t)ladder_first_row + (size_t)row;
+        size_t k = (size_t)a->ladder_top + (size_t)row;
         if (row >= 0 && k < a->det->npkts && a->det->pkts[k].stage >= 0) {
             set_stage(a, a->det->pkts[k].stage);
             a->manual[PANE_LADDER] = true;
@@ -1869,7 +1108,7 @@ static void follow_newest(struct app *a)
     int64_t x = d->stgs[a->stage].exchange;
     ix_sort(&a->ix);
     for (size_t i = a->ix.norder; i-- > 0;) {
-        struct ui_row *r = row_at(a, i);
+        struct ui_row *r = app_row(a, i);
         if (a->ix.conns[r->conn].id == a->newest_conn && (x < 0 || (int64_t)r->index == x)) {
             a->sel = i;
             break;

@@ -1,0 +1,265 @@
+/* view_bars.c - the one-line bars: title, the seven steps, timing, status,
+ * the keys; and the help screen */
+#define _GNU_SOURCE 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "view.h"
+#include "i18n.h"
+#include "keys.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static const char *quality(struct app *a, char *buf, size_t n)
+{
+    struct ui_index *ix = &a->ix;
+    if (!ix->truncated && !ix->gaps && !ix->no_handshake && !ix->retrans)
+        snprintf(buf, n, "%s", _("capture complete"));
+    else
+        snprintf(buf, n, _("%llu snaplen cuts, %llu gaps, %llu without handshake, %llu retransmitted"),
+                 (unsigned long long)ix->truncated, (unsigned long long)ix->gaps,
+                 (unsigned long long)ix->no_handshake, (unsigned long long)ix->retrans);
+    return buf;
+}
+
+void ui_bar_title(struct app *a)
+{
+    const struct rect *r = &a->r_title;
+    int at = app_attr(a, UI_COLOR_TITLE);
+    move(r->y, 0);
+    for (int x = 0; x < r->w; x++)
+        addch(' ' | at);
+    char buf[512];
+    snprintf(buf, sizeof buf, " httpstep %s %s", a->scr.g.sep, a->source);
+    int used = ui_put(stdscr, 0, 0, r->w, buf, at);
+    char right[160] = "";
+    if (!a->main.done && a->file_size > 0 && a->main.cap) {
+        uint64_t frames, bytes;
+        tr_capture_counts(a->main.cap, &frames, &bytes);
+        int pct = (int)(bytes * 100 / (uint64_t)a->file_size);
+        snprintf(right, sizeof right, _("loading %d%% "), pct > 99 ? 99 : pct);
+    }
+    size_t rl = strlen(right);
+    if (a->ix.norder)
+        snprintf(right + rl, sizeof right - rl, _("exchange %zu/%zu"), a->sel + 1, a->ix.norder);
+    rl = strlen(right);
+    if (a->stage >= 0) {
+        int64_t x = a->det->stgs[a->stage].exchange;
+        int j = 0, k = 0;
+        for (int i = 0; i < app_stage_count(a); i++)
+            if (a->det->stgs[i].exchange == x) {
+                k++;
+                if (i <= a->stage)
+                    j++;
+            }
+        snprintf(right + rl, sizeof right - rl, _(" %s stage %d/%d "), a->scr.g.sep, j, k);
+    }
+    int rw = ui_width(right);
+    if (rw < r->w - used - 1)
+        ui_put(stdscr, 0, r->w - rw - 1, rw + 1, right, at);
+}
+
+static int current_step(const struct app *a)
+{
+    if (a->stage < 0 || a->stage >= app_stage_count(a))
+        return 0;
+    return dec_stage_step(a->det->stgs[a->stage].kind);
+}
+
+void ui_bar_steps(struct app *a)
+{
+    const struct rect *r = &a->r_steps;
+    app_clear(r);
+    int cur = current_step(a);
+    /* the widest form that fits: full labels, short ones, tighter separators, numbers */
+    bool brief = false;
+    const char *sep = a->scr.g.step_sep;
+    bool numbers = false;
+    for (int form = 0; form < 4; form++) {
+        brief = form >= 1;
+        sep = form >= 2 ? " " : a->scr.g.step_sep;
+        numbers = form == 3;
+        int total = 0;
+        for (int s = 1; s <= 7; s++)
+            total += (numbers ? 1 : 2 + ui_width(ui_step_label(s, brief))) + (s < 7 ? ui_width(sep) : 0);
+        if (total <= r->w - 2)
+            break;
+    }
+    int x = r->x + 1;
+    for (int s = 1; s <= 7; s++) {
+        char buf[96];
+        if (numbers)
+            snprintf(buf, sizeof buf, "%d", s);
+        else
+            snprintf(buf, sizeof buf, "%d %s", s, ui_step_label(s, brief));
+        int at = s == cur ? app_attr(a, UI_COLOR_CURRENT)
+                 : cur && s < cur ? app_attr(a, UI_COLOR_DONE)
+                                  : app_attr(a, UI_COLOR_PENDING);
+        a->step_x[s] = x;
+        x += ui_put(stdscr, r->y, x, r->x + r->w - x, buf, at);
+        if (s < 7)
+            x += ui_put(stdscr, r->y, x, r->x + r->w - x, sep, app_attr(a, UI_COLOR_DIM));
+    }
+    a->step_x[0] = x;
+}
+
+struct part {
+    const char *name;
+    int64_t from, to;
+    enum ui_color color;
+};
+
+void ui_bar_timing(struct app *a)
+{
+    const struct rect *r = &a->r_timing;
+    app_clear(r);
+    int64_t x = app_stage_exchange(a, a->stage);
+    struct ui_detail *d = a->det;
+    const struct ui_xdet *xd = a->stage >= 0 ? dt_x(d, x) : NULL;
+    if (!xd) {
+        if (a->stage >= 0 && d->stgs[a->stage].kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
+            char b[64], line[160];
+            app_fmt_dur(b, sizeof b, d->tc.hs_ts[2] - d->tc.hs_ts[0]);
+            snprintf(line, sizeof line, _("Timing: the handshake took %s (one round trip)"), b);
+            app_put(a, r, 0, 1, line, app_attr(a, UI_COLOR_DIM));
+        }
+        return;
+    }
+    struct part seg[6];
+    int n = 0;
+    if (x == 0 && d->tc.handshake_done)
+        seg[n++] = (struct part){_("handshake"), d->tc.hs_ts[0], d->tc.hs_ts[2], UI_COLOR_DIM};
+    if (xd->req.present)
+        seg[n++] = (struct part){_("request"), xd->req.ts_first, xd->req.ts_last, UI_COLOR_CLIENT};
+    if (xd->req.present && xd->rsp.present)
+        seg[n++] = (struct part){_("wait"), xd->req.ts_last, xd->rsp.ts_first, UI_COLOR_NOTE};
+    if (xd->rsp.present)
+        seg[n++] = (struct part){_("transfer"), xd->rsp.ts_first, xd->rsp.ts_last, UI_COLOR_SERVER};
+    int64_t end = xd->rsp.present ? xd->rsp.ts_last : xd->req.ts_last;
+    int64_t next = 0;
+    const struct ui_xdet *xn = dt_x(d, x + 1);
+    if (xn && xn->req.present)
+        next = xn->req.ts_first;
+    else if (d->tc.close_how != TR_CLOSE_NONE && d->tc.close_how != TR_CLOSE_END && d->tc.close_ts)
+        next = d->tc.close_ts;
+    if (next > end)
+        seg[n++] = (struct part){xn ? _("idle") : _("to close"), end, next,
+                                    UI_COLOR_DIM};
+    int64_t total = 0;
+    for (int i = 0; i < n; i++)
+        total += seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
+    int col = ui_put(stdscr, r->y, r->x + 1, r->w, _("Timing "), app_attr(a, UI_COLOR_TITLE)) + 2;
+    /* the legend first, each part in its color; then the bar in what is left */
+    char legend[6][96];
+    int lw = 0;
+    for (int i = 0; i < n; i++) {
+        char b[48];
+        app_fmt_dur(b, sizeof b, seg[i].to - seg[i].from);
+        snprintf(legend[i], sizeof legend[i], "%s %s", seg[i].name, b);
+        lw += ui_width(legend[i]) + 3;
+    }
+    int barw = r->w - col - lw - 2;
+    if (barw > r->w / 3)
+        barw = r->w / 3;
+    if (barw >= n && total > 0) {
+        /* each part's share of the time, at least one column */
+        for (int i = 0; i < n; i++) {
+            int64_t dur = seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
+            int cw = (int)(dur * (barw - n) / total) + 1;
+            for (int k = 0; k < cw && col < r->w; k++, col++)
+                ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, app_attr(a, seg[i].color));
+        }
+        col++;
+    }
+    for (int i = 0; i < n && col < r->w; i++) {
+        ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, app_attr(a, seg[i].color));
+        col += 2;
+        col += ui_put(stdscr, r->y, r->x + col, r->w - col, legend[i], app_attr(a, UI_COLOR_NORMAL));
+        col += 1;
+    }
+}
+
+void ui_bar_status(struct app *a)
+{
+    const struct rect *r = &a->r_status;
+    app_clear(r);
+    if (a->searching) {
+        char buf[200];
+        snprintf(buf, sizeof buf, "/%s", a->input);
+        ui_put(stdscr, r->y, r->x, r->w, buf, app_attr(a, UI_COLOR_NORMAL));
+        curs_set(1);
+        move(r->y, r->x + 1 + ui_width(a->input));
+        return;
+    }
+    curs_set(0);
+    char q[256], buf[512];
+    if (a->msg[0]) {
+        ui_put(stdscr, r->y, r->x + 1, r->w - 1, a->msg, app_attr(a, UI_COLOR_NOTE));
+        return;
+    }
+    snprintf(buf, sizeof buf, "%s %s %s", quality(a, q, sizeof q), a->scr.g.sep,
+             a->playing ? _("playing (any key pauses)") : "");
+    if (a->live) {
+        uint64_t frames = 0, bytes = 0;
+        if (a->main.cap)
+            tr_capture_counts(a->main.cap, &frames, &bytes);
+        uint64_t drops = a->main.cap ? tr_capture_dropped(a->main.cap) : 0;
+        char extra[256];
+        if (a->follow)
+            snprintf(extra, sizeof extra, _("live on %s: %llu packets, %llu dropped %s following (f)"),
+                     a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep);
+        else
+            snprintf(extra, sizeof extra,
+                     _("live on %s: %llu packets, %llu dropped %s %llu new stages (f follows)"),
+                     a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep,
+                     (unsigned long long)a->unseen);
+        snprintf(buf, sizeof buf, "%s", extra);
+    }
+    if (a->main.failed)
+        snprintf(buf, sizeof buf, "%s", a->main.err);
+    ui_put(stdscr, r->y, r->x + 1, r->w - 1, buf,
+            app_attr(a, a->main.failed || a->ix.truncated || a->ix.gaps ? UI_COLOR_NOTE : UI_COLOR_DIM));
+}
+
+void ui_bar_footer(struct app *a)
+{
+    const struct rect *r = &a->r_footer;
+    app_clear(r);
+    int x = r->x + 1;
+    for (const struct ui_binding *b = ui_bindings; b->names && x < r->w; b++) {
+        if (!b->footer)
+            continue;
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)strcspn(b->names, ","), b->names);
+        x += ui_put(stdscr, r->y, x, r->w - x, key, app_attr(a, UI_COLOR_TITLE));
+        x += ui_put(stdscr, r->y, x, r->w - x, " ", 0);
+        x += ui_put(stdscr, r->y, x, r->w - x, _(b->footer), app_attr(a, UI_COLOR_NORMAL));
+        x += ui_put(stdscr, r->y, x, r->w - x, "  ", 0);
+    }
+}
+
+void ui_bar_help(struct app *a)
+{
+    int W = COLS, H = LINES;
+    int w = W - 8 < 90 ? W - 8 : 90, h = H - 4;
+    struct rect r = {2, (W - w) / 2, h, w};
+    app_clear(&r);
+    app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
+    int y = 1 - a->help_top;
+    for (const struct ui_binding *b = ui_bindings; b->names; b++, y++) {
+        if (y < 1 || y >= h)
+            continue;
+        ui_put(stdscr, r.y + y, r.x + 2, 18, b->names, app_attr(a, UI_COLOR_CLIENT));
+        ui_put(stdscr, r.y + y, r.x + 20, w - 21, _(b->help), app_attr(a, UI_COLOR_NORMAL));
+    }
+    if (y >= 1 && y < h) {
+        ui_put(stdscr, r.y + y, r.x + 2, 18, _("mouse"), app_attr(a, UI_COLOR_CLIENT));
+        ui_put(stdscr, r.y + y, r.x + 20, w - 21, _("click an exchange, a step, or a packet arrow"),
+                app_attr(a, UI_COLOR_NORMAL));
+    }
+    y += 2;
+    if (y >= 1 && y < h)
+        ui_put(stdscr, r.y + y, r.x + 2, w - 3,
+                _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."),
+                app_attr(a, UI_COLOR_DIM));
+}

@@ -1,0 +1,204 @@
+/* view_bytes.c - the bytes of the current stage: hex, text, or the decoded body */
+#define _GNU_SOURCE 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "view.h"
+#include "i18n.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
+                     uint64_t lo, uint64_t hi)
+{
+    int per = r->w >= 75 ? 16 : 8;
+    uint64_t first_row = lo / (uint64_t)per;
+    if (!a->manual[PANE_BYTES])
+        a->top[PANE_BYTES] = (int)(first_row > 1 ? first_row - 1 : 0);
+    uint64_t row0 = (uint64_t)a->top[PANE_BYTES];
+    uint64_t end = st->base + st->len;
+    if (row0 * (uint64_t)per < st->base)
+        row0 = st->base / (uint64_t)per;
+    for (int i = 0; i < rows; i++) {
+        uint64_t off = (row0 + (uint64_t)i) * (uint64_t)per;
+        if (off >= end)
+            break;
+        int y = r->y + y0 + i;
+        char buf[32];
+        snprintf(buf, sizeof buf, "%06llx ", (unsigned long long)off);
+        ui_put(stdscr, y, r->x, 7, buf, app_attr(a, UI_COLOR_DIM));
+        for (int j = 0; j < per && off + (uint64_t)j < end; j++) {
+            uint64_t o = off + (uint64_t)j;
+            if (o < st->base)
+                continue;
+            uint8_t c = st->data[o - st->base];
+            bool in = o >= lo && o < hi;
+            int at = in ? app_attr(a, UI_COLOR_HIGHLIGHT)
+                     : (c == '\r' || c == '\n') ? app_attr(a, UI_COLOR_CRLF)
+                                                : app_attr(a, UI_COLOR_NORMAL);
+            snprintf(buf, sizeof buf, "%02x", c);
+            int hx = 7 + j * 3 + (j >= 8 && per == 16 ? 1 : 0);
+            ui_put(stdscr, y, r->x + hx, 2, buf, at);
+            const char *ch;
+            char one[2] = {(char)c, 0};
+            if (c == '\r')
+                ch = a->utf8 ? a->scr.g.cr : "r";
+            else if (c == '\n')
+                ch = a->utf8 ? a->scr.g.lf : "n";
+            else if (c >= 0x20 && c < 0x7f)
+                ch = one;
+            else
+                ch = ".";
+            int ax = 7 + per * 3 + (per == 16 ? 2 : 1) + j;
+            if (ax < r->w)
+                ui_put(stdscr, y, r->x + ax, 1, ch,
+                        (c == '\r' || c == '\n') && !in ? app_attr(a, UI_COLOR_CRLF) : at);
+        }
+    }
+}
+
+/* the stream as text: lines as sent, CR and LF shown, the stage marked */
+static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
+                      uint64_t lo, uint64_t hi)
+{
+    uint64_t base = st->base, end = st->base + st->len;
+    const uint8_t *d = st->data;
+    /* start at the line before the stage */
+    uint64_t start = lo;
+    int back = 1;
+    while (start > base && back >= 0) {
+        start--;
+        if (d[start - base] == '\n' && start + 1 < lo)
+            back--;
+    }
+    if (start > base)
+        start++;
+    if (a->manual[PANE_BYTES]) {
+        /* manual scrolling moves by lines from the stage */
+        for (int k = 0; k < a->top[PANE_BYTES] && start < end; k++) {
+            const uint8_t *nl = memchr(d + (start - base), '\n', (size_t)(end - start));
+            start = nl ? base + (uint64_t)(nl - d) + 1 : end;
+        }
+    }
+    int y = 0, x = 0;
+    for (uint64_t o = start; o < end && y < rows; o++) {
+        uint8_t c = d[o - base];
+        bool in = o >= lo && o < hi;
+        int at = in ? app_attr(a, UI_COLOR_HIGHLIGHT) : app_attr(a, UI_COLOR_NORMAL);
+        char one[8] = {(char)c, 0};
+        const char *g = one;
+        if (c == '\r' || c == '\n') {
+            g = c == '\r' ? a->scr.g.cr : a->scr.g.lf;
+            at = in ? at : app_attr(a, UI_COLOR_CRLF);
+        } else if (c < 0x20 || c >= 0x7f) {
+            g = ".";
+        }
+        if (x + ui_width(g) > r->w) {
+            y++;
+            x = 0;
+            if (y >= rows)
+                break;
+        }
+        x += ui_put(stdscr, r->y + y0 + y, r->x + x, r->w - x, g, at);
+        if (c == '\n') {
+            y++;
+            x = 0;
+        }
+    }
+}
+
+static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stg *s)
+{
+    if (!s || (s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY)) {
+        app_put(a, r, y0, 1, _("The decoded view shows a body: step to a body stage, or press b."),
+            app_attr(a, UI_COLOR_DIM));
+        return;
+    }
+    const uint8_t *p = s->ndecoded ? s->decoded : s->preview;
+    size_t n = s->ndecoded ? s->ndecoded : s->npreview;
+    char buf[160];
+    snprintf(buf, sizeof buf, _("decoded: %llu bytes (%s%s)"),
+             (unsigned long long)(s->decoded_length >= 0 ? (uint64_t)s->decoded_length : n),
+             s->framing == DEC_FRAMING_CHUNKED ? _("de-chunked") : _("as sent"),
+             s->content_encoding ? _(", decompressed") : "");
+    app_put(a, r, y0, 0, buf, app_attr(a, UI_COLOR_DIM));
+    int y = 1, x = 0;
+    for (size_t i = 0; i < n && y < rows; i++) {
+        uint8_t c = p[i];
+        if (c == '\n') {
+            y++;
+            x = 0;
+            continue;
+        }
+        char one[8] = {(char)c, 0};
+        const char *g = one;
+        if (c >= 0x80) {
+            size_t k = ui_utf8_len(p + i, n - i);
+            if (k) {
+                memcpy(one, p + i, k);
+                one[k] = 0;
+                i += k - 1;
+            } else {
+                g = ".";
+            }
+        } else if (c < 0x20 || c == 0x7f) {
+            g = c == '\t' ? " " : ".";
+        }
+        if (x + ui_width(g) > r->w) {
+            y++;
+            x = 0;
+            if (y >= rows)
+                break;
+        }
+        x += ui_put(stdscr, r->y + y0 + y, r->x + x, r->w - x, g, app_attr(a, UI_COLOR_NORMAL));
+    }
+}
+
+static void draw_bytes(struct app *a, const struct rect *r)
+{
+    app_clear(r);
+    static const char *const modes[] = {N_("hex"), N_("text"), N_("decoded")};
+    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
+    char t[200];
+    snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes_mode]), a->scr.g.sep,
+             s ? (s->dir == TR_DIR_C2S ? _("client to server") : _("server to client")) : "");
+    app_pane_title(a, r, PANE_BYTES, t);
+    int rows = r->h - 1;
+    if (!s || rows <= 0)
+        return;
+    if (a->bytes_mode == BYTES_DECODED) {
+        if (r->w >= 90 && (s->kind == DEC_STAGE_REQUEST_BODY || s->kind == DEC_STAGE_RESPONSE_BODY)) {
+            /* the raw bytes beside what they carry */
+            struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
+            struct rect right = {r->y, r->x + r->w / 2 + 1, r->h, r->w - r->w / 2 - 1};
+            draw_hex(a, &left, 1, rows, &a->det->bytes[s->dir], s->offset, s->offset + s->length);
+            draw_decoded(a, &right, 1, rows, s);
+        } else {
+            draw_decoded(a, r, 1, rows, s);
+        }
+        return;
+    }
+    if (s->length == 0) {
+        const char *m = s->kind == DEC_STAGE_HANDSHAKE
+                            ? _("The handshake carries no data: only TCP flags and sequence "
+                                "numbers (see the packets).")
+                        : s->kind == DEC_STAGE_CLOSE
+                            ? _("Closing carries no data: FIN or RST flags (see the packets).")
+                            : _("This stage carries no bytes of its own.");
+        app_put(a, r, 1, 1, m, app_attr(a, UI_COLOR_DIM));
+        return;
+    }
+    const struct ui_stream *st = &a->det->bytes[s->dir];
+    if (s->offset < st->base || s->offset >= st->base + st->len) {
+        app_put(a, r, 1, 1,
+            st->capped ? _("These bytes are past what is kept for display.") : _("reading..."),
+            app_attr(a, UI_COLOR_DIM));
+        return;
+    }
+    if (a->bytes_mode == BYTES_HEX)
+        draw_hex(a, r, 1, rows, st, s->offset, s->offset + s->length);
+    else
+        draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length);
+}
+
+const struct ui_view ui_view_bytes = {"bytes", draw_bytes};

@@ -1,0 +1,114 @@
+/* view_ladder.c - the ladder: one arrow per packet between client and server */
+#define _GNU_SOURCE 1
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "view.h"
+#include "i18n.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static void flags_text(char *buf, size_t n, uint8_t f)
+{
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {{TR_TCP_SYN, "SYN"}, {TR_TCP_FIN, "FIN"}, {TR_TCP_RST, "RST"},
+                 {TR_TCP_PSH, "PSH"}, {TR_TCP_ACK, "ACK"}, {TR_TCP_URG, "URG"}};
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (f & names[i].bit) {
+            size_t l = strlen(buf);
+            snprintf(buf + l, n - l, "%s%s", l ? "," : "", names[i].name);
+        }
+}
+
+static void draw_ladder(struct app *a, const struct rect *r)
+{
+    app_clear(r);
+    char t[256], ep1[64], ep2[64];
+    struct ui_detail *d = a->det;
+    app_fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
+    app_fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
+    snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, ep1,
+             a->utf8 ? "\xe2\x87\x84" : "<->", ep2);
+    app_pane_title(a, r, PANE_LADDER, a->det_conn ? t : _("Packets"));
+    int rows = r->h - 1;
+    if (rows <= 0 || d->npkts == 0) {
+        if (a->det_conn && !a->detp.done)
+            app_put(a, r, 1, 1, _("reading..."), app_attr(a, UI_COLOR_DIM));
+        return;
+    }
+    const struct ui_stg *cur = a->stage >= 0 ? &d->stgs[a->stage] : NULL;
+    /* follow the current stage: its first packet a third down the pane */
+    if (!a->manual[PANE_LADDER] && cur) {
+        for (size_t i = 0; i < d->npkts; i++)
+            if (dt_stage_has_frame(cur, d->pkts[i].frame)) {
+                int top = (int)i - rows / 3;
+                a->top[PANE_LADDER] = top < 0 ? 0 : top;
+                break;
+            }
+    }
+    if (a->top[PANE_LADDER] > (int)d->npkts - 1)
+        a->top[PANE_LADDER] = (int)d->npkts - 1;
+    if (a->top[PANE_LADDER] < 0)
+        a->top[PANE_LADDER] = 0;
+    a->ladder_top = a->top[PANE_LADDER];
+    int tw = 11;  /* "  12.345ms " */
+    tr_time span = d->pkts[d->npkts - 1].ts - d->tc.first_ts;
+    int cx = tw + 1, sx = r->w - 3;
+    bool detail = r->w >= 70;
+    tr_time t0 = d->tc.first_ts;
+    for (int i = 0; i < rows; i++) {
+        size_t k = (size_t)a->top[PANE_LADDER] + (size_t)i;
+        if (k >= d->npkts)
+            break;
+        const struct ui_pkt *p = &d->pkts[k];
+        int y = r->y + 1 + i;
+        bool hl = cur && dt_stage_has_frame(cur, p->frame);
+        int base = hl ? app_attr(a, UI_COLOR_HIGHLIGHT)
+                      : app_attr(a, p->dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
+        char buf[256];
+        /* time since the connection's first packet, in ms on a fast network */
+        if (span < 10000000)
+            snprintf(buf, sizeof buf, "%8.3fms", (double)(p->ts - t0) / 1e3);
+        else
+            snprintf(buf, sizeof buf, "%9.3fs", (double)(p->ts - t0) / 1e6);
+        ui_put(stdscr, y, r->x, tw, buf, app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x + cx - 1, 1, a->scr.g.vline, app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x + sx + 1, 1, a->scr.g.vline, app_attr(a, UI_COLOR_DIM));
+        int aw = sx - cx + 1;
+        /* the arrow */
+        for (int x = 0; x < aw; x++)
+            ui_put(stdscr, y, r->x + cx + x, 1, a->scr.g.hline, base);
+        if (p->dir == TR_DIR_C2S)
+            ui_put(stdscr, y, r->x + sx, 1, a->scr.g.rarrow, base);
+        else
+            ui_put(stdscr, y, r->x + cx, 1, a->scr.g.larrow, base);
+        /* the label: flags, length, what it carries */
+        char fl[48], label[200];
+        flags_text(fl, sizeof fl, p->flags);
+        const char *what = p->stage >= 0 && p->len ? ui_stage_title(d->stgs[p->stage].kind) : "";
+        if (detail)
+            snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s ", fl, p->rel_seq, p->rel_ack,
+                     p->len, what);
+        else if (p->len)
+            snprintf(label, sizeof label, " %s %u %s ", fl, p->len, what);
+        else
+            snprintf(label, sizeof label, " %s ", fl);
+        int lw = ui_width(label);
+        if (lw > aw - 4)
+            lw = aw - 4;
+        int lx = cx + 2 + (aw - 4 - lw) / 2;
+        if (lw > 0)
+            ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
+        /* notes on the arrow */
+        const char *mark = p->retrans ? "R" : p->ooo ? "O"
+                           : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
+                           : p->caplen < p->len ? "T" : "";
+        if (*mark)
+            ui_put(stdscr, y, r->x + r->w - 1, 1, mark, app_attr(a, UI_COLOR_NOTE));
+    }
+}
+
+const struct ui_view ui_view_ladder = {"ladder", draw_ladder};
