@@ -181,7 +181,8 @@ static bool pass_open(struct app *a, struct pass *p, const struct dec_sink *sink
     struct dec_opts dopts = {
         .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
-        .body_preview = preview, .decode_content = true,
+        .body_preview = preview,
+        .decode_content = a->live || p != &a->main,  /* the index needs no decoded bodies */
     };
     if (a->live)
         dopts.detect = false;  /* the filter chose the traffic */

@@ -15,7 +15,10 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_HARNESSES := capture packet tcp http content
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
-FUZZ_ALL_CFLAGS := -std=c11 -Wall -Wextra -D_DEFAULT_SOURCE $(FUZZ_CFLAGS) $(FUZZ_SAN)
+# the top Makefile's flags (its defines), without its sanitizers and optimization
+FUZZ_BASE_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=% -O%,\
+	$(or $(ALL_CFLAGS),-std=c11 -Wall -Wextra -D_DEFAULT_SOURCE))
+FUZZ_ALL_CFLAGS := $(FUZZ_BASE_CFLAGS) $(FUZZ_CFLAGS) $(FUZZ_SAN)
 FUZZ_OBJ := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_BIN := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/fuzz_%)
 FUZZ_ENV = FUZZ_DIR=$(FUZZ_DIR) FUZZ_CC=$(FUZZ_CC) FUZZ_HARNESSES="$(FUZZ_HARNESSES)"

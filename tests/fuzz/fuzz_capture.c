@@ -45,8 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tr_capture_close(cap);
         return 0;
     }
+    /* retransmissions are compared with the first copy read back from the
+     * file, as httpstep.c does */
+    struct tr_rereader *rr = tr_rereader_new(path);
     struct fz_pipe p;
-    struct fz_pipe_opts o = {.format = UI_FORMAT_JSON};
+    struct fz_pipe_opts o = {.format = UI_FORMAT_JSON, .reread = tr_rereader_read, .reread_ctx = rr};
     fz_pipe_init(&p, &o);
     struct ui_capture_info ci = {"fuzz.pcap", tr_capture_linktype_name(lt), tr_capture_snaplen(cap),
                                  false};
@@ -76,5 +79,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              (unsigned long long)last);
     fz_pipe_done(&p, frames, bytes);
     tr_capture_close(cap);
+    tr_rereader_free(rr);
     return 0;
 }

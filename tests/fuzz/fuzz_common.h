@@ -285,7 +285,141 @@ static inline void fz_check_done(struct fz_check *k)
 }
 
 /* ------------------------------------------------------------------------ */
-/* The pipeline of httpstep.c: table -> check -> decoder -> writer.           */
+/* The checking decoder sink: between the decoder and the writer. It reads   */
+/* every byte an event points to (the writers print only some of them), and  */
+/* asks for on_segment and on_bytes as the curses UI does.                   */
+
+static volatile uint8_t fz_sink_hole;
+
+static inline void fz_touch(const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    uint8_t x = 0;
+    FZ_CHECK(n == 0 || p != NULL, "%zu bytes at NULL", n);
+    for (size_t i = 0; i < n; i++)
+        x ^= b[i];
+    fz_sink_hole ^= x;
+}
+
+static inline void fz_touch_str(struct dec_str s)
+{
+    fz_touch(s.p, s.p ? s.len : 0);
+}
+
+static inline void fz_touch_headers(const struct dec_header *h, size_t n)
+{
+    FZ_CHECK(n == 0 || h != NULL, "%zu headers at NULL", n);
+    for (size_t i = 0; i < n; i++) {
+        fz_touch_str(h[i].name);
+        fz_touch_str(h[i].value);
+    }
+}
+
+static inline void fz_touch_message(const struct dec_message *m)
+{
+    if (!m->present)
+        return;
+    fz_touch_str(m->method);
+    fz_touch_str(m->target);
+    fz_touch_str(m->version);
+    fz_touch_str(m->host);
+    fz_touch_str(m->reason);
+    fz_touch_str(m->content_encoding);
+    fz_touch_headers(m->headers, m->nheaders);
+}
+
+static void fzd_conn(void *ctx, struct dec_conn *c)
+{
+    const struct dec_sink *n = ctx;
+    FZ_CHECK(c && c->tc, "on_conn without a connection");
+    if (n->on_conn)
+        n->on_conn(n->ctx, c);
+}
+
+static void fzd_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
+{
+    const struct dec_sink *n = ctx;
+    FZ_CHECK((unsigned)s->kind < DEC_STAGE_COUNT, "stage kind %d", (int)s->kind);
+    FZ_CHECK(s->dir == TR_DIR_C2S || s->dir == TR_DIR_S2C, "stage dir %d", (int)s->dir);
+    fz_touch(s->frames, s->nframes * sizeof *s->frames);
+    fz_touch_str(s->method);
+    fz_touch_str(s->target);
+    fz_touch_str(s->version);
+    fz_touch_str(s->reason);
+    fz_touch_str(s->content_encoding);
+    fz_touch_headers(s->headers, s->nheaders);
+    fz_touch(s->preview, s->preview_len);
+    fz_touch(s->decoded, s->decoded_len);
+    if (s->reason_text)
+        fz_touch(s->reason_text, strlen(s->reason_text));
+    if (n->on_stage)
+        n->on_stage(n->ctx, c, s);
+}
+
+static void fzd_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
+{
+    const struct dec_sink *n = ctx;
+    fz_touch_message(&x->request);
+    fz_touch_message(&x->response);
+    FZ_CHECK(x->ninterim == 0 || x->interim != NULL, "interim at NULL");
+    for (size_t i = 0; i < x->ninterim; i++)
+        fz_touch_str(x->interim[i].reason);
+    if (n->on_exchange)
+        n->on_exchange(n->ctx, c, x);
+}
+
+static void fzd_note(void *ctx, struct dec_conn *c, const struct dec_note *no)
+{
+    const struct dec_sink *n = ctx;
+    FZ_CHECK((unsigned)no->kind < DEC_NOTE_COUNT, "note kind %d", (int)no->kind);
+    FZ_CHECK(no->detail != NULL, "note without detail");
+    fz_touch(no->detail, strlen(no->detail));
+    fz_touch_str(no->sni);
+    if (n->on_note)
+        n->on_note(n->ctx, c, no);
+}
+
+static void fzd_conn_end(void *ctx, struct dec_conn *c)
+{
+    const struct dec_sink *n = ctx;
+    if (n->on_conn_end)
+        n->on_conn_end(n->ctx, c);
+}
+
+static void fzd_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
+{
+    const struct dec_sink *n = ctx;
+    FZ_CHECK(s->dir == TR_DIR_C2S || s->dir == TR_DIR_S2C, "segment dir %d", (int)s->dir);
+    if (n->on_segment)
+        n->on_segment(n->ctx, c, s);
+}
+
+static void fzd_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off,
+                      const uint8_t *data, size_t len, uint64_t frame)
+{
+    const struct dec_sink *n = ctx;
+    FZ_CHECK(dir == TR_DIR_C2S || dir == TR_DIR_S2C, "bytes dir %d", (int)dir);
+    fz_touch(data, len);
+    if (n->on_bytes)
+        n->on_bytes(n->ctx, c, dir, off, data, len, frame);
+}
+
+/* *out calls every event of *next (kept by the caller) after checking it */
+static inline void fz_dcheck_init(const struct dec_sink *next, struct dec_sink *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ctx = (void *)next;
+    out->on_conn = fzd_conn;
+    out->on_stage = fzd_stage;
+    out->on_exchange = fzd_exchange;
+    out->on_note = fzd_note;
+    out->on_conn_end = fzd_conn_end;
+    out->on_segment = fzd_segment;
+    out->on_bytes = fzd_bytes;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The pipeline of httpstep.c: table -> check -> decoder -> check -> writer. */
 
 struct fz_pipe_opts {
     enum ui_format format;      /* UI_FORMAT_JSON unless told */
@@ -296,10 +430,14 @@ struct fz_pipe_opts {
     size_t max_header, max_headers, max_pipeline;
     size_t preview;
     bool no_content;            /* decode_content off */
+    const struct tr_endpoint *only;  /* follow one connection (tr_table_opts.only) */
+    bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
+    void *reread_ctx;
 };
 
 struct fz_pipe {
     struct ui_writer *w;
+    struct dec_sink wsink;      /* the writer's sink */
     struct dec_decoder *dec;
     struct tr_table *table;
     struct fz_check check;
@@ -312,8 +450,9 @@ static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
     static const uint16_t port80 = 80;
     struct ui_writer_opts wo = {o->format, fz_devnull(), false, true};
     p->w = ui_writer_new(&wo);
+    ui_writer_sink(p->w, &p->wsink);
     struct dec_sink dsink;
-    ui_writer_sink(p->w, &dsink);
+    fz_dcheck_init(&p->wsink, &dsink);
     struct dec_opts dopts = {
         .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
@@ -325,8 +464,8 @@ static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
     fz_check_init(&p->check, &p->dec_tsink, &p->tsink);
     struct tr_table_opts topts = {
         .server_ports = o->nports ? o->ports : &port80, .nserver_ports = o->nports ? o->nports : 1,
-        .only_server_ports = o->only_server_ports, .max_conns = o->max_conns,
-        .max_ooo_bytes = o->max_ooo,
+        .only_server_ports = o->only_server_ports, .only = o->only, .max_conns = o->max_conns,
+        .max_ooo_bytes = o->max_ooo, .reread = o->reread, .reread_ctx = o->reread_ctx,
     };
     p->table = tr_table_new(&topts, &p->tsink);
 }

@@ -161,8 +161,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
     struct ui_writer_opts wo = {(h0 & 0x20) ? UI_FORMAT_TEXT : UI_FORMAT_JSON, fz_devnull(), false,
                                 true};
     struct ui_writer *w = ui_writer_new(&wo);
-    struct dec_sink dsink;
-    ui_writer_sink(w, &dsink);
+    struct dec_sink wsink, dsink;
+    ui_writer_sink(w, &wsink);
+    fz_dcheck_init(&wsink, &dsink);
     struct dec_opts dopts = {
         .ports = &port, .nports = (h0 & 4) ? 1 : 0, .detect = !(h0 & 4),
         .body_preview = (h0 & 0x10) ? 64 : 0, .decode_content = !(h0 & 8),
@@ -174,14 +175,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
     }
     struct dec_decoder *dec = dec_new(&dopts, &dsink);
 
-    /* The connection. The decoder may call tr_conn_ignore_data(), which
-     * takes the tr_conn to be the head of the tracer's private struct conn
-     * and sets a flag in it: give it a zeroed block larger than that. */
-    void *block = calloc(1, 64 << 10);
+    /* the connection, in a block of its exact size */
     struct run r;
     memset(&r, 0, sizeof r);
     dec_tracer_sink(dec, &r.s);
-    r.tc = block;
+    r.tc = calloc(1, sizeof *r.tc);
     r.st[0] = (struct stream){cp, cn, 0, 0, false};
     r.st[1] = (struct stream){sp, sn, 0, 0, false};
     r.ts = 1600000000000000LL;
@@ -297,6 +295,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
     ui_writer_flush(w);
     dec_free(dec);
     ui_writer_free(w);
-    free(block);
+    free(tc);
     return 0;
 }

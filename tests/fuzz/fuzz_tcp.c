@@ -7,7 +7,12 @@
  *       (else 80); bit 6 -p that port (else: detect by content); bit 7 IPv6
  *   h1: bit 0 body preview 64; bit 1 --text writer (else JSON); bit 2 no
  *       content decoding; bit 3 small limits (head 200 bytes, 4 headers,
- *       2 pipelined requests)
+ *       2 pipelined requests); bit 4 retransmissions are compared by
+ *       reading the first copy back (each segment is kept as a raw IP frame
+ *       at "file offset" = its index); bit 5 and the frame read back is the
+ *       next one (a file that changed); bit 6 follow only connection 0;
+ *       bits 7 and 5 (both: it is slow) first 1100 other connections open
+ *       with a SYN each (client ports 50000 + n), so that the table grows
  *   then segments, each:
  *   c: bit 0 direction (0 client -> server); bits 1-2 connection (client
  *      port 40000 + n); bit 3 seq is a u32 (else an s16 added to the
@@ -23,7 +28,77 @@
  */
 #include "fuzz_common.h"
 
+#include <pcap/pcap.h>
+
 #define NSLOTS 4
+
+/* the segments as raw IP frames, for tr_table_opts.reread */
+struct frames {
+    uint8_t **v;
+    uint32_t *len;
+    size_t n, cap;
+    bool shift;
+};
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+static void frame_add(struct frames *fr, const struct tr_packet *pkt)
+{
+    size_t ip = pkt->src.family == 6 ? 40 : 20, n = ip + 20 + pkt->caplen;
+    uint8_t *f = calloc(1, n);
+    if (pkt->src.family == 6) {
+        f[0] = 0x60;
+        put16(f + 4, (uint16_t)(20 + pkt->len));
+        f[6] = 6;
+        memcpy(f + 8, pkt->src.a, 16);
+        memcpy(f + 24, pkt->dst.a, 16);
+    } else {
+        f[0] = 0x45;
+        put16(f + 2, (uint16_t)(40 + pkt->len));
+        f[9] = 6;
+        memcpy(f + 12, pkt->src.a, 4);
+        memcpy(f + 16, pkt->dst.a, 4);
+    }
+    uint8_t *t = f + ip;
+    put16(t, pkt->sport);
+    put16(t + 2, pkt->dport);
+    put32(t + 4, pkt->seq);
+    put32(t + 8, pkt->ack);
+    t[12] = 5 << 4;
+    t[13] = pkt->flags;
+    put16(t + 14, pkt->window);
+    if (pkt->caplen)
+        memcpy(t + 20, pkt->payload, pkt->caplen);
+    if (fr->n == fr->cap) {
+        fr->cap = fr->cap ? fr->cap * 2 : 64;
+        fr->v = realloc(fr->v, fr->cap * sizeof *fr->v);
+        fr->len = realloc(fr->len, fr->cap * sizeof *fr->len);
+    }
+    fr->v[fr->n] = f;
+    fr->len[fr->n++] = (uint32_t)n;
+}
+
+static bool reread(void *ctx, int64_t off, uint64_t frame, struct tr_frame *out)
+{
+    struct frames *fr = ctx;
+    if (off < 0 || (uint64_t)off >= fr->n)
+        return false;
+    size_t i = (size_t)off;
+    if (fr->shift)
+        i = (i + 1) % fr->n;
+    *out = (struct tr_frame){frame, 0, fr->len[i], fr->len[i], DLT_RAW, off, fr->v[i]};
+    return true;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,8 +119,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.max_headers = 4;
         o.max_pipeline = 2;
     }
-    struct fz_pipe p;
-    fz_pipe_init(&p, &o);
+    struct frames fr = {.shift = (h1 & 0x20) != 0};
+    if (h1 & 0x10) {
+        o.reread = reread;
+        o.reread_ctx = &fr;
+    }
 
     struct tr_addr ca = {0}, sa = {0};
     if (h0 & 0x80) {
@@ -59,6 +137,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ca.a[3] = 1;
         sa.a[3] = 2;
     }
+    struct tr_endpoint only[2] = {{ca, 40000}, {sa, sport}};
+    if (h1 & 0x40)
+        o.only = only;
+    struct fz_pipe p;
+    fz_pipe_init(&p, &o);
     uint32_t next[NSLOTS][2];
     for (int i = 0; i < NSLOTS; i++) {
         next[i][TR_DIR_C2S] = 1000;
@@ -66,6 +149,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     tr_time ts = 1600000000000000LL;
     uint64_t frame = 0, bytes = 0;
+    for (int i = 0; i < ((h1 & 0xa0) == 0xa0 ? 1100 : 0); i++) {
+        struct tr_packet syn;
+        memset(&syn, 0, sizeof syn);
+        syn.src = ca;
+        syn.dst = sa;
+        syn.sport = (uint16_t)(50000 + i);
+        syn.dport = sport;
+        syn.seq = (uint32_t)i * 7919u;
+        syn.flags = TR_TCP_SYN;
+        syn.window = 65535;
+        syn.opts.wscale = -1;
+        syn.payload = (const uint8_t *)"";
+        tr_table_packet(p.table, &syn, ++frame, ts, -1);
+    }
     while (in.n > 0) {
         uint8_t c = fz_u8(&in);
         int dir = c & 1, slot = (c >> 1) & 3;
@@ -100,11 +197,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ts += steps[c >> 6];
         frame++;
         bytes += cap + 40;
-        tr_table_packet(p.table, &pkt, frame, ts, -1);
+        int64_t off = -1;
+        if (o.reread) {
+            off = (int64_t)fr.n;
+            frame_add(&fr, &pkt);
+        }
+        tr_table_packet(p.table, &pkt, frame, ts, off);
         free(copy);
         next[slot][dir] = pkt.seq + len + ((pkt.flags & TR_TCP_SYN) ? 1 : 0) +
                           ((pkt.flags & TR_TCP_FIN) ? 1 : 0);
     }
     fz_pipe_done(&p, frame, bytes);
+    for (size_t i = 0; i < fr.n; i++)
+        free(fr.v[i]);
+    free(fr.v);
+    free(fr.len);
     return 0;
 }

@@ -548,6 +548,19 @@ def handwritten_tcp():
     put("tcp", tcp_records([((A4, 40000), ooo)], 0, 0, False), "ooo")
     put("tcp", tcp_records([((A4, 40000), base), ((A4, 40000), base)], 0x04, 0, False), "2conns-max1")
     put("tcp", tcp_records([((A4, 40000), base)] * 3, 0x09, 0, False), "3conns")
+    # the first copy read back (h1 bit 4), from a changed file (bit 5), one
+    # connection followed (bit 6), 1100 more connections (bits 7 and 5)
+    ip = conversation(False)[3]
+    ip = ip[:-len(REQ)] + REQ.replace(b"index", b"other")
+    r = ip_packet(ip)
+    other = (0, Seg(r[0], be16(r[2], 0), r[1], be16(r[2], 2), r[2], r[3]))
+    re2 = base[:4] + [other] + base[4:]
+    put("tcp", tcp_records([((A4, 40000), re2)], 0, 0, False), "retrans-other")
+    put("tcp", tcp_records([((A4, 40000), re2)], 0, 0x10, False), "retrans-other-reread")
+    put("tcp", tcp_records([((A4, 40000), re2)], 0, 0x30, False), "retrans-other-reread-shift")
+    put("tcp", tcp_records([((A4, 40000), base)] * 2, 0, 0x40, False), "only")
+    put("tcp", tcp_records([((A4, 40000), base)], 0, 0xA0, False), "many-conns")
+    put("tcp", tcp_records([((A4, 40000), base)], 0x04, 0xA0, False), "many-conns-max1")
 
 
 CHUNKED_RSP = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n"

@@ -25,6 +25,9 @@ ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
 # hangs, leaks and unbounded memory are failures too
 LIMITS="-timeout=10 -rss_limit_mb=512 -malloc_limit_mb=256"
+# ASan's quarantine (256 MB by default) would count against the RSS limit
+ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
+export ASAN_OPTIONS
 DICT=tests/fuzz/http.dict
 REGRESSIONS=tests/fuzz/regressions
 
@@ -37,7 +40,7 @@ max_len() {
 
 probe() {
     if ! command -v "$FUZZ_CC" >/dev/null 2>&1; then
-        echo "fuzz: skipped: no $FUZZ_CC (install clang and its fuzzer runtime, e.g. Debian's clang and libclang-rt-14-dev)"
+        echo "fuzz-smoke: skipped: no $FUZZ_CC (install clang and its fuzzer runtime, e.g. Debian's clang and libclang-rt-14-dev)"
         return 1
     fi
     tmp=$(mktemp -d) || return 1
@@ -46,13 +49,13 @@ probe() {
         >"$tmp/probe.c"
     if ! "$FUZZ_CC" -fsanitize=fuzzer,address,undefined -o "$tmp/probe" "$tmp/probe.c" \
         >"$tmp/log" 2>&1; then
-        echo "fuzz: skipped: $FUZZ_CC cannot link -fsanitize=fuzzer,address,undefined" \
+        echo "fuzz-smoke: skipped: $FUZZ_CC cannot link -fsanitize=fuzzer,address,undefined" \
             "(no libFuzzer runtime: install libclang-rt-dev or compiler-rt): $(grep -m1 -i error "$tmp/log")"
         rm -rf "$tmp"
         return 1
     fi
     if ! "$tmp/probe" -runs=10 >"$tmp/log" 2>&1; then
-        echo "fuzz: skipped: a libFuzzer binary does not run here: $(tail -n 1 "$tmp/log")"
+        echo "fuzz-smoke: skipped: a libFuzzer binary does not run here: $(tail -n 1 "$tmp/log")"
         rm -rf "$tmp"
         return 1
     fi
