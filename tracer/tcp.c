@@ -20,7 +20,7 @@
 
 #define PENDING_MAX 16     /* segments held before a connection's roles are known */
 #define RECENT_MAX 4       /* delivered segments remembered to compare retransmissions */
-#define LINGER_US 30000000 /* a closed connection absorbs stray packets this long */
+#define LINGER_US 10000000 /* a closed connection's tuple absorbs stray packets this long */
 #define REORDER_US 3000    /* a hole filled sooner than this (or the RTT) was reordering */
 
 /* A piece of the stream held out of order: data, or (data == NULL) bytes
@@ -83,6 +83,17 @@ struct conn {
     struct tr_seg *pending;      /* PENDING_MAX, allocated for a connection without a SYN */
 };
 
+/* A closed connection's 4-tuple, for a few seconds: the last ACK and stray
+ * copies that follow a close belong to it, not to a new connection. Small:
+ * a busy capture closes thousands of connections a second. */
+struct tomb {
+    struct tomb *hnext;          /* hash chain */
+    struct tomb *qnext;          /* the expiry queue, oldest first */
+    struct tr_endpoint client, server;
+    tr_time closed;
+    bool dead;                   /* out of the hash already, waits in the queue */
+};
+
 struct tr_table {
     struct tr_sink sink;
     uint16_t *ports;
@@ -96,6 +107,9 @@ struct tr_table {
     size_t nbuckets;             /* a power of two */
     size_t count;                /* connections in the table (tombstones too) */
     struct conn *lru_head, *lru_tail;  /* least recently active first */
+    struct tomb **tombs;         /* the closed connections' tuples */
+    size_t ntomb_buckets, ntombs;
+    struct tomb *tq_head, *tq_tail;
     uint64_t next_id;
     tr_time now;
     struct tr_stats st;
@@ -292,6 +306,96 @@ static struct conn *table_find(struct tr_table *t, const struct tr_packet *p, en
     return NULL;
 }
 
+/* ------------------------------------------------------------ tombs -- */
+
+static size_t tomb_bucket(const struct tr_table *t, const struct tr_endpoint *a,
+                          const struct tr_endpoint *b)
+{
+    return tuple_hash(&a->addr, a->port, &b->addr, b->port) & (t->ntomb_buckets - 1);
+}
+
+static struct tomb **tomb_slot(struct tr_table *t, const struct tr_packet *p)
+{
+    if (!t->ntombs)
+        return NULL;
+    struct tomb **pp = &t->tombs[tuple_hash(&p->src, p->sport, &p->dst, p->dport) &
+                                 (t->ntomb_buckets - 1)];
+    for (; *pp; pp = &(*pp)->hnext) {
+        const struct tomb *m = *pp;
+        if ((m->client.port == p->sport && m->server.port == p->dport &&
+             tr_addr_equal(&m->client.addr, &p->src) && tr_addr_equal(&m->server.addr, &p->dst)) ||
+            (m->client.port == p->dport && m->server.port == p->sport &&
+             tr_addr_equal(&m->client.addr, &p->dst) && tr_addr_equal(&m->server.addr, &p->src)))
+            return pp;
+    }
+    return NULL;
+}
+
+static void tomb_unlink(struct tomb **pp)
+{
+    struct tomb *m = *pp;
+    *pp = m->hnext;
+    m->dead = true;
+}
+
+/* drop the tombs older than their linger time */
+static void tomb_expire(struct tr_table *t)
+{
+    struct tomb *m;
+    while ((m = t->tq_head) && (m->dead || t->now - m->closed > LINGER_US)) {
+        if (!m->dead) {
+            struct tomb **pp = &t->tombs[tomb_bucket(t, &m->client, &m->server)];
+            while (*pp != m)
+                pp = &(*pp)->hnext;
+            *pp = m->hnext;
+        }
+        t->tq_head = m->qnext;
+        if (!t->tq_head)
+            t->tq_tail = NULL;
+        t->ntombs--;
+        free(m);
+    }
+}
+
+/* A closed connection leaves: its tuple stays behind for a while. */
+static void bury(struct tr_table *t, struct conn *c)
+{
+    if (!t->tombs) {
+        t->ntomb_buckets = 1024;
+        t->tombs = xcalloc(t->ntomb_buckets, sizeof *t->tombs);
+    }
+    if (t->ntombs >= t->ntomb_buckets) {  /* grow: rehash the live ones */
+        size_t n = t->ntomb_buckets * 2;
+        struct tomb **nb = xcalloc(n, sizeof *nb);
+        for (size_t i = 0; i < t->ntomb_buckets; i++)
+            for (struct tomb *m = t->tombs[i], *next; m; m = next) {
+                next = m->hnext;
+                size_t b = tuple_hash(&m->client.addr, m->client.port, &m->server.addr,
+                                      m->server.port) & (n - 1);
+                m->hnext = nb[b];
+                nb[b] = m;
+            }
+        free(t->tombs);
+        t->tombs = nb;
+        t->ntomb_buckets = n;
+    }
+    struct tomb *m = xcalloc(1, sizeof *m);
+    m->client = c->pub.client;
+    m->server = c->pub.server;
+    m->closed = c->pub.last_ts;
+    size_t b = tomb_bucket(t, &m->client, &m->server);
+    m->hnext = t->tombs[b];
+    t->tombs[b] = m;
+    if (t->tq_tail)
+        t->tq_tail->qnext = m;
+    else
+        t->tq_head = m;
+    t->tq_tail = m;
+    t->ntombs++;
+    table_remove(t, c);
+    conn_free(c);
+}
+
 struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sink *sink)
 {
     struct tr_table *t = xcalloc(1, sizeof *t);
@@ -326,6 +430,11 @@ void tr_table_free(struct tr_table *t)
         conn_free(c);
         c = n;
     }
+    for (struct tomb *m = t->tq_head, *next; m; m = next) {
+        next = m->qnext;
+        free(m);
+    }
+    free(t->tombs);
     free(t->buckets);
     free(t->ports);
     free(t);
@@ -700,12 +809,8 @@ static void evict_one(struct tr_table *t)
 static struct conn *conn_new(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
                              int64_t file_offset, enum tr_dir *dir)
 {
-    /* drop tombstones past their linger time, then make room */
-    while (t->lru_head && t->lru_head->closed && t->now - t->lru_head->pub.last_ts > LINGER_US) {
-        struct conn *old = t->lru_head;
-        table_remove(t, old);
-        conn_free(old);
-    }
+    /* drop tombs past their linger time, then make room */
+    tomb_expire(t);
     while (t->count >= t->max_conns)
         evict_one(t);
     if (t->count >= t->nbuckets)
@@ -959,13 +1064,15 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
         conn_free(c);
         c = NULL;
     }
-    if (c && c->closed) {  /* a tombstone absorbs the last ACK and stray copies */
-        c->pub.last_frame = frame;
-        c->pub.last_ts = ts;
-        return;
-    }
-    if (!c)
+    if (!c) {
+        struct tomb **tomb = tomb_slot(t, p);
+        if (tomb) {
+            if (!(syn && !ack))
+                return;  /* the last ACK, a stray copy: the connection is over */
+            tomb_unlink(tomb);  /* a SYN: the tuple is used again */
+        }
         c = conn_new(t, p, frame, ts, off, &dir);
+    }
     lru_unlink(t, c);
     lru_append(t, c);
     c->pub.last_frame = frame;
@@ -1043,6 +1150,7 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
             c->pub.side[dir].rst_frame = frame;
         note_first_close(c, dir, true, frame, ts);
         end_conn(t, c, TR_CLOSE_RST);
+        bury(t, c);
         return;
     }
     if (data_now)
@@ -1070,6 +1178,8 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
     }
     if (c->h[0].fin_done && c->h[1].fin_done)
         close_conn(t, c, TR_CLOSE_FIN);
+    if (c->closed)
+        bury(t, c);
 }
 
 void tr_table_frame(struct tr_table *t, const struct tr_frame *f)
