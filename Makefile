@@ -5,7 +5,8 @@
 #                         again under AddressSanitizer and UBSan (build-san/)
 #   make demo             open httpstep on a bundled sample
 #   make SANITIZE=address,undefined   a sanitized ./httpstep
-#   make install PREFIX=/usr/local, make clean, make deps, make bench, make fuzz
+#   make install PREFIX=/usr/local, make clean, make deps, make bench, make valgrind,
+#   make fuzz FUZZ_SECONDS=N (tests/fuzz/fuzz.mk)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -52,7 +53,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
-DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind
+DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
+	libclang-rt-14-dev
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
 
@@ -85,6 +87,9 @@ $(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
 
+# libFuzzer harnesses: make fuzz FUZZ_SECONDS=N, make fuzz-smoke (in check)
+include tests/fuzz/fuzz.mk
+
 # Install what the build and the tests need (Debian). Root installs; anyone
 # else is told the exact command.
 deps:
@@ -113,6 +118,7 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory test
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined test
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 demo: deps all
 	./httpstep samples/01-classic-get.pcap
