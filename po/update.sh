@@ -10,7 +10,7 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 version=$(sed -n 's/^VERSION := //p' Makefile)
-xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=NP_:1,2 \
     --add-comments=TRANSLATORS: --sort-by-file --package-name=httpstep \
     --package-version="${version:-0}" --msgid-bugs-address="httpstep maintainers" \
     --output=po/httpstep.pot ui/*.c

@@ -10,15 +10,33 @@
 #include <string.h>
 #include <wchar.h>
 
+/* the capture's quality: only what is wrong with it, or that nothing is */
 static const char *quality(struct app *a, char *buf, size_t n)
 {
     struct ui_index *ix = &a->ix;
-    if (!ix->truncated && !ix->gaps && !ix->no_handshake && !ix->retrans)
+    const struct {
+        uint64_t count;
+        const char *one, *many;
+    } parts[] = {
+        {ix->truncated, NP_("%llu frame cut by the snaplen", "%llu frames cut by the snaplen")},
+        {ix->gaps, NP_("%llu gap", "%llu gaps")},
+        {ix->no_handshake,
+         NP_("%llu connection without its handshake", "%llu connections without their handshake")},
+        {ix->retrans, NP_("%llu retransmission", "%llu retransmissions")},
+    };
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].count || len + 2 >= n)
+            continue;
+        if (len)
+            len += (size_t)snprintf(buf + len, n - len, ", ");
+        len += (size_t)snprintf(buf + len, n > len ? n - len : 0,
+                                ngettext(parts[i].one, parts[i].many, parts[i].count),
+                                (unsigned long long)parts[i].count);
+    }
+    if (!len)
         snprintf(buf, n, "%s", _("capture complete"));
-    else
-        snprintf(buf, n, _("%llu snaplen cuts, %llu gaps, %llu without handshake, %llu retransmitted"),
-                 (unsigned long long)ix->truncated, (unsigned long long)ix->gaps,
-                 (unsigned long long)ix->no_handshake, (unsigned long long)ix->retrans);
     return buf;
 }
 
