@@ -44,7 +44,7 @@ const struct rect *app_pane_rect(const struct app *a, enum pane p)
 }
 
 /* live: the details of the most recent connections, recorded as they happen */
-#define LIVE_KEEP 256
+#define LIVE_KEEP 64
 #define LIVE_STREAM_CAP (1u << 20)
 
 struct live_rec {
@@ -259,6 +259,7 @@ static struct ui_detail *live_get(struct app *a, uint64_t id, bool create)
     }
     dt_init(&a->recs[slot].d, id);
     a->recs[slot].d.stream_cap = LIVE_STREAM_CAP;
+    a->recs[slot].d.rolling = true;
     a->recs[slot].used = now_ms();
     return &a->recs[slot].d;
 }
@@ -361,6 +362,7 @@ static void load_detail(struct app *a)
     if (a->live) {
         struct ui_detail *d = live_get(a, c->id, false);
         a->det = d ? d : &a->gone;
+        a->det_trimmed = a->det->trimmed;
         a->det_conn = c->id;
         a->stage = -1;
         dt_link(a->det);
@@ -1102,6 +1104,7 @@ static void follow_newest(struct app *a)
         return;
     }
     a->det = d;
+    a->det_trimmed = d->trimmed;
     a->det_conn = a->newest_conn;
     dt_link(d);
     a->stage = (int)d->nstgs - 1;
@@ -1175,8 +1178,14 @@ static int run(struct app *a)
             resolve_want(a);
             a->dirty = true;
         }
-        if (a->live && a->det != &a->filedet && a->dirty)
+        if (a->live && a->det != &a->filedet && a->dirty) {
+            /* the record dropped its oldest stages: the stage shown moved down */
+            uint64_t shift = a->det->trimmed - a->det_trimmed;
+            if (shift && a->stage >= 0)
+                a->stage = (int64_t)a->stage >= (int64_t)shift ? a->stage - (int)shift : -1;
+            a->det_trimmed = a->det->trimmed;
             dt_link(a->det);
+        }
         if (a->playing && now_ms() >= a->next_play) {
             next_stage(a, 1);
             a->next_play = now_ms() + a->play_ms;

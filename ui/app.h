@@ -174,6 +174,9 @@ struct ui_stream {
 #define UI_PRE_BYTES (64u << 10)   /* bytes kept before the window (a whole head) */
 #define UI_PRE_PKTS 64             /* packets kept before the window */
 #define UI_MAX_PKTS 200000
+/* live: a connection's record keeps its latest stages and packets */
+#define UI_LIVE_STAGES 4096
+#define UI_LIVE_PKTS 16384
 
 struct ui_detail {
     uint64_t conn_id;
@@ -193,6 +196,8 @@ struct ui_detail {
     int64_t x_lo, x_hi;    /* the window of exchanges kept; x_hi < 0: all */
     bool in_window;        /* a stage of the window has come */
     bool sealed;           /* past the window: nothing more is kept */
+    bool rolling;          /* live: drop the oldest stages and packets past the caps */
+    uint64_t trimmed;      /* stages dropped from the front so far (rolling) */
 };
 
 void dt_init(struct ui_detail *d, uint64_t conn_id);

@@ -422,20 +422,23 @@ static void msg_clear(struct ui_msg *m)
     memset(m, 0, sizeof *m);
 }
 
+static void stg_free(struct ui_stg *s)
+{
+    free(s->frames);
+    free(s->method);
+    free(s->target);
+    free(s->version);
+    free(s->reason);
+    free(s->content_encoding);
+    free(s->preview);
+    free(s->decoded);
+    hdrs_free(s->hdrs, s->nhdrs);
+}
+
 void dt_free(struct ui_detail *d)
 {
-    for (size_t i = 0; i < d->nstgs; i++) {
-        struct ui_stg *s = &d->stgs[i];
-        free(s->frames);
-        free(s->method);
-        free(s->target);
-        free(s->version);
-        free(s->reason);
-        free(s->content_encoding);
-        free(s->preview);
-        free(s->decoded);
-        hdrs_free(s->hdrs, s->nhdrs);
-    }
+    for (size_t i = 0; i < d->nstgs; i++)
+        stg_free(&d->stgs[i]);
     for (size_t i = 0; i < d->nnotes; i++) {
         free(d->notes[i].detail);
         free(d->notes[i].sni);
@@ -486,6 +489,14 @@ static void d_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     struct ui_detail *d = ctx;
     if (!mine(d, c) || !in_window(d, s->exchange))
         return;
+    if (d->rolling && d->nstgs >= UI_LIVE_STAGES) {  /* live: keep the latest half */
+        size_t drop = UI_LIVE_STAGES / 2;
+        for (size_t i = 0; i < drop; i++)
+            stg_free(&d->stgs[i]);
+        memmove(d->stgs, d->stgs + drop, (d->nstgs - drop) * sizeof *d->stgs);
+        d->nstgs -= drop;
+        d->trimmed += drop;
+    }
     xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
     struct ui_stg *g = &d->stgs[d->nstgs++];
     memset(g, 0, sizeof *g);
@@ -622,8 +633,12 @@ static void d_conn_end(void *ctx, struct dec_conn *c)
 static void d_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
 {
     struct ui_detail *d = ctx;
-    if (!mine(d, c) || d->sealed || d->npkts >= UI_MAX_PKTS)
+    if (!mine(d, c) || d->sealed || (!d->rolling && d->npkts >= UI_MAX_PKTS))
         return;
+    if (d->rolling && d->npkts >= UI_LIVE_PKTS) {  /* live: keep the latest half */
+        memmove(d->pkts, d->pkts + UI_LIVE_PKTS / 2, (d->npkts - UI_LIVE_PKTS / 2) * sizeof *d->pkts);
+        d->npkts -= UI_LIVE_PKTS / 2;
+    }
     if (!d->in_window && d->npkts >= 3 + 2 * UI_PRE_PKTS) {
         /* before the window: the handshake, and the latest packets */
         memmove(d->pkts + 3, d->pkts + 3 + UI_PRE_PKTS, UI_PRE_PKTS * sizeof *d->pkts);
@@ -719,20 +734,34 @@ bool dt_stage_has_frame(const struct ui_stg *s, uint64_t frame)
     return lo < s->nframes && s->frames[lo] == frame;
 }
 
+/* the packet of a frame (packets are in frame order), or -1 */
+static long pkt_of(const struct ui_detail *d, uint64_t frame)
+{
+    size_t lo = 0, hi = d->npkts;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->pkts[mid].frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->npkts && d->pkts[lo].frame == frame ? (long)lo : -1;
+}
+
 void dt_link(struct ui_detail *d)
 {
-    for (size_t i = 0; i < d->npkts; i++) {
-        struct ui_pkt *p = &d->pkts[i];
-        p->stage = -1;
-        for (size_t k = 0; k < d->nstgs; k++) {
-            const struct ui_stg *s = &d->stgs[k];
-            bool carries = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE
-                               ? dt_stage_has_frame(s, p->frame)
-                               : (p->len > 0 && s->dir == p->dir && dt_stage_has_frame(s, p->frame));
-            if (carries) {
-                p->stage = (int32_t)k;
-                break;
-            }
+    for (size_t i = 0; i < d->npkts; i++)
+        d->pkts[i].stage = -1;
+    /* each stage claims the packets of its frames, the first stage first */
+    for (size_t k = 0; k < d->nstgs; k++) {
+        const struct ui_stg *s = &d->stgs[k];
+        bool any = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE;
+        for (size_t f = 0; f < s->nframes; f++) {
+            long p = pkt_of(d, s->frames[f]);
+            if (p < 0 || d->pkts[p].stage >= 0)
+                continue;
+            if (any || (d->pkts[p].len > 0 && d->pkts[p].dir == s->dir))
+                d->pkts[p].stage = (int32_t)k;
         }
     }
 }

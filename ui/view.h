@@ -45,6 +45,7 @@ struct app {
     struct pass detp;
     uint64_t det_conn;          /* the real id of the connection in det, 0 none */
     unsigned det_gen;           /* changes when det is read anew */
+    uint64_t det_trimmed;       /* live: det->trimmed when the stage was set */
     int stage;                  /* in det.stgs, -1 none */
     int64_t want_x;             /* once loaded, go to this exchange's first stage ... */
     int want_kind;              /* ... or to the first stage of this kind, -1 */

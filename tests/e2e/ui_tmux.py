@@ -89,7 +89,9 @@ class Term:
         end = time.time() + timeout * SLOW
         while time.time() < end:
             if os.path.exists(self.done_file):
-                return open(self.done_file).read().strip()
+                code = open(self.done_file).read().strip()
+                if code:  # the shell creates the file, then writes it
+                    return code
             time.sleep(0.05)
         return None
 
@@ -191,8 +193,9 @@ def step_sample(path, stages, goto):
         s = t.wait(lambda s: s != prev and title_of(s) == want[i],
                    "%s: stage %d back with p should be %r" % (path, i + 1, want[i]))
     t.keys("q")
-    if t.exit_code() != "0":
-        fail("%s: q did not end httpstep with status 0" % path)
+    code = t.exit_code()
+    if code != "0":
+        fail("%s: q did not end httpstep with status 0 (%r)" % (path, code))
     t.close()
 
 
