@@ -25,6 +25,7 @@ struct astr {
     uint32_t off, len;
 };
 #define ASTR_NONE ((struct astr){0, UINT32_MAX})
+#define MAX_INTERIM 64           /* interim (1xx) responses kept per exchange */
 
 /* one message (request or response) as kept until its exchange is written */
 struct msgrec {
@@ -62,8 +63,9 @@ struct xchg {
     struct xchg *next;
     uint64_t index;
     struct msgrec req, rsp;
-    struct xinterim *interim;
+    struct xinterim *interim;    /* at most MAX_INTERIM kept */
     size_t ninterim, icap;
+    bool interim_capped;         /* the limit note was written */
     bool req_done, rsp_started, rsp_done;
     bool head, connect;          /* the request's method */
     bool keep_alive, tunnel;

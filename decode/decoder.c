@@ -213,8 +213,8 @@ static void write_exchange(struct dconn *c, struct xchg *x)
     ex.index = x->index;
     message_view(&x->req, &ex.request, true);
     message_view(&x->rsp, &ex.response, false);
-    struct dec_interim iv[64];
-    size_t ni = x->ninterim < 64 ? x->ninterim : 64;
+    struct dec_interim iv[MAX_INTERIM];
+    size_t ni = x->ninterim;
     for (size_t i = 0; i < ni; i++)
         iv[i] = (struct dec_interim){x->interim[i].status,
                                      {x->interim[i].reason, x->interim[i].reason_len},
@@ -313,14 +313,15 @@ void dc_interim_done(struct dconn *c, struct dstate *s)
 {
     struct xchg *x = s->x;
     struct msgrec *m = s->interim;
-    if (x->ninterim < 64) {
+    if (x->ninterim < MAX_INTERIM) {
         xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
         struct dec_str r = astr_get(m, m->reason);
         x->interim[x->ninterim++] = (struct xinterim){m->status, xstrndup(r.p ? r.p : "", r.len), r.len,
                                                       m->first_frame, m->last_frame};
-    } else if (x->ninterim == 64) {
-        x->ninterim++;
-        dc_note(c, DEC_NOTE_LIMIT, m->last_frame, "more than 64 interim responses: the rest are not kept");
+    } else if (!x->interim_capped) {
+        x->interim_capped = true;
+        dc_note(c, DEC_NOTE_LIMIT, m->last_frame, "more than %d interim responses: the rest are not kept",
+                MAX_INTERIM);
     }
     msg_free(m);
     s->x = NULL;

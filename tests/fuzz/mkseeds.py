@@ -604,6 +604,8 @@ def handwritten_http():
          b"\x00\x00", b"\x16\x03\x03\x00\x04\x02\x00\x00\x00"),
         (b"EHLO example.com\r\nQUIT\r\n", b"220 smtp ready\r\n250 ok\r\n"),
         (b"xx /middle of a body\r\nGET /next HTTP/1.1\r\n\r\n", b"tail of a body\r\nHTTP/1.1 200 OK\r\n\r\n"),
+        (b"GET /many-interim HTTP/1.1\r\n\r\n",
+         b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" * 70 + b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
         (b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\nContent-Length: x\r\n\r\nab",
          b"HTTP/1.1 999 Odd\r\nTransfer-Encoding: gzip\r\n\r\nclose-framed"),
     ]

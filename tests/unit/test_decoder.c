@@ -1981,6 +1981,29 @@ static void test_pipeline_flood(void **state)
     free(all);
 }
 
+/* 100 interim responses before the final one: 64 kept, one limit note,
+ * the exchange still written and freed whole */
+static void test_interim_flood(void **state)
+{
+    (void)state;
+    static const char early[] = "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n";
+    static const char final[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    struct dec_opts o = default_opts();
+    struct feeder f;
+    fd_open(&f, &o, 80, true);
+    fd_data(&f, C2S, "GET /h HTTP/1.1\r\n\r\n", 20);
+    for (int i = 0; i < 100; i++)
+        fd_data(&f, S2C, early, strlen(early));
+    fd_data(&f, S2C, final, strlen(final));
+    fd_close(&f, END_FIN_CLIENT);
+    assert_int_equal(f.r.exchanges, 1);
+    assert_int_equal(tlog_count(&f.r.log, "note limit: more than 64 interim responses"), 1);
+    assert_int_equal(tlog_count(&f.r.log, " (103)"), 64);
+    assert_int_equal(tlog_count(&f.r.log, "stage status_line x0 s2c"), 101);
+    assert_int_equal(tlog_count(&f.r.log, "(103) 200 content-length/2/2"), 1);
+    fd_free(&f);
+}
+
 /* a header flood at the default cap (64 KiB): one note, then on */
 static void test_header_flood(void **state)
 {
@@ -2301,6 +2324,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_caps),
         cmocka_unit_test(test_pipeline_flood),
         cmocka_unit_test(test_header_flood),
+        cmocka_unit_test(test_interim_flood),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_frames),
         cmocka_unit_test(test_stats),
