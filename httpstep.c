@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -146,6 +147,20 @@ static bool is_file(const char *path)
 {
     struct stat st;
     return strcmp(path, "-") == 0 || stat(path, &st) == 0;
+}
+
+/* A path rather than the first word of a filter expression: filters have
+ * neither a slash in their first word nor a capture file's extension. */
+static bool looks_like_path(const char *arg)
+{
+    static const char *const exts[] = {".pcap", ".pcapng", ".cap", ".ntar", ".dmp", ".erf"};
+    if (strchr(arg, '/') && !strchr(arg, ' '))
+        return true;
+    const char *dot = strrchr(arg, '.');
+    for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+        if (strcasecmp(dot, exts[i]) == 0)
+            return true;
+    return false;
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -283,10 +298,15 @@ static void parse_options(int argc, char **argv, struct options *o)
     if (o->file && o->iface)
         die(EXIT_USAGE, "give either -r FILE or -i IFACE, not both");
     /* a lone FILE works as -r FILE; the rest is the filter expression */
-    if (!o->file && !o->iface && argc > 0 && is_file(argv[0])) {
-        o->file = argv[0];
-        argv++;
-        argc--;
+    if (!o->file && !o->iface && argc > 0) {
+        if (is_file(argv[0])) {
+            o->file = argv[0];
+            argv++;
+            argc--;
+        } else if (looks_like_path(argv[0])) {
+            /* a mistyped file name, not a filter expression */
+            die(EXIT_INPUT, "'%s': %s", argv[0], strerror(errno));
+        }
     }
     if (argc > 0)
         o->filter = join_args(argv, argc);
