@@ -40,6 +40,21 @@ static const char *quality(struct app *a, char *buf, size_t n)
     return buf;
 }
 
+/* The exchange whose walk stage i is part of: its own, or for a stage of
+ * the connection (the handshake, the close), the exchange before it, else
+ * the one after it; -1 on a connection without exchanges. */
+static int64_t walk_exchange(const struct app *a, int i)
+{
+    int n = app_stage_count(a);
+    for (int k = i; k >= 0; k--)
+        if (a->det->stgs[k].exchange >= 0)
+            return a->det->stgs[k].exchange;
+    for (int k = i + 1; k < n; k++)
+        if (a->det->stgs[k].exchange >= 0)
+            return a->det->stgs[k].exchange;
+    return -1;
+}
+
 void ui_bar_title(struct app *a)
 {
     const struct rect *r = &a->r_title;
@@ -62,10 +77,10 @@ void ui_bar_title(struct app *a)
         snprintf(right + rl, sizeof right - rl, _("exchange %zu/%zu"), a->sel + 1, a->ix.norder);
     rl = strlen(right);
     if (a->stage >= 0) {
-        int64_t x = a->det->stgs[a->stage].exchange;
+        int64_t x = walk_exchange(a, a->stage);
         int j = 0, k = 0;
         for (int i = 0; i < app_stage_count(a); i++)
-            if (a->det->stgs[i].exchange == x) {
+            if (walk_exchange(a, i) == x) {
                 k++;
                 if (i <= a->stage)
                     j++;
