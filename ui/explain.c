@@ -906,6 +906,20 @@ static void explain_notes(struct ex *e)
     }
 }
 
+/* a connection on an HTTP port that carries something else: say so first,
+ * before the TCP story, so an empty walk is not a puzzle */
+static void explain_not_http(struct ex *e)
+{
+    for (size_t i = 0; i < e->d->nnotes; i++)
+        if (e->d->notes[i].kind == DEC_NOTE_NOT_HTTP) {
+            para(e, _("This connection to port %u carries no HTTP: its first bytes are another "
+                      "protocol (frame %llu). So there are no HTTP steps to walk here, only the "
+                      "TCP handshake and the close."),
+                 e->d->tc.server.port, (unsigned long long)e->d->notes[i].frame);
+            return;
+        }
+}
+
 /* ---------------------------------------------------------------- TLS -- */
 
 /* what TLS hides; on_port: TLS right on this connection's port (not
@@ -2382,6 +2396,8 @@ void ui_explain_stage(const struct ui_detail *d, int stage, struct sbuf *out)
         sb_put(out, "", 0);
     xinfo_fill(&e);
     notes_mark(&e);
+    if (stage == 0)
+        explain_not_http(&e);
     if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_texts[e.s->kind].explain)
         stage_texts[e.s->kind].explain(&e);
     explain_notes(&e);

@@ -407,7 +407,7 @@ static void test_test_data(void **state)
            "Incomplete, frame 4");
     unload(&l);
     load("tests/data/not-http.pcap", &l);
-    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "Not HTTP, frame 4");
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "Not HTTP, frame 4", "port 80 carries no HTTP");
     unload(&l);
 }
 
