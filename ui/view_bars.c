@@ -63,7 +63,13 @@ void ui_bar_title(struct app *a)
     for (int x = 0; x < r->w; x++)
         addch(' ' | at);
     char buf[512];
-    snprintf(buf, sizeof buf, " httpstep %s %s", a->scr.g.sep, a->source);
+    char live[128];
+    const char *what = a->source;
+    if (a->live || !what) {
+        snprintf(live, sizeof live, _("interface %s"), a->o->iface ? a->o->iface : "-");
+        what = live;
+    }
+    snprintf(buf, sizeof buf, " httpstep %s %s", a->scr.g.sep, what);
     int used = ui_put(stdscr, 0, 0, r->w, buf, at);
     char right[160] = "";
     if (!a->main.done && a->file_size > 0 && a->main.cap) {

@@ -268,6 +268,8 @@ def main():
                 time.sleep(0.1)
             if "exchange 2/2" not in s:
                 fail("the live UI does not follow to the newest exchange:\n" + s)
+            if "httpstep │ interface lo" not in s.splitlines()[0]:
+                fail("the live UI's title does not name the interface:\n" + s)
             tm("send-keys", "-t", "live", "q")
             time.sleep(0.5)
             tm("kill-server")
