@@ -91,10 +91,12 @@ static void t_frames(struct obuf *o, const uint64_t *f, size_t n)
     }
 }
 
+/* spaces from column 'from' to column 'col', and at least one */
 static void t_pad(struct obuf *o, size_t from, size_t col)
 {
-    for (size_t i = from; i < col; i++)
+    do
         ob_ch(o, ' ');
+    while (++from < col);
 }
 
 static void t_conn(void *ctx, struct dec_conn *c)
@@ -145,7 +147,7 @@ static void t_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     ob_printf(o, "  Step %d  %s", dec_stage_step(s->kind), stage_title(s->kind));
     if (s->interim)
         ob_str(o, " (interim)");
-    t_pad(o, o->len - start, 34);
+    t_pad(o, o->len - start, 38);
     size_t mid = o->len;
     t_frames(o, s->frames, s->nframes);
     t_pad(o, o->len - mid, 18);

@@ -1,8 +1,10 @@
 #!/bin/sh
-# tests/e2e/golden.sh - the --json transcript of every bundled capture is unchanged
+# tests/e2e/golden.sh - the --json and --text transcripts of every bundled
+# capture are unchanged
 #
-# Runs $HTTPSTEP --json -r CAPTURE from the repository root for every capture in
-# samples/ and tests/data/ and compares the output with tests/golden/NAME.jsonl
+# Runs $HTTPSTEP --json -r CAPTURE and --text -r CAPTURE (in the C.UTF-8 locale)
+# from the repository root for every capture in samples/ and tests/data/ and
+# compares the output with tests/golden/NAME.jsonl and tests/golden/text/NAME.txt
 # (NAME: the capture's name without .pcap/.pcapng). On a difference it prints the
 # first differing lines. A change that is meant: review it, then run
 # tests/golden/update.sh and commit the new transcripts.
@@ -24,28 +26,40 @@ for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
     name=$(basename "$cap")
     name=${name%.pcapng}
     name=${name%.pcap}
-    want=tests/golden/$name.jsonl
-    got=$tmp/$name.jsonl
-    timeout 60 "$bin" --json -r "$cap" >"$got" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -ne 0 ]; then
-        echo "FAIL $cap: exit $rc: $(head -n 1 "$tmp/err")"
-        fail=$((fail + 1))
-    elif [ ! -f "$want" ]; then
-        echo "FAIL $cap: no $want (run tests/golden/update.sh)"
-        fail=$((fail + 1))
-    elif ! cmp -s "$want" "$got"; then
-        echo "FAIL $cap: differs from $want (first differences, - golden + now):"
-        diff -U 0 "$want" "$got" | grep '^[-+][^-+]' | head -n 8 | cut -c 1-300 | sed 's/^/    /'
-        fail=$((fail + 1))
-    else
+    bad=0
+    for mode in json text; do
+        if [ $mode = json ]; then
+            want=tests/golden/$name.jsonl
+        else
+            want=tests/golden/text/$name.txt
+        fi
+        got=$tmp/$name.$mode
+        LC_ALL=C.UTF-8 timeout 60 "$bin" --$mode -r "$cap" >"$got" 2>"$tmp/err"
+        rc=$?
+        if [ $rc -ne 0 ]; then
+            echo "FAIL $cap --$mode: exit $rc: $(head -n 1 "$tmp/err")"
+            bad=1
+        elif [ ! -f "$want" ]; then
+            echo "FAIL $cap: no $want (run tests/golden/update.sh)"
+            bad=1
+        elif ! cmp -s "$want" "$got"; then
+            echo "FAIL $cap: differs from $want (first differences, - golden + now):"
+            diff -U 0 "$want" "$got" | grep '^[-+][^-+]' | head -n 8 | cut -c 1-300 | sed 's/^/    /'
+            bad=1
+        fi
+    done
+    if [ $bad -eq 0 ]; then
         echo "ok   $cap"
+    else
+        fail=$((fail + 1))
     fi
 done
 # a golden transcript whose capture is gone
-for g in tests/golden/*.jsonl; do
+for g in tests/golden/*.jsonl tests/golden/text/*.txt; do
     [ -f "$g" ] || continue
-    name=$(basename "$g" .jsonl)
+    name=$(basename "$g")
+    name=${name%.jsonl}
+    name=${name%.txt}
     if [ ! -f "samples/$name.pcap" ] && [ ! -f "samples/$name.pcapng" ] &&
        [ ! -f "tests/data/$name.pcap" ]; then
         echo "FAIL $g: no capture samples/$name.pcap[ng] or tests/data/$name.pcap"

@@ -1,15 +1,16 @@
 #!/bin/sh
 # tests/golden/update.sh - regenerate the golden transcripts
 #
-# Writes tests/golden/NAME.jsonl, the --json transcript of every capture in
-# samples/ and tests/data/ (NAME is the capture's name without .pcap/.pcapng),
+# Writes tests/golden/NAME.jsonl and tests/golden/text/NAME.txt, the --json and
+# --text transcripts (locale C.UTF-8) of every capture in samples/ and
+# tests/data/ (NAME is the capture's name without .pcap/.pcapng),
 # run from the repository root with a relative path so that the "source" field
 # does not depend on where the checkout is. tests/e2e/golden.sh compares them.
 # Review the diff (git diff tests/golden) before committing new ones.
 #
 # usage: tests/golden/update.sh            (uses ./httpstep; make it first)
 #        HTTPSTEP=build/httpstep tests/golden/update.sh
-#        JSON_ONLY=1 tests/golden/update.sh  (not the UI screens, see below)
+#        JSON_ONLY=1 tests/golden/update.sh  (the transcripts, not the UI screens)
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # $HTTPSTEP: the binary under test (a path as given from where this was started)
 case ${HTTPSTEP:-} in
@@ -20,20 +21,24 @@ case ${HTTPSTEP:-} in
 esac
 cd "$top" || exit 1
 [ -x "$bin" ] || { echo "update.sh: no $bin: run make first" >&2; exit 1; }
-rm -f tests/golden/*.jsonl
+rm -f tests/golden/*.jsonl tests/golden/text/*.txt
+mkdir -p tests/golden/text
 for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
     [ -f "$cap" ] || continue
     name=$(basename "$cap")
     name=${name%.pcapng}
     name=${name%.pcap}
     out=tests/golden/$name.jsonl
-    if ! "$bin" --json -r "$cap" >"$out.tmp"; then
+    txt=tests/golden/text/$name.txt
+    if ! LC_ALL=C.UTF-8 "$bin" --json -r "$cap" >"$out.tmp" ||
+       ! LC_ALL=C.UTF-8 "$bin" --text -r "$cap" >"$txt.tmp"; then
         echo "update.sh: $bin failed on $cap" >&2
-        rm -f "$out.tmp"
+        rm -f "$out.tmp" "$txt.tmp"
         exit 1
     fi
     mv "$out.tmp" "$out"
-    printf '%-40s %5s lines\n' "$out" "$(wc -l <"$out")"
+    mv "$txt.tmp" "$txt"
+    printf '%-40s %5s lines, --text %5s lines\n' "$out" "$(wc -l <"$out")" "$(wc -l <"$txt")"
 done
 # the UI's golden screens, tests/golden/ui/*.txt: tests/e2e/ui_tmux.py writes them
 # with UPDATE_GOLDEN=1 (it needs tmux). JSON_ONLY=1: skip them.
