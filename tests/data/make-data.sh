@@ -18,116 +18,14 @@ LIMIT=30
 PY=$(command -v python3 || true)
 ALL=(snaplen-96 midstream port-reuse rst-close v6-post-chunked not-http)
 
-say() { printf 'make-data: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
-
-PIDS=()
-NSS=()
-WORK=
-cleanup() {
-    local i
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-        [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
-    done
-    for i in "${NSS[@]}"; do
-        [ -n "$i" ] && ip netns del "$i" 2>/dev/null
-    done
-    [ -n "$WORK" ] && [ -d "$WORK" ] && rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'say "interrupted"; exit 130' INT TERM HUP
-
-stop_pid() {
-    local pid=$1 sig=${2:-TERM} n i
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -s "$sig" "$pid" 2>/dev/null
-        for ((n = 0; n < 50; n++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$pid" 2>/dev/null && kill -s KILL "$pid" 2>/dev/null
-    fi
-    wait "$pid" 2>/dev/null
-    for i in "${!PIDS[@]}"; do
-        [ "${PIDS[i]}" = "$pid" ] && PIDS[i]=
-    done
-    return 0
-}
-
-BG=
-bg() { # bg NS LOG CMD...: background, bounded in time, PID in $BG
-    local ns=$1 log=$2
-    shift 2
-    timeout -s TERM "$LIMIT" ip netns exec "$ns" "$@" >"$log" 2>&1 &
-    BG=$!
-    PIDS+=("$BG")
-}
-
-run() { # run NS CMD...: foreground client, bounded in time
-    local ns=$1
-    shift
-    timeout -s TERM "$LIMIT" ip netns exec "$ns" "$@"
-}
-
-wait_for() { # wait_for FILE TEXT (at most 10 s)
-    local n
-    for ((n = 0; n < 100; n++)); do
-        grep -q -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    say "timed out waiting for '$2' in $1"
-    return 1
-}
-
-wait_port() { # wait_port NS PORT (at most 10 s)
-    local n
-    for ((n = 0; n < 100; n++)); do
-        [ -n "$(ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null)" ] && return 0
-        sleep 0.1
-    done
-    say "nothing listens on port $2 in $1"
-    return 1
-}
-
-CAP=
-CAPLOG=
-cap_start() { # cap_start NS FILE FILTER [tcpdump options]; -B: a ring large enough
-    local ns=$1 file=$2 filter=$3
-    shift 3
-    CAPLOG=$file.log
-    bg "$ns" "$file.log" tcpdump -i lo -B 65536 -U --immediate-mode "$@" -w "$file" "$filter"
-    CAP=$BG
-    wait_for "$file.log" "listening on"
-}
-
-cap_stop() { # a capture the kernel dropped packets from fails
-    sleep 1
-    stop_pid "$CAP" INT
-    CAP=
-    if grep -Eq '(^|[^0-9])[1-9][0-9]* packets? dropped by kernel' "$CAPLOG"; then
-        say "check failed: the capture dropped packets: $(grep dropped "$CAPLOG")"
-        FAILED=1
-    fi
-}
+LAB_NAME=make-data
+# shellcheck source=samples/lab.sh
+. "$HERE/../../samples/lab.sh"
 
 server() { # server NS ADDR PORT: classserver.py with the test files
     bg "$1" "$WORK/server.log" "$PY" "$SERVERS/classserver.py" --bind "$2" --port "$3" \
         --root "$WORK/www"
     wait_port "$1" "$3"
-}
-
-count() { # count FILE FILTER: frames tshark shows (two passes)
-    tshark -n -2 -r "$1" -Y "$2" 2>/dev/null | wc -l
-}
-
-FAILED=0
-expect() { # expect FILE FILTER OP N
-    local got
-    got=$(count "$1" "$2")
-    if ! test "$got" "$3" "$4"; then
-        say "check failed: '$2' matched $got frames, wanted $3 $4"
-        FAILED=1
-    fi
 }
 
 make_files() {
@@ -151,7 +49,7 @@ EOF
 # ---- the captures -----------------------------------------------------------------------
 t_snaplen-96() { # a GET and a 2 KB response, recorded with tcpdump -s 96
     server "$1" 127.0.0.1 80 || return 1
-    cap_start "$1" "$2" "tcp port 80" -s 96 || return 1
+    cap_start "$1" lo "$2" "tcp port 80" -s 96 || return 1
     run "$1" curl -sS -4 -o /dev/null http://localhost/two-kb.txt
     cap_stop
     expect "$2" 'frame.cap_len < frame.len' -ge 2
@@ -195,7 +93,7 @@ EOF
         sleep 0.1
     done
     [ -e "$WORK/first-done" ] || { say "the client did not finish its first exchange"; return 1; }
-    cap_start "$1" "$2" "tcp port 80" || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
     touch "$WORK/go"
     wait "$client" 2>/dev/null
     cap_stop
@@ -207,7 +105,7 @@ EOF
 
 t_port-reuse() { # two connections in turn from the same client port 40000
     server "$1" 127.0.0.1 80 || return 1
-    cap_start "$1" "$2" "tcp port 80" || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
     run "$1" "$PY" - <<'EOF'
 import socket, time
 for path in (b"/hello.txt", b"/style.css"):
@@ -231,7 +129,7 @@ EOF
 
 t_rst-close() { # the client reads the response, then closes with SO_LINGER 0: a RST
     server "$1" 127.0.0.1 80 || return 1
-    cap_start "$1" "$2" "tcp port 80" || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
     run "$1" "$PY" - <<'EOF'
 import socket, struct
 s = socket.create_connection(("127.0.0.1", 80), timeout=10)
@@ -250,7 +148,7 @@ EOF
 
 t_v6-post-chunked() { # a chunked request body over IPv6
     server "$1" ::1 80 || return 1
-    cap_start "$1" "$2" "tcp port 80" || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
     # the body comes from a pipe in three pieces, so curl sends three chunks
     local i
     for i in 1 2 3; do
@@ -290,7 +188,7 @@ c.close()
 EOF
     bg "$1" "$WORK/banner.log" "$PY" "$WORK/banner.py"
     wait_port "$1" 80 || return 1
-    cap_start "$1" "$2" "tcp port 80" || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
     run "$1" "$PY" - <<'EOF'
 import socket
 s = socket.create_connection(("127.0.0.1", 80), timeout=10)
@@ -338,19 +236,16 @@ main() {
         chmod 777 "$WORK/cap"
         rm -f "$WORK/first-done" "$WORK/go" "$tmp"
         say "$f.pcap"
-        FAILED=0
-        ip netns del "$ns" 2>/dev/null
-        ip netns add "$ns" && ip -n "$ns" link set lo up || { failed+=("$f"); continue; }
-        NSS+=("$ns")
+        CHECK_FAILED=0
+        ns_new "$ns" || { failed+=("$f"); continue; }
         "t_$f" "$ns" "$tmp"
         rc=$?
         for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
             [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
         done
         PIDS=()
-        ip netns del "$ns"
-        NSS=("${NSS[@]/$ns/}")
-        if [ "$rc" != 0 ] || [ "$FAILED" != 0 ] || [ ! -s "$tmp" ]; then
+        ns_del "$ns"
+        if [ "$rc" != 0 ] || [ "$CHECK_FAILED" != 0 ] || [ ! -s "$tmp" ]; then
             say "$f.pcap: failed, not installed"
             failed+=("$f")
         elif [ "$(stat -c %s "$tmp")" -gt 50000 ]; then
