@@ -317,7 +317,7 @@ void ui_text_capture(struct ui_writer *w, const struct ui_capture_info *ci)
 void ui_text_stats(struct ui_writer *w, const struct ui_stats *st)
 {
     ob_printf(&w->ob,
-              "\nIn all: %llu frame%s (%llu bytes), %llu TCP connection%s, %llu with HTTP, %llu "
+              "\nIn all: %llu frame%s (%llu bytes), %llu TCP connection%s, %llu with HTTP or HTTPS, %llu "
               "exchange%s, %llu note%s",
               (unsigned long long)st->frames, st->frames == 1 ? "" : "s",
               (unsigned long long)st->bytes, (unsigned long long)st->tcp_conns,
