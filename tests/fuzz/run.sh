@@ -81,9 +81,10 @@ artifacts() {
     ls "$FUZZ_DIR/artifacts/$1" 2>/dev/null | grep -c -E '^(crash|leak|timeout|oom|slow-unit)-'
 }
 
-# one harness, in the background: $FUZZ_DIR/logs/<h>.log and .res
+# one harness, in the background: $FUZZ_DIR/logs/<tag>-<h>.log and .res (the
+# tag, fuzz or smoke, keeps a smoke run from overwriting a long run's figures)
 run_one() {
-    h=$1 secs=$2 corpus=$3
+    h=$1 secs=$2 corpus=$3 tag=$4
     bin=$FUZZ_DIR/fuzz_$h
     mkdir -p "$FUZZ_DIR/artifacts/$h" "$FUZZ_DIR/logs" "$corpus"
     before=$(artifacts "$h")
@@ -91,16 +92,16 @@ run_one() {
     # shellcheck disable=SC2086
     "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$DICT" \
         -artifact_prefix="$FUZZ_DIR/artifacts/$h/" -print_final_stats=1 $FUZZ_FLAGS \
-        "$corpus" "$FUZZ_DIR/seeds/$h" >"$FUZZ_DIR/logs/$h.log" 2>&1
+        "$corpus" "$FUZZ_DIR/seeds/$h" >"$FUZZ_DIR/logs/$tag-$h.log" 2>&1
     rc=$?
     end=$(date +%s)
-    echo "$rc $((end - start)) $before" >"$FUZZ_DIR/logs/$h.res"
+    echo "$rc $((end - start)) $before" >"$FUZZ_DIR/logs/$tag-$h.res"
 }
 
 report() {
-    h=$1
-    log=$FUZZ_DIR/logs/$h.log
-    read -r rc took before <"$FUZZ_DIR/logs/$h.res"
+    h=$1 tag=$2
+    log=$FUZZ_DIR/logs/$tag-$h.log
+    read -r rc took before <"$FUZZ_DIR/logs/$tag-$h.res"
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
     after=$(artifacts "$h")
@@ -120,7 +121,8 @@ report() {
 
 # run the harnesses, FUZZ_JOBS at once; $1 seconds, $2 "keep" or "fresh" corpus
 run_all() {
-    secs=$1 mode=$2 fails=0
+    secs=$1 mode=$2 fails=0 tag=fuzz
+    [ "$mode" = keep ] || tag=smoke
     set -- $FUZZ_HARNESSES
     while [ $# -gt 0 ]; do
         batch="" pids="" i=0
@@ -131,7 +133,7 @@ run_all() {
                 corpus=$FUZZ_DIR/smoke-corpus/$1
                 rm -rf "$corpus"
             fi
-            run_one "$1" "$secs" "$corpus" &
+            run_one "$1" "$secs" "$corpus" "$tag" &
             pids="$pids $!" batch="$batch $1"
             shift
             i=$((i + 1))
@@ -140,7 +142,7 @@ run_all() {
             wait "$p"
         done
         for h in $batch; do
-            report "$h" || fails=$((fails + 1))
+            report "$h" "$tag" || fails=$((fails + 1))
         done
     done
     [ "$mode" = fresh ] && rm -rf "$FUZZ_DIR/smoke-corpus"
