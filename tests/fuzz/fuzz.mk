@@ -3,6 +3,7 @@
 #
 #   make fuzz-build      build-fuzz/fuzz_* with clang, ASan and UBSan
 #   make fuzz            each harness FUZZ_SECONDS (60) with seeds and dictionary
+#                        (only some: make fuzz FUZZ_HARNESSES='http tcp')
 #   make fuzz-smoke      each harness FUZZ_SMOKE_SECONDS (10), then the
 #                        regressions; skips (exit 0) when clang cannot fuzz
 #   make fuzz-regress    only tests/fuzz/regressions/<harness>/*
