@@ -244,6 +244,8 @@ bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out);
 void ui_explain_stage(const struct ui_detail *d, int stage, struct sbuf *out);
 /* the title of a stage for the stepper and the ladder ("Request line") */
 const char *ui_stage_title(enum dec_stage_kind k);
+/* its short name, for a packet label ("Req.line") */
+const char *ui_stage_brief(enum dec_stage_kind k);
 /* the short label of one of the seven steps (1..7), full or short */
 const char *ui_step_label(int step, bool short_form);
 /* a reason phrase for a status code (IANA registry), or NULL */

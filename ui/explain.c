@@ -2372,6 +2372,30 @@ const char *ui_stage_title(enum dec_stage_kind k)
     return _(stage_texts[k].title);
 }
 
+/* TRANSLATORS: short names of the stages, for a packet's label on the
+ * ladder when the full name does not fit (about 10 columns) */
+static const char *const stage_briefs[DEC_STAGE_COUNT] = {
+    [DEC_STAGE_HANDSHAKE] = N_("Handshake"),
+    [DEC_STAGE_REQUEST_LINE] = N_("Req.line"),
+    [DEC_STAGE_REQUEST_HEADERS] = N_("Req.hdr"),
+    [DEC_STAGE_REQUEST_BLANK_LINE] = N_("Blank"),
+    [DEC_STAGE_REQUEST_BODY] = N_("Req.body"),
+    [DEC_STAGE_STATUS_LINE] = N_("Status"),
+    [DEC_STAGE_RESPONSE_HEADERS] = N_("Resp.hdr"),
+    [DEC_STAGE_RESPONSE_BLANK_LINE] = N_("Blank"),
+    [DEC_STAGE_RESPONSE_BODY] = N_("Body"),
+    [DEC_STAGE_TUNNEL] = N_("Tunnel"),
+    [DEC_STAGE_CLOSE] = N_("Close"),
+    [DEC_STAGE_KEEP_ALIVE] = N_("Keep-alive"),
+};
+
+const char *ui_stage_brief(enum dec_stage_kind k)
+{
+    if ((unsigned)k >= DEC_STAGE_COUNT || !stage_briefs[k])
+        return "?";
+    return _(stage_briefs[k]);
+}
+
 const char *ui_step_label(int step, bool short_form)
 {
     if (step < 1 || step > 7)

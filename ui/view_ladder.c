@@ -88,18 +88,43 @@ static void draw_ladder(struct app *a, const struct rect *r)
         /* the label: flags, length, what it carries */
         char fl[48], label[200];
         flags_text(fl, sizeof fl, p->flags);
-        const char *what = p->stage >= 0 && p->len ? ui_stage_title(d->stgs[p->stage].kind) : "";
-        if (detail)
-            snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s ", fl, p->rel_seq, p->rel_ack,
-                     p->len, what);
-        else if (p->len)
-            snprintf(label, sizeof label, " %s %u %s ", fl, p->len, what);
-        else
-            snprintf(label, sizeof label, " %s ", fl);
-        int lw = ui_width(label);
-        if (lw > aw - 4)
-            lw = aw - 4;
-        int lx = cx + 2 + (aw - 4 - lw) / 2;
+        bool carries = p->stage >= 0 && p->len;
+        enum dec_stage_kind kind = carries ? d->stgs[p->stage].kind : DEC_STAGE_HANDSHAKE;
+        const char *what = carries ? ui_stage_title(kind) : "";
+        const char *brief = carries ? ui_stage_brief(kind) : "";
+        /* the most that fits on the arrow, two columns clear of each end,
+         * or for a tight label (no spaces around it) clear of the head
+         * only: with seq and ack (wide panes), the stage's name, its short
+         * name, the length alone, the flags alone */
+        enum { L_SEQ, L_NAME, L_BRIEF, L_TIGHT, L_LEN, L_FLAGS };
+        int lw = 0, room = aw - 4;
+        bool tight = false;
+        for (int form = detail ? L_SEQ : L_NAME; form <= L_FLAGS; form++) {
+            if (!p->len && form != L_SEQ && form != L_FLAGS)
+                continue;
+            if (form == L_SEQ)
+                snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s%s", fl, p->rel_seq,
+                         p->rel_ack, p->len, what, *what ? " " : "");
+            else if (form == L_NAME || form == L_BRIEF)
+                snprintf(label, sizeof label, " %s %u %s ", fl, p->len, form == L_NAME ? what : brief);
+            else if (form == L_TIGHT)
+                snprintf(label, sizeof label, "%s %u %s", fl, p->len, brief);
+            else if (form == L_LEN)
+                snprintf(label, sizeof label, " %s %u ", fl, p->len);
+            else
+                snprintf(label, sizeof label, " %s ", fl);
+            tight = form == L_TIGHT;
+            room = tight ? aw - 2 : aw - 4;
+            lw = ui_width(label);
+            if (lw <= room)
+                break;
+        }
+        if (lw > room)
+            lw = room;
+        /* centred in the room, which starts after the head for server to client */
+        int lx = cx + (aw - room) / 2 + (room - lw) / 2;
+        if (tight)
+            lx = p->dir == TR_DIR_C2S ? cx + (room - lw + 1) / 2 : cx + 2 + (room - lw) / 2;
         if (lw > 0)
             ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
         /* notes on the arrow */
