@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -946,10 +947,18 @@ static bool key(struct app *a, int ch)
     if (a->help) {
         if (act == UA_QUIT || act == UA_HELP || ch == 27)
             a->help = false;
-        else if (act == UA_DOWN || act == UA_PGDN)
+        else if (act == UA_DOWN)
             a->help_top++;
-        else if ((act == UA_UP || act == UA_PGUP) && a->help_top > 0)
+        else if (act == UA_UP)
             a->help_top--;
+        else if (act == UA_PGDN)
+            a->help_top += a->help_page;
+        else if (act == UA_PGUP)
+            a->help_top -= a->help_page;
+        else if (act == UA_HOME)
+            a->help_top = 0;
+        else if (act == UA_END)
+            a->help_top = INT_MAX / 2;  /* the drawing brings it back in range */
         a->dirty = true;
         return true;
     }

@@ -67,6 +67,19 @@ bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    /* Home and End as terminals send them whatever TERM says (xterm, the
+     * VT220 style of screen/tmux, rxvt): a TERM that does not match the
+     * terminal (xterm-256color inside tmux) must not turn End into Escape */
+    static const struct {
+        const char *seq;
+        int key;
+    } extra_keys[] = {
+        {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME},
+        {"\033[4~", KEY_END},  {"\033[8~", KEY_END},  {"\033[F", KEY_END},  {"\033OF", KEY_END},
+    };
+    for (size_t i = 0; i < sizeof extra_keys / sizeof extra_keys[0]; i++)
+        if (key_defined(extra_keys[i].seq) == 0)
+            define_key(extra_keys[i].seq, extra_keys[i].key);
     curs_set(0);
     set_escdelay(25);
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);

@@ -59,7 +59,7 @@ struct app {
     bool manual[PANE_COUNT];    /* scrolled by hand: do not follow the stage */
     int bytes_mode;
     bool help;
-    int help_top;
+    int help_top, help_page;      /* the help's first row; rows in a page */
     bool big;
     bool playing;
     int play_ms;

@@ -277,28 +277,71 @@ void ui_bar_footer(struct app *a)
     }
 }
 
+/* one row of the help: a key's names (or none) and a piece of its text */
+static void help_row(struct app *a, const struct rect *r, int *v, const char *names,
+                     const char *text, size_t len, bool dim)
+{
+    int y = *v - a->help_top + 1;
+    (*v)++;
+    if (y < 1 || y >= r->h - 1)
+        return;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), text);
+    if (names)
+        ui_put(stdscr, r->y + y, r->x + 2, 18, names, app_attr(a, UI_COLOR_CLIENT));
+    int x = dim ? 2 : 20;
+    ui_put(stdscr, r->y + y, r->x + x, r->w - x - 1, buf,
+           app_attr(a, dim ? UI_COLOR_DIM : UI_COLOR_NORMAL));
+}
+
+/* a key and its text, wrapped in the text's column */
+static void help_entry(struct app *a, const struct rect *r, int *v, const char *names,
+                       const char *text, bool dim)
+{
+    const char *starts[16];
+    size_t lens[16];
+    int tw = dim ? r->w - 3 : r->w - 21;
+    size_t n = ui_wrap(text, tw > 8 ? tw : 8, starts, lens, 16);
+    for (size_t i = 0; i < n; i++)
+        help_row(a, r, v, i ? NULL : names, starts[i], lens[i], dim);
+}
+
+/* The help screen: every key of the one key table, scrolled by help_top
+ * (kept in range here, where the height is known) */
 void ui_bar_help(struct app *a)
 {
     int W = COLS, H = LINES;
     int w = W - 8 < 90 ? W - 8 : 90, h = H - 4;
     struct rect r = {2, (W - w) / 2, h, w};
-    app_clear(&r);
-    app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
-    int y = 1 - a->help_top;
-    for (const struct ui_binding *b = ui_bindings; b->names; b++, y++) {
-        if (y < 1 || y >= h)
-            continue;
-        ui_put(stdscr, r.y + y, r.x + 2, 18, b->names, app_attr(a, UI_COLOR_CLIENT));
-        ui_put(stdscr, r.y + y, r.x + 20, w - 21, _(b->help), app_attr(a, UI_COLOR_NORMAL));
+    int rows = h - 2;
+    for (int pass = 0; pass < 2; pass++) {
+        app_clear(&r);
+        app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
+        int v = 0;
+        for (const struct ui_binding *b = ui_bindings; b->names; b++)
+            help_entry(a, &r, &v, b->names, _(b->help), false);
+        help_entry(a, &r, &v, _("mouse"), _("click an exchange, a step, or a packet arrow"), false);
+        v++;
+        help_entry(a, &r, &v, NULL,
+                   _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."),
+                   true);
+        /* a frame: the sides and the bottom line, the title bar on top */
+        int fa = app_attr(a, UI_COLOR_DIM);
+        for (int y = 1; y < h; y++) {
+            if (r.x > 0)
+                ui_put(stdscr, r.y + y, r.x - 1, 1, a->scr.g.vline, fa);
+            if (r.x + w < W)
+                ui_put(stdscr, r.y + y, r.x + w, 1, a->scr.g.vline, fa);
+        }
+        ui_fill(stdscr, r.y + h - 1, r.x, w, a->scr.g.hline, fa);
+        int max_top = v > rows ? v - rows : 0;
+        a->help_page = rows > 1 ? rows - 1 : 1;
+        if (pass == 0 && (a->help_top > max_top || a->help_top < 0)) {
+            a->help_top = a->help_top < 0 ? 0 : max_top;
+            continue;  /* drawn again, in range */
+        }
+        if (a->help_top < max_top)
+            ui_put(stdscr, r.y + h - 1, r.x + w - 3, 1, a->scr.g.ellipsis, fa);
+        break;
     }
-    if (y >= 1 && y < h) {
-        ui_put(stdscr, r.y + y, r.x + 2, 18, _("mouse"), app_attr(a, UI_COLOR_CLIENT));
-        ui_put(stdscr, r.y + y, r.x + 20, w - 21, _("click an exchange, a step, or a packet arrow"),
-                app_attr(a, UI_COLOR_NORMAL));
-    }
-    y += 2;
-    if (y >= 1 && y < h)
-        ui_put(stdscr, r.y + y, r.x + 2, w - 3,
-                _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."),
-                app_attr(a, UI_COLOR_DIM));
 }

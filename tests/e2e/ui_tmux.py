@@ -288,6 +288,22 @@ def main():
         t.keys("q")
         t.close()
 
+        # 6b. the help scrolls to its last line at 80x24 and back; q closes it
+        t = Term(["--lang", "en", "samples/01-classic-get.pcap"])
+        t.wait(lambda s: title_of(s) is not None, "01 opens")
+        t.keys("?")
+        t.wait(lambda s: "next stage" in s and "Packet marks" not in s, "? opens the help at its top")
+        t.keys("End")
+        t.wait(lambda s: "Packet marks" in s and "quit" in s and "next stage" not in s,
+               "End scrolls the help to its last line")
+        t.keys("Home")
+        t.wait(lambda s: "next stage" in s, "Home scrolls the help back to its top")
+        t.keys("q")
+        t.wait(lambda s: "Keys (q or ? closes" not in s and title_of(s) is not None, "q closes the help")
+        t.keys("q")
+        t.exit_code()
+        t.close()
+
         # 7. stable full screens (tig's way)
         for name, args, w, h, keys in [
             ("classic-80x24-status", ["--goto", "1,status_line", "samples/01-classic-get.pcap"], 80, 24, []),
