@@ -288,8 +288,10 @@ static void parse_options(int argc, char **argv, struct options *o)
         case ':':
             die(EXIT_USAGE, "option '%s' needs an argument (see --help)", argv[optind - 1]);
         default:
-            if (optopt)
+            if (optopt > 0 && optopt < 256)
                 die(EXIT_USAGE, "unknown option '-%c' (see --help)", optopt);
+            if (optopt >= 256)  /* a long option without a value, given one (--json=1) */
+                die(EXIT_USAGE, "option '%s' takes no value (see --help)", argv[optind - 1]);
             die(EXIT_USAGE, "unknown option '%s' (see --help)", argv[optind - 1]);
         }
     }

@@ -41,6 +41,8 @@ int dec_parse_status_line(const uint8_t *buf, size_t len, struct dec_statusline 
 /* A chunk-size line: hex digits, optional extensions after ';', CRLF or LF.
  * DEC_INVALID for no digits or a size over 2^62. */
 int dec_parse_chunk_size(const uint8_t *buf, size_t len, uint64_t *size);
+/* How many bytes of buf, at most 24, can be a method ("GET", "M-SEARCH")? */
+size_t dec_method_len(const uint8_t *buf, size_t len);
 /* Does buf begin like a request line (a method token and a space)? */
 bool dec_looks_like_request(const uint8_t *buf, size_t len);
 /* Does buf begin like a status line ("HTTP/")? */

@@ -723,15 +723,10 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
 /* Could an HTTP message start here? (lenient for short pieces) */
 static bool plausible_start(const struct dstate *s, const uint8_t *p, size_t n)
 {
-    if (s->dir == TR_DIR_C2S) {
-        /* a piece that ends inside the method ("G", "GE") may still be one:
-         * the head parser decides once it has the line */
-        size_t i = 0;
-        while (i < n && i < 24 && ((p[i] >= 'A' && p[i] <= 'Z') || p[i] == '-' || p[i] == '_'))
-            i++;
-        if (i > 0 && i == n && n < 24)
-            return true;
-    }
+    /* a piece that ends inside the method ("G", "GE") may still be one:
+     * the head parser decides once it has the line */
+    if (s->dir == TR_DIR_C2S && n > 0 && n < 24 && dec_method_len(p, n) == n)
+        return true;
     return s->dir == TR_DIR_C2S ? dec_looks_like_request(p, n) : dec_looks_like_response(p, n);
 }
 

@@ -216,11 +216,17 @@ int dec_parse_chunk_size(const uint8_t *buf, size_t len, uint64_t *size)
 
 /* -------------------------------------------------------------- sniffing -- */
 
-bool dec_looks_like_request(const uint8_t *buf, size_t len)
+size_t dec_method_len(const uint8_t *buf, size_t len)
 {
     size_t i = 0;
     while (i < len && i < 24 && ((buf[i] >= 'A' && buf[i] <= 'Z') || buf[i] == '-' || buf[i] == '_'))
         i++;
+    return i;
+}
+
+bool dec_looks_like_request(const uint8_t *buf, size_t len)
+{
+    size_t i = dec_method_len(buf, len);
     if (i == 0 || i >= len || buf[i] != ' ')
         return false;
     if (i + 1 >= len)

@@ -13,11 +13,18 @@ PIDS=()
 NSS=()
 WORK=
 
-cleanup() {
+# stop_all: stop every process started so far, newest first
+stop_all() {
     local i
     for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
         [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
     done
+    PIDS=()
+}
+
+cleanup() {
+    local i
+    stop_all
     for i in "${NSS[@]}"; do
         [ -n "$i" ] && ip netns del "$i" 2>/dev/null
     done

@@ -619,12 +619,7 @@ main() {
             # no frame may be missing from a capture (but 12 loses segments on purpose)
             [ "$rc" = 0 ] && [ -s "$tmp" ] && [ "$n" != 12 ] &&
                 expect "$tmp" 'tcp.analysis.ack_lost_segment || tcp.analysis.lost_segment' -eq 0
-            # stop whatever this sample started, newest first
-            local i
-            for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-                [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
-            done
-            PIDS=()
+            stop_all  # whatever this sample started
             ns_del "$ns"
             ns_del "${ns}srv"
             # a capture whose checks fail (a race over who closes first, a dropped packet)

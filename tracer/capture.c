@@ -18,7 +18,9 @@ struct tr_capture {
     bool offsets;
     char *name;       /* the file as the user gave it, for messages */
     uint64_t num;     /* frames read so far */
-    int64_t next_off; /* classic pcap: the next record's offset (-1: ask stdio) */
+    bool fixed_records; /* classic pcap, 16-byte record headers: offsets by sum */
+    int64_t next_off; /* then the next record's offset (-1: ask stdio) */
+    uint32_t snaplen; /* the file's: a record cut to it may be longer on disk */
     uint64_t bytes;   /* their captured bytes */
     int linktype;
 };
@@ -34,6 +36,23 @@ static void file_error(char *errbuf, const char *file, const char *msg)
             msg++;
     }
     snprintf(errbuf, TR_ERRBUF_SIZE, "'%s': %s", file, msg);
+}
+
+/* A classic pcap in the standard record format (magic a1b2c3d4 or a1b23c4d,
+ * either byte order), not one of the variants with longer record headers
+ * (Kuznetzov, Navtel) that libpcap reads too. */
+static bool standard_pcap(const char *file)
+{
+    FILE *fp = fopen(file, "rb");
+    uint8_t m[4];
+    bool ok = fp && fread(m, 1, 4, fp) == 4;
+    if (fp)
+        fclose(fp);
+    if (!ok)
+        return false;
+    uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+    uint32_t le = (uint32_t)m[3] << 24 | (uint32_t)m[2] << 16 | (uint32_t)m[1] << 8 | m[0];
+    return be == 0xa1b2c3d4 || be == 0xa1b23c4d || le == 0xa1b2c3d4 || le == 0xa1b23c4d;
 }
 
 static int open_file(struct tr_capture *c, const char *file, char *errbuf)
@@ -123,12 +142,12 @@ int tr_capture_open(struct tr_capture **out, const struct tr_capture_opts *o, ch
     c->linktype = pcap_datalink(c->p);
     c->offsets = !c->live && o->offsets && strcmp(o->file, "-") != 0;
     c->next_off = -1;
-    if (c->offsets && pcap_file(c->p)) {
+    if (c->offsets && pcap_file(c->p) && pcap_major_version(c->p) == 2 &&
+        ftello(pcap_file(c->p)) == 24 && standard_pcap(o->file)) {
         /* after the 24-byte file header of a classic pcap (not pcapng) */
-        int major = pcap_major_version(c->p);
-        FILE *fp = pcap_file(c->p);
-        if (major == 2 && ftello(fp) == 24)
-            c->next_off = 24;
+        c->fixed_records = true;
+        c->next_off = 24;
+        c->snaplen = (uint32_t)pcap_snapshot(c->p);
     }
     if (o->filter && *o->filter) {
         if (pcap_compile(c->p, &c->prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
@@ -175,7 +194,8 @@ int tr_capture_next(struct tr_capture *c, struct tr_frame *f, char *errbuf)
         int64_t off = -1;
         if (c->offsets) {
             /* a classic pcap's records follow each other (a 16-byte header,
-             * then the bytes); pcapng blocks vary: ask stdio */
+             * then the bytes): ftello per frame costs a quarter of --stats;
+             * pcapng blocks vary: ask stdio */
             if (c->next_off >= 0) {
                 off = c->next_off;
             } else {
@@ -203,8 +223,10 @@ int tr_capture_next(struct tr_capture *c, struct tr_frame *f, char *errbuf)
         }
         c->num++;
         c->bytes += h->caplen;
-        if (c->next_off >= 0)
-            c->next_off = off + 16 + h->caplen;
+        /* libpcap cuts a record longer than the file's snaplen to it and
+         * skips the rest: after a record that long, ask stdio once */
+        if (c->fixed_records)
+            c->next_off = off >= 0 && h->caplen < c->snaplen ? off + 16 + h->caplen : -1;
         if (c->dumper) {
             pcap_dump((u_char *)c->dumper, h, data);
             if (c->live)
@@ -281,7 +303,7 @@ int tr_capture_seek(struct tr_capture *c, int64_t offset, uint64_t num, char *er
         return -1;
     }
     c->num = num ? num - 1 : 0;
-    if (c->next_off >= 0)
+    if (c->fixed_records)
         c->next_off = offset;
     return 0;
 }

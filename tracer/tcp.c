@@ -73,7 +73,7 @@ struct conn {
     struct half h[2];
     size_t ooo_bytes;
     bool announced;
-    bool closed;                 /* on_close was delivered: a tombstone now */
+    bool closed;                 /* on_close was delivered (it then leaves the table: bury) */
     bool roles_certain;          /* from a SYN or SYN-ACK */
     bool hs_reported;
     bool limit_noted;
@@ -105,7 +105,7 @@ struct tr_table {
     size_t max_ooo;
     struct conn **buckets;
     size_t nbuckets;             /* a power of two */
-    size_t count;                /* connections in the table (tombstones too) */
+    size_t count;                /* connections in the table */
     struct conn *lru_head, *lru_tail;  /* least recently active first */
     struct tomb **tombs;         /* the closed connections' tuples */
     size_t ntomb_buckets, ntombs;
@@ -286,20 +286,28 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
+/* Is the segment between this client and server? 1 client to server,
+ * -1 server to client, 0 another tuple. */
+static int tuple_dir(const struct tr_endpoint *cl, const struct tr_endpoint *sv,
+                     const struct tr_packet *p)
+{
+    if (cl->port == p->sport && sv->port == p->dport && tr_addr_equal(&cl->addr, &p->src) &&
+        tr_addr_equal(&sv->addr, &p->dst))
+        return 1;
+    if (cl->port == p->dport && sv->port == p->sport && tr_addr_equal(&cl->addr, &p->dst) &&
+        tr_addr_equal(&sv->addr, &p->src))
+        return -1;
+    return 0;
+}
+
 /* Find the connection of a segment; *dir is the segment's direction. */
 static struct conn *table_find(struct tr_table *t, const struct tr_packet *p, enum tr_dir *dir)
 {
     size_t b = tuple_hash(&p->src, p->sport, &p->dst, p->dport) & (t->nbuckets - 1);
     for (struct conn *c = t->buckets[b]; c; c = c->hnext) {
-        const struct tr_endpoint *cl = &c->pub.client, *sv = &c->pub.server;
-        if (cl->port == p->sport && sv->port == p->dport && tr_addr_equal(&cl->addr, &p->src) &&
-            tr_addr_equal(&sv->addr, &p->dst)) {
-            *dir = TR_DIR_C2S;
-            return c;
-        }
-        if (cl->port == p->dport && sv->port == p->sport && tr_addr_equal(&cl->addr, &p->dst) &&
-            tr_addr_equal(&sv->addr, &p->src)) {
-            *dir = TR_DIR_S2C;
+        int k = tuple_dir(&c->pub.client, &c->pub.server, p);
+        if (k) {
+            *dir = k > 0 ? TR_DIR_C2S : TR_DIR_S2C;
             return c;
         }
     }
@@ -320,14 +328,9 @@ static struct tomb **tomb_slot(struct tr_table *t, const struct tr_packet *p)
         return NULL;
     struct tomb **pp = &t->tombs[tuple_hash(&p->src, p->sport, &p->dst, p->dport) &
                                  (t->ntomb_buckets - 1)];
-    for (; *pp; pp = &(*pp)->hnext) {
-        const struct tomb *m = *pp;
-        if ((m->client.port == p->sport && m->server.port == p->dport &&
-             tr_addr_equal(&m->client.addr, &p->src) && tr_addr_equal(&m->server.addr, &p->dst)) ||
-            (m->client.port == p->dport && m->server.port == p->sport &&
-             tr_addr_equal(&m->client.addr, &p->dst) && tr_addr_equal(&m->server.addr, &p->src)))
+    for (; *pp; pp = &(*pp)->hnext)
+        if (tuple_dir(&(*pp)->client, &(*pp)->server, p))
             return pp;
-    }
     return NULL;
 }
 
@@ -338,28 +341,37 @@ static void tomb_unlink(struct tomb **pp)
     m->dead = true;
 }
 
+/* forget the oldest tomb */
+static void tomb_drop_oldest(struct tr_table *t)
+{
+    struct tomb *m = t->tq_head;
+    if (!m->dead) {
+        struct tomb **pp = &t->tombs[tomb_bucket(t, &m->client, &m->server)];
+        while (*pp != m)
+            pp = &(*pp)->hnext;
+        *pp = m->hnext;
+    }
+    t->tq_head = m->qnext;
+    if (!t->tq_head)
+        t->tq_tail = NULL;
+    t->ntombs--;
+    free(m);
+}
+
 /* drop the tombs older than their linger time */
 static void tomb_expire(struct tr_table *t)
 {
     struct tomb *m;
-    while ((m = t->tq_head) && (m->dead || t->now - m->closed > LINGER_US)) {
-        if (!m->dead) {
-            struct tomb **pp = &t->tombs[tomb_bucket(t, &m->client, &m->server)];
-            while (*pp != m)
-                pp = &(*pp)->hnext;
-            *pp = m->hnext;
-        }
-        t->tq_head = m->qnext;
-        if (!t->tq_head)
-            t->tq_tail = NULL;
-        t->ntombs--;
-        free(m);
-    }
+    while ((m = t->tq_head) && (m->dead || t->now - m->closed > LINGER_US))
+        tomb_drop_oldest(t);
 }
 
-/* A closed connection leaves: its tuple stays behind for a while. */
+/* A closed connection leaves: its tuple stays behind for a while, at most
+ * as many tuples as connections are followed (the oldest go first). */
 static void bury(struct tr_table *t, struct conn *c)
 {
+    while (t->tq_head && t->ntombs >= t->max_conns)
+        tomb_drop_oldest(t);
     if (!t->tombs) {
         t->ntomb_buckets = 1024;
         t->tombs = xcalloc(t->ntomb_buckets, sizeof *t->tombs);
@@ -708,8 +720,9 @@ static bool recent_differs(struct tr_table *t, const struct half *h, uint32_t se
         const char *why;
         if (!t->reread(t->reread_ctx, r->off, r->frame, &f) ||
             tr_packet_decode(f.linktype, f.data, f.caplen, &p, whybuf, &why) != TR_PKT_TCP ||
-            r->skip > p.caplen || len > p.caplen - r->skip)
-            return false;
+            r->skip > p.caplen || len > p.caplen - r->skip ||
+            (uint32_t)(p.seq + ((p.flags & TR_TCP_SYN) ? 1 : 0) + r->skip) != r->seq)
+            return false;  /* not read back, or not the same bytes of this stream */
         return memcmp(p.payload + r->skip, data, len) != 0;
     }
     return false;

@@ -212,6 +212,10 @@ static bool pass_step(struct pass *p, int64_t budget)
     int64_t end = now_us() + budget;
     int n = 0;
     for (;;) {
+        if (p->stop && *p->stop) {  /* nothing more is kept: no need to finish */
+            p->done = true;
+            return true;
+        }
         struct tr_frame f;
         int rc = tr_capture_next(p->cap, &f, p->err);
         if (rc == TR_NEXT_FRAME) {
@@ -382,7 +386,6 @@ static void load_detail(struct app *a)
                    "(--max-ui-exchanges)"),
                  (unsigned long long)c->id, c->nrows, (long long)lo + 1, (long long)(lo + (int64_t)win));
     }
-    a->det_gen++;
     a->det_conn = c->id;
     a->stage = -1;
     for (int p = 0; p < PANE_COUNT; p++)
@@ -396,11 +399,10 @@ static void load_detail(struct app *a)
     size_t preview = a->o->preview ? a->o->preview : DEC_DEFAULT_PREVIEW;
     pass_open(a, &a->detp, &sink, only, c->file_offset, c->first_frame,
               c->ended ? c->last_frame : 0, preview);
+    a->detp.stop = &a->det->sealed;
     if (!a->detp.failed) {
         /* small connections load at once, so the first screen is whole */
         pass_step(&a->detp, 200000);
-        if (a->det->sealed)
-            a->detp.done = true;
         if (a->detp.done)
             dt_link(a->det);
     }
@@ -726,16 +728,7 @@ static void draw(struct app *a)
     erase();
     if (a->small) {
         const char *m = _("httpstep needs a window of at least 60 x 16: please make it larger.");
-        const char *starts[8];
-        size_t lens[8];
-        size_t n = ui_wrap(m, COLS > 4 ? COLS - 2 : 2, starts, lens, 8);
-        for (size_t i = 0; i < n && (int)i < LINES; i++) {
-            char line[256];
-            size_t l = lens[i] < sizeof line - 1 ? lens[i] : sizeof line - 1;
-            memcpy(line, starts[i], l);
-            line[l] = '\0';
-            ui_put(stdscr, (int)i, 1, COLS - 1, line, app_attr(a, UI_COLOR_NOTE));
-        }
+        ui_put_wrapped(stdscr, 0, 1, COLS > 4 ? COLS - 2 : 2, LINES, m, app_attr(a, UI_COLOR_NOTE));
         refresh();
         return;
     }
@@ -788,12 +781,12 @@ static void do_search(struct app *a)
     if (!a->query[0] || a->ix.norder == 0)
         return;
     size_t n = a->ix.norder;
-    uint64_t keep = a->det_conn;
     for (size_t i = 1; i <= n; i++) {
         size_t pos = (a->sel + i) % n;
         struct ui_row *r = app_row(a, pos);
-        if (!(r->flags & XR_BARE) && a->ix.conns[r->conn].id != a->det_conn) {
-            /* read that connection to see its headers */
+        if (!(r->flags & XR_BARE) &&
+            (a->ix.conns[r->conn].id != a->det_conn || !dt_x(a->det, (int64_t)r->index))) {
+            /* read that connection (or its window with this exchange) to see its headers */
             size_t save = a->sel;
             a->sel = pos;
             load_detail(a);
@@ -808,7 +801,6 @@ static void do_search(struct app *a)
             return;
         }
     }
-    (void)keep;
     snprintf(a->msg, sizeof a->msg, _("'%s' is not in any exchange"), a->query);
 }
 
@@ -1180,8 +1172,6 @@ static int run(struct app *a)
         }
         if (a->detp.open && !a->detp.done) {
             busy |= pass_step(&a->detp, SLICE_US);
-            if (a->det->sealed)
-                a->detp.done = true;  /* past the window: nothing more to keep */
             if (a->detp.done)
                 dt_link(a->det);
             resolve_want(a);

@@ -195,6 +195,7 @@ struct ui_detail {
     struct ui_stream bytes[2];
     int64_t x_lo, x_hi;    /* the window of exchanges kept; x_hi < 0: all */
     bool in_window;        /* a stage of the window has come */
+    bool seen_x;           /* a stage of some exchange has come (kept or not) */
     bool sealed;           /* past the window: nothing more is kept */
     bool rolling;          /* live: drop the oldest stages and packets past the caps */
     uint64_t trimmed;      /* stages dropped from the front so far (rolling) */
@@ -207,8 +208,6 @@ void dt_window(struct ui_detail *d, int64_t lo, int64_t hi);
 const struct ui_xdet *dt_x(const struct ui_detail *d, int64_t x);
 /* the newest exchange seen, or NULL */
 const struct ui_xdet *dt_last_x(const struct ui_detail *d);
-/* a stream byte at an offset, or -1 when it is not kept */
-int dt_byte(const struct ui_stream *st, uint64_t off);
 /* the kept bytes from an offset on (*avail of them), or NULL */
 const uint8_t *dt_bytes_at(const struct ui_stream *st, uint64_t off, size_t *avail);
 void dt_free(struct ui_detail *d);
@@ -221,6 +220,8 @@ bool dt_stage_has_frame(const struct ui_stg *s, uint64_t frame);
 void dt_link(struct ui_detail *d);
 /* the stage index of the first stage of an exchange, or -1 */
 int dt_first_stage(const struct ui_detail *d, int64_t exchange);
+/* the index of the packet of this frame, or -1 (binary search) */
+long dt_pkt_of(const struct ui_detail *d, uint64_t frame);
 
 /* ------------------------------------------------------------- picker -- */
 

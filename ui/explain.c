@@ -953,10 +953,8 @@ static void explain_tls(struct ex *e, bool on_port)
 
 static const struct ui_pkt *pkt_of(const struct ui_detail *d, uint64_t frame)
 {
-    for (size_t i = 0; i < d->npkts; i++)
-        if (d->pkts[i].frame == frame)
-            return &d->pkts[i];
-    return NULL;
+    long i = dt_pkt_of(d, frame);
+    return i >= 0 ? &d->pkts[i] : NULL;
 }
 
 static void explain_no_handshake(struct ex *e)
@@ -2191,7 +2189,11 @@ static void explain_keep_alive(struct ex *e)
             return;
         }
     }
-    para_str(e, _("No other request was captured on this connection so far."));
+    if (d->sealed)  /* more exchanges follow, past the window kept */
+        para_str(e, _("The next request on this connection comes after the exchanges kept for "
+                      "the screen (--max-ui-exchanges): select it in the list to see it."));
+    else
+        para_str(e, _("No other request was captured on this connection so far."));
 }
 
 /* ------------------------------------------------------------- close -- */

@@ -369,13 +369,6 @@ const struct ui_xdet *dt_last_x(const struct ui_detail *d)
     return NULL;
 }
 
-int dt_byte(const struct ui_stream *st, uint64_t off)
-{
-    if (off < st->base || off - st->base >= st->len)
-        return -1;
-    return st->data[off - st->base];
-}
-
 const uint8_t *dt_bytes_at(const struct ui_stream *st, uint64_t off, size_t *avail)
 {
     if (off < st->base || off - st->base >= st->len) {
@@ -390,6 +383,8 @@ const uint8_t *dt_bytes_at(const struct ui_stream *st, uint64_t off, size_t *ava
  * past it seals the details. */
 static bool in_window(struct ui_detail *d, int64_t x)
 {
+    if (x >= 0)
+        d->seen_x = true;
     if (x < 0 || d->x_hi < 0)
         return !d->sealed;
     if (x > d->x_hi) {
@@ -474,7 +469,7 @@ static bool mine(const struct ui_detail *d, const struct dec_conn *c)
 static void d_conn(void *ctx, struct dec_conn *c)
 {
     struct ui_detail *d = ctx;
-    if (mine(d, c))
+    if (mine(d, c) && !d->sealed)  /* sealed: the close is past the window */
         d->tc = *c->tc;
 }
 
@@ -482,6 +477,22 @@ static int cmp_frame(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
+}
+
+/* live: forget the notes before frame `first` (not those of the whole
+ * connection, frame 0) */
+static void notes_trim(struct ui_detail *d, uint64_t first)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < d->nnotes; i++) {
+        if (d->notes[i].frame != 0 && d->notes[i].frame < first) {
+            free(d->notes[i].detail);
+            free(d->notes[i].sni);
+            continue;
+        }
+        d->notes[k++] = d->notes[i];
+    }
+    d->nnotes = k;
 }
 
 static void d_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
@@ -496,6 +507,7 @@ static void d_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
         memmove(d->stgs, d->stgs + drop, (d->nstgs - drop) * sizeof *d->stgs);
         d->nstgs -= drop;
         d->trimmed += drop;
+        notes_trim(d, d->stgs[0].nframes ? d->stgs[0].frames[0] : 0);
     }
     xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
     struct ui_stg *g = &d->stgs[d->nstgs++];
@@ -605,13 +617,10 @@ static void d_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
     struct ui_detail *d = ctx;
     if (!c || !mine(d, c))
         return;
-    xgrow(&d->notes, &d->cnotes, d->nnotes + 1, sizeof *d->notes);
-    struct ui_dnote *o = &d->notes[d->nnotes++];
-    o->frame = n->frame;
-    o->kind = n->kind;
-    o->detail = xstrdup(n->detail);
-    o->sni = safe_str(n->sni);
-    o->tls_version = n->tls_version;
+    /* only the window's notes, and those of the connection's start (before
+     * any exchange): a note of an exchange not kept would be told by the
+     * kept stage nearest to it */
+    bool keep = !d->sealed && (d->in_window || !d->seen_x);
     for (size_t i = d->npkts; i-- > 0;) {
         if (d->pkts[i].frame == n->frame) {
             if (n->kind < 8)
@@ -621,6 +630,15 @@ static void d_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
         if (d->pkts[i].frame < n->frame)
             break;
     }
+    if (!keep)
+        return;
+    xgrow(&d->notes, &d->cnotes, d->nnotes + 1, sizeof *d->notes);
+    struct ui_dnote *o = &d->notes[d->nnotes++];
+    o->frame = n->frame;
+    o->kind = n->kind;
+    o->detail = xstrdup(n->detail);
+    o->sni = safe_str(n->sni);
+    o->tls_version = n->tls_version;
 }
 
 static void d_conn_end(void *ctx, struct dec_conn *c)
@@ -735,7 +753,7 @@ bool dt_stage_has_frame(const struct ui_stg *s, uint64_t frame)
 }
 
 /* the packet of a frame (packets are in frame order), or -1 */
-static long pkt_of(const struct ui_detail *d, uint64_t frame)
+long dt_pkt_of(const struct ui_detail *d, uint64_t frame)
 {
     size_t lo = 0, hi = d->npkts;
     while (lo < hi) {
@@ -757,7 +775,7 @@ void dt_link(struct ui_detail *d)
         const struct ui_stg *s = &d->stgs[k];
         bool any = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE;
         for (size_t f = 0; f < s->nframes; f++) {
-            long p = pkt_of(d, s->frames[f]);
+            long p = dt_pkt_of(d, s->frames[f]);
             if (p < 0 || d->pkts[p].stage >= 0)
                 continue;
             if (any || (d->pkts[p].len > 0 && d->pkts[p].dir == s->dir))

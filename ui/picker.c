@@ -200,16 +200,7 @@ bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out)
             else
                 snprintf(buf, sizeof buf, "%s  [%s]",
                          zh && it->s->lesson_zh[0] ? it->s->lesson_zh : it->s->lesson, it->s->file);
-            const char *starts[8];
-            size_t lens[8];
-            size_t nl = ui_wrap(buf, W - 2, starts, lens, 4);
-            for (size_t row = 0; row < nl; row++) {
-                char line[2048];
-                size_t l = lens[row] < sizeof line - 1 ? lens[row] : sizeof line - 1;
-                memcpy(line, starts[row], l);
-                line[l] = '\0';
-                ui_put(stdscr, ly + (int)row, 1, W - 2, line, ui_attr(scr, UI_COLOR_NORMAL));
-            }
+            ui_put_wrapped(stdscr, ly, 1, W - 2, 4, buf, ui_attr(scr, UI_COLOR_NORMAL));
         }
         ui_put(stdscr, H - 1, 1, W - 2, _("Enter open   Up/Down choose   q quit"),
                ui_attr(scr, UI_COLOR_DIM));

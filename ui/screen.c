@@ -142,10 +142,14 @@ int ui_status_attr(const struct ui_screen *s, int status)
 
 int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr)
 {
+    return ui_putn(w, y, x, width, s, strlen(s), attr);
+}
+
+int ui_putn(WINDOW *w, int y, int x, int width, const char *s, size_t n, int attr)
+{
     mbstate_t st;
     memset(&st, 0, sizeof st);
     int used = 0;
-    size_t n = strlen(s);
     wmove(w, y, x);
     while (n > 0 && used < width) {
         wchar_t wc;
@@ -250,3 +254,13 @@ size_t ui_wrap(const char *s, int w, const char **starts, size_t *lens, size_t m
     return n;
 }
 
+int ui_put_wrapped(WINDOW *w, int y, int x, int width, int rows, const char *s, int attr)
+{
+    const char *starts[64];
+    size_t lens[64];
+    size_t n = ui_wrap(s, width > 1 ? width : 1, starts, lens, 64);
+    int k = 0;
+    for (; k < rows && (size_t)k < n; k++)
+        ui_putn(w, y + k, x, width, starts[k], lens[k], attr);
+    return k;
+}

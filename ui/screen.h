@@ -51,6 +51,8 @@ int ui_status_attr(const struct ui_screen *s, int status);
 /* Draw UTF-8 text at (y, x), at most `width` columns (wide characters count
  * two); returns the columns used. Control bytes are drawn as '?'. */
 int ui_put(WINDOW *w, int y, int x, int width, const char *s, int attr);
+/* the same for the first n bytes of s (a line of ui_wrap) */
+int ui_putn(WINDOW *w, int y, int x, int width, const char *s, size_t n, int attr);
 /* columns the UTF-8 text takes on screen */
 int ui_width(const char *s);
 /* fill columns with a glyph or spaces */
@@ -60,5 +62,8 @@ void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr);
  * lengths, at most max lines; "\n" breaks). Breaks at spaces when it can,
  * anywhere in a run of wide (CJK) characters. Returns the line count. */
 size_t ui_wrap(const char *s, int w, const char **starts, size_t *lens, size_t max);
+/* Word-wrapped text at (y, x), `width` columns, at most `rows` lines;
+ * returns the lines drawn */
+int ui_put_wrapped(WINDOW *w, int y, int x, int width, int rows, const char *s, int attr);
 
 #endif

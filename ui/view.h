@@ -24,6 +24,7 @@ struct pass {
     struct tr_table *t;
     struct dec_decoder *dec;
     uint64_t stop_after;        /* the last frame to read, 0: to the end */
+    const bool *stop;           /* done as soon as this is true (a detail's window is full) */
     bool open, done, failed;
     char err[TR_ERRBUF_SIZE];
 };
@@ -44,7 +45,6 @@ struct app {
     struct ui_detail filedet;
     struct pass detp;
     uint64_t det_conn;          /* the real id of the connection in det, 0 none */
-    unsigned det_gen;           /* changes when det is read anew */
     uint64_t det_trimmed;       /* live: det->trimmed when the stage was set */
     int stage;                  /* in det.stgs, -1 none */
     int64_t want_x;             /* once loaded, go to this exchange's first stage ... */

@@ -40,19 +40,31 @@ static const char *quality(struct app *a, char *buf, size_t n)
     return buf;
 }
 
-/* The exchange whose walk stage i is part of: its own, or for a stage of
- * the connection (the handshake, the close), the exchange before it, else
- * the one after it; -1 on a connection without exchanges. */
-static int64_t walk_exchange(const struct app *a, int i)
+/* Stage j of k in the walk of the current stage's exchange. A stage of the
+ * connection (the handshake, the close) is part of the walk of the exchange
+ * before it, else of the first one; one pass over the stages. */
+static void walk_position(const struct app *a, int *j, int *k)
 {
+    const struct ui_stg *g = a->det->stgs;
     int n = app_stage_count(a);
-    for (int k = i; k >= 0; k--)
-        if (a->det->stgs[k].exchange >= 0)
-            return a->det->stgs[k].exchange;
-    for (int k = i + 1; k < n; k++)
-        if (a->det->stgs[k].exchange >= 0)
-            return a->det->stgs[k].exchange;
-    return -1;
+    int64_t first = -1;
+    for (int i = 0; i < n && first < 0; i++)
+        first = g[i].exchange;
+    int64_t last = -1, x = -1;
+    for (int pass = 0; pass < 2; pass++) {
+        last = first;
+        for (int i = 0; i < n; i++) {
+            if (g[i].exchange >= 0)
+                last = g[i].exchange;
+            if (pass == 0 && i == a->stage)
+                x = last;
+            if (pass == 1 && last == x) {
+                ++*k;
+                if (i <= a->stage)
+                    ++*j;
+            }
+        }
+    }
 }
 
 void ui_bar_title(struct app *a)
@@ -83,14 +95,8 @@ void ui_bar_title(struct app *a)
         snprintf(right + rl, sizeof right - rl, _("exchange %zu/%zu"), a->sel + 1, a->ix.norder);
     rl = strlen(right);
     if (a->stage >= 0) {
-        int64_t x = walk_exchange(a, a->stage);
         int j = 0, k = 0;
-        for (int i = 0; i < app_stage_count(a); i++)
-            if (walk_exchange(a, i) == x) {
-                k++;
-                if (i <= a->stage)
-                    j++;
-            }
+        walk_position(a, &j, &k);
         snprintf(right + rl, sizeof right - rl, _(" %s stage %d/%d "), a->scr.g.sep, j, k);
     }
     int rw = ui_width(right);
@@ -277,25 +283,24 @@ void ui_bar_footer(struct app *a)
     }
 }
 
-/* one row of the help: a key's names (or none) and a piece of its text */
-static void help_row(struct app *a, const struct rect *r, int *v, const char *names,
+/* one row of the help, when drawing: a key's names (or none) and a piece
+ * of its text; *v counts the rows */
+static void help_row(struct app *a, const struct rect *r, int *v, bool draw, const char *names,
                      const char *text, size_t len, bool dim)
 {
     int y = *v - a->help_top + 1;
     (*v)++;
-    if (y < 1 || y >= r->h - 1)
+    if (!draw || y < 1 || y >= r->h - 1)
         return;
-    char buf[512];
-    snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), text);
     if (names)
         ui_put(stdscr, r->y + y, r->x + 2, 18, names, app_attr(a, UI_COLOR_CLIENT));
     int x = dim ? 2 : 20;
-    ui_put(stdscr, r->y + y, r->x + x, r->w - x - 1, buf,
-           app_attr(a, dim ? UI_COLOR_DIM : UI_COLOR_NORMAL));
+    ui_putn(stdscr, r->y + y, r->x + x, r->w - x - 1, text, len,
+            app_attr(a, dim ? UI_COLOR_DIM : UI_COLOR_NORMAL));
 }
 
 /* a key and its text, wrapped in the text's column */
-static void help_entry(struct app *a, const struct rect *r, int *v, const char *names,
+static void help_entry(struct app *a, const struct rect *r, int *v, bool draw, const char *names,
                        const char *text, bool dim)
 {
     const char *starts[16];
@@ -303,45 +308,49 @@ static void help_entry(struct app *a, const struct rect *r, int *v, const char *
     int tw = dim ? r->w - 3 : r->w - 21;
     size_t n = ui_wrap(text, tw > 8 ? tw : 8, starts, lens, 16);
     for (size_t i = 0; i < n; i++)
-        help_row(a, r, v, i ? NULL : names, starts[i], lens[i], dim);
+        help_row(a, r, v, draw, i ? NULL : names, starts[i], lens[i], dim);
 }
 
-/* The help screen: every key of the one key table, scrolled by help_top
- * (kept in range here, where the height is known) */
+/* every row of the help, drawn or only counted; returns the count */
+static int help_rows(struct app *a, const struct rect *r, bool draw)
+{
+    int v = 0;
+    for (const struct ui_binding *b = ui_bindings; b->names; b++)
+        help_entry(a, r, &v, draw, b->names, _(b->help), false);
+    help_entry(a, r, &v, draw, _("mouse"), _("click an exchange, a step, or a packet arrow"), false);
+    v++;
+    help_entry(a, r, &v, draw, NULL,
+               _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."), true);
+    return v;
+}
+
+/* The help screen: every key of the one key table, in a frame, scrolled by
+ * help_top (kept in range here, where the height is known) */
 void ui_bar_help(struct app *a)
 {
     int W = COLS, H = LINES;
     int w = W - 8 < 90 ? W - 8 : 90, h = H - 4;
     struct rect r = {2, (W - w) / 2, h, w};
     int rows = h - 2;
-    for (int pass = 0; pass < 2; pass++) {
-        app_clear(&r);
-        app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
-        int v = 0;
-        for (const struct ui_binding *b = ui_bindings; b->names; b++)
-            help_entry(a, &r, &v, b->names, _(b->help), false);
-        help_entry(a, &r, &v, _("mouse"), _("click an exchange, a step, or a packet arrow"), false);
-        v++;
-        help_entry(a, &r, &v, NULL,
-                   _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."),
-                   true);
-        /* a frame: the sides and the bottom line, the title bar on top */
-        int fa = app_attr(a, UI_COLOR_DIM);
-        for (int y = 1; y < h; y++) {
-            if (r.x > 0)
-                ui_put(stdscr, r.y + y, r.x - 1, 1, a->scr.g.vline, fa);
-            if (r.x + w < W)
-                ui_put(stdscr, r.y + y, r.x + w, 1, a->scr.g.vline, fa);
-        }
-        ui_fill(stdscr, r.y + h - 1, r.x, w, a->scr.g.hline, fa);
-        int max_top = v > rows ? v - rows : 0;
-        a->help_page = rows > 1 ? rows - 1 : 1;
-        if (pass == 0 && (a->help_top > max_top || a->help_top < 0)) {
-            a->help_top = a->help_top < 0 ? 0 : max_top;
-            continue;  /* drawn again, in range */
-        }
-        if (a->help_top < max_top)
-            ui_put(stdscr, r.y + h - 1, r.x + w - 3, 1, a->scr.g.ellipsis, fa);
-        break;
+    int max_top = help_rows(a, &r, false) - rows;
+    if (max_top < 0)
+        max_top = 0;
+    if (a->help_top > max_top)
+        a->help_top = max_top;
+    if (a->help_top < 0)
+        a->help_top = 0;
+    a->help_page = rows > 1 ? rows - 1 : 1;
+    app_clear(&r);
+    app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
+    help_rows(a, &r, true);
+    int fa = app_attr(a, UI_COLOR_DIM);
+    for (int y = 1; y < h; y++) {
+        if (r.x > 0)
+            ui_put(stdscr, r.y + y, r.x - 1, 1, a->scr.g.vline, fa);
+        if (r.x + w < W)
+            ui_put(stdscr, r.y + y, r.x + w, 1, a->scr.g.vline, fa);
     }
+    ui_fill(stdscr, r.y + h - 1, r.x, w, a->scr.g.hline, fa);
+    if (a->help_top < max_top)
+        ui_put(stdscr, r.y + h - 1, r.x + w - 3, 1, a->scr.g.ellipsis, fa);
 }

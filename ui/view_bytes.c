@@ -185,14 +185,15 @@ static void draw_bytes(struct app *a, const struct rect *r)
                         : s->kind == DEC_STAGE_CLOSE
                             ? _("Closing carries no data: FIN or RST flags (see the packets).")
                             : _("This stage carries no bytes of its own.");
-        app_put(a, r, 1, 1, m, app_attr(a, UI_COLOR_DIM));
+        ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, app_attr(a, UI_COLOR_DIM));
         return;
     }
     const struct ui_stream *st = &a->det->bytes[s->dir];
     if (s->offset < st->base || s->offset >= st->base + st->len) {
-        app_put(a, r, 1, 1,
-            st->capped ? _("These bytes are past what is kept for display.") : _("reading..."),
-            app_attr(a, UI_COLOR_DIM));
+        ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1,
+                       st->capped ? _("These bytes are past what is kept for display.")
+                                  : _("reading..."),
+                       app_attr(a, UI_COLOR_DIM));
         return;
     }
     if (a->bytes_mode == BYTES_HEX)

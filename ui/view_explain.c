@@ -42,11 +42,7 @@ static void draw_explain(struct app *a, const struct rect *r)
         size_t k = (size_t)a->top[PANE_EXPLAIN] + (size_t)i;
         if (k >= n)
             break;
-        char line[1024];
-        size_t len = lens[k] < sizeof line - 1 ? lens[k] : sizeof line - 1;
-        memcpy(line, starts[k], len);
-        line[len] = '\0';
-        ui_put(stdscr, r->y + 1 + i, r->x + 1, w, line, app_attr(a, UI_COLOR_NORMAL));
+        ui_putn(stdscr, r->y + 1 + i, r->x + 1, w, starts[k], lens[k], app_attr(a, UI_COLOR_NORMAL));
     }
     if ((size_t)a->top[PANE_EXPLAIN] + (size_t)rows < n)
         ui_put(stdscr, r->y + r->h - 1, r->x + r->w - 2, 1, a->scr.g.ellipsis, app_attr(a, UI_COLOR_DIM));

@@ -42,12 +42,14 @@ static void draw_ladder(struct app *a, const struct rect *r)
     const struct ui_stg *cur = a->stage >= 0 ? &d->stgs[a->stage] : NULL;
     /* follow the current stage: its first packet a third down the pane */
     if (!a->manual[PANE_LADDER] && cur) {
-        for (size_t i = 0; i < d->npkts; i++)
-            if (dt_stage_has_frame(cur, d->pkts[i].frame)) {
+        for (size_t f = 0; f < cur->nframes; f++) {  /* its frames are sorted */
+            long i = dt_pkt_of(d, cur->frames[f]);
+            if (i >= 0) {
                 int top = (int)i - rows / 3;
                 a->top[PANE_LADDER] = top < 0 ? 0 : top;
                 break;
             }
+        }
     }
     if (a->top[PANE_LADDER] > (int)d->npkts - 1)
         a->top[PANE_LADDER] = (int)d->npkts - 1;

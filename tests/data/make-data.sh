@@ -240,10 +240,7 @@ main() {
         ns_new "$ns" || { failed+=("$f"); continue; }
         "t_$f" "$ns" "$tmp"
         rc=$?
-        for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-            [ -n "${PIDS[i]}" ] && stop_pid "${PIDS[i]}" TERM
-        done
-        PIDS=()
+        stop_all
         ns_del "$ns"
         if [ "$rc" != 0 ] || [ "$CHECK_FAILED" != 0 ] || [ ! -s "$tmp" ]; then
             say "$f.pcap: failed, not installed"

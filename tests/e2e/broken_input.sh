@@ -184,13 +184,15 @@ check "record header claiming a 1 GB packet" 2 "$T/huge-record.pcap" -- \
 check "directory" 2 "$T/a-directory.pcap" -- --json -r "$T/a-directory.pcap"
 check "missing file" 2 "$T/no-such-file.pcap" -- --json -r "$T/no-such-file.pcap"
 # a mistyped file name without -r is not taken for a filter expression
-check "missing file, no -r" 2 "No such file" -- --json "$T/no-such-file.pcap"
+check "missing file, no -r" 2 "$T/no-such-file.pcap" -- --json "$T/no-such-file.pcap"
 check "missing file in a folder, no -r" 2 "$T/no-such-dir/capture" -- --json "$T/no-such-dir/capture"
 check "pcapng with two link types" 2 "$T/two-link-types.pcapng" -- \
     --json -r "$T/two-link-types.pcapng" &&
     cut_check "pcapng with two link types" samples/03-browser-page.pcapng 20
 check "unknown option" 1 "--no-such-option" -- \
     --json --no-such-option -r samples/01-classic-get.pcap
+check "a value for an option without one" 1 "'--json=1' takes no value" -- \
+    --json=1 -r samples/01-classic-get.pcap
 check "bad BPF filter" 1 "tcp port port" -- --json -r samples/01-classic-get.pcap tcp port port
 check "bad -c count" 1 "many" -- --json -c many -r samples/01-classic-get.pcap
 

@@ -265,7 +265,8 @@ def main():
         t.resize(80, 24)
         t.wait(lambda s: title_of(s) is not None, "08: back to 80x24")
         t.keys("q")
-        t.exit_code()
+        if t.exit_code() != "0":
+            fail("08: q after the resizes did not end httpstep with status 0")
         t.close()
 
         # 4. Chinese
@@ -301,7 +302,8 @@ def main():
         t.keys("q")
         t.wait(lambda s: "Keys (q or ? closes" not in s and title_of(s) is not None, "q closes the help")
         t.keys("q")
-        t.exit_code()
+        if t.exit_code() != "0":
+            fail("help: q after the help did not end httpstep with status 0")
         t.close()
 
         # 7. stable full screens (tig's way)

@@ -26,7 +26,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
 # hangs, leaks and unbounded memory are failures too
 LIMITS="-timeout=10 -rss_limit_mb=512 -malloc_limit_mb=256"
 # ASan's quarantine (256 MB by default) would count against the RSS limit
-ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
+ASAN_OPTIONS="quarantine_size_mb=64${ASAN_OPTIONS:+:$ASAN_OPTIONS}"  # the caller's options win
 export ASAN_OPTIONS
 DICT=tests/fuzz/http.dict
 REGRESSIONS=tests/fuzz/regressions
@@ -40,7 +40,7 @@ max_len() {
 
 probe() {
     if ! command -v "$FUZZ_CC" >/dev/null 2>&1; then
-        echo "fuzz-smoke: skipped: no $FUZZ_CC (install clang and its fuzzer runtime, e.g. Debian's clang and libclang-rt-14-dev)"
+        echo "fuzz-smoke: skipped: no $FUZZ_CC (install clang and its fuzzer runtime, e.g. Debian's clang and libclang-rt-dev)"
         return 1
     fi
     tmp=$(mktemp -d) || return 1

@@ -13,11 +13,7 @@
 struct feeder {
     struct dec_decoder *d;
     struct tr_sink ts;
-    struct tr_conn tc;
-    /* The tracer's own connection embeds struct tr_conn first, and the
-     * decoder calls tr_conn_ignore_data on connections it drops: that
-     * writes past the public part, into this room. */
-    unsigned char tracer_room[8192];
+    struct tr_conn tc;  /* tr_conn_ignore_data writes only its public part */
     struct drec r;
     uint64_t frame;
     uint64_t off[2];

@@ -570,6 +570,55 @@ static void test_hostile_random(void **state)
     }
 }
 
+/* Each frame's file offset reads that frame back (tr_rereader_read), even
+ * after a record longer than the file's snaplen, whose bytes past it
+ * libpcap skips: the offset is where the record is, not a sum of caplens. */
+static void test_file_offsets(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/httpstep-test-offsets-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "wb");
+    assert_non_null(fp);
+    /* a classic pcap, snaplen 60, Ethernet */
+    uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 60, 1};
+    fwrite(gh, sizeof gh, 1, fp);
+    static const uint32_t lens[] = {40, 100, 60, 200, 30};
+    for (size_t i = 0; i < NELEM(lens); i++) {
+        uint32_t rh[4] = {1700000000u + (uint32_t)i, 0, lens[i], lens[i]};
+        fwrite(rh, sizeof rh, 1, fp);
+        for (uint32_t k = 0; k < lens[i]; k++)
+            fputc((int)((i * 37 + k) & 0xff), fp);
+    }
+    fclose(fp);
+    struct tr_capture *cap;
+    char err[TR_ERRBUF_SIZE];
+    struct tr_capture_opts o = {.file = path, .offsets = true};
+    assert_int_equal(tr_capture_open(&cap, &o, err), 0);
+    struct tr_rereader *rr = tr_rereader_new(path);
+    assert_non_null(rr);
+    struct tr_frame f;
+    size_t n = 0;
+    while (tr_capture_next(cap, &f, err) == TR_NEXT_FRAME) {
+        uint8_t first[64];
+        uint32_t caplen = f.caplen;
+        assert_true(caplen <= sizeof first);
+        memcpy(first, f.data, caplen);
+        assert_true(f.file_offset > 0);
+        struct tr_frame back;
+        assert_true(tr_rereader_read(rr, f.file_offset, f.num, &back));
+        assert_int_equal(back.caplen, caplen);
+        assert_memory_equal(back.data, first, caplen);
+        assert_int_equal(first[0], (uint8_t)(n * 37));
+        n++;
+    }
+    assert_int_equal(n, NELEM(lens));
+    tr_rereader_free(rr);
+    tr_capture_close(cap);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_same_packet_every_link),
         cmocka_unit_test(test_linktype_supported),
         cmocka_unit_test(test_hostile_random),
+        cmocka_unit_test(test_file_offsets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
