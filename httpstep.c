@@ -2,6 +2,7 @@
  * writer or UI (as tcpdump.c and htop.c do it) */
 #include "tracer/tracer.h"
 #include "decode/decode.h"
+#include "report/report.h"
 #include "ui/ui.h"
 
 #include <ctype.h>
@@ -314,27 +315,6 @@ static void parse_options(int argc, char **argv, struct options *o)
         o->filter = join_args(argv, argc);
 }
 
-/* The default filter, live: the server ports, or port 80. A file is read
- * whole: the tracer keeps the -p ports itself (a BPF port filter would miss
- * VLAN-tagged frames, and libpcap cannot filter NFLOG); without -p, HTTP is
- * found on any port by its first bytes. */
-static char *default_filter(const struct options *o, bool live)
-{
-    if (!live)
-        return NULL;
-    if (o->nports == 0)
-        return xstrdup("tcp port 80");
-    size_t len = 1 + o->nports * 24;
-    char *s = xmalloc(len);
-    s[0] = '\0';
-    for (size_t i = 0; i < o->nports; i++) {
-        char one[32];
-        snprintf(one, sizeof one, "%stcp port %u", i ? " or " : "", o->ports[i]);
-        strcat(s, one);
-    }
-    return s;
-}
-
 /* After opening a live interface, give up root (tcpdump -Z): to -Z USER,
  * else to the user who ran sudo. */
 static bool drop_privileges(const char *user, char *err)
@@ -378,15 +358,21 @@ static bool drop_privileges(const char *user, char *err)
 
 struct live_ctx {
     const struct options *o;
+    bool dump_failed;            /* the -w file could not be opened */
 };
 
-/* the UI's hook once the interface is open */
+/* once a live interface is open: give up root, then open the -w file */
 static bool after_open(struct tr_capture *cap, void *ctx, char *err)
 {
-    const struct options *o = ((struct live_ctx *)ctx)->o;
+    struct live_ctx *lc = ctx;
+    const struct options *o = lc->o;
     if (!drop_privileges(o->user, err))
         return false;
-    return !o->write_file || tr_capture_dump_open(cap, o->write_file, err) == 0;
+    if (o->write_file && tr_capture_dump_open(cap, o->write_file, err) != 0) {
+        lc->dump_failed = true;
+        return false;
+    }
+    return true;
 }
 
 static void on_signal(int sig)
@@ -420,7 +406,7 @@ int main(int argc, char **argv)
     enum mode mode = o.mode;
     if (mode == MODE_AUTO && tty && !(o.file && strcmp(o.file, "-") == 0)) {
         /* the stepper UI: on a file, live, or (neither) the picker */
-        struct live_ctx lc = {&o};
+        struct live_ctx lc = {&o, false};
         struct ui_run_opts uo = {
             .file = o.file, .iface = o.iface, .filter = o.filter, .ports = o.ports,
             .nports = o.nports, .goto_spec = o.goto_spec, .lang = o.lang, .big = o.big,
@@ -440,63 +426,47 @@ int main(int argc, char **argv)
     if (mode == MODE_AUTO)
         mode = MODE_TEXT;  /* not a terminal: the readable transcript */
 
-    char *filter = o.filter ? xstrdup(o.filter) : default_filter(&o, live);
-    struct tr_capture_opts copts = {
-        .file = o.file, .iface = o.iface, .filter = filter, .snaplen = 262144, .promisc = false,
-        .offsets = !live,
-    };
-    struct tr_capture *cap;
-    if (tr_capture_open(&cap, &copts, err) < 0)
-        die(live ? EXIT_LIVE : (strncmp(err, "bad filter", 10) == 0 ? EXIT_USAGE : EXIT_INPUT), "%s",
-            err);
-    int lt = tr_capture_linktype(cap);
-    if (!tr_linktype_supported(lt)) {
-        tr_capture_close(cap);
-        die(EXIT_INPUT,
-            "'%s': link type %s (%d) is not supported (httpstep reads Ethernet, Linux cooked, "
-            "BSD loopback, raw IP and NFLOG)",
-            live ? o.iface : o.file, tr_capture_linktype_name(lt), lt);
-    }
-    if (live && !drop_privileges(o.user, err)) {
-        tr_capture_close(cap);
-        die(EXIT_LIVE, "%s", err);
-    }
-    if (o.write_file && tr_capture_dump_open(cap, o.write_file, err) < 0) {
-        tr_capture_close(cap);
-        die(EXIT_OUTPUT, "%s", err);
-    }
-
-    struct ui_writer_opts wo = {
-        .format = mode == MODE_JSON ? UI_FORMAT_JSON : mode == MODE_STATS ? UI_FORMAT_STATS
-                                                                          : UI_FORMAT_TEXT,
+    struct rep_writer_opts wo = {
+        .format = mode == MODE_JSON ? REP_FORMAT_JSON : mode == MODE_STATS ? REP_FORMAT_STATS
+                                                                            : REP_FORMAT_TEXT,
         .out = stdout, .live = live, .utf8 = utf8_locale(),
     };
-    struct ui_writer *w = ui_writer_new(&wo);
+    struct rep_writer *w = rep_writer_new(&wo);
     struct dec_sink dsink;
-    ui_writer_sink(w, &dsink);
-    struct dec_opts dopts = {
-        .ports = o.ports, .nports = o.nports, .detect = o.nports == 0,
-        .max_header_bytes = o.max_header, .max_headers = o.max_headers,
-        .body_preview = mode == MODE_TEXT ? 64 : 0,
+    rep_writer_sink(w, &dsink);
+    struct live_ctx lc = {&o, false};
+    struct dec_pipeline_opts po = {
+        .file = o.file, .iface = o.iface, .filter = o.filter, .ports = o.ports,
+        .nports = o.nports, .max_conns = o.max_conns, .max_ooo = o.max_ooo,
+        .max_header = o.max_header, .max_headers = o.max_headers,
+        .preview = mode == MODE_TEXT ? 64 : 0,
         .decode_content = mode != MODE_STATS, /* --stats: the benchmark mode */
+        .after_open = after_open, .after_open_ctx = &lc,
     };
-    (void)o.preview;
-    struct dec_decoder *dec = dec_new(&dopts, &dsink);
-    struct tr_sink tsink;
-    dec_tracer_sink(dec, &tsink);
-    static const uint16_t port80 = 80;
-    struct tr_rereader *rr = live ? NULL : tr_rereader_new(o.file);
-    struct tr_table_opts topts = {
-        .reread = rr ? tr_rereader_read : NULL, .reread_ctx = rr,
-        .server_ports = o.nports ? o.ports : &port80, .nserver_ports = o.nports ? o.nports : 1,
-        .only_server_ports = o.nports > 0 && !o.filter,
-        .max_conns = o.max_conns, .max_ooo_bytes = o.max_ooo,
-    };
-    struct tr_table *table = tr_table_new(&topts, &tsink);
-
-    struct ui_capture_info ci = {live ? o.iface : o.file, tr_capture_linktype_name(lt),
-                                 tr_capture_snaplen(cap), live};
-    ui_writer_capture(w, &ci);
+    struct dec_pipeline *pipe;
+    switch (dec_pipeline_open(&pipe, &po, &dsink, err)) {
+    case DEC_PIPE_OK:
+        break;
+    case DEC_PIPE_EFILTER:
+        rep_writer_free(w);
+        die(EXIT_USAGE, "%s", err);
+    case DEC_PIPE_ELIVE:
+        rep_writer_free(w);
+        die(lc.dump_failed ? EXIT_OUTPUT : EXIT_LIVE, "%s", err);
+    default:
+        rep_writer_free(w);
+        die(EXIT_INPUT, "%s", err);
+    }
+    struct tr_capture *cap = dec_pipeline_capture(pipe);
+    if (!live && o.write_file && tr_capture_dump_open(cap, o.write_file, err) < 0) {
+        dec_pipeline_close(pipe);
+        rep_writer_free(w);
+        die(EXIT_OUTPUT, "%s", err);
+    }
+    struct rep_capture_info ci = {live ? o.iface : o.file,
+                                  tr_capture_linktype_name(tr_capture_linktype(cap)),
+                                  tr_capture_snaplen(cap), live};
+    rep_writer_capture(w, &ci);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -506,50 +476,35 @@ int main(int argc, char **argv)
 
     tr_time started = now_us();
     int status = EXIT_OK;
-    char read_err[TR_ERRBUF_SIZE] = "";
-    int fd = tr_capture_fd(cap);
+    int fd = dec_pipeline_fd(pipe);
     while (!stop_requested) {
-        struct tr_frame f;
-        int rc = tr_capture_next(cap, &f, read_err);
-        if (rc == TR_NEXT_FRAME) {
-            tr_table_frame(table, &f);
-            if (o.count && ui_writer_exchanges(w) >= o.count)
+        enum dec_pipe_step rc = dec_pipeline_next(pipe);
+        if (rc == DEC_PIPE_FRAME) {
+            if (o.count && rep_writer_exchanges(w) >= o.count)
                 break;
-        } else if (rc == TR_NEXT_NONE) {
+        } else if (rc == DEC_PIPE_IDLE) {
             if (fd >= 0) {
                 struct pollfd pfd = {fd, POLLIN, 0};
                 poll(&pfd, 1, 100);
             }
         } else {
-            if (rc == TR_NEXT_ERROR)
+            if (rc == DEC_PIPE_ERROR)
                 status = live ? EXIT_LIVE : EXIT_INPUT;
             break;
         }
         if (o.duration > 0 && now_us() - started >= (tr_time)(o.duration * 1e6))
             break;
     }
-    tr_table_finish(table);
+    dec_pipeline_finish(pipe);
 
-    struct tr_stats ts;
-    struct dec_stats ds;
-    tr_table_stats(table, &ts);
-    dec_stats(dec, &ds);
-    struct ui_stats st = {0};
-    tr_capture_counts(cap, &st.frames, &st.bytes);
-    st.tcp_conns = ts.tcp_conns;
-    st.http_conns = ds.http_conns;
-    st.exchanges = ds.exchanges;
-    st.notes = ds.notes;
-    st.dropped = tr_capture_dropped(cap);
-    ui_writer_stats(w, &st);
-    bool wrote = ui_writer_flush(w);
-
-    tr_table_free(table);
-    dec_free(dec);
-    ui_writer_free(w);
-    tr_capture_close(cap);
-    tr_rereader_free(rr);
-    free(filter);
+    struct dec_run_stats st;
+    dec_pipeline_stats(pipe, &st);
+    rep_writer_stats(w, &st);
+    bool wrote = rep_writer_flush(w);
+    char read_err[TR_ERRBUF_SIZE];
+    snprintf(read_err, sizeof read_err, "%s", dec_pipeline_error(pipe));
+    dec_pipeline_close(pipe);
+    rep_writer_free(w);
     free(o.filter);
     if (status != EXIT_OK)
         die(status, "%s", read_err);

@@ -12,12 +12,7 @@
 #include <zlib.h>
 
 #define MAX_LAYERS 4
-#define SCRATCH 16384
-/* decompression bombs: the bytes all layers put out may reach this many
- * times the compressed bytes fed, plus the slack (deflate's own limit is
- * 1032:1; brotli or nested codings reach millions to one) */
-#define MAX_RATIO 2048
-#define RATIO_SLACK (16u << 20)
+#define SCRATCH 16384     /* output bytes per call into a layer's decoder */
 
 enum coding { C_GZIP, C_DEFLATE, C_BR };
 
@@ -29,6 +24,7 @@ struct layer {
     size_t npeek;
     z_stream z;
     BrotliDecoderState *br;
+    uint8_t *out;          /* SCRATCH bytes on the heap: layers nest, so no stack buffers */
 };
 
 struct dec_content {
@@ -38,8 +34,9 @@ struct dec_content {
     const char *why;
     uint64_t out_len;
     uint64_t in_len, work;           /* compressed bytes fed; bytes every layer put out */
-    uint8_t *kept;
-    size_t kept_len, kept_cap;
+    uint8_t *kept;                   /* the first decoded bytes, grown as they come */
+    size_t kept_len, kept_cap;       /* kept_cap: how many to keep at most */
+    size_t kept_cap_used;            /* the allocation's size */
 };
 
 static bool parse_coding(const char *s, size_t n, enum coding *c, bool *identity)
@@ -101,6 +98,20 @@ const uint8_t *dec_content_kept(const struct dec_content *dc, size_t *len)
     return dc->kept;
 }
 
+uint8_t *dec_content_take_kept(struct dec_content *dc, size_t *len)
+{
+    uint8_t *p = dc->kept;
+    *len = dc->kept_len;
+    dc->kept = NULL;
+    dc->kept_len = dc->kept_cap_used = 0;
+    return p;
+}
+
+uint64_t dec_content_produced(const struct dec_content *dc)
+{
+    return dc->out_len;
+}
+
 static void out_final(struct dec_content *dc, const uint8_t *p, size_t n)
 {
     dc->out_len += n;
@@ -108,8 +119,8 @@ static void out_final(struct dec_content *dc, const uint8_t *p, size_t n)
         size_t take = dc->kept_cap - dc->kept_len;
         if (take > n)
             take = n;
-        if (!dc->kept)
-            dc->kept = xmalloc(dc->kept_cap);
+        /* grow with what comes: most bodies are far below the cap */
+        xgrow(&dc->kept, &dc->kept_cap_used, dc->kept_len + take, 1);
         memcpy(dc->kept + dc->kept_len, p, take);
         dc->kept_len += take;
     }
@@ -130,7 +141,7 @@ static void emit(struct dec_content *dc, int k, const uint8_t *p, size_t n)
     if (n == 0)
         return;
     dc->work += n;
-    if (dc->work > dc->in_len * MAX_RATIO + RATIO_SLACK) {
+    if (dc->work > dc->in_len * DEC_CONTENT_MAX_RATIO + DEC_CONTENT_RATIO_SLACK) {
         fail(dc, "it grows past 2048 times its compressed size (a decompression bomb?)");
         return;
     }
@@ -154,7 +165,9 @@ static bool zlib_start(struct dec_content *dc, struct layer *l, int wbits)
 static void zlib_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n)
 {
     struct layer *l = &dc->layers[k];
-    uint8_t out[SCRATCH];
+    if (!l->out)
+        l->out = xmalloc(SCRATCH);
+    uint8_t *out = l->out;
     while (n > 0 && !dc->bad) {
         if (l->done)
             return;  /* bytes after the end of the stream are ignored, as zlib's
@@ -165,10 +178,10 @@ static void zlib_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n
         int rc;
         do {
             l->z.next_out = out;
-            l->z.avail_out = sizeof out;
+            l->z.avail_out = SCRATCH;
             rc = inflate(&l->z, Z_NO_FLUSH);
             /* what was decoded before an error is kept, however the input was cut */
-            emit(dc, k, out, sizeof out - l->z.avail_out);
+            emit(dc, k, out, SCRATCH - l->z.avail_out);
             if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
                 fail(dc, l->z.msg ? l->z.msg : "corrupt compressed data");
                 return;
@@ -189,7 +202,9 @@ static void zlib_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n
 static void br_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n)
 {
     struct layer *l = &dc->layers[k];
-    uint8_t out[SCRATCH];
+    if (!l->out)
+        l->out = xmalloc(SCRATCH);
+    uint8_t *out = l->out;
     if (!l->started) {
         l->br = BrotliDecoderCreateInstance(NULL, NULL, NULL);
         if (!l->br) {
@@ -201,11 +216,11 @@ static void br_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n)
     if (l->done)
         return;
     for (;;) {
-        size_t avail_out = sizeof out;
+        size_t avail_out = SCRATCH;
         uint8_t *next_out = out;
         BrotliDecoderResult r =
             BrotliDecoderDecompressStream(l->br, &n, &in, &avail_out, &next_out, NULL);
-        emit(dc, k, out, sizeof out - avail_out);
+        emit(dc, k, out, SCRATCH - avail_out);
         if (r == BROTLI_DECODER_RESULT_ERROR) {
             fail(dc, BrotliDecoderErrorString(BrotliDecoderGetErrorCode(l->br)));
             return;
@@ -286,6 +301,7 @@ void dec_content_free(struct dec_content *dc)
         } else if (l->started) {
             inflateEnd(&l->z);
         }
+        free(l->out);
     }
     free(dc->kept);
     free(dc);

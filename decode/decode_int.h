@@ -15,55 +15,34 @@ struct flist {
     bool capped;
 };
 
-/* a header as offsets into its message's arena */
-struct hdr {
-    uint32_t name_off, name_len, value_off, value_len;
-};
-
-/* a string as offsets into an arena; len == UINT32_MAX: absent */
-struct astr {
-    uint32_t off, len;
-};
-#define ASTR_NONE ((struct astr){0, UINT32_MAX})
 #define MAX_INTERIM 64           /* interim (1xx) responses kept per exchange */
 
-/* one message (request or response) as kept until its exchange is written */
+/* one message as the decoder builds it: the public view first, then what
+ * only the decoder needs (model.c frees it with its last reference) */
 struct msgrec {
-    bool present;
-    bool complete;
+    struct dec_msg pub;
     char *arena;                 /* start-line words, header names and values */
     size_t alen;
-    struct astr method, target, version, reason;
-    int status;
-    struct hdr *hdrs;
-    size_t nhdrs;
-    struct dec_header *view;     /* hdrs as pointers, for events */
-    enum dec_framing framing;
-    uint64_t content_length;
-    uint64_t chunks;
-    uint64_t body_length;
-    uint64_t gap_bytes;
-    int64_t decoded_length;
-    uint64_t first_frame, last_frame;
-    tr_time ts_first, ts_last;
-    uint64_t offset, head_length;
-    uint64_t end;                /* stream offset just past the message */
-    bool conn_close, conn_keep_alive, upgrade;
+    struct dec_header *hdrs;     /* pub.headers */
     int ce_idx, host_idx;        /* header index, -1 none */
 };
 
-struct xinterim {
-    int status;
-    char *reason;
-    size_t reason_len;
-    uint64_t first_frame, last_frame;
-};
+/* model.c: the objects of decode.h, made by the decoder */
+struct msgrec *msgrec_new(bool request);
+/* a stage with room for n frames (nframes set, frames to fill) */
+struct dec_stage *stage_new(enum dec_stage_kind kind, size_t nframes);
+/* a stage whose frames come from a list (sorted and made unique) */
+struct dec_stage *stage_from(enum dec_stage_kind kind, int64_t exchange, enum tr_dir dir,
+                             uint64_t off, uint64_t len, const struct flist *f);
+struct dec_note *note_new(enum dec_note_kind kind, uint64_t conn, uint64_t frame,
+                          const char *detail, struct dec_str sni, const char *tls_version);
+struct dec_exchange *exchange_new(uint64_t conn, uint64_t index, size_t ninterim);
 
 struct xchg {
     struct xchg *next;
     uint64_t index;
-    struct msgrec req, rsp;
-    struct xinterim *interim;    /* at most MAX_INTERIM kept */
+    struct msgrec *req, *rsp;    /* NULL until each begins (a reference each) */
+    struct msgrec **interim;     /* at most MAX_INTERIM kept (a reference each) */
     size_t ninterim, icap;
     bool interim_capped;         /* the limit note was written */
     bool req_done, rsp_started, rsp_done;
@@ -112,7 +91,6 @@ struct dstate {
     /* the message being read */
     struct xchg *x;
     struct msgrec *m;
-    struct msgrec *interim;      /* a 1xx response's head, allocated when one comes */
     bool is_interim;
     bool nobody;                 /* the message has no body (HEAD, 204, 304, ...) */
     uint64_t remaining;
@@ -124,8 +102,8 @@ struct dstate {
     bool trailer_nonempty;
     struct dec_content *content;
     bool content_bad;
-    uint8_t *preview;
-    size_t plen;
+    uint8_t *preview;            /* the body's first bytes, up to the preview cap */
+    size_t plen, pcap;
     int64_t ack_off;             /* the peer offset the last segment acknowledged, -1 */
     bool lost;                   /* a gap since the last message began: messages may be lost */
     /* after garbage or a gap: look for the next start line */
@@ -208,12 +186,10 @@ void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts);
 void ms_free(struct dstate *s);
 /* the rest of the direction is a tunnel belonging to exchange xindex */
 void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off);
-void msg_free(struct msgrec *m);
 void flist_add(struct flist *f, uint64_t frame, tr_time ts);
 void flist_reset(struct flist *f);
 void flist_free(struct flist *f);
 /* sort and deduplicate in place */
 void flist_finish(struct flist *f);
-struct dec_str astr_get(const struct msgrec *m, struct astr a);
 
 #endif

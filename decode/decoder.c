@@ -34,11 +34,13 @@ static bool port_listed(const struct dec_decoder *d, uint16_t port)
 static void emit_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *detail)
 {
     struct dec_decoder *d = c->d;
-    struct dec_note n = {kind, frame, detail, {NULL, 0}, NULL};
     d->st.notes++;
     d->st.notes_by_kind[kind]++;
-    if (d->sink.on_note)
-        d->sink.on_note(d->sink.ctx, &c->pub, &n);
+    if (!d->sink.on_note)
+        return;
+    struct dec_note *n = note_new(kind, c->pub.id, frame, detail, (struct dec_str){NULL, 0}, NULL);
+    d->sink.on_note(d->sink.ctx, &c->pub, n);
+    dec_note_unref(n);
 }
 
 void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
@@ -64,10 +66,10 @@ void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const cha
 
 void dc_stage(struct dconn *c, struct dec_stage *s)
 {
-    if (!c->decided || c->dropped)
-        return;
-    if (c->d->sink.on_stage)
+    s->conn = c->pub.id;
+    if (c->decided && !c->dropped && c->d->sink.on_stage)
         c->d->sink.on_stage(c->d->sink.ctx, &c->pub, s);
+    dec_stage_unref(s);
 }
 
 static void emit_handshake(struct dconn *c)
@@ -78,19 +80,9 @@ static void emit_handshake(struct dconn *c)
     for (int i = 0; i < 3; i++)
         if (tc->hs_frames[i])
             flist_add(f, tc->hs_frames[i], tc->hs_ts[i]);
-    struct dec_stage st;
-    memset(&st, 0, sizeof st);
-    st.kind = DEC_STAGE_HANDSHAKE;
-    st.exchange = -1;
-    st.dir = TR_DIR_C2S;
-    st.frames = f->v;
-    st.nframes = f->n;
-    st.ts = f->ts_min;
-    st.ts_end = f->ts_max;
-    st.rtt = tc->handshake_done ? tc->hs_ts[2] - tc->hs_ts[0] : -1;
-    st.decoded_length = -1;
-    st.initiator = -1;
-    dc_stage(c, &st);
+    struct dec_stage *st = stage_from(DEC_STAGE_HANDSHAKE, -1, TR_DIR_C2S, 0, 0, f);
+    st->rtt = tc->handshake_done ? tc->hs_ts[2] - tc->hs_ts[0] : -1;
+    dc_stage(c, st);
 }
 
 void dc_mark_http(struct dconn *c)
@@ -144,89 +136,45 @@ void dc_decide(struct dconn *c, bool http)
 
 static void xchg_free(struct xchg *x)
 {
-    msg_free(&x->req);
-    msg_free(&x->rsp);
+    dec_msg_unref(x->req ? &x->req->pub : NULL);
+    dec_msg_unref(x->rsp ? &x->rsp->pub : NULL);
     for (size_t i = 0; i < x->ninterim; i++)
-        free(x->interim[i].reason);
+        dec_msg_unref(&x->interim[i]->pub);
     free(x->interim);
     free(x);
 }
 
-static void message_view(const struct msgrec *m, struct dec_message *out, bool req)
+static bool msg_done_complete(const struct msgrec *m, bool done)
 {
-    memset(out, 0, sizeof *out);
-    out->present = m->present;
-    out->decoded_length = -1;
-    if (!m->present)
-        return;
-    if (req) {
-        out->method = astr_get(m, m->method);
-        out->target = astr_get(m, m->target);
-        if (m->host_idx >= 0)
-            out->host = m->view[m->host_idx].value;
-    } else {
-        out->status = m->status;
-        out->reason = astr_get(m, m->reason);
-    }
-    out->version = astr_get(m, m->version);
-    out->headers = m->view;
-    out->nheaders = m->nhdrs;
-    out->framing = m->framing;
-    out->chunks = m->chunks;
-    out->body_length = m->body_length;
-    if (m->ce_idx >= 0)
-        out->content_encoding = m->view[m->ce_idx].value;
-    out->decoded_length = m->decoded_length;
-    out->first_frame = m->first_frame;
-    out->last_frame = m->last_frame;
-    out->ts_first = m->ts_first;
-    out->ts_last = m->ts_last;
-    out->offset = m->offset;
-    out->head_length = m->head_length;
-    out->complete = m->complete;
+    return m && done && m->pub.complete;
 }
 
 static void write_exchange(struct dconn *c, struct xchg *x)
 {
     struct dec_decoder *d = c->d;
     if (x->keep_alive && x->rsp_done) {
+        const struct dec_msg *r = &x->rsp->pub;
         struct flist *f = &d->scratch;
         flist_reset(f);
-        flist_add(f, x->rsp.last_frame, x->rsp.ts_last);
-        struct dec_stage st;
-        memset(&st, 0, sizeof st);
-        st.kind = DEC_STAGE_KEEP_ALIVE;
-        st.exchange = (int64_t)x->index;
-        st.dir = TR_DIR_S2C;
-        st.offset = x->rsp.end;  /* where the response ended */
-        st.frames = f->v;
-        st.nframes = f->n;
-        st.ts = st.ts_end = x->rsp.ts_last;
-        st.rtt = -1;
-        st.decoded_length = -1;
-        st.initiator = -1;
-        st.reason_text = x->ka_reason;
-        dc_stage(c, &st);
+        flist_add(f, r->last_frame, r->ts_last);
+        /* at the offset where the response ended */
+        struct dec_stage *st =
+            stage_from(DEC_STAGE_KEEP_ALIVE, (int64_t)x->index, TR_DIR_S2C, r->end, 0, f);
+        st->reason_text = x->ka_reason;
+        dc_stage(c, st);
     }
-    struct dec_exchange ex;
-    memset(&ex, 0, sizeof ex);
-    ex.index = x->index;
-    message_view(&x->req, &ex.request, true);
-    message_view(&x->rsp, &ex.response, false);
-    struct dec_interim iv[MAX_INTERIM];
-    size_t ni = x->ninterim;
-    for (size_t i = 0; i < ni; i++)
-        iv[i] = (struct dec_interim){x->interim[i].status,
-                                     {x->interim[i].reason, x->interim[i].reason_len},
-                                     x->interim[i].first_frame, x->interim[i].last_frame};
-    ex.interim = iv;
-    ex.ninterim = ni;
-    ex.keep_alive = x->keep_alive;
-    ex.tunnel = x->tunnel;
-    ex.complete = x->req.present && x->req_done && x->req.complete && x->rsp.present &&
-                  x->rsp_done && x->rsp.complete;
-    if (c->decided && !c->dropped && d->sink.on_exchange)
-        d->sink.on_exchange(d->sink.ctx, &c->pub, &ex);
+    if (c->decided && !c->dropped && d->sink.on_exchange) {
+        struct dec_exchange *ex = exchange_new(c->pub.id, x->index, x->ninterim);
+        ex->request = x->req ? dec_msg_ref(&x->req->pub) : NULL;
+        ex->response = x->rsp ? dec_msg_ref(&x->rsp->pub) : NULL;
+        for (size_t i = 0; i < x->ninterim; i++)
+            ((const struct dec_msg **)ex->interim)[i] = dec_msg_ref(&x->interim[i]->pub);
+        ex->keep_alive = x->keep_alive;
+        ex->tunnel = x->tunnel;
+        ex->complete = msg_done_complete(x->req, x->req_done) && msg_done_complete(x->rsp, x->rsp_done);
+        d->sink.on_exchange(d->sink.ctx, &c->pub, ex);
+        dec_exchange_unref(ex);
+    }
     /* unlink (x is always the head) */
     c->xhead = x->next;
     if (!c->xhead)
@@ -234,8 +182,11 @@ static void write_exchange(struct dconn *c, struct xchg *x)
     c->nqueued--;
     for (int k = 0; k < 2; k++)
         if (c->s[k].x == x) {
+            if (c->s[k].is_interim && c->s[k].m)
+                dec_msg_unref(&c->s[k].m->pub);
             c->s[k].x = NULL;
             c->s[k].m = NULL;
+            c->s[k].is_interim = false;
         }
     xchg_free(x);
 }
@@ -243,7 +194,7 @@ static void write_exchange(struct dconn *c, struct xchg *x)
 static void flush_ready(struct dconn *c)
 {
     struct xchg *x;
-    while ((x = c->xhead) && (x->req_done || !x->req.present) && x->rsp_done)
+    while ((x = c->xhead) && (x->req_done || !x->req) && x->rsp_done)
         write_exchange(c, x);
 }
 
@@ -289,7 +240,7 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim)
     if (x && !interim && s->lost && s->ack_off >= 0) {
         struct xchg *best = x;
         for (struct xchg *y = x->next; y; y = y->next)
-            if (y->req.present && y->req_done && (int64_t)y->req.end <= s->ack_off)
+            if (y->req && y->req_done && (int64_t)y->req->pub.end <= s->ack_off)
                 best = y;
         for (struct xchg *y = x; y != best; y = y->next) {
             y->rsp_started = y->rsp_done = true;
@@ -312,25 +263,26 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim)
 void dc_interim_done(struct dconn *c, struct dstate *s)
 {
     struct xchg *x = s->x;
-    struct msgrec *m = s->interim;
+    struct msgrec *m = s->m;
     if (x->ninterim < MAX_INTERIM) {
         xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
-        struct dec_str r = astr_get(m, m->reason);
-        x->interim[x->ninterim++] = (struct xinterim){m->status, xstrndup(r.p ? r.p : "", r.len), r.len,
-                                                      m->first_frame, m->last_frame};
-    } else if (!x->interim_capped) {
-        x->interim_capped = true;
-        dc_note(c, DEC_NOTE_LIMIT, m->last_frame, "more than %d interim responses: the rest are not kept",
-                MAX_INTERIM);
+        x->interim[x->ninterim++] = m;  /* the exchange takes the reader's reference */
+    } else {
+        if (!x->interim_capped) {
+            x->interim_capped = true;
+            dc_note(c, DEC_NOTE_LIMIT, m->pub.last_frame,
+                    "more than %d interim responses: the rest are not kept", MAX_INTERIM);
+        }
+        dec_msg_unref(&m->pub);
     }
-    msg_free(m);
     s->x = NULL;
     s->m = NULL;
+    s->is_interim = false;
 }
 
-static bool version_11(const struct msgrec *m)
+static bool version_11(const struct dec_msg *m)
 {
-    struct dec_str v = astr_get(m, m->version);
+    struct dec_str v = m->version;
     if (!v.p || v.len < 8 || memcmp(v.p, "HTTP/", 5) != 0)
         return false;
     return v.p[5] > '1' || (v.p[5] == '1' && v.p[7] >= '1');
@@ -339,17 +291,17 @@ static bool version_11(const struct msgrec *m)
 /* RFC 9112 9.3: does the connection stay open after this response? */
 static void keep_alive_decision(struct xchg *x)
 {
-    const struct msgrec *q = &x->req, *r = &x->rsp;
-    bool r11 = version_11(r), q11 = !q->present || version_11(q);
+    const struct dec_msg *q = x->req ? &x->req->pub : NULL, *r = &x->rsp->pub;
+    bool r11 = version_11(r), q11 = !q || version_11(q);
     x->keep_alive = false;
     x->ka_reason = NULL;
-    if (x->tunnel || r->framing == DEC_FRAMING_CLOSE || r->conn_close || (q->present && q->conn_close))
+    if (x->tunnel || r->framing == DEC_FRAMING_CLOSE || r->conn_close || (q && q->conn_close))
         return;
     /* cut short by the close, a reset or broken framing (not by a gap): the
      * connection did not stay open after it, or its end is unknown */
     if (!r->complete && r->gap_bytes == 0)
         return;
-    if (r11 && (q11 || q->conn_keep_alive)) {
+    if (r11 && (q11 || (q && q->conn_keep_alive))) {
         x->keep_alive = true;
         x->ka_reason = r->conn_keep_alive ? "Connection: keep-alive" : "HTTP/1.1 default";
     } else if (!r11 && r->conn_keep_alive) {
@@ -367,15 +319,15 @@ void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t 
         return;
     if (s->dir == TR_DIR_C2S) {
         x->req_done = true;
-        x->req.complete = complete;
-        if (x->req.upgrade && !x->connect) {
+        x->req->pub.complete = complete;
+        if (x->req->pub.upgrade && !x->connect) {
             s->st = P_UPGRADE;
             s->tunnel_x = (int64_t)x->index;
         }
     } else {
         x->rsp_done = true;
-        x->rsp.complete = complete;
-        int code = x->rsp.status;
+        x->rsp->pub.complete = complete;
+        int code = x->rsp->pub.status;
         if (code == 101 || (x->connect && code >= 200 && code < 300)) {
             x->tunnel = true;
             ms_tunnel(s, (int64_t)x->index, end);
@@ -421,12 +373,15 @@ static void tls_note(struct dconn *c)
              "handshake is encrypted",
              c->sni ? "'" : "", c->sni ? c->sni : "no server name", c->sni ? "'" : "",
              ver ? "the server picks " : "no ServerHello was seen", ver ? ver : "");
-    struct dec_note n = {DEC_NOTE_TLS, c->tls_frame ? c->tls_frame : c->tc->first_frame, buf,
-                         {c->sni, c->sni ? strlen(c->sni) : 0}, ver};
     c->d->st.notes++;
     c->d->st.notes_by_kind[DEC_NOTE_TLS]++;
-    if (c->d->sink.on_note)
-        c->d->sink.on_note(c->d->sink.ctx, &c->pub, &n);
+    if (!c->d->sink.on_note)
+        return;
+    struct dec_note *n = note_new(DEC_NOTE_TLS, c->pub.id,
+                                  c->tls_frame ? c->tls_frame : c->tc->first_frame, buf,
+                                  (struct dec_str){c->sni, c->sni ? strlen(c->sni) : 0}, ver);
+    c->d->sink.on_note(c->d->sink.ctx, &c->pub, n);
+    dec_note_unref(n);
 }
 
 /* ------------------------------------------------------- tracer events -- */
@@ -559,20 +514,12 @@ static void t_close(void *ctx, struct tr_conn *tc)
             flist_add(f, a, cts);
         if (b)
             flist_add(f, b, cts);
-        struct dec_stage st;
-        memset(&st, 0, sizeof st);
-        st.kind = DEC_STAGE_CLOSE;
-        st.exchange = -1;
-        st.initiator = tc->close_initiator;
-        st.dir = tc->close_initiator == TR_DIR_S2C ? TR_DIR_S2C : TR_DIR_C2S;
-        st.offset = c->s[st.dir].pos;
-        st.frames = f->v;
-        st.nframes = f->n;
-        st.ts = st.ts_end = cts;
-        st.how = tc->close_how;
-        st.rtt = -1;
-        st.decoded_length = -1;
-        dc_stage(c, &st);
+        enum tr_dir dir = tc->close_initiator == TR_DIR_S2C ? TR_DIR_S2C : TR_DIR_C2S;
+        struct dec_stage *st = stage_from(DEC_STAGE_CLOSE, -1, dir, c->s[dir].pos, 0, f);
+        st->initiator = tc->close_initiator;
+        st->ts = st->ts_end = cts;
+        st->how = tc->close_how;
+        dc_stage(c, st);
         if (d->sink.on_conn_end)
             d->sink.on_conn_end(d->sink.ctx, &c->pub);
     }
@@ -584,11 +531,14 @@ static void t_note(void *ctx, struct tr_conn *tc, uint64_t frame, enum tr_note_k
 {
     struct dec_decoder *d = ctx;
     if (!tc) {
-        struct dec_note n = {(enum dec_note_kind)kind, frame, detail, {NULL, 0}, NULL};
         d->st.notes++;
         d->st.notes_by_kind[kind]++;
-        if (d->sink.on_note)
-            d->sink.on_note(d->sink.ctx, NULL, &n);
+        if (d->sink.on_note) {
+            struct dec_note *n = note_new((enum dec_note_kind)kind, 0, frame, detail,
+                                          (struct dec_str){NULL, 0}, NULL);
+            d->sink.on_note(d->sink.ctx, NULL, n);
+            dec_note_unref(n);
+        }
         return;
     }
     struct dconn *c = user_of(tc);

@@ -68,27 +68,12 @@ void flist_finish(struct flist *f)
 
 /* ------------------------------------------------------------- messages -- */
 
-struct dec_str astr_get(const struct msgrec *m, struct astr a)
+static struct dec_str arena_put(struct msgrec *m, const uint8_t *p, size_t n)
 {
-    if (a.len == UINT32_MAX || !m->arena)
-        return (struct dec_str){NULL, 0};
-    return (struct dec_str){m->arena + a.off, a.len};
-}
-
-void msg_free(struct msgrec *m)
-{
-    free(m->arena);
-    free(m->hdrs);
-    free(m->view);
-    memset(m, 0, sizeof *m);
-}
-
-static struct astr arena_put(struct msgrec *m, const uint8_t *p, size_t n)
-{
-    struct astr a = {(uint32_t)m->alen, (uint32_t)n};
+    struct dec_str s = {m->arena + m->alen, n};
     memcpy(m->arena + m->alen, p, n);
     m->alen += n;
-    return a;
+    return s;
 }
 
 static bool is_ows(uint8_t c)
@@ -173,12 +158,13 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
                         uint64_t frame)
 {
     const uint8_t *h = s->head;
+    struct dec_msg *pm = &m->pub;
     size_t lines = 0;
     for (const uint8_t *p = h + s->start_len, *e = h + end;
          p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
         lines++;
     m->hdrs = xreallocarray(NULL, lines ? lines : 1, sizeof *m->hdrs);
-    m->nhdrs = 0;
+    size_t nh = 0;
     m->ce_idx = m->host_idx = -1;
     size_t max = c->d->o.max_headers;
     bool limited = false;
@@ -194,7 +180,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
         if (n > 0 && is_ows(line[0])) {
             if (limited)  /* it continues a header past the cap, not kept either */
                 continue;
-            if (m->nhdrs == 0) {
+            if (nh == 0) {
                 dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "a folded header line with no header before it");
                 continue;
@@ -202,15 +188,15 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
             /* a continuation: the value goes on after one space; the
              * previous value is the last thing in the arena */
             trim(&line, &n);
-            struct hdr *last = &m->hdrs[m->nhdrs - 1];
+            struct dec_header *last = &m->hdrs[nh - 1];
             if (n > 0) {
                 m->arena[m->alen++] = ' ';
                 arena_put(m, line, n);
-                last->value_len += (uint32_t)n + 1;
+                last->value.len += n + 1;
             }
             continue;
         }
-        if (m->nhdrs >= max) {
+        if (nh >= max) {
             if (!limited)
                 dc_note(c, DEC_NOTE_LIMIT, frame,
                         "more than %zu header fields in one message: the rest are not kept", max);
@@ -230,24 +216,23 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
         }
         trim(&name, &nlen);
         trim(&value, &vlen);
-        struct hdr *hd = &m->hdrs[m->nhdrs++];
-        struct astr an = arena_put(m, name, nlen);
-        struct astr av = arena_put(m, value, vlen);
-        *hd = (struct hdr){an.off, an.len, av.off, av.len};
-        int idx = (int)m->nhdrs - 1;
-        const char *v = m->arena + hd->value_off;
-        enum header_id id = header_id(m->arena + hd->name_off, hd->name_len);
+        struct dec_header *hd = &m->hdrs[nh++];
+        hd->name = arena_put(m, name, nlen);
+        hd->value = arena_put(m, value, vlen);
+        int idx = (int)nh - 1;
+        const char *v = hd->value.p;
+        enum header_id id = header_id(hd->name.p, hd->name.len);
         if (id == H_CONTENT_LENGTH) {
             uint64_t x;
             if (cl_idx < 0) {
                 cl_idx = idx;
-            } else if (!(all_digits(v, hd->value_len, &x) && x == m->content_length)) {
+            } else if (!(all_digits(v, hd->value.len, &x) && x == pm->content_length)) {
                 dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "two Content-Length headers that disagree: the first one is used");
             }
         } else if (id == H_TRANSFER_ENCODING) {
-            if (te_idx < 0 || !has_token(m->arena + m->hdrs[te_idx].value_off,
-                                         m->hdrs[te_idx].value_len, "chunked"))
+            if (te_idx < 0 ||
+                !has_token(m->hdrs[te_idx].value.p, m->hdrs[te_idx].value.len, "chunked"))
                 te_idx = idx;
         } else if (id == H_CONTENT_ENCODING) {
             if (m->ce_idx < 0)
@@ -256,43 +241,43 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
             if (m->host_idx < 0)
                 m->host_idx = idx;
         } else if (id == H_CONNECTION) {
-            m->conn_close |= has_token(v, hd->value_len, "close");
-            m->conn_keep_alive |= has_token(v, hd->value_len, "keep-alive");
+            pm->conn_close |= has_token(v, hd->value.len, "close");
+            pm->conn_keep_alive |= has_token(v, hd->value.len, "keep-alive");
         } else if (id == H_UPGRADE) {
-            m->upgrade = true;
+            pm->upgrade = true;
         }
-        if (idx == cl_idx && !all_digits(v, hd->value_len, &m->content_length)) {
+        if (idx == cl_idx && !all_digits(v, hd->value.len, &pm->content_length)) {
             dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "Content-Length '%.*s' is not a number",
-                    (int)(hd->value_len > 40 ? 40 : hd->value_len), v);
+                    (int)(hd->value.len > 40 ? 40 : hd->value.len), v);
             cl_idx = -2;  /* present but unusable */
         }
     }
     /* RFC 9112 6.3: chunked wins over Content-Length */
-    m->framing = DEC_FRAMING_NONE;
+    pm->framing = DEC_FRAMING_NONE;
     if (te_idx >= 0) {
-        const struct hdr *te = &m->hdrs[te_idx];
+        const struct dec_header *te = &m->hdrs[te_idx];
         /* a lenient reader (and Wireshark) takes "chunked" anywhere in it */
         bool chunked = false;
-        for (uint32_t k = 0; k + 7 <= te->value_len && !chunked; k++)
-            chunked = strncasecmp(m->arena + te->value_off + k, "chunked", 7) == 0;
+        for (size_t k = 0; k + 7 <= te->value.len && !chunked; k++)
+            chunked = strncasecmp(te->value.p + k, "chunked", 7) == 0;
         if (chunked) {
-            m->framing = DEC_FRAMING_CHUNKED;
+            pm->framing = DEC_FRAMING_CHUNKED;
             if (cl_idx >= 0)
                 dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "both Transfer-Encoding: chunked and Content-Length: chunked wins "
                         "(a request smuggling risk)");
         } else {
-            m->framing = DEC_FRAMING_CLOSE;  /* for a response: until the close */
+            pm->framing = DEC_FRAMING_CLOSE;  /* for a response: until the close */
         }
     }
-    if (m->framing == DEC_FRAMING_NONE && cl_idx >= 0)
-        m->framing = DEC_FRAMING_LENGTH;
-    m->view = xreallocarray(NULL, m->nhdrs ? m->nhdrs : 1, sizeof *m->view);
-    for (size_t k = 0; k < m->nhdrs; k++) {
-        const struct hdr *hd = &m->hdrs[k];
-        m->view[k].name = (struct dec_str){m->arena + hd->name_off, hd->name_len};
-        m->view[k].value = (struct dec_str){m->arena + hd->value_off, hd->value_len};
-    }
+    if (pm->framing == DEC_FRAMING_NONE && cl_idx >= 0)
+        pm->framing = DEC_FRAMING_LENGTH;
+    pm->headers = m->hdrs;
+    pm->nheaders = nh;
+    if (m->ce_idx >= 0)
+        pm->content_encoding = m->hdrs[m->ce_idx].value;
+    if (m->host_idx >= 0)
+        pm->host = m->hdrs[m->host_idx].value;
 }
 
 static bool has_http_version(const uint8_t *line, const struct dec_reqline *rl)
@@ -360,24 +345,6 @@ static void head_release(struct dstate *s)
     s->nfm = 0;
 }
 
-static void stage_init(struct dec_stage *st, enum dec_stage_kind kind, int64_t exchange,
-                       enum tr_dir dir, uint64_t off, uint64_t len, const struct flist *f)
-{
-    memset(st, 0, sizeof *st);
-    st->kind = kind;
-    st->exchange = exchange;
-    st->dir = dir;
-    st->offset = off;
-    st->length = len;
-    st->frames = f->v;
-    st->nframes = f->n;
-    st->ts = f->ts_min;
-    st->ts_end = f->ts_max;
-    st->decoded_length = -1;
-    st->rtt = -1;
-    st->initiator = -1;
-}
-
 void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off)
 {
     s->st = P_TUNNEL;
@@ -389,17 +356,15 @@ void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off)
 
 static void body_begin(struct dconn *c, struct dstate *s, uint64_t off)
 {
-    struct msgrec *m = s->m;
+    struct dec_msg *m = &s->m->pub;
     s->body_off = off;
     s->nobody = false;
     flist_reset(&s->bf);
     s->plen = 0;
     s->content_bad = false;
-    if (m->ce_idx >= 0 && c->d->o.decode_content) {
-        struct dec_str ce = astr_get(m, (struct astr){m->hdrs[m->ce_idx].value_off,
-                                                      m->hdrs[m->ce_idx].value_len});
+    if (m->content_encoding.p && c->d->o.decode_content) {
         bool unknown;
-        s->content = dec_content_new(ce.p, ce.len, &unknown);
+        s->content = dec_content_new(m->content_encoding.p, m->content_encoding.len, &unknown);
         if (s->content && c->d->o.body_preview)
             dec_content_keep(s->content, c->d->o.body_preview);
     }
@@ -424,7 +389,7 @@ static void body_begin(struct dconn *c, struct dstate *s, uint64_t off)
 /* The end of a message's body (or of its head when it has none). */
 static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t end)
 {
-    struct msgrec *m = s->m;
+    struct dec_msg *m = &s->m->pub;
     struct xchg *x = s->x;
     if (s->content) {
         const char *why = NULL;
@@ -433,60 +398,54 @@ static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t 
             if (m->decoded_length < 0 && complete)
                 dc_note(c, DEC_NOTE_DECODE_ERROR, m->last_frame,
                         "the %.*s body could not be decoded: %s",
-                        (int)(m->hdrs[m->ce_idx].value_len > 20 ? 20 : m->hdrs[m->ce_idx].value_len),
-                        m->arena + m->hdrs[m->ce_idx].value_off, why ? why : "bad data");
+                        (int)(m->content_encoding.len > 20 ? 20 : m->content_encoding.len),
+                        m->content_encoding.p, why ? why : "bad data");
             if (!complete)
                 m->decoded_length = -1;
         }
-    } else if (m->ce_idx < 0 && m->body_length > 0 && m->gap_bytes == 0) {
+    } else if (!m->content_encoding.p && m->body_length > 0 && m->gap_bytes == 0) {
         m->decoded_length = (int64_t)m->body_length;
     }
+    m->end = end;
+    m->complete = complete && m->gap_bytes == 0;
     /* a body stage needs bytes on the wire (a chunked body has at least its
      * last chunk; one cut off before its first byte has none) */
     bool has_body = !s->nobody && end > s->body_off;
     if (m->framing != DEC_FRAMING_NONE && has_body) {
         flist_finish(&s->bf);
-        struct dec_stage st;
         bool req = s->dir == TR_DIR_C2S;
-        stage_init(&st, req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY, (int64_t)x->index,
-                   s->dir, s->body_off, end - s->body_off, &s->bf);
-        st.framing = m->framing;
-        st.chunks = m->chunks;
-        st.body_length = m->body_length;
-        st.gap_bytes = m->gap_bytes;
-        if (m->ce_idx >= 0)
-            st.content_encoding = astr_get(m, (struct astr){m->hdrs[m->ce_idx].value_off,
-                                                            m->hdrs[m->ce_idx].value_len});
-        st.decoded_length = m->decoded_length;
-        st.preview = s->preview;
-        st.preview_len = s->plen;
-        if (s->content)
-            st.decoded = dec_content_kept(s->content, &st.decoded_len);
-        else if (m->ce_idx < 0) {
-            st.decoded = s->preview;
-            st.decoded_len = s->plen;
+        struct dec_stage *st =
+            stage_from(req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY, (int64_t)x->index,
+                       s->dir, s->body_off, end - s->body_off, &s->bf);
+        st->msg = dec_msg_ref(m);
+        /* the stage takes the preview and the decoded bytes */
+        st->preview = s->preview;
+        st->preview_len = s->plen;
+        if (s->content) {
+            st->decoded = dec_content_take_kept(s->content, &st->decoded_len);
+        } else if (!m->content_encoding.p) {
+            st->decoded = s->preview;
+            st->decoded_len = s->plen;
         }
-        dc_stage(c, &st);
+        s->preview = NULL;
+        s->plen = s->pcap = 0;
+        dc_stage(c, st);
     }
     dec_content_free(s->content);
     s->content = NULL;
-    m->end = end;
-    m->complete = complete && m->gap_bytes == 0;
     s->st = P_IDLE;
     dc_message_done(c, s, m->complete, end);
 }
 
 static void body_data(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n)
 {
-    struct msgrec *m = s->m;
-    m->body_length += n;
+    s->m->pub.body_length += n;
     if (s->content && !s->content_bad)
         dec_content_feed(s->content, p, n);  /* an error is reported once, at the end */
     size_t cap = c->d->o.body_preview;
     if (s->plen < cap) {
         size_t take = cap - s->plen < n ? cap - s->plen : n;
-        if (!s->preview)
-            s->preview = xmalloc(cap);
+        xgrow(&s->preview, &s->pcap, s->plen + take, 1);  /* grows with the body, up to cap */
         memcpy(s->preview + s->plen, p, take);
         s->plen += take;
     }
@@ -495,8 +454,8 @@ static void body_data(struct dconn *c, struct dstate *s, const uint8_t *p, size_
 static void touch(struct dstate *s, uint64_t frame, tr_time ts)
 {
     if (s->m) {
-        s->m->last_frame = frame;
-        s->m->ts_last = ts;
+        s->m->pub.last_frame = frame;
+        s->m->pub.ts_last = ts;
     }
 }
 
@@ -509,45 +468,44 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     struct dec_reqline rl;
     struct dec_statusline sl;
     struct xchg *x;
-    struct msgrec *m;
+    struct msgrec *mr = msgrec_new(req);
+    struct dec_msg *m = &mr->pub;
     bool interim = false;
     if (req) {
         dec_parse_request_line(s->head, s->start_len, &rl);
         x = dc_request_begins(c);
-        m = &x->req;
+        x->req = mr;             /* the exchange holds the message */
     } else {
         dec_parse_status_line(s->head, s->start_len, &sl);
         interim = sl.status >= 100 && sl.status < 200 && sl.status != 101;
         x = dc_response_begins(c, interim);
-        if (interim && !s->interim)
-            s->interim = xcalloc(1, sizeof *s->interim);
-        m = interim ? s->interim : &x->rsp;
-        msg_free(m);
+        if (!interim) {
+            dec_msg_unref(x->rsp ? &x->rsp->pub : NULL);
+            x->rsp = mr;
+        }
     }
+    /* an interim response is held by the reader until dc_interim_done */
     s->x = x;
-    s->m = m;
+    s->m = mr;
     s->is_interim = interim;
-    m->present = true;
-    m->arena = xmalloc(s->hlen + 16);
-    m->alen = 0;
-    m->method = m->target = m->version = m->reason = ASTR_NONE;
-    m->decoded_length = -1;
+    m->interim = interim;
+    mr->arena = xmalloc(s->hlen + 16);
+    mr->alen = 0;
     if (req) {
-        m->method = arena_put(m, s->head + rl.method.off, rl.method.len);
-        m->target = arena_put(m, s->head + rl.target.off, rl.target.len);
+        m->method = arena_put(mr, s->head + rl.method.off, rl.method.len);
+        m->target = arena_put(mr, s->head + rl.target.off, rl.target.len);
         if (rl.version.len)
-            m->version = arena_put(m, s->head + rl.version.off, rl.version.len);
+            m->version = arena_put(mr, s->head + rl.version.off, rl.version.len);
         if (!has_http_version(s->head, &rl) || rl.extra_parts)
             dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     rl.extra_parts ? "the request line has more than three words"
                     : rl.version.len ? "the request line's version is not HTTP/x.y"
                                      : "the request line has no HTTP version");
-        struct dec_str meth = astr_get(m, m->method);
-        x->head = meth.len == 4 && memcmp(meth.p, "HEAD", 4) == 0;
-        x->connect = meth.len == 7 && memcmp(meth.p, "CONNECT", 7) == 0;
+        x->head = m->method.len == 4 && memcmp(m->method.p, "HEAD", 4) == 0;
+        x->connect = m->method.len == 7 && memcmp(m->method.p, "CONNECT", 7) == 0;
     } else {
-        m->version = arena_put(m, s->head + sl.version.off, sl.version.len);
-        m->reason = arena_put(m, s->head + sl.reason.off, sl.reason.len);
+        m->version = arena_put(mr, s->head + sl.version.off, sl.version.len);
+        m->reason = arena_put(mr, s->head + sl.reason.off, sl.reason.len);
         m->status = sl.status;
     }
     m->offset = s->head_off;
@@ -556,38 +514,26 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     m->ts_first = s->nfm ? s->fm[0].ts : ts;
     m->last_frame = frame;
     m->ts_last = ts;
-    msg_headers(c, s, m, s->line_start, frame);
+    msg_headers(c, s, mr, s->line_start, frame);
 
     /* the three stages of the head */
     int64_t xi = (int64_t)x->index;
-    struct dec_stage st;
     struct flist *f = head_frames(c, s, 0, s->start_len);
-    stage_init(&st, req ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, xi, s->dir, s->head_off,
-               s->start_len, f);
-    if (req) {
-        st.method = astr_get(m, m->method);
-        st.target = astr_get(m, m->target);
-        st.version = astr_get(m, m->version);
-    } else {
-        st.version = astr_get(m, m->version);
-        st.status = m->status;
-        st.reason = astr_get(m, m->reason);
-        st.interim = interim;
-    }
-    dc_stage(c, &st);
+    struct dec_stage *st = stage_from(req ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, xi,
+                                      s->dir, s->head_off, s->start_len, f);
+    st->msg = dec_msg_ref(m);
+    dc_stage(c, st);
     f = head_frames(c, s, s->start_len, s->line_start);
-    stage_init(&st, req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS, xi, s->dir,
-               s->head_off + s->start_len, s->line_start - s->start_len, f);
-    st.headers = m->view;
-    st.nheaders = m->nhdrs;
-    st.interim = interim;
-    dc_stage(c, &st);
+    st = stage_from(req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS, xi, s->dir,
+                    s->head_off + s->start_len, s->line_start - s->start_len, f);
+    st->msg = dec_msg_ref(m);
+    dc_stage(c, st);
     if (!cut) {
         f = head_frames(c, s, s->line_start, s->hlen);
-        stage_init(&st, req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi,
-                   s->dir, s->head_off + s->line_start, s->hlen - s->line_start, f);
-        st.interim = interim;
-        dc_stage(c, &st);
+        st = stage_from(req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi,
+                        s->dir, s->head_off + s->line_start, s->hlen - s->line_start, f);
+        st->msg = dec_msg_ref(m);
+        dc_stage(c, st);
     }
     head_release(s);
     s->seen_http = true;
@@ -943,7 +889,7 @@ static size_t st_chunk_size(struct dconn *c, struct dstate *s, const uint8_t *p,
         s->trailer_nonempty = false;
     } else {
         s->remaining = size;
-        s->m->chunks++;
+        s->m->pub.chunks++;
         s->st = P_CHUNK_DATA;
     }
     return take;
@@ -1088,8 +1034,8 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
         case P_BODY_LEN:
         case P_CHUNK_DATA:
             used = s->remaining < len ? s->remaining : len;
-            s->m->gap_bytes += used;
-            s->m->body_length += used;
+            s->m->pub.gap_bytes += used;
+            s->m->pub.body_length += used;
             s->content_bad = true;
             s->remaining -= used;
             flist_add(&s->bf, frame, ts);
@@ -1101,14 +1047,16 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
             }
             break;
         case P_BODY_CLOSE:
-            s->m->gap_bytes += len;
-            s->m->body_length += len;
+            s->m->pub.gap_bytes += len;
+            s->m->pub.body_length += len;
             s->content_bad = true;
             break;
         case P_CHUNK_SIZE:
         case P_CHUNK_END:
         case P_TRAILER:
-            s->m->gap_bytes += 1;
+            /* the chunk framing is lost: where this body ends is unknown, and
+             * every byte of the gap is counted as the body's */
+            s->m->pub.gap_bytes += len;
             body_end(c, s, false, s->pos);
             s->resync = true;
             used = 0;
@@ -1189,10 +1137,8 @@ void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
     case P_UPGRADE:
         if (s->tunnel_len > 0) {
             flist_finish(&s->tf);
-            struct dec_stage st;
-            stage_init(&st, DEC_STAGE_TUNNEL, s->tunnel_x, s->dir, s->tunnel_off, s->tunnel_len,
-                       &s->tf);
-            dc_stage(c, &st);
+            dc_stage(c, stage_from(DEC_STAGE_TUNNEL, s->tunnel_x, s->dir, s->tunnel_off,
+                                   s->tunnel_len, &s->tf));
         }
         s->st = P_IDLE;
         break;
@@ -1210,9 +1156,7 @@ void ms_free(struct dstate *s)
     flist_free(&s->bf);
     flist_free(&s->tf);
     dec_content_free(s->content);
-    if (s->interim) {
-        msg_free(s->interim);
-        free(s->interim);
-    }
+    if (s->is_interim && s->m)   /* an interim response the reader still holds */
+        dec_msg_unref(&s->m->pub);
     memset(s, 0, sizeof *s);
 }

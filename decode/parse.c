@@ -1,5 +1,4 @@
-/* parse.c - pure HTTP/1.x line parsers (no allocation, no state) and the
- * stage and note tables
+/* parse.c - pure HTTP/1.x line parsers (no allocation, no state)
  *
  * RFC 9112 2.2 (message parsing), 3 (request line), 4 (status line),
  * 7.1 (chunked transfer coding); RFC 9110 5.6.2 (tokens).
@@ -7,60 +6,6 @@
 #include "decode.h"
 
 #include <string.h>
-
-/* --------------------------------------------------------------- tables -- */
-
-static const struct {
-    const char *name;
-    int step;
-} stages[] = {
-#define X(id, name, step) {name, step},
-    DEC_STAGE_LIST(X)
-#undef X
-};
-
-static const char *const notes[] = {
-#define X(id, name) name,
-    DEC_NOTE_LIST(X)
-#undef X
-};
-
-const char *dec_stage_name(enum dec_stage_kind k)
-{
-    return (unsigned)k < DEC_STAGE_COUNT ? stages[k].name : "unknown";
-}
-
-int dec_stage_step(enum dec_stage_kind k)
-{
-    return (unsigned)k < DEC_STAGE_COUNT ? stages[k].step : 0;
-}
-
-enum dec_stage_kind dec_stage_by_name(const char *name)
-{
-    for (int i = 0; i < DEC_STAGE_COUNT; i++)
-        if (strcmp(stages[i].name, name) == 0)
-            return (enum dec_stage_kind)i;
-    return DEC_STAGE_COUNT;
-}
-
-const char *dec_note_name(enum dec_note_kind k)
-{
-    return (unsigned)k < DEC_NOTE_COUNT ? notes[k] : "unknown";
-}
-
-const char *dec_framing_name(enum dec_framing f)
-{
-    switch (f) {
-    case DEC_FRAMING_LENGTH:
-        return "content-length";
-    case DEC_FRAMING_CHUNKED:
-        return "chunked";
-    case DEC_FRAMING_CLOSE:
-        return "close";
-    default:
-        return NULL;
-    }
-}
 
 /* ---------------------------------------------------------- characters -- */
 
@@ -255,4 +200,29 @@ bool dec_looks_like_tls(const uint8_t *buf, size_t len)
     if (len >= 3 && buf[2] > 0x04)
         return false;
     return true;
+}
+
+/* ---------------------------------------------------------------- UTF-8 -- */
+
+/* the length of a valid UTF-8 sequence at p (RFC 3629 4), or 0 */
+size_t dec_utf8_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    if (c >= 0xc2 && c <= 0xdf)
+        return n >= 2 && (p[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (c >= 0xe0 && c <= 0xef) {
+        if (n < 3 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+            return 0;
+        if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f))
+            return 0;  /* overlong, surrogate */
+        return 3;
+    }
+    if (c >= 0xf0 && c <= 0xf4) {
+        if (n < 4 || (p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+            return 0;
+        if ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+            return 0;
+        return 4;
+    }
+    return 0;
 }

@@ -35,6 +35,25 @@ void xalloc_set_fatal_hook(void (*hook)(void));
 void xgrow(void *arr, size_t *cap, size_t need, size_t size);
 
 /* ------------------------------------------------------------------------ */
+/* Strings: a growing buffer, always NUL-terminated once written (sbuf.c).   */
+
+#include <stdarg.h>
+
+struct tr_sbuf {
+    char *p;        /* NULL until something is written */
+    size_t len, cap;
+};
+
+void tr_sb_put(struct tr_sbuf *b, const char *s, size_t n);
+void tr_sb_str(struct tr_sbuf *b, const char *s);
+void tr_sb_printf(struct tr_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tr_sb_vprintf(struct tr_sbuf *b, const char *fmt, va_list ap);
+void tr_sb_reset(struct tr_sbuf *b);
+/* the string, handed to the caller (who frees it; "" when empty); b is reset */
+char *tr_sb_take(struct tr_sbuf *b);
+void tr_sb_free(struct tr_sbuf *b);
+
+/* ------------------------------------------------------------------------ */
 /* Addresses and time                                                        */
 
 struct tr_addr {

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
-#include "i18n.h"
 #include "keys.h"
 
 #include <ctype.h>
@@ -49,7 +48,7 @@ const struct rect *app_pane_rect(const struct app *a, enum pane p)
 #define LIVE_STREAM_CAP (1u << 20)
 
 struct live_rec {
-    struct ui_detail d;
+    struct dec_record d;
     int64_t used;               /* when it last changed, for eviction */
 };
 
@@ -60,13 +59,6 @@ static int64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 void app_fmt_bytes(char *buf, size_t n, uint64_t v)
@@ -134,72 +126,33 @@ void app_pane_title(struct app *a, const struct rect *r, enum pane p, const char
 
 static void pass_close(struct pass *p)
 {
-    tr_rereader_free(p->rr);
-    tr_table_free(p->t);
-    dec_free(p->dec);
-    tr_capture_close(p->cap);
+    dec_pipeline_close(p->pipe);
     memset(p, 0, sizeof *p);
 }
 
+/* open a pass: the main one (sink: the index; live: and the records), or a
+ * detail pass over the connection between only[0] and only[1] from the
+ * record at offset (numbered first_frame) to stop_after */
 static bool pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
                       const struct tr_endpoint *only, int64_t offset, uint64_t first_frame,
                       uint64_t stop_after, size_t preview)
 {
     const struct ui_run_opts *o = a->o;
     memset(p, 0, sizeof *p);
-    struct tr_capture_opts co = {.file = a->source, .filter = o->filter, .offsets = true};
-    char deflt[64 * 24] = "tcp port 80";
-    if (a->live) {
-        co.file = NULL;
-        co.iface = o->iface;
-        co.snaplen = 262144;
-        if (!o->filter && o->nports) {
-            deflt[0] = '\0';
-            for (size_t i = 0; i < o->nports; i++) {
-                size_t l = strlen(deflt);
-                snprintf(deflt + l, sizeof deflt - l, "%stcp port %u", i ? " or " : "", o->ports[i]);
-            }
-        }
-        if (!o->filter)
-            co.filter = deflt;
-    }
-    if (tr_capture_open(&p->cap, &co, p->err) < 0) {
-        p->failed = p->done = true;
-        return false;
-    }
-    if (a->live && o->after_open && !o->after_open(p->cap, o->after_open_ctx, p->err)) {
-        tr_capture_close(p->cap);
-        p->cap = NULL;
-        p->failed = p->done = true;
-        return false;
-    }
-    if (offset >= 0 && tr_capture_seek(p->cap, offset, first_frame, p->err) < 0) {
-        tr_capture_close(p->cap);
-        p->cap = NULL;
-        p->failed = p->done = true;
-        return false;
-    }
-    struct dec_opts dopts = {
-        .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
-        .max_header_bytes = o->max_header, .max_headers = o->max_headers,
-        .body_preview = preview,
+    struct dec_pipeline_opts po = {
+        .file = a->live ? NULL : a->source, .iface = a->live ? o->iface : NULL,
+        .filter = o->filter, .ports = o->ports, .nports = o->nports,
+        .max_conns = o->max_conns, .max_ooo = o->max_ooo,
+        .max_header = o->max_header, .max_headers = o->max_headers, .preview = preview,
         .decode_content = a->live || p != &a->main,  /* the index needs no decoded bodies */
+        .only = only, .seek = offset >= 0, .seek_offset = offset, .seek_frame = first_frame,
+        .stop_after = stop_after, .after_open = o->after_open, .after_open_ctx = o->after_open_ctx,
     };
-    if (a->live)
-        dopts.detect = false;  /* the filter chose the traffic */
-    p->dec = dec_new(&dopts, sink);
-    struct tr_sink ts;
-    dec_tracer_sink(p->dec, &ts);
-    static const uint16_t port80 = 80;
-    p->rr = a->live ? NULL : tr_rereader_new(a->source);
-    struct tr_table_opts to = {
-        .reread = p->rr ? tr_rereader_read : NULL, .reread_ctx = p->rr,
-        .server_ports = o->nports ? o->ports : &port80, .nserver_ports = o->nports ? o->nports : 1,
-        .only_server_ports = o->nports > 0 && !o->filter, .only = only,
-        .max_conns = o->max_conns, .max_ooo_bytes = o->max_ooo,
-    };
-    p->t = tr_table_new(&to, &ts);
-    p->stop_after = stop_after;
+    if (dec_pipeline_open(&p->pipe, &po, sink, p->err) != DEC_PIPE_OK) {
+        p->pipe = NULL;
+        p->failed = p->done = true;
+        return false;
+    }
     p->open = true;
     return true;
 }
@@ -209,38 +162,22 @@ static bool pass_step(struct pass *p, int64_t budget)
 {
     if (!p->open || p->done)
         return false;
-    int64_t end = now_us() + budget;
-    int n = 0;
-    for (;;) {
-        if (p->stop && *p->stop) {  /* nothing more is kept: no need to finish */
-            p->done = true;
-            return true;
-        }
-        struct tr_frame f;
-        int rc = tr_capture_next(p->cap, &f, p->err);
-        if (rc == TR_NEXT_FRAME) {
-            tr_table_frame(p->t, &f);
-            if (p->stop_after && f.num >= p->stop_after) {
-                rc = TR_NEXT_EOF;
-            } else {
-                if (++n % 256 == 0 && now_us() > end)
-                    return true;
-                continue;
-            }
-        }
-        if (rc == TR_NEXT_NONE)
-            return n > 0;
-        if (rc == TR_NEXT_ERROR)
-            p->failed = true;
-        tr_table_finish(p->t);
+    uint64_t n = dec_pipeline_run(p->pipe, budget, p->stop);
+    if ((p->stop && *p->stop) || dec_pipeline_done(p->pipe)) {
+        /* the end, or a full window: nothing more is kept, no need to finish */
         p->done = true;
+        if (dec_pipeline_failed(p->pipe)) {
+            p->failed = true;
+            snprintf(p->err, sizeof p->err, "%s", dec_pipeline_error(p->pipe));
+        }
         return true;
     }
+    return n > 0;
 }
 
 /* --------------------------------------------------------------- live -- */
 
-static struct ui_detail *live_get(struct app *a, uint64_t id, bool create)
+static struct dec_record *live_get(struct app *a, uint64_t id, bool create)
 {
     for (size_t i = 0; i < a->nrecs; i++)
         if (a->recs[i].d.conn_id == id) {
@@ -258,11 +195,11 @@ static struct ui_detail *live_get(struct app *a, uint64_t id, bool create)
         for (size_t i = 0; i < a->nrecs; i++)
             if (&a->recs[i].d != a->det && (slot == SIZE_MAX || a->recs[i].used < a->recs[slot].used))
                 slot = i;
-        dt_free(&a->recs[slot].d);
+        dec_record_free(&a->recs[slot].d);
     } else {
         a->nrecs++;
     }
-    dt_init(&a->recs[slot].d, id);
+    dec_record_init(&a->recs[slot].d, id);
     a->recs[slot].d.stream_cap = LIVE_STREAM_CAP;
     a->recs[slot].d.rolling = true;
     a->recs[slot].used = now_ms();
@@ -275,10 +212,10 @@ static struct ui_detail *live_get(struct app *a, uint64_t id, bool create)
         struct app *a = ctx;                                                                     \
         if (a->ixsink.call)                                                                      \
             a->ixsink.call(a->ixsink.ctx, __VA_ARGS__);                                          \
-        struct ui_detail *d = c ? live_get(a, c->id, true) : NULL;                               \
+        struct dec_record *d = c ? live_get(a, c->id, true) : NULL;                               \
         if (d) {                                                                                 \
             struct dec_sink ds_;                                                                 \
-            dt_sink(d, &ds_);                                                                    \
+            dec_record_sink(d, &ds_);                                                                    \
             if (ds_.call)                                                                        \
                 ds_.call(d, __VA_ARGS__);                                                        \
         }                                                                                        \
@@ -360,27 +297,27 @@ static void load_detail(struct app *a)
     if (!c)
         return;
     int64_t x = (r->flags & XR_BARE) ? 0 : (int64_t)r->index;
-    struct ui_detail *cur = a->det;
+    struct dec_record *cur = a->det;
     if (c->id == a->det_conn &&
         (a->live || cur->x_hi < 0 || (x >= cur->x_lo && x <= cur->x_hi)))
         return;
     if (a->live) {
-        struct ui_detail *d = live_get(a, c->id, false);
+        struct dec_record *d = live_get(a, c->id, false);
         a->det = d ? d : &a->gone;
         a->det_trimmed = a->det->trimmed;
         a->det_conn = c->id;
         a->stage = -1;
-        dt_link(a->det);
+        dec_record_link(a->det);
         a->dirty = true;
         return;
     }
     pass_close(&a->detp);
-    dt_free(a->det);
-    dt_init(a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
-    size_t win = a->o->max_ui_exchanges ? a->o->max_ui_exchanges : UI_WINDOW;
+    dec_record_free(a->det);
+    dec_record_init(a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
+    size_t win = a->o->max_ui_exchanges ? a->o->max_ui_exchanges : DEC_REC_WINDOW;
     if (c->nrows > win) {  /* a long connection: the exchanges around this one */
         int64_t lo = x - (int64_t)win / 2 < 0 ? 0 : x - (int64_t)win / 2;
-        dt_window(a->det, lo, lo + (int64_t)win - 1);
+        dec_record_window(a->det, lo, lo + (int64_t)win - 1);
         snprintf(a->msg, sizeof a->msg,
                  _("connection %llu has %u exchanges: the details of %lld to %lld are kept "
                    "(--max-ui-exchanges)"),
@@ -394,7 +331,7 @@ static void load_detail(struct app *a)
             a->manual[p] = false;
         }
     struct dec_sink sink;
-    dt_sink(a->det, &sink);
+    dec_record_sink(a->det, &sink);
     struct tr_endpoint only[2] = {c->client, c->server};
     size_t preview = a->o->preview ? a->o->preview : DEC_DEFAULT_PREVIEW;
     pass_open(a, &a->detp, &sink, only, c->file_offset, c->first_frame,
@@ -404,7 +341,7 @@ static void load_detail(struct app *a)
         /* small connections load at once, so the first screen is whole */
         pass_step(&a->detp, 200000);
         if (a->detp.done)
-            dt_link(a->det);
+            dec_record_link(a->det);
     }
     a->dirty = true;
 }
@@ -419,7 +356,7 @@ int64_t app_stage_exchange(const struct app *a, int k)
 {
     if (k < 0 || k >= app_stage_count(a))
         return -1;
-    return a->det->stgs[k].exchange;
+    return a->det->stgs[k]->exchange;
 }
 
 /* after a stage change: select the row of its exchange */
@@ -460,7 +397,7 @@ static void resolve_want(struct app *a)
         /* the last stage: of want_x, or of the connection */
         bool past = a->det->sealed || a->detp.done;
         for (int i = app_stage_count(a); i-- > 0;)
-            if (a->want_x < 0 || a->det->stgs[i].exchange == a->want_x) {
+            if (a->want_x < 0 || a->det->stgs[i]->exchange == a->want_x) {
                 if (a->want_x >= 0 && !past && i == app_stage_count(a) - 1)
                     return;  /* more of it may come */
                 k = i;
@@ -472,16 +409,16 @@ static void resolve_want(struct app *a)
             return;
     } else if (a->want_kind >= 0) {
         for (int i = 0; i < app_stage_count(a); i++)
-            if ((int)a->det->stgs[i].kind == a->want_kind &&
-                (a->want_x < 0 || a->det->stgs[i].exchange == a->want_x ||
-                 a->det->stgs[i].exchange < 0)) {
+            if ((int)a->det->stgs[i]->kind == a->want_kind &&
+                (a->want_x < 0 || a->det->stgs[i]->exchange == a->want_x ||
+                 a->det->stgs[i]->exchange < 0)) {
                 k = i;
                 break;
             }
         if (k < 0 && !a->detp.done)
             return;
     } else if (a->want_x >= 0) {
-        k = dt_first_stage(a->det, a->want_x);
+        k = dec_record_first_stage(a->det, a->want_x);
         if (k < 0 && !a->detp.done)
             return;
     }
@@ -522,7 +459,7 @@ static void next_stage(struct app *a, int dir)
         return;
     }
     /* off the end of a window of a long connection: the exchange past it */
-    struct ui_detail *d = a->det;
+    struct dec_record *d = a->det;
     if (d->x_hi >= 0 && a->stage >= 0 &&
         ((dir > 0 && d->sealed) || (dir < 0 && d->x_lo > 0))) {
         int64_t want = dir > 0 ? d->x_hi + 1 : d->x_lo - 1;
@@ -620,10 +557,10 @@ static void apply_goto(struct app *a)
         if (!a->detp.done)
             while (pass_step(&a->detp, SLICE_US) && !a->detp.done)
                 ;
-        dt_link(a->det);
+        dec_record_link(a->det);
         int seen = 0;
         for (int k = 0; k < app_stage_count(a); k++)
-            if (a->det->stgs[k].exchange == x && ++seen == nth) {
+            if (a->det->stgs[k]->exchange == x && ++seen == nth) {
                 a->want_x = -1;
                 set_stage(a, k);
                 break;
@@ -751,6 +688,16 @@ static void draw(struct app *a)
 
 /* ------------------------------------------------------------- search -- */
 
+/* does wire text hold q, ignoring ASCII case? */
+static bool contains_ci(struct dec_str s, const char *q)
+{
+    size_t n = strlen(q);
+    for (size_t i = 0; s.p && i + n <= s.len; i++)
+        if (strncasecmp(s.p + i, q, n) == 0)
+            return true;
+    return false;
+}
+
 static bool row_matches(struct app *a, const struct ui_row *r, const char *q)
 {
     char st[16];
@@ -758,17 +705,17 @@ static bool row_matches(struct app *a, const struct ui_row *r, const char *q)
     if (strcasestr(r->method, q) || (r->target && strcasestr(r->target, q)) ||
         (r->status && strcmp(st, q) == 0))
         return true;
-    const char *reason = r->status ? ui_status_reason(r->status) : NULL;
+    const char *reason = r->status ? teach_status_reason(r->status) : NULL;
     if (reason && strcasestr(reason, q))
         return true;
     /* header names and values: the exchange's details, when they are loaded */
     struct ui_crow *c = &a->ix.conns[r->conn];
-    const struct ui_xdet *x = c->id == a->det_conn ? dt_x(a->det, r->index) : NULL;
+    const struct dec_exchange *x = c->id == a->det_conn ? dec_record_x(a->det, r->index) : NULL;
     if (x) {
-        const struct ui_msg *m[2] = {&x->req, &x->rsp};
+        const struct dec_msg *m[2] = {x->request, x->response};
         for (int k = 0; k < 2; k++)
-            for (size_t i = 0; i < m[k]->nhdrs; i++)
-                if (strcasestr(m[k]->hdrs[i].name, q) || strcasestr(m[k]->hdrs[i].value, q))
+            for (size_t i = 0; m[k] && i < m[k]->nheaders; i++)
+                if (contains_ci(m[k]->headers[i].name, q) || contains_ci(m[k]->headers[i].value, q))
                     return true;
     }
     return false;
@@ -785,14 +732,14 @@ static void do_search(struct app *a)
         size_t pos = (a->sel + i) % n;
         struct ui_row *r = app_row(a, pos);
         if (!(r->flags & XR_BARE) &&
-            (a->ix.conns[r->conn].id != a->det_conn || !dt_x(a->det, (int64_t)r->index))) {
+            (a->ix.conns[r->conn].id != a->det_conn || !dec_record_x(a->det, (int64_t)r->index))) {
             /* read that connection (or its window with this exchange) to see its headers */
             size_t save = a->sel;
             a->sel = pos;
             load_detail(a);
             while (!a->detp.done && pass_step(&a->detp, SLICE_US))
                 ;
-            dt_link(a->det);
+            dec_record_link(a->det);
             a->sel = save;
         }
         if (row_matches(a, r, a->query)) {
@@ -861,8 +808,8 @@ static void mouse(struct app *a)
             if (ev.x >= a->step_x[s]) {
                 int64_t x = app_stage_exchange(a, a->stage);
                 for (int k = 0; k < app_stage_count(a); k++)
-                    if (dec_stage_step(a->det->stgs[k].kind) == s &&
-                        (a->det->stgs[k].exchange == x || a->det->stgs[k].exchange < 0 || x < 0)) {
+                    if (dec_stage_step(a->det->stgs[k]->kind) == s &&
+                        (a->det->stgs[k]->exchange == x || a->det->stgs[k]->exchange < 0 || x < 0)) {
                         set_stage(a, k);
                         break;
                     }
@@ -1097,7 +1044,7 @@ static void follow_newest(struct app *a)
     if (!a->newest_pending)
         return;
     a->newest_pending = false;
-    struct ui_detail *d = live_get(a, a->newest_conn, false);
+    struct dec_record *d = live_get(a, a->newest_conn, false);
     if (!d || d->nstgs == 0)
         return;
     if (!a->follow) {
@@ -1107,10 +1054,10 @@ static void follow_newest(struct app *a)
     a->det = d;
     a->det_trimmed = d->trimmed;
     a->det_conn = a->newest_conn;
-    dt_link(d);
+    dec_record_link(d);
     a->stage = (int)d->nstgs - 1;
     a->manual[PANE_LADDER] = a->manual[PANE_BYTES] = false;
-    int64_t x = d->stgs[a->stage].exchange;
+    int64_t x = d->stgs[a->stage]->exchange;
     ix_sort(&a->ix);
     for (size_t i = a->ix.norder; i-- > 0;) {
         struct ui_row *r = app_row(a, i);
@@ -1136,7 +1083,7 @@ static int run(struct app *a)
     a->play_ms = PLAY_DEFAULT_MS;
     a->big = o->big;
     a->det = &a->filedet;
-    dt_init(&a->gone, 0);
+    dec_record_init(&a->gone, 0);
     struct stat st;
     if (!a->live && stat(o->file, &st) == 0)
         a->file_size = st.st_size;
@@ -1151,7 +1098,7 @@ static int run(struct app *a)
     relayout(a);
     a->dirty = true;
     int64_t last_draw = 0;
-    int fd = a->live ? tr_capture_fd(a->main.cap) : -1;
+    int fd = a->live ? dec_pipeline_fd(a->main.pipe) : -1;
     while (!ui_stop) {
         bool busy = false;
         if (!a->main.done) {
@@ -1173,7 +1120,7 @@ static int run(struct app *a)
         if (a->detp.open && !a->detp.done) {
             busy |= pass_step(&a->detp, SLICE_US);
             if (a->detp.done)
-                dt_link(a->det);
+                dec_record_link(a->det);
             resolve_want(a);
             a->dirty = true;
         }
@@ -1183,7 +1130,7 @@ static int run(struct app *a)
             if (shift && a->stage >= 0)
                 a->stage = (int64_t)a->stage >= (int64_t)shift ? a->stage - (int)shift : -1;
             a->det_trimmed = a->det->trimmed;
-            dt_link(a->det);
+            dec_record_link(a->det);
         }
         if (a->playing && now_ms() >= a->next_play) {
             next_stage(a, 1);
@@ -1231,7 +1178,7 @@ int ui_run(const struct ui_run_opts *opts)
     struct app *a = xcalloc(1, sizeof *a);
     the_app = a;
     a->o = &o;
-    a->utf8 = ui_i18n_init(o.lang);
+    a->utf8 = teach_i18n_init(o.lang);
     const char *nc = getenv("NO_COLOR");
     if (!ui_screen_init(&a->scr, o.mono || (nc && *nc), a->utf8)) {
         fprintf(stderr, "httpstep: cannot start the terminal UI (TERM=%s)\n",
@@ -1267,13 +1214,13 @@ int ui_run(const struct ui_run_opts *opts)
         fprintf(stderr, "httpstep: %s\n", a->main.err);
     pass_close(&a->detp);
     pass_close(&a->main);
-    dt_free(&a->filedet);
-    dt_free(&a->gone);
+    dec_record_free(&a->filedet);
+    dec_record_free(&a->gone);
     for (size_t i = 0; i < a->nrecs; i++)
-        dt_free(&a->recs[i].d);
+        dec_record_free(&a->recs[i].d);
     free(a->recs);
     ix_free(&a->ix);
-    sb_free(&a->text);
+    tr_sb_free(&a->text);
     free(pick.file);
     free(pick.iface);
     free(pick.goto_spec);
@@ -1282,60 +1229,4 @@ int ui_run(const struct ui_run_opts *opts)
     if (status < 0)
         return o.iface ? 3 : 2;
     return status;
-}
-
-/* ------------------------------------------------------------- locale -- */
-
-bool ui_i18n_init(const char *lang)
-{
-    const char *l = lang;
-    if (!l) {
-        const char *env[] = {"LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"};
-        for (size_t i = 0; i < 4 && !l; i++) {
-            const char *v = getenv(env[i]);
-            if (v && *v)
-                l = strncmp(v, "zh", 2) == 0 ? "zh" : (i == 0 ? NULL : "en");
-        }
-    }
-    bool zh = l && strncmp(l, "zh", 2) == 0;
-    const char *cur = setlocale(LC_ALL, "");
-    bool utf8 = cur && (strcasestr(cur, "UTF-8") || strcasestr(cur, "utf8"));
-    if (zh && !utf8) {
-        /* Chinese needs UTF-8: C.UTF-8 exists everywhere glibc does */
-        if (setlocale(LC_ALL, "C.UTF-8"))
-            utf8 = true;
-    }
-    if (zh)
-        setenv("LANGUAGE", "zh_CN", 1);
-    else if (lang)
-        setenv("LANGUAGE", "en", 1);
-    /* the catalog: next to the binary (a build tree), installed, or built in */
-    static char dir[4096];
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    const char *found = NULL;
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        const char *tries[] = {"%s/locale", "%s/build/locale", "%s/build-san/locale",
-                               "%s/../share/locale"};
-        for (size_t i = 0; i < 4 && !found; i++) {
-            snprintf(dir, sizeof dir, tries[i], exe);
-            char mo[4200];
-            snprintf(mo, sizeof mo, "%s/zh_CN/LC_MESSAGES/httpstep.mo", dir);
-            if (access(mo, R_OK) == 0)
-                found = dir;
-        }
-    }
-#ifdef LOCALEDIR
-    if (!found)
-        found = LOCALEDIR;
-#endif
-    if (found)
-        bindtextdomain("httpstep", found);
-    bind_textdomain_codeset("httpstep", "UTF-8");
-    textdomain("httpstep");
-    return utf8;
 }

@@ -1,8 +1,7 @@
 /* keys.c - the one key table: the footer hints, the help screen and the
  * README's key list all come from it (tig request.h, htop Action.c) */
 #include "keys.h"
-#include "i18n.h"
-#include "ui.h"
+#include "app.h"
 
 #include <curses.h>
 #include <stdio.h>

@@ -2,7 +2,6 @@
  * lesson from samples/index.tsv) or, when permitted, a live interface */
 #define _GNU_SOURCE 1
 #include "app.h"
-#include "i18n.h"
 #include "screen.h"
 
 #include <wchar.h>

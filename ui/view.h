@@ -17,14 +17,11 @@ struct rect {
     int y, x, h, w;
 };
 
-/* a tracer and a decoder reading a capture */
+/* a pass of the pipeline over the capture: the main one (the index), or a
+ * detail pass over one connection */
 struct pass {
-    struct tr_capture *cap;
-    struct tr_rereader *rr;     /* frames read back, for retransmissions */
-    struct tr_table *t;
-    struct dec_decoder *dec;
-    uint64_t stop_after;        /* the last frame to read, 0: to the end */
-    const bool *stop;           /* done as soon as this is true (a detail's window is full) */
+    struct dec_pipeline *pipe;
+    const bool *stop;           /* done as soon as this is true (a record's window is full) */
     bool open, done, failed;
     char err[TR_ERRBUF_SIZE];
 };
@@ -41,8 +38,8 @@ struct app {
     struct ui_index ix;
     struct pass main;
     /* the details of one connection, from a detail pass */
-    struct ui_detail *det;      /* the shown connection: &filedet, or live's record */
-    struct ui_detail filedet;
+    struct dec_record *det;      /* the shown connection: &filedet, or live's record */
+    struct dec_record filedet;
     struct pass detp;
     uint64_t det_conn;          /* the real id of the connection in det, 0 none */
     uint64_t det_trimmed;       /* live: det->trimmed when the stage was set */
@@ -78,14 +75,14 @@ struct app {
     struct dec_sink ixsink;
     struct live_rec *recs;      /* the details of recent connections */
     size_t nrecs;
-    struct ui_detail gone;      /* shown for a connection whose details were dropped */
+    struct dec_record gone;      /* shown for a connection whose details were dropped */
     int step_x[8];              /* where each step's label starts (mouse) */
     int ladder_top;             /* the first packet the ladder shows (mouse) */
     struct rect r_title, r_list, r_steps, r_ladder, r_bytes, r_explain, r_timing, r_status,
         r_footer;
     bool small;                 /* the window is too small */
     bool dirty;
-    struct sbuf text;
+    struct tr_sbuf text;
 };
 
 /* A pane of the screen. Views draw from the model (struct app and its

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
-#include "i18n.h"
 #include "keys.h"
 
 #include <stdlib.h>
@@ -45,17 +44,17 @@ static const char *quality(struct app *a, char *buf, size_t n)
  * before it, else of the first one; one pass over the stages. */
 static void walk_position(const struct app *a, int *j, int *k)
 {
-    const struct ui_stg *g = a->det->stgs;
+    const struct dec_stage *const *g = a->det->stgs;
     int n = app_stage_count(a);
     int64_t first = -1;
     for (int i = 0; i < n && first < 0; i++)
-        first = g[i].exchange;
+        first = g[i]->exchange;
     int64_t last = -1, x = -1;
     for (int pass = 0; pass < 2; pass++) {
         last = first;
         for (int i = 0; i < n; i++) {
-            if (g[i].exchange >= 0)
-                last = g[i].exchange;
+            if (g[i]->exchange >= 0)
+                last = g[i]->exchange;
             if (pass == 0 && i == a->stage)
                 x = last;
             if (pass == 1 && last == x) {
@@ -84,9 +83,9 @@ void ui_bar_title(struct app *a)
     snprintf(buf, sizeof buf, " httpstep %s %s", a->scr.g.sep, what);
     int used = ui_put(stdscr, 0, 0, r->w, buf, at);
     char right[160] = "";
-    if (!a->main.done && a->file_size > 0 && a->main.cap) {
+    if (!a->main.done && a->file_size > 0 && a->main.pipe) {
         uint64_t frames, bytes;
-        tr_capture_counts(a->main.cap, &frames, &bytes);
+        tr_capture_counts(dec_pipeline_capture(a->main.pipe), &frames, &bytes);
         int pct = (int)(bytes * 100 / (uint64_t)a->file_size);
         snprintf(right, sizeof right, _("loading %d%% "), pct > 99 ? 99 : pct);
     }
@@ -108,7 +107,7 @@ static int current_step(const struct app *a)
 {
     if (a->stage < 0 || a->stage >= app_stage_count(a))
         return 0;
-    return dec_stage_step(a->det->stgs[a->stage].kind);
+    return dec_stage_step(a->det->stgs[a->stage]->kind);
 }
 
 void ui_bar_steps(struct app *a)
@@ -126,7 +125,7 @@ void ui_bar_steps(struct app *a)
         numbers = form == 3;
         int total = 0;
         for (int s = 1; s <= 7; s++)
-            total += (numbers ? 1 : 2 + ui_width(ui_step_label(s, brief))) + (s < 7 ? ui_width(sep) : 0);
+            total += (numbers ? 1 : 2 + ui_width(teach_step_label(s, brief))) + (s < 7 ? ui_width(sep) : 0);
         if (total <= r->w - 2)
             break;
     }
@@ -136,7 +135,7 @@ void ui_bar_steps(struct app *a)
         if (numbers)
             snprintf(buf, sizeof buf, "%d", s);
         else
-            snprintf(buf, sizeof buf, "%d %s", s, ui_step_label(s, brief));
+            snprintf(buf, sizeof buf, "%d %s", s, teach_step_label(s, brief));
         int at = s == cur ? app_attr(a, UI_COLOR_CURRENT)
                  : cur && s < cur ? app_attr(a, UI_COLOR_DONE)
                                   : app_attr(a, UI_COLOR_PENDING);
@@ -159,10 +158,10 @@ void ui_bar_timing(struct app *a)
     const struct rect *r = &a->r_timing;
     app_clear(r);
     int64_t x = app_stage_exchange(a, a->stage);
-    struct ui_detail *d = a->det;
-    const struct ui_xdet *xd = a->stage >= 0 ? dt_x(d, x) : NULL;
+    struct dec_record *d = a->det;
+    const struct dec_exchange *xd = a->stage >= 0 ? dec_record_x(d, x) : NULL;
     if (!xd) {
-        if (a->stage >= 0 && d->stgs[a->stage].kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
+        if (a->stage >= 0 && d->stgs[a->stage]->kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
             char b[64], line[160];
             app_fmt_dur(b, sizeof b, d->tc.hs_ts[2] - d->tc.hs_ts[0]);
             snprintf(line, sizeof line, _("Timing: the handshake took %s (one round trip)"), b);
@@ -174,17 +173,18 @@ void ui_bar_timing(struct app *a)
     int n = 0;
     if (x == 0 && d->tc.handshake_done)
         seg[n++] = (struct part){_("handshake"), d->tc.hs_ts[0], d->tc.hs_ts[2], UI_COLOR_DIM};
-    if (xd->req.present)
-        seg[n++] = (struct part){_("request"), xd->req.ts_first, xd->req.ts_last, UI_COLOR_CLIENT};
-    if (xd->req.present && xd->rsp.present)
-        seg[n++] = (struct part){_("wait"), xd->req.ts_last, xd->rsp.ts_first, UI_COLOR_NOTE};
-    if (xd->rsp.present)
-        seg[n++] = (struct part){_("transfer"), xd->rsp.ts_first, xd->rsp.ts_last, UI_COLOR_SERVER};
-    int64_t end = xd->rsp.present ? xd->rsp.ts_last : xd->req.ts_last;
+    const struct dec_msg *q = xd->request, *rs = xd->response;
+    if (q)
+        seg[n++] = (struct part){_("request"), q->ts_first, q->ts_last, UI_COLOR_CLIENT};
+    if (q && rs)
+        seg[n++] = (struct part){_("wait"), q->ts_last, rs->ts_first, UI_COLOR_NOTE};
+    if (rs)
+        seg[n++] = (struct part){_("transfer"), rs->ts_first, rs->ts_last, UI_COLOR_SERVER};
+    int64_t end = rs ? rs->ts_last : q ? q->ts_last : 0;
     int64_t next = 0;
-    const struct ui_xdet *xn = dt_x(d, x + 1);
-    if (xn && xn->req.present)
-        next = xn->req.ts_first;
+    const struct dec_exchange *xn = dec_record_x(d, x + 1);
+    if (xn && xn->request)
+        next = xn->request->ts_first;
     else if (d->tc.close_how != TR_CLOSE_NONE && d->tc.close_how != TR_CLOSE_END && d->tc.close_ts)
         next = d->tc.close_ts;
     if (next > end)
@@ -246,9 +246,10 @@ void ui_bar_status(struct app *a)
              a->playing ? _("playing (any key pauses)") : "");
     if (a->live) {
         uint64_t frames = 0, bytes = 0;
-        if (a->main.cap)
-            tr_capture_counts(a->main.cap, &frames, &bytes);
-        uint64_t drops = a->main.cap ? tr_capture_dropped(a->main.cap) : 0;
+        struct tr_capture *cap = a->main.pipe ? dec_pipeline_capture(a->main.pipe) : NULL;
+        if (cap)
+            tr_capture_counts(cap, &frames, &bytes);
+        uint64_t drops = cap ? tr_capture_dropped(cap) : 0;
         char extra[256];
         if (a->follow)
             snprintf(extra, sizeof extra, _("live on %s: %llu packets, %llu dropped %s following (f)"),

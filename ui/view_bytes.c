@@ -2,13 +2,12 @@
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
-#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
-static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
+static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stream *st,
                      uint64_t lo, uint64_t hi)
 {
     int per = r->w >= 75 ? 16 : 8;
@@ -58,7 +57,7 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
 }
 
 /* the stream as text: lines as sent, CR and LF shown, the stage marked */
-static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stream *st,
+static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stream *st,
                       uint64_t lo, uint64_t hi)
 {
     uint64_t base = st->base, end = st->base + st->len;
@@ -107,20 +106,20 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
     }
 }
 
-static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, const struct ui_stg *s)
+static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stage *s)
 {
     if (!s || (s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY)) {
         app_put(a, r, y0, 1, _("The decoded view shows a body: step to a body stage, or press b."),
             app_attr(a, UI_COLOR_DIM));
         return;
     }
-    const uint8_t *p = s->ndecoded ? s->decoded : s->preview;
-    size_t n = s->ndecoded ? s->ndecoded : s->npreview;
+    const uint8_t *p = s->decoded_len ? s->decoded : s->preview;
+    size_t n = s->decoded_len ? s->decoded_len : s->preview_len;
     char buf[160];
     snprintf(buf, sizeof buf, _("decoded: %llu bytes (%s%s)"),
-             (unsigned long long)(s->decoded_length >= 0 ? (uint64_t)s->decoded_length : n),
-             s->framing == DEC_FRAMING_CHUNKED ? _("de-chunked") : _("as sent"),
-             s->content_encoding ? _(", decompressed") : "");
+             (unsigned long long)(s->msg->decoded_length >= 0 ? (uint64_t)s->msg->decoded_length : n),
+             s->msg->framing == DEC_FRAMING_CHUNKED ? _("de-chunked") : _("as sent"),
+             s->msg->content_encoding.p ? _(", decompressed") : "");
     app_put(a, r, y0, 0, buf, app_attr(a, UI_COLOR_DIM));
     int y = 1, x = 0;
     for (size_t i = 0; i < n && y < rows; i++) {
@@ -133,7 +132,7 @@ static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, 
         char one[8] = {(char)c, 0};
         const char *g = one;
         if (c >= 0x80) {
-            size_t k = ui_utf8_len(p + i, n - i);
+            size_t k = dec_utf8_len(p + i, n - i);
             if (k) {
                 memcpy(one, p + i, k);
                 one[k] = 0;
@@ -158,7 +157,7 @@ static void draw_bytes(struct app *a, const struct rect *r)
 {
     app_clear(r);
     static const char *const modes[] = {N_("hex"), N_("text"), N_("decoded")};
-    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
+    const struct dec_stage *s = a->stage >= 0 ? a->det->stgs[a->stage] : NULL;
     char t[200];
     snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes_mode]), a->scr.g.sep,
              s ? (s->dir == TR_DIR_C2S ? _("client to server") : _("server to client")) : "");
@@ -188,7 +187,7 @@ static void draw_bytes(struct app *a, const struct rect *r)
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, app_attr(a, UI_COLOR_DIM));
         return;
     }
-    const struct ui_stream *st = &a->det->bytes[s->dir];
+    const struct dec_stream *st = &a->det->bytes[s->dir];
     if (s->offset < st->base || s->offset >= st->base + st->len) {
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1,
                        st->capped ? _("These bytes are past what is kept for display.")

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
-#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,21 +11,21 @@ static void draw_explain(struct app *a, const struct rect *r)
 {
     app_clear(r);
     char t[200];
-    const struct ui_stg *s = a->stage >= 0 ? &a->det->stgs[a->stage] : NULL;
+    const struct dec_stage *s = a->stage >= 0 ? a->det->stgs[a->stage] : NULL;
     if (s)
         snprintf(t, sizeof t, _("Step %d %s %s"), dec_stage_step(s->kind), a->scr.g.sep,
-                 ui_stage_title(s->kind));
+                 teach_stage_title(s->kind));
     else
         snprintf(t, sizeof t, "%s", _("What happens here"));
     app_pane_title(a, r, PANE_EXPLAIN, t);
-    sb_reset(&a->text);
+    tr_sb_reset(&a->text);
     if (s)
-        ui_explain_stage(a->det, a->stage, &a->text);
+        teach_explain(a->det, a->stage, &a->text);
     else if (a->ix.norder == 0)
-        sb_str(&a->text, a->main.done ? _("This capture holds no HTTP exchange.")
+        tr_sb_str(&a->text, a->main.done ? _("This capture holds no HTTP exchange.")
                                       : _("Reading the capture..."));
     else
-        sb_str(&a->text, _("Reading this connection..."));
+        tr_sb_str(&a->text, _("Reading this connection..."));
     int w = r->w - 2;
     if (w < 10)
         return;

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
-#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +26,7 @@ static void draw_ladder(struct app *a, const struct rect *r)
 {
     app_clear(r);
     char t[256], ep1[64], ep2[64];
-    struct ui_detail *d = a->det;
+    struct dec_record *d = a->det;
     app_fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
     app_fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
     snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, ep1,
@@ -39,11 +38,11 @@ static void draw_ladder(struct app *a, const struct rect *r)
             app_put(a, r, 1, 1, _("reading..."), app_attr(a, UI_COLOR_DIM));
         return;
     }
-    const struct ui_stg *cur = a->stage >= 0 ? &d->stgs[a->stage] : NULL;
+    const struct dec_stage *cur = a->stage >= 0 ? d->stgs[a->stage] : NULL;
     /* follow the current stage: its first packet a third down the pane */
     if (!a->manual[PANE_LADDER] && cur) {
         for (size_t f = 0; f < cur->nframes; f++) {  /* its frames are sorted */
-            long i = dt_pkt_of(d, cur->frames[f]);
+            long i = dec_record_pkt_of(d, cur->frames[f]);
             if (i >= 0) {
                 int top = (int)i - rows / 3;
                 a->top[PANE_LADDER] = top < 0 ? 0 : top;
@@ -57,7 +56,7 @@ static void draw_ladder(struct app *a, const struct rect *r)
         a->top[PANE_LADDER] = 0;
     a->ladder_top = a->top[PANE_LADDER];
     int tw = 11;  /* "  12.345ms " */
-    tr_time span = d->pkts[d->npkts - 1].ts - d->tc.first_ts;
+    tr_time span = d->pkts[d->npkts - 1].seg.ts - d->tc.first_ts;
     int cx = tw + 1, sx = r->w - 3;
     bool detail = r->w >= 70;
     tr_time t0 = d->tc.first_ts;
@@ -65,17 +64,17 @@ static void draw_ladder(struct app *a, const struct rect *r)
         size_t k = (size_t)a->top[PANE_LADDER] + (size_t)i;
         if (k >= d->npkts)
             break;
-        const struct ui_pkt *p = &d->pkts[k];
+        const struct dec_pkt *p = &d->pkts[k];
         int y = r->y + 1 + i;
-        bool hl = cur && dt_stage_has_frame(cur, p->frame);
+        bool hl = cur && dec_stage_has_frame(cur, p->seg.frame);
         int base = hl ? app_attr(a, UI_COLOR_HIGHLIGHT)
-                      : app_attr(a, p->dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
+                      : app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
         char buf[256];
         /* time since the connection's first packet, in ms on a fast network */
         if (span < 10000000)
-            snprintf(buf, sizeof buf, "%8.3fms", (double)(p->ts - t0) / 1e3);
+            snprintf(buf, sizeof buf, "%8.3fms", (double)(p->seg.ts - t0) / 1e3);
         else
-            snprintf(buf, sizeof buf, "%9.3fs", (double)(p->ts - t0) / 1e6);
+            snprintf(buf, sizeof buf, "%9.3fs", (double)(p->seg.ts - t0) / 1e6);
         ui_put(stdscr, y, r->x, tw, buf, app_attr(a, UI_COLOR_DIM));
         ui_put(stdscr, y, r->x + cx - 1, 1, a->scr.g.vline, app_attr(a, UI_COLOR_DIM));
         ui_put(stdscr, y, r->x + sx + 1, 1, a->scr.g.vline, app_attr(a, UI_COLOR_DIM));
@@ -83,17 +82,17 @@ static void draw_ladder(struct app *a, const struct rect *r)
         /* the arrow */
         for (int x = 0; x < aw; x++)
             ui_put(stdscr, y, r->x + cx + x, 1, a->scr.g.hline, base);
-        if (p->dir == TR_DIR_C2S)
+        if (p->seg.dir == TR_DIR_C2S)
             ui_put(stdscr, y, r->x + sx, 1, a->scr.g.rarrow, base);
         else
             ui_put(stdscr, y, r->x + cx, 1, a->scr.g.larrow, base);
         /* the label: flags, length, what it carries */
         char fl[48], label[200];
-        flags_text(fl, sizeof fl, p->flags);
-        bool carries = p->stage >= 0 && p->len;
-        enum dec_stage_kind kind = carries ? d->stgs[p->stage].kind : DEC_STAGE_HANDSHAKE;
-        const char *what = carries ? ui_stage_title(kind) : "";
-        const char *brief = carries ? ui_stage_brief(kind) : "";
+        flags_text(fl, sizeof fl, p->seg.flags);
+        bool carries = p->stage >= 0 && p->seg.len;
+        enum dec_stage_kind kind = carries ? d->stgs[p->stage]->kind : DEC_STAGE_HANDSHAKE;
+        const char *what = carries ? teach_stage_title(kind) : "";
+        const char *brief = carries ? teach_stage_brief(kind) : "";
         /* the most that fits on the arrow, two columns clear of each end,
          * or for a tight label (no spaces around it) clear of the head
          * only: with seq and ack (wide panes), the stage's name, its short
@@ -102,17 +101,17 @@ static void draw_ladder(struct app *a, const struct rect *r)
         int lw = 0, room = aw - 4;
         bool tight = false;
         for (int form = detail ? L_SEQ : L_NAME; form <= L_FLAGS; form++) {
-            if (!p->len && form != L_SEQ && form != L_FLAGS)
+            if (!p->seg.len && form != L_SEQ && form != L_FLAGS)
                 continue;
             if (form == L_SEQ)
-                snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s%s", fl, p->rel_seq,
-                         p->rel_ack, p->len, what, *what ? " " : "");
+                snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s%s", fl, p->seg.rel_seq,
+                         p->seg.rel_ack, p->seg.len, what, *what ? " " : "");
             else if (form == L_NAME || form == L_BRIEF)
-                snprintf(label, sizeof label, " %s %u %s ", fl, p->len, form == L_NAME ? what : brief);
+                snprintf(label, sizeof label, " %s %u %s ", fl, p->seg.len, form == L_NAME ? what : brief);
             else if (form == L_TIGHT)
-                snprintf(label, sizeof label, "%s %u %s", fl, p->len, brief);
+                snprintf(label, sizeof label, "%s %u %s", fl, p->seg.len, brief);
             else if (form == L_LEN)
-                snprintf(label, sizeof label, " %s %u ", fl, p->len);
+                snprintf(label, sizeof label, " %s %u ", fl, p->seg.len);
             else
                 snprintf(label, sizeof label, " %s ", fl);
             tight = form == L_TIGHT;
@@ -126,13 +125,13 @@ static void draw_ladder(struct app *a, const struct rect *r)
         /* centred in the room, which starts after the head for server to client */
         int lx = cx + (aw - room) / 2 + (room - lw) / 2;
         if (tight)
-            lx = p->dir == TR_DIR_C2S ? cx + (room - lw + 1) / 2 : cx + 2 + (room - lw) / 2;
+            lx = p->seg.dir == TR_DIR_C2S ? cx + (room - lw + 1) / 2 : cx + 2 + (room - lw) / 2;
         if (lw > 0)
             ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
         /* notes on the arrow */
-        const char *mark = p->retrans ? "R" : p->ooo ? "O"
+        const char *mark = p->seg.retransmission ? "R" : p->seg.out_of_order ? "O"
                            : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
-                           : p->caplen < p->len ? "T" : "";
+                           : p->seg.caplen < p->seg.len ? "T" : "";
         if (*mark)
             ui_put(stdscr, y, r->x + r->w - 1, 1, mark, app_attr(a, UI_COLOR_NOTE));
     }

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
-#include "i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,7 @@ static void status_text(char *buf, size_t n, const struct ui_row *r)
     else if (!(r->flags & XR_RSP))
         snprintf(buf, n, "%s", _("no answer"));
     else {
-        const char *reason = ui_status_reason(r->status);
+        const char *reason = teach_status_reason(r->status);
         snprintf(buf, n, "%u %s", r->status, reason ? reason : "");
     }
 }

@@ -49,11 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * file, as httpstep.c does */
     struct tr_rereader *rr = tr_rereader_new(path);
     struct fz_pipe p;
-    struct fz_pipe_opts o = {.format = UI_FORMAT_JSON, .reread = tr_rereader_read, .reread_ctx = rr};
+    struct fz_pipe_opts o = {.format = REP_FORMAT_JSON, .reread = tr_rereader_read, .reread_ctx = rr};
     fz_pipe_init(&p, &o);
-    struct ui_capture_info ci = {"fuzz.pcap", tr_capture_linktype_name(lt), tr_capture_snaplen(cap),
+    struct rep_capture_info ci = {"fuzz.pcap", tr_capture_linktype_name(lt), tr_capture_snaplen(cap),
                                  false};
-    ui_writer_capture(p.w, &ci);
+    rep_writer_capture(p.w, &ci);
 
     uint64_t last = 0;
     for (;;) {

@@ -11,7 +11,8 @@
 
 #include "../../tracer/tracer.h"
 #include "../../decode/decode.h"
-#include "../../ui/ui.h"
+#include "../../report/report.h"
+#include "../../teach/teach.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -315,9 +316,9 @@ static inline void fz_touch_headers(const struct dec_header *h, size_t n)
     }
 }
 
-static inline void fz_touch_message(const struct dec_message *m)
+static inline void fz_touch_message(const struct dec_msg *m)
 {
-    if (!m->present)
+    if (!m)
         return;
     fz_touch_str(m->method);
     fz_touch_str(m->target);
@@ -342,12 +343,9 @@ static void fzd_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     FZ_CHECK((unsigned)s->kind < DEC_STAGE_COUNT, "stage kind %d", (int)s->kind);
     FZ_CHECK(s->dir == TR_DIR_C2S || s->dir == TR_DIR_S2C, "stage dir %d", (int)s->dir);
     fz_touch(s->frames, s->nframes * sizeof *s->frames);
-    fz_touch_str(s->method);
-    fz_touch_str(s->target);
-    fz_touch_str(s->version);
-    fz_touch_str(s->reason);
-    fz_touch_str(s->content_encoding);
-    fz_touch_headers(s->headers, s->nheaders);
+    for (size_t i = 1; i < s->nframes; i++)
+        FZ_CHECK(s->frames[i - 1] < s->frames[i], "stage frames not sorted");
+    fz_touch_message(s->msg);
     fz_touch(s->preview, s->preview_len);
     fz_touch(s->decoded, s->decoded_len);
     if (s->reason_text)
@@ -359,11 +357,11 @@ static void fzd_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 static void fzd_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
 {
     const struct dec_sink *n = ctx;
-    fz_touch_message(&x->request);
-    fz_touch_message(&x->response);
+    fz_touch_message(x->request);
+    fz_touch_message(x->response);
     FZ_CHECK(x->ninterim == 0 || x->interim != NULL, "interim at NULL");
     for (size_t i = 0; i < x->ninterim; i++)
-        fz_touch_str(x->interim[i].reason);
+        fz_touch_message(x->interim[i]);
     if (n->on_exchange)
         n->on_exchange(n->ctx, c, x);
 }
@@ -419,10 +417,11 @@ static inline void fz_dcheck_init(const struct dec_sink *next, struct dec_sink *
 }
 
 /* ------------------------------------------------------------------------ */
-/* The pipeline of httpstep.c: table -> check -> decoder -> check -> writer. */
+/* The pipeline of httpstep.c: table -> check -> decoder -> check -> writer, */
+/* and a record that keeps references to the model, as the UI does.          */
 
 struct fz_pipe_opts {
-    enum ui_format format;      /* UI_FORMAT_JSON unless told */
+    enum rep_format format;     /* REP_FORMAT_JSON unless told */
     const uint16_t *ports;      /* -p ports (decoder and tracer), or none */
     size_t nports;
     bool only_server_ports;
@@ -436,8 +435,10 @@ struct fz_pipe_opts {
 };
 
 struct fz_pipe {
-    struct ui_writer *w;
+    struct rep_writer *w;
     struct dec_sink wsink;      /* the writer's sink */
+    struct dec_sink fan;        /* the writer and the record, in turn */
+    struct dec_record rec;      /* every connection's model kept, as the UI keeps one */
     struct dec_decoder *dec;
     struct tr_table *table;
     struct fz_check check;
@@ -445,14 +446,53 @@ struct fz_pipe {
     struct tr_sink tsink;       /* the checking sink (what the table calls) */
 };
 
+#define FZ_FAN(call, ...)                                                                      \
+    do {                                                                                       \
+        struct fz_pipe *p_ = ctx;                                                              \
+        struct dec_sink rs_;                                                                   \
+        if (p_->wsink.call)                                                                    \
+            p_->wsink.call(p_->wsink.ctx, __VA_ARGS__);                                        \
+        dec_record_sink(&p_->rec, &rs_);                                                       \
+        if (rs_.call)                                                                          \
+            rs_.call(rs_.ctx, __VA_ARGS__);                                                    \
+    } while (0)
+
+static void fzf_conn(void *ctx, struct dec_conn *c) { FZ_FAN(on_conn, c); }
+static void fzf_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s) { FZ_FAN(on_stage, c, s); }
+static void fzf_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x) { FZ_FAN(on_exchange, c, x); }
+static void fzf_note(void *ctx, struct dec_conn *c, const struct dec_note *n) { FZ_FAN(on_note, c, n); }
+static void fzf_conn_end(void *ctx, struct dec_conn *c) { FZ_FAN(on_conn_end, c); }
+static void fzf_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s) { FZ_FAN(on_segment, c, s); }
+static void fzf_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off, const uint8_t *data,
+                      size_t len, uint64_t frame)
+{
+    FZ_FAN(on_bytes, c, dir, off, data, len, frame);
+}
+
+static inline void fz_fan_init(struct fz_pipe *p, struct dec_sink *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ctx = p;
+    out->on_conn = fzf_conn;
+    out->on_stage = fzf_stage;
+    out->on_exchange = fzf_exchange;
+    out->on_note = fzf_note;
+    out->on_conn_end = fzf_conn_end;
+    out->on_segment = fzf_segment;
+    out->on_bytes = fzf_bytes;
+}
+
 static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
 {
     static const uint16_t port80 = 80;
-    struct ui_writer_opts wo = {o->format, fz_devnull(), false, true};
-    p->w = ui_writer_new(&wo);
-    ui_writer_sink(p->w, &p->wsink);
+    struct rep_writer_opts wo = {o->format, fz_devnull(), false, true};
+    p->w = rep_writer_new(&wo);
+    rep_writer_sink(p->w, &p->wsink);
+    dec_record_init(&p->rec, 0);
+    p->rec.rolling = true;  /* bounded, as the UI's live records are */
+    fz_fan_init(p, &p->fan);
     struct dec_sink dsink;
-    fz_dcheck_init(&p->wsink, &dsink);
+    fz_dcheck_init(&p->fan, &dsink);
     struct dec_opts dopts = {
         .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
@@ -482,13 +522,23 @@ static inline void fz_pipe_done(struct fz_pipe *p, uint64_t frames, uint64_t byt
              (unsigned long long)ts.active_conns, (unsigned long long)ts.tcp_conns);
     FZ_CHECK(ts.active_conns == 0, "%llu connections still open after tr_table_finish",
              (unsigned long long)ts.active_conns);
-    struct ui_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes, 0};
-    ui_writer_stats(p->w, &st);
-    ui_writer_flush(p->w);
+    struct dec_run_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes, 0};
+    rep_writer_stats(p->w, &st);
+    rep_writer_flush(p->w);
+    /* the learner's text of every stage kept: the explanations read the
+     * same hostile bytes (bodies, headers) as the decoder */
+    dec_record_link(&p->rec);
+    struct tr_sbuf text = {0};
+    for (size_t k = 0; k < p->rec.nstgs; k++) {
+        tr_sb_reset(&text);
+        teach_explain(&p->rec, (int)k, &text);
+    }
+    tr_sb_free(&text);
+    dec_record_free(&p->rec);
     tr_table_free(p->table);
     fz_check_done(&p->check);
     dec_free(p->dec);
-    ui_writer_free(p->w);
+    rep_writer_free(p->w);
 }
 
 #endif

@@ -158,11 +158,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
 
     /* the decoder and its writer */
     uint16_t port = (h0 & 2) ? 8080 : 80;
-    struct ui_writer_opts wo = {(h0 & 0x20) ? UI_FORMAT_TEXT : UI_FORMAT_JSON, fz_devnull(), false,
+    struct rep_writer_opts wo = {(h0 & 0x20) ? REP_FORMAT_TEXT : REP_FORMAT_JSON, fz_devnull(), false,
                                 true};
-    struct ui_writer *w = ui_writer_new(&wo);
+    struct rep_writer *w = rep_writer_new(&wo);
     struct dec_sink wsink, dsink;
-    ui_writer_sink(w, &wsink);
+    rep_writer_sink(w, &wsink);
     fz_dcheck_init(&wsink, &dsink);
     struct dec_opts dopts = {
         .ports = &port, .nports = (h0 & 4) ? 1 : 0, .detect = !(h0 & 4),
@@ -290,11 +290,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
     struct dec_stats ds;
     dec_stats(dec, &ds);
     FZ_CHECK(ds.http_conns <= 1, "%llu HTTP connections of 1", (unsigned long long)ds.http_conns);
-    struct ui_stats st = {r.frame, size, 1, ds.http_conns, ds.exchanges, ds.notes, 0};
-    ui_writer_stats(w, &st);
-    ui_writer_flush(w);
+    struct dec_run_stats st = {r.frame, size, 1, ds.http_conns, ds.exchanges, ds.notes, 0};
+    rep_writer_stats(w, &st);
+    rep_writer_flush(w);
     dec_free(dec);
-    ui_writer_free(w);
+    rep_writer_free(w);
     free(tc);
     return 0;
 }

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     /* the same frame through the table, as httpstep.c feeds it */
     struct fz_pipe p;
-    struct fz_pipe_opts o = {.format = UI_FORMAT_JSON};
+    struct fz_pipe_opts o = {.format = REP_FORMAT_JSON};
     fz_pipe_init(&p, &o);
     struct tr_frame f = {1, 1600000000000000LL, (uint32_t)caplen, (uint32_t)caplen, lt, -1, frame};
     tr_table_frame(p.table, &f);

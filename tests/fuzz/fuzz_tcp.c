@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t h0 = fz_u8(&in), h1 = fz_u8(&in);
     uint16_t sport = (h0 & 0x20) ? 8080 : 80;
     struct fz_pipe_opts o = {
-        .format = (h1 & 2) ? UI_FORMAT_TEXT : UI_FORMAT_JSON,
+        .format = (h1 & 2) ? REP_FORMAT_TEXT : REP_FORMAT_JSON,
         .ports = &sport, .nports = (h0 & 0x40) ? 1 : 0,
         .only_server_ports = (h0 & 0x10) != 0,
         .max_conns = (h0 >> 2) & 3, .max_ooo = oooc[h0 & 3],

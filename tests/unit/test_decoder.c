@@ -1333,7 +1333,7 @@ static const struct conv gaps[] = {
      "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
      "stage response_headers x0 s2c 17+28 [Transfer-Encoding: chunked]\n"
      "stage response_blank_line x0 s2c 45+2\n"
-     "stage response_body x0 s2c 47+7 chunked chunks=1 body=2 decoded=-1 gap=1 preview=\"ab\"\n"
+     "stage response_body x0 s2c 47+7 chunked chunks=1 body=2 decoded=-1 gap=3 preview=\"ab\"\n"
      "stage keep_alive x0 s2c 54+0 \"HTTP/1.1 default\"\n"
      "exchange x0 \"GET\" \"/\" none/0/-1 -> 200 chunked/2/-1 cut ka=1 complete=0\n"
      "stage request_line x1 c2s 18+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"

@@ -1,4 +1,4 @@
-/* test_explain.c - the learner texts of ui/explain.c: every stage of every
+/* test_explain.c - the learner texts of teach/explain.c: every stage of every
  * bundled capture gets one, with this exchange's real values in it; every
  * status code of IANA's registry, every method, target form, header and note
  * kind has its own text
@@ -13,7 +13,8 @@
 #endif
 #include "testutil.h"
 
-#include "../../ui/app.h"
+#include "../../teach/teach.h"
+#include "../../decode/decode_int.h"
 
 #include <libintl.h>
 #include <locale.h>
@@ -24,77 +25,70 @@
 
 /* ------------------------------------------------------------ loading -- */
 
+/* every connection of a capture, recorded as the UI records the one it shows */
 struct loaded {
-    struct ui_index ix;
-    struct ui_detail *conns;  /* one detail per connection, in id order */
+    struct dec_record *conns;  /* one record per connection, in id order */
     size_t nconns;
+    uint64_t ids[256];         /* their numbers */
 };
 
 static void run_capture(const char *path, const struct dec_sink *ds)
 {
     char err[TR_ERRBUF_SIZE];
-    struct tr_capture_opts co = {.file = path, .snaplen = 262144};
-    struct tr_capture *cap;
-    if (tr_capture_open(&cap, &co, err) < 0)
+    struct dec_pipeline_opts po = {.file = path, .preview = 64 << 10, .decode_content = true};
+    struct dec_pipeline *p;
+    if (dec_pipeline_open(&p, &po, ds, err) != DEC_PIPE_OK)
         fail_msg("%s", err);
-    struct dec_opts dopts = {.detect = true, .body_preview = 64 << 10, .decode_content = true};
-    struct dec_decoder *dec = dec_new(&dopts, ds);
-    struct tr_sink ts;
-    dec_tracer_sink(dec, &ts);
-    static const uint16_t port80 = 80;
-    struct tr_table_opts to = {.server_ports = &port80, .nserver_ports = 1};
-    struct tr_table *t = tr_table_new(&to, &ts);
-    struct tr_frame f;
-    while (tr_capture_next(cap, &f, err) == TR_NEXT_FRAME)
-        tr_table_frame(t, &f);
-    tr_table_finish(t);
-    tr_table_free(t);
-    dec_free(dec);
-    tr_capture_close(cap);
+    while (dec_pipeline_next(p) == DEC_PIPE_FRAME)
+        ;
+    dec_pipeline_close(p);
 }
 
-/* the index first, then the details of each connection, as the UI reads them */
+static void count_conn(void *ctx, struct dec_conn *c)
+{
+    struct loaded *l = ctx;
+    assert_true(l->nconns < 256);
+    l->ids[l->nconns++] = c->id;
+}
+
+/* one pass to count the connections, then one per connection, as the UI
+ * reads a connection's details */
 static void load(const char *path, struct loaded *l)
 {
     memset(l, 0, sizeof *l);
-    ix_init(&l->ix);
-    struct dec_sink ds;
-    ix_sink(&l->ix, &ds);
+    struct dec_sink ds = {.ctx = l, .on_conn = count_conn};
     run_capture(path, &ds);
-    l->nconns = l->ix.nconns;
     l->conns = calloc(l->nconns ? l->nconns : 1, sizeof *l->conns);
     for (size_t i = 0; i < l->nconns; i++) {
-        struct ui_detail *d = &l->conns[i];
-        dt_init(d, l->ix.conns[i].id);
-        dt_sink(d, &ds);
+        struct dec_record *d = &l->conns[i];
+        dec_record_init(d, l->ids[i]);
+        dec_record_sink(d, &ds);
         run_capture(path, &ds);
-        d->done = true;
-        dt_link(d);
+        dec_record_link(d);
     }
 }
 
 static void unload(struct loaded *l)
 {
     for (size_t i = 0; i < l->nconns; i++)
-        dt_free(&l->conns[i]);
+        dec_record_free(&l->conns[i]);
     free(l->conns);
-    ix_free(&l->ix);
 }
 
-static char *explain(const struct ui_detail *d, int stage)
+static char *explain(const struct dec_record *d, int stage)
 {
-    struct sbuf b = {0};
-    ui_explain_stage(d, stage, &b);
-    return b.p ? b.p : strdup("");
+    struct tr_sbuf b = {0};
+    teach_explain(d, stage, &b);
+    return tr_sb_take(&b);
 }
 
 /* the text of the n-th stage of a kind (counting from 0) on connection conn */
 static char *explain_nth(const struct loaded *l, size_t conn, enum dec_stage_kind kind, int n)
 {
     assert_true(conn < l->nconns);
-    const struct ui_detail *d = &l->conns[conn];
+    const struct dec_record *d = &l->conns[conn];
     for (size_t k = 0; k < d->nstgs; k++)
-        if (d->stgs[k].kind == kind && n-- == 0)
+        if (d->stgs[k]->kind == kind && n-- == 0)
             return explain(d, (int)k);
     fail_msg("no stage %s number %d on connection %zu", dec_stage_name(kind), n, conn + 1);
     return NULL;
@@ -143,7 +137,7 @@ static bool valid_utf8(const char *s)
             i++;
             continue;
         }
-        size_t k = ui_utf8_len(p + i, n - i);
+        size_t k = dec_utf8_len(p + i, n - i);
         if (!k)
             return false;
         i += k;
@@ -167,7 +161,7 @@ static void test_every_stage(void **state)
         load(*c, &l);
         assert_true(l.nconns > 0);
         for (size_t i = 0; i < l.nconns; i++) {
-            const struct ui_detail *d = &l.conns[i];
+            const struct dec_record *d = &l.conns[i];
             assert_true(d->nstgs > 0);
             bool said[DEC_NOTE_COUNT] = {false};
             for (size_t k = 0; k < d->nstgs; k++) {
@@ -175,7 +169,7 @@ static void test_every_stage(void **state)
                 if (strlen(t) < 60 || strstr(t, "(null)") || !valid_utf8(t) ||
                     strstr(t, "\n\n\n") || t[strlen(t) - 1] == '\n')
                     fail_msg("%s, connection %zu, stage %zu (%s): a poor text:\n%s", *c, i + 1, k,
-                             dec_stage_name(d->stgs[k].kind), t);
+                             dec_stage_name(d->stgs[k]->kind), t);
                 for (int n = 0; n < DEC_NOTE_COUNT; n++) {
                     char want[64];
                     snprintf(want, sizeof want, "%s, ", note_titles[n]);
@@ -185,10 +179,10 @@ static void test_every_stage(void **state)
                 stages++;
             }
             for (size_t n = 0; n < d->nnotes; n++)  /* every note is told by some stage */
-                if (!said[d->notes[n].kind])
+                if (!said[d->notes[n]->kind])
                     fail_msg("%s, connection %zu: no stage tells the %s note of frame %llu", *c,
-                             i + 1, dec_note_name(d->notes[n].kind),
-                             (unsigned long long)d->notes[n].frame);
+                             i + 1, dec_note_name(d->notes[n]->kind),
+                             (unsigned long long)d->notes[n]->frame);
         }
         unload(&l);
     }
@@ -232,11 +226,11 @@ static void test_browser(void **state)
     load("samples/03-browser-page.pcapng", &l);
     bool png = false, favicon = false, referer = false;
     for (size_t i = 0; i < l.nconns; i++) {
-        const struct ui_detail *d = &l.conns[i];
+        const struct dec_record *d = &l.conns[i];
         for (size_t k = 0; k < d->nstgs; k++) {
             char *t = explain(d, (int)k);
             png |= strstr(t, "89 50 4e 47 0d 0a 1a 0a") && strstr(t, "pixels");
-            favicon |= d->stgs[k].kind == DEC_STAGE_STATUS_LINE && strstr(t, "/favicon.ico");
+            favicon |= d->stgs[k]->kind == DEC_STAGE_STATUS_LINE && strstr(t, "/favicon.ico");
             referer |= strstr(t, "Referer: http://class.example/page.html.") != NULL;
             free(t);
         }
@@ -413,19 +407,45 @@ static void test_test_data(void **state)
 
 /* ---------------------------------------------------- synthetic stages -- */
 
-static struct ui_stg *add_stage(struct ui_detail *d, enum dec_stage_kind kind, int64_t x)
+/* a message built by hand: its strings and headers live in its own arena */
+static struct msgrec *tmsg(bool request)
 {
-    xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
-    struct ui_stg *s = &d->stgs[d->nstgs++];
-    memset(s, 0, sizeof *s);
-    s->kind = kind;
+    struct msgrec *m = msgrec_new(request);
+    m->arena = xmalloc(1u << 16);
+    m->hdrs = xcalloc(64, sizeof *m->hdrs);
+    m->pub.headers = m->hdrs;
+    return m;
+}
+
+static struct dec_str tstr(struct msgrec *m, const char *s)
+{
+    if (!s)
+        return (struct dec_str){NULL, 0};
+    size_t n = strlen(s);
+    assert_true(m->alen + n < (1u << 16));
+    memcpy(m->arena + m->alen, s, n);
+    struct dec_str v = {m->arena + m->alen, n};
+    m->alen += n;
+    return v;
+}
+
+static void theader(struct msgrec *m, const char *name, const char *value)
+{
+    assert_true(m->pub.nheaders < 64);
+    m->hdrs[m->pub.nheaders++] = (struct dec_header){tstr(m, name), tstr(m, value)};
+}
+
+/* a stage of exchange x on frame (its index + 1), holding message m (or none) */
+static struct dec_stage *add_stage(struct dec_record *d, enum dec_stage_kind kind, int64_t x,
+                                   struct msgrec *m)
+{
+    struct dec_stage *s = stage_new(kind, 1);
     s->exchange = x;
-    s->frames = xmalloc(sizeof *s->frames);
-    s->frames[0] = d->nstgs;
-    s->nframes = 1;
-    s->rtt = -1;
-    s->decoded_length = -1;
-    s->initiator = -1;
+    s->frames[0] = d->nstgs + 1;
+    if (m)
+        s->msg = dec_msg_ref(&m->pub);
+    xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
+    d->stgs[d->nstgs++] = s;
     return s;
 }
 
@@ -440,22 +460,24 @@ static void test_every_status(void **state)
 {
     (void)state;
     for (const int *c = registry; *c; c++) {
-        const char *reason = ui_status_reason(*c);
+        const char *reason = teach_status_reason(*c);
         assert_non_null(reason);
-        struct ui_detail d;
-        dt_init(&d, 1);
-        struct ui_stg *s = add_stage(&d, DEC_STAGE_STATUS_LINE, 0);
-        s->status = *c;
-        s->version = xstrdup("HTTP/1.1");
-        s->reason = xstrdup(reason);
-        s->interim = *c < 200 && *c != 101;
+        struct dec_record d;
+        dec_record_init(&d, 1);
+        struct msgrec *m = tmsg(false);
+        m->pub.status = *c;
+        m->pub.version = tstr(m, "HTTP/1.1");
+        m->pub.reason = tstr(m, reason);
+        m->pub.interim = *c < 200 && *c != 101;
+        add_stage(&d, DEC_STAGE_STATUS_LINE, 0, m);
+        dec_msg_unref(&m->pub);
         char *t = explain(&d, 0);
         char want[32];
         snprintf(want, sizeof want, "answers %d", *c);
         expect_in(t, want);
         assert_null(strstr(t, "not in IANA's registry"));
         free(t);
-        dt_free(&d);
+        dec_record_free(&d);
     }
     for (int c = 100; c < 600; c++) {
         bool known = false;
@@ -463,17 +485,20 @@ static void test_every_status(void **state)
             known |= *r == c;
         if (known)
             continue;
-        assert_null(ui_status_reason(c));
-        struct ui_detail d;
-        dt_init(&d, 1);
-        add_stage(&d, DEC_STAGE_STATUS_LINE, 0)->status = c;
+        assert_null(teach_status_reason(c));
+        struct dec_record d;
+        dec_record_init(&d, 1);
+        struct msgrec *m = tmsg(false);
+        m->pub.status = c;
+        add_stage(&d, DEC_STAGE_STATUS_LINE, 0, m);
+        dec_msg_unref(&m->pub);
         char *t = explain(&d, 0);
         expect_in(t, "not in IANA's registry");
         free(t);
-        dt_free(&d);
+        dec_record_free(&d);
     }
-    assert_string_equal(ui_status_reason(404), "Not Found");
-    assert_string_equal(ui_status_reason(413), "Content Too Large");
+    assert_string_equal(teach_status_reason(404), "Not Found");
+    assert_string_equal(teach_status_reason(413), "Content Too Large");
 }
 
 static void test_methods_and_targets(void **state)
@@ -502,20 +527,22 @@ static void test_methods_and_targets(void **state)
         {"GET", "/", "HTTP/1.2", "neither HTTP/1.0 nor HTTP/1.1", "HTTP/1.2"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        struct ui_detail d;
-        dt_init(&d, 1);
+        struct dec_record d;
+        dec_record_init(&d, 1);
         d.tc.syn_seen = true;
-        struct ui_stg *s = add_stage(&d, DEC_STAGE_REQUEST_LINE, 0);
-        s->method = xstrdup(cases[i].method);
-        s->target = xstrdup(cases[i].target);
-        s->version = cases[i].version ? xstrdup(cases[i].version) : NULL;
+        struct msgrec *m = tmsg(true);
+        m->pub.method = tstr(m, cases[i].method);
+        m->pub.target = tstr(m, cases[i].target);
+        m->pub.version = tstr(m, cases[i].version);
+        add_stage(&d, DEC_STAGE_REQUEST_LINE, 0, m);
+        dec_msg_unref(&m->pub);
         char *t = explain(&d, 0);
         expect_in(t, cases[i].want1);
         expect_in(t, cases[i].want2);
         if (strcmp(cases[i].method, "PROPFIND") != 0)
             assert_null(strstr(t, "extension method"));
         free(t);
-        dt_free(&d);
+        dec_record_free(&d);
     }
 }
 
@@ -531,27 +558,25 @@ static void test_headers(void **state)
 {
     (void)state;
     for (int dir = 0; dir < 2; dir++) {
-        struct ui_detail d;
-        dt_init(&d, 1);
-        struct ui_stg *s =
-            add_stage(&d, dir ? DEC_STAGE_RESPONSE_HEADERS : DEC_STAGE_REQUEST_HEADERS, 0);
+        struct dec_record d;
+        dec_record_init(&d, 1);
+        struct msgrec *m = tmsg(dir == 0);
         size_t n = 0;
         while (header_names[n])
             n++;
-        s->hdrs = xcalloc(n + 2, sizeof *s->hdrs);
         for (size_t i = 0; i < n; i++) {
-            s->hdrs[i].name = xstrdup(header_names[i]);
             char v[64];
             snprintf(v, sizeof v, "value-%zu", i);
-            s->hdrs[i].value = xstrdup(v);
+            theader(m, header_names[i], v);
         }
-        s->hdrs[n].name = xstrdup("X-Unknown-Thing");
-        s->hdrs[n].value = malloc(1001);
-        memset(s->hdrs[n].value, 'a', 1000);
-        s->hdrs[n].value[1000] = '\0';
-        s->hdrs[n + 1].name = xstrdup("authorization");
-        s->hdrs[n + 1].value = xstrdup("Basic YWxpY2U6czNjcjN0");
-        s->nhdrs = n + 2;
+        char *long_value = malloc(1001);
+        memset(long_value, 'a', 1000);
+        long_value[1000] = '\0';
+        theader(m, "X-Unknown-Thing", long_value);
+        free(long_value);
+        theader(m, "authorization", "Basic YWxpY2U6czNjcjN0");
+        add_stage(&d, dir ? DEC_STAGE_RESPONSE_HEADERS : DEC_STAGE_REQUEST_HEADERS, 0, m);
+        dec_msg_unref(&m->pub);
         char *t = explain(&d, 0);
         for (size_t i = 0; i < n; i++) {
             char want[96];
@@ -568,25 +593,25 @@ static void test_headers(void **state)
         free(long_run);
         expect_in(t, "the user is alice and the password is s3cr3t");
         free(t);
-        dt_free(&d);
+        dec_record_free(&d);
     }
 }
 
 static void test_notes(void **state)
 {
     (void)state;
-    struct ui_detail d;
-    dt_init(&d, 1);
-    struct ui_stg *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0);
-    s->body_length = 10;
-    s->framing = DEC_FRAMING_LENGTH;
+    struct dec_record d;
+    dec_record_init(&d, 1);
+    struct msgrec *m = tmsg(false);
+    m->pub.body_length = 10;
+    m->pub.framing = DEC_FRAMING_LENGTH;
+    struct dec_stage *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0, m);
+    dec_msg_unref(&m->pub);
     for (int k = 0; k < DEC_NOTE_COUNT; k++) {
         xgrow(&d.notes, &d.cnotes, d.nnotes + 1, sizeof *d.notes);
-        struct ui_dnote *n = &d.notes[d.nnotes++];
-        memset(n, 0, sizeof *n);
-        n->frame = s->frames[0];
-        n->kind = (enum dec_note_kind)k;
-        n->detail = xstrdup(dec_note_name(n->kind));
+        d.notes[d.nnotes++] = note_new((enum dec_note_kind)k, 1, s->frames[0],
+                                       dec_note_name((enum dec_note_kind)k),
+                                       (struct dec_str){NULL, 0}, NULL);
     }
     char *t = explain(&d, 0);
     for (int k = 0; k < DEC_NOTE_COUNT; k++) {
@@ -596,43 +621,43 @@ static void test_notes(void **state)
         expect_in(t, dec_note_name((enum dec_note_kind)k));
     }
     free(t);
-    dt_free(&d);
+    dec_record_free(&d);
 }
 
 static void test_bodies(void **state)
 {
     (void)state;
     static const uint8_t gif[] = "GIF89a\x20\x00\x10\x00";
-    struct ui_detail d;
-    dt_init(&d, 1);
-    struct ui_stg *h = add_stage(&d, DEC_STAGE_RESPONSE_HEADERS, 0);
-    h->hdrs = xcalloc(1, sizeof *h->hdrs);
-    h->hdrs[0].name = xstrdup("Content-Type");
-    h->hdrs[0].value = xstrdup("image/gif");
-    h->nhdrs = 1;
-    struct ui_stg *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0);
-    s->framing = DEC_FRAMING_CLOSE;
-    s->body_length = 500;
-    s->gap_bytes = 100;
-    s->preview = xmalloc(sizeof gif - 1);
-    memcpy(s->preview, gif, sizeof gif - 1);
-    s->npreview = sizeof gif - 1;
-    char *t = explain(&d, 1);
-    expect_in(t, "closes the connection (500 bytes here)");
-    expect_in(t, "signature of GIF data");
-    expect_in(t, "32 x 16 pixels");
-    expect_in(t, "100 bytes of this body were never captured");
-    free(t);
-    free(h->hdrs[0].value);
-    h->hdrs[0].value = xstrdup("application/json; charset=utf-8");
-    free(s->preview);
-    s->preview = (uint8_t *)xstrdup("{\"name\": \"jinqiao\"}");
-    s->npreview = strlen((char *)s->preview);
-    t = explain(&d, 1);
-    expect_in(t, "JSON");
-    expect_in(t, "It begins: {\"name\": \"jinqiao\"}");
-    free(t);
-    dt_free(&d);
+    for (int pass = 0; pass < 2; pass++) {
+        struct dec_record d;
+        dec_record_init(&d, 1);
+        struct msgrec *m = tmsg(false);
+        theader(m, "Content-Type", pass == 0 ? "image/gif" : "application/json; charset=utf-8");
+        m->pub.framing = DEC_FRAMING_CLOSE;
+        m->pub.body_length = 500;
+        m->pub.gap_bytes = pass == 0 ? 100 : 0;
+        add_stage(&d, DEC_STAGE_RESPONSE_HEADERS, 0, m);
+        struct dec_stage *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0, m);
+        dec_msg_unref(&m->pub);
+        const char *body = pass == 0 ? (const char *)gif : "{\"name\": \"jinqiao\"}";
+        size_t n = pass == 0 ? sizeof gif - 1 : strlen(body);
+        uint8_t *copy = xmalloc(n);
+        memcpy(copy, body, n);
+        s->preview = copy;
+        s->preview_len = n;
+        char *t = explain(&d, 1);
+        if (pass == 0) {
+            expect_in(t, "closes the connection (500 bytes here)");
+            expect_in(t, "signature of GIF data");
+            expect_in(t, "32 x 16 pixels");
+            expect_in(t, "100 bytes of this body were never captured");
+        } else {
+            expect_in(t, "JSON");
+            expect_in(t, "It begins: {\"name\": \"jinqiao\"}");
+        }
+        free(t);
+        dec_record_free(&d);
+    }
 }
 
 static void test_steps(void **state)
@@ -640,21 +665,21 @@ static void test_steps(void **state)
     (void)state;
     size_t cols = 0;
     for (int step = 1; step <= 7; step++) {
-        assert_true(strlen(ui_step_label(step, false)) > 0);
-        cols += strlen(ui_step_label(step, true)) + 2;  /* "N label" */
+        assert_true(strlen(teach_step_label(step, false)) > 0);
+        cols += strlen(teach_step_label(step, true)) + 2;  /* "N label" */
     }
     /* the stepper row fits them in 80 columns, with one space between
      * steps when " > " would not fit */
     cols += 6 * strlen(" ");
     assert_true(cols < 78);
-    assert_string_equal(ui_step_label(0, true), "?");
-    assert_string_equal(ui_stage_title(DEC_STAGE_STATUS_LINE), "Status line");
-    struct ui_detail d;
-    dt_init(&d, 1);
-    struct sbuf b = {0};
-    ui_explain_stage(&d, 0, &b);
+    assert_string_equal(teach_step_label(0, true), "?");
+    assert_string_equal(teach_stage_title(DEC_STAGE_STATUS_LINE), "Status line");
+    struct dec_record d;
+    dec_record_init(&d, 1);
+    struct tr_sbuf b = {0};
+    teach_explain(&d, 0, &b);
     expect_in(b.p, "No stage selected");
-    sb_free(&b);
+    tr_sb_free(&b);
 }
 
 /* The Chinese translation, when its .mo was built ($BUILD/locale or
@@ -694,10 +719,10 @@ static void test_chinese(void **state)
     load("samples/07-gzip-chunked.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "分块传输", "有 1 个数据块", "5d9", "3283 字节");
     unload(&l);
-    assert_string_equal(ui_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
+    assert_string_equal(teach_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
     size_t cols = 0;
     for (int step = 1; step <= 7; step++) {
-        const char *label = ui_step_label(step, true);
+        const char *label = teach_step_label(step, true);
         wchar_t w[64];
         size_t n = mbstowcs(w, label, 64);
         assert_true(n != (size_t)-1 && n < 64);
@@ -725,11 +750,11 @@ static int dump(const char *path)
     struct loaded l;
     load(path, &l);
     for (size_t i = 0; i < l.nconns; i++) {
-        const struct ui_detail *d = &l.conns[i];
+        const struct dec_record *d = &l.conns[i];
         for (size_t k = 0; k < d->nstgs; k++) {
             char *t = explain(d, (int)k);
             printf("=== connection %zu, stage %zu: %s (exchange %lld)\n%s\n\n", i + 1, k,
-                   ui_stage_title(d->stgs[k].kind), (long long)d->stgs[k].exchange, t);
+                   teach_stage_title(d->stgs[k]->kind), (long long)d->stgs[k]->exchange, t);
             free(t);
         }
     }

@@ -755,6 +755,8 @@ static inline void drec_on_stage(void *ctx, struct dec_conn *c, const struct dec
 {
     struct drec *r = ctx;
     struct tlog *l = &r->log;
+    static const struct dec_msg none = {0};
+    const struct dec_msg *m = s->msg ? s->msg : &none;
     (void)c;
     r->stages++;
     tlog_add(l, "stage %s", dec_stage_name(s->kind));
@@ -764,37 +766,37 @@ static inline void drec_on_stage(void *ctx, struct dec_conn *c, const struct dec
              (unsigned long long)s->length);
     switch (s->kind) {
     case DEC_STAGE_REQUEST_LINE:
-        drec_str(l, "method", s->method);
-        drec_str(l, "target", s->target);
-        drec_str(l, "version", s->version);
+        drec_str(l, "method", m->method);
+        drec_str(l, "target", m->target);
+        drec_str(l, "version", m->version);
         break;
     case DEC_STAGE_STATUS_LINE:
-        tlog_add(l, " %d", s->status);
-        drec_str(l, "reason", s->reason);
-        drec_str(l, "version", s->version);
-        if (s->interim)
+        tlog_add(l, " %d", m->status);
+        drec_str(l, "reason", m->reason);
+        drec_str(l, "version", m->version);
+        if (m->interim)
             tlog_add(l, " interim");
         break;
     case DEC_STAGE_REQUEST_HEADERS:
     case DEC_STAGE_RESPONSE_HEADERS:
-        drec_headers(l, s->headers, s->nheaders);
-        if (s->interim)
+        drec_headers(l, m->headers, m->nheaders);
+        if (m->interim)
             tlog_add(l, " interim");
         break;
     case DEC_STAGE_REQUEST_BLANK_LINE:
     case DEC_STAGE_RESPONSE_BLANK_LINE:
-        if (s->interim)
+        if (m->interim)
             tlog_add(l, " interim");
         break;
     case DEC_STAGE_REQUEST_BODY:
     case DEC_STAGE_RESPONSE_BODY:
-        tlog_add(l, " %s chunks=%llu body=%llu", dec_framing_name(s->framing) ? dec_framing_name(s->framing) : "none",
-                 (unsigned long long)s->chunks, (unsigned long long)s->body_length);
-        if (s->content_encoding.p)
-            drec_str(l, "ce", s->content_encoding);
-        tlog_add(l, " decoded=%lld", (long long)s->decoded_length);
-        if (s->gap_bytes)
-            tlog_add(l, " gap=%llu", (unsigned long long)s->gap_bytes);
+        tlog_add(l, " %s chunks=%llu body=%llu", dec_framing_name(m->framing) ? dec_framing_name(m->framing) : "none",
+                 (unsigned long long)m->chunks, (unsigned long long)m->body_length);
+        if (m->content_encoding.p)
+            drec_str(l, "ce", m->content_encoding);
+        tlog_add(l, " decoded=%lld", (long long)m->decoded_length);
+        if (m->gap_bytes)
+            tlog_add(l, " gap=%llu", (unsigned long long)m->gap_bytes);
         if (s->preview_len) {
             tlog_add(l, " preview=");
             tlog_esc(l, s->preview, s->preview_len, 40);
@@ -830,13 +832,13 @@ static inline void drec_on_stage(void *ctx, struct dec_conn *c, const struct dec
     tlog_add(l, "\n");
 }
 
-static inline void drec_msg(struct tlog *l, const struct dec_message *m, bool req)
+static inline void drec_msg(struct tlog *l, const struct dec_msg *m)
 {
-    if (!m->present) {
+    if (!m) {
         tlog_add(l, " null");
         return;
     }
-    if (req) {
+    if (m->request) {
         tlog_add(l, " ");
         tlog_esc(l, m->method.p, m->method.len, 16);
         tlog_add(l, " ");
@@ -860,17 +862,19 @@ static inline void drec_on_exchange(void *ctx, struct dec_conn *c, const struct 
     (void)c;
     r->exchanges++;
     tlog_add(l, "exchange x%llu", (unsigned long long)x->index);
-    drec_msg(l, &x->request, true);
+    drec_msg(l, x->request);
     tlog_add(l, " ->");
     for (size_t i = 0; i < x->ninterim; i++)
-        tlog_add(l, " (%d)", x->interim[i].status);
-    drec_msg(l, &x->response, false);
+        tlog_add(l, " (%d)", x->interim[i]->status);
+    drec_msg(l, x->response);
     tlog_add(l, " ka=%d complete=%d%s", x->keep_alive, x->complete, x->tunnel ? " tunnel" : "");
+    static const struct dec_msg none = {0};
+    const struct dec_msg *q = x->request ? x->request : &none;
+    const struct dec_msg *rs = x->response ? x->response : &none;
     if (r->frames)
-        tlog_add(l, " f%llu-%llu,%llu-%llu", (unsigned long long)x->request.first_frame,
-                 (unsigned long long)x->request.last_frame,
-                 (unsigned long long)x->response.first_frame,
-                 (unsigned long long)x->response.last_frame);
+        tlog_add(l, " f%llu-%llu,%llu-%llu", (unsigned long long)q->first_frame,
+                 (unsigned long long)q->last_frame, (unsigned long long)rs->first_frame,
+                 (unsigned long long)rs->last_frame);
     tlog_add(l, "\n");
 }
 

@@ -8,8 +8,7 @@
  * classes, body formats, file signatures, keep-alive reasons, ways to close,
  * reasons to close and note kinds.
  */
-#include "app.h"
-#include "i18n.h"
+#include "teach.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,22 +27,22 @@
 /* what the exchange of the stage looks like, from its stages (and from the
  * recorded exchange once it is complete) */
 struct xinfo {
-    const struct ui_xdet *xd;        /* NULL until the exchange is recorded */
-    const char *method, *target, *version;
-    const struct ui_hdr *qh;         /* request headers */
+    const struct dec_exchange *xd;   /* NULL until the exchange is recorded */
+    const char *method, *target, *version;  /* escaped */
+    const struct dec_header *qh;     /* request headers (wire bytes) */
     size_t nqh;
     int status;                      /* final status, 0: none yet */
-    const char *reason, *rversion;
-    const struct ui_hdr *rh;         /* final response headers */
+    const char *reason, *rversion;   /* escaped */
+    const struct dec_header *rh;     /* final response headers (wire bytes) */
     size_t nrh;
     int rl, sl;                      /* stage of the request line, final status line, -1 */
 };
 
 struct ex {
-    const struct ui_detail *d;
-    const struct ui_stg *s;
+    const struct dec_record *d;
+    const struct dec_stage *s;
     int idx;
-    struct sbuf *out;
+    struct tr_sbuf *out;
     size_t start;                    /* where this text begins in out */
     char **own;                      /* strings freed at the end */
     size_t nown, cown;
@@ -65,16 +64,16 @@ static void para(struct ex *e, const char *fmt, ...)
     if (n < 0)
         return;
     if (e->out->len > e->start)
-        sb_str(e->out, "\n\n");
+        tr_sb_str(e->out, "\n\n");
     if ((size_t)n < sizeof small) {
-        sb_put(e->out, small, (size_t)n);
+        tr_sb_put(e->out, small, (size_t)n);
         return;
     }
     char *big = xmalloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    sb_put(e->out, big, (size_t)n);
+    tr_sb_put(e->out, big, (size_t)n);
     free(big);
 }
 
@@ -82,8 +81,8 @@ static void para(struct ex *e, const char *fmt, ...)
 static void para_str(struct ex *e, const char *text)
 {
     if (e->out->len > e->start)
-        sb_str(e->out, "\n\n");
-    sb_str(e->out, text);
+        tr_sb_str(e->out, "\n\n");
+    tr_sb_str(e->out, text);
 }
 
 static const char *own(struct ex *e, char *p)
@@ -137,7 +136,7 @@ static const char *clip(struct ex *e, const char *v)
 static const char *safe_bytes(struct ex *e, const uint8_t *p, size_t n, size_t max)
 {
     size_t k = cut_len(p, n, max);
-    char *s = ui_safe_dup((const char *)p, k);
+    char *s = teach_safe_dup((const char *)p, k);
     if (k < n) {
         const char *t = own_printf(e, "%s...", s);
         free(s);
@@ -182,11 +181,18 @@ static const char *duration(struct ex *e, int64_t usec)
     return own_printf(e, _("%.1f s"), (double)usec / 1e6);
 }
 
-static const char *hget(const struct ui_hdr *h, size_t n, const char *name)
+/* a string from the wire, escaped for the text (owned by e), or NULL */
+static const char *val(struct ex *e, struct dec_str v)
+{
+    return v.p ? own(e, teach_safe_dup(v.p, v.len)) : NULL;
+}
+
+/* the value of a header (escaped), or NULL when it is not sent */
+static const char *hget(struct ex *e, const struct dec_header *h, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (h[i].name && strcasecmp(h[i].name, name) == 0)
-            return h[i].value ? h[i].value : "";
+        if (dec_str_eq_ci(h[i].name, name))
+            return h[i].value.p ? val(e, h[i].value) : "";
     return NULL;
 }
 
@@ -331,11 +337,11 @@ static size_t line_len(const uint8_t *p, size_t n)
 
 static const char *frame_list(struct ex *e, const uint64_t *f, size_t n)
 {
-    struct sbuf b = {0};
+    struct tr_sbuf b = {0};
     for (size_t i = 0; i < n && i < FRAMES_MAX; i++)
-        sb_printf(&b, "%s%llu", i ? ", " : "", (unsigned long long)f[i]);
+        tr_sb_printf(&b, "%s%llu", i ? ", " : "", (unsigned long long)f[i]);
     if (n > FRAMES_MAX)
-        sb_str(&b, ", ...");
+        tr_sb_str(&b, ", ...");
     return own(e, b.p ? b.p : xstrdup(""));
 }
 
@@ -343,7 +349,7 @@ static const char *frame_list(struct ex *e, const uint64_t *f, size_t n)
 
 static void xinfo_fill(struct ex *e)
 {
-    const struct ui_detail *d = e->d;
+    const struct dec_record *d = e->d;
     struct xinfo *x = &e->x;
     memset(x, 0, sizeof *x);
     x->rl = x->sl = -1;
@@ -351,63 +357,66 @@ static void xinfo_fill(struct ex *e)
     if (n < 0)
         return;
     for (size_t k = 0; k < d->nstgs; k++) {
-        const struct ui_stg *g = &d->stgs[k];
-        if (g->exchange != n)
+        const struct dec_stage *g = d->stgs[k];
+        if (g->exchange != n || !g->msg)
             continue;
+        const struct dec_msg *m = g->msg;
         switch (g->kind) {
         case DEC_STAGE_REQUEST_LINE:
-            x->method = g->method;
-            x->target = g->target;
-            x->version = g->version;
+            x->method = val(e, m->method);
+            x->target = val(e, m->target);
+            x->version = val(e, m->version);
             x->rl = (int)k;
             break;
         case DEC_STAGE_REQUEST_HEADERS:
-            x->qh = g->hdrs;
-            x->nqh = g->nhdrs;
+            x->qh = m->headers;
+            x->nqh = m->nheaders;
             break;
         case DEC_STAGE_STATUS_LINE:
-            if (!g->interim) {
-                x->status = g->status;
-                x->reason = g->reason;
-                x->rversion = g->version;
+            if (!m->interim) {
+                x->status = m->status;
+                x->reason = val(e, m->reason);
+                x->rversion = val(e, m->version);
                 x->sl = (int)k;
             }
             break;
         case DEC_STAGE_RESPONSE_HEADERS:
-            if (!g->interim) {
-                x->rh = g->hdrs;
-                x->nrh = g->nhdrs;
+            if (!m->interim) {
+                x->rh = m->headers;
+                x->nrh = m->nheaders;
             }
             break;
         default:
             break;
         }
     }
-    const struct ui_xdet *xd = dt_x(d, n);
+    const struct dec_exchange *xd = dec_record_x(d, n);
     if (!xd)
         return;
     x->xd = xd;
-    if (xd->req.present) {
+    if (xd->request) {
+        const struct dec_msg *q = xd->request;
         if (!x->method)
-            x->method = xd->req.method;
+            x->method = val(e, q->method);
         if (!x->target)
-            x->target = xd->req.target;
+            x->target = val(e, q->target);
         if (!x->version)
-            x->version = xd->req.version;
+            x->version = val(e, q->version);
         if (!x->qh) {
-            x->qh = xd->req.hdrs;
-            x->nqh = xd->req.nhdrs;
+            x->qh = q->headers;
+            x->nqh = q->nheaders;
         }
     }
-    if (xd->rsp.present) {
+    if (xd->response) {
+        const struct dec_msg *r = xd->response;
         if (!x->status) {
-            x->status = xd->rsp.status;
-            x->reason = xd->rsp.reason;
-            x->rversion = xd->rsp.version;
+            x->status = r->status;
+            x->reason = val(e, r->reason);
+            x->rversion = val(e, r->version);
         }
         if (!x->rh) {
-            x->rh = xd->rsp.hdrs;
-            x->nrh = xd->rsp.nhdrs;
+            x->rh = r->headers;
+            x->nrh = r->nheaders;
         }
     }
 }
@@ -416,34 +425,33 @@ static void xinfo_fill(struct ex *e)
 static int stage_after(const struct ex *e, int from, enum dec_stage_kind kind)
 {
     for (size_t k = (size_t)(from + 1); k < e->d->nstgs; k++)
-        if (e->d->stgs[k].exchange == e->s->exchange && e->d->stgs[k].kind == kind)
+        if (e->d->stgs[k]->exchange == e->s->exchange && e->d->stgs[k]->kind == kind)
             return (int)k;
     return -1;
 }
 
-static const char *req_hdr(const struct ex *e, const char *name)
+static const char *req_hdr(struct ex *e, const char *name)
 {
-    return hget(e->x.qh, e->x.nqh, name);
+    return hget(e, e->x.qh, e->x.nqh, name);
 }
 
 /* the headers of the response this stage belongs to (interim or final) */
-static void rsp_hdrs(const struct ex *e, const struct ui_hdr **h, size_t *n)
+static void rsp_hdrs(const struct ex *e, const struct dec_header **h, size_t *n)
 {
     *h = e->x.rh;
     *n = e->x.nrh;
-    if (e->s->kind == DEC_STAGE_STATUS_LINE && e->s->interim) {
-        int k = stage_after(e, e->idx, DEC_STAGE_RESPONSE_HEADERS);
-        *h = k >= 0 ? e->d->stgs[k].hdrs : NULL;
-        *n = k >= 0 ? e->d->stgs[k].nhdrs : 0;
+    if (e->s->kind == DEC_STAGE_STATUS_LINE && dec_stage_interim(e->s)) {
+        *h = e->s->msg->headers;
+        *n = e->s->msg->nheaders;
     }
 }
 
-static const char *rsp_hdr(const struct ex *e, const char *name)
+static const char *rsp_hdr(struct ex *e, const char *name)
 {
-    const struct ui_hdr *h;
+    const struct dec_header *h;
     size_t n;
     rsp_hdrs(e, &h, &n);
-    return hget(h, n, name);
+    return hget(e, h, n, name);
 }
 
 static bool is_method(const struct ex *e, const char *m)
@@ -451,19 +459,19 @@ static bool is_method(const struct ex *e, const char *m)
     return e->x.method && strcmp(e->x.method, m) == 0;
 }
 
-static const struct ui_dnote *tls_note(const struct ui_detail *d)
+static const struct dec_note *tls_note(const struct dec_record *d)
 {
     for (size_t i = 0; i < d->nnotes; i++)
-        if (d->notes[i].kind == DEC_NOTE_TLS)
-            return &d->notes[i];
+        if (d->notes[i]->kind == DEC_NOTE_TLS)
+            return d->notes[i];
     return NULL;
 }
 
-static const struct ui_stg *handshake_stage(const struct ui_detail *d)
+static const struct dec_stage *handshake_stage(const struct dec_record *d)
 {
     for (size_t k = 0; k < d->nstgs; k++)
-        if (d->stgs[k].kind == DEC_STAGE_HANDSHAKE)
-            return &d->stgs[k];
+        if (d->stgs[k]->kind == DEC_STAGE_HANDSHAKE)
+            return d->stgs[k];
     return NULL;
 }
 
@@ -750,10 +758,10 @@ static void more_etag(struct ex *e, const char *v)
                       "differ (after compression, for example)."));
 }
 
-static void explain_header(struct ex *e, const struct ui_hdr *h, enum tr_dir dir)
+static void explain_header(struct ex *e, const struct dec_header *h, enum tr_dir dir)
 {
-    const char *name = h->name ? h->name : "";
-    const char *value = h->value ? h->value : "";
+    const char *name = h->name.p ? val(e, h->name) : "";
+    const char *value = h->value.p ? val(e, h->value) : "";
     const struct hdr_text *t = hdr_text_find(name, dir);
     if (!t) {
         para(e, _("%1$s: %2$s. httpstep has no explanation for this header. Every header is a "
@@ -827,13 +835,13 @@ static const struct note_text {
  * and notes, but for the few notes in this stage's own window. */
 static void notes_mark(struct ex *e)
 {
-    const struct ui_detail *d = e->d;
-    const struct ui_stg *s = e->s;
+    const struct dec_record *d = e->d;
+    const struct dec_stage *s = e->s;
     e->mine = xcalloc(d->nnotes ? d->nnotes : 1, sizeof *e->mine);
     bool has = s->nframes > 0, lowest = true;
     uint64_t first = has ? s->frames[0] : 0, min_first = UINT64_MAX, next_first = UINT64_MAX;
     for (size_t k = 0; k < d->nstgs; k++) {
-        const struct ui_stg *g = &d->stgs[k];
+        const struct dec_stage *g = d->stgs[k];
         if (!g->nframes)
             continue;
         uint64_t f = g->frames[0];
@@ -845,9 +853,9 @@ static void notes_mark(struct ex *e)
             lowest = false;  /* an earlier stage begins with the same frame */
     }
     for (size_t i = 0; i < d->nnotes; i++) {
-        uint64_t f = d->notes[i].frame;
+        uint64_t f = d->notes[i]->frame;
         bool mine;
-        if (has && dt_stage_has_frame(s, f))
+        if (has && dec_stage_has_frame(s, f))
             mine = true;
         else if (f == 0)
             mine = (size_t)e->idx + 1 == d->nstgs;
@@ -858,7 +866,7 @@ static void notes_mark(struct ex *e)
         else {
             mine = true;
             for (size_t k = 0; k < d->nstgs && mine; k++)
-                mine = !dt_stage_has_frame(&d->stgs[k], f);
+                mine = !dec_stage_has_frame(d->stgs[k], f);
         }
         e->mine[i] = mine;
     }
@@ -869,7 +877,7 @@ static void notes_mark(struct ex *e)
 static bool stage_cut(const struct ex *e)
 {
     for (size_t i = 0; i < e->d->nnotes; i++) {
-        const struct ui_dnote *n = &e->d->notes[i];
+        const struct dec_note *n = e->d->notes[i];
         if ((n->kind == DEC_NOTE_TRUNCATED || n->kind == DEC_NOTE_GAP ||
              n->kind == DEC_NOTE_INCOMPLETE) && e->mine[i])
             return true;
@@ -879,13 +887,13 @@ static bool stage_cut(const struct ex *e)
 
 static void explain_notes(struct ex *e)
 {
-    const struct ui_detail *d = e->d;
+    const struct dec_record *d = e->d;
     for (const struct note_text *t = note_texts; t->title; t++) {
         uint64_t frames[FRAMES_MAX + 1];
         size_t count = 0;
         const char *detail = NULL;
         for (size_t i = 0; i < d->nnotes; i++) {
-            const struct ui_dnote *n = &d->notes[i];
+            const struct dec_note *n = d->notes[i];
             if (n->kind != t->kind || !e->mine[i])
                 continue;
             if (count <= FRAMES_MAX)
@@ -911,11 +919,11 @@ static void explain_notes(struct ex *e)
 static void explain_not_http(struct ex *e)
 {
     for (size_t i = 0; i < e->d->nnotes; i++)
-        if (e->d->notes[i].kind == DEC_NOTE_NOT_HTTP) {
+        if (e->d->notes[i]->kind == DEC_NOTE_NOT_HTTP) {
             para(e, _("This connection to port %u carries no HTTP: its first bytes are another "
                       "protocol (frame %llu). So there are no HTTP steps to walk here, only the "
                       "TCP handshake and the close."),
-                 e->d->tc.server.port, (unsigned long long)e->d->notes[i].frame);
+                 e->d->tc.server.port, (unsigned long long)e->d->notes[i]->frame);
             return;
         }
 }
@@ -926,11 +934,11 @@ static void explain_not_http(struct ex *e)
  * inside a CONNECT tunnel, whose stages say it themselves) */
 static void explain_tls(struct ex *e, bool on_port)
 {
-    const struct ui_dnote *n = tls_note(e->d);
+    const struct dec_note *n = tls_note(e->d);
     if (!n)
         return;
     for (size_t i = 0; on_port && i < e->d->nxs; i++)
-        if (e->d->xs[i].seen && e->d->xs[i].tunnel)
+        if (e->d->xs[i] && e->d->xs[i]->tunnel)
             return;
     if (on_port)
         para(e, _("After the TCP handshake, this connection to port %u speaks TLS: it is HTTPS. "
@@ -942,7 +950,7 @@ static void explain_tls(struct ex *e, bool on_port)
               "name the client asked for in its ClientHello (SNI: %1$s) and the TLS version the "
               "server chose (%2$s)."),
          /* TRANSLATORS: no server name (SNI) in the ClientHello; no ServerHello seen */
-         n->sni ? clip(e, n->sni) : _("none"), n->tls_version ? n->tls_version : _("not seen"));
+         n->sni.p ? clip(e, val(e, n->sni)) : _("none"), n->tls_version ? n->tls_version : _("not seen"));
     para_str(e, _("What it cannot see: the method, the URL, the headers, the cookies, the "
                   "passwords and the bodies, since all of HTTP travels inside the encryption. On "
                   "plain HTTP (port 80) every one of them, even a password in a form, can be read "
@@ -951,9 +959,9 @@ static void explain_tls(struct ex *e, bool on_port)
 
 /* ---------------------------------------------------------- handshake -- */
 
-static const struct ui_pkt *pkt_of(const struct ui_detail *d, uint64_t frame)
+static const struct dec_pkt *pkt_of(const struct dec_record *d, uint64_t frame)
 {
-    long i = dt_pkt_of(d, frame);
+    long i = dec_record_pkt_of(d, frame);
     return i >= 0 ? &d->pkts[i] : NULL;
 }
 
@@ -968,9 +976,9 @@ static void explain_no_handshake(struct ex *e)
 
 static void explain_handshake(struct ex *e)
 {
-    const struct ui_detail *d = e->d;
+    const struct dec_record *d = e->d;
     const struct tr_conn *tc = &d->tc;
-    const struct ui_stg *s = e->s;
+    const struct dec_stage *s = e->s;
     if (!tc->syn_seen) {
         explain_no_handshake(e);
         return;
@@ -980,14 +988,14 @@ static void explain_handshake(struct ex *e)
               "says from which number it will count the bytes it sends (its sequence number), and "
               "hears that the other side got it."),
          endpoint(e, &tc->client), endpoint(e, &tc->server));
-    const struct ui_pkt *syn = tc->hs_frames[0] ? pkt_of(d, tc->hs_frames[0]) : NULL;
-    const struct ui_pkt *sa = tc->hs_frames[1] ? pkt_of(d, tc->hs_frames[1]) : NULL;
-    const struct ui_pkt *ack = tc->hs_frames[2] ? pkt_of(d, tc->hs_frames[2]) : NULL;
+    const struct dec_pkt *syn = tc->hs_frames[0] ? pkt_of(d, tc->hs_frames[0]) : NULL;
+    const struct dec_pkt *sa = tc->hs_frames[1] ? pkt_of(d, tc->hs_frames[1]) : NULL;
+    const struct dec_pkt *ack = tc->hs_frames[2] ? pkt_of(d, tc->hs_frames[2]) : NULL;
     if (tc->hs_frames[0])
         para(e, _("SYN (frame %1$llu): the client asks to open the connection. Its sequence number "
                   "is %2$u in relative numbers, counted from the random initial number it picked, "
                   "%3$u. SYN means synchronize: I will count my bytes from here."),
-             (unsigned long long)tc->hs_frames[0], syn ? syn->rel_seq : 0u, tc->side[0].isn);
+             (unsigned long long)tc->hs_frames[0], syn ? syn->seg.rel_seq : 0u, tc->side[0].isn);
     else
         para_str(e, _("The client's SYN was not captured."));
     if (tc->hs_frames[1])
@@ -995,16 +1003,16 @@ static void explain_handshake(struct ex *e)
                   "random initial number %2$u (relative %3$u), and acknowledges the client's SYN "
                   "with the acknowledgment number %4$u: I got your SYN, the next byte I expect "
                   "from you is number %4$u. A SYN counts as one byte."),
-             (unsigned long long)tc->hs_frames[1], tc->side[1].isn, sa ? sa->rel_seq : 0u,
-             sa ? sa->rel_ack : 1u);
+             (unsigned long long)tc->hs_frames[1], tc->side[1].isn, sa ? sa->seg.rel_seq : 0u,
+             sa ? sa->seg.rel_ack : 1u);
     else
         para_str(e, _("The server's SYN-ACK was not captured."));
     if (tc->hs_frames[2])
         para(e, _("ACK (frame %1$llu): the client acknowledges the server's SYN with the "
                   "acknowledgment number %2$u; its own sequence number is now %3$u. The connection "
                   "is open, and the request can follow right away."),
-             (unsigned long long)tc->hs_frames[2], ack ? ack->rel_ack : 1u,
-             ack ? ack->rel_seq : 1u);
+             (unsigned long long)tc->hs_frames[2], ack ? ack->seg.rel_ack : 1u,
+             ack ? ack->seg.rel_seq : 1u);
     else
         para_str(e, _("The client's final ACK was not captured."));
     if (tc->side[0].opts.mss && tc->side[1].opts.mss)
@@ -1186,10 +1194,10 @@ static void explain_pairs(struct ex *e, const char *p, size_t n, bool in_url)
 
 static void explain_request_line(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
-    const char *method = s->method ? s->method : "";
-    const char *target = s->target ? s->target : "";
-    const char *version = s->version;
+    const struct dec_stage *s = e->s;
+    const char *method = s->msg->method.p ? val(e, s->msg->method) : "";
+    const char *target = s->msg->target.p ? val(e, s->msg->target) : "";
+    const char *version = val(e, s->msg->version);
     para(e, _("Step 2: the client sends the request line, the first line of its request: %1$s %2$s "
               "%3$s. Three parts separated by single spaces: the method (what to do), the request "
               "target (on what) and the protocol version, and CR LF to end the line."),
@@ -1226,7 +1234,7 @@ static void explain_request_line(struct ex *e)
              (long long)s->exchange + 1);
         int prev_sl = -1;
         for (size_t k = 0; k < e->d->nstgs; k++) {
-            const struct ui_stg *g = &e->d->stgs[k];
+            const struct dec_stage *g = e->d->stgs[k];
             if (g->exchange == s->exchange - 1 && g->kind == DEC_STAGE_STATUS_LINE) {
                 prev_sl = (int)k;
                 break;
@@ -1245,14 +1253,14 @@ static void explain_request_line(struct ex *e)
 
 static void explain_headers(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
+    const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_HEADERS;
-    if (s->nhdrs == 0 && stage_cut(e))
+    if (s->msg->nheaders == 0 && stage_cut(e))
         para_str(e, req ? _("Step 3: the request headers. None of them were captured: see the "
                             "notes below.")
                         : _("Step 5: the response headers. None of them were captured: see the "
                             "notes below."));
-    else if (req && s->nhdrs == 0)
+    else if (req && s->msg->nheaders == 0)
         para_str(e, _("Step 3: this request has no headers at all: the request line is followed "
                       "at once by the blank line."));
     else if (req)
@@ -1262,19 +1270,19 @@ static void explain_headers(struct ex *e)
                    "Step 3: after the request line come %1$zu request headers, in %2$llu bytes: "
                    "one per line, a name, a colon and a value. They tell the server more about the "
                    "request and about the client.",
-                   s->nhdrs),
-             s->nhdrs, (unsigned long long)s->length);
-    else if (s->interim && s->nhdrs == 0)
+                   s->msg->nheaders),
+             s->msg->nheaders, (unsigned long long)s->length);
+    else if (dec_stage_interim(s) && s->msg->nheaders == 0)
         para_str(e, _("This interim response has no headers: a status line, then the blank line "
                       "at once. The final response, with its own headers, comes later."));
-    else if (s->interim)
+    else if (dec_stage_interim(s))
         para(e, P_("These %zu header belongs to the interim response; the final response brings "
                    "its own.",
                    "These %zu headers belong to the interim response; the final response brings "
                    "its own.",
-                   s->nhdrs),
-             s->nhdrs);
-    else if (s->nhdrs == 0)
+                   s->msg->nheaders),
+             s->msg->nheaders);
+    else if (s->msg->nheaders == 0)
         para_str(e, _("Step 5: this response has no headers at all: the status line is followed at "
                       "once by the blank line."));
     else
@@ -1284,15 +1292,15 @@ static void explain_headers(struct ex *e)
                    "Step 5: after the status line come %1$zu response headers, in %2$llu bytes: "
                    "one per line, a name, a colon and a value. They describe the answer and its "
                    "body, and tell the browser how to store it.",
-                   s->nhdrs),
-             s->nhdrs, (unsigned long long)s->length);
+                   s->msg->nheaders),
+             s->msg->nheaders, (unsigned long long)s->length);
     enum tr_dir dir = req ? TR_DIR_C2S : TR_DIR_S2C;
-    for (size_t i = 0; i < s->nhdrs && i < HEADERS_MAX; i++)
-        explain_header(e, &s->hdrs[i], dir);
-    if (s->nhdrs > HEADERS_MAX)
-        para(e, P_("... and %zu more header.", "... and %zu more headers.", s->nhdrs - HEADERS_MAX),
-             s->nhdrs - HEADERS_MAX);
-    if (req && !stage_cut(e) && !hget(s->hdrs, s->nhdrs, "Host") && e->x.version &&
+    for (size_t i = 0; i < s->msg->nheaders && i < HEADERS_MAX; i++)
+        explain_header(e, &s->msg->headers[i], dir);
+    if (s->msg->nheaders > HEADERS_MAX)
+        para(e, P_("... and %zu more header.", "... and %zu more headers.", s->msg->nheaders - HEADERS_MAX),
+             s->msg->nheaders - HEADERS_MAX);
+    if (req && !stage_cut(e) && !hget(e, s->msg->headers, s->msg->nheaders, "Host") && e->x.version &&
         strcmp(e->x.version, "HTTP/1.1") == 0)
         para_str(e, _("This HTTP/1.1 request has no Host header, which the standard requires: a "
                       "strict server answers 400 Bad Request."));
@@ -1302,13 +1310,13 @@ static void explain_headers(struct ex *e)
 
 static void explain_blank_line(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
+    const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_BLANK_LINE;
     size_t nhdrs = 1;  /* of the headers just before, when they are known */
     for (int k = e->idx; k-- > 0;)
-        if (e->d->stgs[k].exchange == s->exchange &&
-            e->d->stgs[k].kind == (req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS)) {
-            nhdrs = e->d->stgs[k].nhdrs;
+        if (e->d->stgs[k]->exchange == s->exchange &&
+            e->d->stgs[k]->kind == (req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS)) {
+            nhdrs = e->d->stgs[k]->msg->nheaders;
             break;
         }
     if (req && nhdrs)
@@ -1334,21 +1342,21 @@ static void explain_blank_line(struct ex *e)
                   "empty line shows where they stop. Without it the receiver keeps waiting for "
                   "more headers."));
     int body = stage_after(e, e->idx, req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY);
-    const struct ui_stg *b = body >= 0 ? &e->d->stgs[body] : NULL;
-    if (!req && s->interim) {
+    const struct dec_stage *b = body >= 0 ? e->d->stgs[body] : NULL;
+    if (!req && dec_stage_interim(s)) {
         int code = 0;
         for (int k = e->idx; k-- > 0 && !code;)
-            if (e->d->stgs[k].kind == DEC_STAGE_STATUS_LINE)
-                code = e->d->stgs[k].status;
+            if (e->d->stgs[k]->kind == DEC_STAGE_STATUS_LINE)
+                code = e->d->stgs[k]->msg->status;
         para(e, _("This blank line ends the interim %d response; the final response follows "
                   "later on the same connection."),
              code);
-    } else if (b && b->framing == DEC_FRAMING_LENGTH) {
+    } else if (b && b->msg->framing == DEC_FRAMING_LENGTH) {
         para(e, _("After it comes the body: %llu bytes, as Content-Length said."),
-             (unsigned long long)b->body_length);
-    } else if (b && b->framing == DEC_FRAMING_CHUNKED) {
+             (unsigned long long)b->msg->body_length);
+    } else if (b && b->msg->framing == DEC_FRAMING_CHUNKED) {
         para_str(e, _("After it comes the body, in chunks (Transfer-Encoding: chunked)."));
-    } else if (b && b->framing == DEC_FRAMING_CLOSE) {
+    } else if (b && b->msg->framing == DEC_FRAMING_CLOSE) {
         para_str(e, _("After it comes the body, which has no announced length: it lasts until "
                       "the server closes the connection."));
     } else if (req) {
@@ -1467,9 +1475,9 @@ static const struct magic *magic_find(const uint8_t *p, size_t n)
 
 static const char *hex_bytes(struct ex *e, const uint8_t *p, size_t n)
 {
-    struct sbuf b = {0};
+    struct tr_sbuf b = {0};
     for (size_t i = 0; i < n; i++)
-        sb_printf(&b, "%s%02x", i ? " " : "", p[i]);
+        tr_sb_printf(&b, "%s%02x", i ? " " : "", p[i]);
     return own(e, b.p ? b.p : xstrdup(""));
 }
 
@@ -1622,7 +1630,7 @@ static void more_multipart(struct ex *e, const char *ctype, const uint8_t *p, si
 static bool first_chunk(const struct ex *e, char *hex, size_t cap, uint64_t *size)
 {
     size_t n, k = 0;
-    const uint8_t *p = dt_bytes_at(&e->d->bytes[e->s->dir], e->s->offset, &n);
+    const uint8_t *p = dec_stream_at(&e->d->bytes[e->s->dir], e->s->offset, &n);
     if (!p)
         return false;
     uint64_t v = 0;
@@ -1638,13 +1646,13 @@ static bool first_chunk(const struct ex *e, char *hex, size_t cap, uint64_t *siz
 
 static void explain_framing(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
-    switch (s->framing) {
+    const struct dec_stage *s = e->s;
+    switch (s->msg->framing) {
     case DEC_FRAMING_LENGTH:
         para(e, _("How does the receiver know where the body ends? Content-Length announced %llu "
                   "bytes: it reads exactly that many after the blank line, and then the next "
                   "message may begin."),
-             (unsigned long long)s->body_length);
+             (unsigned long long)s->msg->body_length);
         break;
     case DEC_FRAMING_CHUNKED: {
         para(e, P_("The body came with Transfer-Encoding: chunked, in %1$llu chunk of data and a "
@@ -1657,8 +1665,8 @@ static void explain_framing(struct ex *e)
                    "its size in hexadecimal. The sender did not need to know the total length in "
                    "advance: %2$llu bytes of content, %3$llu bytes on the wire with the size "
                    "lines.",
-                   s->chunks),
-             (unsigned long long)s->chunks, (unsigned long long)s->body_length,
+                   s->msg->chunks),
+             (unsigned long long)s->msg->chunks, (unsigned long long)s->msg->body_length,
              (unsigned long long)s->length);
         char hex[20];
         uint64_t size;
@@ -1672,7 +1680,7 @@ static void explain_framing(struct ex *e)
                   "the connection (%llu bytes here). The connection cannot carry another request, "
                   "and a client cannot tell a whole body from one cut short by a network "
                   "failure."),
-             (unsigned long long)s->body_length);
+             (unsigned long long)s->msg->body_length);
         break;
     default:
         break;
@@ -1681,50 +1689,52 @@ static void explain_framing(struct ex *e)
 
 static void explain_encoding(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
-    if (!s->content_encoding)
+    const struct dec_stage *s = e->s;
+    const char *ce = val(e, s->msg->content_encoding);
+    if (!ce)
         return;
-    if (s->decoded_length > 0) {
-        int pct = (int)((s->body_length * 100 + (uint64_t)s->decoded_length / 2) /
-                        (uint64_t)s->decoded_length);
+    if (s->msg->decoded_length > 0) {
+        int pct = (int)((s->msg->body_length * 100 + (uint64_t)s->msg->decoded_length / 2) /
+                        (uint64_t)s->msg->decoded_length);
         para(e, _("Content-Encoding: %1$s: the sender compressed the body. %2$llu bytes travelled; "
                   "decompressed they are %3$lld bytes, so the compressed body is %4$d%% of the "
                   "original size. The client had offered this compression in its "
                   "Accept-Encoding."),
-             clip(e, s->content_encoding), (unsigned long long)s->body_length,
-             (long long)s->decoded_length, pct);
+             clip(e, ce), (unsigned long long)s->msg->body_length,
+             (long long)s->msg->decoded_length, pct);
     } else {
         para(e, _("Content-Encoding: %1$s: the sender compressed the body (%2$llu bytes). httpstep "
                   "could not decompress it, because the coding is unknown or the body is "
                   "incomplete."),
-             clip(e, s->content_encoding), (unsigned long long)s->body_length);
+             clip(e, ce), (unsigned long long)s->msg->body_length);
     }
 }
 
 static void explain_body(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
+    const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_BODY;
     if (req)
         para(e, _("Step 3 ends with the request body: %llu bytes of data that the client sends "
                   "after the blank line, such as a form or a file."),
-             (unsigned long long)s->body_length);
+             (unsigned long long)s->msg->body_length);
     else
         para(e, _("Step 6: after the blank line comes the response body, %llu bytes: the resource "
                   "itself (the page, the picture, the file), or a page about the error."),
-             (unsigned long long)s->body_length);
+             (unsigned long long)s->msg->body_length);
     if (req && req_hdr(e, "Expect") && has_token(req_hdr(e, "Expect"), "100-continue") &&
-        e->x.xd && e->x.xd->ninterim && e->x.xd->interim[0] == 100)
+        e->x.xd && e->x.xd->ninterim && e->x.xd->interim[0]->status == 100)
         para_str(e, _("Because of Expect: 100-continue, the client held this body back until the "
                       "server's 100 Continue arrived."));
     explain_framing(e);
     explain_encoding(e);
-    const char *ctype = req ? req_hdr(e, "Content-Type") : hget(e->x.rh, e->x.nrh, "Content-Type");
+    const char *ctype = req ? req_hdr(e, "Content-Type") : hget(e, e->x.rh, e->x.nrh, "Content-Type");
     /* the content as the application sees it: decoded, or the bytes as
      * they came when there is no content coding */
-    const uint8_t *p = s->ndecoded ? s->decoded : s->content_encoding ? NULL : s->preview;
-    size_t n = s->ndecoded ? s->ndecoded : s->content_encoding ? 0 : s->npreview;
-    if (s->content_encoding && s->npreview >= 2 && s->preview[0] == 0x1f && s->preview[1] == 0x8b)
+    bool coded = s->msg->content_encoding.p != NULL;
+    const uint8_t *p = s->decoded_len ? s->decoded : coded ? NULL : s->preview;
+    size_t n = s->decoded_len ? s->decoded_len : coded ? 0 : s->preview_len;
+    if (coded && s->preview_len >= 2 && s->preview[0] == 0x1f && s->preview[1] == 0x8b)
         para_str(e, _("On the wire, the body begins with the bytes 1f 8b: the magic number that "
                       "starts all gzip data."));
     if (ctype) {
@@ -1738,12 +1748,12 @@ static void explain_body(struct ex *e)
                       "of data from its bytes (browsers call this sniffing)."));
         explain_magic(e, p, n);
     }
-    if (s->gap_bytes)
+    if (s->msg->gap_bytes)
         para(e, _("%llu bytes of this body were never captured (a gap): the capture missed those "
                   "packets, so httpstep cannot show them, though the receiver may have got them."),
-             (unsigned long long)s->gap_bytes);
-    const struct ui_msg *m = e->x.xd ? (req ? &e->x.xd->req : &e->x.xd->rsp) : NULL;
-    if (m && m->present && !m->complete && !s->gap_bytes)
+             (unsigned long long)s->msg->gap_bytes);
+    const struct dec_msg *m = e->x.xd ? (req ? e->x.xd->request : e->x.xd->response) : NULL;
+    if (m && !m->complete && !s->msg->gap_bytes)
         para_str(e, _("The body stops before its announced end: the connection or the capture "
                       "ended first."));
 }
@@ -2036,12 +2046,13 @@ static const char *status_value(struct ex *e, const struct status_text *t)
 
 static void explain_status_line(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
-    int code = s->status;
+    const struct dec_stage *s = e->s;
+    int code = s->msg->status;
+    const char *version = val(e, s->msg->version), *reason = val(e, s->msg->reason);
     para(e, _("Step 4: the server's answer begins with the status line %1$s %2$d %3$s: the "
               "protocol version, a three-digit status code for programs, and a reason phrase for "
               "people."),
-         clip(e, s->version ? s->version : ""), code, clip(e, s->reason ? s->reason : ""));
+         clip(e, version ? version : ""), code, clip(e, reason ? reason : ""));
     const struct status_text *t = status_find(code);
     if (code / 100 == 2 && is_method(e, "CONNECT"))
         para(e, _("The proxy answers %1$d to CONNECT %2$s: it has opened a TCP connection to that "
@@ -2062,37 +2073,37 @@ static void explain_status_line(struct ex *e)
         para(e, _("The code %d is outside the five classes (100 to 599): this response is "
                   "malformed."),
              code);
-    if (t && t->reason[0] != '(' && s->reason && strcmp(s->reason, t->reason) != 0)
+    if (t && t->reason[0] != '(' && reason && strcmp(reason, t->reason) != 0)
         para(e, _("The reason phrase \"%1$s\" differs from the registry's \"%2$s\": that is "
                   "allowed, since the phrase is only for people and programs ignore it."),
-             clip(e, s->reason), t->reason);
-    if (s->version && strcmp(s->version, "HTTP/1.0") == 0)
+             clip(e, reason), t->reason);
+    if (version && strcmp(version, "HTTP/1.0") == 0)
         para_str(e, _("The server answers in HTTP/1.0: it will close the connection after this "
                       "response, unless it sends Connection: keep-alive."));
-    if (s->interim)
+    if (dec_stage_interim(s))
         para_str(e, _("This is an interim (1xx) response: the exchange is not over, and the final "
                       "status line will follow."));
     else if (e->x.xd && e->x.xd->ninterim) {
-        struct sbuf b = {0};
+        struct tr_sbuf b = {0};
         for (size_t i = 0; i < e->x.xd->ninterim; i++)
-            sb_printf(&b, "%s%d", i ? ", " : "", e->x.xd->interim[i]);
+            tr_sb_printf(&b, "%s%d", i ? ", " : "", e->x.xd->interim[i]->status);
         para(e, P_("Before this final answer the server sent %1$zu interim response (%2$s).",
                    "Before this final answer the server sent %1$zu interim responses (%2$s).",
                    e->x.xd->ninterim),
              e->x.xd->ninterim, b.p);
-        sb_free(&b);
+        tr_sb_free(&b);
     }
-    if (e->x.rl >= 0 && e->x.rl < e->idx && s->ts >= e->d->stgs[e->x.rl].ts)
+    if (e->x.rl >= 0 && e->x.rl < e->idx && s->ts >= e->d->stgs[e->x.rl]->ts)
         para(e, _("It arrived %s after the request line: the time for the request to travel, the "
                   "server to work, and the answer to come back."),
-             duration(e, s->ts - e->d->stgs[e->x.rl].ts));
+             duration(e, s->ts - e->d->stgs[e->x.rl]->ts));
 }
 
 /* ------------------------------------------------------------- tunnel -- */
 
 static void explain_tunnel(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
+    const struct dec_stage *s = e->s;
     if (is_method(e, "CONNECT")) {
         const char *t = not_captured(clip(e, e->x.target));
         para(e, _("Step 6 here is a tunnel: after answering 200 to CONNECT %1$s, the proxy stopped "
@@ -2117,7 +2128,7 @@ static void explain_tunnel(struct ex *e)
                                  : _("These %llu bytes went from the server to the client."),
          (unsigned long long)s->length);
     size_t n;
-    const uint8_t *p = dt_bytes_at(&e->d->bytes[s->dir], s->offset, &n);
+    const uint8_t *p = dec_stream_at(&e->d->bytes[s->dir], s->offset, &n);
     if (p) {
         if (n > s->length)
             n = (size_t)s->length;
@@ -2152,18 +2163,18 @@ static const struct ka_text {
 
 static void explain_keep_alive(struct ex *e)
 {
-    const struct ui_detail *d = e->d;
-    const struct ui_stg *s = e->s;
+    const struct dec_record *d = e->d;
+    const struct dec_stage *s = e->s;
     const struct ka_text *t = ka_texts;
-    while (t->reason && !(s->ka_reason && strcmp(s->ka_reason, t->reason) == 0))
+    while (t->reason && !(s->reason_text && strcmp(s->reason_text, t->reason) == 0))
         t++;
     if (t->reason)
         para_str(e, _(t->text));
     else
         para(e, _("Step 7: the exchange is over, but the TCP connection stays open (keep-alive): "
                   "%s."),
-             s->ka_reason ? s->ka_reason : "");
-    const struct ui_stg *hs = handshake_stage(d);
+             s->reason_text ? s->reason_text : "");
+    const struct dec_stage *hs = handshake_stage(d);
     if (hs && hs->rtt >= 0)
         para(e, _("What it saves: a new connection for the next request would first cost a "
                   "three-way handshake, one round trip (%s on this connection), and a new "
@@ -2174,11 +2185,12 @@ static void explain_keep_alive(struct ex *e)
                       "three-way handshake, one round trip, and a new connection also starts "
                       "sending slowly (TCP slow start)."));
     for (size_t k = (size_t)e->idx + 1; k < d->nstgs; k++) {
-        const struct ui_stg *g = &d->stgs[k];
+        const struct dec_stage *g = d->stgs[k];
         if (g->kind == DEC_STAGE_REQUEST_LINE && g->exchange > s->exchange) {
             para(e, _("And so the next request, %1$s %2$s, follows on this same connection %3$s "
                       "later: no step 1 this time, the next exchange starts at step 2."),
-                 clip(e, g->method ? g->method : ""), clip(e, g->target ? g->target : ""),
+                 clip(e, g->msg->method.p ? val(e, g->msg->method) : ""),
+                 clip(e, g->msg->target.p ? val(e, g->msg->target) : ""),
                  duration(e, g->ts - s->ts));
             return;
         }
@@ -2272,25 +2284,26 @@ static const char *const why_texts[] = {
                      "more, and close it unused."),
 };
 
-static enum close_why close_why(const struct ex *e, tr_time *last_end)
+static enum close_why close_why(struct ex *e, tr_time *last_end)
 {
-    const struct ui_detail *d = e->d;
-    const struct ui_xdet *x = dt_last_x(d);
+    const struct dec_record *d = e->d;
+    const struct dec_exchange *x = dec_record_last_x(d);
     if (!x)
         return W_NO_HTTP;
-    *last_end = x->rsp.present ? x->rsp.ts_last : x->req.ts_last;
-    const char *qc = x->req.present ? hget(x->req.hdrs, x->req.nhdrs, "Connection") : NULL;
-    const char *rc = x->rsp.present ? hget(x->rsp.hdrs, x->rsp.nhdrs, "Connection") : NULL;
+    const struct dec_msg *q = x->request, *r = x->response;
+    *last_end = r ? r->ts_last : q ? q->ts_last : 0;
+    const char *qc = q ? hget(e, q->headers, q->nheaders, "Connection") : NULL;
+    const char *rc = r ? hget(e, r->headers, r->nheaders, "Connection") : NULL;
     if (x->tunnel)
         return W_TUNNEL;
     if (qc && has_token(qc, "close"))
         return W_REQ_CLOSE;
     if (rc && has_token(rc, "close"))
         return W_RSP_CLOSE;
-    if (x->rsp.present && x->rsp.framing == DEC_FRAMING_CLOSE)
+    if (r && r->framing == DEC_FRAMING_CLOSE)
         return W_UNTIL_CLOSE;
-    if (!x->keep_alive && ((x->req.version && strcmp(x->req.version, "HTTP/1.0") == 0) ||
-                           (x->rsp.version && strcmp(x->rsp.version, "HTTP/1.0") == 0)))
+    if (!x->keep_alive && ((q && dec_str_eq_ci(q->version, "HTTP/1.0")) ||
+                           (r && dec_str_eq_ci(r->version, "HTTP/1.0"))))
         return W_HTTP10;
     if (x->keep_alive && e->s->how != TR_CLOSE_END)
         return e->s->initiator == TR_DIR_S2C ? W_IDLE_SERVER
@@ -2301,7 +2314,7 @@ static enum close_why close_why(const struct ex *e, tr_time *last_end)
 
 static void explain_close(struct ex *e)
 {
-    const struct ui_stg *s = e->s;
+    const struct dec_stage *s = e->s;
     const struct close_text *t = NULL;
     for (size_t i = 0; i < sizeof close_texts / sizeof *close_texts && !t; i++)
         if (close_texts[i].how == s->how &&
@@ -2317,7 +2330,7 @@ static void explain_close(struct ex *e)
     enum close_why w = close_why(e, &last_end);
     bool other = false;  /* TLS or another protocol: its notes say so */
     for (size_t i = 0; i < e->d->nnotes; i++)
-        other |= e->d->notes[i].kind == DEC_NOTE_TLS || e->d->notes[i].kind == DEC_NOTE_NOT_HTTP;
+        other |= e->d->notes[i]->kind == DEC_NOTE_TLS || e->d->notes[i]->kind == DEC_NOTE_NOT_HTTP;
     if (w != W_NONE && !(w == W_NO_HTTP && other))
         para(e, _(why_texts[w]), duration(e, s->ts - last_end));
     if (w != W_NO_HTTP && s->how != TR_CLOSE_END && s->how != TR_CLOSE_NONE)
@@ -2331,101 +2344,43 @@ static void explain_close(struct ex *e)
 
 typedef void explain_fn(struct ex *e);
 
-static const struct stage_text {
-    const char *title;
-    explain_fn *explain;
-} stage_texts[DEC_STAGE_COUNT] = {
-    [DEC_STAGE_HANDSHAKE] = {N_("Handshake"), explain_handshake},
-    [DEC_STAGE_REQUEST_LINE] = {N_("Request line"), explain_request_line},
-    [DEC_STAGE_REQUEST_HEADERS] = {N_("Request headers"), explain_headers},
-    [DEC_STAGE_REQUEST_BLANK_LINE] = {N_("Blank line"), explain_blank_line},
-    [DEC_STAGE_REQUEST_BODY] = {N_("Request body"), explain_body},
-    [DEC_STAGE_STATUS_LINE] = {N_("Status line"), explain_status_line},
-    [DEC_STAGE_RESPONSE_HEADERS] = {N_("Response headers"), explain_headers},
-    [DEC_STAGE_RESPONSE_BLANK_LINE] = {N_("Blank line"), explain_blank_line},
-    [DEC_STAGE_RESPONSE_BODY] = {N_("Response body"), explain_body},
-    [DEC_STAGE_TUNNEL] = {N_("Tunnel"), explain_tunnel},
-    [DEC_STAGE_CLOSE] = {N_("Close"), explain_close},
-    [DEC_STAGE_KEEP_ALIVE] = {N_("Keep-alive"), explain_keep_alive},
+/* the composition of each stage's text (titles: decode.h's DEC_STAGE_LIST) */
+static explain_fn *const stage_explain[DEC_STAGE_COUNT] = {
+    [DEC_STAGE_HANDSHAKE] = explain_handshake,
+    [DEC_STAGE_REQUEST_LINE] = explain_request_line,
+    [DEC_STAGE_REQUEST_HEADERS] = explain_headers,
+    [DEC_STAGE_REQUEST_BLANK_LINE] = explain_blank_line,
+    [DEC_STAGE_REQUEST_BODY] = explain_body,
+    [DEC_STAGE_STATUS_LINE] = explain_status_line,
+    [DEC_STAGE_RESPONSE_HEADERS] = explain_headers,
+    [DEC_STAGE_RESPONSE_BLANK_LINE] = explain_blank_line,
+    [DEC_STAGE_RESPONSE_BODY] = explain_body,
+    [DEC_STAGE_TUNNEL] = explain_tunnel,
+    [DEC_STAGE_CLOSE] = explain_close,
+    [DEC_STAGE_KEEP_ALIVE] = explain_keep_alive,
 };
 
-/* the seven steps, as a teacher names them; the short labels fit one
- * 80-column stepper row:
- * "1 Handshake > 2 Req.line > 3 Headers > 4 Status > 5 Resp.hdr > 6 Body > 7 Close" */
-static const struct step_text {
-    const char *full, *brief;
-} step_texts[7] = {
-    /* TRANSLATORS: the full label of each step, then its short label: the
-     * seven short labels, each after its number and joined by " > ", must fit
-     * in 77 columns (a CJK character takes two) */
-    {N_("Handshake"), N_("Handshake")},
-    {N_("Request line"), N_("Req.line")},
-    {N_("Headers"), N_("Headers")},
-    {N_("Status"), N_("Status")},
-    {N_("Response headers"), N_("Resp.hdr")},
-    {N_("Body"), N_("Body")},
-    {N_("Close/Keep-alive"), N_("Close")},
-};
-
-const char *ui_stage_title(enum dec_stage_kind k)
-{
-    if ((unsigned)k >= DEC_STAGE_COUNT || !stage_texts[k].title)
-        return "?";
-    return _(stage_texts[k].title);
-}
-
-/* TRANSLATORS: short names of the stages, for a packet's label on the
- * ladder when the full name does not fit (about 10 columns) */
-static const char *const stage_briefs[DEC_STAGE_COUNT] = {
-    [DEC_STAGE_HANDSHAKE] = N_("Handshake"),
-    [DEC_STAGE_REQUEST_LINE] = N_("Req.line"),
-    [DEC_STAGE_REQUEST_HEADERS] = N_("Req.hdr"),
-    [DEC_STAGE_REQUEST_BLANK_LINE] = N_("Blank"),
-    [DEC_STAGE_REQUEST_BODY] = N_("Req.body"),
-    [DEC_STAGE_STATUS_LINE] = N_("Status"),
-    [DEC_STAGE_RESPONSE_HEADERS] = N_("Resp.hdr"),
-    [DEC_STAGE_RESPONSE_BLANK_LINE] = N_("Blank"),
-    [DEC_STAGE_RESPONSE_BODY] = N_("Body"),
-    [DEC_STAGE_TUNNEL] = N_("Tunnel"),
-    [DEC_STAGE_CLOSE] = N_("Close"),
-    [DEC_STAGE_KEEP_ALIVE] = N_("Keep-alive"),
-};
-
-const char *ui_stage_brief(enum dec_stage_kind k)
-{
-    if ((unsigned)k >= DEC_STAGE_COUNT || !stage_briefs[k])
-        return "?";
-    return _(stage_briefs[k]);
-}
-
-const char *ui_step_label(int step, bool short_form)
-{
-    if (step < 1 || step > 7)
-        return "?";
-    return _(short_form ? step_texts[step - 1].brief : step_texts[step - 1].full);
-}
-
-const char *ui_status_reason(int status)
+const char *teach_status_reason(int status)
 {
     const struct status_text *t = status_find(status);
     return t ? t->reason : NULL;
 }
 
-void ui_explain_stage(const struct ui_detail *d, int stage, struct sbuf *out)
+void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
 {
     if (stage < 0 || (size_t)stage >= d->nstgs) {
-        sb_str(out, _("No stage selected."));
+        tr_sb_str(out, _("No stage selected."));
         return;
     }
-    struct ex e = {.d = d, .s = &d->stgs[stage], .idx = stage, .out = out, .start = out->len};
+    struct ex e = {.d = d, .s = d->stgs[stage], .idx = stage, .out = out, .start = out->len};
     if (!out->p)
-        sb_put(out, "", 0);
+        tr_sb_put(out, "", 0);
     xinfo_fill(&e);
     notes_mark(&e);
     if (stage == 0)
         explain_not_http(&e);
-    if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_texts[e.s->kind].explain)
-        stage_texts[e.s->kind].explain(&e);
+    if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_explain[e.s->kind])
+        stage_explain[e.s->kind](&e);
     explain_notes(&e);
     for (size_t i = 0; i < e.nown; i++)
         free(e.own[i]);

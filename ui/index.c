@@ -1,0 +1,254 @@
+/* index.c - the exchange list's index: a few hundred bytes per exchange,
+ * built while the capture loads (the details of a connection are a
+ * struct dec_record, read again from the file on demand) */
+#include "app.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- index -- */
+
+void ix_init(struct ui_index *ix)
+{
+    memset(ix, 0, sizeof *ix);
+}
+
+void ix_free(struct ui_index *ix)
+{
+    for (size_t i = 0; i < ix->nrows; i++)
+        free(ix->rows[i].target);
+    for (size_t i = 0; i < ix->nconns; i++)
+        free(ix->conns[i].sni);
+    free(ix->rows);
+    free(ix->conns);
+    free(ix->order);
+    memset(ix, 0, sizeof *ix);
+}
+
+struct ui_crow *ix_conn(struct ui_index *ix, uint64_t id)
+{
+    /* connections arrive mostly in id order: search from the end */
+    for (size_t i = ix->nconns; i-- > 0;)
+        if (ix->conns[i].id == id)
+            return &ix->conns[i];
+    return NULL;
+}
+
+static uint32_t conn_slot(struct ui_index *ix, uint64_t id)
+{
+    struct ui_crow *c = ix_conn(ix, id);
+    return c ? (uint32_t)(c - ix->conns) : UINT32_MAX;
+}
+
+static struct ui_row *row_new(struct ui_index *ix, uint32_t conn)
+{
+    xgrow(&ix->rows, &ix->crows, ix->nrows + 1, sizeof *ix->rows);
+    struct ui_row *r = &ix->rows[ix->nrows++];
+    memset(r, 0, sizeof *r);
+    r->conn = conn;
+    r->prev = ix->conns[conn].last_row;
+    ix->conns[conn].last_row = (uint32_t)(ix->nrows - 1);
+    ix->order_dirty = true;
+    return r;
+}
+
+/* the row of exchange `index` on a connection, made when it first shows */
+static struct ui_row *row_of(struct ui_index *ix, uint32_t conn, uint64_t index, bool *fresh)
+{
+    for (uint32_t i = ix->conns[conn].last_row; i != UINT32_MAX; i = ix->rows[i].prev) {
+        if (ix->rows[i].index == index && !(ix->rows[i].flags & XR_BARE)) {
+            *fresh = false;
+            return &ix->rows[i];
+        }
+        if (ix->rows[i].index < index)
+            break;
+    }
+    *fresh = true;
+    struct ui_row *r = row_new(ix, conn);
+    r->index = (uint32_t)index;
+    ix->conns[conn].nrows++;
+    return r;
+}
+
+static void i_conn(void *ctx, struct dec_conn *c)
+{
+    struct ui_index *ix = ctx;
+    const struct tr_conn *tc = c->tc;
+    xgrow(&ix->conns, &ix->cconns, ix->nconns + 1, sizeof *ix->conns);
+    struct ui_crow *cr = &ix->conns[ix->nconns++];
+    memset(cr, 0, sizeof *cr);
+    cr->id = c->id;
+    cr->client = tc->client;
+    cr->server = tc->server;
+    cr->syn_seen = tc->syn_seen;
+    cr->first_frame = tc->first_frame;
+    cr->file_offset = tc->first_file_offset;
+    cr->t0 = tc->first_ts;
+    cr->last_row = UINT32_MAX;
+    if (!tc->syn_seen)
+        ix->no_handshake++;
+}
+
+static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
+{
+    struct ui_index *ix = ctx;
+    uint32_t slot = conn_slot(ix, c->id);
+    if (slot == UINT32_MAX)
+        return;
+    bool fresh;
+    struct ui_row *r = row_of(ix, slot, x->index, &fresh);
+    ix->exchanges++;
+    r->flags |= XR_DONE;
+    const struct dec_msg *q = x->request, *s = x->response;
+    if (q && fresh) {
+        r->flags |= XR_REQ;
+        size_t n = q->method.len < sizeof r->method - 1 ? q->method.len : sizeof r->method - 1;
+        memcpy(r->method, q->method.p, n);
+        r->method[n] = '\0';
+        r->target = teach_safe_dup(q->target.p, q->target.len > 160 ? 160 : q->target.len);
+        r->t_start = q->ts_first;
+        r->first_frame = q->first_frame;
+    }
+    if (s) {
+        r->flags |= XR_RSP;
+        r->status = s->status;
+        r->body = s->body_length;
+        r->t_end = s->ts_last;
+        if (!q) {
+            r->t_start = s->ts_first;
+            r->first_frame = s->first_frame;
+        }
+    } else if (q) {
+        r->t_end = q->ts_last;
+    }
+    if (x->complete)
+        r->flags |= XR_COMPLETE;
+    if (x->keep_alive)
+        r->flags |= XR_KEEP_ALIVE;
+    if (x->tunnel)
+        r->flags |= XR_TUNNEL;
+    if (x->ninterim)
+        r->flags |= XR_INTERIM;
+}
+
+/* the first stages of an exchange make its row, so it shows while in progress */
+static void i_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
+{
+    struct ui_index *ix = ctx;
+    if (s->exchange < 0 || (s->kind != DEC_STAGE_REQUEST_LINE &&
+                            !(s->kind == DEC_STAGE_STATUS_LINE && !dec_stage_interim(s))))
+        return;
+    const struct dec_msg *m = s->msg;
+    uint32_t slot = conn_slot(ix, c->id);
+    if (slot == UINT32_MAX)
+        return;
+    bool fresh;
+    struct ui_row *r = row_of(ix, slot, (uint64_t)s->exchange, &fresh);
+    if (s->kind == DEC_STAGE_REQUEST_LINE) {
+        r->flags |= XR_REQ;
+        size_t n = m->method.len < sizeof r->method - 1 ? m->method.len : sizeof r->method - 1;
+        memcpy(r->method, m->method.p, n);
+        r->method[n] = '\0';
+        free(r->target);
+        r->target = teach_safe_dup(m->target.p, m->target.len > 160 ? 160 : m->target.len);
+        r->t_start = r->t_end = s->ts;
+        r->first_frame = s->nframes ? s->frames[0] : 0;
+    } else {
+        r->flags |= XR_RSP;
+        r->status = m->status;
+        if (!(r->flags & XR_REQ)) {
+            r->t_start = s->ts;
+            r->first_frame = s->nframes ? s->frames[0] : 0;
+        }
+        r->t_end = s->ts_end;
+    }
+}
+
+static void i_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
+{
+    struct ui_index *ix = ctx;
+    ix->notes++;
+    switch (n->kind) {
+    case DEC_NOTE_TRUNCATED:
+        ix->truncated++;
+        break;
+    case DEC_NOTE_GAP:
+        ix->gaps++;
+        break;
+    case DEC_NOTE_RETRANSMISSION:
+        ix->retrans++;
+        break;
+    default:
+        break;
+    }
+    if (!c)
+        return;
+    struct ui_crow *cr = ix_conn(ix, c->id);
+    if (!cr)
+        return;
+    cr->notes++;
+    if (n->kind == DEC_NOTE_TLS) {
+        cr->tls = true;
+        if (n->sni.p && !cr->sni)
+            cr->sni = teach_safe_dup(n->sni.p, n->sni.len > 80 ? 80 : n->sni.len);
+    } else if (n->kind == DEC_NOTE_NOT_HTTP) {
+        cr->not_http = true;
+    }
+}
+
+static void i_conn_end(void *ctx, struct dec_conn *c)
+{
+    struct ui_index *ix = ctx;
+    struct ui_crow *cr = ix_conn(ix, c->id);
+    if (!cr)
+        return;
+    cr->ended = true;
+    cr->last_frame = c->tc->last_frame;
+    if (cr->nrows == 0) {  /* a connection with no exchange still gets a row */
+        struct ui_row *r = row_new(ix, (uint32_t)(cr - ix->conns));
+        r->flags = XR_BARE;
+        r->t_start = cr->t0;
+        r->t_end = c->tc->last_ts;
+        r->first_frame = cr->first_frame;
+        snprintf(r->method, sizeof r->method, "%s", cr->tls ? "TLS" : "TCP");
+        r->target = cr->sni ? xstrdup(cr->sni) : NULL;
+    }
+}
+
+void ix_sink(struct ui_index *ix, struct dec_sink *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ctx = ix;
+    out->on_conn = i_conn;
+    out->on_stage = i_stage;
+    out->on_exchange = i_exchange;
+    out->on_note = i_note;
+    out->on_conn_end = i_conn_end;
+}
+
+static struct ui_index *sort_ix;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const struct ui_row *x = &sort_ix->rows[*(const uint32_t *)a];
+    const struct ui_row *y = &sort_ix->rows[*(const uint32_t *)b];
+    uint64_t cx = sort_ix->conns[x->conn].id, cy = sort_ix->conns[y->conn].id;
+    if (cx != cy)
+        return cx < cy ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void ix_sort(struct ui_index *ix)
+{
+    if (!ix->order_dirty)
+        return;
+    xgrow(&ix->order, &ix->corder, ix->nrows, sizeof *ix->order);
+    for (size_t i = 0; i < ix->nrows; i++)
+        ix->order[i] = (uint32_t)i;
+    ix->norder = ix->nrows;
+    sort_ix = ix;
+    qsort(ix->order, ix->norder, sizeof *ix->order, cmp_rows);
+    sort_ix = NULL;
+    ix->order_dirty = false;
+}
