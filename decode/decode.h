@@ -421,6 +421,7 @@ struct dec_record {
     bool sealed;                 /* past the window: nothing more is kept */
     bool rolling;                /* drop the oldest stages and packets past the caps */
     uint64_t trimmed;            /* stages dropped from the front so far (rolling) */
+    uint64_t version;            /* counts the events recorded: a reader's cache key */
 };
 
 void dec_record_init(struct dec_record *r, uint64_t conn_id);

@@ -93,6 +93,7 @@ static void keep_tc(struct dec_record *r, const struct dec_conn *c)
 {
     r->tc = *c->tc;
     r->have_tc = true;
+    r->version++;
 }
 
 static void r_conn(void *ctx, struct dec_conn *c)
@@ -133,6 +134,7 @@ static void r_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     }
     xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
     r->stgs[r->nstgs++] = dec_stage_ref(s);
+    r->version++;
     if (s->kind == DEC_STAGE_CLOSE)
         keep_tc(r, c);
 }
@@ -152,6 +154,7 @@ static void r_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
     }
     dec_exchange_unref(r->xs[k]);
     r->xs[k] = dec_exchange_ref(x);
+    r->version++;
 }
 
 static void r_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
@@ -176,6 +179,7 @@ static void r_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
         return;
     xgrow(&r->notes, &r->cnotes, r->nnotes + 1, sizeof *r->notes);
     r->notes[r->nnotes++] = dec_note_ref(n);
+    r->version++;
 }
 
 static void r_conn_end(void *ctx, struct dec_conn *c)
@@ -202,6 +206,7 @@ static void r_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
     }
     xgrow(&r->pkts, &r->cpkts, r->npkts + 1, sizeof *r->pkts);
     r->pkts[r->npkts++] = (struct dec_pkt){*s, -1, 0};
+    r->version++;
 }
 
 static void r_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
@@ -240,6 +245,7 @@ static void r_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
     xgrow(&st->data, &st->cap, st->len + len, 1);
     memcpy(st->data + st->len, data, len);
     st->len += len;
+    r->version++;
     if (!r->in_window && st->len > 2 * DEC_REC_PRE_BYTES) {
         /* before the window: keep the latest bytes (a whole message head) */
         size_t drop = st->len - DEC_REC_PRE_BYTES;

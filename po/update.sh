@@ -1,5 +1,6 @@
 #!/bin/sh
-# po/update.sh - extract every learner-visible text of ui/*.c into
+# po/update.sh - extract every learner-visible text (decode/ tables marked
+# DEC_N_, teach/, report/ and ui/) into
 # po/httpstep.pot and merge it into each translation (po/zh_CN.po)
 #
 #   sh po/update.sh        from the top directory or from po/
@@ -10,10 +11,11 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 version=$(sed -n 's/^VERSION := //p' Makefile)
-xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 --keyword=NP_:1,2 \
+xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=DEC_N_ --keyword=P_:1,2 \
+    --keyword=NP_:1,2 \
     --add-comments=TRANSLATORS: --sort-by-file --package-name=httpstep \
     --package-version="${version:-0}" --msgid-bugs-address="httpstep maintainers" \
-    --output=po/httpstep.pot ui/*.c
+    --output=po/httpstep.pot decode/decode.h teach/*.c report/*.c ui/*.c
 # no creation date: the template changes only when a text does
 sed -i '/^"POT-Creation-Date:/d' po/httpstep.pot
 for po in po/*.po; do

@@ -14,6 +14,8 @@
 #include "ui.h"
 #include "../teach/teach.h"
 
+#include <signal.h>
+
 /* ------------------------------------------------------------- index -- */
 
 enum {
@@ -66,13 +68,13 @@ struct ui_index {
     uint64_t frames;
 };
 
-void ix_init(struct ui_index *ix);
-void ix_free(struct ui_index *ix);
+void ui_ix_init(struct ui_index *ix);
+void ui_ix_free(struct ui_index *ix);
 /* the dec_sink that fills the index */
-void ix_sink(struct ui_index *ix, struct dec_sink *out);
+void ui_ix_sink(struct ui_index *ix, struct dec_sink *out);
 /* rebuild the display order if rows arrived */
-void ix_sort(struct ui_index *ix);
-struct ui_crow *ix_conn(struct ui_index *ix, uint64_t id);
+void ui_ix_sort(struct ui_index *ix);
+struct ui_crow *ui_ix_conn(struct ui_index *ix, uint64_t id);
 
 /* ------------------------------------------------------------- picker -- */
 
@@ -87,6 +89,8 @@ struct ui_pick {
 /* where samples/index.tsv is (next to the binary, or installed), or NULL */
 const char *ui_samples_dir(void);
 /* choose a sample or an interface; false when the user quits */
-bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out);
+/* choose a sample or an interface; false when the user quits, or *stop
+ * becomes true (a signal) */
+bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, struct ui_pick *out);
 
 #endif

@@ -9,12 +9,12 @@
 
 /* ------------------------------------------------------------- index -- */
 
-void ix_init(struct ui_index *ix)
+void ui_ix_init(struct ui_index *ix)
 {
     memset(ix, 0, sizeof *ix);
 }
 
-void ix_free(struct ui_index *ix)
+void ui_ix_free(struct ui_index *ix)
 {
     for (size_t i = 0; i < ix->nrows; i++)
         free(ix->rows[i].target);
@@ -26,7 +26,7 @@ void ix_free(struct ui_index *ix)
     memset(ix, 0, sizeof *ix);
 }
 
-struct ui_crow *ix_conn(struct ui_index *ix, uint64_t id)
+struct ui_crow *ui_ix_conn(struct ui_index *ix, uint64_t id)
 {
     /* connections arrive mostly in id order: search from the end */
     for (size_t i = ix->nconns; i-- > 0;)
@@ -37,7 +37,7 @@ struct ui_crow *ix_conn(struct ui_index *ix, uint64_t id)
 
 static uint32_t conn_slot(struct ui_index *ix, uint64_t id)
 {
-    struct ui_crow *c = ix_conn(ix, id);
+    struct ui_crow *c = ui_ix_conn(ix, id);
     return c ? (uint32_t)(c - ix->conns) : UINT32_MAX;
 }
 
@@ -184,7 +184,7 @@ static void i_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
     }
     if (!c)
         return;
-    struct ui_crow *cr = ix_conn(ix, c->id);
+    struct ui_crow *cr = ui_ix_conn(ix, c->id);
     if (!cr)
         return;
     cr->notes++;
@@ -200,7 +200,7 @@ static void i_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
 static void i_conn_end(void *ctx, struct dec_conn *c)
 {
     struct ui_index *ix = ctx;
-    struct ui_crow *cr = ix_conn(ix, c->id);
+    struct ui_crow *cr = ui_ix_conn(ix, c->id);
     if (!cr)
         return;
     cr->ended = true;
@@ -216,7 +216,7 @@ static void i_conn_end(void *ctx, struct dec_conn *c)
     }
 }
 
-void ix_sink(struct ui_index *ix, struct dec_sink *out)
+void ui_ix_sink(struct ui_index *ix, struct dec_sink *out)
 {
     memset(out, 0, sizeof *out);
     out->ctx = ix;
@@ -239,7 +239,7 @@ static int cmp_rows(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-void ix_sort(struct ui_index *ix)
+void ui_ix_sort(struct ui_index *ix)
 {
     if (!ix->order_dirty)
         return;

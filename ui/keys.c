@@ -55,5 +55,5 @@ void ui_keys_markdown(FILE *out)
     fprintf(out, "| key | what it does |\n|---|---|\n");
     for (const struct ui_binding *b = ui_bindings; b->names; b++)
         fprintf(out, "| `%s` | %s |\n", b->names, b->help);
-    fprintf(out, "| mouse | click an exchange, a step, or a packet arrow |\n");
+    fprintf(out, "| mouse | click an exchange, a step, or a packet arrow; the wheel scrolls the pane under it |\n");
 }

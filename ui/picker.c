@@ -2,6 +2,7 @@
  * lesson from samples/index.tsv) or, when permitted, a live interface */
 #define _GNU_SOURCE 1
 #include "app.h"
+#include "keys.h"
 #include "screen.h"
 
 #include <wchar.h>
@@ -122,7 +123,7 @@ static bool may_capture(void)
     return ok;
 }
 
-bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out)
+bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, struct ui_pick *out)
 {
     const char *dir = ui_samples_dir();
     struct sample *samples = NULL;
@@ -141,7 +142,7 @@ bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out)
         items[ns + i] = (struct item){true, NULL, ifaces[i]};
     size_t sel = 0, top = 0;
     bool chosen = false;
-    for (;;) {
+    while (!*stop) {
         erase();
         int W = COLS, H = LINES;
         int at_title = ui_attr(scr, UI_COLOR_TITLE);
@@ -204,18 +205,28 @@ bool ui_picker(struct ui_screen *scr, bool zh, struct ui_pick *out)
         ui_put(stdscr, H - 1, 1, W - 2, _("Enter open   Up/Down choose   q quit"),
                ui_attr(scr, UI_COLOR_DIM));
         refresh();
+        timeout(250);  /* a signal ends the picker within a quarter of a second */
         int ch = getch();
-        if (ch == 'q' || ch == 'Q' || ch == 27)
+        if (ch == ERR)
+            continue;
+        /* the one key table: Up/Down (k/j), pages, Home, End, Enter, q */
+        enum ui_action act = ui_key_action(ch);
+        size_t page = list_h > 1 ? (size_t)list_h - 1 : 1;
+        if (act == UA_QUIT || ch == 27)
             break;
-        if ((ch == KEY_DOWN || ch == 'j') && sel + 1 < n)
+        if (act == UA_DOWN && sel + 1 < n)
             sel++;
-        else if ((ch == KEY_UP || ch == 'k') && sel > 0)
+        else if (act == UA_UP && sel > 0)
             sel--;
-        else if (ch == KEY_HOME)
+        else if (act == UA_PGDN && n)
+            sel = sel + page < n ? sel + page : n - 1;
+        else if (act == UA_PGUP)
+            sel = sel > page ? sel - page : 0;
+        else if (act == UA_HOME)
             sel = 0;
-        else if (ch == KEY_END && n)
+        else if (act == UA_END && n)
             sel = n - 1;
-        else if ((ch == '\r' || ch == '\n' || ch == KEY_ENTER) && n) {
+        else if (act == UA_OPEN && n) {
             const struct item *it = &items[sel];
             if (it->live) {
                 out->iface = xstrdup(it->iface);

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "screen.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -58,11 +59,23 @@ static const int mono_attr[UI_COLOR_COUNT] = {
     [UI_COLOR_CRLF] = A_UNDERLINE,
 };
 
-bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8)
+static SCREEN *the_screen;
+
+bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8, char *errbuf)
 {
     memset(s, 0, sizeof *s);
-    if (!initscr())
+    /* newterm, not initscr: a TERM that terminfo does not know is an error
+     * of ours to report, where initscr would print its own and exit */
+    const char *term = getenv("TERM");
+    the_screen = newterm(NULL, stdout, stdin);
+    if (!the_screen) {
+        snprintf(errbuf, TR_ERRBUF_SIZE,
+                 "cannot start the terminal UI: TERM='%s' is not a terminal type this system knows "
+                 "(try TERM=xterm-256color, or --text)",
+                 term ? term : "");
         return false;
+    }
+    set_term(the_screen);
     cbreak();
     noecho();
     nonl();
@@ -99,9 +112,18 @@ bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8)
 
 void ui_screen_done(void)
 {
-    if (!isendwin()) {
+    if (the_screen && !isendwin()) {
         curs_set(1);
         endwin();
+    }
+}
+
+void ui_screen_free(void)
+{
+    ui_screen_done();
+    if (the_screen) {
+        delscreen(the_screen);
+        the_screen = NULL;
     }
 }
 

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <curses.h>
 
+#include "../tracer/tracer.h"
+
 enum ui_color {
     UI_COLOR_NORMAL = 0,
     UI_COLOR_TITLE,      /* title bar, pane titles */
@@ -41,9 +43,13 @@ struct ui_screen {
     struct ui_glyphs g;
 };
 
-/* initscr and friends; mono: no colors (NO_COLOR or a terminal without) */
-bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8);
+/* newterm and friends; mono: no colors (NO_COLOR or a terminal without).
+ * false with errbuf (TR_ERRBUF_SIZE) when the terminal cannot be used */
+bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8, char *errbuf);
+/* restore the terminal (safe to call again, and from the fatal hook) */
 void ui_screen_done(void);
+/* restore it and free the screen */
+void ui_screen_free(void);
 void ui_screen_big(struct ui_screen *s, bool big);
 int ui_attr(const struct ui_screen *s, enum ui_color role);
 /* the attribute of a status code's class */

@@ -1,10 +1,14 @@
-/* view.h - private to ui/: the stepper UI's state, shared by the loop
- * (app.c) and the views (view_*.c); each pane is a view with an ops table
- * (tig view.h) */
+/* view.h - private to ui/: the stepper UI's state, shared by the loop and
+ * layout (app.c), the navigation over the model (nav.c) and the panes
+ * (view_*.c). Each pane is a view with an ops table and a state of its own
+ * (tig view.h, htop Panel.h); key handlers return flags and the loop
+ * redraws once (htop ScreenManager.c).
+ */
 #ifndef HTTPSTEP_UI_VIEW_H
 #define HTTPSTEP_UI_VIEW_H
 
 #include "app.h"
+#include "keys.h"
 #include "screen.h"
 
 enum pane { PANE_LIST, PANE_LADDER, PANE_BYTES, PANE_EXPLAIN, PANE_COUNT };
@@ -12,6 +16,13 @@ enum bytes_mode { BYTES_HEX, BYTES_TEXT, BYTES_DECODED, BYTES_MODES };
 
 #define SLICE_US 15000      /* reading per loop turn, so keys answer at once */
 #define PLAY_DEFAULT_MS 2500
+
+/* what a key handler did (htop's HandlerResult) */
+enum {
+    UI_HANDLED = 1 << 0,    /* the key was for this handler */
+    UI_REDRAW = 1 << 1,     /* the screen must be drawn again */
+    UI_QUIT = 1 << 2        /* leave the UI */
+};
 
 struct rect {
     int y, x, h, w;
@@ -26,6 +37,39 @@ struct pass {
     char err[TR_ERRBUF_SIZE];
 };
 
+/* ---------------------------------------------------- each view's state -- */
+
+struct list_state {
+    size_t top;                 /* the first row shown */
+};
+
+/* the ladder, the bytes and the explanation scroll; a pane scrolled by hand
+ * stops following the current stage until the stage changes */
+struct scroll_state {
+    int top;
+    bool manual;
+};
+
+struct ladder_state {
+    struct scroll_state s;
+    int first;                  /* the packet on its first row (for the mouse) */
+};
+
+struct bytes_state {
+    struct scroll_state s;
+    enum bytes_mode mode;
+};
+
+/* the explanation is built once, when its stage is entered (and again only
+ * when the record grows under it: loading, live) */
+struct explain_state {
+    struct scroll_state s;
+    struct tr_sbuf text;
+    const struct dec_record *rec;  /* what the text was built from */
+    int stage;
+    uint64_t version;
+};
+
 struct live_rec;
 
 struct app {
@@ -38,25 +82,26 @@ struct app {
     struct ui_index ix;
     struct pass main;
     /* the details of one connection, from a detail pass */
-    struct dec_record *det;      /* the shown connection: &filedet, or live's record */
+    struct dec_record *det;     /* the shown connection: &filedet, or live's record */
     struct dec_record filedet;
     struct pass detp;
     uint64_t det_conn;          /* the real id of the connection in det, 0 none */
     uint64_t det_trimmed;       /* live: det->trimmed when the stage was set */
-    int stage;                  /* in det.stgs, -1 none */
+    int stage;                  /* in det->stgs, -1 none */
     int64_t want_x;             /* once loaded, go to this exchange's first stage ... */
     int want_kind;              /* ... or to the first stage of this kind, -1 */
     bool want_last;             /* ... or to the last stage */
-    /* the list */
-    size_t sel, list_top;
+    /* the selected row of the list */
+    size_t sel;
     bool goto_done;
     /* panes */
     int focus, zoom;
-    int top[PANE_COUNT];
-    bool manual[PANE_COUNT];    /* scrolled by hand: do not follow the stage */
-    int bytes_mode;
+    struct list_state list;
+    struct ladder_state ladder;
+    struct bytes_state bytes;
+    struct explain_state explain;
     bool help;
-    int help_top, help_page;      /* the help's first row; rows in a page */
+    int help_top, help_page;    /* the help's first row; rows in a page */
     bool big;
     bool playing;
     int play_ms;
@@ -75,21 +120,30 @@ struct app {
     struct dec_sink ixsink;
     struct live_rec *recs;      /* the details of recent connections */
     size_t nrecs;
-    struct dec_record gone;      /* shown for a connection whose details were dropped */
-    int step_x[8];              /* where each step's label starts (mouse) */
-    int ladder_top;             /* the first packet the ladder shows (mouse) */
+    struct dec_record gone;     /* shown for a connection whose details were dropped */
+    int step_x[DEC_STEP_MAX + 2];  /* where each step's label starts (mouse) */
     struct rect r_title, r_list, r_steps, r_ladder, r_bytes, r_explain, r_timing, r_status,
         r_footer;
     bool small;                 /* the window is too small */
-    bool dirty;
-    struct tr_sbuf text;
+    bool dirty;                 /* something changed outside a key: draw again */
 };
 
-/* A pane of the screen. Views draw from the model (struct app and its
- * index and details), never inside the decoder's callbacks. */
+/* A pane of the screen. Views draw from the model (the record, the index)
+ * and their own state, never inside the decoder's callbacks. */
 struct ui_view {
-    const char *name;                                  /* for messages */
-    void (*draw)(struct app *a, const struct rect *r); /* draw the whole pane into r */
+    const char *name;           /* for messages */
+    const char *help;           /* what it shows, for the help screen (untranslated) */
+    /* draw the whole pane into r */
+    void (*draw)(struct app *a, const struct rect *r);
+    /* an action of the key table while the pane has the focus; UI_* flags,
+     * 0 when the pane does not use it */
+    int (*key)(struct app *a, enum ui_action act);
+    /* a mouse event at (y, x) inside r; UI_* flags */
+    int (*mouse)(struct app *a, const struct rect *r, int y, int x, mmask_t bstate);
+    /* the current stage changed, or its record grew: follow it */
+    void (*enter)(struct app *a);
+    /* the pane has a new size */
+    void (*resize)(struct app *a, const struct rect *r);
 };
 
 extern const struct ui_view ui_view_list, ui_view_ladder, ui_view_bytes, ui_view_explain;
@@ -97,20 +151,49 @@ extern const struct ui_view ui_view_list, ui_view_ladder, ui_view_bytes, ui_view
 extern const struct ui_view *const ui_views[PANE_COUNT];
 
 /* app.c, for the views */
-int app_attr(const struct app *a, enum ui_color c);
-void app_put(struct app *a, const struct rect *r, int y, int x, const char *s, int at);
-void app_clear(const struct rect *r);
+int ui_app_attr(const struct app *a, enum ui_color c);
+void ui_app_put(struct app *a, const struct rect *r, int y, int x, const char *s, int at);
+void ui_app_clear(const struct rect *r);
 /* the title row of a pane, highlighted when it has the focus */
-void app_pane_title(struct app *a, const struct rect *r, enum pane p, const char *title);
-void app_fmt_bytes(char *buf, size_t n, uint64_t v);
-void app_fmt_dur(char *buf, size_t n, int64_t us);
-void app_fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e);
-/* the row at a position of the list, or NULL */
-struct ui_row *app_row(struct app *a, size_t pos);
-struct ui_crow *app_row_conn(struct app *a, const struct ui_row *r);
-int app_stage_count(const struct app *a);
-int64_t app_stage_exchange(const struct app *a, int k);
-const struct rect *app_pane_rect(const struct app *a, enum pane p);
+void ui_app_pane_title(struct app *a, const struct rect *r, enum pane p, const char *title);
+void ui_app_fmt_bytes(char *buf, size_t n, uint64_t v);
+void ui_app_fmt_dur(char *buf, size_t n, int64_t us);
+void ui_app_fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e);
+const struct rect *ui_app_pane_rect(const struct app *a, enum pane p);
+/* rows a page of the pane scrolls */
+int ui_app_page(const struct app *a, enum pane p);
+/* scroll a pane by delta rows (by hand); UI_* flags */
+int ui_scroll(struct scroll_state *s, int delta);
+/* the scroll actions (up, down, page, home, end) on a scrolling pane */
+int ui_scroll_key(struct app *a, enum pane p, struct scroll_state *s, enum ui_action act,
+                  int end_top);
+
+/* nav.c: the passes, the selection and the walk through the stages */
+bool ui_pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
+                  const struct tr_endpoint *only, int64_t offset, uint64_t first_frame,
+                  uint64_t stop_after, size_t preview);
+bool ui_pass_step(struct pass *p, int64_t budget);
+void ui_pass_close(struct pass *p);
+struct ui_row *ui_app_row(struct app *a, size_t pos);
+struct ui_crow *ui_app_row_conn(struct app *a, const struct ui_row *r);
+int ui_stage_count(const struct app *a);
+const struct dec_stage *ui_stage(const struct app *a);
+int64_t ui_stage_exchange(const struct app *a, int k);
+void ui_set_stage(struct app *a, int k);
+/* select a row; kind >= 0: go to that stage kind in its exchange; last:
+ * the connection's last stage */
+void ui_select_row(struct app *a, size_t pos, int kind, bool last);
+void ui_next_stage(struct app *a, int dir);
+void ui_next_exchange(struct app *a, int dir);
+void ui_resolve_want(struct app *a);
+void ui_apply_goto(struct app *a);
+void ui_do_search(struct app *a);
+void ui_follow_newest(struct app *a);
+/* live: every event to the index and to its connection's record */
+void ui_live_sink(struct app *a, struct dec_sink *out);
+void ui_live_free(struct app *a);
+/* the shown record changed under the stage (live trimming): keep the place */
+void ui_live_sync(struct app *a);
 
 /* view_bars.c */
 void ui_bar_title(struct app *a);

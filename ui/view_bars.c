@@ -45,7 +45,7 @@ static const char *quality(struct app *a, char *buf, size_t n)
 static void walk_position(const struct app *a, int *j, int *k)
 {
     const struct dec_stage *const *g = a->det->stgs;
-    int n = app_stage_count(a);
+    int n = ui_stage_count(a);
     int64_t first = -1;
     for (int i = 0; i < n && first < 0; i++)
         first = g[i]->exchange;
@@ -69,7 +69,7 @@ static void walk_position(const struct app *a, int *j, int *k)
 void ui_bar_title(struct app *a)
 {
     const struct rect *r = &a->r_title;
-    int at = app_attr(a, UI_COLOR_TITLE);
+    int at = ui_app_attr(a, UI_COLOR_TITLE);
     move(r->y, 0);
     for (int x = 0; x < r->w; x++)
         addch(' ' | at);
@@ -105,7 +105,7 @@ void ui_bar_title(struct app *a)
 
 static int current_step(const struct app *a)
 {
-    if (a->stage < 0 || a->stage >= app_stage_count(a))
+    if (a->stage < 0 || a->stage >= ui_stage_count(a))
         return 0;
     return dec_stage_step(a->det->stgs[a->stage]->kind);
 }
@@ -113,7 +113,7 @@ static int current_step(const struct app *a)
 void ui_bar_steps(struct app *a)
 {
     const struct rect *r = &a->r_steps;
-    app_clear(r);
+    ui_app_clear(r);
     int cur = current_step(a);
     /* the widest form that fits: full labels, short ones, tighter separators, numbers */
     bool brief = false;
@@ -136,13 +136,13 @@ void ui_bar_steps(struct app *a)
             snprintf(buf, sizeof buf, "%d", s);
         else
             snprintf(buf, sizeof buf, "%d %s", s, teach_step_label(s, brief));
-        int at = s == cur ? app_attr(a, UI_COLOR_CURRENT)
-                 : cur && s < cur ? app_attr(a, UI_COLOR_DONE)
-                                  : app_attr(a, UI_COLOR_PENDING);
+        int at = s == cur ? ui_app_attr(a, UI_COLOR_CURRENT)
+                 : cur && s < cur ? ui_app_attr(a, UI_COLOR_DONE)
+                                  : ui_app_attr(a, UI_COLOR_PENDING);
         a->step_x[s] = x;
         x += ui_put(stdscr, r->y, x, r->x + r->w - x, buf, at);
         if (s < 7)
-            x += ui_put(stdscr, r->y, x, r->x + r->w - x, sep, app_attr(a, UI_COLOR_DIM));
+            x += ui_put(stdscr, r->y, x, r->x + r->w - x, sep, ui_app_attr(a, UI_COLOR_DIM));
     }
     a->step_x[0] = x;
 }
@@ -156,16 +156,16 @@ struct part {
 void ui_bar_timing(struct app *a)
 {
     const struct rect *r = &a->r_timing;
-    app_clear(r);
-    int64_t x = app_stage_exchange(a, a->stage);
+    ui_app_clear(r);
+    int64_t x = ui_stage_exchange(a, a->stage);
     struct dec_record *d = a->det;
     const struct dec_exchange *xd = a->stage >= 0 ? dec_record_x(d, x) : NULL;
     if (!xd) {
         if (a->stage >= 0 && d->stgs[a->stage]->kind == DEC_STAGE_HANDSHAKE && d->tc.handshake_done) {
             char b[64], line[160];
-            app_fmt_dur(b, sizeof b, d->tc.hs_ts[2] - d->tc.hs_ts[0]);
+            ui_app_fmt_dur(b, sizeof b, d->tc.hs_ts[2] - d->tc.hs_ts[0]);
             snprintf(line, sizeof line, _("Timing: the handshake took %s (one round trip)"), b);
-            app_put(a, r, 0, 1, line, app_attr(a, UI_COLOR_DIM));
+            ui_app_put(a, r, 0, 1, line, ui_app_attr(a, UI_COLOR_DIM));
         }
         return;
     }
@@ -193,13 +193,13 @@ void ui_bar_timing(struct app *a)
     int64_t total = 0;
     for (int i = 0; i < n; i++)
         total += seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
-    int col = ui_put(stdscr, r->y, r->x + 1, r->w, _("Timing "), app_attr(a, UI_COLOR_TITLE)) + 2;
+    int col = ui_put(stdscr, r->y, r->x + 1, r->w, _("Timing "), ui_app_attr(a, UI_COLOR_TITLE)) + 2;
     /* the legend first, each part in its color; then the bar in what is left */
     char legend[6][96];
     int lw = 0;
     for (int i = 0; i < n; i++) {
         char b[48];
-        app_fmt_dur(b, sizeof b, seg[i].to - seg[i].from);
+        ui_app_fmt_dur(b, sizeof b, seg[i].to - seg[i].from);
         snprintf(legend[i], sizeof legend[i], "%s %s", seg[i].name, b);
         lw += ui_width(legend[i]) + 3;
     }
@@ -212,14 +212,14 @@ void ui_bar_timing(struct app *a)
             int64_t dur = seg[i].to > seg[i].from ? seg[i].to - seg[i].from : 0;
             int cw = (int)(dur * (barw - n) / total) + 1;
             for (int k = 0; k < cw && col < r->w; k++, col++)
-                ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, app_attr(a, seg[i].color));
+                ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, ui_app_attr(a, seg[i].color));
         }
         col++;
     }
     for (int i = 0; i < n && col < r->w; i++) {
-        ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, app_attr(a, seg[i].color));
+        ui_put(stdscr, r->y, r->x + col, 1, a->scr.g.block, ui_app_attr(a, seg[i].color));
         col += 2;
-        col += ui_put(stdscr, r->y, r->x + col, r->w - col, legend[i], app_attr(a, UI_COLOR_NORMAL));
+        col += ui_put(stdscr, r->y, r->x + col, r->w - col, legend[i], ui_app_attr(a, UI_COLOR_NORMAL));
         col += 1;
     }
 }
@@ -227,11 +227,11 @@ void ui_bar_timing(struct app *a)
 void ui_bar_status(struct app *a)
 {
     const struct rect *r = &a->r_status;
-    app_clear(r);
+    ui_app_clear(r);
     if (a->searching) {
         char buf[200];
         snprintf(buf, sizeof buf, "/%s", a->input);
-        ui_put(stdscr, r->y, r->x, r->w, buf, app_attr(a, UI_COLOR_NORMAL));
+        ui_put(stdscr, r->y, r->x, r->w, buf, ui_app_attr(a, UI_COLOR_NORMAL));
         curs_set(1);
         move(r->y, r->x + 1 + ui_width(a->input));
         return;
@@ -239,7 +239,7 @@ void ui_bar_status(struct app *a)
     curs_set(0);
     char q[256], buf[512];
     if (a->msg[0]) {
-        ui_put(stdscr, r->y, r->x + 1, r->w - 1, a->msg, app_attr(a, UI_COLOR_NOTE));
+        ui_put(stdscr, r->y, r->x + 1, r->w - 1, a->msg, ui_app_attr(a, UI_COLOR_NOTE));
         return;
     }
     snprintf(buf, sizeof buf, "%s %s %s", quality(a, q, sizeof q), a->scr.g.sep,
@@ -264,22 +264,22 @@ void ui_bar_status(struct app *a)
     if (a->main.failed)
         snprintf(buf, sizeof buf, "%s", a->main.err);
     ui_put(stdscr, r->y, r->x + 1, r->w - 1, buf,
-            app_attr(a, a->main.failed || a->ix.truncated || a->ix.gaps ? UI_COLOR_NOTE : UI_COLOR_DIM));
+            ui_app_attr(a, a->main.failed || a->ix.truncated || a->ix.gaps ? UI_COLOR_NOTE : UI_COLOR_DIM));
 }
 
 void ui_bar_footer(struct app *a)
 {
     const struct rect *r = &a->r_footer;
-    app_clear(r);
+    ui_app_clear(r);
     int x = r->x + 1;
     for (const struct ui_binding *b = ui_bindings; b->names && x < r->w; b++) {
         if (!b->footer)
             continue;
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)strcspn(b->names, ","), b->names);
-        x += ui_put(stdscr, r->y, x, r->w - x, key, app_attr(a, UI_COLOR_TITLE));
+        x += ui_put(stdscr, r->y, x, r->w - x, key, ui_app_attr(a, UI_COLOR_TITLE));
         x += ui_put(stdscr, r->y, x, r->w - x, " ", 0);
-        x += ui_put(stdscr, r->y, x, r->w - x, _(b->footer), app_attr(a, UI_COLOR_NORMAL));
+        x += ui_put(stdscr, r->y, x, r->w - x, _(b->footer), ui_app_attr(a, UI_COLOR_NORMAL));
         x += ui_put(stdscr, r->y, x, r->w - x, "  ", 0);
     }
 }
@@ -294,10 +294,10 @@ static void help_row(struct app *a, const struct rect *r, int *v, bool draw, con
     if (!draw || y < 1 || y >= r->h - 1)
         return;
     if (names)
-        ui_put(stdscr, r->y + y, r->x + 2, 18, names, app_attr(a, UI_COLOR_CLIENT));
+        ui_put(stdscr, r->y + y, r->x + 2, 18, names, ui_app_attr(a, UI_COLOR_CLIENT));
     int x = dim ? 2 : 20;
     ui_putn(stdscr, r->y + y, r->x + x, r->w - x - 1, text, len,
-            app_attr(a, dim ? UI_COLOR_DIM : UI_COLOR_NORMAL));
+            ui_app_attr(a, dim ? UI_COLOR_DIM : UI_COLOR_NORMAL));
 }
 
 /* a key and its text, wrapped in the text's column */
@@ -318,20 +318,30 @@ static int help_rows(struct app *a, const struct rect *r, bool draw)
     int v = 0;
     for (const struct ui_binding *b = ui_bindings; b->names; b++)
         help_entry(a, r, &v, draw, b->names, _(b->help), false);
-    help_entry(a, r, &v, draw, _("mouse"), _("click an exchange, a step, or a packet arrow"), false);
+    help_entry(a, r, &v, draw, _("mouse"),
+               _("click an exchange, a step, or a packet arrow; the wheel scrolls the pane under it"),
+               false);
+    v++;
+    /* the panes, each with what it shows (the views' own help) */
+    for (int p = 0; p < PANE_COUNT; p++)
+        help_entry(a, r, &v, draw, _(ui_views[p]->name), _(ui_views[p]->help), false);
     v++;
     help_entry(a, r, &v, draw, NULL,
                _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."), true);
     return v;
 }
 
-/* The help screen: every key of the one key table, in a frame, scrolled by
- * help_top (kept in range here, where the height is known) */
+/* The help screen: every key of the one key table, in a frame over the
+ * whole screen but the title and footer rows (no piece of the panes under
+ * it shows through at its edges), scrolled by help_top (kept in range here,
+ * where the height is known) */
 void ui_bar_help(struct app *a)
 {
     int W = COLS, H = LINES;
-    int w = W - 8 < 90 ? W - 8 : 90, h = H - 4;
-    struct rect r = {2, (W - w) / 2, h, w};
+    struct rect all = {1, 0, H - 2, W};
+    ui_app_clear(&all);
+    int w = W - 2, h = H - 3;
+    struct rect r = {1, 1, h, w};
     int rows = h - 2;
     int max_top = help_rows(a, &r, false) - rows;
     if (max_top < 0)
@@ -341,15 +351,12 @@ void ui_bar_help(struct app *a)
     if (a->help_top < 0)
         a->help_top = 0;
     a->help_page = rows > 1 ? rows - 1 : 1;
-    app_clear(&r);
-    app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
+    ui_app_pane_title(a, &r, PANE_COUNT, _("Keys (q or ? closes this help)"));
     help_rows(a, &r, true);
-    int fa = app_attr(a, UI_COLOR_DIM);
+    int fa = ui_app_attr(a, UI_COLOR_DIM);
     for (int y = 1; y < h; y++) {
-        if (r.x > 0)
-            ui_put(stdscr, r.y + y, r.x - 1, 1, a->scr.g.vline, fa);
-        if (r.x + w < W)
-            ui_put(stdscr, r.y + y, r.x + w, 1, a->scr.g.vline, fa);
+        ui_put(stdscr, r.y + y, 0, 1, a->scr.g.vline, fa);
+        ui_put(stdscr, r.y + y, W - 1, 1, a->scr.g.vline, fa);
     }
     ui_fill(stdscr, r.y + h - 1, r.x, w, a->scr.g.hline, fa);
     if (a->help_top < max_top)

@@ -12,9 +12,9 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
 {
     int per = r->w >= 75 ? 16 : 8;
     uint64_t first_row = lo / (uint64_t)per;
-    if (!a->manual[PANE_BYTES])
-        a->top[PANE_BYTES] = (int)(first_row > 1 ? first_row - 1 : 0);
-    uint64_t row0 = (uint64_t)a->top[PANE_BYTES];
+    if (!a->bytes.s.manual)
+        a->bytes.s.top = (int)(first_row > 1 ? first_row - 1 : 0);
+    uint64_t row0 = (uint64_t)a->bytes.s.top;
     uint64_t end = st->base + st->len;
     if (row0 * (uint64_t)per < st->base)
         row0 = st->base / (uint64_t)per;
@@ -25,16 +25,16 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
         int y = r->y + y0 + i;
         char buf[32];
         snprintf(buf, sizeof buf, "%06llx ", (unsigned long long)off);
-        ui_put(stdscr, y, r->x, 7, buf, app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x, 7, buf, ui_app_attr(a, UI_COLOR_DIM));
         for (int j = 0; j < per && off + (uint64_t)j < end; j++) {
             uint64_t o = off + (uint64_t)j;
             if (o < st->base)
                 continue;
             uint8_t c = st->data[o - st->base];
             bool in = o >= lo && o < hi;
-            int at = in ? app_attr(a, UI_COLOR_HIGHLIGHT)
-                     : (c == '\r' || c == '\n') ? app_attr(a, UI_COLOR_CRLF)
-                                                : app_attr(a, UI_COLOR_NORMAL);
+            int at = in ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
+                     : (c == '\r' || c == '\n') ? ui_app_attr(a, UI_COLOR_CRLF)
+                                                : ui_app_attr(a, UI_COLOR_NORMAL);
             snprintf(buf, sizeof buf, "%02x", c);
             int hx = 7 + j * 3 + (j >= 8 && per == 16 ? 1 : 0);
             ui_put(stdscr, y, r->x + hx, 2, buf, at);
@@ -51,7 +51,7 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
             int ax = 7 + per * 3 + (per == 16 ? 2 : 1) + j;
             if (ax < r->w)
                 ui_put(stdscr, y, r->x + ax, 1, ch,
-                        (c == '\r' || c == '\n') && !in ? app_attr(a, UI_COLOR_CRLF) : at);
+                        (c == '\r' || c == '\n') && !in ? ui_app_attr(a, UI_COLOR_CRLF) : at);
         }
     }
 }
@@ -72,9 +72,9 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
     }
     if (start > base)
         start++;
-    if (a->manual[PANE_BYTES]) {
+    if (a->bytes.s.manual) {
         /* manual scrolling moves by lines from the stage */
-        for (int k = 0; k < a->top[PANE_BYTES] && start < end; k++) {
+        for (int k = 0; k < a->bytes.s.top && start < end; k++) {
             const uint8_t *nl = memchr(d + (start - base), '\n', (size_t)(end - start));
             start = nl ? base + (uint64_t)(nl - d) + 1 : end;
         }
@@ -83,12 +83,12 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
     for (uint64_t o = start; o < end && y < rows; o++) {
         uint8_t c = d[o - base];
         bool in = o >= lo && o < hi;
-        int at = in ? app_attr(a, UI_COLOR_HIGHLIGHT) : app_attr(a, UI_COLOR_NORMAL);
+        int at = in ? ui_app_attr(a, UI_COLOR_HIGHLIGHT) : ui_app_attr(a, UI_COLOR_NORMAL);
         char one[8] = {(char)c, 0};
         const char *g = one;
         if (c == '\r' || c == '\n') {
             g = c == '\r' ? a->scr.g.cr : a->scr.g.lf;
-            at = in ? at : app_attr(a, UI_COLOR_CRLF);
+            at = in ? at : ui_app_attr(a, UI_COLOR_CRLF);
         } else if (c < 0x20 || c >= 0x7f) {
             g = ".";
         }
@@ -109,8 +109,8 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
 static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stage *s)
 {
     if (!s || (s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY)) {
-        app_put(a, r, y0, 1, _("The decoded view shows a body: step to a body stage, or press b."),
-            app_attr(a, UI_COLOR_DIM));
+        ui_app_put(a, r, y0, 1, _("The decoded view shows a body: step to a body stage, or press b."),
+            ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
     const uint8_t *p = s->decoded_len ? s->decoded : s->preview;
@@ -120,7 +120,7 @@ static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, 
              (unsigned long long)(s->msg->decoded_length >= 0 ? (uint64_t)s->msg->decoded_length : n),
              s->msg->framing == DEC_FRAMING_CHUNKED ? _("de-chunked") : _("as sent"),
              s->msg->content_encoding.p ? _(", decompressed") : "");
-    app_put(a, r, y0, 0, buf, app_attr(a, UI_COLOR_DIM));
+    ui_app_put(a, r, y0, 0, buf, ui_app_attr(a, UI_COLOR_DIM));
     int y = 1, x = 0;
     for (size_t i = 0; i < n && y < rows; i++) {
         uint8_t c = p[i];
@@ -149,23 +149,23 @@ static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, 
             if (y >= rows)
                 break;
         }
-        x += ui_put(stdscr, r->y + y0 + y, r->x + x, r->w - x, g, app_attr(a, UI_COLOR_NORMAL));
+        x += ui_put(stdscr, r->y + y0 + y, r->x + x, r->w - x, g, ui_app_attr(a, UI_COLOR_NORMAL));
     }
 }
 
 static void draw_bytes(struct app *a, const struct rect *r)
 {
-    app_clear(r);
+    ui_app_clear(r);
     static const char *const modes[] = {N_("hex"), N_("text"), N_("decoded")};
     const struct dec_stage *s = a->stage >= 0 ? a->det->stgs[a->stage] : NULL;
     char t[200];
-    snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes_mode]), a->scr.g.sep,
+    snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes.mode]), a->scr.g.sep,
              s ? (s->dir == TR_DIR_C2S ? _("client to server") : _("server to client")) : "");
-    app_pane_title(a, r, PANE_BYTES, t);
+    ui_app_pane_title(a, r, PANE_BYTES, t);
     int rows = r->h - 1;
     if (!s || rows <= 0)
         return;
-    if (a->bytes_mode == BYTES_DECODED) {
+    if (a->bytes.mode == BYTES_DECODED) {
         if (r->w >= 90 && (s->kind == DEC_STAGE_REQUEST_BODY || s->kind == DEC_STAGE_RESPONSE_BODY)) {
             /* the raw bytes beside what they carry */
             struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
@@ -184,7 +184,7 @@ static void draw_bytes(struct app *a, const struct rect *r)
                         : s->kind == DEC_STAGE_CLOSE
                             ? _("Closing carries no data: FIN or RST flags (see the packets).")
                             : _("This stage carries no bytes of its own.");
-        ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, app_attr(a, UI_COLOR_DIM));
+        ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
     const struct dec_stream *st = &a->det->bytes[s->dir];
@@ -192,13 +192,42 @@ static void draw_bytes(struct app *a, const struct rect *r)
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1,
                        st->capped ? _("These bytes are past what is kept for display.")
                                   : _("reading..."),
-                       app_attr(a, UI_COLOR_DIM));
+                       ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
-    if (a->bytes_mode == BYTES_HEX)
+    if (a->bytes.mode == BYTES_HEX)
         draw_hex(a, r, 1, rows, st, s->offset, s->offset + s->length);
     else
         draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length);
 }
 
-const struct ui_view ui_view_bytes = {"bytes", draw_bytes};
+static int key_bytes(struct app *a, enum ui_action act)
+{
+    return ui_scroll_key(a, PANE_BYTES, &a->bytes.s, act, 1 << 20);
+}
+
+static int mouse_bytes(struct app *a, const struct rect *r, int y, int x, mmask_t b)
+{
+    (void)r;
+    (void)y;
+    (void)x;
+    if (b & BUTTON4_PRESSED)
+        return ui_scroll(&a->bytes.s, -3);
+    if (b & BUTTON5_PRESSED)
+        return ui_scroll(&a->bytes.s, 3);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static void enter_bytes(struct app *a)
+{
+    a->bytes.s.manual = false;
+}
+
+const struct ui_view ui_view_bytes = {
+    .name = N_("bytes"),
+    .help = N_("the bytes of the current stage, in its direction's stream"),
+    .draw = draw_bytes,
+    .key = key_bytes,
+    .mouse = mouse_bytes,
+    .enter = enter_bytes,
+};

@@ -24,60 +24,60 @@ static void flags_text(char *buf, size_t n, uint8_t f)
 
 static void draw_ladder(struct app *a, const struct rect *r)
 {
-    app_clear(r);
+    ui_app_clear(r);
     char t[256], ep1[64], ep2[64];
     struct dec_record *d = a->det;
-    app_fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
-    app_fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
+    ui_app_fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
+    ui_app_fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
     snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, ep1,
              a->utf8 ? "\xe2\x87\x84" : "<->", ep2);
-    app_pane_title(a, r, PANE_LADDER, a->det_conn ? t : _("Packets"));
+    ui_app_pane_title(a, r, PANE_LADDER, a->det_conn ? t : _("Packets"));
     int rows = r->h - 1;
     if (rows <= 0 || d->npkts == 0) {
         if (a->det_conn && !a->detp.done)
-            app_put(a, r, 1, 1, _("reading..."), app_attr(a, UI_COLOR_DIM));
+            ui_app_put(a, r, 1, 1, _("reading..."), ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
     const struct dec_stage *cur = a->stage >= 0 ? d->stgs[a->stage] : NULL;
     /* follow the current stage: its first packet a third down the pane */
-    if (!a->manual[PANE_LADDER] && cur) {
+    if (!a->ladder.s.manual && cur) {
         for (size_t f = 0; f < cur->nframes; f++) {  /* its frames are sorted */
             long i = dec_record_pkt_of(d, cur->frames[f]);
             if (i >= 0) {
                 int top = (int)i - rows / 3;
-                a->top[PANE_LADDER] = top < 0 ? 0 : top;
+                a->ladder.s.top = top < 0 ? 0 : top;
                 break;
             }
         }
     }
-    if (a->top[PANE_LADDER] > (int)d->npkts - 1)
-        a->top[PANE_LADDER] = (int)d->npkts - 1;
-    if (a->top[PANE_LADDER] < 0)
-        a->top[PANE_LADDER] = 0;
-    a->ladder_top = a->top[PANE_LADDER];
+    if (a->ladder.s.top > (int)d->npkts - 1)
+        a->ladder.s.top = (int)d->npkts - 1;
+    if (a->ladder.s.top < 0)
+        a->ladder.s.top = 0;
+    a->ladder.first = a->ladder.s.top;
     int tw = 11;  /* "  12.345ms " */
     tr_time span = d->pkts[d->npkts - 1].seg.ts - d->tc.first_ts;
     int cx = tw + 1, sx = r->w - 3;
     bool detail = r->w >= 70;
     tr_time t0 = d->tc.first_ts;
     for (int i = 0; i < rows; i++) {
-        size_t k = (size_t)a->top[PANE_LADDER] + (size_t)i;
+        size_t k = (size_t)a->ladder.s.top + (size_t)i;
         if (k >= d->npkts)
             break;
         const struct dec_pkt *p = &d->pkts[k];
         int y = r->y + 1 + i;
         bool hl = cur && dec_stage_has_frame(cur, p->seg.frame);
-        int base = hl ? app_attr(a, UI_COLOR_HIGHLIGHT)
-                      : app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
+        int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
+                      : ui_app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
         char buf[256];
         /* time since the connection's first packet, in ms on a fast network */
         if (span < 10000000)
             snprintf(buf, sizeof buf, "%8.3fms", (double)(p->seg.ts - t0) / 1e3);
         else
             snprintf(buf, sizeof buf, "%9.3fs", (double)(p->seg.ts - t0) / 1e6);
-        ui_put(stdscr, y, r->x, tw, buf, app_attr(a, UI_COLOR_DIM));
-        ui_put(stdscr, y, r->x + cx - 1, 1, a->scr.g.vline, app_attr(a, UI_COLOR_DIM));
-        ui_put(stdscr, y, r->x + sx + 1, 1, a->scr.g.vline, app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x, tw, buf, ui_app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x + cx - 1, 1, a->scr.g.vline, ui_app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x + sx + 1, 1, a->scr.g.vline, ui_app_attr(a, UI_COLOR_DIM));
         int aw = sx - cx + 1;
         /* the arrow */
         for (int x = 0; x < aw; x++)
@@ -133,8 +133,46 @@ static void draw_ladder(struct app *a, const struct rect *r)
                            : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
                            : p->seg.caplen < p->seg.len ? "T" : "";
         if (*mark)
-            ui_put(stdscr, y, r->x + r->w - 1, 1, mark, app_attr(a, UI_COLOR_NOTE));
+            ui_put(stdscr, y, r->x + r->w - 1, 1, mark, ui_app_attr(a, UI_COLOR_NOTE));
     }
 }
 
-const struct ui_view ui_view_ladder = {"ladder", draw_ladder};
+static int key_ladder(struct app *a, enum ui_action act)
+{
+    return ui_scroll_key(a, PANE_LADDER, &a->ladder.s, act,
+                         (int)a->det->npkts - ui_app_page(a, PANE_LADDER));
+}
+
+/* a click on a packet goes to the stage it carries; the wheel scrolls */
+static int mouse_ladder(struct app *a, const struct rect *r, int y, int x, mmask_t b)
+{
+    (void)x;
+    if (b & BUTTON4_PRESSED)
+        return ui_scroll(&a->ladder.s, -3);
+    if (b & BUTTON5_PRESSED)
+        return ui_scroll(&a->ladder.s, 3);
+    int row = y - r->y - 1;
+    size_t k = (size_t)a->ladder.first + (size_t)row;
+    if (row >= 0 && k < a->det->npkts && a->det->pkts[k].stage >= 0) {
+        ui_set_stage(a, a->det->pkts[k].stage);
+        a->ladder.s.manual = true;
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* a new stage: follow it again */
+static void enter_ladder(struct app *a)
+{
+    a->ladder.s.manual = false;
+    if (a->stage < 0)
+        a->ladder.s.top = 0;
+}
+
+const struct ui_view ui_view_ladder = {
+    .name = N_("ladder"),
+    .help = N_("the packets of the connection, between client and server"),
+    .draw = draw_ladder,
+    .key = key_ladder,
+    .mouse = mouse_ladder,
+    .enter = enter_ladder,
+};

@@ -38,7 +38,7 @@ static void status_text(char *buf, size_t n, const struct ui_row *r)
 
 static void draw_list(struct app *a, const struct rect *r)
 {
-    app_clear(r);
+    ui_app_clear(r);
     bool wide = r->w >= 110;
     char head[512];
     const char *wide_cols[] = {"#", _("conn"), _("client -> server"), _("method"), _("target")};
@@ -49,29 +49,29 @@ static void draw_list(struct app *a, const struct rect *r)
         pad_columns(head, sizeof head, wide_cols, wide_w, 5);
     else
         pad_columns(head, sizeof head, narrow_cols, narrow_w, 4);
-    app_pane_title(a, r, PANE_LIST, head);
+    ui_app_pane_title(a, r, PANE_LIST, head);
     int rows = r->h - 1;
     if (rows <= 0)
         return;
-    if (a->sel < a->list_top)
-        a->list_top = a->sel;
-    if (a->sel >= a->list_top + (size_t)rows)
-        a->list_top = a->sel - (size_t)rows + 1;
+    if (a->sel < a->list.top)
+        a->list.top = a->sel;
+    if (a->sel >= a->list.top + (size_t)rows)
+        a->list.top = a->sel - (size_t)rows + 1;
     int stat_w = 22, size_w = 9, time_w = 9;
     int tail = stat_w + size_w + time_w;
     for (int i = 0; i < rows; i++) {
-        size_t pos = a->list_top + (size_t)i;
-        struct ui_row *row = app_row(a, pos);
+        size_t pos = a->list.top + (size_t)i;
+        struct ui_row *row = ui_app_row(a, pos);
         if (!row)
             break;
-        struct ui_crow *c = app_row_conn(a, row);
+        struct ui_crow *c = ui_app_row_conn(a, row);
         bool sel = pos == a->sel;
-        int base = sel ? app_attr(a, UI_COLOR_SELECT) : app_attr(a, UI_COLOR_NORMAL);
+        int base = sel ? ui_app_attr(a, UI_COLOR_SELECT) : ui_app_attr(a, UI_COLOR_NORMAL);
         int y = r->y + 1 + i;
         move(y, r->x);
         for (int x = 0; x < r->w; x++)
             addch(' ' | (sel ? base : 0));
-        bool first_of_conn = pos == 0 || app_row(a, pos - 1)->conn != row->conn;
+        bool first_of_conn = pos == 0 || ui_app_row(a, pos - 1)->conn != row->conn;
         char buf[512], ep1[64], ep2[64];
         snprintf(buf, sizeof buf, "%-4zu ", pos + 1);
         int x = 1 + ui_put(stdscr, y, r->x + 1, r->w - 1, buf, base);
@@ -79,18 +79,18 @@ static void draw_list(struct app *a, const struct rect *r)
             snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->id);
         else
             snprintf(buf, sizeof buf, "%s", a->scr.g.vline);
-        ui_put(stdscr, y, r->x + x, 6, buf, sel ? base : app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x + x, 6, buf, sel ? base : ui_app_attr(a, UI_COLOR_DIM));
         x += 6;
         if (wide) {
-            app_fmt_endpoint(ep1, sizeof ep1, &c->client);
-            app_fmt_endpoint(ep2, sizeof ep2, &c->server);
+            ui_app_fmt_endpoint(ep1, sizeof ep1, &c->client);
+            ui_app_fmt_endpoint(ep2, sizeof ep2, &c->server);
             snprintf(buf, sizeof buf, "%s %s %s", ep1, a->utf8 ? "\xe2\x86\x92" : "->", ep2);
-            ui_put(stdscr, y, r->x + x, 44, buf, sel ? base : app_attr(a, UI_COLOR_DIM));
+            ui_put(stdscr, y, r->x + x, 44, buf, sel ? base : ui_app_attr(a, UI_COLOR_DIM));
             x += 45;
         }
         snprintf(buf, sizeof buf, "%-8s", row->method);
         x += ui_put(stdscr, y, r->x + x, r->w - x, buf,
-                     sel ? base : app_attr(a, UI_COLOR_CLIENT));
+                     sel ? base : ui_app_attr(a, UI_COLOR_CLIENT));
         int tw = r->w - x - tail - 1;
         if (tw > 0) {
             const char *t = row->target ? row->target
@@ -108,10 +108,10 @@ static void draw_list(struct app *a, const struct rect *r)
         ui_put(stdscr, y, r->x + x, stat_w - 1, buf,
                 sel ? base : ui_status_attr(&a->scr, row->status));
         if (!(row->flags & XR_BARE)) {
-            app_fmt_bytes(buf, sizeof buf, row->body);
+            ui_app_fmt_bytes(buf, sizeof buf, row->body);
             ui_put(stdscr, y, r->x + x + stat_w, size_w - 1, buf, base);
         }
-        app_fmt_dur(buf, sizeof buf, row->t_end >= row->t_start ? row->t_end - row->t_start : -1);
+        ui_app_fmt_dur(buf, sizeof buf, row->t_end >= row->t_start ? row->t_end - row->t_start : -1);
         ui_put(stdscr, y, r->x + x + stat_w + size_w, time_w, buf, base);
     }
     if (a->ix.norder == 0) {
@@ -119,8 +119,61 @@ static void draw_list(struct app *a, const struct rect *r)
                                          "handshake was found. Try -p PORT for another server "
                                          "port, or a filter expression.")
                                      : _("Reading the capture...");
-        ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, m, app_attr(a, UI_COLOR_NOTE));
+        ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, m, ui_app_attr(a, UI_COLOR_NOTE));
     }
 }
 
-const struct ui_view ui_view_list = {"list", draw_list};
+/* Up, Down, pages, Home and End move the selection */
+static int key_list(struct app *a, enum ui_action act)
+{
+    size_t n = a->ix.norder, page = (size_t)ui_app_page(a, PANE_LIST);
+    if (n == 0)
+        return 0;
+    size_t to = a->sel;
+    switch (act) {
+    case UA_UP:
+        to = a->sel > 0 ? a->sel - 1 : 0;
+        break;
+    case UA_DOWN:
+        to = a->sel + 1 < n ? a->sel + 1 : a->sel;
+        break;
+    case UA_PGUP:
+        to = a->sel > page ? a->sel - page : 0;
+        break;
+    case UA_PGDN:
+        to = a->sel + page < n ? a->sel + page : n - 1;
+        break;
+    case UA_HOME:
+        to = 0;
+        break;
+    case UA_END:
+        to = n - 1;
+        break;
+    default:
+        return 0;
+    }
+    if (to != a->sel)
+        ui_select_row(a, to, -1, false);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+static int mouse_list(struct app *a, const struct rect *r, int y, int x, mmask_t b)
+{
+    (void)x;
+    if (b & BUTTON4_PRESSED)
+        return key_list(a, UA_UP);
+    if (b & BUTTON5_PRESSED)
+        return key_list(a, UA_DOWN);
+    int row = y - r->y - 1;
+    if (row >= 0 && a->list.top + (size_t)row < a->ix.norder)
+        ui_select_row(a, a->list.top + (size_t)row, -1, false);
+    return UI_HANDLED | UI_REDRAW;
+}
+
+const struct ui_view ui_view_list = {
+    .name = N_("list"),
+    .help = N_("the exchanges, grouped by connection"),
+    .draw = draw_list,
+    .key = key_list,
+    .mouse = mouse_list,
+};
