@@ -303,6 +303,46 @@ static void test_trailing_and_bomb(void **state)
     free(plain);
 }
 
+/* A nested bomb (gzip inside gzip: 256 MiB of zeros in about a kilobyte)
+ * is refused as soon as the layers' output passes DEC_CONTENT_MAX_RATIO
+ * times the bytes fed plus the slack, not after its 256 MiB: the refusal
+ * path runs, and a cap raised tenfold (or a thousandfold) fails here. */
+static void test_bomb_refused(void **state)
+{
+    (void)state;
+    size_t big = 256u << 20;
+    uint8_t *zeros = calloc(1, big);
+    assert_non_null(zeros);
+    size_t l1, l2;
+    uint8_t *once = tz_compress(TZ_GZIP, zeros, big, &l1);
+    free(zeros);
+    uint8_t *twice = tz_compress(TZ_GZIP, once, l1, &l2);
+    free(once);
+    assert_true(l2 < 4096);
+    for (size_t step = 0; step <= 1; step++) {  /* whole, then a byte at a time */
+        const uint8_t *kept;
+        size_t kept_len;
+        const char *why = NULL;
+        struct dec_content *dc;
+        int64_t r = decode_all("gzip, gzip", twice, l2, step, 16, &kept, &kept_len, &why, &dc);
+        assert_int_equal(r, -1);
+        assert_non_null(why);
+        assert_non_null(strstr(why, "decompression bomb"));
+        uint64_t produced = dec_content_produced(dc);
+        /* the documented cap, 2048:1 plus 16 MiB (README, decode.h), in
+         * figures: the test fails if the constant drifts; every layer may
+         * finish one output buffer (16 KiB) past the check */
+        uint64_t bound = (uint64_t)l2 * 2048 + (16u << 20) + (64u << 10);
+        if (produced > bound)
+            fail_msg("refused after %llu bytes, past the bound %llu",
+                     (unsigned long long)produced, (unsigned long long)bound);
+        assert_true(produced < big / 8);
+        assert_int_equal(kept_len, 16);
+        dec_content_free(dc);
+    }
+    free(twice);
+}
+
 /* random bytes under every coding: any outcome, no crash, no over-read */
 static void test_hostile_random(void **state)
 {
@@ -561,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_new),
         cmocka_unit_test(test_bad_data),
         cmocka_unit_test(test_trailing_and_bomb),
+        cmocka_unit_test(test_bomb_refused),
         cmocka_unit_test(test_hostile_random),
         cmocka_unit_test(test_tls_hellos),
         cmocka_unit_test(test_tls_hostile),
