@@ -9,12 +9,14 @@ stopped by PID, every step bounded in time.
   JSON replayed from the -w file equals the live JSON.
 - headless chromium loads a page with sub-resources from nginx: all of its
   requests appear, on their parallel connections.
-- the UI in tmux during live traffic shows a new exchange and follows it.
+- the UI in tmux during live traffic shows a new exchange and follows it; and
+  on the same traffic, the UI's list and `--json` hold the same exchanges.
 - privilege drop: after opening the interface, the process runs as the -Z user.
 Needs root (to capture); skips otherwise.
 """
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -271,6 +273,55 @@ def main():
             if "httpstep │ interface lo" not in s.splitlines()[0]:
                 fail("the live UI's title does not name the interface:\n" + s)
             tm("send-keys", "-t", "live", "q")
+            time.sleep(0.5)
+            tm("kill-server")
+
+            sock = os.path.join(tmp, "tmux2.sock")  # a server of its own: the last one is ending
+            # 4b. one pipeline: on the same live traffic the UI and --json list the
+            # same exchanges (a filter expression, no -p: HTTP is found by its first
+            # bytes in both; a connection that is not HTTP shows in neither)
+            tm("new-session", "-d", "-s", "same", "-x", "120", "-y", "40",
+               "cd %s && LANG=C.UTF-8 TERM=xterm-256color %s -i lo --lang en tcp port %d; sleep 30"
+               % (TOP, BIN, port))
+            end = time.time() + 10 * SLOW
+            while time.time() < end and "live on lo" not in tm("capture-pane", "-p", "-t", "same"):
+                time.sleep(0.1)
+            jp = start([BIN, "-i", "lo", "--json", "--duration", str(8 * SLOW), "tcp port %d" % port],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            jp.stdout.readline()  # the capture line: the interface is open
+            curl("http://127.0.0.1:%d/page.html" % port, "http://127.0.0.1:%d/style.css" % port)
+            curl("-I", "http://127.0.0.1:%d/app.js" % port)
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+                raw.sendall(b"\x00\x01 not http\r\n\r\n")  # nginx closes it: no HTTP
+                try:
+                    raw.recv(100)
+                except OSError:
+                    pass
+            curl("-d", "a=1", "http://127.0.0.1:%d/form" % port)
+            try:
+                out, _ = jp.communicate(timeout=20 * SLOW)
+            except subprocess.TimeoutExpired:
+                jp.kill()
+                out, _ = jp.communicate()
+            lines = [json.loads(l) for l in out.splitlines() if l.strip()]
+            want = [(m, t) for m, t, _, _ in exchanges(lines)]
+            tm("send-keys", "-t", "same", "z")  # the list, zoomed: every row
+            rows = []
+            end = time.time() + 10 * SLOW
+            while time.time() < end:
+                s = tm("capture-pane", "-p", "-t", "same")
+                rows = []
+                for line in s.splitlines()[1:]:
+                    m = re.match(r"\s*\d+\s+(?:\d+|│)\s+(?:\S+ (?:→|->) \S+\s+)?([A-Z]+)\s+(\S+)", line)
+                    if m:
+                        rows.append((m.group(1), m.group(2)))
+                if len(rows) >= len(want):
+                    break
+                time.sleep(0.2)
+            if len(want) != 4 or sorted(rows) != sorted(want):
+                fail("the live UI and --json list different exchanges: UI %r, JSON %r\n%s"
+                     % (rows, want, s))
+            tm("send-keys", "-t", "same", "q")
             time.sleep(0.5)
             tm("kill-server")
         stop(ng)
