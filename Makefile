@@ -56,8 +56,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
-DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
-	libclang-rt-dev
+DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang dnsmasq-base \
+	libclang-rt-dev bind9-dnsutils
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
 

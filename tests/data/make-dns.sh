@@ -210,7 +210,8 @@ main() {
             failed+=("$f")
         else
             install -m 0644 "$tmp" "$OUT/$f.pcap"
-            if ! sh "$HERE/dns/oracle.sh" "$OUT/$f.pcap" >"$OUT/$f.tshark" 2>"$WORK/oracle.log"; then
+            if ! sh "$HERE/dns/oracle.sh" "$OUT/$f.pcap" >"$OUT/$f.tshark" \
+                2>"$WORK/oracle.log"; then
                 sed 's/^/    /' "$WORK/oracle.log" >&2
                 failed+=("$f")
             fi

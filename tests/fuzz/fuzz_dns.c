@@ -2,8 +2,9 @@
  * CNAME chain helpers, and DNS over TCP's framing (dec_dns_tcp_*)
  *
  * Input: byte 0: bits 0-1 the size of the pieces the rest is fed to the TCP
- * framing in {1, 2, 7, all}; bits 2-3 a gap {none, none, after the first
- * piece, after the second}, bits 4-7 its length - 1. The rest is parsed as
+ * framing in {1, 2, 7, all}; bits 2-3 gaps {none, none, after the first
+ * piece, after the first and the second}, bits 4-7 their length - 1. The
+ * rest is parsed as
  * one message (a UDP datagram), and as a TCP stream: each message the
  * framing gives is parsed too. Without a gap the framing must give the same
  * messages however the stream is cut.
@@ -80,7 +81,17 @@ static void check_msg(const uint8_t *p, size_t n, int rc, const struct dec_dns_m
 
 static void helpers(const struct dec_dns_msg *m)
 {
-    static const struct tr_endpoint a = {{4, {10, 0, 0, 2}}, 40000}, b = {{6, {0xfd, [15] = 1}}, 53};
+    char nb[DEC_DNS_TYPESTRLEN];
+    FZ_CHECK(strlen(dec_dns_rcode_name(m->rcode, nb)) < sizeof nb, "rcode name");
+    FZ_CHECK(strlen(dec_dns_opcode_name(m->opcode, nb)) < sizeof nb, "opcode name");
+    for (size_t i = 0; i < m->nq; i++)
+        FZ_CHECK(strlen(dec_dns_type_name(m->q[i].type, nb)) < sizeof nb, "type name");
+    for (size_t i = 0; i < m->nrr; i++)
+        FZ_CHECK(strlen(dec_dns_type_name(m->rr[i].type, nb)) < sizeof nb &&
+                     strcmp(dec_dns_section_name(m->rr[i].section), "?") != 0,
+                 "type or section name");
+    static const struct tr_endpoint a = {{4, {10, 0, 0, 2}}, 40000};
+    static const struct tr_endpoint b = {{6, {0xfd, [15] = 1}}, 53};
     struct dec_dns_key k1, k2;
     dec_dns_key_make(m, &a, &b, &k1);
     dec_dns_key_make(m, &a, &b, &k2);
@@ -172,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse(rest, n);
 
     size_t piece = pieces[b & 3];
-    int gap_at = (b >> 2) & 3;  /* 2: after piece 1, 3: after piece 2 */
+    int gap_at = (b >> 2) & 3;  /* 2: after piece 1, 3: after pieces 1 and 2 */
     uint64_t gap_len = (uint64_t)(b >> 4) + 1;
     struct dec_dns_tcp cut, whole;
     memset(&cut, 0, sizeof cut);
@@ -185,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         take(&cut, copy, len, &gc);
         free(copy);
         off += len;
-        if (gap_at >= 2 && k == gap_at - 1) {
+        if ((gap_at == 2 && k == 1) || (gap_at == 3 && k <= 2)) {
             dec_dns_tcp_gap(&cut, gap_len);
             off += gap_len < n - off ? (size_t)gap_len : n - off;
         }

@@ -402,6 +402,24 @@ static void fill_nested(struct tb *t, size_t at, size_t a1rd)
     dns_ptr(t, (unsigned)a1rd);
 }
 
+/* answer 1's RDATA ends in a label length of 5; answer 2's owner points to
+ * it: the label would run on into that pointer and past it (found by
+ * tests/fuzz/fuzz_dns.c: the reading depended on bytes after the message) */
+static void fill_into_pointer(struct tb *t, size_t at, size_t a1rd)
+{
+    (void)at;
+    t->b[a1rd + 5] = 5;
+    dns_ptr(t, (unsigned)a1rd + 5);
+}
+
+/* labels that end exactly at the pointer that leads to them */
+static void fill_onto_pointer(struct tb *t, size_t at, size_t a1rd)
+{
+    (void)at;
+    memcpy(t->b + a1rd + 4, "\x01x", 2);
+    dns_ptr(t, (unsigned)a1rd + 4);
+}
+
 static void fill_ext_label(struct tb *t, size_t at, size_t a1rd)
 {
     (void)at;
@@ -435,6 +453,23 @@ static void test_pointers(void **state)
 
     at = build_two_answers(&t, fill_two_cycle);
     snprintf(want, sizeof want, "answer 2: name pointer loop at offset 41 (to offset %zu)", at);
+    expect_err(&t, DEC_INVALID, want);
+
+    at = build_two_answers(&t, fill_into_pointer);
+    snprintf(want, sizeof want,
+             "answer 2: labels from offset %zu run into the name pointer at offset %zu that "
+             "leads to them",
+             at - 1, at);
+    expect_err(&t, DEC_INVALID, want);
+    /* the same cut after the pointer: the same error, not DEC_INCOMPLETE */
+    t.n = at + 2;
+    expect_err(&t, DEC_INVALID, want);
+
+    at = build_two_answers(&t, fill_onto_pointer);
+    snprintf(want, sizeof want,
+             "answer 2: labels from offset %zu run into the name pointer at offset %zu that "
+             "leads to them",
+             at - 2, at);
     expect_err(&t, DEC_INVALID, want);
 
     at = build_two_answers(&t, fill_forward);
@@ -784,6 +819,9 @@ static void test_bad_records(void **state)
          "answer 1, CNAME target: name ends at offset 41, its RDATA at offset 42"},
         {T_CNAME, 3, "\x05xy", 3, 4, DEC_INVALID,
          "answer 1, CNAME target: name at offset 38 runs past its RDATA's end at offset 41"},
+        /* ldns 1.8.3 reads this one as "All OK" (decode/dns.c's top comment) */
+        {T_CNAME, 2, "\x03www\xc0\x0c", 6, 0, DEC_INVALID,
+         "answer 1, CNAME target: name at offset 38 runs past its RDATA's end at offset 40"},
         {T_NS, 1, "\xc0", 1, 1, DEC_INVALID,
          "answer 1, NS target: name at offset 38 runs past its RDATA's end at offset 39"},
         {T_CNAME, 2, "\xc0\x26", 2, 0, DEC_INVALID,
@@ -881,6 +919,20 @@ static void test_caps(void **state)
     assert_int_equal(m->nrr, DEC_DNS_MAX_RRS);
     assert_int_equal(m->parsed[DEC_DNS_ANSWER], n);
     assert_int_equal(dec_dns_chain_addrs(m, NULL, 0, NULL), DEC_DNS_MAX_RRS);
+
+    /* questions past DEC_DNS_MAX_QUESTIONS */
+    t.n = 0;
+    dns_hdr(&t, 1, 0, DEC_DNS_MAX_QUESTIONS + 1, 0, 0, 0);
+    for (unsigned i = 0; i <= DEC_DNS_MAX_QUESTIONS; i++) {
+        dns_name(&t, i ? "b.test" : "a.test");
+        dns_qtail(&t, T_A + i);
+    }
+    assert_int_equal(dec_dns_parse(t.b, t.n, m), (int)t.n);
+    assert_true(m->complete && m->capped);
+    assert_int_equal(m->nq, DEC_DNS_MAX_QUESTIONS);
+    assert_int_equal(m->parsed[DEC_DNS_QUESTION], DEC_DNS_MAX_QUESTIONS + 1);
+    assert_int_equal(m->qname_len, 8);  /* the first question's */
+    assert_memory_equal(m->qname, "\x01" "a\x04test", 8);
 
     /* names that fill the arena: records stop being kept, nothing breaks */
     char text[300];
@@ -1075,6 +1127,35 @@ static void test_tcp_framing(void **state)
     dec_dns_tcp_gap(&st, 1);
     assert_true(st.lost);
     dec_dns_tcp_done(&st);
+    /* two gaps in one message: the second within what is left of it, then
+     * one past its end */
+    memset(&st, 0, sizeof st);
+    memset(&o, 0, sizeof o);
+    tcp_feed_all(&st, s.b, 20, &o);
+    dec_dns_tcp_gap(&st, 10);
+    dec_dns_tcp_gap(&st, 10);
+    tcp_feed_all(&st, s.b + 40, n - 40, &o);
+    assert_int_equal(o.n, 1);
+    assert_int_equal(st.broken, 1);
+    dec_dns_tcp_done(&st);
+    memset(&st, 0, sizeof st);
+    tcp_feed_all(&st, s.b, 20, &o);
+    dec_dns_tcp_gap(&st, 10);
+    dec_dns_tcp_gap(&st, a.n);
+    assert_true(st.lost);
+    dec_dns_tcp_gap(&st, 5);  /* lost stays lost; offsets still count */
+    assert_int_equal(st.offset, 20 + 10 + a.n + 5);
+    assert_false(dec_dns_tcp_feed(&st, s.b, 4, &used, &msg));
+    assert_int_equal(used, 4);
+    dec_dns_tcp_done(&st);
+    /* a gap after one byte of a length prefix */
+    memset(&st, 0, sizeof st);
+    memset(&o, 0, sizeof o);
+    tcp_feed_all(&st, s.b, 1, &o);
+    dec_dns_tcp_gap(&st, 1);
+    assert_true(st.lost);
+    assert_int_equal(st.broken, 1);
+    dec_dns_tcp_done(&st);
     /* an empty message (length 0): handed on, the parser says what is wrong */
     memset(&st, 0, sizeof st);
     assert_true(dec_dns_tcp_feed(&st, (const uint8_t *)"\0\0\0\x0c", 4, &used, &msg));
@@ -1250,7 +1331,8 @@ static bool cap_udp(const struct tr_frame *f, const uint8_t **payload, size_t *l
     }
     if (n < ip + 8)
         return false;
-    unsigned sport = (unsigned)(p[ip] << 8 | p[ip + 1]), dport = (unsigned)(p[ip + 2] << 8 | p[ip + 3]);
+    unsigned sport = (unsigned)(p[ip] << 8 | p[ip + 1]);
+    unsigned dport = (unsigned)(p[ip + 2] << 8 | p[ip + 3]);
     size_t ulen = (size_t)(p[ip + 4] << 8 | p[ip + 5]);
     if (sport != 53 && dport != 53)
         return false;
