@@ -416,8 +416,9 @@ struct dec_dns_rr {
                                    * PTR, DNAME the target name; else DEC_DNS_NOTEXT */
 };
 
-/* One parsed message. Header fields are valid once 12 bytes were there
- * (`header`); sections hold what was parsed before an error. */
+/* One parsed message (about 22 KB: keep one per decoder and copy out what a
+ * pending query needs, its key and times). Header fields are valid once 12
+ * bytes were there (`header`); sections hold what was parsed before an error. */
 struct dec_dns_msg {
     bool header;                  /* the 12-byte header was read */
     bool complete;                /* every record the counts announce was read */
@@ -461,8 +462,11 @@ static inline const char *dec_dns_text(const struct dec_dns_msg *m, uint16_t ref
  * see dec_dns_tcp_feed). Returns the bytes used (the message may be
  * followed by bytes that are not its own: see m->length), DEC_INCOMPLETE
  * when buf ends before what the header announces (a snaplen cut, or a
- * message cut short), or DEC_INVALID for an impossible field (a pointer
- * loop, a name over 255 octets, an A record of 5 bytes). On error m->error
+ * message cut short: a whole datagram that gives it is malformed), or
+ * DEC_INVALID for an impossible field (a name over 255 octets, an A record
+ * of 5 bytes, a compression pointer that does not point before the last one
+ * followed, as RFC 1035 4.1.4's "prior occurance" and tcpdump want: a loop,
+ * a forward pointer, one past the end or into the header). On error m->error
  * names the field and its offset, and *m holds what was read before it.
  * buf is borrowed for the call; *m is the caller's, filled whole (its text
  * lives in m->arena); nothing is allocated. */

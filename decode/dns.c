@@ -5,7 +5,7 @@
  *
  * Hand-written, not a Debian library. Issue 17 asks for one unless
  * hand-written is clearly smaller; it is not smaller (the parser below is
- * about 320 lines of code; the same shape filled from ldns took a prototype
+ * about 330 lines of code; the same struct filled from ldns took a prototype
  * of 133 lines of glue), but neither library Debian 12 ships reads safely
  * what the learner is shown:
  * - c-ares 1.18.1 (libc-ares-dev) predates ares_dns_parse (c-ares 1.22): it
