@@ -41,7 +41,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 
 TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode/message.c \
-	decode/decoder.c decode/record.c decode/pipeline.c
+	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c
 TEACH_SRC := teach/i18n.c teach/explain.c
 REPORT_SRC := report/out.c report/json.c report/text.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/view_list.c ui/view_ladder.c \
@@ -58,8 +58,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
-DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
-	libclang-rt-dev
+DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang dnsmasq-base \
+	libclang-rt-dev bind9-dnsutils
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
 

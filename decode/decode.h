@@ -530,4 +530,258 @@ struct dec_run_stats {
 };
 void dec_pipeline_stats(struct dec_pipeline *p, struct dec_run_stats *out);
 
+/* ======================================================================== */
+/* DNS (decode/dns.c, issue 17): one message of RFC 1035 4.1, parsed by a   */
+/* pure function into a caller's struct; the pairing key, the CNAME chain,  */
+/* and DNS over TCP's two-byte framing. The decoder pairs and writes.       */
+
+#define DEC_DNS_HEADER_LEN 12     /* RFC 1035 4.1.1 */
+#define DEC_DNS_NAME_MAX 255      /* octets of a name on the wire, RFC 1035 3.1 */
+#define DEC_DNS_NAMESTRLEN 1024   /* its text: every label byte may become "\DDD" */
+#define DEC_DNS_MAX_HOPS 128      /* compression pointers followed in one name */
+#define DEC_DNS_MAX_CHAIN 16      /* CNAMEs followed from the question's name */
+#define DEC_DNS_MAX_QUESTIONS 4   /* questions kept (QDCOUNT is 1 in practice, RFC 9619) */
+#define DEC_DNS_MAX_RRS 128       /* records kept, all sections */
+#define DEC_DNS_ARENA (16u << 10) /* bytes of name and address text kept */
+#define DEC_DNS_ERRBUF_SIZE 160
+#define DEC_DNS_TYPESTRLEN 16     /* "TYPE65535", "RCODE4095", "OPCODE15" */
+
+/* Record types by IANA number; others are named "TYPEn" (RFC 3597 5). */
+#define DEC_DNS_TYPE_LIST(X)                                                 \
+    X(A, 1)                                                                  \
+    X(NS, 2)                                                                 \
+    X(CNAME, 5)                                                              \
+    X(SOA, 6)                                                                \
+    X(PTR, 12)                                                               \
+    X(HINFO, 13)                                                             \
+    X(MX, 15)                                                                \
+    X(TXT, 16)                                                               \
+    X(AAAA, 28)                                                              \
+    X(LOC, 29)                                                               \
+    X(SRV, 33)                                                               \
+    X(NAPTR, 35)                                                             \
+    X(DNAME, 39)                                                             \
+    X(OPT, 41)                                                               \
+    X(DS, 43)                                                                \
+    X(SSHFP, 44)                                                             \
+    X(RRSIG, 46)                                                             \
+    X(NSEC, 47)                                                              \
+    X(DNSKEY, 48)                                                            \
+    X(NSEC3, 50)                                                             \
+    X(NSEC3PARAM, 51)                                                        \
+    X(TLSA, 52)                                                              \
+    X(CDS, 59)                                                               \
+    X(CDNSKEY, 60)                                                           \
+    X(SVCB, 64)                                                              \
+    X(HTTPS, 65)                                                             \
+    X(SPF, 99)                                                               \
+    X(TSIG, 250)                                                             \
+    X(IXFR, 251)                                                             \
+    X(AXFR, 252)                                                             \
+    X(ANY, 255)                                                              \
+    X(URI, 256)                                                              \
+    X(CAA, 257)
+
+enum dec_dns_type {
+#define X(id, num) DEC_DNS_T_##id = num,
+    DEC_DNS_TYPE_LIST(X)
+#undef X
+};
+
+/* RCODEs (RFC 1035 4.1.1, RFC 2136, RFC 6891, RFC 8945, RFC 7873); 16 is
+ * BADVERS with OPT (BADSIG in TSIG). Others are named "RCODEn". */
+#define DEC_DNS_RCODE_LIST(X)                                                \
+    X(NOERROR, 0)                                                            \
+    X(FORMERR, 1)                                                            \
+    X(SERVFAIL, 2)                                                           \
+    X(NXDOMAIN, 3)                                                           \
+    X(NOTIMP, 4)                                                             \
+    X(REFUSED, 5)                                                            \
+    X(YXDOMAIN, 6)                                                           \
+    X(YXRRSET, 7)                                                            \
+    X(NXRRSET, 8)                                                            \
+    X(NOTAUTH, 9)                                                            \
+    X(NOTZONE, 10)                                                           \
+    X(DSOTYPENI, 11)                                                         \
+    X(BADVERS, 16)                                                           \
+    X(BADKEY, 17)                                                            \
+    X(BADTIME, 18)                                                           \
+    X(BADMODE, 19)                                                           \
+    X(BADNAME, 20)                                                           \
+    X(BADALG, 21)                                                            \
+    X(BADTRUNC, 22)                                                          \
+    X(BADCOOKIE, 23)
+
+enum dec_dns_rcode {
+#define X(id, num) DEC_DNS_RCODE_##id = num,
+    DEC_DNS_RCODE_LIST(X)
+#undef X
+};
+
+enum dec_dns_section {
+    DEC_DNS_QUESTION = 0,
+    DEC_DNS_ANSWER,
+    DEC_DNS_AUTHORITY,
+    DEC_DNS_ADDITIONAL
+};
+
+/* Names for a type, an RCODE, an OPCODE: a constant string, or the "TYPEn"
+ * form written into buf (DEC_DNS_TYPESTRLEN bytes), which is returned. */
+const char *dec_dns_type_name(uint16_t type, char *buf);
+const char *dec_dns_rcode_name(uint16_t rcode, char *buf);
+const char *dec_dns_opcode_name(uint8_t opcode, char *buf);
+const char *dec_dns_section_name(enum dec_dns_section s); /* "question", "answer", ... */
+
+/* Text is kept in the message's arena and referred to by offset (so a
+ * struct dec_dns_msg may be copied with memcpy); DEC_DNS_NOTEXT: none. */
+#define DEC_DNS_NOTEXT UINT16_MAX
+
+struct dec_dns_question {
+    uint16_t name;                /* text: "www.example.test" ("." for the root) */
+    uint16_t type, qclass;
+};
+
+struct dec_dns_rr {
+    enum dec_dns_section section;
+    uint16_t index;               /* 1-based within its section */
+    uint16_t name;                /* owner, text */
+    uint16_t type, rclass;        /* rclass: for OPT, the UDP payload size */
+    uint32_t ttl;                 /* as sent (RFC 2181 8: top bit set means 0) */
+    uint16_t rdlength;
+    uint32_t rdata_off;           /* where RDATA starts in the message */
+    struct tr_addr addr;          /* A, AAAA: the address (family 0 otherwise) */
+    uint16_t data;                /* text: A/AAAA the address (RFC 5952), CNAME, NS,
+                                   * PTR, DNAME the target name; else DEC_DNS_NOTEXT */
+};
+
+/* One parsed message (about 22 KB: keep one per decoder and copy out what a
+ * pending query needs, its key and times). Header fields are valid once 12
+ * bytes were there (`header`); sections hold what was parsed before an error. */
+struct dec_dns_msg {
+    bool header;                  /* the 12-byte header was read */
+    bool complete;                /* every record the counts announce was read */
+    uint16_t id;
+    bool qr, aa, tc, rd, ra, z, ad, cd; /* RFC 1035 4.1.1, RFC 4035 3.2 (AD, CD) */
+    uint8_t opcode;
+    uint16_t rcode;               /* the header's 4 bits, with OPT's upper 8 bits
+                                   * above them when there is an OPT (RFC 6891 6.1.3) */
+    uint16_t count[4];            /* QDCOUNT, ANCOUNT, NSCOUNT, ARCOUNT as sent */
+    uint16_t parsed[4];           /* entries of each section read (all when complete) */
+    /* EDNS (RFC 6891 6.1): the first OPT record of the additional section */
+    bool edns;
+    uint16_t edns_udp_size;
+    uint8_t edns_version;
+    bool edns_do;                 /* DNSSEC OK, RFC 3225 */
+    uint16_t nopt;                /* OPT records seen (more than one is a FORMERR) */
+    size_t length;                /* bytes the message used; a datagram's bytes past
+                                   * it are not DNS */
+    struct dec_dns_question q[DEC_DNS_MAX_QUESTIONS];
+    size_t nq;                    /* kept: min(QDCOUNT, max) */
+    struct dec_dns_rr rr[DEC_DNS_MAX_RRS];
+    size_t nrr;                   /* kept, in message order */
+    bool capped;                  /* records read but not kept: caps or arena full */
+    /* question 1's name in wire form, no compression, ASCII lowercased
+     * (RFC 4343), for the pairing key; qname_len 0: no question */
+    uint8_t qname[DEC_DNS_NAME_MAX];
+    uint16_t qname_len;
+    char error[DEC_DNS_ERRBUF_SIZE]; /* why parsing stopped, "" when complete:
+                                   * "answer 2: name pointer loop at offset 47" */
+    size_t arena_used;
+    char arena[DEC_DNS_ARENA];
+};
+
+/* The NUL-terminated text at ref (a name or data field), or NULL */
+static inline const char *dec_dns_text(const struct dec_dns_msg *m, uint16_t ref)
+{
+    return ref == DEC_DNS_NOTEXT ? NULL : m->arena + ref;
+}
+
+/* Parse the message in buf[0..len) (for TCP: without the length prefix,
+ * see dec_dns_tcp_feed). Returns the bytes used (the message may be
+ * followed by bytes that are not its own: see m->length), DEC_INCOMPLETE
+ * when buf ends before what the header announces (a snaplen cut, or a
+ * message cut short: a whole datagram that gives it is malformed), or
+ * DEC_INVALID for an impossible field (a name over 255 octets, an A record
+ * of 5 bytes, a compression pointer that does not point before the last one
+ * followed, as RFC 1035 4.1.4's "prior occurance" and tcpdump want: a loop,
+ * a forward pointer, one past the end or into the header). On error m->error
+ * names the field and its offset, and *m holds what was read before it.
+ * buf is borrowed for the call; *m is the caller's, filled whole (its text
+ * lives in m->arena); nothing is allocated. */
+int dec_dns_parse(const uint8_t *buf, size_t len, struct dec_dns_msg *m);
+
+/* Do two names (text from dec_dns_text) match, ignoring ASCII case
+ * (RFC 4343 3)? */
+bool dec_dns_name_equal(const char *a, const char *b);
+
+/* --- pairing (the decoder's job; these are its pure helpers) ------------ */
+
+/* A query and its response share endpoints, ID and question (RFC 5452 9.1). */
+struct dec_dns_key {
+    struct tr_endpoint client, server;
+    uint16_t id;
+    uint16_t qtype, qclass;       /* 0 without a question */
+    uint16_t qname_len;           /* 0 without a question */
+    uint8_t qname[DEC_DNS_NAME_MAX]; /* wire form, lowercased */
+};
+
+/* The key of a message that went from src to dst: for a query (QR 0) the
+ * client is src, for a response dst. Needs m->header. */
+void dec_dns_key_make(const struct dec_dns_msg *m, const struct tr_endpoint *src,
+                      const struct tr_endpoint *dst, struct dec_dns_key *out);
+bool dec_dns_key_equal(const struct dec_dns_key *a, const struct dec_dns_key *b);
+/* FNV-1a over the key's fields, for a hash table */
+uint32_t dec_dns_key_hash(const struct dec_dns_key *k);
+
+/* The addresses the answer section gives for question 1's name: the A and
+ * AAAA records of that name and of every name a CNAME chain from it reaches
+ * (RFC 1034 3.6.2; records in any order; at most DEC_DNS_MAX_CHAIN CNAMEs,
+ * and a CNAME back to a name already reached ends the chain).
+ * The first max go to out (may be NULL with max 0); returns how many there
+ * are. *canonical (if not NULL) gets the text ref of the chain's last name. */
+size_t dec_dns_chain_addrs(const struct dec_dns_msg *m, struct tr_addr *out, size_t max,
+                           uint16_t *canonical);
+/* Does the chain above reach an A or AAAA record holding addr? (The conn.dns
+ * link: the latest lookup before a connection's first packet whose answers
+ * hold the server's address.) */
+bool dec_dns_answers_hold(const struct dec_dns_msg *m, const struct tr_addr *addr);
+
+/* --- DNS over TCP: two-byte length, then the message (RFC 1035 4.2.2,
+ * RFC 7766 8) -------------------------------------------------------------- */
+
+/* One direction's framing state; valid when zeroed; dec_dns_tcp_done frees
+ * the buffer it keeps for a message that spans pieces (up to 65535 bytes). */
+struct dec_dns_tcp {
+    uint64_t offset;              /* stream offset of the next byte to feed */
+    uint64_t start;               /* of the current message's length prefix */
+    uint8_t prefix[2];
+    uint8_t nprefix;              /* prefix bytes seen of the current message */
+    uint16_t need;                /* its length, once nprefix is 2 */
+    uint8_t *buf;                 /* its bytes so far when it spans pieces */
+    size_t have;
+    uint64_t skip;                /* bytes still to pass over (a message a gap broke) */
+    bool lost;                    /* a gap hid a length prefix: framing is lost */
+    uint64_t broken;              /* messages a gap broke */
+};
+
+struct dec_dns_tcp_msg {
+    const uint8_t *msg;           /* the message, without its prefix: borrowed until
+                                   * the next call (points into data or the state) */
+    size_t len;
+    uint64_t start;               /* stream offset of its length prefix */
+    uint64_t end;                 /* stream offset just past it */
+};
+
+/* Feed len stream bytes (any pieces). Returns true with *out when a message
+ * is whole; *used says how many bytes of data were taken: call again with
+ * the rest. Returns false when all len bytes were taken (*used == len) and
+ * no message is whole yet, or framing is lost. */
+bool dec_dns_tcp_feed(struct dec_dns_tcp *t, const uint8_t *data, size_t len, size_t *used,
+                      struct dec_dns_tcp_msg *out);
+/* len bytes of the stream were never captured: the message they fall in is
+ * dropped (counted in `broken`); framing goes on when the gap ends inside a
+ * message whose length is known, and is lost when it hides a prefix. */
+void dec_dns_tcp_gap(struct dec_dns_tcp *t, uint64_t len);
+void dec_dns_tcp_done(struct dec_dns_tcp *t);
+
 #endif

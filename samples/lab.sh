@@ -109,6 +109,28 @@ wait_port() {
     return 1
 }
 
+# pick NAME... -- ARG...: the captures asked for (ARGs, without .pcap) into the array WANT,
+# every NAME when there is no ARG; an ARG that is no NAME is fatal.
+WANT=()
+pick() {
+    local all=() a
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        all+=("$1")
+        shift
+    done
+    [ $# -gt 0 ] && shift
+    WANT=()
+    if [ $# = 0 ]; then
+        WANT=("${all[@]}")
+        return 0
+    fi
+    for a in "$@"; do
+        a=${a%.pcap}
+        [[ " ${all[*]} " == *" $a "* ]] || die "no capture called '$a' (one of: ${all[*]})"
+        WANT+=("$a")
+    done
+}
+
 # ---- capture --------------------------------------------------------------------------
 CAP=
 CAPLOG=

@@ -8,9 +8,10 @@ From each capture (pcap or pcapng) it writes
   OUTDIR/tcp/      up to 4 of its connections as fuzz_tcp.c segment records
   OUTDIR/http/     its connections' two streams and delivery order (fuzz_http.c)
   OUTDIR/content/  the TLS hello records it carries
+  OUTDIR/dns/      its DNS messages (UDP port 53) and DNS-over-TCP streams
 and then small handwritten seeds (frames of every link type and
-encapsulation, HTTP conversations, gzip/deflate/br bodies). The formats are
-described at the top of each harness.
+encapsulation, HTTP conversations, gzip/deflate/br bodies, DNS messages).
+The formats are described at the top of each harness.
 """
 import gzip
 import hashlib
@@ -131,6 +132,22 @@ def ip_packet(b):
             else:
                 return None
     return None
+
+
+def udp_datagram(b):
+    """(source port, destination port, payload) of a UDP/IP packet, or None"""
+    if not b:
+        return None
+    v = b[0] >> 4
+    if v == 4 and len(b) >= 28 and b[9] == 17 and not (be16(b, 6) & 0x3FFF):
+        u = b[(b[0] & 15) * 4:]
+    elif v == 6 and len(b) >= 48 and b[6] == 17:
+        u = b[40:]
+    else:
+        return None
+    if len(u) < 8 or be16(u, 4) < 8:
+        return None
+    return be16(u, 0), be16(u, 2), u[8:be16(u, 4)]
 
 
 def link_payload(lt, f):
@@ -653,6 +670,75 @@ def handwritten_content():
         put("content", bytes([0x30]) + line, "line")
 
 
+def dns_name(dotted):
+    return b"".join(bytes([len(l)]) + l.encode() for l in dotted.split(".") if l) + b"\0"
+
+
+def dns_msg(ident, flags, qd, an=(), ns=(), ar=()):
+    """a DNS message: qd [(name, type)], records [(owner bytes, type, ttl, rdata)]"""
+    m = struct.pack(">HHHHHH", ident, flags, len(qd), len(an), len(ns), len(ar))
+    for name, t in qd:
+        m += dns_name(name) + struct.pack(">HH", t, 1)
+    for owner, t, ttl, rd in list(an) + list(ns) + list(ar):
+        m += owner + struct.pack(">HHIH", t, 1232 if t == 41 else 1, ttl, len(rd)) + rd
+    return m
+
+
+def handwritten_dns():
+    """fuzz_dns.c seeds: byte 0 picks pieces and gaps, the rest is a message or a
+    TCP stream of length-prefixed messages"""
+    p12, opt = b"\xc0\x0c", (b"\0", 41, 0, b"")
+    www = ("www.lesson.test", 1)
+    msgs = [
+        dns_msg(0x1234, 0x0100, [www]),
+        dns_msg(0x1234, 0x8580, [www], [(p12, 1, 300, bytes([10, 77, 0, 1]))], ar=[opt]),
+        dns_msg(0xf1d5, 0x8580, [("old.lesson.test", 1)],
+                [(p12, 5, 300, b"\x05alias\xc0\x10"), (b"\xc0\x2d", 5, 300, b"\x03www\xc0\x10"),
+                 (b"\xc0\x41", 1, 300, bytes([10, 77, 0, 1]))], ar=[opt]),
+        dns_msg(0xe3af, 0x8180, [("www.lesson.test", 28)],
+                [(p12, 28, 300, bytes([0xfd, 0x77] + [0] * 13 + [1]))]),
+        dns_msg(0xa821, 0x8583, [("gone.lesson.test", 1)],
+                ns=[(b"\xc0\x11", 6, 600, b"\x02ns\xc0\x11\x0ahostmaster\xc0\x11" +
+                     struct.pack(">IIIII", 2024090201, 1200, 180, 1209600, 600))], ar=[opt]),
+        dns_msg(0x5653, 0x8780, [("big.lesson.test", 16)]),
+        dns_msg(0xe984, 0x8180, [("www.lesson.test", 65534)],
+                [(p12, 65534, 5, b"xyz"), (p12, 12, 5, p12)],
+                ar=[(b"\0", 41, 0x01008000, b"\x00\x0a\x00\x08" + bytes(8))]),
+        dns_msg(1, 0, [("a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 61, 1)]),
+        dns_msg(2, 0x8000, [("a.test", 1)], [(b"\xc0\x18", 1, 0, bytes(4))]),  # a loop
+        dns_msg(3, 0x8000, [("a.test", 1)], [(b"\x01x\xc0\x18", 1, 0, bytes(4))]),
+    ]
+    for i, m in enumerate(msgs):
+        put("dns", bytes([0x03]) + m, "msg%d" % i)
+    stream = b"".join(struct.pack(">H", len(m)) + m for m in msgs[:5])
+    for mode in (0x00, 0x01, 0x02, 0x03, 0x1A, 0x4B):
+        put("dns", bytes([mode]) + stream, "tcp")
+
+
+def dns_from_frames(frames, name):
+    """the DNS messages of a capture (UDP port 53), and its DNS-over-TCP streams"""
+    n = 0
+    for lt, f, _, _ in frames:
+        ip = link_payload(lt, f)
+        u = udp_datagram(ip) if ip else None
+        if u and 53 in (u[0], u[1]) and n < 64:
+            put("dns", bytes([0x03]) + u[2], name)
+            n += 1
+    for client, segs in connections(segments(frames))[:8]:
+        streams = {0: b"", 1: b""}
+        nxt = {}
+        for d, sg in segs:
+            if 53 not in (sg.sport, sg.dport) or not sg.payload:
+                continue
+            if d in nxt and sg.seq != nxt[d]:
+                continue  # a retransmission or a hole: keep what is in order
+            streams[d] += sg.payload
+            nxt[d] = (sg.seq + len(sg.payload)) & 0xFFFFFFFF
+        for d in (0, 1):
+            if streams[d]:
+                put("dns", bytes([0x02]) + streams[d][:MAX_SEED], name + "-tcp")
+
+
 # ------------------------------------------------------------------ main ----
 
 def from_capture(path):
@@ -675,6 +761,7 @@ def from_capture(path):
             continue
         seen.add(key)
         put("packet", bytes([DLT_INDEX[lt]]) + f[:4096], name)
+    dns_from_frames(frames, name)
     conns = connections(segments(frames))
     if not conns:
         return
@@ -699,7 +786,7 @@ def main():
         sys.stderr.write("usage: mkseeds.py OUTDIR [CAPTURE...]\n")
         return 2
     out_dir = sys.argv[1]
-    for k in ("capture", "packet", "tcp", "http", "content"):
+    for k in ("capture", "packet", "tcp", "http", "content", "dns"):
         os.makedirs(os.path.join(out_dir, k), exist_ok=True)
     for path in sys.argv[2:]:
         try:
@@ -711,6 +798,7 @@ def main():
     handwritten_tcp()
     handwritten_http()
     handwritten_content()
+    handwritten_dns()
     return 0
 
 

@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content}
+FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
@@ -28,12 +28,18 @@ LIMITS="-timeout=10 -rss_limit_mb=512 -malloc_limit_mb=256"
 # ASan's quarantine (256 MB by default) would count against the RSS limit
 ASAN_OPTIONS="quarantine_size_mb=64${ASAN_OPTIONS:+:$ASAN_OPTIONS}"  # the caller's options win
 export ASAN_OPTIONS
-DICT=tests/fuzz/http.dict
+# the dictionary of a harness
+dict() {
+    case $1 in
+    dns) echo tests/fuzz/dns.dict ;;
+    *) echo tests/fuzz/http.dict ;;
+    esac
+}
 REGRESSIONS=tests/fuzz/regressions
 
 max_len() {
     case $1 in
-    packet) echo 4096 ;;
+    packet | dns) echo 4096 ;;
     *) echo 65536 ;;
     esac
 }
@@ -90,7 +96,7 @@ run_one() {
     before=$(artifacts "$h")
     start=$(date +%s)
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$DICT" \
+    "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$(dict "$h")" \
         -artifact_prefix="$FUZZ_DIR/artifacts/$h/" -print_final_stats=1 $FUZZ_FLAGS \
         "$corpus" "$FUZZ_DIR/seeds/$h" >"$FUZZ_DIR/logs/$tag-$h.log" 2>&1
     rc=$?

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/fuzz/seeds.sh OUTDIR - seed corpora for the harnesses of tests/fuzz/:
-# OUTDIR/{capture,packet,tcp,http,content}/
+# OUTDIR/{capture,packet,tcp,http,content,dns}/
 #
-# From the captures samples/*.pcap*, tests/data/*.pcap and, when present,
+# From the captures samples/*.pcap*, tests/data/*.pcap, tests/data/dns/*.pcap and, when present,
 # ../shared/corpus/*.pcap* (third-party: they are only read here, and what
 # is made of them stays in OUTDIR, a build directory: never commit it),
 # plus small handwritten seeds, all by mkseeds.py (python3, standard library).
@@ -10,13 +10,14 @@
 set -u
 out=${1:?usage: seeds.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-for d in capture packet tcp http content; do
+for d in capture packet tcp http content dns; do
     rm -rf "${out:?}/$d"
 done
-mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" || exit 1
+mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" "$out/dns" || exit 1
 
 set --
-for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/../shared/corpus/*.pcap*; do
+for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/tests/data/dns/*.pcap \
+    "$top"/../shared/corpus/*.pcap*; do
     [ -f "$f" ] && set -- "$@" "$f"
 done
 
@@ -29,7 +30,7 @@ else
         [ "$(wc -c <"$f")" -le 65536 ] && cp "$f" "$out/capture/"
     done
 fi
-for d in capture packet tcp http content; do
+for d in capture packet tcp http content dns; do
     printf '%s %s  ' "$d" "$(ls "$out/$d" | wc -l)"
 done
 echo "seeds in $out"
