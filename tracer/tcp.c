@@ -1079,6 +1079,10 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
     }
     if (!c) {
         struct tomb **tomb = tomb_slot(t, p);
+        if (tomb && t->now - (*tomb)->closed > LINGER_US) {
+            tomb_unlink(tomb);  /* past its linger time: the tuple is free again */
+            tomb = NULL;
+        }
         if (tomb) {
             if (!(syn && !ack))
                 return;  /* the last ACK, a stray copy: the connection is over */

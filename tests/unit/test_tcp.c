@@ -997,6 +997,35 @@ static void test_conn_cap_tombstones(void **state)
     tt_close(&t);
 }
 
+/* issue 12: a tomb past its linger time gives way when it is looked up: data
+ * on the same 4-tuple 60 s after a RST, with no SYN, is a new connection
+ * (before the fix it was absorbed silently by the tomb) */
+static void test_tomb_aged_at_lookup(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    handshake(&t);
+    snd(&t, CLI, PA, 1001, 5001, "GET");
+    snd(&t, SRV, RA, 5001, 1004, NULL);
+    snd(&t, CLI, A, 1004, 5001, NULL);  /* within the linger time: absorbed */
+    t.ts += 60 * 1000000;
+    snd(&t, CLI, PA, 9001, 7001, "GET /again");
+    tr_table_finish(t.tab);
+    expect_log(&t, CONN1 HS1
+               "data 1 c2s 0+3 f4 \"GET\"\n"
+               "close 1 rst server f0,5 bytes=3/0 gaps=0/0\n"
+               "conn 2 10.0.0.1:40000>10.0.0.2:80 syn=0 synack=0\n"
+               "note 2 f7 no_handshake: the capture starts after the connection was opened: no "
+               "handshake\n"
+               "data 2 c2s 0+10 f7 \"GET /again\"\n"
+               "close 2 end - f0,0 bytes=10/0 gaps=0/0\n");
+    struct tr_stats st;
+    tr_table_stats(t.tab, &st);
+    assert_int_equal(st.tcp_conns, 2);
+    tt_close(&t);
+}
+
 /* ----------------------------------------------------- other behaviour -- */
 
 /* tr_conn_ignore_data: no data or gaps, but FINs and the close */
@@ -1196,6 +1225,7 @@ int main(void)
         cmocka_unit_test(test_snaplen_cut),
         cmocka_unit_test(test_conn_cap),
         cmocka_unit_test(test_conn_cap_tombstones),
+        cmocka_unit_test(test_tomb_aged_at_lookup),
         cmocka_unit_test(test_ignore_data),
         cmocka_unit_test(test_only_server_ports),
         cmocka_unit_test(test_frames),
