@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #define REORDER_US 3000    /* a hole filled sooner than this (or the RTT) was reordering */
+/* Bytes a snaplen cut may still come in full in a retransmission: they become
+ * a gap once the receiver acknowledged them, or once this long has passed
+ * since they were cut without a copy (RFC 6298 2.4: an RTO of at least 1 s;
+ * senders retransmit sooner, Linux after 200 ms). */
+#define CUT_WAIT_US 1000000
 
 void tr_conn_ignore_data(struct tr_conn *c)
 {
@@ -118,12 +123,24 @@ static void maybe_fin(struct tr_table *t, struct conn *c, enum tr_dir d)
     }
 }
 
-/* Deliver held pieces that are now in order. */
-static void drain(struct tr_table *t, struct conn *c, enum tr_dir d)
+/* Can bytes a snaplen cut (a piece without data) no longer come in a later
+ * copy? The receiver acknowledged them, or they waited long enough. */
+static bool cut_certain(const struct tr_table *t, const struct half *h, const struct piece *p)
+{
+    if (h->ack_valid && !seq_lt(h->peer_ack, p->seq + p->len))
+        return true;
+    return t->now - p->ts > CUT_WAIT_US;
+}
+
+/* Deliver held pieces that are now in order; bytes a snaplen cut wait for a
+ * copy at the front until that is certain to never come (or `force`). */
+static void drain_ex(struct tr_table *t, struct conn *c, enum tr_dir d, bool force)
 {
     struct half *h = &c->h[d];
     struct piece *p;
     while ((p = h->pieces) && seq_le(p->seq, h->next)) {
+        if (!p->data && seq_gt(p->seq + p->len, h->next) && !force && !cut_certain(t, h, p))
+            break;
         h->pieces = p->next;
         c->ooo_bytes -= p->len;
         uint32_t end = p->seq + p->len;
@@ -139,6 +156,11 @@ static void drain(struct tr_table *t, struct conn *c, enum tr_dir d)
         free(p);
     }
     maybe_fin(t, c, d);
+}
+
+static void drain(struct tr_table *t, struct conn *c, enum tr_dir d)
+{
+    drain_ex(t, c, d, false);
 }
 
 /* The hole before the first held piece (or before the FIN) is certain up to
@@ -167,15 +189,20 @@ static bool hole_end(const struct half *h, uint32_t *end)
     return false;
 }
 
-/* Gaps that the peer's acknowledgments make certain. */
+/* Gaps that the peer's acknowledgments make certain (holes, and bytes a
+ * snaplen cut that no copy filled). */
 static void check_acked(struct tr_table *t, struct conn *c, enum tr_dir d, uint64_t frame, tr_time ts)
 {
     struct half *h = &c->h[d];
     uint32_t end;
-    while (h->started && h->ack_valid && hole_end(h, &end) && seq_gt(h->peer_ack, h->next)) {
-        uint32_t upto = seq_lt(h->peer_ack, end) ? h->peer_ack : end;
+    if (!h->started || !h->ack_valid)
+        return;
+    for (;;) {
         uint32_t before = h->next;
-        flush_hole(t, c, d, upto, frame, ts);
+        if (h->pieces && !h->pieces->data)
+            drain(t, c, d);
+        if (hole_end(h, &end) && seq_gt(h->peer_ack, h->next))
+            flush_hole(t, c, d, seq_lt(h->peer_ack, end) ? h->peer_ack : end, frame, ts);
         if (h->next == before)
             break;
     }
@@ -189,7 +216,7 @@ static void flush_all(struct tr_table *t, struct conn *c, enum tr_dir d, uint64_
     while (h->started && hole_end(h, &end)) {
         uint32_t before = h->next;
         flush_hole(t, c, d, end, frame, ts);
-        drain(t, c, d);
+        drain_ex(t, c, d, true);
         if (h->next == before && !(h->fin_seen && !h->fin_done && h->next == h->fin_seq))
             break;
     }
@@ -226,10 +253,24 @@ static void drop_from(struct conn *c, struct half *h, uint32_t seq)
     }
 }
 
+/* Split a held piece without data at sequence number `at` (inside it); the
+ * second part follows it in the list. */
+static void piece_split(struct piece *p, uint32_t at)
+{
+    struct piece *n = xmalloc(sizeof *n);
+    *n = *p;
+    n->seq = at;
+    n->len = p->seq + p->len - at;
+    p->len = at - p->seq;
+    p->next = n;
+}
+
 /* Insert [seq, seq+len) into the held list, keeping pieces disjoint; bytes
- * already held win, and a difference is noted. data == NULL: known missing. */
+ * already held win, and a difference is noted, except bytes a snaplen cut
+ * (pieces without data), which captured bytes replace (*refilled counts
+ * them). data == NULL: known missing. */
 static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq, uint32_t len,
-                 const uint8_t *data, uint64_t frame, tr_time ts, bool *differs)
+                 const uint8_t *data, uint64_t frame, tr_time ts, bool *differs, uint32_t *refilled)
 {
     struct half *h = &c->h[d];
     struct piece **pp = &h->pieces;
@@ -247,8 +288,24 @@ static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq
                 uint32_t over = p->seq + p->len - seq;
                 if (over > len)
                     over = len;
-                if (data && p->data && memcmp(p->data + (seq - p->seq), data, over) != 0)
+                if (data && !p->data) {  /* cut before, captured now: these bytes replace it */
+                    if (seq_lt(p->seq, seq)) {
+                        piece_split(p, seq);
+                        p = p->next;
+                    }
+                    if (p->len > over)
+                        piece_split(p, seq + over);
+                    p->data = xmalloc(over);
+                    memcpy(p->data, data, over);
+                    p->frame = frame;
+                    p->ts = ts;
+                    p->off = t->cur_off;
+                    p->skip = t->cur_payload ? (uint32_t)(data - t->cur_payload) : 0;
+                    if (refilled)
+                        *refilled += over;
+                } else if (data && p->data && memcmp(p->data + (seq - p->seq), data, over) != 0) {
                     *differs = true;
+                }
                 seq += over;
                 len -= over;
                 if (data)
@@ -472,6 +529,7 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
         h->high = end;
 
     bool differs = false;
+    uint32_t refilled = 0;
     switch (cls) {
     case SEG_RETRANS:
         if (seq_le(end, h->next)) {
@@ -479,10 +537,21 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
         } else {  /* bytes past next are held: compare them (dseq may be past next) */
             uint32_t skip = seq_lt(dseq, h->next) ? h->next - dseq : 0;
             if (skip < cap)
-                hold(t, c, dir, dseq + skip, cap - skip, data + skip, frame, ts, &differs);
+                hold(t, c, dir, dseq + skip, cap - skip, data + skip, frame, ts, &differs,
+                     &refilled);
         }
-        tr_note(t, c, frame, TR_NOTE_RETRANSMISSION, "%u bytes of the %s's stream sent again%s", len,
-             side_name(dir), differs ? ", with different bytes (the first copy is kept)" : "");
+        if (refilled)
+            tr_note(t, c, frame, TR_NOTE_RETRANSMISSION,
+                    "%u bytes of the %s's stream sent again; %u of them, cut by the snaplen "
+                    "before, are captured in this copy%s",
+                    len, side_name(dir), refilled,
+                    differs ? ", and other bytes differ (the first copy is kept)" : "");
+        else
+            tr_note(t, c, frame, TR_NOTE_RETRANSMISSION, "%u bytes of the %s's stream sent again%s",
+                    len, side_name(dir),
+                    differs ? ", with different bytes (the first copy is kept)" : "");
+        if (refilled)
+            drain(t, c, dir);
         return;
     case SEG_REORDERED:
         tr_note(t, c, frame, TR_NOTE_OUT_OF_ORDER,
@@ -513,12 +582,19 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
     if (!h->pieces && dseq == h->next) {  /* the fast path: in order, nothing held */
         deliver_data(t, c, dir, data, cap, frame, ts, t->cur_off,
                      (uint32_t)(data - t->cur_payload));
-        deliver_gap(t, c, dir, len - cap, frame, ts, true);
-        maybe_fin(t, c, dir);
+        if (cap < len) {  /* the cut tail waits for a copy (drain decides) */
+            hold(t, c, dir, dseq + cap, len - cap, NULL, frame, ts, &differs, NULL);
+            h->hole_ts = ts;
+            drain(t, c, dir);
+        } else {
+            maybe_fin(t, c, dir);
+        }
         return;
     }
     if (!h->pieces)
         h->hole_ts = ts;
+    if (c->ooo_bytes + len > t->max_ooo && seq_gt(dseq, h->next))
+        drain_ex(t, c, dir, true);  /* bytes a snaplen cut give way first, silently */
     if (c->ooo_bytes + len > t->max_ooo && seq_gt(dseq, h->next)) {  /* a filler is never a gap */
         if (!c->limit_noted) {
             c->limit_noted = true;
@@ -527,15 +603,20 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
                  t->max_ooo);
         }
         uint32_t e;
-        while (c->ooo_bytes + len > t->max_ooo && h->pieces && hole_end(h, &e) && seq_le(e, dseq))
+        while (c->ooo_bytes + len > t->max_ooo && h->pieces && hole_end(h, &e) && seq_le(e, dseq)) {
+            uint32_t before = h->next;
             flush_hole(t, c, dir, e, frame, ts);
+            drain_ex(t, c, dir, true);
+            if (h->next == before)
+                break;
+        }
         /* still too much (then nothing is held before it): the hole before it goes too */
         if (c->ooo_bytes + len > t->max_ooo && seq_gt(dseq, h->next))
             flush_hole(t, c, dir, dseq, frame, ts);
     }
-    hold(t, c, dir, dseq, cap, data, frame, ts, &differs);
+    hold(t, c, dir, dseq, cap, data, frame, ts, &differs, &refilled);
     if (cap < len)
-        hold(t, c, dir, dseq + cap, len - cap, NULL, frame, ts, &differs);
+        hold(t, c, dir, dseq + cap, len - cap, NULL, frame, ts, &differs, NULL);
     if (differs)
         tr_note(t, c, frame, TR_NOTE_RETRANSMISSION,
              "some of these %u bytes of the %s's stream were sent before, with different bytes "
@@ -563,7 +644,9 @@ static void seg_fill(struct conn *c, enum tr_dir dir, const struct tr_packet *p,
     s->flags = p->flags;
     s->seq = p->seq;
     s->ack = p->ack;
-    s->rel_seq = h->started || c->pub.syn_seen ? p->seq - c->pub.side[dir].isn : 0;
+    s->rel_seq = h->started || (dir == TR_DIR_C2S ? c->pub.syn_seen : c->pub.synack_seen)
+                     ? p->seq - c->pub.side[dir].isn
+                     : 0;
     s->rel_ack = (p->flags & TR_TCP_ACK) && (peer->started || c->pub.synack_seen)
                      ? p->ack - c->pub.side[!dir].isn
                      : 0;
@@ -588,15 +671,23 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
 {
     bool syn = p->flags & TR_TCP_SYN, ack = p->flags & TR_TCP_ACK;
 
+    /* RFC 9293 3.5: a SYN-ACK acknowledges the SYN (ack = ISN + 1, or up to
+     * the end of the SYN's data with TCP Fast Open, RFC 7413 4.2); another
+     * one (a second capture of the connection in another sequence space, a
+     * stale copy) is not the server's start: shown, noted, not used */
+    bool stray = syn && ack && dir == TR_DIR_S2C && c->pub.syn_seen && !c->pub.synack_seen &&
+                 (uint32_t)(p->ack - (c->syn_seq + 1)) > c->syn_len;
     /* the handshake's first two segments fix each side's sequence base */
     if (syn && !ack && dir == TR_DIR_C2S && !c->pub.syn_seen) {
         c->pub.syn_seen = true;
+        c->syn_seq = p->seq;
+        c->syn_len = p->len;
         c->pub.hs_frames[0] = frame;
         c->pub.hs_ts[0] = ts;
         c->pub.side[dir].opts = p->opts;
         if (!c->h[dir].started)  /* a side adopted before its SYN keeps its base */
             half_start(c, dir, p->seq + 1);
-    } else if (syn && ack && dir == TR_DIR_S2C && !c->pub.synack_seen) {
+    } else if (syn && ack && dir == TR_DIR_S2C && !c->pub.synack_seen && !stray) {
         c->pub.synack_seen = true;
         c->pub.hs_frames[1] = frame;
         c->pub.hs_ts[1] = ts;
@@ -605,7 +696,7 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
         if (!c->h[dir].started)
             half_start(c, dir, p->seq + 1);
     }
-    if (!c->h[dir].started && (p->len > 0 || (p->flags & TR_TCP_FIN)))
+    if (!c->h[dir].started && !stray && (p->len > 0 || (p->flags & TR_TCP_FIN)))
         half_start(c, dir, p->seq + (syn ? 1 : 0));  /* adopted without a SYN */
     if (!c->pub.handshake_done && c->pub.syn_seen && c->pub.synack_seen && dir == TR_DIR_C2S &&
         ack && !syn) {
@@ -648,6 +739,13 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
     seg.out_of_order = cls == SEG_REORDERED;
     if (t->sink.on_segment)
         t->sink.on_segment(t->sink.ctx, &c->pub, &seg);
+    if (stray) {
+        tr_note(t, c, frame, TR_NOTE_STRAY_SEGMENT,
+                "a SYN-ACK that does not acknowledge the client's SYN (ack %u, the SYN's sequence "
+                "number + 1 is %u): not taken as the server's start",
+                p->ack, c->syn_seq + 1);
+        return;
+    }
     if (c->pub.handshake_done || (data_now && c->pub.syn_seen))
         report_handshake(t, c);
     if (p->caplen < p->len && !(p->flags & TR_TCP_RST))

@@ -195,7 +195,12 @@ enum tr_close_how {
     TR_CLOSE_END         /* tracking ended without FIN or RST: end of capture, or evicted */
 };
 
-/* Notes the tracer raises (the decoder adds its own kinds). */
+/* Notes the tracer raises (the decoder adds its own kinds).
+ * stray_segment: a segment that belongs to no sequence space of its
+ *   connection (a SYN-ACK that does not acknowledge the SYN): shown, not used;
+ * tunnel: the connection's packets came inside a tunnel (tr_conn.tunnel says
+ *   which), once per connection;
+ * ipsec_encrypted: IPsec ESP, whose payload cannot be read, once per flow. */
 #define TR_NOTE_LIST(X)                                                                 \
     X(RETRANSMISSION, "retransmission")                                                 \
     X(OUT_OF_ORDER, "out_of_order")                                                     \
@@ -204,7 +209,10 @@ enum tr_close_how {
     X(NO_HANDSHAKE, "no_handshake")                                                     \
     X(LIMIT, "limit")                                                                   \
     X(MALFORMED_PACKET, "malformed_packet")                                             \
-    X(FRAGMENT, "fragment")
+    X(FRAGMENT, "fragment")                                                             \
+    X(STRAY_SEGMENT, "stray_segment")                                                   \
+    X(TUNNEL, "tunnel")                                                                 \
+    X(IPSEC_ENCRYPTED, "ipsec_encrypted")
 
 enum tr_note_kind {
 #define X(id, name) TR_NOTE_##id,

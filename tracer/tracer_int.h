@@ -205,6 +205,8 @@ struct conn {
     bool hs_reported;
     bool limit_noted;
     uint32_t synack_ack;         /* the SYN-ACK's acknowledgment: the client's ISN + 1 */
+    uint32_t syn_seq;            /* the client's SYN's sequence number (syn_seen) */
+    uint32_t syn_len;            /* its payload (TCP Fast Open, RFC 7413) */
     bool first_close_seen;
     unsigned npending;
     struct tr_seg *pending;      /* PENDING_MAX, allocated for a connection without a SYN */

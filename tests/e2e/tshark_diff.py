@@ -70,6 +70,10 @@ TSHARK_WRONG = [
     ("suricata--http-event-chunk--input.pcap", "conn 1 exchange 0", "request.decoded_length",
      12, "the chunk-size lines '8 ' and '4 ' end with a space (lenient parsers accept it): "
      "tshark stops after the first chunk; the chunks are 'tototata' and 'titi', 12 bytes"),
+    ("r3-snaplen-cut-then-retransmitted.pcap", "conn 1 exchange 0", "response.decoded_length",
+     1000, "frame 5 carries the response with its last 300 bytes cut by the snaplen; frame 6 "
+     "sends the last 400 again in full: tshark reassembles only what frame 5 captured (700 of "
+     "the 1000 body bytes), every byte of the body is in the file"),
 ]
 
 # tshark preferences for its HTTP view (the same as ../shared/oracle/oracle.sh)

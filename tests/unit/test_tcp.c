@@ -673,6 +673,38 @@ static void test_syn_with_payload(void **state)
     tt_close(&t);
 }
 
+/* issue 13, bug 4: a SYN-ACK that does not acknowledge the SYN (a capture of
+ * the connection in another sequence space) is shown and noted, not taken as
+ * the server's start; the one that does is */
+static void test_synack_wrong_ack(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    t.r.segments = true;
+    snd(&t, CLI, SYN, 1000, 0, NULL);
+    snd(&t, SRV, SA, 900000000, 777, NULL);  /* acknowledges no SYN of this connection */
+    snd(&t, SRV, SA, 5000, 1001, NULL);
+    snd(&t, CLI, A, 1001, 5001, NULL);
+    snd(&t, CLI, PA, 1001, 5001, "GET");
+    snd(&t, SRV, PA, 5001, 1004, "200");
+    tr_table_finish(t.tab);
+    expect_log(&t, CONN1
+               "seg 1 f1 c2s S rel=0 len=0 off=0 ackoff=-1\n"
+               "seg 1 f2 s2c SA rel=0 len=0 off=0 ackoff=0\n"
+               "note 1 f2 stray_segment: a SYN-ACK that does not acknowledge the client's SYN (ack "
+               "777, the SYN's sequence number + 1 is 1001): not taken as the server's start\n"
+               "seg 1 f3 s2c SA rel=0 len=0 off=0 ackoff=0\n"
+               "seg 1 f4 c2s A rel=1 len=0 off=0 ackoff=0\n"
+               "hs 1 f1,3,4\n"
+               "seg 1 f5 c2s PA rel=1 len=3 off=0 ackoff=0\n"
+               "data 1 c2s 0+3 f5 \"GET\"\n"
+               "seg 1 f6 s2c PA rel=1 len=3 off=0 ackoff=3\n"
+               "data 1 s2c 0+3 f6 \"200\"\n"
+               "close 1 end - f0,0 bytes=3/3 gaps=0/0\n");
+    tt_close(&t);
+}
+
 static void test_rst(void **state)
 {
     (void)state;
@@ -901,6 +933,8 @@ static void test_port_reuse(void **state)
 
 /* --------------------------------------------------------- the snaplen -- */
 
+/* bytes a snaplen cut wait for a later copy: with no acknowledgment and
+ * within a second, they become a gap only at the end of the capture */
 static void test_snaplen_cut(void **state)
 {
     (void)state;
@@ -923,12 +957,12 @@ static void test_snaplen_cut(void **state)
                "note 1 f4 truncated: the snaplen cut this segment: 40 of its 100 payload bytes were "
                "captured\n"
                "data 1 c2s 0+40 f4\n"
-               "gap 1 c2s 40+60 f4\n"
-               "data 1 c2s 100+3 f5\n"
                "note 1 f6 truncated: the snaplen cut this segment: 4 of its 10 payload bytes were "
                "captured\n"
                "note 1 f7 out_of_order: 10 bytes of the client's stream arrived after bytes that "
                "follow them\n"
+               "gap 1 c2s 40+60 f4\n"
+               "data 1 c2s 100+3 f5\n"
                "data 1 c2s 103+10 f7\n"
                "data 1 c2s 113+4 f6\n"
                "gap 1 c2s 117+6 f6\n"
@@ -937,6 +971,50 @@ static void test_snaplen_cut(void **state)
 }
 
 /* ------------------------------------------------------------- limits -- */
+
+/* issue 13, bug 1: a cut tail retransmitted in full is filled by the copy;
+ * one the receiver acknowledges, or that no copy fills within a second,
+ * becomes a gap (at the cut frame, with no gap note: the snaplen said it) */
+static void test_snaplen_cut_refilled(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    t.r.quiet_data = true;
+    handshake(&t);
+    char big[100];
+    for (int i = 0; i < 100; i++)
+        big[i] = (char)('a' + i % 26);
+    snd_n(&t, CLI, PA, 1001, 5001, big, 100, 40);     /* f4: 60 bytes cut */
+    snd_n(&t, CLI, PA, 1031, 5001, big + 30, 70, 70); /* f5: the tail again, in full */
+    snd_n(&t, CLI, PA, 1101, 5001, "0123456789", 10, 4);  /* f6: cut */
+    snd(&t, SRV, A, 5001, 1111, NULL);                 /* f7: acknowledged: a gap */
+    snd_n(&t, CLI, PA, 1111, 5001, "ABCDEFGHIJ", 10, 4);  /* f8: cut */
+    t.ts += 1000000;
+    snd(&t, CLI, PA, 1121, 5001, "end");               /* f9: a second later: a gap */
+    tr_table_finish(t.tab);
+    char want[200];
+    snprintf(want, sizeof want, "%.100s0123######ABCD######end", big);
+    expect_stream(&t, 1, TR_DIR_C2S, want);
+    expect_log(&t, CONN1 HS1
+               "note 1 f4 truncated: the snaplen cut this segment: 40 of its 100 payload bytes were "
+               "captured\n"
+               "data 1 c2s 0+40 f4\n"
+               "note 1 f5 retransmission: 70 bytes of the client's stream sent again; 60 of them, "
+               "cut by the snaplen before, are captured in this copy\n"
+               "data 1 c2s 40+60 f5\n"
+               "note 1 f6 truncated: the snaplen cut this segment: 4 of its 10 payload bytes were "
+               "captured\n"
+               "data 1 c2s 100+4 f6\n"
+               "gap 1 c2s 104+6 f6\n"
+               "note 1 f8 truncated: the snaplen cut this segment: 4 of its 10 payload bytes were "
+               "captured\n"
+               "data 1 c2s 110+4 f8\n"
+               "gap 1 c2s 114+6 f8\n"
+               "data 1 c2s 120+3 f9\n"
+               "close 1 end - f0,0 bytes=111/0 gaps=12/0\n");
+    tt_close(&t);
+}
 
 static void test_conn_cap(void **state)
 {
@@ -1214,6 +1292,7 @@ int main(void)
         cmocka_unit_test(test_wraparound),
         cmocka_unit_test(test_wraparound_gap),
         cmocka_unit_test(test_syn_with_payload),
+        cmocka_unit_test(test_synack_wrong_ack),
         cmocka_unit_test(test_rst),
         cmocka_unit_test(test_fin_then_rst),
         cmocka_unit_test(test_syn_retransmitted),
@@ -1223,6 +1302,7 @@ int main(void)
         cmocka_unit_test(test_midstream_segments),
         cmocka_unit_test(test_port_reuse),
         cmocka_unit_test(test_snaplen_cut),
+        cmocka_unit_test(test_snaplen_cut_refilled),
         cmocka_unit_test(test_conn_cap),
         cmocka_unit_test(test_conn_cap_tombstones),
         cmocka_unit_test(test_tomb_aged_at_lookup),
