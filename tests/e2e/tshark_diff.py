@@ -74,6 +74,11 @@ TSHARK_WRONG = [
      1000, "frame 5 carries the response with its last 300 bytes cut by the snaplen; frame 6 "
      "sends the last 400 again in full: tshark reassembles only what frame 5 captured (700 of "
      "the 1000 body bytes), every byte of the body is in the file"),
+    ("r2-double-space-then-normal.pcap", "conn 1 exchange 0", "request.target", "/a",
+     "'GET  /a HTTP/1.1' (two spaces): tshark splits at single spaces and takes an empty target; "
+     "RFC 9112 3 lets a recipient split at runs of whitespace, as servers do: the target is /a"),
+    ("r2-double-space-then-normal.pcap", "conn 1 exchange 0", "request.version", "HTTP/1.1",
+     "the same line: tshark's version '/a HTTP/1.1' is the target and the version"),
 ]
 
 # tshark preferences for its HTTP view (the same as ../shared/oracle/oracle.sh)

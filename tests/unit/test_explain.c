@@ -154,7 +154,7 @@ static bool valid_utf8(const char *s)
 /* the titles of the note kinds, in the order of DEC_NOTE_LIST */
 static const char *const note_titles[DEC_NOTE_COUNT] = {
     "Retransmission", "Out of order", "Gap", "Truncated", "No handshake", "Limit",
-    "Malformed packet", "IP fragment", "Malformed HTTP", "Not HTTP", "TLS",
+    "Malformed packet", "IP fragment", "Stray segment", "Tunnel", "IPsec ESP", "Malformed HTTP", "Not HTTP", "TLS",
     "Decoding error", "Incomplete",
 };
 
