@@ -63,12 +63,23 @@ static bool is_only(const struct tr_table *t, const struct tr_packet *p)
            (endpoint_is(&t->only[1], &p->src, p->sport) && endpoint_is(&t->only[0], &p->dst, p->dport));
 }
 
-static bool port_is_server(const struct tr_table *t, uint16_t port)
+static bool port_in(const uint16_t *ports, size_t n, uint16_t port)
 {
-    for (size_t i = 0; i < t->nports; i++)
-        if (t->ports[i] == port)
+    for (size_t i = 0; i < n; i++)
+        if (ports[i] == port)
             return true;
     return false;
+}
+
+/* a UDP port whose datagrams go to on_datagram (DNS: 53) */
+static bool port_watched(const struct tr_table *t, uint16_t port)
+{
+    return port_in(t->udp_ports, t->nudp_ports, port);
+}
+
+static bool port_is_server(const struct tr_table *t, uint16_t port)
+{
+    return port_in(t->ports, t->nports, port);
 }
 
 /* ---------------------------------------------------------------- table -- */
@@ -267,6 +278,11 @@ struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sin
         t->nports = o->nserver_ports;
     }
     t->only_ports = o->only_server_ports && t->nports > 0;
+    static const uint16_t dns_port = TR_DEFAULT_UDP_PORT;
+    const uint16_t *up = o->udp_ports ? o->udp_ports : &dns_port;
+    t->nudp_ports = o->udp_ports ? o->nudp_ports : 1;
+    t->udp_ports = xreallocarray(NULL, t->nudp_ports ? t->nudp_ports : 1, sizeof *t->udp_ports);
+    memcpy(t->udp_ports, up, t->nudp_ports * sizeof *t->udp_ports);
     if (o->only) {
         t->only_set = true;
         t->only[0] = o->only[0];
@@ -298,6 +314,7 @@ void tr_table_free(struct tr_table *t)
     free(t->tombs);
     free(t->buckets);
     free(t->ports);
+    free(t->udp_ports);
     free(t);
 }
 
@@ -352,6 +369,7 @@ static struct conn *conn_new(struct tr_table *t, const struct tr_packet *p, uint
     c->pub.first_ts = ts;
     c->pub.first_file_offset = file_offset;
     c->pub.close_initiator = -1;
+    tr_tunnel_format(p->tunnel, p->ntunnels, c->pub.tunnel);
     /* tentative roles: a SYN's sender is the client, a SYN-ACK's the
      * server; else the server port's side is the server; else the side
      * that sent first is the client */
@@ -362,6 +380,10 @@ static struct conn *conn_new(struct tr_table *t, const struct tr_packet *p, uint
     } else if (port_is_server(t, p->dport) && !port_is_server(t, p->sport)) {
         sender_is_client = true;
     } else if (port_is_server(t, p->sport) && !port_is_server(t, p->dport)) {
+        sender_is_client = false;
+    } else if (port_watched(t, p->dport) && !port_watched(t, p->sport)) {
+        sender_is_client = true;   /* DNS over TCP: port 53 is the server's */
+    } else if (port_watched(t, p->sport) && !port_watched(t, p->dport)) {
         sender_is_client = false;
     } else {
         sender_is_client = true;
@@ -388,13 +410,16 @@ static struct conn *conn_new(struct tr_table *t, const struct tr_packet *p, uint
 void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
                      int64_t off)
 {
-    if (t->only_ports && !port_is_server(t, p->sport) && !port_is_server(t, p->dport))
+    if (t->only_ports && !port_is_server(t, p->sport) && !port_is_server(t, p->dport) &&
+        !port_watched(t, p->sport) && !port_watched(t, p->dport))
         return;
     t->cur_off = off;
     t->cur_payload = p->payload;
     if (t->only_set && !is_only(t, p))
         return;
     t->st.tcp_packets++;
+    if (p->ntunnels)
+        t->st.tunnelled++;
     if (ts > t->now)
         t->now = ts;
     bool syn = p->flags & TR_TCP_SYN, ack = p->flags & TR_TCP_ACK;
@@ -429,6 +454,53 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
         bury(t, c);
 }
 
+void tr_table_datagram(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
+                       int64_t off)
+{
+    t->st.udp_packets++;
+    if (ts > t->now)
+        t->now = ts;
+    if (t->only_set || (!port_watched(t, p->sport) && !port_watched(t, p->dport)))
+        return;
+    t->st.udp_delivered++;
+    if (p->ntunnels)
+        t->st.tunnelled++;
+    if (!t->sink.on_datagram)
+        return;
+    char tun[TR_TUNNEL_STRLEN];
+    struct tr_datagram d = {
+        .src = {p->src, p->sport},
+        .dst = {p->dst, p->dport},
+        .payload = p->payload,
+        .caplen = p->caplen,
+        .len = p->len,
+        .frame = frame,
+        .ts = ts,
+        .file_offset = off,
+        .tunnel = tr_tunnel_format(p->tunnel, p->ntunnels, tun),
+    };
+    t->sink.on_datagram(t->sink.ctx, &d);
+}
+
+/* IPsec ESP: one note per flow (SPI and addresses), remembered in a small
+ * direct-mapped cache: a flow pushed out by another may be noted again. */
+static void esp_note(struct tr_table *t, const struct tr_packet *p, uint64_t frame)
+{
+    uint64_t w[4];
+    memcpy(w, p->src.a, 16);
+    memcpy(w + 2, p->dst.a, 16);
+    uint64_t key = tr_mix64(w[0] ^ tr_mix64(w[1] ^ tr_mix64(w[2] ^ tr_mix64(w[3] ^ p->esp_spi))));
+    key |= 1;  /* never 0, the empty slot */
+    uint64_t *slot = &t->esp_noted[key % ESP_FLOWS];
+    if (*slot == key)
+        return;
+    *slot = key;
+    char a[TR_ADDRSTRLEN], b[TR_ADDRSTRLEN];
+    tr_note(t, NULL, frame, TR_NOTE_IPSEC_ENCRYPTED,
+            "IPsec ESP from %s to %s (SPI 0x%08x): encrypted, not read", tr_addr_format(&p->src, a),
+            tr_addr_format(&p->dst, b), p->esp_spi);
+}
+
 void tr_table_frame(struct tr_table *t, const struct tr_frame *f)
 {
     struct tr_packet p;
@@ -439,6 +511,15 @@ void tr_table_frame(struct tr_table *t, const struct tr_frame *f)
     switch (tr_packet_decode(f->linktype, f->data, f->caplen, &p, whybuf, &why)) {
     case TR_PKT_TCP:
         tr_table_packet(t, &p, f->num, f->ts, f->file_offset);
+        break;
+    case TR_PKT_UDP:
+        tr_table_datagram(t, &p, f->num, f->ts, f->file_offset);
+        break;
+    case TR_PKT_ESP:
+        esp_note(t, &p, f->num);
+        break;
+    case TR_PKT_TOO_DEEP:
+        tr_note(t, NULL, f->num, TR_NOTE_LIMIT, "%s", why);
         break;
     case TR_PKT_OTHER:
         break;

@@ -411,6 +411,9 @@ void tr_tcp_announce(struct tr_table *t, struct conn *c)
     c->announced = true;
     if (t->sink.on_conn)
         t->sink.on_conn(t->sink.ctx, &c->pub);
+    if (c->pub.tunnel[0])
+        tr_note(t, c, c->pub.first_frame, TR_NOTE_TUNNEL, "the connection's packets came through %s",
+                c->pub.tunnel);
     if (!c->pub.syn_seen)
         tr_note(t, c, c->pub.first_frame, TR_NOTE_NO_HANDSHAKE,
              c->pub.synack_seen ? "the client's SYN was not captured"

@@ -139,6 +139,7 @@ static inline bool seq_gt(uint32_t a, uint32_t b)
 
 #define PENDING_MAX 16     /* segments held before a connection's roles are known */
 #define RECENT_MAX 4       /* delivered segments remembered to compare retransmissions */
+#define ESP_FLOWS 256      /* ESP flows (SPI, addresses) remembered so as to note each once */
 
 static inline uint64_t tr_mix64(uint64_t h)
 {
@@ -235,6 +236,9 @@ struct tr_table {
     struct tr_stats st;
     bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
     void *reread_ctx;
+    uint16_t *udp_ports;         /* watched UDP ports (at least one) */
+    size_t nudp_ports;
+    uint64_t esp_noted[ESP_FLOWS]; /* flows whose ESP was noted (a direct-mapped cache) */
     int64_t cur_off;             /* the segment being read: its frame's file offset */
     const uint8_t *cur_payload;  /* and its payload */
 };

@@ -1104,6 +1104,154 @@ static void test_tomb_aged_at_lookup(void **state)
     tt_close(&t);
 }
 
+/* ------------------------------------------------- UDP, tunnels, ESP -- */
+
+/* a raw IPv4 frame (DLT_RAW) with protocol proto around n bytes */
+static size_t raw_ip4(uint8_t *b, uint8_t proto, const char *src, const char *dst,
+                      const uint8_t *p, size_t n)
+{
+    memset(b, 0, 20);
+    b[0] = 0x45;
+    b[2] = (uint8_t)((20 + n) >> 8);
+    b[3] = (uint8_t)(20 + n);
+    b[8] = 64;
+    b[9] = proto;
+    tf_addr(4, src, NULL, b + 12);
+    tf_addr(4, dst, NULL, b + 16);
+    memcpy(b + 20, p, n);
+    return 20 + n;
+}
+
+static size_t raw_udp(uint8_t *b, uint16_t sport, uint16_t dport, const char *payload)
+{
+    size_t n = strlen(payload);
+    b[0] = (uint8_t)(sport >> 8);
+    b[1] = (uint8_t)sport;
+    b[2] = (uint8_t)(dport >> 8);
+    b[3] = (uint8_t)dport;
+    b[4] = (uint8_t)((8 + n) >> 8);
+    b[5] = (uint8_t)(8 + n);
+    b[6] = b[7] = 0;
+    memcpy(b + 8, payload, n);
+    return 8 + n;
+}
+
+static void feed_raw(struct tt *t, const uint8_t *b, size_t n)
+{
+    struct tr_frame f = {.linktype = DLT_RAW, .file_offset = -1, .data = b};
+    f.caplen = f.wirelen = (uint32_t)n;
+    f.num = ++t->frame;
+    t->ts += t->step;
+    f.ts = t->ts;
+    tr_table_frame(t->tab, &f);
+}
+
+/* issue 17: datagrams on port 53 (the default) go to on_datagram, others
+ * not; a lying UDP length is a malformed_packet note */
+static void test_udp_datagrams(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    uint8_t udp[256], fr[300];
+    size_t n = raw_udp(udp, 40053, 53, "query");
+    feed_raw(&t, fr, raw_ip4(fr, 17, "10.0.0.1", "10.0.0.53", udp, n));
+    n = raw_udp(udp, 53, 40053, "answer!");
+    feed_raw(&t, fr, raw_ip4(fr, 17, "10.0.0.53", "10.0.0.1", udp, n));
+    n = raw_udp(udp, 40054, 123, "ntp");  /* not watched */
+    feed_raw(&t, fr, raw_ip4(fr, 17, "10.0.0.1", "10.0.0.123", udp, n));
+    n = raw_udp(udp, 40053, 53, "query");
+    udp[5] = 200;  /* the UDP length says 200 bytes */
+    feed_raw(&t, fr, raw_ip4(fr, 17, "10.0.0.1", "10.0.0.53", udp, n));
+    tr_table_finish(t.tab);
+    expect_log(&t, "dgram 10.0.0.1:40053>10.0.0.53:53 len=5 cap=5 f1\n"
+                   "dgram 10.0.0.53:53>10.0.0.1:40053 len=7 cap=7 f2\n"
+                   "note - f4 malformed_packet: UDP length 200 is past the IP payload's 13 bytes\n");
+    struct tr_stats st;
+    tr_table_stats(t.tab, &st);
+    assert_int_equal(st.udp_packets, 3);
+    assert_int_equal(st.udp_delivered, 2);
+    tt_close(&t);
+
+    /* other ports asked for; with only_server_ports, TCP on them is followed too */
+    static const uint16_t p5353[] = {5353};
+    tt_open_opts(&t, (struct tr_table_opts){.server_ports = port80, .nserver_ports = 1,
+                                            .only_server_ports = true, .udp_ports = p5353,
+                                            .nudp_ports = 1});
+    n = raw_udp(udp, 40053, 53, "query");
+    feed_raw(&t, fr, raw_ip4(fr, 17, "10.0.0.1", "10.0.0.53", udp, n));
+    n = raw_udp(udp, 5353, 5353, "mdns");
+    feed_raw(&t, fr, raw_ip4(fr, 17, "10.0.0.1", "224.0.0.251", udp, n));
+    t.cport = 5353;  /* a TCP segment from port 5353 to 80: followed as ever */
+    snd(&t, CLI, PA, 1001, 5001, "x");
+    tr_table_finish(t.tab);
+    assert_true(tlog_has(&t.r.log, "dgram 10.0.0.1:5353>224.0.0.251:5353 len=4 cap=4 f2\n"));
+    assert_false(tlog_has(&t.r.log, ":53 "));
+    tt_close(&t);
+}
+
+/* DNS over TCP: port 53 is the server's, and followed with only_server_ports */
+static void test_tcp_port53(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open_opts(&t, (struct tr_table_opts){.server_ports = port80, .nserver_ports = 1,
+                                            .only_server_ports = true});
+    struct tr_packet p;
+    memset(&p, 0, sizeof p);
+    p.src.family = p.dst.family = 4;
+    tf_addr(4, "10.0.0.53", NULL, p.src.a);
+    tf_addr(4, "10.0.0.1", NULL, p.dst.a);
+    p.sport = 53;
+    p.dport = 40000;
+    p.flags = PA;
+    p.seq = 7000;
+    p.ack = 100;
+    p.payload = (const uint8_t *)"\0\2ab";
+    p.len = p.caplen = 4;
+    p.opts.wscale = -1;
+    tr_table_packet(t.tab, &p, 1, 100, -1);  /* no SYN: the answer first */
+    tr_table_finish(t.tab);
+    assert_true(tlog_has(&t.r.log, "conn 1 10.0.0.1:40000>10.0.0.53:53 syn=0 synack=0\n"));
+    tt_close(&t);
+}
+
+/* a connection through a tunnel says so once; ESP is noted once per flow;
+ * tunnels nested too deep are a limit note */
+static void test_tunnel_notes(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    uint8_t in[200], fr[400], fr2[400];
+    static const uint8_t syn[20] = {0x9c, 0x40, 0, 80, 0, 0, 3, 0xe8, 0, 0, 0, 0, 0x50, 0x02,
+                                    0xff, 0xff, 0, 0, 0, 0};
+    size_t n = raw_ip4(in, 6, "10.0.0.1", "10.0.0.2", syn, sizeof syn);
+    uint8_t gre[300] = {0, 0, 0x08, 0x00};
+    memcpy(gre + 4, in, n);
+    feed_raw(&t, fr, raw_ip4(fr, 47, "192.0.2.1", "192.0.2.2", gre, n + 4));
+    static const uint8_t esp[] = {0, 0, 0x10, 0x01, 0, 0, 0, 1, 0xaa, 0xbb};
+    feed_raw(&t, fr, raw_ip4(fr, 50, "192.0.2.1", "192.0.2.2", esp, sizeof esp));
+    feed_raw(&t, fr, raw_ip4(fr, 50, "192.0.2.1", "192.0.2.2", esp, sizeof esp));
+    /* five IP-in-IP layers */
+    n = raw_ip4(fr, 6, "10.0.0.1", "10.0.0.2", syn, sizeof syn);
+    for (int i = 0; i < 5; i++) {
+        n = raw_ip4(fr2, 4, "192.0.2.1", "192.0.2.2", fr, n);
+        memcpy(fr, fr2, n);
+    }
+    feed_raw(&t, fr, n);
+    tr_table_finish(t.tab);
+    expect_log(&t, "conn 1 10.0.0.1:40000>10.0.0.2:80 syn=1 synack=0\n"
+                   "note 1 f1 tunnel: the connection's packets came through GRE\n"
+                   "note - f2 ipsec_encrypted: IPsec ESP from 192.0.2.1 to 192.0.2.2 (SPI "
+                   "0x00001001): encrypted, not read\n"
+                   "note - f4 limit: more than 4 tunnels nested (the next is IPv4 in IPv4): the "
+                   "packet is not read\n"
+                   "hs 1 f1,0,0\n"
+                   "close 1 end - f0,0 bytes=0/0 gaps=0/0\n");
+    tt_close(&t);
+}
+
 /* ----------------------------------------------------- other behaviour -- */
 
 /* tr_conn_ignore_data: no data or gaps, but FINs and the close */
@@ -1182,6 +1330,7 @@ static void test_frames(void **state)
                "note - f2 truncated: IPv4 header cut by the snaplen (6 of 20 bytes)\n"
                "note - f3 malformed_packet: invalid TCP data offset 3\n"
                "note - f4 fragment: IPv4 fragment (offset 0, MF=1): not reassembled\n"
+               "note - f5 fragment: IPv4 fragment (offset 0, MF=1): not reassembled\n"
                "note - f6 malformed_packet: link type 105 is not supported\n"
                "hs 1 f1,0,0\n"
                "close 1 end - f0,0 bytes=0/0 gaps=0/0\n");
@@ -1306,6 +1455,9 @@ int main(void)
         cmocka_unit_test(test_conn_cap),
         cmocka_unit_test(test_conn_cap_tombstones),
         cmocka_unit_test(test_tomb_aged_at_lookup),
+        cmocka_unit_test(test_udp_datagrams),
+        cmocka_unit_test(test_tcp_port53),
+        cmocka_unit_test(test_tunnel_notes),
         cmocka_unit_test(test_ignore_data),
         cmocka_unit_test(test_only_server_ports),
         cmocka_unit_test(test_frames),

@@ -683,6 +683,18 @@ static inline enum tr_role_hint trec_classify(void *ctx, const uint8_t *data, si
     return r->classify ? r->classify(ctx, data, len) : TR_ROLE_UNKNOWN;
 }
 
+/* wip-tracer (issue 17): UDP datagrams on watched ports */
+static inline void trec_on_datagram(void *ctx, const struct tr_datagram *d)
+{
+    struct trec *r = ctx;
+    tlog_add(&r->log, "dgram ");
+    trec_endpoint(&r->log, &d->src);
+    tlog_add(&r->log, ">");
+    trec_endpoint(&r->log, &d->dst);
+    tlog_add(&r->log, " len=%u cap=%u f%llu%s%s\n", d->len, d->caplen,
+             (unsigned long long)d->frame, d->tunnel[0] ? " via " : "", d->tunnel);
+}
+
 static inline void trec_sink(struct trec *r, struct tr_sink *out)
 {
     memset(out, 0, sizeof *out);
@@ -696,6 +708,7 @@ static inline void trec_sink(struct trec *r, struct tr_sink *out)
     out->on_close = trec_on_close;
     out->on_note = trec_on_note;
     out->classify = trec_classify;
+    out->on_datagram = trec_on_datagram;
 }
 
 static inline void trec_free(struct trec *r)
