@@ -39,7 +39,7 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 	$(shell $(PKG_CONFIG) --libs libbrotlienc 2>/dev/null)
 
-TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/table.c tracer/tcp.c
+TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/table.c tracer/tcp.c tracer/seginfo.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
 UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/picker.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c

@@ -123,6 +123,16 @@ static void tcp_options(struct tr_cur *c, struct tr_tcp_opts *o)
             if (len == 2)
                 o->sack_ok = true;
             break;
+        case 5:  /* SACK, RFC 2018 3: pairs of left and right edges */
+            if (len >= 10 && (len - 2) % 8 == 0) {
+                o->nsack = 0;
+                while (o->nsack < TR_SACK_MAX && cur_left(&opt) >= 8) {
+                    o->sack[o->nsack][0] = cur_be32(&opt);
+                    o->sack[o->nsack][1] = cur_be32(&opt);
+                    o->nsack++;
+                }
+            }
+            break;
         case 8:  /* timestamps, RFC 7323 3.2 */
             if (len == 10) {
                 o->has_ts = true;

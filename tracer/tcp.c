@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#define REORDER_US 3000    /* a hole filled sooner than this (or the RTT) was reordering */
 /* Bytes a snaplen cut may still come in full in a retransmission: they become
  * a gap once the receiver acknowledged them, or once this long has passed
  * since they were cut without a copy (RFC 6298 2.4: an RTO of at least 1 s;
@@ -253,6 +252,16 @@ static void drop_from(struct conn *c, struct half *h, uint32_t seq)
     }
 }
 
+/* A held piece remembers when its segment was sent: TSval and IP ID (to
+ * date a segment that later fills the hole before it). */
+static void piece_date(const struct tr_table *t, struct piece *n)
+{
+    const struct tr_packet *p = t->cur_pkt;
+    n->has_ts = p && p->opts.has_ts;
+    n->tsval = p ? p->opts.ts_val : 0;
+    n->ip_id = p ? p->ip_id : 0;
+}
+
 /* Split a held piece without data at sequence number `at` (inside it); the
  * second part follows it in the list. */
 static void piece_split(struct piece *p, uint32_t at)
@@ -301,6 +310,7 @@ static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq
                     p->ts = ts;
                     p->off = t->cur_off;
                     p->skip = t->cur_payload ? (uint32_t)(data - t->cur_payload) : 0;
+                    piece_date(t, p);
                     if (refilled)
                         *refilled += over;
                 } else if (data && p->data && memcmp(p->data + (seq - p->seq), data, over) != 0) {
@@ -322,6 +332,7 @@ static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq
         n->ts = ts;
         n->off = t->cur_off;
         n->skip = data && t->cur_payload ? (uint32_t)(data - t->cur_payload) : 0;
+        piece_date(t, n);
         n->data = NULL;
         if (data) {
             n->data = xmalloc(take);
@@ -490,9 +501,10 @@ enum seg_class {
     SEG_PAST_FIN      /* after the sender's FIN: not part of the stream */
 };
 
-static enum seg_class seg_classify(const struct conn *c, enum tr_dir dir, uint32_t dseq,
-                                   uint32_t len, tr_time ts)
+static enum seg_class seg_classify(const struct conn *c, enum tr_dir dir, const struct tr_packet *p,
+                                   uint32_t dseq, tr_time ts, struct tr_seg *s)
 {
+    uint32_t len = p->len;
     const struct half *h = &c->h[dir];
     if (!h->started)
         return SEG_NEW;
@@ -502,13 +514,14 @@ static enum seg_class seg_classify(const struct conn *c, enum tr_dir dir, uint32
         if (seq_gt(dseq + len, h->fin_seq))
             len = h->fin_seq - dseq;
     }
-    if (seen_before(h, dseq, len))
-        return len == 1 && dseq + 1 == h->next ? SEG_KEEPALIVE : SEG_RETRANS;
-    if (seq_lt(dseq, h->high) && h->pieces) {
-        tr_time rtt = c->pub.handshake_done ? c->pub.hs_ts[2] - c->pub.hs_ts[0] : 0;
-        return ts - h->hole_ts <= (rtt > REORDER_US ? rtt : REORDER_US) ? SEG_REORDERED
-                                                                        : SEG_REFILL;
+    if (seen_before(h, dseq, len)) {
+        if (len == 1 && dseq + 1 == h->next)
+            return SEG_KEEPALIVE;
+        s->rule = TR_SEG_RULE_SEEN;
+        return SEG_RETRANS;
     }
+    if (seq_lt(dseq, h->high) && h->pieces)
+        return tr_seg_is_resend(c, dir, p, dseq, ts, s) ? SEG_REFILL : SEG_REORDERED;
     return SEG_NEW;
 }
 
@@ -516,8 +529,9 @@ static enum seg_class seg_classify(const struct conn *c, enum tr_dir dir, uint32
  * bytes were captured. */
 static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, uint32_t dseq,
                          const uint8_t *data, uint32_t len, uint32_t cap, uint64_t frame, tr_time ts,
-                         enum seg_class cls)
+                         enum seg_class cls, const struct tr_seg *seg)
 {
+    char why[160];
     struct half *h = &c->h[dir];
     if (cls == SEG_PAST_FIN || cls == SEG_KEEPALIVE)
         return;
@@ -557,13 +571,17 @@ static void segment_data(struct tr_table *t, struct conn *c, enum tr_dir dir, ui
             drain(t, c, dir);
         return;
     case SEG_REORDERED:
+        tr_seg_reason(seg, why, sizeof why);
         tr_note(t, c, frame, TR_NOTE_OUT_OF_ORDER,
-             "%u bytes of the %s's stream arrived after bytes that follow them", len,
-             side_name(dir));
+                "%u bytes of the %s's stream arrived after bytes that follow them (frame %llu): "
+                "%s",
+                len, side_name(dir), (unsigned long long)seg->ref_frame, why);
         break;
     case SEG_REFILL:
+        tr_seg_reason(seg, why, sizeof why);
         tr_note(t, c, frame, TR_NOTE_RETRANSMISSION,
-             "%u bytes of the %s's stream that were lost sent again", len, side_name(dir));
+                "%u bytes of the %s's stream sent again after a loss: %s", len, side_name(dir),
+                why);
         break;
     default:
         break;
@@ -636,43 +654,11 @@ static void half_start(struct conn *c, enum tr_dir dir, uint32_t base)
     c->pub.side[dir].isn = base - 1;
 }
 
-static void seg_fill(struct conn *c, enum tr_dir dir, const struct tr_packet *p, uint64_t frame,
-                     tr_time ts, int64_t off, struct tr_seg *s)
-{
-    const struct half *h = &c->h[dir], *peer = &c->h[!dir];
-    memset(s, 0, sizeof *s);
-    s->frame = frame;
-    s->ts = ts;
-    s->dir = dir;
-    s->flags = p->flags;
-    s->seq = p->seq;
-    s->ack = p->ack;
-    s->rel_seq = h->started || (dir == TR_DIR_C2S ? c->pub.syn_seen : c->pub.synack_seen)
-                     ? p->seq - c->pub.side[dir].isn
-                     : 0;
-    s->rel_ack = (p->flags & TR_TCP_ACK) && (peer->started || c->pub.synack_seen)
-                     ? p->ack - c->pub.side[!dir].isn
-                     : 0;
-    s->window = p->window;
-    s->len = p->len;
-    s->caplen = p->caplen;
-    if (h->started) {
-        uint32_t dseq = p->seq + ((p->flags & TR_TCP_SYN) ? 1 : 0);
-        int64_t o = (int64_t)h->offset + (int32_t)(dseq - h->next);
-        s->offset = o > 0 ? (uint64_t)o : 0;
-    }
-    s->ack_offset = -1;
-    if ((p->flags & TR_TCP_ACK) && peer->started) {
-        int64_t a = (int64_t)peer->offset + (int32_t)(p->ack - peer->next);
-        s->ack_offset = a > 0 ? a : 0;
-    }
-    s->file_offset = off;
-}
-
 void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const struct tr_packet *p,
                     uint64_t frame, tr_time ts, int64_t off)
 {
     bool syn = p->flags & TR_TCP_SYN, ack = p->flags & TR_TCP_ACK;
+    t->cur_pkt = p;
 
     /* RFC 9293 3.5: a SYN-ACK acknowledges the SYN (ack = ISN + 1, or up to
      * the end of the SYN's data with TCP Fast Open, RFC 7413 4.2); another
@@ -718,7 +704,9 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
         if (!now && c->npending < PENDING_MAX) {
             if (!c->pending)
                 c->pending = xreallocarray(NULL, PENDING_MAX, sizeof *c->pending);
-            seg_fill(c, dir, p, frame, ts, off, &c->pending[c->npending++]);
+            struct tr_seg *ps = &c->pending[c->npending++];
+            tr_seg_fill(c, dir, p, frame, ts, off, ps);
+            tr_seg_marks(c, dir, p, ps);
             return;
         }
         if (!c->roles_certain && p->caplen > 0 && t->sink.classify) {
@@ -731,15 +719,18 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
         }
         tr_tcp_announce(t, c);
     }
-    seg_fill(c, dir, p, frame, ts, off, &seg);
+    tr_seg_fill(c, dir, p, frame, ts, off, &seg);
 
     /* notes about the segment come after it, data events after the notes */
     uint32_t dseq = p->seq + (syn ? 1 : 0);
     struct half *h = &c->h[dir];
     bool data_now = p->len > 0 && !(p->flags & TR_TCP_RST);
-    enum seg_class cls = data_now ? seg_classify(c, dir, dseq, p->len, ts) : SEG_NEW;
+    enum seg_class cls = data_now ? seg_classify(c, dir, p, dseq, ts, &seg) : SEG_NEW;
     seg.retransmission = cls == SEG_RETRANS || cls == SEG_REFILL;
     seg.out_of_order = cls == SEG_REORDERED;
+    if (stray)
+        seg.marks |= TR_SEG_STRAY;
+    tr_seg_marks(c, dir, p, &seg);
     if (t->sink.on_segment)
         t->sink.on_segment(t->sink.ctx, &c->pub, &seg);
     if (stray) {
@@ -764,7 +755,7 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
         return;  /* the table buries it */
     }
     if (data_now)
-        segment_data(t, c, dir, dseq, p->payload, p->len, p->caplen, frame, ts, cls);
+        segment_data(t, c, dir, dseq, p->payload, p->len, p->caplen, frame, ts, cls, &seg);
     if (p->flags & TR_TCP_FIN) {
         if (!h->fin_seen) {
             h->fin_seen = true;

@@ -180,12 +180,16 @@ char *tr_tunnel_format(const uint8_t *kinds, unsigned n, char *buf);
 #define TR_TCP_ECE 0x40
 #define TR_TCP_CWR 0x80
 
+#define TR_SACK_MAX 4  /* SACK blocks an option can hold (RFC 2018 3: 40 bytes) */
+
 struct tr_tcp_opts {
     uint16_t mss;       /* 0: not present */
     int8_t wscale;      /* -1: not present */
     bool sack_ok;
     bool has_ts;
+    uint8_t nsack;      /* SACK blocks (RFC 2018 3), absolute sequence numbers */
     uint32_t ts_val, ts_ecr;
+    uint32_t sack[TR_SACK_MAX][2]; /* [left edge, right edge) */
 };
 
 /* A decoded TCP/IP or UDP/IP frame. payload points into the frame
@@ -307,7 +311,37 @@ struct tr_conn {
     char tunnel[TR_TUNNEL_STRLEN];
 };
 
-/* One TCP segment of a connection, for the ladder diagram. */
+/* What decided that a segment is a retransmission or a late original
+ * (issue 14). rule_a and rule_b in struct tr_seg hold the values compared. */
+#define TR_SEG_RULE_LIST(X)                                                             \
+    X(NONE, "none")         /* not a retransmission nor out of order */                 \
+    X(SEEN, "seen")         /* every byte was captured before: a copy */                \
+    X(TSVAL, "tsval")       /* RFC 7323 timestamps: a = its TSval, b = the TSval of the \
+                             * segment after the hole (ref_frame): a > b was sent after \
+                             * it (a copy), a <= b before it (a late original) */       \
+    X(IPID, "ip_id")        /* the sender's IPv4 IDs count up: a = its ID, b = the ID   \
+                             * of the segment after the hole (ref_frame) */             \
+    X(TIMING, "timing")     /* a = microseconds since the hole opened, b = the longer  \
+                             * of the handshake's round trip and 3 ms: within it,      \
+                             * reordering; later, a copy */
+
+enum tr_seg_rule {
+#define X(id, name) TR_SEG_RULE_##id,
+    TR_SEG_RULE_LIST(X)
+#undef X
+    TR_SEG_RULE_COUNT
+};
+
+const char *tr_seg_rule_name(enum tr_seg_rule rule);
+
+/* tr_seg.marks */
+#define TR_SEG_KEEPALIVE 0x01   /* seq is the next expected less one, 0 or 1 byte */
+#define TR_SEG_ZERO_WINDOW 0x02 /* the sender's receive window is 0 */
+#define TR_SEG_STRAY 0x04       /* fits no sequence space of the connection (stray_segment) */
+#define TR_SEG_WINDOW_UPDATE 0x08 /* no data, same ack, another window */
+
+/* One TCP segment of a connection, for the ladder diagram and the packet
+ * detail: what tshark's TCP tree shows that a learner needs. */
 struct tr_seg {
     uint64_t frame;
     tr_time ts;
@@ -322,8 +356,20 @@ struct tr_seg {
     uint64_t offset;        /* stream offset of the first payload byte */
     int64_t ack_offset;     /* the peer's stream offset it acknowledges, -1 unknown */
     int64_t file_offset;
-    bool retransmission;    /* all its bytes were seen before */
-    bool out_of_order;      /* arrived before the bytes preceding it */
+    bool retransmission;    /* a copy of bytes sent before (rule says how it was decided) */
+    bool out_of_order;      /* a late original: sent before bytes that arrived earlier */
+    /* -- the packet detail (issue 14) -- */
+    uint8_t rule;           /* enum tr_seg_rule of retransmission / out_of_order */
+    uint8_t marks;          /* TR_SEG_KEEPALIVE ... */
+    int8_t wscale;          /* the sender's window scale in force (RFC 7323 2.2), -1 unknown */
+    uint8_t ttl;            /* IPv4 TTL or IPv6 hop limit */
+    uint16_t ip_id;         /* IPv4 identification; 0 for IPv6 */
+    uint16_t dup_ack;       /* the n-th duplicate ACK (same ack and window, no data), 0: none */
+    uint32_t window_scaled; /* window << wscale (the window as sent when unknown or a SYN) */
+    uint32_t rule_a, rule_b; /* the values the rule compared (see TR_SEG_RULE_LIST) */
+    uint64_t ref_frame;     /* the frame the rule compared with (out of order: the segment
+                             * that overtook it), 0: none */
+    struct tr_tcp_opts opts; /* the options this segment carried */
 };
 
 /* One UDP datagram on a watched port (tr_table_opts.udp_ports), as the

@@ -161,6 +161,9 @@ struct piece {
     tr_time ts;
     int64_t off;         /* the frame's file offset, -1 unknown */
     uint32_t skip;       /* where data starts in the frame's payload */
+    uint32_t tsval;      /* its segment's TCP timestamp (has_ts), to date a filler */
+    uint16_t ip_id;      /* its segment's IPv4 ID, likewise */
+    bool has_ts;
     uint8_t *data;
 };
 
@@ -189,6 +192,16 @@ struct half {
     uint64_t fin_frame;
     tr_time fin_ts;
     tr_time hole_ts;     /* when the first piece past a hole arrived */
+    /* what this side sends, for the classification of its segments (seginfo.c) */
+    bool ipid_seen;      /* last_ip_id valid */
+    uint16_t last_ip_id; /* its last data segment's IPv4 ID */
+    uint8_t ipid_up;     /* consecutive IDs that counted up by 1..64 (saturates) */
+    uint8_t ipid_other;  /* those that did not (saturates) */
+    /* its acknowledgments, for duplicate ACKs */
+    bool ack_seen;
+    uint32_t last_ack;
+    uint16_t last_win;
+    uint16_t dup_acks;   /* duplicates of last_ack so far */
     struct piece *pieces;
     struct recent recent[RECENT_MAX];
     unsigned recent_i;
@@ -239,6 +252,7 @@ struct tr_table {
     uint16_t *udp_ports;         /* watched UDP ports (at least one) */
     size_t nudp_ports;
     uint64_t esp_noted[ESP_FLOWS]; /* flows whose ESP was noted (a direct-mapped cache) */
+    const struct tr_packet *cur_pkt; /* the segment being read */
     int64_t cur_off;             /* the segment being read: its frame's file offset */
     const uint8_t *cur_payload;  /* and its payload */
 };
@@ -247,6 +261,19 @@ struct tr_table {
 __attribute__((format(printf, 5, 6))) void tr_note(struct tr_table *t, struct conn *c,
                                                     uint64_t frame, enum tr_note_kind kind,
                                                     const char *fmt, ...);
+
+/* seginfo.c: what one segment is (struct tr_seg), and how a hole's filler is dated */
+void tr_seg_fill(const struct conn *c, enum tr_dir dir, const struct tr_packet *p, uint64_t frame,
+                 tr_time ts, int64_t off, struct tr_seg *s);
+/* A segment that fills a hole before held bytes: sent again after a loss
+ * (true) or a late original (false); s->rule, rule_a, rule_b, ref_frame say why. */
+bool tr_seg_is_resend(const struct conn *c, enum tr_dir dir, const struct tr_packet *p,
+                      uint32_t dseq, tr_time ts, struct tr_seg *s);
+/* Duplicate ACKs, keep-alives, zero windows (s->marks, s->dup_ack); then what
+ * this segment teaches about its sender (IP IDs) and its acknowledgments. */
+void tr_seg_marks(struct conn *c, enum tr_dir dir, const struct tr_packet *p, struct tr_seg *s);
+/* "by TCP timestamps: TSval 1234 is newer than 1230 of frame 17" into buf */
+void tr_seg_reason(const struct tr_seg *s, char *buf, size_t size);
 
 /* tcp.c: the TCP side of a connection */
 /* one segment of connection c in direction dir (after the table found or made c) */

@@ -513,6 +513,8 @@ static const uint8_t tz_br_hello[] = {
  *   close 1 fin client f9,10 bytes=15/20 gaps=0/0
  *   note 1 f7 retransmission: ...   (note - for a frame-level note)
  * and rebuilds each connection's streams (gaps as '#') to compare. */
+#define TREC_SEGS 64
+
 struct trec {
     struct tlog log;
     bool segments;
@@ -524,6 +526,9 @@ struct trec {
     int events_after_close;
     bool closed[TREC_CONNS + 1];
     uint64_t conns, closes;
+    /* wip-tracer (issue 14): the segments as delivered, for the packet detail */
+    struct tr_seg segs[TREC_SEGS];
+    size_t nsegs;
 };
 
 static inline const char *trec_dir(enum tr_dir d)
@@ -585,6 +590,8 @@ static inline void trec_on_segment(void *ctx, struct tr_conn *c, const struct tr
 {
     struct trec *r = ctx;
     trec_check(r, c);
+    if (r->nsegs < TREC_SEGS)
+        r->segs[r->nsegs++] = *s;
     if (!r->segments)
         return;
     tlog_add(&r->log, "seg %llu f%llu %s ", (unsigned long long)c->id,
