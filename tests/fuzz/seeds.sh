@@ -2,7 +2,7 @@
 # tests/fuzz/seeds.sh OUTDIR - seed corpora for the harnesses of tests/fuzz/:
 # OUTDIR/{capture,packet,tcp,http,content}/
 #
-# From the captures samples/*.pcap*, tests/data/*.pcap and, when present,
+# From the captures samples/*.pcap*, tests/data/*.pcap, tests/data/tunnel/*.pcap and, when present,
 # ../shared/corpus/*.pcap* (third-party: they are only read here, and what
 # is made of them stays in OUTDIR, a build directory: never commit it),
 # plus small handwritten seeds, all by mkseeds.py (python3, standard library).
@@ -16,7 +16,8 @@ done
 mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" || exit 1
 
 set --
-for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/../shared/corpus/*.pcap*; do
+for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/tests/data/tunnel/*.pcap \
+    "$top"/../shared/corpus/*.pcap*; do
     [ -f "$f" ] && set -- "$@" "$f"
 done
 
