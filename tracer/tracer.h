@@ -1,5 +1,6 @@
-/* tracer.h - the capture layer: frames from libpcap, link/IP/TCP decoding and
- * TCP reassembly into two ordered byte streams per connection.
+/* tracer.h - the capture layer: frames from libpcap, link/IP/TCP/UDP decoding
+ * (tunnels taken off), TCP reassembly into two ordered byte streams per
+ * connection, and UDP datagrams on watched ports.
  *
  * This is the only tracer header other layers include. The tracer knows no
  * HTTP: it hands in-order bytes, gaps and closes to a sink (struct tr_sink)
