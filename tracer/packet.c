@@ -317,6 +317,11 @@ static enum tr_decode_result decode_udp(struct decode_ctx *d, const uint8_t *p, 
         return fail(d, TR_PKT_MALFORMED, "UDP length %u is past the IP payload's %u bytes",
                     (unsigned)ulen, (unsigned)iplen);
     pkt->proto = TR_PROTO_UDP;
+    pkt->seq = pkt->ack = 0;  /* no TCP fields: none left as they were */
+    pkt->flags = 0;
+    pkt->window = 0;
+    memset(&pkt->opts, 0, sizeof pkt->opts);
+    pkt->opts.wscale = -1;
     pkt->payload = c.p;
     pkt->len = (uint32_t)(ulen - 8);
     pkt->caplen = (uint32_t)(cur_left(&c) < ulen - 8 ? cur_left(&c) : ulen - 8);

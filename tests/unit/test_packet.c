@@ -956,6 +956,11 @@ static void test_udp(void **state)
                          uc->caplen);
             assert_memory_equal(p.payload, dnsq, p.caplen);
             assert_int_equal(p.ntunnels, 0);
+            /* no TCP field keeps what was there (found by fuzz_packet) */
+            assert_int_equal(p.flags, 0);
+            assert_int_equal(p.seq, 0);
+            assert_int_equal(p.opts.nsack, 0);
+            assert_int_equal(p.opts.wscale, -1);
         }
         free(copy);
     }
