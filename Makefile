@@ -39,7 +39,8 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 	$(shell $(PKG_CONFIG) --libs libbrotlienc 2>/dev/null)
 
-TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c tracer/tcp.c
+TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c tracer/table.c tracer/tcp.c \
+	tracer/seginfo.c
 DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode/message.c \
 	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c
 TEACH_SRC := teach/i18n.c teach/explain.c

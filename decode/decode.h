@@ -26,6 +26,8 @@ struct dec_span {
 struct dec_reqline {
     struct dec_span method, target, version; /* version.len 0: none (HTTP/0.9) */
     int extra_parts;                         /* words after the version (malformed) */
+    bool loose_space;  /* words split by a run of spaces, a tab, or trailing whitespace */
+    bool bad_target;   /* the target has none of RFC 9112 3.2's four forms */
 };
 
 struct dec_statusline {
@@ -34,7 +36,9 @@ struct dec_statusline {
 };
 
 /* A request line "METHOD SP target [SP version]" ending in LF (CR optional).
- * Words are split at single spaces, as a lenient reader does. */
+ * Words are split at runs of spaces and tabs, as servers do (RFC 9112 3
+ * lets recipients); loose_space and bad_target say what a strict reader
+ * would refuse. */
 int dec_parse_request_line(const uint8_t *buf, size_t len, struct dec_reqline *out);
 /* A status line "HTTP/x.y SP code [SP reason]". */
 int dec_parse_status_line(const uint8_t *buf, size_t len, struct dec_statusline *out);
@@ -382,7 +386,7 @@ const char *dec_tls_version_name(uint16_t v); /* "TLS 1.2", or NULL */
 struct dec_pkt {
     struct tr_seg seg;
     int32_t stage;               /* the first stage it carries (index in stgs), -1 none */
-    uint8_t notes;               /* 1 << kind for the note kinds below 8 at its frame */
+    uint64_t notes;              /* 1 << kind for each note kind at its frame */
 };
 
 #define DEC_REC_STREAM_CAP (8u << 20)  /* stream bytes kept per direction */

@@ -501,6 +501,16 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
                     rl.extra_parts ? "the request line has more than three words"
                     : rl.version.len ? "the request line's version is not HTTP/x.y"
                                      : "the request line has no HTTP version");
+        if (rl.loose_space)  /* RFC 9112 3: one SP between the words */
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                    "the request line's words are not separated by single spaces (read as "
+                    "servers do, RFC 9112 section 3)");
+        if (rl.bad_target && has_http_version(s->head, &rl))
+            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                    "the request target '%.*s' is not valid under RFC 9112 section 3.2: not "
+                    "'/path', 'scheme://...', 'host:port' nor '*'",
+                    rl.target.len > 64 ? 64 : (int)rl.target.len, s->head + rl.target.off);
+        m->bad_target = rl.bad_target;
         x->head = m->method.len == 4 && memcmp(m->method.p, "HEAD", 4) == 0;
         x->connect = m->method.len == 7 && memcmp(m->method.p, "CONNECT", 7) == 0;
     } else {
@@ -537,6 +547,16 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     }
     head_release(s);
     s->seen_http = true;
+    struct dstate *o = &c->s[!s->dir];
+    if (o->st == P_SKIP) {
+        /* the other side's first line was not HTTP, but this side speaks
+         * HTTP: one bad line does not end the connection's decoding; hunt
+         * for the next start line there */
+        o->st = P_IDLE;
+        o->resync = true;
+        o->resync_noted = true;
+        o->skip_line = false;  /* P_SKIP took every byte so far: the next piece is judged */
+    }
     if (cut) {
         if (interim) {
             s->st = P_IDLE;
@@ -732,7 +752,7 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
         }
         size_t ll = s->hlen - s->line_start;
         bool cr = ll >= 2 && s->head[s->hlen - 2] == '\r';
-        if (!cr && !s->bare_lf) {
+        if (!cr && !s->bare_lf && !(s->hunting && s->start_len == 0)) {  /* not on a guess */
             s->bare_lf = true;
             dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "a line that ends with a bare LF instead of CR LF (tolerated)");

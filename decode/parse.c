@@ -38,6 +38,47 @@ static long line_end(const uint8_t *buf, size_t len, size_t *used)
 
 /* ---------------------------------------------------------- start lines -- */
 
+static bool is_ws(uint8_t c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool is_alpha(uint8_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* RFC 9112 3.2: is the target written in one of the four forms? origin-form
+ * "/path?query"; asterisk-form "*"; authority-form "host:port" (3.2.3);
+ * absolute-form "scheme:..." (RFC 3986 3.1: ALPHA *( ALPHA / DIGIT / "+" /
+ * "-" / "." ) ":"). Syntax only: which method may use which form is not
+ * judged here. */
+static bool target_valid(const uint8_t *t, size_t n)
+{
+    if (t[0] == '/' || (n == 1 && t[0] == '*'))
+        return true;
+    size_t colon = n;  /* authority-form: a host, ':', then digits */
+    while (colon > 0 && t[colon - 1] != ':')
+        colon--;
+    if (colon >= 2 && colon < n) {
+        size_t k = colon;
+        while (k < n && t[k] >= '0' && t[k] <= '9')
+            k++;
+        if (k == n)
+            return true;
+    }
+    if (!is_alpha(t[0]))
+        return false;
+    for (size_t k = 1; k < n; k++) {
+        if (t[k] == ':')
+            return true;
+        if (!is_alpha(t[k]) && !(t[k] >= '0' && t[k] <= '9') && t[k] != '+' && t[k] != '-' &&
+            t[k] != '.')
+            return false;
+    }
+    return false;
+}
+
 int dec_parse_request_line(const uint8_t *buf, size_t len, struct dec_reqline *out)
 {
     size_t used;
@@ -46,7 +87,7 @@ int dec_parse_request_line(const uint8_t *buf, size_t len, struct dec_reqline *o
     if (n < 0) {
         /* an impossible prefix is invalid at once, not incomplete */
         for (size_t i = 0; i < len; i++) {
-            if (buf[i] == ' ')
+            if (is_ws(buf[i]))
                 return i > 0 ? DEC_INCOMPLETE : DEC_INVALID;
             if (!is_tchar(buf[i]))
                 return DEC_INVALID;
@@ -56,34 +97,40 @@ int dec_parse_request_line(const uint8_t *buf, size_t len, struct dec_reqline *o
     size_t i = 0;
     while (i < (size_t)n && is_tchar(buf[i]))
         i++;
-    if (i == 0 || i >= (size_t)n || buf[i] != ' ')
+    if (i == 0 || i >= (size_t)n || !is_ws(buf[i]))
         return DEC_INVALID;
     out->method = (struct dec_span){0, (uint32_t)i};
     for (size_t k = i; k < (size_t)n; k++)
         if (is_ctl(buf[k]))
             return DEC_INVALID;
-    /* RFC 9112 3: method SP request-target SP HTTP-version; lenient
-     * readers split at single spaces, and so do we */
-    size_t s = i + 1;
-    size_t e = s;
-    while (e < (size_t)n && buf[e] != ' ')
-        e++;
-    if (e == s)
-        return DEC_INVALID;
-    out->target = (struct dec_span){(uint32_t)s, (uint32_t)(e - s)};
-    if (e < (size_t)n) {
-        s = e + 1;
+    /* RFC 9112 3: method SP request-target SP HTTP-version; "a recipient
+     * MAY instead parse on whitespace-delimited word boundaries", as
+     * servers do: so do we, and say so (loose_space) */
+    int words = 0;
+    size_t e = i;
+    while (e < (size_t)n) {
+        size_t s = e;
+        while (s < (size_t)n && is_ws(buf[s]))
+            s++;
+        if (s - e > 1 || buf[e] == '\t' || s == (size_t)n)
+            out->loose_space = true;
+        if (s == (size_t)n)
+            break;
         e = s;
-        while (e < (size_t)n && buf[e] != ' ')
+        while (e < (size_t)n && !is_ws(buf[e]))
             e++;
-        out->version = (struct dec_span){(uint32_t)s, (uint32_t)(e - s)};
-        while (e < (size_t)n) {
+        struct dec_span w = {(uint32_t)s, (uint32_t)(e - s)};
+        if (words == 0)
+            out->target = w;
+        else if (words == 1)
+            out->version = w;
+        else
             out->extra_parts++;
-            e++;
-            while (e < (size_t)n && buf[e] != ' ')
-                e++;
-        }
+        words++;
     }
+    if (words == 0)
+        return DEC_INVALID;
+    out->bad_target = !target_valid(buf + out->target.off, out->target.len);
     return (int)used;
 }
 
@@ -169,16 +216,18 @@ size_t dec_method_len(const uint8_t *buf, size_t len)
     return i;
 }
 
+/* A method, whitespace, then a visible byte: the target, whatever its first
+ * byte ("GET . HTTP/1.0" is a request; the line's parse decides the rest) */
 bool dec_looks_like_request(const uint8_t *buf, size_t len)
 {
     size_t i = dec_method_len(buf, len);
-    if (i == 0 || i >= len || buf[i] != ' ')
+    if (i == 0 || i >= len || !is_ws(buf[i]))
         return false;
-    if (i + 1 >= len)
+    while (i < len && is_ws(buf[i]))
+        i++;
+    if (i >= len)
         return true;
-    uint8_t t = buf[i + 1];
-    return t == '/' || t == '*' || (t >= 'a' && t <= 'z') || (t >= 'A' && t <= 'Z') ||
-           (t >= '0' && t <= '9') || t == '[';
+    return buf[i] > 0x20 && buf[i] < 0x7f;
 }
 
 bool dec_looks_like_response(const uint8_t *buf, size_t len)

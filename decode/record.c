@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(DEC_NOTE_COUNT <= 64, "struct dec_pkt.notes holds a bit per note kind");
+
 void dec_record_init(struct dec_record *r, uint64_t conn_id)
 {
     memset(r, 0, sizeof *r);
@@ -168,8 +170,7 @@ static void r_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
     bool keep = !r->sealed && (r->in_window || !r->seen_x);
     for (size_t i = r->npkts; i-- > 0;) {
         if (r->pkts[i].seg.frame == n->frame) {
-            if (n->kind < 8)
-                r->pkts[i].notes |= (uint8_t)(1u << n->kind);
+            r->pkts[i].notes |= UINT64_C(1) << n->kind;
             break;
         }
         if (r->pkts[i].seg.frame < n->frame)

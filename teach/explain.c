@@ -811,6 +811,17 @@ static const struct note_text {
     {DEC_NOTE_FRAGMENT, N_("IP fragment"),
      N_("this IP packet was split into fragments; httpstep does not put them back together, so "
         "its TCP bytes are missing.")},
+    /* tracer note kinds of issue 13 (wip-tracer; the lead may reword) */
+    {DEC_NOTE_STRAY_SEGMENT, N_("Stray segment"),
+     N_("this segment does not fit the connection's sequence numbers (a SYN-ACK that acknowledges "
+        "another SYN, for example: the connection captured twice, or a stale copy), so httpstep "
+        "shows it but does not use it.")},
+    {DEC_NOTE_TUNNEL, N_("Tunnel"),
+     N_("this connection's packets travelled inside another protocol (a tunnel such as GRE, VXLAN "
+        "or IPv6 in IPv4); httpstep took the outer headers off to read the TCP inside.")},
+    {DEC_NOTE_IPSEC_ENCRYPTED, N_("IPsec ESP"),
+     N_("these packets are encrypted with IPsec ESP: what they carry cannot be read without the "
+        "keys, so httpstep skips them.")},
     {DEC_NOTE_MALFORMED_HTTP, N_("Malformed HTTP"),
      N_("these bytes break the HTTP/1.1 syntax. httpstep reads them as leniently as a browser "
         "would, but a strict server could answer 400 Bad Request.")},

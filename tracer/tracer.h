@@ -1,5 +1,6 @@
-/* tracer.h - the capture layer: frames from libpcap, link/IP/TCP decoding and
- * TCP reassembly into two ordered byte streams per connection.
+/* tracer.h - the capture layer: frames from libpcap, link/IP/TCP/UDP decoding
+ * (tunnels taken off), TCP reassembly into two ordered byte streams per
+ * connection, and UDP datagrams on watched ports.
  *
  * This is the only tracer header other layers include. The tracer knows no
  * HTTP: it hands in-order bytes, gaps and closes to a sink (struct tr_sink)
@@ -153,7 +154,42 @@ int tr_capture_dump_open(struct tr_capture *cap, const char *path, char *errbuf)
 void tr_capture_dump_flush(struct tr_capture *cap);
 
 /* ------------------------------------------------------------------------ */
-/* Packet decoding: link, IPv4/IPv6, TCP. Every read is bounds-checked.      */
+/* Packet decoding: link, IPv4/IPv6, tunnels, TCP, UDP. Every read is        */
+/* bounds-checked.                                                           */
+
+/* Tunnels taken off on the way to the TCP or UDP inside (issue 13): IP in IP
+ * (RFC 2003, RFC 4213 6in4), GRE (RFC 2784/2890, with IPv4, IPv6, MPLS or
+ * Ethernet inside), IPsec AH (RFC 4302; transport or tunnel mode: AH only
+ * authenticates), GTP-U (3GPP TS 29.281, UDP 2152) and VXLAN (RFC 7348,
+ * UDP 4789). */
+#define TR_TUNNEL_LIST(X)                                                               \
+    X(IP4IN4, "IPv4 in IPv4")                                                           \
+    X(IP6IN4, "IPv6 in IPv4")                                                           \
+    X(IP4IN6, "IPv4 in IPv6")                                                           \
+    X(IP6IN6, "IPv6 in IPv6")                                                           \
+    X(GRE, "GRE")                                                                       \
+    X(AH, "IPsec AH")                                                                   \
+    X(GTPU, "GTP-U")                                                                    \
+    X(VXLAN, "VXLAN")
+
+enum tr_tunnel_kind {
+#define X(id, name) TR_TUNNEL_##id,
+    TR_TUNNEL_LIST(X)
+#undef X
+    TR_TUNNEL_COUNT
+};
+
+#define TR_TUNNEL_MAX_DEPTH 4  /* nested tunnels read; past it, TR_PKT_TOO_DEEP */
+#define TR_TUNNEL_STRLEN 64    /* the longest "A > B > C > D" with its NUL */
+
+/* "GRE", "unknown" past the list */
+const char *tr_tunnel_name(enum tr_tunnel_kind kind);
+/* The tunnels outermost first, joined by " > " ("VXLAN > IPv6 in IPv4"),
+ * into buf of TR_TUNNEL_STRLEN bytes ("" for none); returns buf. */
+char *tr_tunnel_format(const uint8_t *kinds, unsigned n, char *buf);
+
+#define TR_PROTO_TCP 6
+#define TR_PROTO_UDP 17
 
 #define TR_TCP_FIN 0x01
 #define TR_TCP_SYN 0x02
@@ -164,39 +200,55 @@ void tr_capture_dump_flush(struct tr_capture *cap);
 #define TR_TCP_ECE 0x40
 #define TR_TCP_CWR 0x80
 
+#define TR_SACK_MAX 4  /* SACK blocks an option can hold (RFC 2018 3: 40 bytes) */
+
 struct tr_tcp_opts {
     uint16_t mss;       /* 0: not present */
     int8_t wscale;      /* -1: not present */
     bool sack_ok;
     bool has_ts;
+    uint8_t nsack;      /* SACK blocks (RFC 2018 3), absolute sequence numbers */
     uint32_t ts_val, ts_ecr;
+    uint32_t sack[TR_SACK_MAX][2]; /* [left edge, right edge) */
 };
 
-/* A decoded TCP/IP frame. payload points into the frame (borrowed). */
+/* A decoded TCP/IP or UDP/IP frame. payload points into the frame
+ * (borrowed). Addresses, TTL and IP ID are the innermost IP header's. */
 struct tr_packet {
     struct tr_addr src, dst;
     uint16_t sport, dport;
-    uint32_t seq, ack;
-    uint8_t flags;
-    uint16_t window;
-    struct tr_tcp_opts opts;
+    uint32_t seq, ack;      /* TCP */
+    uint8_t flags;          /* TCP */
+    uint16_t window;        /* TCP, as sent (unscaled) */
+    struct tr_tcp_opts opts; /* TCP */
     const uint8_t *payload;
     uint32_t caplen;  /* payload bytes captured */
-    uint32_t len;     /* payload bytes on the wire (from the IP length) */
+    uint32_t len;     /* payload bytes on the wire (from the IP length; UDP: its length) */
+    /* -- added for tunnels, UDP and the packet detail (issues 13, 14, 17) -- */
+    uint8_t proto;          /* TR_PROTO_TCP or TR_PROTO_UDP (TR_PKT_TCP / TR_PKT_UDP) */
+    uint8_t ttl;            /* IPv4 TTL or IPv6 hop limit */
+    uint16_t ip_id;         /* IPv4 identification; 0 for IPv6 */
+    uint8_t ntunnels;       /* tunnels taken off, outermost first in tunnel[] */
+    uint8_t tunnel[TR_TUNNEL_MAX_DEPTH]; /* enum tr_tunnel_kind */
+    uint32_t esp_spi;       /* TR_PKT_ESP: the Security Parameters Index */
 };
 
 enum tr_decode_result {
     TR_PKT_TCP = 0,       /* a TCP segment: *pkt is filled */
-    TR_PKT_OTHER,         /* not TCP/IP (ARP, UDP, ...): skip silently */
+    TR_PKT_OTHER,         /* neither TCP nor UDP over IP (ARP, ICMP, ...): skip silently */
     TR_PKT_TRUNCATED,     /* the headers were cut by the snaplen */
     TR_PKT_MALFORMED,     /* an impossible header field */
     TR_PKT_FRAGMENT,      /* an IP fragment (not reassembled) */
-    TR_PKT_UNSUPPORTED    /* a link type httpstep cannot read */
+    TR_PKT_UNSUPPORTED,   /* a link type httpstep cannot read */
+    TR_PKT_UDP,           /* a UDP datagram: *pkt is filled (no seq, ack, flags) */
+    TR_PKT_ESP,           /* IPsec ESP: encrypted; src, dst and esp_spi are filled */
+    TR_PKT_TOO_DEEP       /* more than TR_TUNNEL_MAX_DEPTH tunnels nested */
 };
 
-/* Decode one frame of the given link type. On any result but TR_PKT_TCP and
- * TR_PKT_OTHER, *why names the problem ("invalid TCP data offset 4"); it
- * points into `whybuf` (TR_ERRBUF_SIZE bytes) or to a constant. */
+/* Decode one frame of the given link type. On any result but TR_PKT_TCP,
+ * TR_PKT_UDP and TR_PKT_OTHER, *why names the problem ("invalid TCP data
+ * offset 4"); it points into `whybuf` (TR_ERRBUF_SIZE bytes) or to a
+ * constant. */
 enum tr_decode_result tr_packet_decode(int linktype, const uint8_t *data, size_t caplen,
                                        struct tr_packet *pkt, char *whybuf, const char **why);
 /* Whether the tracer can read this link type. */
@@ -214,7 +266,12 @@ enum tr_close_how {
     TR_CLOSE_END         /* tracking ended without FIN or RST: end of capture, or evicted */
 };
 
-/* Notes the tracer raises (the decoder adds its own kinds). */
+/* Notes the tracer raises (the decoder adds its own kinds).
+ * stray_segment: a segment that belongs to no sequence space of its
+ *   connection (a SYN-ACK that does not acknowledge the SYN): shown, not used;
+ * tunnel: the connection's packets came inside a tunnel (tr_conn.tunnel says
+ *   which), once per connection;
+ * ipsec_encrypted: IPsec ESP, whose payload cannot be read, once per flow. */
 #define TR_NOTE_LIST(X)                                                                 \
     X(RETRANSMISSION, "retransmission")                                                 \
     X(OUT_OF_ORDER, "out_of_order")                                                     \
@@ -223,7 +280,10 @@ enum tr_close_how {
     X(NO_HANDSHAKE, "no_handshake")                                                     \
     X(LIMIT, "limit")                                                                   \
     X(MALFORMED_PACKET, "malformed_packet")                                             \
-    X(FRAGMENT, "fragment")
+    X(FRAGMENT, "fragment")                                                             \
+    X(STRAY_SEGMENT, "stray_segment")                                                   \
+    X(TUNNEL, "tunnel")                                                                 \
+    X(IPSEC_ENCRYPTED, "ipsec_encrypted")
 
 enum tr_note_kind {
 #define X(id, name) TR_NOTE_##id,
@@ -266,9 +326,42 @@ struct tr_conn {
     tr_time close_ts;
     void *user;                 /* the sink's own per-connection state */
     bool ignore_data;           /* set by tr_conn_ignore_data: no more data events */
+    /* the tunnels its first packet came through, outermost first ("GRE",
+     * "VXLAN > IPv6 in IPv4"); "" when none (issue 13) */
+    char tunnel[TR_TUNNEL_STRLEN];
 };
 
-/* One TCP segment of a connection, for the ladder diagram. */
+/* What decided that a segment is a retransmission or a late original
+ * (issue 14). rule_a and rule_b in struct tr_seg hold the values compared. */
+#define TR_SEG_RULE_LIST(X)                                                             \
+    X(NONE, "none")         /* not a retransmission nor out of order */                 \
+    X(SEEN, "seen")         /* every byte was captured before: a copy */                \
+    X(TSVAL, "tsval")       /* RFC 7323 timestamps: a = its TSval, b = the TSval of the \
+                             * segment after the hole (ref_frame): a > b was sent after \
+                             * it (a copy), a <= b before it (a late original) */       \
+    X(IPID, "ip_id")        /* the sender's IPv4 IDs count up: a = its ID, b = the ID   \
+                             * of the segment after the hole (ref_frame) */             \
+    X(TIMING, "timing")     /* a = microseconds since the hole opened, b = the longer  \
+                             * of the handshake's round trip and 3 ms: within it,      \
+                             * reordering; later, a copy */
+
+enum tr_seg_rule {
+#define X(id, name) TR_SEG_RULE_##id,
+    TR_SEG_RULE_LIST(X)
+#undef X
+    TR_SEG_RULE_COUNT
+};
+
+const char *tr_seg_rule_name(enum tr_seg_rule rule);
+
+/* tr_seg.marks */
+#define TR_SEG_KEEPALIVE 0x01   /* seq is the next expected less one, 0 or 1 byte */
+#define TR_SEG_ZERO_WINDOW 0x02 /* the sender's receive window is 0 */
+#define TR_SEG_STRAY 0x04       /* fits no sequence space of the connection (stray_segment) */
+#define TR_SEG_WINDOW_UPDATE 0x08 /* no data, same ack, another window */
+
+/* One TCP segment of a connection, for the ladder diagram and the packet
+ * detail: what tshark's TCP tree shows that a learner needs. */
 struct tr_seg {
     uint64_t frame;
     tr_time ts;
@@ -283,8 +376,33 @@ struct tr_seg {
     uint64_t offset;        /* stream offset of the first payload byte */
     int64_t ack_offset;     /* the peer's stream offset it acknowledges, -1 unknown */
     int64_t file_offset;
-    bool retransmission;    /* all its bytes were seen before */
-    bool out_of_order;      /* arrived before the bytes preceding it */
+    bool retransmission;    /* a copy of bytes sent before (rule says how it was decided) */
+    bool out_of_order;      /* a late original: sent before bytes that arrived earlier */
+    /* -- the packet detail (issue 14) -- */
+    uint8_t rule;           /* enum tr_seg_rule of retransmission / out_of_order */
+    uint8_t marks;          /* TR_SEG_KEEPALIVE ... */
+    int8_t wscale;          /* the sender's window scale in force (RFC 7323 2.2), -1 unknown */
+    uint8_t ttl;            /* IPv4 TTL or IPv6 hop limit */
+    uint16_t ip_id;         /* IPv4 identification; 0 for IPv6 */
+    uint16_t dup_ack;       /* the n-th duplicate ACK (same ack and window, no data), 0: none */
+    uint32_t window_scaled; /* window << wscale (the window as sent when unknown or a SYN) */
+    uint32_t rule_a, rule_b; /* the values the rule compared (see TR_SEG_RULE_LIST) */
+    uint64_t ref_frame;     /* the frame the rule compared with (out of order: the segment
+                             * that overtook it), 0: none */
+    struct tr_tcp_opts opts; /* the options this segment carried */
+};
+
+/* One UDP datagram on a watched port (tr_table_opts.udp_ports), as the
+ * tracer read it: no reassembly, one datagram, one event (issue 17). */
+struct tr_datagram {
+    struct tr_endpoint src, dst;
+    const uint8_t *payload;     /* borrowed for the call */
+    uint32_t caplen;            /* payload bytes captured */
+    uint32_t len;               /* payload bytes on the wire (the UDP length less 8) */
+    uint64_t frame;
+    tr_time ts;
+    int64_t file_offset;        /* the frame's, or -1 */
+    const char *tunnel;         /* "" or the tunnels it came through; borrowed */
 };
 
 /* Ask the sink what the first payload of a connection without a SYN says
@@ -319,6 +437,8 @@ struct tr_sink {
                     const char *detail);
     /* the role hint for a connection without a SYN (may be NULL) */
     enum tr_role_hint (*classify)(void *ctx, const uint8_t *data, size_t len);
+    /* a UDP datagram from or to a watched port (may be NULL: none delivered) */
+    void (*on_datagram)(void *ctx, const struct tr_datagram *d);
 };
 
 struct tr_table;
@@ -336,7 +456,14 @@ struct tr_table_opts {
      * a hash of each delivered segment instead (live). */
     bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
     void *reread_ctx;
+    /* UDP ports whose datagrams (either port) go to on_datagram, and whose
+     * TCP connections are followed even with only_server_ports. NULL (and 0):
+     * TR_DEFAULT_UDP_PORT alone. */
+    const uint16_t *udp_ports;
+    size_t nudp_ports;
 };
+
+#define TR_DEFAULT_UDP_PORT 53 /* DNS, RFC 1035 4.2 */
 
 #define TR_DEFAULT_MAX_CONNS 16384
 #define TR_DEFAULT_MAX_OOO (4u << 20)
@@ -352,6 +479,9 @@ void tr_table_frame(struct tr_table *t, const struct tr_frame *f);
 /* Feed one decoded TCP segment (the unit tests' entry point). */
 void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
                      int64_t file_offset);
+/* Feed one decoded UDP datagram: on_datagram when a port is watched. */
+void tr_table_datagram(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
+                       int64_t file_offset);
 /* End of capture: every open connection delivers what it buffered (holes
  * become gaps) and closes with TR_CLOSE_END (or FIN when one was seen). */
 void tr_table_finish(struct tr_table *t);
@@ -366,6 +496,9 @@ struct tr_stats {
     uint64_t tcp_conns;     /* connections seen */
     uint64_t active_conns;  /* connections open now */
     uint64_t peak_conns;
+    uint64_t udp_packets;   /* UDP datagrams read (any port) */
+    uint64_t udp_delivered; /* of them, on a watched port (given to on_datagram) */
+    uint64_t tunnelled;     /* TCP segments and UDP datagrams that came through a tunnel */
 };
 void tr_table_stats(const struct tr_table *t, struct tr_stats *out);
 

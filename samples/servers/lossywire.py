@@ -17,6 +17,7 @@ Needs root (setns, /dev/net/tun). Stop it with SIGTERM or SIGINT.
 """
 import argparse
 import ctypes
+import errno
 import fcntl
 import heapq
 import os
@@ -70,6 +71,16 @@ def tcp_payload_len(frame):
     return -1
 
 
+def put(fd, frame):
+    """Write a frame to a TAP device; a device that is down (EIO) drops it, as a cable
+    into a port that is off would."""
+    try:
+        os.write(fd, frame)
+    except OSError as e:
+        if e.errno not in (errno.EIO, errno.ENOBUFS):
+            raise
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--client-ns", required=True)
@@ -103,12 +114,12 @@ def main():
                 heapq.heappush(queue, (now, seq, held[1]))
                 held = None
             while queue and queue[0][0] <= now:
-                os.write(cfd, heapq.heappop(queue)[2])
+                put(cfd, heapq.heappop(queue)[2])
             due = [q[0] for q in queue[:1]] + ([held[0]] if held else [])
             wait = max(0.0, min(due) - now) if due else 1.0
             r, _, _ = select.select([cfd, sfd], [], [], wait)
             if cfd in r:
-                os.write(sfd, os.read(cfd, 65536))
+                put(sfd, os.read(cfd, 65536))
             if sfd in r:
                 frame = os.read(sfd, 65536)
                 now = time.monotonic()

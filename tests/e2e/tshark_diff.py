@@ -70,6 +70,15 @@ TSHARK_WRONG = [
     ("suricata--http-event-chunk--input.pcap", "conn 1 exchange 0", "request.decoded_length",
      12, "the chunk-size lines '8 ' and '4 ' end with a space (lenient parsers accept it): "
      "tshark stops after the first chunk; the chunks are 'tototata' and 'titi', 12 bytes"),
+    ("r3-snaplen-cut-then-retransmitted.pcap", "conn 1 exchange 0", "response.decoded_length",
+     1000, "frame 5 carries the response with its last 300 bytes cut by the snaplen; frame 6 "
+     "sends the last 400 again in full: tshark reassembles only what frame 5 captured (700 of "
+     "the 1000 body bytes), every byte of the body is in the file"),
+    ("r2-double-space-then-normal.pcap", "conn 1 exchange 0", "request.target", "/a",
+     "'GET  /a HTTP/1.1' (two spaces): tshark splits at single spaces and takes an empty target; "
+     "RFC 9112 3 lets a recipient split at runs of whitespace, as servers do: the target is /a"),
+    ("r2-double-space-then-normal.pcap", "conn 1 exchange 0", "request.version", "HTTP/1.1",
+     "the same line: tshark's version '/a HTTP/1.1' is the target and the version"),
 ]
 
 # tshark preferences for its HTTP view (the same as ../shared/oracle/oracle.sh)
@@ -78,7 +87,9 @@ HTTP_PREFS = ["-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_
               "-o", "http.desegment_headers:TRUE", "-o", "http.desegment_body:TRUE",
               "-o", "http.dechunk_body:TRUE", "-o", "http.decompress_body:TRUE"]
 FIELDS = ["frame.number", "tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst",
-          "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack", "tcp.seq", "tcp.payload"]
+          "ipv6.dst", "tcp.dstport", "tcp.flags.syn", "tcp.flags.ack", "tcp.seq", "tcp.payload",
+          "frame.protocols"]
+ADDRS = ("ip.src", "ip.dst", "ipv6.src", "ipv6.dst")
 REQUEST_START = re.compile(rb"[A-Z][A-Z_-]* \S+ HTTP/\d\.\d\r?\n")
 MISSING = re.compile(rb"\[(\d+) bytes missing in capture file\][.\x00]")
 
@@ -93,6 +104,21 @@ def ep(ip, port):
     return ("[%s]:%s" % (ip, port)) if ":" in ip else ("%s:%s" % (ip, port))
 
 
+def innermost(v):
+    """One value per field: the first, but for addresses the innermost IP header's (a
+    tunnelled packet has several: frame.protocols says which family is inside)."""
+    layers = [l for l in v.get("frame.protocols", "").split(":") if l in ("ip", "ipv6")]
+    inner = layers[-1] if layers else "ip"
+    out = {}
+    for k, val in v.items():
+        vals = val.split(",") if val else [""]
+        if k in ADDRS:
+            out[k] = vals[-1] if k.startswith(inner + ".") else ""
+        else:
+            out[k] = vals[0]
+    return out
+
+
 def flag(v):
     return v in ("1", "True")
 
@@ -102,7 +128,7 @@ def tcp_streams(cap):
     """tshark stream -> dict(client, server, bytes {dir: n}, ...), desegmentation off."""
     args = ["-r", cap, "-o", "tcp.desegment_tcp_streams:FALSE",
             "-o", "tcp.relative_sequence_numbers:TRUE", "-T", "fields",
-            "-E", "separator=/t", "-E", "occurrence=f"]
+            "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
     for f in FIELDS:
         args += ["-e", f]
     streams = {}
@@ -110,6 +136,7 @@ def tcp_streams(cap):
         v = dict(zip(FIELDS, line.split("\t")))
         if not v.get("tcp.stream") or not v.get("tcp.seq"):
             continue
+        v = innermost(v)
         src = ep(v["ip.src"] or v["ipv6.src"], v["tcp.srcport"])
         dst = ep(v["ip.dst"] or v["ipv6.dst"], v["tcp.dstport"])
         s = streams.setdefault(int(v["tcp.stream"]), {"syn": None, "synack": None, "first": src,

@@ -2,7 +2,8 @@
  * through tr_table_frame (tracer, decoder, JSON writer to /dev/null)
  *
  * Input: byte 0 picks the link type (modulo the table below); the rest is
- * the frame, caplen = its size.
+ * the frame, caplen = its size. TCP and UDP payloads (tunnels taken off)
+ * must lie in the frame.
  */
 #include "fuzz_common.h"
 
@@ -30,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum tr_decode_result r = tr_packet_decode(lt, frame, caplen, &pkt, whybuf, &why);
     FZ_CHECK(why != NULL, "why not set");
     switch (r) {
+    case TR_PKT_UDP:
     case TR_PKT_TCP:
         FZ_CHECK(pkt.src.family == 4 || pkt.src.family == 6, "family %u", pkt.src.family);
         FZ_CHECK(pkt.src.family == pkt.dst.family, "families differ");
@@ -37,14 +39,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(pkt.payload >= frame && pkt.payload <= frame + caplen, "payload outside the frame");
         FZ_CHECK(pkt.caplen <= (size_t)(frame + caplen - pkt.payload), "caplen %u past the frame",
                  pkt.caplen);
-        FZ_CHECK(pkt.opts.wscale >= -1 && pkt.opts.wscale <= 14, "wscale %d", pkt.opts.wscale);
+        FZ_CHECK(r == TR_PKT_UDP || (pkt.opts.wscale >= -1 && pkt.opts.wscale <= 14), "wscale %d",
+                 pkt.opts.wscale);
+        FZ_CHECK(pkt.opts.nsack <= TR_SACK_MAX, "nsack %u", pkt.opts.nsack);
+        FZ_CHECK(pkt.proto == (r == TR_PKT_TCP ? TR_PROTO_TCP : TR_PROTO_UDP), "proto %u",
+                 pkt.proto);
+        FZ_CHECK(pkt.ntunnels <= TR_TUNNEL_MAX_DEPTH, "%u tunnels", pkt.ntunnels);
         break;
     case TR_PKT_OTHER:
+    case TR_PKT_ESP:
         break;
     case TR_PKT_TRUNCATED:
     case TR_PKT_MALFORMED:
     case TR_PKT_FRAGMENT:
     case TR_PKT_UNSUPPORTED:
+    case TR_PKT_TOO_DEEP:
         FZ_CHECK(why[0] != '\0', "result %d without a reason", (int)r);
         FZ_CHECK(strlen(why) < TR_ERRBUF_SIZE, "reason too long");
         break;

@@ -2,7 +2,8 @@
 # tests/fuzz/seeds.sh OUTDIR - seed corpora for the harnesses of tests/fuzz/:
 # OUTDIR/{capture,packet,tcp,http,content,dns}/
 #
-# From the captures samples/*.pcap*, tests/data/*.pcap, tests/data/dns/*.pcap and, when present,
+# From the captures samples/*.pcap*, tests/data/*.pcap, tests/data/dns/*.pcap,
+# tests/data/tunnel/*.pcap and, when present,
 # ../shared/corpus/*.pcap* (third-party: they are only read here, and what
 # is made of them stays in OUTDIR, a build directory: never commit it),
 # plus small handwritten seeds, all by mkseeds.py (python3, standard library).
@@ -17,6 +18,7 @@ mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" "$ou
 
 set --
 for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/tests/data/dns/*.pcap \
+    "$top"/tests/data/tunnel/*.pcap \
     "$top"/../shared/corpus/*.pcap*; do
     [ -f "$f" ] && set -- "$@" "$f"
 done

@@ -230,6 +230,8 @@ static char *check_conv(const struct conv *cv, const struct dec_opts *o)
 {
     size_t total = conv_total(cv);
     char *whole = run_conv(cv, o, NULL, 0, false);
+    if (cv->want && strcmp(whole, cv->want) != 0 && getenv("TEST_DUMP"))
+        fprintf(stderr, "%s", whole);
     if (cv->want && strcmp(whole, cv->want) != 0)
         fail_msg("%s:\n--- got\n%s--- want\n%s", cv->name, whole, cv->want);
     if (!cv->want && getenv("TEST_DUMP"))
@@ -704,6 +706,24 @@ static const struct conv convs[] = {
 
 /* without a SYN: the capture may start inside a message */
 static const struct conv midstream[] = {
+    /* issue 13, bug 2: a method, a target and a version make a request,
+     * whatever the target's first byte, with or without the handshake */
+    {"no SYN, a target that starts with '.'",
+     {P(C2S, "GET . HTTP/1.0\r\nUser-Agent: x\r\n\r\n"),
+      P(S2C, "HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")},
+     END_FIN_CLIENT, 0, true,
+     "conn 1\n"
+     "note malformed_http: the request target '.' is not valid under RFC 9112 section 3.2: not "
+     "'/path', 'scheme://...', 'host:port' nor '*'\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\".\" version=\"HTTP/1.0\"\n"
+     "stage request_headers x0 c2s 16+15 [User-Agent: x]\n"
+     "stage request_blank_line x0 c2s 31+2\n"
+     "stage status_line x0 s2c 0+26 400 reason=\"Bad Request\" version=\"HTTP/1.0\"\n"
+     "stage response_headers x0 s2c 26+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "exchange x0 \"GET\" \".\" none/0/-1 -> 400 content-length/0/-1 ka=0 complete=1\n"
+     "stage close c2s 33+0 fin client\n"
+     "end 1 exchanges=1\n"},
     {"no SYN, a clean start",
      {P(C2S, "GET /x HTTP/1.1\r\n\r\n"),
       P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n!")},
@@ -1697,6 +1717,65 @@ static void test_content_other(void **state)
 /* --------------------------------------------------------------- hostile -- */
 
 static const struct conv hostile[] = {
+    /* issue 13, bug 3: runs of spaces after the method are read as servers
+     * read them (RFC 9112 3), noted; the next request follows as usual */
+    {"spaces after the method, then a normal request",
+     {P(C2S, "GET                  /a HTTP/1.1\r\nHost: h\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\naa"),
+      P(C2S, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nbb")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note malformed_http: the request line's words are not separated by single spaces (read as "
+     "servers do, RFC 9112 section 3)\n"
+     "stage request_line x0 c2s 0+34 method=\"GET\" target=\"/a\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 34+9 [Host: h]\n"
+     "stage request_blank_line x0 c2s 43+2\n"
+     "stage status_line x0 s2c 0+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 17+19 [Content-Length: 2]\n"
+     "stage response_blank_line x0 s2c 36+2\n"
+     "stage response_body x0 s2c 38+2 content-length chunks=0 body=2 decoded=2 preview=\"aa\"\n"
+     "stage keep_alive x0 s2c 40+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 \"GET\" \"/a\" host=\"h\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage request_line x1 c2s 45+17 method=\"GET\" target=\"/b\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 62+9 [Host: h]\n"
+     "stage request_blank_line x1 c2s 71+2\n"
+     "stage status_line x1 s2c 40+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 57+19 [Content-Length: 2]\n"
+     "stage response_blank_line x1 s2c 76+2\n"
+     "stage response_body x1 s2c 78+2 content-length chunks=0 body=2 decoded=2 preview=\"bb\"\n"
+     "stage keep_alive x1 s2c 80+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/b\" host=\"h\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close c2s 73+0 fin client\n"
+     "end 1 exchanges=2\n"},
+    /* one bad first line does not end the decoding of a connection whose
+     * other side then speaks HTTP: the later request comes out */
+    {"a first line that is not HTTP, an HTTP answer, then a request",
+     {P(C2S, "G(T /a HTTP/1.1\r\nHost: h\r\n\r\n"),
+      P(S2C, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"),
+      P(C2S, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"),
+      P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nbb")},
+     END_FIN_CLIENT, 0, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "note not_http: the client's bytes on this connection are not HTTP (nor TLS)\n"
+     "stage status_line x0 s2c 0+26 400 reason=\"Bad Request\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 26+19 [Content-Length: 0]\n"
+     "stage response_blank_line x0 s2c 45+2\n"
+     "stage keep_alive x0 s2c 47+0 \"HTTP/1.1 default\"\n"
+     "exchange x0 null -> 400 content-length/0/-1 ka=1 complete=0\n"
+     "stage request_line x1 c2s 28+17 method=\"GET\" target=\"/b\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x1 c2s 45+9 [Host: h]\n"
+     "stage request_blank_line x1 c2s 54+2\n"
+     "stage status_line x1 s2c 47+17 200 reason=\"OK\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x1 s2c 64+19 [Content-Length: 2]\n"
+     "stage response_blank_line x1 s2c 83+2\n"
+     "stage response_body x1 s2c 85+2 content-length chunks=0 body=2 decoded=2 preview=\"bb\"\n"
+     "stage keep_alive x1 s2c 87+0 \"HTTP/1.1 default\"\n"
+     "exchange x1 \"GET\" \"/b\" host=\"h\" none/0/-1 -> 200 content-length/2/2 ka=1 complete=1\n"
+     "stage close c2s 56+0 fin client\n"
+     "end 1 exchanges=2 not_http\n"},
     {"a huge Content-Length",
      {GET1, P(S2C, "HTTP/1.1 200 OK\r\nContent-Length: 999999999999999999\r\n\r\nabc")},
      END_FIN_SERVER, 0, false,

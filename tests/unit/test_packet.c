@@ -318,9 +318,9 @@ static const struct bad_case bad[] = {
      P_CUT, 50, 0, TR_PKT_TCP, NULL, 40, 10},
     {"TCP options cut by the snaplen", {.linktype = DLT_RAW, .opts = tcpopts_syn, .nopts = 20},
      P_CUT, 50, 0, TR_PKT_TRUNCATED, "TCP options cut by the snaplen", 0, 0},
-    {"UDP", {.linktype = DLT_EN10MB, .proto = 17, TCP_HELLO}, P_NONE, 0, 0, TR_PKT_OTHER, NULL, 0, 0},
-    {"IPv6 UDP after hop-by-hop",
-     {.linktype = DLT_RAW, .ipv = 6, .proto = 17, .next = 1, .ext = {{0, 0, 0}}, TCP_HELLO}, P_NONE,
+    {"ICMP", {.linktype = DLT_EN10MB, .proto = 1, TCP_HELLO}, P_NONE, 0, 0, TR_PKT_OTHER, NULL, 0, 0},
+    {"IPv6 ICMPv6 after hop-by-hop",
+     {.linktype = DLT_RAW, .ipv = 6, .proto = 58, .next = 1, .ext = {{0, 0, 0}}, TCP_HELLO}, P_NONE,
      0, 0, TR_PKT_OTHER, NULL, 0, 0},
     {"IPv6 no next header", {.linktype = DLT_RAW, .ipv = 6, .proto = 59}, P_NONE, 0, 0, TR_PKT_OTHER,
      NULL, 0, 0},
@@ -528,13 +528,13 @@ static void check_any(int lt, const uint8_t *b, size_t n)
     const char *why = NULL;
     uint8_t *copy;
     enum tr_decode_result r = decode_exact(lt, b, n, &p, &why, whybuf, &copy);
-    assert_true(r >= TR_PKT_TCP && r <= TR_PKT_UNSUPPORTED);
+    assert_true(r >= TR_PKT_TCP && r <= TR_PKT_TOO_DEEP);
     assert_non_null(why);
-    if (r == TR_PKT_TCP) {
+    if (r == TR_PKT_TCP || r == TR_PKT_UDP) {
         assert_true(p.payload >= copy && p.payload <= copy + n);
         assert_true(p.caplen <= (size_t)(copy + n - p.payload));
         assert_true(p.caplen <= p.len);
-    } else if (r != TR_PKT_OTHER) {
+    } else if (r != TR_PKT_OTHER && r != TR_PKT_ESP) {
         assert_true(why[0] != '\0');
     }
     free(copy);
@@ -619,6 +619,380 @@ static void test_file_offsets(void **state)
     unlink(path);
 }
 
+/* ---------------------------------------------------- UDP and tunnels -- */
+
+/* an IPv4 (v 4) or IPv6 (v 6) header with protocol `proto` before n bytes;
+ * `len`: the length field's payload size (n when 0) */
+static void put_ip(struct tb *t, int v, uint8_t proto, const uint8_t *p, size_t n, size_t len,
+                   const char *src, const char *dst)
+{
+    uint8_t a[16], b[16];
+    size_t pl = len ? len : n;
+    if (v == 6) {
+        tf_addr(6, src, "2001:db8:ff::1", a);
+        tf_addr(6, dst, "2001:db8:ff::2", b);
+        tb_be32(t, 0x60000000u);
+        tb_be16(t, (unsigned)pl);
+        tb_u8(t, proto);
+        tb_u8(t, 33);
+        tb_mem(t, a, 16);
+        tb_mem(t, b, 16);
+    } else {
+        tf_addr(4, src, "192.0.2.1", a);
+        tf_addr(4, dst, "192.0.2.2", b);
+        tb_u8(t, 0x45);
+        tb_u8(t, 0);
+        tb_be16(t, (unsigned)(20 + pl));
+        tb_be16(t, 0x4242);
+        tb_be16(t, 0);
+        tb_u8(t, 33);
+        tb_u8(t, proto);
+        tb_be16(t, 0);
+        tb_mem(t, a, 4);
+        tb_mem(t, b, 4);
+    }
+    tb_mem(t, p, n);
+}
+
+static void put_udp(struct tb *t, uint16_t sport, uint16_t dport, const uint8_t *p, size_t n,
+                    size_t ulen)
+{
+    tb_be16(t, sport);
+    tb_be16(t, dport);
+    tb_be16(t, (unsigned)(ulen ? ulen : 8 + n));
+    tb_be16(t, 0);
+    tb_mem(t, p, n);
+}
+
+static void put_eth(struct tb *t, uint16_t type, const uint8_t *p, size_t n)
+{
+    tb_fill(t, 0x02, 12);
+    tb_be16(t, type);
+    tb_mem(t, p, n);
+}
+
+/* the inner packet: 10.9.9.1:40000 -> 10.9.9.2:80 carrying "hello, world"
+ * (IPv6: 2001:db8:9::1 -> 2001:db8:9::2) */
+static void inner_ip(struct tb *t, int v)
+{
+    struct tf_layout lay;
+    struct tf f = {.linktype = DLT_RAW, .ipv = v, .src = v == 6 ? "2001:db8:9::1" : "10.9.9.1",
+                   .dst = v == 6 ? "2001:db8:9::2" : "10.9.9.2", TCP_HELLO};
+    tf_build(&f, t, &lay);
+}
+
+struct tunnel_case {
+    const char *name;
+    int linktype;
+    const char *tunnel;        /* tr_tunnel_format of the result */
+    int inner_v;
+};
+
+/* Build the frame of tunnel case i into out. */
+static void build_tunnel(int i, struct tb *out)
+{
+    struct tb in, l2;
+    out->n = in.n = l2.n = 0;
+    switch (i) {
+    case 0: /* 6in4 */
+        inner_ip(&in, 6);
+        put_ip(out, 4, 41, in.b, in.n, 0, NULL, NULL);
+        break;
+    case 1: /* IP in IP */
+        inner_ip(&in, 4);
+        put_ip(out, 4, 4, in.b, in.n, 0, NULL, NULL);
+        break;
+    case 2: /* IPv4 in IPv6 */
+        inner_ip(&in, 4);
+        put_ip(out, 6, 4, in.b, in.n, 0, NULL, NULL);
+        break;
+    case 3: /* GRE, no options, IPv4 */
+        inner_ip(&in, 4);
+        tb_be16(&l2, 0);
+        tb_be16(&l2, 0x0800);
+        tb_mem(&l2, in.b, in.n);
+        put_ip(out, 4, 47, l2.b, l2.n, 0, NULL, NULL);
+        break;
+    case 4: /* GRE with checksum, key and sequence number, IPv6 (RFC 2890) */
+        inner_ip(&in, 6);
+        tb_be16(&l2, 0xb000);
+        tb_be16(&l2, 0x86dd);
+        tb_be32(&l2, 0);           /* checksum, reserved */
+        tb_be32(&l2, 0x00c0ffee);  /* key */
+        tb_be32(&l2, 7);           /* sequence number */
+        tb_mem(&l2, in.b, in.n);
+        put_ip(out, 6, 47, l2.b, l2.n, 0, NULL, NULL);
+        break;
+    case 5: { /* GRE with a key, Ethernet inside (gretap) */
+        struct tb eth = {.n = 0};
+        inner_ip(&in, 4);
+        put_eth(&eth, 0x0800, in.b, in.n);
+        tb_be16(&l2, 0x2000);
+        tb_be16(&l2, 0x6558);
+        tb_be32(&l2, 42);
+        tb_mem(&l2, eth.b, eth.n);
+        put_ip(out, 4, 47, l2.b, l2.n, 0, NULL, NULL);
+        break;
+    }
+    case 6: /* AH tunnel mode: AH (24 bytes: 12 + a 12-byte ICV) then IPv4 */
+        inner_ip(&in, 4);
+        tb_u8(&l2, 4);
+        tb_u8(&l2, 4);             /* (4 + 2) * 4 = 24 bytes */
+        tb_be16(&l2, 0);
+        tb_be32(&l2, 0x1000);      /* SPI */
+        tb_be32(&l2, 1);
+        tb_fill(&l2, 0xab, 12);
+        tb_mem(&l2, in.b, in.n);
+        put_ip(out, 4, 51, l2.b, l2.n, 0, NULL, NULL);
+        break;
+    case 7: { /* AH transport mode: TCP after it */
+        struct tf_layout lay;
+        struct tf f = {.linktype = DLT_RAW, TCP_HELLO};
+        tf_build(&f, &in, &lay);
+        tb_u8(&l2, 6);
+        tb_u8(&l2, 4);
+        tb_be16(&l2, 0);
+        tb_be32(&l2, 0x1000);
+        tb_be32(&l2, 1);
+        tb_fill(&l2, 0xab, 12);
+        tb_mem(&l2, in.b + lay.tcp, in.n - lay.tcp);
+        put_ip(out, 4, 51, l2.b, l2.n, 0, "10.9.9.1", "10.9.9.2");
+        break;
+    }
+    case 8: { /* VXLAN: UDP 4789, Ethernet, IPv4 */
+        struct tb eth = {.n = 0};
+        inner_ip(&in, 4);
+        put_eth(&eth, 0x0800, in.b, in.n);
+        tb_u8(&l2, 0x08);
+        tb_fill(&l2, 0, 3);
+        tb_be32(&l2, 4242u << 8);
+        tb_mem(&l2, eth.b, eth.n);
+        struct tb udp = {.n = 0};
+        put_udp(&udp, 51000, 4789, l2.b, l2.n, 0);
+        put_ip(out, 4, 17, udp.b, udp.n, 0, NULL, NULL);
+        break;
+    }
+    case 9: { /* GTP-U G-PDU with a sequence number and one extension header */
+        inner_ip(&in, 4);
+        tb_u8(&l2, 0x36);          /* version 1, PT, E, S */
+        tb_u8(&l2, 255);
+        tb_be16(&l2, (unsigned)(4 + 4 + in.n));
+        tb_be32(&l2, 0x11223344);  /* TEID */
+        tb_be16(&l2, 9);           /* sequence number */
+        tb_u8(&l2, 0);
+        tb_u8(&l2, 0x85);          /* next: PDU session container */
+        tb_u8(&l2, 1);             /* 4 bytes */
+        tb_u8(&l2, 0x10);
+        tb_u8(&l2, 0x09);
+        tb_u8(&l2, 0);             /* no more */
+        tb_mem(&l2, in.b, in.n);
+        struct tb udp = {.n = 0};
+        put_udp(&udp, 2152, 2152, l2.b, l2.n, 0);
+        put_ip(out, 4, 17, udp.b, udp.n, 0, NULL, NULL);
+        break;
+    }
+    case 10: { /* VXLAN > GRE > 6in4, on Ethernet */
+        struct tb a = {.n = 0}, b = {.n = 0}, eth = {.n = 0}, udp = {.n = 0}, ip = {.n = 0};
+        inner_ip(&in, 6);
+        put_ip(&a, 4, 41, in.b, in.n, 0, NULL, NULL);          /* 6in4 */
+        tb_be16(&b, 0);
+        tb_be16(&b, 0x0800);
+        tb_mem(&b, a.b, a.n);
+        put_ip(&l2, 4, 47, b.b, b.n, 0, NULL, NULL);           /* GRE */
+        put_eth(&eth, 0x0800, l2.b, l2.n);
+        a.n = 0;
+        tb_u8(&a, 0x08);
+        tb_fill(&a, 0, 7);
+        tb_mem(&a, eth.b, eth.n);
+        put_udp(&udp, 51000, 4789, a.b, a.n, 0);
+        put_ip(&ip, 4, 17, udp.b, udp.n, 0, NULL, NULL);       /* VXLAN */
+        put_eth(out, 0x0800, ip.b, ip.n);
+        break;
+    }
+    }
+}
+
+static const struct tunnel_case tunnels[] = {
+    {"6in4", DLT_RAW, "IPv6 in IPv4", 6},
+    {"IP in IP", DLT_RAW, "IPv4 in IPv4", 4},
+    {"IPv4 in IPv6", DLT_RAW, "IPv4 in IPv6", 4},
+    {"GRE", DLT_RAW, "GRE", 4},
+    {"GRE checksum, key, sequence, IPv6", DLT_RAW, "GRE", 6},
+    {"GRE Ethernet (gretap)", DLT_RAW, "GRE", 4},
+    {"AH tunnel mode", DLT_RAW, "IPsec AH", 4},
+    {"AH transport mode", DLT_RAW, "IPsec AH", 4},
+    {"VXLAN", DLT_RAW, "VXLAN", 4},
+    {"GTP-U with an extension header", DLT_RAW, "GTP-U", 4},
+    {"VXLAN > GRE > 6in4 on Ethernet", DLT_EN10MB, "VXLAN > GRE > IPv6 in IPv4", 6},
+};
+
+/* every tunnel is taken off: the inner TCP with its addresses and payload,
+ * the tunnels named; every truncation gives TR_PKT_TRUNCATED (or a silent
+ * skip), never a read past the capture */
+static void test_tunnels(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NELEM(tunnels); i++) {
+        const struct tunnel_case *tc = &tunnels[i];
+        struct tb *fr = malloc(sizeof *fr);
+        build_tunnel((int)i, fr);
+        struct tr_packet p;
+        char whybuf[TR_ERRBUF_SIZE], tun[TR_TUNNEL_STRLEN], a[TR_ADDRSTRLEN];
+        const char *why;
+        uint8_t *copy;
+        enum tr_decode_result r = decode_exact(tc->linktype, fr->b, fr->n, &p, &why, whybuf, &copy);
+        if (r != TR_PKT_TCP)
+            fail_msg("%s: result %d (%s)", tc->name, r, why);
+        assert_int_equal(p.proto, TR_PROTO_TCP);
+        if (strcmp(tr_tunnel_format(p.tunnel, p.ntunnels, tun), tc->tunnel) != 0)
+            fail_msg("%s: tunnel '%s', want '%s'", tc->name, tun, tc->tunnel);
+        assert_int_equal(p.src.family, tc->inner_v);
+        tr_addr_format(&p.src, a);
+        assert_string_equal(a, tc->inner_v == 6 ? "2001:db8:9::1" : "10.9.9.1");
+        assert_int_equal(p.len, HELLO_LEN);
+        assert_int_equal(p.caplen, HELLO_LEN);
+        assert_memory_equal(p.payload, hello, HELLO_LEN);
+        assert_int_equal(p.ttl, i == 7 ? 33 : 64);  /* the innermost IP header's */
+        free(copy);
+        for (size_t k = 0; k < fr->n; k++) {
+            r = decode_exact(tc->linktype, fr->b, k, &p, &why, whybuf, &copy);
+            bool payload_cut = r == TR_PKT_TCP && p.caplen < p.len &&
+                               p.payload + p.caplen == copy + k;
+            if (r != TR_PKT_TRUNCATED && r != TR_PKT_OTHER && r != TR_PKT_UDP && !payload_cut)
+                fail_msg("%s cut at %zu: result %d (%s)", tc->name, k, r, why);
+            free(copy);
+        }
+        free(fr);
+    }
+}
+
+/* five tunnels nested: the fifth is over the depth limit */
+static void test_tunnel_depth(void **state)
+{
+    (void)state;
+    struct tb *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    a->n = b->n = 0;
+    inner_ip(a, 4);
+    for (int depth = 1; depth <= TR_TUNNEL_MAX_DEPTH + 1; depth++) {
+        b->n = 0;
+        put_ip(b, 4, 4, a->b, a->n, 0, NULL, NULL);
+        *a = *b;
+        struct tr_packet p;
+        char whybuf[TR_ERRBUF_SIZE];
+        const char *why;
+        uint8_t *copy;
+        enum tr_decode_result r = decode_exact(DLT_RAW, a->b, a->n, &p, &why, whybuf, &copy);
+        free(copy);
+        if (depth <= TR_TUNNEL_MAX_DEPTH) {
+            assert_int_equal(r, TR_PKT_TCP);
+            assert_int_equal(p.ntunnels, depth);
+        } else {
+            assert_int_equal(r, TR_PKT_TOO_DEEP);
+            assert_non_null(strstr(why, "more than 4 tunnels nested"));
+        }
+    }
+    free(a);
+    free(b);
+}
+
+struct udp_case {
+    const char *name;
+    int v;
+    size_t ulen;         /* the UDP length field (0: right) */
+    size_t iplen;        /* the IP payload length field (0: right) */
+    size_t cut;          /* bytes cut from the frame's end */
+    enum tr_decode_result want;
+    const char *why;
+    uint32_t len, caplen;
+};
+
+static const uint8_t dnsq[] = "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x03www\x04test"
+                              "\x00\x00\x01\x00\x01";
+#define DNSQ_LEN (sizeof dnsq - 1)
+
+static const struct udp_case udps[] = {
+    {"DNS query over IPv4", 4, 0, 0, 0, TR_PKT_UDP, NULL, DNSQ_LEN, DNSQ_LEN},
+    {"DNS query over IPv6", 6, 0, 0, 0, TR_PKT_UDP, NULL, DNSQ_LEN, DNSQ_LEN},
+    {"payload cut by the snaplen", 4, 0, 0, 10, TR_PKT_UDP, NULL, DNSQ_LEN, DNSQ_LEN - 10},
+    {"UDP length shorter than the IP payload: padding", 4, 8 + 20, 0, 0, TR_PKT_UDP, NULL, 20, 20},
+    {"UDP length 0: the IP length", 6, 0xffff0000, 0, 0, TR_PKT_UDP, NULL, DNSQ_LEN, DNSQ_LEN},
+    {"UDP length past the IP payload", 4, 8 + DNSQ_LEN + 1, 0, 0, TR_PKT_MALFORMED,
+     "UDP length 35 is past the IP payload's 34 bytes", 0, 0},
+    {"UDP length under its header", 4, 7, 0, 0, TR_PKT_MALFORMED,
+     "UDP length 7 is less than its 8-byte header", 0, 0},
+    {"IP payload shorter than a UDP header", 4, 0, 6, 0, TR_PKT_MALFORMED,
+     "UDP datagram of 6 bytes is shorter than its header", 0, 0},
+    {"UDP header cut", 4, 0, 0, DNSQ_LEN + 3, TR_PKT_TRUNCATED, "UDP header cut by the snaplen",
+     0, 0},
+};
+
+/* UDP: ports and lengths; a lying length is malformed (issue 17) */
+static void test_udp(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NELEM(udps); i++) {
+        const struct udp_case *uc = &udps[i];
+        struct tb udp = {.n = 0}, fr = {.n = 0};
+        put_udp(&udp, 40053, 53, dnsq, DNSQ_LEN, uc->ulen == 0xffff0000 ? 0 : uc->ulen);
+        if (uc->ulen == 0xffff0000)
+            tb_put_be16(&udp, 4, 0);
+        put_ip(&fr, uc->v, 17, udp.b, udp.n, uc->iplen, NULL, NULL);
+        struct tr_packet p;
+        char whybuf[TR_ERRBUF_SIZE];
+        const char *why;
+        uint8_t *copy;
+        enum tr_decode_result r = decode_exact(DLT_RAW, fr.b, fr.n - uc->cut, &p, &why, whybuf,
+                                               &copy);
+        if (r != uc->want)
+            fail_msg("%s: result %d, want %d (%s)", uc->name, r, uc->want, why);
+        if (uc->why && !strstr(why, uc->why))
+            fail_msg("%s: reason '%s', want '%s'", uc->name, why, uc->why);
+        if (r == TR_PKT_UDP) {
+            assert_int_equal(p.proto, TR_PROTO_UDP);
+            assert_int_equal(p.sport, 40053);
+            assert_int_equal(p.dport, 53);
+            if (p.len != uc->len || p.caplen != uc->caplen)
+                fail_msg("%s: len %u caplen %u, want %u %u", uc->name, p.len, p.caplen, uc->len,
+                         uc->caplen);
+            assert_memory_equal(p.payload, dnsq, p.caplen);
+            assert_int_equal(p.ntunnels, 0);
+            /* no TCP field keeps what was there (found by fuzz_packet) */
+            assert_int_equal(p.flags, 0);
+            assert_int_equal(p.seq, 0);
+            assert_int_equal(p.opts.nsack, 0);
+            assert_int_equal(p.opts.wscale, -1);
+        }
+        free(copy);
+    }
+}
+
+/* ESP: the SPI, nothing else; a GRE version 1 (PPTP) is skipped */
+static void test_esp_and_skips(void **state)
+{
+    (void)state;
+    static const uint8_t esp[] = {0xde, 0xad, 0xbe, 0xef, 0, 0, 0, 1, 0x55, 0x66};
+    struct tb fr = {.n = 0};
+    put_ip(&fr, 6, 50, esp, sizeof esp, 0, NULL, NULL);
+    struct tr_packet p;
+    char whybuf[TR_ERRBUF_SIZE];
+    const char *why;
+    uint8_t *copy;
+    assert_int_equal(decode_exact(DLT_RAW, fr.b, fr.n, &p, &why, whybuf, &copy), TR_PKT_ESP);
+    assert_int_equal(p.esp_spi, 0xdeadbeef);
+    free(copy);
+    static const uint8_t pptp[] = {0x30, 0x81, 0x88, 0x0b, 0, 4, 0, 0, 0, 0, 0, 1, 0xff, 3, 0, 0x21};
+    fr.n = 0;
+    put_ip(&fr, 4, 47, pptp, sizeof pptp, 0, NULL, NULL);
+    assert_int_equal(decode_exact(DLT_RAW, fr.b, fr.n, &p, &why, whybuf, &copy), TR_PKT_OTHER);
+    free(copy);
+    /* a GRE header longer than the packet: malformed, not read past */
+    static const uint8_t gre_short[] = {0xb0, 0x00, 0x08, 0x00, 0, 0};
+    fr.n = 0;
+    put_ip(&fr, 4, 47, gre_short, sizeof gre_short, 0, NULL, NULL);
+    assert_int_equal(decode_exact(DLT_RAW, fr.b, fr.n, &p, &why, whybuf, &copy), TR_PKT_MALFORMED);
+    free(copy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -631,6 +1005,10 @@ int main(void)
         cmocka_unit_test(test_linktype_supported),
         cmocka_unit_test(test_hostile_random),
         cmocka_unit_test(test_file_offsets),
+        cmocka_unit_test(test_tunnels),
+        cmocka_unit_test(test_tunnel_depth),
+        cmocka_unit_test(test_udp),
+        cmocka_unit_test(test_esp_and_skips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

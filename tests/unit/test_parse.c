@@ -26,31 +26,55 @@ struct req_case {
     int rc;                  /* 0: the whole line */
     const char *method, *target, *version;
     int extra;
+    bool loose, bad_target;  /* loose_space, bad_target */
 };
 
 static const struct req_case reqs[] = {
-    {S("GET / HTTP/1.1\r\n"), 0, "GET", "/", "HTTP/1.1", 0},
-    {S("POST /form HTTP/1.1\r\n"), 0, "POST", "/form", "HTTP/1.1", 0},
-    {S("HEAD /index.html HTTP/1.0\r\n"), 0, "HEAD", "/index.html", "HTTP/1.0", 0},
-    {S("PUT /files/a.txt HTTP/1.1\r\n"), 0, "PUT", "/files/a.txt", "HTTP/1.1", 0},
-    {S("DELETE /files/a.txt HTTP/1.1\r\n"), 0, "DELETE", "/files/a.txt", "HTTP/1.1", 0},
-    {S("CONNECT example.com:443 HTTP/1.1\r\n"), 0, "CONNECT", "example.com:443", "HTTP/1.1", 0},
-    {S("CONNECT [::1]:8443 HTTP/1.1\r\n"), 0, "CONNECT", "[::1]:8443", "HTTP/1.1", 0},
-    {S("OPTIONS * HTTP/1.1\r\n"), 0, "OPTIONS", "*", "HTTP/1.1", 0},
-    {S("TRACE /x HTTP/1.1\r\n"), 0, "TRACE", "/x", "HTTP/1.1", 0},
-    {S("PATCH /item/7 HTTP/1.1\r\n"), 0, "PATCH", "/item/7", "HTTP/1.1", 0},
-    {S("PROPFIND /dav/ HTTP/1.1\r\n"), 0, "PROPFIND", "/dav/", "HTTP/1.1", 0},
-    {S("M-SEARCH * HTTP/1.1\r\n"), 0, "M-SEARCH", "*", "HTTP/1.1", 0},
-    {S("BREW /pot-1 HTCPCP/1.0\r\n"), 0, "BREW", "/pot-1", "HTCPCP/1.0", 0},
-    {S("get /lower HTTP/1.1\r\n"), 0, "get", "/lower", "HTTP/1.1", 0},
-    {S("X!#$%&'*+-.^_`|~9 / HTTP/1.1\r\n"), 0, "X!#$%&'*+-.^_`|~9", "/", "HTTP/1.1", 0},
+    {S("GET / HTTP/1.1\r\n"), 0, "GET", "/", "HTTP/1.1", 0, false, false},
+    {S("POST /form HTTP/1.1\r\n"), 0, "POST", "/form", "HTTP/1.1", 0, false, false},
+    {S("HEAD /index.html HTTP/1.0\r\n"), 0, "HEAD", "/index.html", "HTTP/1.0", 0, false, false},
+    {S("PUT /files/a.txt HTTP/1.1\r\n"), 0, "PUT", "/files/a.txt", "HTTP/1.1", 0, false, false},
+    {S("DELETE /files/a.txt HTTP/1.1\r\n"), 0, "DELETE", "/files/a.txt", "HTTP/1.1", 0, false, false},
+    {S("CONNECT example.com:443 HTTP/1.1\r\n"), 0, "CONNECT", "example.com:443", "HTTP/1.1", 0, false, false},
+    {S("CONNECT [::1]:8443 HTTP/1.1\r\n"), 0, "CONNECT", "[::1]:8443", "HTTP/1.1", 0, false, false},
+    {S("OPTIONS * HTTP/1.1\r\n"), 0, "OPTIONS", "*", "HTTP/1.1", 0, false, false},
+    {S("TRACE /x HTTP/1.1\r\n"), 0, "TRACE", "/x", "HTTP/1.1", 0, false, false},
+    {S("PATCH /item/7 HTTP/1.1\r\n"), 0, "PATCH", "/item/7", "HTTP/1.1", 0, false, false},
+    {S("PROPFIND /dav/ HTTP/1.1\r\n"), 0, "PROPFIND", "/dav/", "HTTP/1.1", 0, false, false},
+    {S("M-SEARCH * HTTP/1.1\r\n"), 0, "M-SEARCH", "*", "HTTP/1.1", 0, false, false},
+    {S("BREW /pot-1 HTCPCP/1.0\r\n"), 0, "BREW", "/pot-1", "HTCPCP/1.0", 0, false, false},
+    {S("get /lower HTTP/1.1\r\n"), 0, "get", "/lower", "HTTP/1.1", 0, false, false},
+    {S("X!#$%&'*+-.^_`|~9 / HTTP/1.1\r\n"), 0, "X!#$%&'*+-.^_`|~9", "/", "HTTP/1.1", 0, false, false},
     {S("GET http://example.com/a?b=c#d HTTP/1.1\r\n"), 0, "GET", "http://example.com/a?b=c#d",
-     "HTTP/1.1", 0},
-    {S("GET /q?x=%20&y=\xc3\xa9 HTTP/1.1\r\n"), 0, "GET", "/q?x=%20&y=\xc3\xa9", "HTTP/1.1", 0},
-    {S("GET / HTTP/1.1\n"), 0, "GET", "/", "HTTP/1.1", 0},
-    {S("GET /\r\n"), 0, "GET", "/", NULL, 0},
-    {S("GET / HTTP/1.1 extra words\r\n"), 0, "GET", "/", "HTTP/1.1", 2},
-    {S("GET / HTTP/1.1\r\nHost: a\r\n"), 16, "GET", "/", "HTTP/1.1", 0},
+     "HTTP/1.1", 0, false, false},
+    {S("GET /q?x=%20&y=\xc3\xa9 HTTP/1.1\r\n"), 0, "GET", "/q?x=%20&y=\xc3\xa9", "HTTP/1.1", 0, false, false},
+    {S("GET / HTTP/1.1\n"), 0, "GET", "/", "HTTP/1.1", 0, false, false},
+    {S("GET /\r\n"), 0, "GET", "/", NULL, 0, false, false},
+    {S("GET / HTTP/1.1 extra words\r\n"), 0, "GET", "/", "HTTP/1.1", 2, false, false},
+    {S("GET / HTTP/1.1\r\nHost: a\r\n"), 16, "GET", "/", "HTTP/1.1", 0, false, false},
+    /* RFC 9112 3: runs of whitespace split words, as servers read them (issue 13) */
+    {S("GET  /a HTTP/1.1\r\n"), 0, "GET", "/a", "HTTP/1.1", 0, true, false},
+    {S("GET                  /a HTTP/1.1\r\n"), 0, "GET", "/a", "HTTP/1.1", 0, true, false},
+    {S("GET\t/ HTTP/1.1\r\n"), 0, "GET", "/", "HTTP/1.1", 0, true, false},
+    {S("GET /  HTTP/1.1\r\n"), 0, "GET", "/", "HTTP/1.1", 0, true, false},
+    {S("GET / HTTP/1.1 \r\n"), 0, "GET", "/", "HTTP/1.1", 0, true, false},
+    {S("GET / \r\n"), 0, "GET", "/", NULL, 0, true, false},
+    /* RFC 9112 3.2: targets of none of the four forms are requests all the same */
+    {S("GET . HTTP/1.0\r\n"), 0, "GET", ".", "HTTP/1.0", 0, false, true},
+    {S("POST .servlets/mms HTTP/1.1\r\n"), 0, "POST", ".servlets/mms", "HTTP/1.1", 0, false,
+     true},
+    {S("GET ?x=1 HTTP/1.1\r\n"), 0, "GET", "?x=1", "HTTP/1.1", 0, false, true},
+    {S("GET * HTTP/1.1\r\n"), 0, "GET", "*", "HTTP/1.1", 0, false, false},
+    {S("GET 1http://a/ HTTP/1.1\r\n"), 0, "GET", "1http://a/", "HTTP/1.1", 0, false, true},
+    {S("GET a_b:c HTTP/1.1\r\n"), 0, "GET", "a_b:c", "HTTP/1.1", 0, false, true},
+    {S("GET example.com HTTP/1.1\r\n"), 0, "GET", "example.com", "HTTP/1.1", 0, false, true},
+    {S("GET x-y+z.w:1 HTTP/1.1\r\n"), 0, "GET", "x-y+z.w:1", "HTTP/1.1", 0, false, false},
+    {S("CONNECT example.com HTTP/1.1\r\n"), 0, "CONNECT", "example.com", "HTTP/1.1", 0, false,
+     true},
+    {S("CONNECT example.com:https HTTP/1.1\r\n"), 0, "CONNECT", "example.com:https", "HTTP/1.1",
+     0, false, false},  /* the syntax of an absolute-form: not flagged */
+    {S("CONNECT :443 HTTP/1.1\r\n"), 0, "CONNECT", ":443", "HTTP/1.1", 0, false, true},
+    {S("CONNECT [::1] HTTP/1.1\r\n"), 0, "CONNECT", "[::1]", "HTTP/1.1", 0, false, true},
 };
 
 static void test_request_lines(void **state)
@@ -67,6 +91,9 @@ static void test_request_lines(void **state)
         span_is("target", rc->line, rl.target, rc->target);
         span_is("version", rc->line, rl.version, rc->version);
         assert_int_equal(rl.extra_parts, rc->extra);
+        if (rl.loose_space != rc->loose || rl.bad_target != rc->bad_target)
+            fail_msg("'%s': loose_space %d bad_target %d, want %d %d", rc->line, rl.loose_space,
+                     rl.bad_target, rc->loose, rc->bad_target);
         /* every prefix without the LF is incomplete */
         const char *lf = memchr(rc->line, '\n', rc->len);
         size_t end = (size_t)(lf - rc->line);
@@ -92,7 +119,7 @@ static const struct bad_line bad_reqs[] = {
     {S(" GET / HTTP/1.1\r\n")},
     {S("GET\r\n")},
     {S("GET \r\n")},
-    {S("GET  / HTTP/1.1\r\n")},
+    {S("GET \t \r\n")},
     {S("GE(T / HTTP/1.1\r\n")},
     {S("G\"ET / HTTP/1.1\r\n")},
     {S("\0GET / HTTP/1.1\r\n")},
@@ -100,7 +127,7 @@ static const struct bad_line bad_reqs[] = {
     {S("GET /\x01 HTTP/1.1\r\n")},
     {S("GET / HTTP/1.1\x7f\r\n")},
     {S("GET / HTTP/1.1\r\r\n")},
-    {S("GET\t/ HTTP/1.1\r\n")},
+    {S("GET\v/ HTTP/1.1\r\n")},
     {S("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")},
     {S("GE\x80T / HTTP/1.1")},
     {S(" ")},
@@ -326,7 +353,12 @@ static const struct sniff_case sniffs[] = {
     {S("ABCDEFGHIJKLMNOPQRSTUVWXYZ /"), false, false, false},
     {S("get / HTTP/1.1"), false, false, false},
     {S("GET \x01"), false, false, false},
-    {S("GET  /"), false, false, false},
+    {S("GET  /"), true, false, false},        /* runs of whitespace (issue 13) */
+    {S("GET\t\t"), true, false, false},
+    {S("GET . HTTP/1.0"), true, false, false},  /* any target's first byte (issue 13) */
+    {S("POST .servlets/mms HTTP/1.1"), true, false, false},
+    {S("GET  \x01"), false, false, false},
+    {S("GET \x80"), false, false, false},
     {S(" GET /"), false, false, false},
     {S("EHLO mail.example.com"), true, false, false},
     {S("HTTP/1.1 200 OK\r\n"), false, true, false},
@@ -399,6 +431,7 @@ static void test_tables(void **state)
 
     static const char *const notes[] = {"retransmission", "out_of_order", "gap", "truncated",
                                         "no_handshake", "limit", "malformed_packet", "fragment",
+                                        "stray_segment", "tunnel", "ipsec_encrypted",
                                         "malformed_http", "not_http", "tls", "decode_error",
                                         "incomplete"};
     assert_int_equal(NELEM(notes), DEC_NOTE_COUNT);

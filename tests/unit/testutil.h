@@ -513,6 +513,8 @@ static const uint8_t tz_br_hello[] = {
  *   close 1 fin client f9,10 bytes=15/20 gaps=0/0
  *   note 1 f7 retransmission: ...   (note - for a frame-level note)
  * and rebuilds each connection's streams (gaps as '#') to compare. */
+#define TREC_SEGS 64
+
 struct trec {
     struct tlog log;
     bool segments;
@@ -524,6 +526,9 @@ struct trec {
     int events_after_close;
     bool closed[TREC_CONNS + 1];
     uint64_t conns, closes;
+    /* wip-tracer (issue 14): the segments as delivered, for the packet detail */
+    struct tr_seg segs[TREC_SEGS];
+    size_t nsegs;
 };
 
 static inline const char *trec_dir(enum tr_dir d)
@@ -585,6 +590,8 @@ static inline void trec_on_segment(void *ctx, struct tr_conn *c, const struct tr
 {
     struct trec *r = ctx;
     trec_check(r, c);
+    if (r->nsegs < TREC_SEGS)
+        r->segs[r->nsegs++] = *s;
     if (!r->segments)
         return;
     tlog_add(&r->log, "seg %llu f%llu %s ", (unsigned long long)c->id,
@@ -683,6 +690,18 @@ static inline enum tr_role_hint trec_classify(void *ctx, const uint8_t *data, si
     return r->classify ? r->classify(ctx, data, len) : TR_ROLE_UNKNOWN;
 }
 
+/* wip-tracer (issue 17): UDP datagrams on watched ports */
+static inline void trec_on_datagram(void *ctx, const struct tr_datagram *d)
+{
+    struct trec *r = ctx;
+    tlog_add(&r->log, "dgram ");
+    trec_endpoint(&r->log, &d->src);
+    tlog_add(&r->log, ">");
+    trec_endpoint(&r->log, &d->dst);
+    tlog_add(&r->log, " len=%u cap=%u f%llu%s%s\n", d->len, d->caplen,
+             (unsigned long long)d->frame, d->tunnel[0] ? " via " : "", d->tunnel);
+}
+
 static inline void trec_sink(struct trec *r, struct tr_sink *out)
 {
     memset(out, 0, sizeof *out);
@@ -696,6 +715,7 @@ static inline void trec_sink(struct trec *r, struct tr_sink *out)
     out->on_close = trec_on_close;
     out->on_note = trec_on_note;
     out->classify = trec_classify;
+    out->on_datagram = trec_on_datagram;
 }
 
 static inline void trec_free(struct trec *r)
