@@ -42,8 +42,9 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode/message.c \
 	decode/decoder.c decode/record.c decode/pipeline.c
-TEACH_SRC := teach/i18n.c teach/explain.c
-REPORT_SRC := report/out.c report/json.c report/text.c
+TEACH_SRC := teach/i18n.c teach/explain.c teach/palette.c
+REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
+	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)

@@ -486,7 +486,9 @@ static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
 {
     static const uint16_t port80 = 80;
     struct rep_writer_opts wo = {o->format, fz_devnull(), false, true};
-    p->w = rep_writer_new(&wo);
+    char err[TR_ERRBUF_SIZE];
+    p->w = rep_writer_new(&wo, err);
+    FZ_CHECK(p->w != NULL, "rep_writer_new: %s", err);
     rep_writer_sink(p->w, &p->wsink);
     dec_record_init(&p->rec, 0);
     p->rec.rolling = true;  /* bounded, as the UI's live records are */
