@@ -60,9 +60,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
-	libclang-rt-dev
+	libclang-rt-dev nodejs npm fonts-wqy-microhei
 
-.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
+.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator
 
 all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -113,6 +113,15 @@ deps:
 		echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$$missing"; \
 		exit 1; \
 	fi
+	@$(MAKE) --no-print-directory har-validator
+
+# the HAR 1.2 schema check of the tests (tests/e2e/exports.py): har-validator
+# from npm, at the versions of tests/har/package-lock.json, into tests/har
+har-validator:
+	@[ -d tests/har/node_modules/har-validator ] || { \
+		command -v npm >/dev/null 2>&1 || { echo "httpstep: npm is missing (make deps)" >&2; exit 1; }; \
+		echo "httpstep: installing har-validator into tests/har (test only)"; \
+		cd tests/har && npm ci --no-audit --no-fund --loglevel=error; }
 
 units: $(UNIT_BIN)
 

@@ -215,7 +215,8 @@ bool rep_http_date(const char *p, size_t n, tr_time *out)
         return false;
     memcpy(buf, p, n);
     buf[n] = '\0';
-    if (sscanf(buf, "%3s %2d %3s %4d %2d:%2d:%2d %3s", wd, &d, mon, &y, &hh, &mm, &ss, tz) != 8 ||
+    if (sscanf(buf, "%3[A-Za-z], %2d %3s %4d %2d:%2d:%2d %3s", wd, &d, mon, &y, &hh, &mm, &ss,
+               tz) != 8 ||
         strcmp(tz, "GMT") != 0)
         return false;
     const char *m = strstr(months, mon);

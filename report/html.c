@@ -417,12 +417,8 @@ void rep_html_row(const struct rep_ren *rn, size_t i, const struct dec_conn *c)
     rep_ob_str(o, "<article class=\"exchange\" id=\"x");
     rep_ren_num(rn, i);
     rep_ob_str(o, "\"><h3>");
-    if (row->x >= 0) {
-        rep_ob_xstr(o, _("Exchange"));
-        rep_ob_ch(o, ' ');
-        rep_ren_num(rn, i);
-        rep_ob_str(o, ": ");
-    }
+    if (row->x >= 0)
+        rep_ren_numfmt(rn, i, rep_exchange_fmt(), rep_put_xml);
     status_span(o, row, true);
     rep_ob_str(o, "</h3>\n");
     timing(o, wk, i);
@@ -553,10 +549,14 @@ void rep_html_doc_begin(struct rep_obuf *o, const char *source, const char *subt
 
 void rep_html_doc_end(struct rep_obuf *o)
 {
+    struct tr_sbuf b = {0};
+    tr_sb_printf(&b, _("Written by httpstep %s from the packets of the capture; every byte "
+                       "shown is as it was sent."),
+                 HTTPSTEP_VERSION);
     rep_ob_str(o, "<footer>");
-    rep_ob_xstr(o, _("Written by httpstep " HTTPSTEP_VERSION
-                     " from the packets of the capture; every byte shown is as it was sent."));
+    rep_ob_xstr(o, b.p);
     rep_ob_str(o, "</footer>\n</body>\n</html>\n");
+    tr_sb_free(&b);
 }
 
 static void capture_line(struct tr_sbuf *b, const struct rep_end *e)
@@ -567,15 +567,7 @@ static void capture_line(struct tr_sbuf *b, const struct rep_end *e)
     tr_sb_printf(b, _("%1$s, link type %2$s, snaplen %3$d"),
                  e->ci->live ? _("live") : _("capture file"), e->ci->link_type, e->ci->snaplen);
     tr_sb_str(b, " \xc2\xb7 ");
-    tr_sb_printf(b, P_("%llu frame", "%llu frames", st->frames), (unsigned long long)st->frames);
-    tr_sb_str(b, ", ");
-    tr_sb_printf(b, P_("%llu TCP connection", "%llu TCP connections", st->tcp_conns),
-                 (unsigned long long)st->tcp_conns);
-    tr_sb_str(b, ", ");
-    tr_sb_printf(b, P_("%llu exchange", "%llu exchanges", st->exchanges),
-                 (unsigned long long)st->exchanges);
-    tr_sb_str(b, ", ");
-    tr_sb_printf(b, P_("%llu note", "%llu notes", st->notes), (unsigned long long)st->notes);
+    rep_counts(b, st);
 }
 
 /* the sentence of a document without what it was asked for */

@@ -58,6 +58,15 @@ static void md_escape(struct tr_sbuf *b, const char *s, size_t n)
     }
 }
 
+/* a put for rep_ren_numfmt: escaped for Markdown */
+static void rep_put_md(struct rep_obuf *o, const char *s, size_t n)
+{
+    struct tr_sbuf b = {0};
+    md_escape(&b, s, n);
+    rep_ob_put(o, b.p ? b.p : "", b.len);
+    tr_sb_free(&b);
+}
+
 /* a paragraph, escaped and wrapped */
 static void para(struct rep_obuf *o, const char *s, size_t n)
 {
@@ -362,12 +371,8 @@ void rep_md_row(const struct rep_ren *rn, size_t i)
     const struct rep_row *row = &wk->rows[i];
     struct tr_sbuf b = {0}, e = {0};
     rep_ob_str(o, "### ");
-    if (row->x >= 0) {
-        rep_ob_str(o, _("Exchange"));
-        rep_ob_ch(o, ' ');
-        rep_ren_num(rn, i);
-        rep_ob_str(o, ": ");
-    }
+    if (row->x >= 0)
+        rep_ren_numfmt(rn, i, rep_exchange_fmt(), rep_put_md);
     rep_row_title(row, rn->utf8, &b);
     md_escape(&e, b.p, b.len);
     rep_ob_put(o, e.p, e.len);
@@ -475,15 +480,8 @@ void rep_md_end(struct rep_out *out, const struct rep_end *e)
     tr_sb_printf(&b, _(": %1$s, link type %2$s, snaplen %3$d."),
                  e->ci->live ? _("live") : _("capture file"), e->ci->link_type, e->ci->snaplen);
     tr_sb_str(&b, " ");
-    tr_sb_printf(&b, P_("%llu frame", "%llu frames", st->frames), (unsigned long long)st->frames);
-    tr_sb_str(&b, ", ");
-    tr_sb_printf(&b, P_("%llu TCP connection", "%llu TCP connections", st->tcp_conns),
-                 (unsigned long long)st->tcp_conns);
-    tr_sb_str(&b, ", ");
-    tr_sb_printf(&b, P_("%llu exchange", "%llu exchanges", st->exchanges),
-                 (unsigned long long)st->exchanges);
-    tr_sb_str(&b, ", ");
-    tr_sb_printf(&b, P_("%llu note.", "%llu notes.", st->notes), (unsigned long long)st->notes);
+    rep_counts(&b, st);
+    tr_sb_str(&b, _("."));
     para(o, b.p, b.len);
     tr_sb_reset(&b);
     const char *none = rep_nothing_text(e, &b);

@@ -187,6 +187,8 @@ int rep_note_stage(const struct dec_record *r, const struct dec_note *n);
 struct dec_str rep_header(const struct dec_msg *m, const char *name);
 /* the endpoint as "1.2.3.4:80" or "[::1]:80" into buf (TR_ADDRSTRLEN + 8) */
 char *rep_endpoint(char *buf, const struct tr_endpoint *e);
+/* "12 frames, 1 TCP connection, 1 exchange, 0 notes", translated */
+void rep_counts(struct tr_sbuf *b, const struct dec_run_stats *st);
 /* the row's summary line: "GET /x → 200 OK" (escaped wire text) into b */
 void rep_row_title(const struct rep_row *row, bool utf8, struct tr_sbuf *b);
 
@@ -207,6 +209,15 @@ struct rep_ren {
 };
 
 void rep_ren_num(const struct rep_ren *rn, size_t row);
+/* a translated text with one %s standing for row's number: the text
+ * around it written by put (which escapes it), the number as it is */
+void rep_ren_numfmt(const struct rep_ren *rn, size_t row, const char *fmt,
+                    void (*put)(struct rep_obuf *o, const char *s, size_t n));
+/* the heading of an exchange: "Exchange %s: " */
+const char *rep_exchange_fmt(void);
+/* put functions for rep_ren_numfmt: as is, and escaped for HTML/XML */
+void rep_put_plain(struct rep_obuf *o, const char *s, size_t n);
+void rep_put_xml(struct rep_obuf *o, const char *s, size_t n);
 
 struct rep_out {
     enum rep_format format;

@@ -206,7 +206,9 @@ static void packet(const struct rep_ren *rn, size_t p, size_t i, tr_time t0)
     colour(o, TEACH_ROLE_DIM);
     rep_ob_str(o, "\">");
     rep_ob_ms(o, g->ts - t0);
-    rep_ob_str(o, " ms</text>");
+    rep_ob_ch(o, ' ');
+    rep_ob_xstr(o, _("ms"));
+    rep_ob_str(o, "</text>");
     int n = snprintf(buf, sizeof buf, "#%llu", (unsigned long long)g->frame);
     text(o, 146, y + 4, "end", 13, "bold", TEACH_ROLE_NORMAL, buf, (size_t)n);
     const char *why = NULL;
@@ -283,15 +285,18 @@ static void title(const struct rep_ren *rn, long row, struct rep_obuf *o)
         rep_ob_str(o, "<text x=\"16\" y=\"26\" font-size=\"18\" font-weight=\"bold\" fill=\"");
         colour(o, TEACH_ROLE_NORMAL);
         rep_ob_str(o, "\">");
-        rep_ob_xstr(o, _("Exchange"));
-        rep_ob_ch(o, ' ');
-        rep_ren_num(rn, (size_t)row);
-        rep_ob_str(o, ": ");
+        struct rep_ren here = *rn;
+        here.o = o;
+        rep_ren_numfmt(&here, (size_t)row, rep_exchange_fmt(), rep_put_xml);
         rep_row_title(&wk->rows[row], true, &t);
         rep_ob_xml(o, t.p, t.len > 120 ? 120 : t.len, false);
         rep_ob_str(o, "</text>");
     } else {
         tr_sb_printf(&t, _("Connection %llu"), (unsigned long long)wk->r->tc.id);
+        if (wk->nrows == 1 && wk->rows[0].x < 0) {
+            tr_sb_str(&t, " \xc2\xb7 ");
+            tr_sb_str(&t, _("No HTTP exchange on this connection"));
+        }
         text(o, 16, 26, "start", 18, "bold", TEACH_ROLE_NORMAL, t.p, t.len);
     }
     tr_sb_free(&t);

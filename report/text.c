@@ -77,7 +77,7 @@ static void t_detail(struct rep_obuf *o, struct tr_sbuf *b, size_t indent)
     t_emit(o, b, IND_D, indent);
 }
 
-static void t_frames(struct tr_sbuf *b, const uint64_t *f, size_t n)
+static void t_frames(struct tr_sbuf *b, const uint64_t *f, size_t n, size_t ranges)
 {
     if (n == 0) {
         tr_sb_str(b, _("no frame"));
@@ -91,7 +91,7 @@ static void t_frames(struct tr_sbuf *b, const uint64_t *f, size_t n)
             j++;
         if (shown)
             tr_sb_str(b, ",");
-        if (shown == 3) {
+        if (shown == ranges) {
             tr_sb_printf(b, P_("... (%zu frame)", "... (%zu frames)", n), n);
             return;
         }
@@ -140,7 +140,17 @@ static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time 
     tr_sb_reset(&b);
     rep_pad(o, at, 32);
     at = at < 32 ? 32 : at + 1;
-    t_frames(&b, s->frames, s->nframes);
+    /* the frames in their column: fewer ranges, or only their count */
+    for (size_t ranges = 3; ranges > 0; ranges--) {
+        tr_sb_reset(&b);
+        t_frames(&b, s->frames, s->nframes, ranges);
+        if (rep_width(b.p, b.len) < 18)
+            break;
+    }
+    if (rep_width(b.p, b.len) >= 18) {
+        tr_sb_reset(&b);
+        tr_sb_printf(&b, P_("%zu frame", "%zu frames", s->nframes), s->nframes);
+    }
     rep_ob_put(o, b.p, b.len);
     at += rep_width(b.p, b.len);
     tr_sb_reset(&b);
@@ -151,6 +161,8 @@ static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time 
     tr_sb_free(&b);
 }
 
+/* a body's lines as text, each after "| " (a long line goes on, indented,
+ * on the next) */
 static void t_body_text(struct rep_obuf *o, const uint8_t *p, size_t n, bool utf8)
 {
     struct tr_sbuf b = {0};
@@ -160,41 +172,9 @@ static void t_body_text(struct rep_obuf *o, const uint8_t *p, size_t n, bool utf
         size_t k = e;
         if (k > i && p[k - 1] == '\r')
             k--;  /* the line's end, CR LF or LF, is the line break */
-        tr_sb_str(&b, "| ");
+        tr_sb_str(&b, k > i ? "| " : "|");
         t_bytes(&b, (const char *)p + i, k - i, utf8);
-        /* a long line goes on after "|   " */
-        for (size_t c = 0; c < IND_D; c++)
-            rep_ob_ch(o, ' ');
-        size_t len = b.len;
-        size_t room = WIDTH - IND_D;
-        size_t off = 0;
-        while (off < len) {
-            size_t take = 0, cols = 0;
-            while (off + take < len) {
-                size_t w;
-                size_t ch = 1;
-                unsigned char c = (unsigned char)b.p[off + take];
-                if (c >= 0x80) {
-                    size_t u = dec_utf8_len((const unsigned char *)b.p + off + take,
-                                            len - off - take);
-                    ch = u ? u : 1;
-                }
-                w = rep_width(b.p + off + take, ch);
-                if (cols + w > room - (off ? 4 : 0) && take)
-                    break;
-                cols += w;
-                take += ch;
-            }
-            if (off) {
-                for (size_t c = 0; c < IND_D; c++)
-                    rep_ob_ch(o, ' ');
-                rep_ob_str(o, "|   ");
-            }
-            rep_ob_put(o, b.p + off, take);
-            rep_ob_ch(o, '\n');
-            off += take;
-        }
-        tr_sb_reset(&b);
+        t_detail(o, &b, IND_D + 4);
         i = nl ? e + 1 : n;
     }
     tr_sb_free(&b);
@@ -309,13 +289,13 @@ static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct
     t_stage_head(o, s, t0);
     switch (s->kind) {
     case DEC_STAGE_HANDSHAKE:
-        tr_sb_str(&b, "SYN, SYN-ACK, ACK");
         if (s->rtt >= 0) {
-            tr_sb_str(&b, _(" (round trip "));
-            t_ms(&b, s->rtt);
-            tr_sb_str(&b, ")");
+            struct tr_sbuf d = {0};
+            t_ms(&d, s->rtt);
+            tr_sb_printf(&b, _("SYN, SYN-ACK, ACK (round trip %s)"), d.p);
+            tr_sb_free(&d);
         } else {
-            tr_sb_str(&b, _(" (incomplete)"));
+            tr_sb_str(&b, _("SYN, SYN-ACK, ACK (incomplete)"));
         }
         t_detail(o, &b, IND_D + 2);
         break;
@@ -414,25 +394,22 @@ static void t_conn_line(struct rep_obuf *o, const struct tr_conn *tc, bool utf8,
 }
 
 static void t_exchange_line(struct rep_obuf *o, const struct dec_exchange *x,
-                            const struct rep_ren *rn, size_t row, uint64_t live_num)
+                            const struct rep_ren *rn, size_t row, uint64_t live_num, bool utf8)
 {
     struct tr_sbuf b = {0};
-    bool utf8 = rn ? rn->utf8 : false;
     rep_pad(o, 0, IND_X);
     /* the number: the UI's list number (a spool mark), or live the order */
-    const char *lead = _("Exchange ");
-    rep_ob_str(o, lead);
-    size_t at = IND_X + rep_width(lead, strlen(lead));
-    if (rn && rn->num_base < 0) {
-        rep_spool_num(o, row);
-        at += 2;
+    const char *fmt = rep_exchange_fmt();
+    size_t at = IND_X + rep_width(fmt, strlen(fmt)) - 2;
+    if (rn) {
+        struct rep_ren here = *rn;
+        here.o = o;
+        rep_ren_numfmt(&here, row, fmt, rep_put_plain);
     } else {
-        uint64_t num = rn ? (uint64_t)rn->num_base + row + 1 : live_num;
-        rep_ob_u64(o, num);
-        at += num >= 100 ? 3 : num >= 10 ? 2 : 1;
+        struct rep_ren live = {.o = o, .num_base = (int64_t)live_num - 1};
+        rep_ren_numfmt(&live, 0, fmt, rep_put_plain);
     }
-    rep_ob_str(o, ": ");
-    at += 2;
+    at += 4;  /* the number (a mark until the end): room for 9999 */
     const struct dec_msg *q = x ? x->request : NULL, *r = x ? x->response : NULL;
     if (rn) {
         q = rn->wk->rows[row].req;
@@ -494,7 +471,7 @@ static void t_row(struct rep_obuf *o, const struct rep_ren *rn, size_t i)
     const struct rep_row *row = &wk->rows[i];
     rep_ob_ch(o, '\n');
     if (row->x >= 0) {
-        t_exchange_line(o, row->xd, rn, i, 0);
+        t_exchange_line(o, row->xd, rn, i, 0, rn->utf8);
     } else {
         struct tr_sbuf b = {0};
         rep_pad(o, 0, IND_X);
@@ -558,7 +535,7 @@ void rep_text_live_exchange(struct rep_out *out, const struct dec_conn *c,
                             const struct dec_exchange *x, uint64_t number)
 {
     t_live_label(out, c->tc);
-    t_exchange_line(&out->ob, x, NULL, 0, number);
+    t_exchange_line(&out->ob, x, NULL, 0, number, out->utf8);
     rep_ob_flush(&out->ob);
 }
 

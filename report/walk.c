@@ -388,20 +388,22 @@ enum teach_role rep_dir_role(enum tr_dir d)
 
 /* ----------------------------------------------------------------- notes -- */
 
+/* the titles teach/explain.c gives the notes (the same texts, so one
+ * translation) */
 static const char *const note_titles[DEC_NOTE_COUNT] = {
-    [DEC_NOTE_RETRANSMISSION] = N_("retransmission"),
-    [DEC_NOTE_OUT_OF_ORDER] = N_("out of order"),
-    [DEC_NOTE_GAP] = N_("bytes missing"),
-    [DEC_NOTE_TRUNCATED] = N_("cut by the snaplen"),
-    [DEC_NOTE_NO_HANDSHAKE] = N_("no handshake"),
-    [DEC_NOTE_LIMIT] = N_("a limit was reached"),
-    [DEC_NOTE_MALFORMED_PACKET] = N_("malformed packet"),
+    [DEC_NOTE_RETRANSMISSION] = N_("Retransmission"),
+    [DEC_NOTE_OUT_OF_ORDER] = N_("Out of order"),
+    [DEC_NOTE_GAP] = N_("Gap"),
+    [DEC_NOTE_TRUNCATED] = N_("Truncated"),
+    [DEC_NOTE_NO_HANDSHAKE] = N_("No handshake"),
+    [DEC_NOTE_LIMIT] = N_("Limit"),
+    [DEC_NOTE_MALFORMED_PACKET] = N_("Malformed packet"),
     [DEC_NOTE_FRAGMENT] = N_("IP fragment"),
-    [DEC_NOTE_MALFORMED_HTTP] = N_("malformed HTTP"),
-    [DEC_NOTE_NOT_HTTP] = N_("not HTTP"),
-    [DEC_NOTE_TLS] = N_("TLS (encrypted)"),
-    [DEC_NOTE_DECODE_ERROR] = N_("body not decoded"),
-    [DEC_NOTE_INCOMPLETE] = N_("incomplete"),
+    [DEC_NOTE_MALFORMED_HTTP] = N_("Malformed HTTP"),
+    [DEC_NOTE_NOT_HTTP] = N_("Not HTTP"),
+    [DEC_NOTE_TLS] = N_("TLS"),
+    [DEC_NOTE_DECODE_ERROR] = N_("Decoding error"),
+    [DEC_NOTE_INCOMPLETE] = N_("Incomplete"),
 };
 
 const char *rep_note_title(enum dec_note_kind k)
@@ -477,4 +479,37 @@ void rep_row_title(const struct rep_row *row, bool utf8, struct tr_sbuf *b)
     } else {
         tr_sb_str(b, _("no answer"));
     }
+}
+
+const char *rep_exchange_fmt(void)
+{
+    /* TRANSLATORS: the heading of an exchange, before "GET / -> 200 OK";
+     * %s is its number in the list, as the screen counts them */
+    return _("Exchange %s: ");
+}
+
+void rep_put_plain(struct rep_obuf *o, const char *s, size_t n)
+{
+    rep_ob_put(o, s, n);
+}
+
+void rep_put_xml(struct rep_obuf *o, const char *s, size_t n)
+{
+    rep_ob_xml(o, s, n, false);
+}
+
+void rep_counts(struct tr_sbuf *b, const struct dec_run_stats *st)
+{
+    /* TRANSLATORS: the separator of a list of counts ("12 frames, 1 TCP
+     * connection") */
+    const char *sep = _(", ");
+    tr_sb_printf(b, P_("%llu frame", "%llu frames", st->frames), (unsigned long long)st->frames);
+    tr_sb_str(b, sep);
+    tr_sb_printf(b, P_("%llu TCP connection", "%llu TCP connections", st->tcp_conns),
+                 (unsigned long long)st->tcp_conns);
+    tr_sb_str(b, sep);
+    tr_sb_printf(b, P_("%llu exchange", "%llu exchanges", st->exchanges),
+                 (unsigned long long)st->exchanges);
+    tr_sb_str(b, sep);
+    tr_sb_printf(b, P_("%llu note", "%llu notes", st->notes), (unsigned long long)st->notes);
 }

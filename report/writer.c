@@ -381,7 +381,7 @@ void rep_writer_stats(struct rep_writer *w, const struct dec_run_stats *st)
 {
     number_rows(w);
     struct rep_end e = {
-        .ci = &w->ci, .st = st, .goto_x = w->goto_found ? w->goto_x : w->goto_x ? UINT64_MAX : 0,
+        .ci = &w->ci, .st = st, .goto_x = w->goto_x,
         .goto_conn = w->goto_found ? w->goto_conn : 0, .goto_row = w->goto_row,
         .rows = w->total_rows, .http_conns = w->nrc, .fnotes = w->fnotes, .nfnotes = w->nfnotes,
         .fnotes_more = w->fnotes_more, .utf8 = w->utf8, .show = w->show, .base = base_of, .w = w,
@@ -467,6 +467,19 @@ void rep_writer_free(struct rep_writer *w)
     free(w->ci_source);
     free(w->ci_link);
     free(w);
+}
+
+void rep_ren_numfmt(const struct rep_ren *rn, size_t row, const char *fmt,
+                    void (*put)(struct rep_obuf *o, const char *s, size_t n))
+{
+    const char *at = strstr(fmt, "%s");
+    if (!at) {
+        put(rn->o, fmt, strlen(fmt));
+        return;
+    }
+    put(rn->o, fmt, (size_t)(at - fmt));
+    rep_ren_num(rn, row);
+    put(rn->o, at + 2, strlen(at + 2));
 }
 
 void rep_ren_num(const struct rep_ren *rn, size_t row)
