@@ -56,7 +56,8 @@ PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/httpstep.mo)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-# Debian packages: to build, and (the second list) to run the tests
+# Debian packages: to build, and (the second list) to run the tests (node and
+# npm from elsewhere, e.g. NodeSource, count as installed)
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
@@ -101,6 +102,8 @@ include tests/fuzz/fuzz.mk
 deps:
 	@missing=""; \
 	for p in $(DEB_BUILD) $(DEB_TEST); do \
+		case $$p in nodejs) command -v node >/dev/null 2>&1 && continue ;; \
+			npm) command -v npm >/dev/null 2>&1 && continue ;; esac; \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	[ -z "$$missing" ] && exit 0; \

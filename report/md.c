@@ -103,7 +103,7 @@ static void fence(struct rep_obuf *o, size_t n, const char *info)
 
 /* ---------------------------------------------------------------- bytes -- */
 
-static void hex_block(struct rep_obuf *o, const uint8_t *p, size_t n, uint64_t off, bool utf8)
+static void hex_block(struct rep_obuf *o, const uint8_t *p, size_t n, uint64_t off)
 {
     size_t k = n > HEX_MAX ? HEX_MAX : n;
     fence(o, 3, "text");
@@ -120,16 +120,12 @@ static void hex_block(struct rep_obuf *o, const uint8_t *p, size_t n, uint64_t o
         rep_ob_str(o, "  ");
         for (size_t j = 0; j < 16 && r + j < k; j++) {
             uint8_t c = p[r + j];
-            if (c == '\r')
-                rep_ob_str(o, utf8 ? "\xe2\x90\x8d" : "r");
-            else if (c == '\n')
-                rep_ob_str(o, utf8 ? "\xe2\x90\x8a" : "n");
-            else
-                rep_ob_ch(o, c >= 0x20 && c < 0x7f ? (char)c : '.');
+            rep_ob_ch(o, c >= 0x20 && c < 0x7f ? (char)c : '.');
         }
         rep_ob_ch(o, '\n');
     }
     fence(o, 3, "");
+    rep_ob_ch(o, '\n');
     if (n > k) {
         struct tr_sbuf b = {0};
         tr_sb_printf(&b, _("... and %llu more bytes (the first %u are shown in hex)"),
@@ -152,9 +148,9 @@ static void text_block(struct rep_obuf *o, const uint8_t *p, size_t n, size_t sh
         char one[8] = {0};
         size_t len = 1;
         if (c == '\r')
-            g = "\xe2\x90\x8d";
+            g = "\\r";
         else if (c == '\n')
-            g = "\xe2\x90\x8a";
+            g = "\\n";
         else if (c >= 0x80 && (len = dec_utf8_len(p + i, k - i)) > 0)
             memcpy(one, p + i, len);
         else if (c < 0x20 || c == 0x7f || c >= 0x80) {
@@ -163,7 +159,7 @@ static void text_block(struct rep_obuf *o, const uint8_t *p, size_t n, size_t sh
         } else
             one[0] = (char)c;
         const char *t = g ? g : one;
-        size_t w = g ? 1 : rep_width(t, strlen(t));
+        size_t w = rep_width(t, strlen(t));
         if (col + w > WIDTH - 1) {
             rep_ob_str(o, "\n");
             col = 0;
@@ -179,6 +175,7 @@ static void text_block(struct rep_obuf *o, const uint8_t *p, size_t n, size_t sh
     if (col)
         rep_ob_ch(o, '\n');
     fence(o, fl, "");
+    rep_ob_ch(o, '\n');
     if (whole > k) {
         struct tr_sbuf b = {0};
         tr_sb_printf(&b, _("... the first %zu of %llu bytes (--preview BYTES shows more)"), k,
@@ -190,46 +187,70 @@ static void text_block(struct rep_obuf *o, const uint8_t *p, size_t n, size_t sh
 
 /* --------------------------------------------------------------- ladder -- */
 
+/* a cell: text right-aligned to end at column `end`, or left-aligned
+ * from column `from` (*at: the columns used so far) */
+static void cell(struct rep_obuf *o, size_t *at, const char *t, size_t col, bool right)
+{
+    size_t w = rep_width(t, strlen(t));
+    size_t start = right ? (col > w ? col - w : 0) : col;
+    if (*at < start) {
+        rep_pad(o, *at, start);
+        *at = start;
+    } else if (*at) {
+        rep_ob_ch(o, ' ');
+        (*at)++;
+    }
+    rep_ob_str(o, t);
+    *at += w;
+}
+
 static void ladder(struct rep_obuf *o, const struct rep_walk *wk, size_t lo, size_t hi, bool utf8)
 {
     const struct dec_record *r = wk->r;
     if (lo >= hi)
         return;
     fence(o, 3, "text");
-    struct tr_sbuf t = {0};
-    tr_sb_printf(&t, "%5s %10s  %-9s  %-9s %6s  %s", _("frame"), _("ms"), _("direction"),
-                 _("flags"), _("bytes"), _("stages"));
-    rep_ob_put(o, t.p, t.len);
+    size_t at = 0;
+    cell(o, &at, _("frame"), 5, true);
+    cell(o, &at, _("ms"), 16, true);
+    cell(o, &at, _("direction"), 18, false);
+    cell(o, &at, _("flags"), 28, false);
+    cell(o, &at, _("bytes"), 44, true);
+    cell(o, &at, _("stages"), 46, false);
     rep_ob_ch(o, '\n');
+    struct tr_sbuf t = {0};
     for (size_t p = lo; p < hi && p < r->npkts; p++) {
         const struct tr_seg *g = &r->pkts[p].seg;
-        char fl[40];
-        rep_flags(fl, sizeof fl, g->flags);
+        char buf[48];
+        at = 0;
+        snprintf(buf, sizeof buf, "%llu", (unsigned long long)g->frame);
+        cell(o, &at, buf, 5, true);
+        int64_t us = g->ts - r->tc.first_ts;
+        uint64_t u = us < 0 ? 0 : (uint64_t)us;
+        snprintf(buf, sizeof buf, "%llu.%03llu", (unsigned long long)(u / 1000),
+                 (unsigned long long)(u % 1000));
+        cell(o, &at, buf, 16, true);
+        cell(o, &at, g->dir == TR_DIR_C2S ? (utf8 ? "C \xe2\x94\x80\xe2\x94\x80\xe2\x96\xb6 S" : "C --> S")
+                                          : (utf8 ? "C \xe2\x97\x80\xe2\x94\x80\xe2\x94\x80 S" : "C <-- S"),
+             18, false);
+        rep_flags(buf, sizeof buf, g->flags);
+        cell(o, &at, buf, 28, false);
+        snprintf(buf, sizeof buf, "%u", g->len);
+        cell(o, &at, buf, 44, true);
         tr_sb_reset(&t);
-        rep_ob_printf(o, "%5llu ", (unsigned long long)g->frame);
-        struct rep_obuf *ob = o;
-        size_t before = rep_ob_tell(ob);
-        rep_ob_ms(ob, g->ts - r->tc.first_ts);
-        size_t wlen = (size_t)(rep_ob_tell(ob) - before);
-        (void)wlen;
-        const char *arrow = g->dir == TR_DIR_C2S ? (utf8 ? "C \xe2\x94\x80\xe2\x94\x80\xe2\x96\xb6 S"
-                                                         : "C --> S")
-                                                 : (utf8 ? "C \xe2\x97\x80\xe2\x94\x80\xe2\x94\x80 S"
-                                                         : "C <-- S");
-        rep_ob_printf(o, "  %s    %-9s %6u  ", arrow, fl, g->len);
-        size_t used = 47;
         size_t ns = wk->pkt_off[p + 1] - wk->pkt_off[p];
-        for (size_t j = 0; j < ns && g->len; j++) {
+        for (size_t j = 0; j < ns; j++) {
             enum dec_stage_kind k = r->stgs[wk->pkt_stg[wk->pkt_off[p] + j]]->kind;
             if (j)
                 tr_sb_str(&t, "+");
             tr_sb_str(&t, teach_stage_brief(k));
         }
-        size_t tw = t.p ? rep_width(t.p, t.len) : 0;
-        if (t.p && used + tw <= WIDTH)
-            rep_ob_put(o, t.p, t.len);
-        else if (t.p)
-            rep_ob_printf(o, P_("%zu stage", "%zu stages", ns), ns);
+        if (ns && at + 2 + rep_width(t.p, t.len) > WIDTH) {
+            tr_sb_reset(&t);
+            tr_sb_printf(&t, P_("%zu stage", "%zu stages", ns), ns);
+        }
+        if (ns)
+            cell(o, &at, t.p, 46, false);
         rep_ob_ch(o, '\n');
     }
     fence(o, 3, "");
@@ -318,7 +339,7 @@ static void stage(const struct rep_ren *rn, size_t row, size_t k)
     size_t n;
     const uint8_t *p = rep_stage_bytes(r, s, &n);
     if (p) {
-        hex_block(o, p, n, s->offset, rn->utf8);
+        hex_block(o, p, n, s->offset);
         bool decoded = false;
         const uint8_t *cp = p;
         size_t cn = n;
