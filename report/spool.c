@@ -68,7 +68,8 @@ static int cmp_chunk(const void *pa, const void *pb)
 bool rep_spool_sort(struct rep_spool *s)
 {
     rep_spool_end(s);
-    qsort(s->ch, s->n, sizeof *s->ch, cmp_chunk);
+    if (s->n)
+        qsort(s->ch, s->n, sizeof *s->ch, cmp_chunk);
     return rep_ob_flush(&s->ob);
 }
 

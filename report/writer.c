@@ -332,7 +332,9 @@ static void number_rows(struct rep_writer *w)
 {
     if (w->rc_sorted)
         return;
-    qsort(w->rc, w->nrc, sizeof *w->rc, cmp_rc);
+    if (w->nrc)
+        if (w->nrc)
+        qsort(w->rc, w->nrc, sizeof *w->rc, cmp_rc);
     uint64_t base = 0;
     for (size_t i = 0; i < w->nrc; i++) {
         w->rc[i].base = base;
