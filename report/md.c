@@ -502,7 +502,6 @@ void rep_md_end(struct rep_out *out, const struct rep_end *e)
                  e->ci->live ? _("live") : _("capture file"), e->ci->link_type, e->ci->snaplen);
     tr_sb_str(&b, " ");
     rep_counts(&b, st);
-    tr_sb_str(&b, _("."));
     para(o, b.p, b.len);
     tr_sb_reset(&b);
     const char *none = rep_nothing_text(e, &b);

@@ -57,7 +57,8 @@ static bool stage_rows(const struct rep_walk *wk, int k, size_t lo, size_t hi, s
     return any;
 }
 
-static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, struct bracket **out)
+static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row,
+                       struct bracket **out)
 {
     const struct dec_record *r = wk->r;
     struct bracket *b = NULL;
@@ -67,7 +68,10 @@ static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, struct b
         if (!stage_rows(wk, (int)k, lo, hi, &first, &last))
             continue;
         const struct dec_stage *s = r->stgs[k];
-        enum teach_role role = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE
+        /* dimmed: the handshake and close, and in the ladder of one row the
+         * stages of other rows that share its packets (pipelining) */
+        bool other = row >= 0 && rep_walk_row_of(wk, (int)k) != row;
+        enum teach_role role = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE || other
                                    ? TEACH_ROLE_DIM
                                    : rep_dir_role(s->dir);
         if (n && b[n - 1].first == first && b[n - 1].last == last && b[n - 1].role == role) {
@@ -142,16 +146,31 @@ static void packet_label(const struct rep_walk *wk, size_t p, int room, struct t
     const struct tr_seg *g = &r->pkts[p].seg;
     char fl[40];
     rep_flags(fl, sizeof fl, g->flags);
-    for (int form = 0; form < 3; form++) {
+    const int *stg = wk->pkt_stg + wk->pkt_off[p];
+    size_t n = g->len ? wk->pkt_off[p + 1] - wk->pkt_off[p] : 0;
+    /* the stages by their titles, their short names, their short names
+     * counted (pipelined requests: "Req.line x2"), or none */
+    for (int form = 0; form < 4; form++) {
         tr_sb_reset(t);
         tr_sb_str(t, fl);
         if (g->len)
             tr_sb_printf(t, P_(" \xc2\xb7 %u byte", " \xc2\xb7 %u bytes", g->len), g->len);
-        size_t n = wk->pkt_off[p + 1] - wk->pkt_off[p];
-        for (size_t j = 0; j < n && g->len && form < 2; j++) {
-            enum dec_stage_kind k = r->stgs[wk->pkt_stg[wk->pkt_off[p] + j]]->kind;
+        for (size_t j = 0; j < n && form < 3; j++) {
+            enum dec_stage_kind k = r->stgs[stg[j]]->kind;
+            size_t same = 1;
+            if (form == 2) {
+                bool seen = false;
+                for (size_t i = 0; i < j; i++)
+                    seen |= r->stgs[stg[i]]->kind == k;
+                if (seen)
+                    continue;
+                for (size_t i = j + 1; i < n; i++)
+                    same += r->stgs[stg[i]]->kind == k;
+            }
             tr_sb_str(t, j ? " + " : " \xc2\xb7 ");
             tr_sb_str(t, form == 0 ? teach_stage_title(k) : teach_stage_brief(k));
+            if (same > 1)
+                tr_sb_printf(t, " \xc3\x97%zu", same);
         }
         if ((int)rep_width(t->p, t->len) * CHAR_W <= room)
             return;
@@ -313,7 +332,7 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
         lo = hi;
     size_t n = hi - lo;
     struct bracket *b = NULL;
-    size_t nb = brackets(wk, lo, hi, &b);
+    size_t nb = brackets(wk, lo, hi, row, &b);
     int label_x = LANE0 + lanes_of(b, nb) * LANE_W + 10;
     /* labels at their bracket's middle, pushed down past the one before */
     int next_free = TOP;
