@@ -262,34 +262,10 @@ static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
     tr_sb_free(&b);
 }
 
-static void frames_text(struct tr_sbuf *b, const uint64_t *f, size_t n)
-{
-    if (!n) {
-        tr_sb_str(b, _("no frame"));
-        return;
-    }
-    tr_sb_str(b, P_("frame ", "frames ", n));
-    size_t shown = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && f[j + 1] == f[j] + 1)
-            j++;
-        if (shown == 6) {
-            tr_sb_printf(b, P_(", ... (%zu frame)", ", ... (%zu frames)", n), n);
-            return;
-        }
-        tr_sb_printf(b, shown ? ", %llu" : "%llu", (unsigned long long)f[i]);
-        if (j > i)
-            tr_sb_printf(b, "\xe2\x80\x93%llu", (unsigned long long)f[j]);
-        shown++;
-        i = j + 1;
-    }
-}
-
 static void stage_meta(struct rep_obuf *o, const struct dec_record *r, const struct dec_stage *s)
 {
     struct tr_sbuf b = {0};
-    frames_text(&b, s->frames, s->nframes);
+    rep_frames(&b, s->frames, s->nframes, 6, ", ", "\xe2\x80\x93");
     tr_sb_str(&b, " \xc2\xb7 +");
     rep_ob_str(o, "<p class=\"meta\">");
     rep_ob_xstr(o, b.p);

@@ -276,30 +276,6 @@ static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
     tr_sb_free(&b);
 }
 
-static void frames_text(struct tr_sbuf *b, const uint64_t *f, size_t n)
-{
-    if (!n) {
-        tr_sb_str(b, _("no frame"));
-        return;
-    }
-    tr_sb_str(b, P_("frame ", "frames ", n));
-    size_t shown = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && f[j + 1] == f[j] + 1)
-            j++;
-        if (shown == 6) {
-            tr_sb_printf(b, P_(", ... (%zu frame)", ", ... (%zu frames)", n), n);
-            return;
-        }
-        tr_sb_printf(b, shown ? ", %llu" : "%llu", (unsigned long long)f[i]);
-        if (j > i)
-            tr_sb_printf(b, "-%llu", (unsigned long long)f[j]);
-        shown++;
-        i = j + 1;
-    }
-}
-
 static void stage(const struct rep_ren *rn, size_t row, size_t k)
 {
     struct rep_obuf *o = rn->o;
@@ -318,7 +294,7 @@ static void stage(const struct rep_ren *rn, size_t row, size_t k)
     rep_ob_put(o, e.p, e.len);
     rep_ob_str(o, "\n\n");
     tr_sb_reset(&b);
-    frames_text(&b, s->frames, s->nframes);
+    rep_frames(&b, s->frames, s->nframes, 6, ", ", "-");
     tr_sb_str(&b, " \xc2\xb7 +");
     rep_ob_put(o, "", 0);
     {

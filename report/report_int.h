@@ -187,6 +187,10 @@ int rep_note_stage(const struct dec_record *r, const struct dec_note *n);
 struct dec_str rep_header(const struct dec_msg *m, const char *name);
 /* the endpoint as "1.2.3.4:80" or "[::1]:80" into buf (TR_ADDRSTRLEN + 8) */
 char *rep_endpoint(char *buf, const struct tr_endpoint *e);
+/* frames as "frames 1-3, 7" (at most `ranges` ranges, then their count),
+ * ranges joined by sep, a range's ends by dash */
+void rep_frames(struct tr_sbuf *b, const uint64_t *f, size_t n, size_t ranges, const char *sep,
+                const char *dash);
 /* "12 frames, 1 TCP connection, 1 exchange, 0 notes", translated */
 void rep_counts(struct tr_sbuf *b, const struct dec_run_stats *st);
 /* the row's summary line: "GET /x → 200 OK" (escaped wire text) into b */

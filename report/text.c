@@ -77,32 +77,6 @@ static void t_detail(struct rep_obuf *o, struct tr_sbuf *b, size_t indent)
     t_emit(o, b, IND_D, indent);
 }
 
-static void t_frames(struct tr_sbuf *b, const uint64_t *f, size_t n, size_t ranges)
-{
-    if (n == 0) {
-        tr_sb_str(b, _("no frame"));
-        return;
-    }
-    tr_sb_str(b, P_("frame ", "frames ", n));
-    size_t shown = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && f[j + 1] == f[j] + 1)
-            j++;
-        if (shown)
-            tr_sb_str(b, ",");
-        if (shown == ranges) {
-            tr_sb_printf(b, P_("... (%zu frame)", "... (%zu frames)", n), n);
-            return;
-        }
-        tr_sb_printf(b, "%llu", (unsigned long long)f[i]);
-        if (j > i)
-            tr_sb_printf(b, "-%llu", (unsigned long long)f[j]);
-        shown++;
-        i = j + 1;
-    }
-}
-
 static void t_secs(struct tr_sbuf *b, int64_t usec)
 {
     const char *sign = usec < 0 ? "-" : "+";
@@ -143,7 +117,7 @@ static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time 
     /* the frames in their column: fewer ranges, or only their count */
     for (size_t ranges = 3; ranges > 0; ranges--) {
         tr_sb_reset(&b);
-        t_frames(&b, s->frames, s->nframes, ranges);
+        rep_frames(&b, s->frames, s->nframes, ranges, ",", "-");
         if (rep_width(b.p, b.len) < 18)
             break;
     }

@@ -513,3 +513,29 @@ void rep_counts(struct tr_sbuf *b, const struct dec_run_stats *st)
     tr_sb_str(b, sep);
     tr_sb_printf(b, P_("%llu note", "%llu notes", st->notes), (unsigned long long)st->notes);
 }
+
+void rep_frames(struct tr_sbuf *b, const uint64_t *f, size_t n, size_t ranges, const char *sep,
+                const char *dash)
+{
+    if (!n) {
+        tr_sb_str(b, _("no frame"));
+        return;
+    }
+    tr_sb_str(b, P_("frame ", "frames ", n));
+    size_t shown = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && f[j + 1] == f[j] + 1)
+            j++;
+        if (shown == ranges) {
+            tr_sb_str(b, sep);
+            tr_sb_printf(b, P_("... (%zu frame)", "... (%zu frames)", n), n);
+            return;
+        }
+        tr_sb_printf(b, "%s%llu", shown ? sep : "", (unsigned long long)f[i]);
+        if (j > i)
+            tr_sb_printf(b, "%s%llu", dash, (unsigned long long)f[j]);
+        shown++;
+        i = j + 1;
+    }
+}

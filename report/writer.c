@@ -25,6 +25,7 @@ struct rep_writer {
     struct rep_out outs[REP_FORMAT_COUNT];
     size_t nouts;
     struct rep_out *by_fmt[REP_FORMAT_COUNT];
+    struct dec_sink json;        /* the JSON transcript's callbacks (none: all NULL) */
     bool live, utf8;
     bool records;                /* some output needs the record of a connection */
     size_t show, har_preview;
@@ -97,6 +98,8 @@ static bool add_out(struct rep_writer *w, enum rep_format f, FILE *out, const ch
         return false;
     if (f != REP_FORMAT_JSON && f != REP_FORMAT_STATS)
         w->records = true;
+    if (f == REP_FORMAT_JSON)
+        rep_json_sink(o, &w->json);
     return true;
 }
 
@@ -143,11 +146,8 @@ static struct rep_conn *conn_of(const struct dec_conn *c)
 static void w_conn(void *ctx, struct dec_conn *c)
 {
     struct rep_writer *w = ctx;
-    if (w->by_fmt[REP_FORMAT_JSON]) {
-        struct dec_sink js;
-        rep_json_sink(w->by_fmt[REP_FORMAT_JSON], &js);
-        js.on_conn(js.ctx, c);
-    }
+    if (w->json.on_conn)
+        w->json.on_conn(w->json.ctx, c);
     if (w->records) {
         struct rep_conn *rc = xcalloc(1, sizeof *rc);
         dec_record_init(&rc->rec, c->id);
@@ -165,11 +165,8 @@ static void w_conn(void *ctx, struct dec_conn *c)
 static void w_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 {
     struct rep_writer *w = ctx;
-    if (w->by_fmt[REP_FORMAT_JSON]) {
-        struct dec_sink js;
-        rep_json_sink(w->by_fmt[REP_FORMAT_JSON], &js);
-        js.on_stage(js.ctx, c, s);
-    }
+    if (w->json.on_stage)
+        w->json.on_stage(w->json.ctx, c, s);
     struct rep_conn *rc = conn_of(c);
     if (rc)
         rc->rs.on_stage(rc->rs.ctx, c, s);
@@ -194,11 +191,8 @@ static void w_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
 {
     struct rep_writer *w = ctx;
     w->exchanges++;
-    if (w->by_fmt[REP_FORMAT_JSON]) {
-        struct dec_sink js;
-        rep_json_sink(w->by_fmt[REP_FORMAT_JSON], &js);
-        js.on_exchange(js.ctx, c, x);
-    }
+    if (w->json.on_exchange)
+        w->json.on_exchange(w->json.ctx, c, x);
     struct rep_conn *rc = conn_of(c);
     if (rc)
         rc->rs.on_exchange(rc->rs.ctx, c, x);
@@ -212,11 +206,8 @@ static void w_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
 static void w_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
 {
     struct rep_writer *w = ctx;
-    if (w->by_fmt[REP_FORMAT_JSON]) {
-        struct dec_sink js;
-        rep_json_sink(w->by_fmt[REP_FORMAT_JSON], &js);
-        js.on_note(js.ctx, c, n);
-    }
+    if (w->json.on_note)
+        w->json.on_note(w->json.ctx, c, n);
     struct rep_conn *rc = conn_of(c);
     if (rc)
         rc->rs.on_note(rc->rs.ctx, c, n);
@@ -254,11 +245,8 @@ static void w_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
 static void w_conn_end(void *ctx, struct dec_conn *c)
 {
     struct rep_writer *w = ctx;
-    if (w->by_fmt[REP_FORMAT_JSON]) {
-        struct dec_sink js;
-        rep_json_sink(w->by_fmt[REP_FORMAT_JSON], &js);
-        js.on_conn_end(js.ctx, c);
-    }
+    if (w->json.on_conn_end)
+        w->json.on_conn_end(w->json.ctx, c);
     struct rep_conn *rc = conn_of(c);
     if (!rc)
         return;
