@@ -486,7 +486,7 @@ static inline void fz_fan_init(struct fz_pipe *p, struct dec_sink *out)
 static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
 {
     static const uint16_t port80 = 80;
-    struct rep_writer_opts wo = {o->format, fz_devnull(), false, true};
+    struct rep_writer_opts wo = {.format = o->format, .out = fz_devnull(), .utf8 = true};
     /* the exports, in the same pass (they keep a record per connection and
      * write it at its end, through a spool) */
     static const struct rep_output more[] = {
