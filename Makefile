@@ -43,8 +43,9 @@ TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c trace
 	tracer/seginfo.c
 DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode/message.c \
 	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c
-TEACH_SRC := teach/i18n.c teach/explain.c
-REPORT_SRC := report/out.c report/json.c report/text.c
+TEACH_SRC := teach/i18n.c teach/explain.c teach/palette.c
+REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
+	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)
@@ -56,13 +57,14 @@ PO_FILES := $(wildcard po/*.po)
 MO_FILES := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/httpstep.mo)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-# Debian packages: to build, and (the second list) to run the tests
+# Debian packages: to build, and (the second list) to run the tests (node and
+# npm from elsewhere, e.g. NodeSource, count as installed)
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang dnsmasq-base \
-	libclang-rt-dev bind9-dnsutils
+	libclang-rt-dev bind9-dnsutils nodejs npm fonts-wqy-microhei
 
-.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
+.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator
 
 all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -101,6 +103,8 @@ include tests/fuzz/fuzz.mk
 deps:
 	@missing=""; \
 	for p in $(DEB_BUILD) $(DEB_TEST); do \
+		case $$p in nodejs) command -v node >/dev/null 2>&1 && continue ;; \
+			npm) command -v npm >/dev/null 2>&1 && continue ;; esac; \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	[ -z "$$missing" ] && exit 0; \
@@ -113,6 +117,15 @@ deps:
 		echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$$missing"; \
 		exit 1; \
 	fi
+	@$(MAKE) --no-print-directory har-validator
+
+# the HAR 1.2 schema check of the tests (tests/e2e/exports.py): har-validator
+# from npm, at the versions of tests/har/package-lock.json, into tests/har
+har-validator:
+	@[ -d tests/har/node_modules/har-validator ] || { \
+		command -v npm >/dev/null 2>&1 || { echo "httpstep: npm is missing (make deps)" >&2; exit 1; }; \
+		echo "httpstep: installing har-validator into tests/har (test only)"; \
+		cd tests/har && npm ci --no-audit --no-fund --loglevel=error; }
 
 units: $(UNIT_BIN)
 

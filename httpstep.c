@@ -3,6 +3,7 @@
 #include "tracer/tracer.h"
 #include "decode/decode.h"
 #include "report/report.h"
+#include "teach/teach.h"
 #include "ui/ui.h"
 
 #include <ctype.h>
@@ -42,6 +43,16 @@ enum {
 
 enum mode { MODE_AUTO, MODE_JSON, MODE_TEXT, MODE_STATS };
 
+/* the exports (report.h): --html, --md, --svg, --har FILE */
+enum { EXP_HTML, EXP_MD, EXP_SVG, EXP_HAR, EXP_COUNT };
+static const struct {
+    const char *opt;
+    enum rep_format format;
+} exports[EXP_COUNT] = {
+    {"--html", REP_FORMAT_HTML}, {"--md", REP_FORMAT_MD}, {"--svg", REP_FORMAT_SVG},
+    {"--har", REP_FORMAT_HAR},
+};
+
 struct options {
     const char *file;
     const char *iface;
@@ -57,6 +68,8 @@ struct options {
     const char *user;
     bool big, mono;
     size_t max_conns, max_ooo, max_header, max_headers, preview, max_ui_x;
+    bool preview_set;            /* --preview was given */
+    const char *export_path[EXP_COUNT];  /* NULL: not asked for; "-": standard output */
 };
 
 static const char *progname = "httpstep";
@@ -93,19 +106,33 @@ static void usage(FILE *f)
             "  -Z USER          live: after opening the interface, run as USER (under sudo:\n"
             "                   the invoking user, by default)\n"
             "      --json       write the walk as JSON Lines\n"
-            "      --text       write the walk as a readable transcript\n"
+            "      --text       write the walk as a transcript: each stage on a line or two,\n"
+            "                   the bytes as sent, in the --lang language; the explanations\n"
+            "                   are in --md and --html (a transcript stays short to read\n"
+            "                   and to compare)\n"
             "      --stats      decode every stage (no decompression), write only the\n"
             "                   statistics line\n"
+            "      --html FILE  write a printable page: every stage with its bytes, its\n"
+            "                   explanation, the ladders and timing (no script, no network)\n"
+            "      --md FILE    write the same walk as Markdown, wrapped at 80 columns\n"
+            "      --svg FILE   write the ladder of the first connection (or of the --goto\n"
+            "                   exchange) as SVG, for slides\n"
+            "      --har FILE   write HAR 1.2 with timings measured on the packets\n"
+            "                   (FILE '-' is standard output; the exports and one of --json,\n"
+            "                   --text, --stats are all written in one pass)\n"
             "      --max-conns N       connections followed at once (default %u)\n"
             "      --max-ooo BYTES     out-of-order bytes held per connection (default %u)\n"
             "      --max-header BYTES  bytes of one message head (default %u)\n"
             "      --max-headers N     header fields kept per message (default %u)\n"
-            "      --preview BYTES     body bytes kept per stage for display (default %u)\n"
+            "      --preview BYTES     body bytes kept per stage for display (default\n"
+            "                          %u); the written walks show 2048 unless given\n"
             "      --max-ui-exchanges N  exchanges of one connection the UI keeps in detail\n"
             "                          at once (default 64)\n"
             "      --goto X[,STAGE]    open the UI at exchange X (1-based), at a stage given by\n"
-            "                          name (status_line) or number\n"
-            "      --lang en|zh        the language of the explanations (default: the locale)\n"
+            "                          name (status_line) or number; the exports then hold\n"
+            "                          exchange X only\n"
+            "      --lang en|zh        the language of the explanations and of the written\n"
+            "                          walks (default: the locale)\n"
             "      --big        projector mode: high contrast, fewer panes\n"
             "      --mono       no colors (also NO_COLOR=1)\n"
             "      --help-keys  the UI's keys, as a Markdown table\n"
@@ -164,11 +191,50 @@ static bool looks_like_path(const char *arg)
     return false;
 }
 
+static bool has_capture_ext(const char *path)
+{
+    static const char *const exts[] = {".pcap", ".pcapng", ".cap", ".ntar", ".dmp", ".erf"};
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof exts / sizeof exts[0]; i++)
+        if (strcasecmp(dot, exts[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The export files: none may be a capture (`--html capture.pcap` with the
+ * output's name forgotten would overwrite the capture), and only one output
+ * may go to standard output. */
+static void check_exports(const struct options *o)
+{
+    int to_stdout = o->mode == MODE_JSON || o->mode == MODE_TEXT || o->mode == MODE_STATS;
+    struct stat in;
+    bool have_in = o->file && strcmp(o->file, "-") != 0 && stat(o->file, &in) == 0;
+    for (int e = 0; e < EXP_COUNT; e++) {
+        const char *p = o->export_path[e];
+        if (!p)
+            continue;
+        if (strcmp(p, "-") == 0) {
+            if (to_stdout++)
+                die(EXIT_USAGE, "%s -: only one output can go to standard output", exports[e].opt);
+            continue;
+        }
+        struct stat st;
+        if (has_capture_ext(p) ||
+            (have_in && stat(p, &st) == 0 && st.st_dev == in.st_dev && st.st_ino == in.st_ino))
+            die(EXIT_USAGE, "%s '%s': that is a capture; name the file to write first, e.g. "
+                            "%s out.%s CAPTURE",
+                exports[e].opt, p, exports[e].opt, rep_format_name(exports[e].format));
+        for (int f = 0; f < e; f++)
+            if (o->export_path[f] && strcmp(o->export_path[f], p) == 0)
+                die(EXIT_USAGE, "%s and %s both write '%s'", exports[f].opt, exports[e].opt, p);
+    }
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
            OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
-           OPT_HELP_KEYS, OPT_MAX_UI_X };
+           OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -185,6 +251,10 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"big", no_argument, NULL, OPT_BIG},
         {"mono", no_argument, NULL, OPT_MONO},
         {"help-keys", no_argument, NULL, OPT_HELP_KEYS},
+        {"html", required_argument, NULL, OPT_HTML},
+        {"md", required_argument, NULL, OPT_MD},
+        {"svg", required_argument, NULL, OPT_SVG},
+        {"har", required_argument, NULL, OPT_HAR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -247,7 +317,20 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_PREVIEW:
             o->preview = parse_number("--preview", optarg, 1u << 30);
+            o->preview_set = true;
             break;
+        case OPT_HTML:
+        case OPT_MD:
+        case OPT_SVG:
+        case OPT_HAR: {
+            int e = ch - OPT_HTML;
+            if (o->export_path[e])
+                die(EXIT_USAGE, "%s is given twice", exports[e].opt);
+            if (!*optarg)
+                die(EXIT_USAGE, "%s needs a file name", exports[e].opt);
+            o->export_path[e] = optarg;
+            break;
+        }
         case OPT_MAX_UI_X:
             o->max_ui_x = parse_number("--max-ui-exchanges", optarg, 1000000);
             if (o->max_ui_x < 2)
@@ -313,6 +396,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     }
     if (argc > 0)
         o->filter = join_args(argv, argc);
+    check_exports(o);
 }
 
 /* After opening a live interface, give up root (tcpdump -Z): to -Z USER,
@@ -404,7 +488,10 @@ int main(int argc, char **argv)
     bool live = o.iface != NULL;
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     enum mode mode = o.mode;
-    if (mode == MODE_AUTO && tty && !(o.file && strcmp(o.file, "-") == 0)) {
+    size_t nexp = 0;
+    for (int e = 0; e < EXP_COUNT; e++)
+        nexp += o.export_path[e] != NULL;
+    if (mode == MODE_AUTO && !nexp && tty && !(o.file && strcmp(o.file, "-") == 0)) {
         /* the stepper UI: on a file, live, or (neither) the picker */
         struct live_ctx lc = {&o, false};
         struct ui_run_opts uo = {
@@ -423,15 +510,38 @@ int main(int argc, char **argv)
             die(EXIT_USAGE, "no capture given: httpstep FILE, or -i IFACE (see --help)");
         o.file = "-";  /* a capture piped in */
     }
-    if (mode == MODE_AUTO)
+    if (mode == MODE_AUTO && !nexp)
         mode = MODE_TEXT;  /* not a terminal: the readable transcript */
 
+    /* the written walks speak the --lang language; numbers in them are
+     * written the same whatever the locale */
+    if (mode == MODE_TEXT || nexp) {
+        teach_i18n_init(o.lang);
+        setlocale(LC_NUMERIC, "C");
+    }
+    /* the export files, opened before any work: an unwritable path stops here */
+    struct rep_output more[EXP_COUNT];
+    size_t nmore = 0;
+    for (int e = 0; e < EXP_COUNT; e++) {
+        const char *path = o.export_path[e];
+        if (!path)
+            continue;
+        bool std = strcmp(path, "-") == 0;
+        FILE *f = std ? stdout : fopen(path, "w");
+        if (!f)
+            die(EXIT_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
+        more[nmore++] = (struct rep_output){exports[e].format, f, std ? NULL : path};
+    }
     struct rep_writer_opts wo = {
         .format = mode == MODE_JSON ? REP_FORMAT_JSON : mode == MODE_STATS ? REP_FORMAT_STATS
                                                                             : REP_FORMAT_TEXT,
-        .out = stdout, .live = live, .utf8 = utf8_locale(),
+        .out = mode == MODE_AUTO ? NULL : stdout, .live = live, .utf8 = utf8_locale(),
+        .more = more, .nmore = nmore, .preview = o.preview_set ? o.preview : 0,
+        .goto_x = o.goto_spec ? strtoull(o.goto_spec, NULL, 10) : 0,
     };
-    struct rep_writer *w = rep_writer_new(&wo);
+    struct rep_writer *w = rep_writer_new(&wo, err);
+    if (!w)
+        die(EXIT_OUTPUT, "%s", err);
     struct dec_sink dsink;
     rep_writer_sink(w, &dsink);
     struct live_ctx lc = {&o, false};
@@ -439,8 +549,8 @@ int main(int argc, char **argv)
         .file = o.file, .iface = o.iface, .filter = o.filter, .ports = o.ports,
         .nports = o.nports, .max_conns = o.max_conns, .max_ooo = o.max_ooo,
         .max_header = o.max_header, .max_headers = o.max_headers,
-        .preview = mode == MODE_TEXT ? 64 : 0,
-        .decode_content = mode != MODE_STATS, /* --stats: the benchmark mode */
+        .preview = rep_writer_preview(w),
+        .decode_content = mode != MODE_STATS || nmore, /* --stats: the benchmark mode */
         .after_open = after_open, .after_open_ctx = &lc,
     };
     struct dec_pipeline *pipe;
@@ -501,14 +611,30 @@ int main(int argc, char **argv)
     dec_pipeline_stats(pipe, &st);
     rep_writer_stats(w, &st);
     bool wrote = rep_writer_flush(w);
+    int write_errno = errno;
+    const char *failed = wrote ? NULL : rep_writer_failed(w);
+    uint64_t rows = 0;
+    bool found = rep_writer_goto_found(w, &rows);
     char read_err[TR_ERRBUF_SIZE];
     snprintf(read_err, sizeof read_err, "%s", dec_pipeline_error(pipe));
     dec_pipeline_close(pipe);
     rep_writer_free(w);
+    for (size_t i = 0; i < nmore; i++) {
+        if (more[i].out != stdout && fclose(more[i].out) != 0 && wrote) {
+            wrote = false;
+            write_errno = errno;
+            failed = more[i].name;
+        }
+    }
     free(o.filter);
     if (status != EXIT_OK)
         die(status, "%s", read_err);
+    if (!wrote && failed && strcmp(failed, "standard output") != 0)
+        die(EXIT_OUTPUT, "cannot write '%s': %s", failed, strerror(write_errno));
     if (!wrote)
-        die(EXIT_OUTPUT, "cannot write the output: %s", strerror(errno));
+        die(EXIT_OUTPUT, "cannot write the output: %s", strerror(write_errno));
+    if (!found)
+        die(EXIT_USAGE, "--goto: there is no exchange %llu (%llu in all)",
+            (unsigned long long)wo.goto_x, (unsigned long long)rows);
     return EXIT_OK;
 }

@@ -1,5 +1,5 @@
 /* json.c - the --json transcript (JSON Lines, ../shared/spec/transcript.md,
- * version 1) and the writer object shared with --text and --stats */
+ * version 1), written as the events pass, and the stats line */
 #include "report_int.h"
 
 #include <stdlib.h>
@@ -79,7 +79,7 @@ static void j_opt_i64(struct rep_obuf *o, int64_t v)
 
 static void j_conn(void *ctx, struct dec_conn *c)
 {
-    struct rep_writer *w = ctx;
+    struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
     const struct tr_conn *tc = c->tc;
     rep_ob_str(o, "{\"type\":\"conn\",\"conn\":");
@@ -98,7 +98,7 @@ static void j_conn(void *ctx, struct dec_conn *c)
 
 static void j_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 {
-    struct rep_writer *w = ctx;
+    struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
     static const struct dec_msg none = {0};
     const struct dec_msg *m = s->msg ? s->msg : &none;
@@ -237,9 +237,8 @@ static void j_message(struct rep_obuf *o, const struct dec_msg *m)
 
 static void j_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
 {
-    struct rep_writer *w = ctx;
+    struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
-    w->exchanges++;
     rep_ob_str(o, "{\"type\":\"exchange\",\"conn\":");
     rep_ob_u64(o, c->id);
     rep_ob_str(o, ",\"exchange\":");
@@ -270,7 +269,7 @@ static void j_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
 
 static void j_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
 {
-    struct rep_writer *w = ctx;
+    struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
     rep_ob_str(o, "{\"type\":\"note\",\"conn\":");
     if (c)
@@ -295,7 +294,7 @@ static void j_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
 
 static void j_conn_end(void *ctx, struct dec_conn *c)
 {
-    struct rep_writer *w = ctx;
+    struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
     const struct tr_conn *tc = c->tc;
     rep_ob_str(o, "{\"type\":\"conn_end\",\"conn\":");
@@ -314,55 +313,20 @@ static void j_conn_end(void *ctx, struct dec_conn *c)
     rep_ob_eol(o, w->live);
 }
 
-static void s_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
-{
-    (void)c;
-    (void)x;
-    ((struct rep_writer *)ctx)->exchanges++;
-}
-
-/* -------------------------------------------------------------- writer -- */
-
-struct rep_writer *rep_writer_new(const struct rep_writer_opts *opts)
-{
-    struct rep_writer *w = xcalloc(1, sizeof *w);
-    w->format = opts->format;
-    w->live = opts->live;
-    w->utf8 = opts->utf8;
-    rep_ob_init(&w->ob, opts->out);
-    return w;
-}
-
-void rep_writer_sink(struct rep_writer *w, struct dec_sink *out)
+void rep_json_sink(struct rep_out *o, struct dec_sink *out)
 {
     memset(out, 0, sizeof *out);
-    out->ctx = w;
-    switch (w->format) {
-    case REP_FORMAT_JSON:
-        out->on_conn = j_conn;
-        out->on_stage = j_stage;
-        out->on_exchange = j_exchange;
-        out->on_note = j_note;
-        out->on_conn_end = j_conn_end;
-        break;
-    case REP_FORMAT_TEXT:
-        rep_text_sink(w, out);
-        break;
-    case REP_FORMAT_STATS:
-        out->on_exchange = s_exchange;
-        break;
-    }
+    out->ctx = o;
+    out->on_conn = j_conn;
+    out->on_stage = j_stage;
+    out->on_exchange = j_exchange;
+    out->on_note = j_note;
+    out->on_conn_end = j_conn_end;
 }
 
-void rep_writer_capture(struct rep_writer *w, const struct rep_capture_info *ci)
+void rep_json_capture(struct rep_out *w, const struct rep_capture_info *ci)
 {
     struct rep_obuf *o = &w->ob;
-    if (w->format == REP_FORMAT_TEXT) {
-        rep_text_capture(w, ci);
-        return;
-    }
-    if (w->format != REP_FORMAT_JSON)
-        return;
     rep_ob_str(o, "{\"type\":\"capture\",\"version\":1,\"source\":");
     rep_ob_jstr(o, ci->source, strlen(ci->source));
     rep_ob_str(o, ",\"link_type\":");
@@ -373,13 +337,9 @@ void rep_writer_capture(struct rep_writer *w, const struct rep_capture_info *ci)
     rep_ob_eol(o, w->live);
 }
 
-void rep_writer_stats(struct rep_writer *w, const struct dec_run_stats *st)
+void rep_json_stats(struct rep_out *w, const struct dec_run_stats *st, bool flush)
 {
     struct rep_obuf *o = &w->ob;
-    if (w->format == REP_FORMAT_TEXT) {
-        rep_text_stats(w, st);
-        return;
-    }
     rep_ob_str(o, "{\"type\":\"stats\",\"frames\":");
     rep_ob_u64(o, st->frames);
     rep_ob_str(o, ",\"bytes\":");
@@ -395,23 +355,5 @@ void rep_writer_stats(struct rep_writer *w, const struct dec_run_stats *st)
     rep_ob_str(o, ",\"dropped\":");
     rep_ob_u64(o, st->dropped);
     rep_ob_ch(o, '}');
-    rep_ob_eol(o, true);
-}
-
-uint64_t rep_writer_exchanges(const struct rep_writer *w)
-{
-    return w->exchanges;
-}
-
-bool rep_writer_flush(struct rep_writer *w)
-{
-    return rep_ob_flush(&w->ob);
-}
-
-void rep_writer_free(struct rep_writer *w)
-{
-    if (!w)
-        return;
-    rep_ob_done(&w->ob);
-    free(w);
+    rep_ob_eol(o, flush);
 }

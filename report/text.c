@@ -1,314 +1,600 @@
-/* text.c - the --text transcript: a readable walk through every exchange
- * for a printed handout: per connection and exchange, each step with its
- * frames and time, the lines and headers as sent, the body's framing and
- * first bytes, the close or keep-alive, and every note */
+/* text.c - the --text transcript: a readable walk through every exchange,
+ * lines within 80 columns: per connection its heading, then each exchange
+ * as the UI's list numbers it, each step with its frames and time, the
+ * lines and headers as sent, the body as text (up to what --preview
+ * allows), what a tunnel carries, the close or keep-alive, and every note
+ * beside the stage it concerns.
+ *
+ * From a file each connection is written whole when it ends, and the
+ * connections are put in order of their numbers at the end. Live, lines
+ * are written as the events come, and a line of a connection other than
+ * the one written last is preceded by its name.
+ */
 #include "report_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-/* untrusted bytes, made safe to print: controls and (outside UTF-8, or when
- * not valid UTF-8) high bytes as \xNN */
-static void t_bytes(struct rep_writer *w, const char *p, size_t n)
+#define WIDTH 80
+#define IND_X 2      /* an exchange's heading */
+#define IND_S 4      /* a stage's heading */
+#define IND_D 12     /* a stage's details */
+
+static const char *arrow(bool utf8)
+{
+    return utf8 ? "\xe2\x86\x92" : "->";
+}
+
+/* untrusted bytes made safe: controls and bytes that are not UTF-8 (all
+ * high bytes outside a UTF-8 locale) as \xNN, CR LF TAB as \r \n \t */
+static void t_bytes(struct tr_sbuf *b, const char *p, size_t n, bool utf8)
 {
     static const char hex[] = "0123456789abcdef";
-    struct rep_obuf *o = &w->ob;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
         if (c >= 0x20 && c < 0x7f) {
-            rep_ob_ch(o, (char)c);
+            tr_sb_put(b, p + i, 1);
             continue;
         }
-        if (c >= 0x80 && w->utf8) {
+        if (c >= 0x80 && utf8) {
             size_t k = dec_utf8_len((const unsigned char *)p + i, n - i);
             if (k) {
-                rep_ob_put(o, p + i, k);
+                tr_sb_put(b, p + i, k);
                 i += k - 1;
                 continue;
             }
         }
-        switch (c) {
-        case '\r': rep_ob_str(o, "\\r"); break;
-        case '\n': rep_ob_str(o, "\\n"); break;
-        case '\t': rep_ob_str(o, "\\t"); break;
-        default:
-            rep_ob_str(o, "\\x");
-            rep_ob_ch(o, hex[c >> 4]);
-            rep_ob_ch(o, hex[c & 15]);
-        }
+        char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+        if (c == '\r')
+            tr_sb_str(b, "\\r");
+        else if (c == '\n')
+            tr_sb_str(b, "\\n");
+        else if (c == '\t')
+            tr_sb_str(b, "\\t");
+        else
+            tr_sb_put(b, e, 4);
     }
 }
 
-static void t_dstr(struct rep_writer *w, struct dec_str s)
+static void t_dstr(struct tr_sbuf *b, struct dec_str s, bool utf8)
 {
     if (s.p)
-        t_bytes(w, s.p, s.len);
+        t_bytes(b, s.p, s.len, utf8);
 }
 
-static void t_frames(struct rep_obuf *o, const uint64_t *f, size_t n)
+/* a paragraph of b, wrapped: `at` columns are used, further lines indented */
+static void t_emit(struct rep_obuf *o, struct tr_sbuf *b, size_t at, size_t indent)
 {
-    if (n == 0) {
-        rep_ob_str(o, "no frame");
+    rep_wrap(o, b->p ? b->p : "", b->len, WIDTH, at, indent);
+    tr_sb_reset(b);
+}
+
+/* a detail line of a stage */
+static void t_detail(struct rep_obuf *o, struct tr_sbuf *b, size_t indent)
+{
+    for (size_t i = 0; i < IND_D; i++)
+        rep_ob_ch(o, ' ');
+    t_emit(o, b, IND_D, indent);
+}
+
+static void t_secs(struct tr_sbuf *b, int64_t usec)
+{
+    const char *sign = usec < 0 ? "-" : "+";
+    uint64_t u = usec < 0 ? (uint64_t)-usec : (uint64_t)usec;
+    tr_sb_printf(b, "%s%llu.%06llu s", sign, (unsigned long long)(u / 1000000),
+                 (unsigned long long)(u % 1000000));
+}
+
+static void t_ms(struct tr_sbuf *b, int64_t usec)
+{
+    uint64_t u = usec < 0 ? 0 : (uint64_t)usec;
+    tr_sb_printf(b, _("%llu.%03llu ms"), (unsigned long long)(u / 1000),
+                 (unsigned long long)(u % 1000));
+}
+
+/* ------------------------------------------------------------- stages -- */
+
+/* a stage's heading: its step and title, frames and time, in columns */
+static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time t0)
+{
+    struct tr_sbuf b = {0};
+    tr_sb_printf(&b, _("Step %d"), dec_stage_step(s->kind));
+    size_t at = IND_S;
+    rep_pad(o, 0, IND_S);
+    rep_ob_put(o, b.p, b.len);
+    at += rep_width(b.p, b.len);
+    tr_sb_reset(&b);
+    rep_pad(o, at, IND_D);
+    at = at < IND_D ? IND_D : at + 1;
+    tr_sb_str(&b, teach_stage_title(s->kind));
+    if (dec_stage_interim(s))
+        tr_sb_str(&b, _(" (interim)"));
+    rep_ob_put(o, b.p, b.len);
+    at += rep_width(b.p, b.len);
+    tr_sb_reset(&b);
+    rep_pad(o, at, 32);
+    at = at < 32 ? 32 : at + 1;
+    /* the frames in their column: fewer ranges, or only their count */
+    for (size_t ranges = 3; ranges > 0; ranges--) {
+        tr_sb_reset(&b);
+        rep_frames(&b, s->frames, s->nframes, ranges, ",", "-");
+        if (rep_width(b.p, b.len) < 18)
+            break;
+    }
+    if (rep_width(b.p, b.len) >= 18) {
+        tr_sb_reset(&b);
+        tr_sb_printf(&b, P_("%zu frame", "%zu frames", s->nframes), s->nframes);
+    }
+    rep_ob_put(o, b.p, b.len);
+    at += rep_width(b.p, b.len);
+    tr_sb_reset(&b);
+    rep_pad(o, at, 50);
+    t_secs(&b, s->ts - t0);
+    rep_ob_put(o, b.p, b.len);
+    rep_ob_ch(o, '\n');
+    tr_sb_free(&b);
+}
+
+/* a body's lines as text, each after "| " (a long line goes on, indented,
+ * on the next) */
+static void t_body_text(struct rep_obuf *o, const uint8_t *p, size_t n, bool utf8)
+{
+    struct tr_sbuf b = {0};
+    for (size_t i = 0; i < n;) {
+        const uint8_t *nl = memchr(p + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - p) : n;
+        size_t k = e;
+        if (k > i && p[k - 1] == '\r')
+            k--;  /* the line's end, CR LF or LF, is the line break */
+        tr_sb_str(&b, k > i ? "| " : "|");
+        t_bytes(&b, (const char *)p + i, k - i, utf8);
+        t_detail(o, &b, IND_D + 4);
+        i = nl ? e + 1 : n;
+    }
+    tr_sb_free(&b);
+}
+
+static void t_body(struct rep_obuf *o, const struct dec_stage *s, size_t show, bool utf8)
+{
+    const struct dec_msg *m = s->msg;
+    struct tr_sbuf b = {0};
+    const char *fr = dec_framing_name(m->framing);
+    tr_sb_printf(&b, P_("%s, %llu byte", "%s, %llu bytes", m->body_length), fr ? fr : "?",
+                 (unsigned long long)m->body_length);
+    if (m->framing == DEC_FRAMING_CHUNKED)
+        tr_sb_printf(&b, P_(" in %llu chunk", " in %llu chunks", m->chunks),
+                     (unsigned long long)m->chunks);
+    if (m->content_encoding.p) {
+        tr_sb_str(&b, ", ");
+        t_dstr(&b, m->content_encoding, utf8);
+        if (m->decoded_length >= 0)
+            tr_sb_printf(&b, P_(" (%lld byte decoded)", " (%lld bytes decoded)",
+                                m->decoded_length),
+                         (long long)m->decoded_length);
+    }
+    if (m->gap_bytes)
+        tr_sb_printf(&b, _(", %llu never captured"), (unsigned long long)m->gap_bytes);
+    t_detail(o, &b, IND_D + 2);
+    bool decoded;
+    size_t n;
+    const uint8_t *p = rep_body_bytes(s, &n, &decoded);
+    uint64_t whole = decoded ? (uint64_t)m->decoded_length : m->body_length;
+    if (!p || !n) {
+        tr_sb_free(&b);
         return;
     }
-    rep_ob_str(o, n == 1 ? "frame " : "frames ");
-    size_t shown = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j + 1 < n && f[j + 1] == f[j] + 1)
-            j++;
-        if (shown)
-            rep_ob_ch(o, ',');
-        if (shown == 4) {
-            rep_ob_printf(o, "... (%zu frames)", n);
-            return;
-        }
-        rep_ob_u64(o, f[i]);
-        if (j > i) {
-            rep_ob_ch(o, '-');
-            rep_ob_u64(o, f[j]);
-        }
-        shown++;
-        i = j + 1;
+    if (!rep_printable(p, n)) {
+        tr_sb_str(&b, _("(binary: not shown as text)"));
+        t_detail(o, &b, IND_D + 2);
+        tr_sb_free(&b);
+        return;
     }
-}
-
-/* spaces from column 'from' to column 'col', and at least one */
-static void t_pad(struct rep_obuf *o, size_t from, size_t col)
-{
-    do
-        rep_ob_ch(o, ' ');
-    while (++from < col);
-}
-
-static void t_conn(void *ctx, struct dec_conn *c)
-{
-    struct rep_writer *w = ctx;
-    struct rep_obuf *o = &w->ob;
-    const struct tr_conn *tc = c->tc;
-    char a[TR_ADDRSTRLEN], b[TR_ADDRSTRLEN];
-    w->conn_t0 = tc->first_ts;
-    w->text_conn = c->id;
-    rep_ob_printf(o, "\nConnection %llu: client %s%s%s:%u %s server %s%s%s:%u, from frame %llu%s\n",
-              (unsigned long long)c->id, tc->client.addr.family == 6 ? "[" : "",
-              tr_addr_format(&tc->client.addr, a), tc->client.addr.family == 6 ? "]" : "",
-              tc->client.port, w->utf8 ? "\xe2\x86\x92" : "->",
-              tc->server.addr.family == 6 ? "[" : "", tr_addr_format(&tc->server.addr, b),
-              tc->server.addr.family == 6 ? "]" : "", tc->server.port,
-              (unsigned long long)tc->first_frame, tc->syn_seen ? "" : " (no handshake captured)");
-    if (w->live)
-        rep_ob_flush(o);
-}
-
-static void t_header_list(struct rep_writer *w, const struct dec_header *h, size_t n)
-{
-    struct rep_obuf *o = &w->ob;
-    for (size_t i = 0; i < n; i++) {
-        rep_ob_str(o, "              ");
-        t_dstr(w, h[i].name);
-        rep_ob_str(o, ": ");
-        t_dstr(w, h[i].value);
-        rep_ob_ch(o, '\n');
+    size_t k = n < show ? n : show;
+    t_body_text(o, p, k, utf8);
+    if (whole > k) {
+        tr_sb_printf(&b, _("... the first %zu of %llu bytes (--preview BYTES shows more)"), k,
+                     (unsigned long long)whole);
+        t_detail(o, &b, IND_D + 2);
     }
+    tr_sb_free(&b);
 }
 
-static bool printable(const uint8_t *p, size_t n)
+static void t_tunnel(struct rep_obuf *o, const struct dec_record *r, const struct dec_stage *s,
+                     bool utf8)
 {
-    for (size_t i = 0; i < n; i++)
-        if ((p[i] < 0x20 && p[i] != '\r' && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)
-            return false;
-    return true;
+    struct tr_sbuf b = {0};
+    const uint8_t *line;
+    size_t n;
+    enum rep_tunnel_kind k = rep_tunnel_kind(r, s, &line, &n);
+    unsigned long long len = (unsigned long long)s->length;
+    bool c2s = s->dir == TR_DIR_C2S;
+    switch (k) {
+    case REP_TUN_HTTP:
+        tr_sb_printf(&b,
+                     c2s ? P_("%llu byte from the client, relayed: plain HTTP inside the "
+                              "tunnel, which begins",
+                              "%llu bytes from the client, relayed: plain HTTP inside the "
+                              "tunnel, which begins",
+                              len)
+                         : P_("%llu byte from the server, relayed: plain HTTP inside the "
+                              "tunnel, which begins",
+                              "%llu bytes from the server, relayed: plain HTTP inside the "
+                              "tunnel, which begins",
+                              len),
+                     len);
+        t_detail(o, &b, IND_D + 2);
+        tr_sb_str(&b, "| ");
+        t_bytes(&b, (const char *)line, n, utf8);
+        t_detail(o, &b, IND_D + 4);
+        break;
+    case REP_TUN_TLS:
+        tr_sb_printf(&b,
+                     c2s ? P_("%llu byte from the client, relayed: TLS inside the tunnel "
+                              "(encrypted)",
+                              "%llu bytes from the client, relayed: TLS inside the tunnel "
+                              "(encrypted)",
+                              len)
+                         : P_("%llu byte from the server, relayed: TLS inside the tunnel "
+                              "(encrypted)",
+                              "%llu bytes from the server, relayed: TLS inside the tunnel "
+                              "(encrypted)",
+                              len),
+                     len);
+        t_detail(o, &b, IND_D + 2);
+        break;
+    default:
+        tr_sb_printf(&b,
+                     c2s ? P_("%llu byte from the client, relayed as they are (not HTTP)",
+                              "%llu bytes from the client, relayed as they are (not HTTP)", len)
+                         : P_("%llu byte from the server, relayed as they are (not HTTP)",
+                              "%llu bytes from the server, relayed as they are (not HTTP)", len),
+                     len);
+        t_detail(o, &b, IND_D + 2);
+    }
+    tr_sb_free(&b);
 }
 
-static void t_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
+static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct dec_stage *s,
+                    tr_time t0, size_t show, bool utf8)
 {
-    (void)c;
-    struct rep_writer *w = ctx;
-    struct rep_obuf *o = &w->ob;
     static const struct dec_msg none = {0};
     const struct dec_msg *m = s->msg ? s->msg : &none;
-    size_t start = o->len;
-    rep_ob_printf(o, "  Step %d  %s", dec_stage_step(s->kind), dec_stage_title(s->kind));
-    if (dec_stage_interim(s))
-        rep_ob_str(o, " (interim)");
-    t_pad(o, o->len - start, 38);
-    size_t mid = o->len;
-    t_frames(o, s->frames, s->nframes);
-    t_pad(o, o->len - mid, 18);
-    rep_ob_str(o, " +");
-    rep_ob_secs(o, s->ts - w->conn_t0);
-    rep_ob_str(o, " s  ");
+    struct tr_sbuf b = {0};
+    t_stage_head(o, s, t0);
     switch (s->kind) {
     case DEC_STAGE_HANDSHAKE:
-        rep_ob_str(o, "SYN, SYN-ACK, ACK");
-        if (s->rtt >= 0)
-            rep_ob_printf(o, " (round trip %.3f ms)", (double)s->rtt / 1000.0);
-        else
-            rep_ob_str(o, " (incomplete)");
+        if (s->rtt >= 0) {
+            struct tr_sbuf d = {0};
+            t_ms(&d, s->rtt);
+            tr_sb_printf(&b, _("SYN, SYN-ACK, ACK (round trip %s)"), d.p);
+            tr_sb_free(&d);
+        } else {
+            tr_sb_str(&b, _("SYN, SYN-ACK, ACK (incomplete)"));
+        }
+        t_detail(o, &b, IND_D + 2);
         break;
     case DEC_STAGE_REQUEST_LINE:
-        t_dstr(w, m->method);
-        rep_ob_ch(o, ' ');
-        t_dstr(w, m->target);
+        t_dstr(&b, m->method, utf8);
+        tr_sb_str(&b, " ");
+        t_dstr(&b, m->target, utf8);
         if (m->version.p) {
-            rep_ob_ch(o, ' ');
-            t_dstr(w, m->version);
+            tr_sb_str(&b, " ");
+            t_dstr(&b, m->version, utf8);
         }
+        t_detail(o, &b, IND_D + 2);
         break;
     case DEC_STAGE_STATUS_LINE:
-        t_dstr(w, m->version);
-        rep_ob_printf(o, " %d ", m->status);
-        t_dstr(w, m->reason);
+        t_dstr(&b, m->version, utf8);
+        tr_sb_printf(&b, " %d ", m->status);
+        t_dstr(&b, m->reason, utf8);
+        t_detail(o, &b, IND_D + 2);
         break;
     case DEC_STAGE_REQUEST_HEADERS:
     case DEC_STAGE_RESPONSE_HEADERS:
-        rep_ob_printf(o, "%zu header%s, %llu bytes\n", m->nheaders, m->nheaders == 1 ? "" : "s",
-                  (unsigned long long)s->length);
-        t_header_list(w, m->headers, m->nheaders);
-        if (w->live)
-            rep_ob_flush(o);
-        return;
+        tr_sb_printf(&b, P_("%zu header, %llu bytes", "%zu headers, %llu bytes", m->nheaders),
+                     m->nheaders, (unsigned long long)s->length);
+        t_detail(o, &b, IND_D + 2);
+        for (size_t i = 0; i < m->nheaders; i++) {
+            t_dstr(&b, m->headers[i].name, utf8);
+            tr_sb_str(&b, ": ");
+            t_dstr(&b, m->headers[i].value, utf8);
+            t_detail(o, &b, IND_D + 4);
+        }
+        break;
     case DEC_STAGE_REQUEST_BLANK_LINE:
     case DEC_STAGE_RESPONSE_BLANK_LINE:
-        rep_ob_str(o, s->length == 2 ? "CR LF: the empty line that ends the headers"
-                                 : "LF: the empty line that ends the headers");
+        tr_sb_str(&b, s->length == 2 ? _("CR LF: the empty line that ends the headers")
+                                     : _("LF: the empty line that ends the headers"));
+        t_detail(o, &b, IND_D + 2);
         break;
     case DEC_STAGE_REQUEST_BODY:
-    case DEC_STAGE_RESPONSE_BODY: {
-        rep_ob_printf(o, "%s, %llu bytes", dec_framing_name(m->framing) ? dec_framing_name(m->framing) : "?",
-                  (unsigned long long)m->body_length);
-        if (m->framing == DEC_FRAMING_CHUNKED)
-            rep_ob_printf(o, " in %llu chunk%s", (unsigned long long)m->chunks, m->chunks == 1 ? "" : "s");
-        if (m->content_encoding.p) {
-            rep_ob_str(o, ", ");
-            t_dstr(w, m->content_encoding);
-            if (m->decoded_length >= 0)
-                rep_ob_printf(o, " (%lld bytes decoded)", (long long)m->decoded_length);
-        }
-        if (m->gap_bytes)
-            rep_ob_printf(o, ", %llu never captured", (unsigned long long)m->gap_bytes);
-        const uint8_t *p = s->decoded_len ? s->decoded : s->preview;
-        size_t n = s->decoded_len ? s->decoded_len : s->preview_len;
-        if (n > 60)
-            n = 60;
-        if (n && printable(p, n)) {
-            rep_ob_str(o, "\n              \"");
-            t_bytes(w, (const char *)p, n);
-            rep_ob_str(o, (s->decoded_len ? s->decoded_len : s->preview_len) > n ? "\"..." : "\"");
-        }
+    case DEC_STAGE_RESPONSE_BODY:
+        t_body(o, s, show, utf8);
         break;
-    }
     case DEC_STAGE_TUNNEL:
-        rep_ob_printf(o, "%llu bytes of another protocol, not HTTP", (unsigned long long)s->length);
+        t_tunnel(o, r, s, utf8);
         break;
     case DEC_STAGE_CLOSE:
-        rep_ob_str(o, s->how == TR_CLOSE_FIN   ? "closed with FIN"
-                  : s->how == TR_CLOSE_RST ? "reset (RST)"
-                                           : "still open when the capture ended");
+        tr_sb_str(&b, s->how == TR_CLOSE_FIN   ? _("closed with FIN")
+                      : s->how == TR_CLOSE_RST ? _("reset (RST)")
+                                               : _("still open when the capture ended"));
         if (s->initiator >= 0)
-            rep_ob_str(o, s->initiator == TR_DIR_C2S ? ", the client first" : ", the server first");
+            tr_sb_str(&b, s->initiator == TR_DIR_C2S ? _(", the client first")
+                                                     : _(", the server first"));
+        t_detail(o, &b, IND_D + 2);
         break;
     case DEC_STAGE_KEEP_ALIVE:
-        rep_ob_str(o, "the connection stays open for the next request (");
-        rep_ob_str(o, s->reason_text ? s->reason_text : "");
-        rep_ob_ch(o, ')');
+        tr_sb_printf(&b, _("the connection stays open for the next request (%s)"),
+                     s->reason_text ? s->reason_text : "");
+        t_detail(o, &b, IND_D + 2);
         break;
     default:
+        /* a stage kind this writer has no words for: its length */
+        tr_sb_printf(&b, P_("%llu byte", "%llu bytes", s->length), (unsigned long long)s->length);
+        t_detail(o, &b, IND_D + 2);
         break;
     }
-    rep_ob_ch(o, '\n');
-    if (w->live)
-        rep_ob_flush(o);
+    tr_sb_free(&b);
 }
 
-static void t_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
+/* a note of a connection, as a detail of the stage before it */
+static void t_note_line(struct rep_obuf *o, const struct dec_note *n, size_t indent, bool utf8)
 {
-    (void)c;
-    struct rep_writer *w = ctx;
-    struct rep_obuf *o = &w->ob;
-    w->exchanges++;
-    rep_ob_printf(o, "  Exchange %llu: ", (unsigned long long)x->index);
-    if (x->request) {
-        t_dstr(w, x->request->method);
-        rep_ob_ch(o, ' ');
-        t_dstr(w, x->request->target);
-    } else {
-        rep_ob_str(o, "(request not captured)");
-    }
-    rep_ob_str(o, w->utf8 ? " \xe2\x86\x92 " : " -> ");
-    if (x->response) {
-        rep_ob_printf(o, "%d ", x->response->status);
-        t_dstr(w, x->response->reason);
-        rep_ob_printf(o, ", %llu body bytes", (unsigned long long)x->response->body_length);
-    } else {
-        rep_ob_str(o, "no response");
-    }
-    rep_ob_str(o, x->complete ? ", complete" : ", incomplete");
-    if (x->keep_alive)
-        rep_ob_str(o, ", keep-alive");
-    rep_ob_ch(o, '\n');
-    if (w->live)
-        rep_ob_flush(o);
+    struct tr_sbuf b = {0};
+    tr_sb_printf(&b, _("Note: frame %llu, %s: "), (unsigned long long)n->frame,
+                 rep_note_title(n->kind));
+    t_bytes(&b, n->detail, strlen(n->detail), utf8);
+    rep_pad(o, 0, indent);
+    t_emit(o, &b, indent, indent + 2);
+    tr_sb_free(&b);
 }
 
-static void t_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
+/* ------------------------------------------------------- connections -- */
+
+static void t_conn_line(struct rep_obuf *o, const struct tr_conn *tc, bool utf8, bool continued)
 {
-    struct rep_writer *w = ctx;
-    struct rep_obuf *o = &w->ob;
-    if (c)
-        rep_ob_printf(o, "  Note    frame %llu, %s: ", (unsigned long long)n->frame, dec_note_name(n->kind));
+    struct tr_sbuf b = {0};
+    char a[TR_ADDRSTRLEN + 8], s[TR_ADDRSTRLEN + 8];
+    if (continued)
+        tr_sb_printf(&b, _("Connection %llu (continued):"), (unsigned long long)tc->id);
     else
-        rep_ob_printf(o, "Note: frame %llu, %s: ", (unsigned long long)n->frame, dec_note_name(n->kind));
-    t_bytes(w, n->detail, strlen(n->detail));
+        tr_sb_printf(&b, _("Connection %1$llu: client %2$s %3$s server %4$s, from frame %5$llu"),
+                     (unsigned long long)tc->id, rep_endpoint(a, &tc->client), arrow(utf8),
+                     rep_endpoint(s, &tc->server), (unsigned long long)tc->first_frame);
+    if (!continued && !tc->syn_seen)
+        tr_sb_str(&b, _(" (no handshake captured)"));
+    t_emit(o, &b, 0, 2);
+    tr_sb_free(&b);
+}
+
+static void t_exchange_line(struct rep_obuf *o, const struct dec_exchange *x,
+                            const struct rep_ren *rn, size_t row, uint64_t live_num, bool utf8)
+{
+    struct tr_sbuf b = {0};
+    rep_pad(o, 0, IND_X);
+    /* the number: the UI's list number (a spool mark), or live the order */
+    const char *fmt = rep_exchange_fmt();
+    size_t at = IND_X + rep_width(fmt, strlen(fmt)) - 2;
+    if (rn) {
+        struct rep_ren here = *rn;
+        here.o = o;
+        rep_ren_numfmt(&here, row, fmt, rep_put_plain);
+    } else {
+        struct rep_ren live = {.o = o, .num_base = (int64_t)live_num - 1};
+        rep_ren_numfmt(&live, 0, fmt, rep_put_plain);
+    }
+    at += 4;  /* the number (a mark until the end): room for 9999 */
+    const struct dec_msg *q = x ? x->request : NULL, *r = x ? x->response : NULL;
+    if (rn) {
+        q = rn->wk->rows[row].req;
+        r = rn->wk->rows[row].rsp;
+    }
+    if (q) {
+        t_dstr(&b, q->method, utf8);
+        tr_sb_str(&b, " ");
+        t_dstr(&b, q->target, utf8);
+    } else {
+        tr_sb_str(&b, _("(request not captured)"));
+    }
+    tr_sb_printf(&b, " %s ", arrow(utf8));
+    if (r) {
+        tr_sb_printf(&b, "%d ", r->status);
+        t_dstr(&b, r->reason, utf8);
+        tr_sb_printf(&b, P_(", %llu body byte", ", %llu body bytes", r->body_length),
+                     (unsigned long long)r->body_length);
+    } else {
+        tr_sb_str(&b, _("no response"));
+    }
+    if (x) {
+        tr_sb_str(&b, x->complete ? _(", complete") : _(", incomplete"));
+        if (x->keep_alive)
+            tr_sb_str(&b, _(", keep-alive"));
+    }
+    t_emit(o, &b, at, IND_X + 4);
+    tr_sb_free(&b);
+}
+
+static void t_end_line(struct rep_obuf *o, const struct tr_conn *tc, uint64_t exchanges)
+{
+    struct tr_sbuf b = {0};
+    tr_sb_printf(&b,
+                 P_("End of connection %1$llu: %2$llu bytes from the client, %3$llu from the "
+                    "server, %4$llu exchange",
+                    "End of connection %1$llu: %2$llu bytes from the client, %3$llu from the "
+                    "server, %4$llu exchanges",
+                    exchanges),
+                 (unsigned long long)tc->id, (unsigned long long)tc->side[TR_DIR_C2S].bytes,
+                 (unsigned long long)tc->side[TR_DIR_S2C].bytes, (unsigned long long)exchanges);
+    rep_pad(o, 0, IND_X);
+    t_emit(o, &b, IND_X, IND_X + 2);
+    tr_sb_free(&b);
+}
+
+/* the notes told after stage k (k -1: before any stage) */
+static void t_notes_at(struct rep_obuf *o, const struct dec_record *r, int k, bool utf8)
+{
+    for (size_t i = 0; i < r->nnotes; i++)
+        if (rep_note_stage(r, r->notes[i]) == k)
+            t_note_line(o, r->notes[i], k < 0 ? IND_S : IND_D, utf8);
+}
+
+static void t_row(struct rep_obuf *o, const struct rep_ren *rn, size_t i)
+{
+    const struct rep_walk *wk = rn->wk;
+    const struct dec_record *r = wk->r;
+    const struct rep_row *row = &wk->rows[i];
     rep_ob_ch(o, '\n');
-    if (w->live)
-        rep_ob_flush(o);
+    if (row->x >= 0) {
+        t_exchange_line(o, row->xd, rn, i, 0, rn->utf8);
+    } else {
+        struct tr_sbuf b = {0};
+        rep_pad(o, 0, IND_X);
+        tr_sb_str(&b, _("No HTTP exchange on this connection"));
+        t_emit(o, &b, IND_X, IND_X + 2);
+        tr_sb_free(&b);
+    }
+    for (size_t k = 0; k < row->nstages; k++) {
+        int idx = row->stages[k];
+        t_stage(o, r, r->stgs[idx], r->tc.first_ts, rn->show, rn->utf8);
+        t_notes_at(o, r, idx, rn->utf8);
+    }
 }
 
-static void t_conn_end(void *ctx, struct dec_conn *c)
+/* a connection whole (from a file): heading, rows, end; chunks of the spool */
+void rep_text_conn(struct rep_out *out, const struct rep_ren *rn, const struct dec_conn *c)
 {
-    struct rep_writer *w = ctx;
-    const struct tr_conn *tc = c->tc;
-    rep_ob_printf(&w->ob, "  End of connection %llu: %llu bytes from the client, %llu from the server, "
-                      "%llu exchange%s\n",
-              (unsigned long long)c->id, (unsigned long long)tc->side[TR_DIR_C2S].bytes,
-              (unsigned long long)tc->side[TR_DIR_S2C].bytes, (unsigned long long)c->exchanges,
-              c->exchanges == 1 ? "" : "s");
-    if (w->live)
-        rep_ob_flush(&w->ob);
+    const struct dec_record *r = rn->wk->r;
+    struct rep_spool *sp = &out->sp;
+    struct rep_ren rr = *rn;
+    rr.o = rep_spool_begin(sp, 1, (int64_t)c->id, c->id, REP_CH_HEAD, -1);
+    rep_ob_ch(rr.o, '\n');
+    t_conn_line(rr.o, &r->tc, rn->utf8, false);
+    t_notes_at(rr.o, r, -1, rn->utf8);
+    for (size_t i = 0; i < rn->wk->nrows; i++) {
+        rr.o = rep_spool_begin(sp, 1, (int64_t)c->id, c->id, REP_CH_ROW, (int64_t)i);
+        t_row(rr.o, &rr, i);
+    }
+    rr.o = rep_spool_begin(sp, 1, (int64_t)c->id, c->id, REP_CH_TAIL, -1);
+    t_end_line(rr.o, &r->tc, c->exchanges);
+    rep_spool_end(sp);
 }
 
-void rep_text_sink(struct rep_writer *w, struct dec_sink *out)
+/* ---------------------------------------------------------------- live -- */
+
+static void t_live_label(struct rep_out *out, const struct tr_conn *tc)
 {
-    out->ctx = w;
-    out->on_conn = t_conn;
-    out->on_stage = t_stage;
-    out->on_exchange = t_exchange;
-    out->on_note = t_note;
-    out->on_conn_end = t_conn_end;
+    if (out->last_conn != tc->id) {
+        t_conn_line(&out->ob, tc, out->utf8, true);
+        out->last_conn = tc->id;
+    }
 }
 
-void rep_text_capture(struct rep_writer *w, const struct rep_capture_info *ci)
+void rep_text_live_conn(struct rep_out *out, const struct dec_conn *c)
 {
-    rep_ob_str(&w->ob, "httpstep: the seven steps of HTTP in ");
-    t_bytes(w, ci->source, strlen(ci->source));
-    rep_ob_printf(&w->ob, " (%s, link type %s, snaplen %d)\n", ci->live ? "live" : "capture file",
-              ci->link_type, ci->snaplen);
-    if (w->live)
-        rep_ob_flush(&w->ob);
+    rep_ob_ch(&out->ob, '\n');
+    t_conn_line(&out->ob, c->tc, out->utf8, false);
+    out->last_conn = c->id;
+    rep_ob_flush(&out->ob);
 }
 
-void rep_text_stats(struct rep_writer *w, const struct dec_run_stats *st)
+void rep_text_live_stage(struct rep_out *out, const struct dec_conn *c, const struct dec_record *r,
+                         const struct dec_stage *s, size_t show)
 {
-    rep_ob_printf(&w->ob,
-              "\nIn all: %llu frame%s (%llu bytes), %llu TCP connection%s, %llu with HTTP or HTTPS, %llu "
-              "exchange%s, %llu note%s",
-              (unsigned long long)st->frames, st->frames == 1 ? "" : "s",
-              (unsigned long long)st->bytes, (unsigned long long)st->tcp_conns,
-              st->tcp_conns == 1 ? "" : "s", (unsigned long long)st->http_conns,
-              (unsigned long long)st->exchanges, st->exchanges == 1 ? "" : "s",
-              (unsigned long long)st->notes, st->notes == 1 ? "" : "s");
+    t_live_label(out, c->tc);
+    t_stage(&out->ob, r, s, c->tc->first_ts, show, out->utf8);
+    rep_ob_flush(&out->ob);
+}
+
+void rep_text_live_exchange(struct rep_out *out, const struct dec_conn *c,
+                            const struct dec_exchange *x, uint64_t number)
+{
+    t_live_label(out, c->tc);
+    t_exchange_line(&out->ob, x, NULL, 0, number, out->utf8);
+    rep_ob_flush(&out->ob);
+}
+
+void rep_text_live_note(struct rep_out *out, const struct dec_conn *c, const struct dec_note *n)
+{
+    if (c)
+        t_live_label(out, c->tc);
+    t_note_line(&out->ob, n, c ? IND_S : 0, out->utf8);
+    rep_ob_flush(&out->ob);
+}
+
+void rep_text_live_end(struct rep_out *out, const struct dec_conn *c)
+{
+    t_live_label(out, c->tc);
+    t_end_line(&out->ob, c->tc, c->exchanges);
+    rep_ob_flush(&out->ob);
+}
+
+/* ------------------------------------------------------ capture, end -- */
+
+void rep_text_capture(struct rep_out *out, const struct rep_capture_info *ci)
+{
+    struct tr_sbuf b = {0};
+    tr_sb_str(&b, _("httpstep: the seven steps of HTTP in "));
+    t_bytes(&b, ci->source, strlen(ci->source), out->utf8);
+    tr_sb_printf(&b, _(" (%1$s, link type %2$s, snaplen %3$d)"),
+                 ci->live ? _("live") : _("capture file"), ci->link_type, ci->snaplen);
+    t_emit(&out->ob, &b, 0, 2);
+    tr_sb_free(&b);
+    if (out->live)
+        rep_ob_flush(&out->ob);
+}
+
+static void t_stats(struct rep_obuf *o, const struct dec_run_stats *st)
+{
+    struct tr_sbuf b = {0};
+    tr_sb_printf(&b, P_("In all: %llu frame (%llu bytes)", "In all: %llu frames (%llu bytes)",
+                        st->frames),
+                 (unsigned long long)st->frames, (unsigned long long)st->bytes);
+    tr_sb_printf(&b, P_(", %llu TCP connection", ", %llu TCP connections", st->tcp_conns),
+                 (unsigned long long)st->tcp_conns);
+    tr_sb_printf(&b, _(", %llu with HTTP or HTTPS"), (unsigned long long)st->http_conns);
+    tr_sb_printf(&b, P_(", %llu exchange", ", %llu exchanges", st->exchanges),
+                 (unsigned long long)st->exchanges);
+    tr_sb_printf(&b, P_(", %llu note", ", %llu notes", st->notes), (unsigned long long)st->notes);
     if (st->dropped)
-        rep_ob_printf(&w->ob, ", %llu packets dropped by the kernel", (unsigned long long)st->dropped);
-    rep_ob_str(&w->ob, "\n");
-    rep_ob_flush(&w->ob);
+        tr_sb_printf(&b, P_(", %llu packet dropped by the kernel",
+                            ", %llu packets dropped by the kernel", st->dropped),
+                     (unsigned long long)st->dropped);
+    rep_ob_ch(o, '\n');
+    t_emit(o, &b, 0, 2);
+    tr_sb_free(&b);
+}
+
+void rep_text_end(struct rep_out *out, const struct rep_end *e)
+{
+    struct rep_obuf *o = &out->ob;
+    if (!out->live) {
+        rep_spool_sort(&out->sp);
+        for (size_t i = 0; i < out->sp.n; i++) {
+            const struct rep_chunk *c = &out->sp.ch[i];
+            rep_spool_copy(&out->sp, c, o, e->base(e->w, c->conn));
+        }
+        if (e->nfnotes || e->fnotes_more)
+            rep_ob_ch(o, '\n');
+        for (size_t i = 0; i < e->nfnotes; i++)
+            t_note_line(o, e->fnotes[i], 0, e->utf8);
+        if (e->fnotes_more) {
+            struct tr_sbuf b = {0};
+            tr_sb_printf(&b, P_("... and %llu more note of frames outside any connection",
+                                "... and %llu more notes of frames outside any connection",
+                                e->fnotes_more),
+                         (unsigned long long)e->fnotes_more);
+            t_emit(o, &b, 0, 2);
+            tr_sb_free(&b);
+        }
+    }
+    if (e->st->http_conns == 0 && e->st->exchanges == 0) {
+        struct tr_sbuf b = {0};
+        rep_ob_ch(o, '\n');
+        tr_sb_str(&b, _("No HTTP in this capture: no request, response or TLS handshake was "
+                        "found. Try -p PORT for another server port, or a filter expression."));
+        t_emit(o, &b, 0, 0);
+        tr_sb_free(&b);
+    }
+    t_stats(o, e->st);
+    rep_ob_flush(o);
 }

@@ -47,4 +47,45 @@ const char *teach_status_reason(int status);
  * caller frees (NULL for p NULL) */
 char *teach_safe_dup(const char *p, size_t n);
 
+/* ------------------------------------------------------------------------ */
+/* report/ (issue 18): the colours of the roles, one table for the screen   */
+/* and the printed exports. ui/screen.c can take its UI_COLOR_* pairs for   */
+/* these roles from ansi_fg/ansi_bg; report/ writes rgb_fg/rgb_bg into CSS  */
+/* and SVG (dark enough on white paper and on a projector, and told apart  */
+/* by more than colour where it matters).                                   */
+
+/* role, CSS name, ANSI foreground and background (0 black .. 7 white, -1
+ * the terminal's default), RGB foreground and background for paper */
+#define TEACH_ROLE_LIST(X)                                                   \
+    X(NORMAL, "normal", -1, -1, 0x1a1a1a, 0xffffff)                          \
+    X(TITLE, "title", 0, 6, 0x102a30, 0xcfeef3)                              \
+    X(CLIENT, "client", 6, -1, 0x00677d, 0xe3f4f7)                           \
+    X(SERVER, "server", 2, -1, 0x2b6e2f, 0xe6f3e6)                           \
+    X(HIGHLIGHT, "highlight", 0, 3, 0x000000, 0xffd84d)                      \
+    X(NOTE, "note", 1, -1, 0xb3261e, 0xfdeceb)                               \
+    X(DIM, "dim", 7, -1, 0x5f6368, 0xf1f3f4)                                 \
+    X(OK, "ok", 2, -1, 0x2b6e2f, 0xe6f3e6)                                   \
+    X(REDIRECT, "redirect", 6, -1, 0x00677d, 0xe3f4f7)                       \
+    X(CLIENT_ERR, "client-err", 3, -1, 0x8a5300, 0xfff1d6)                   \
+    X(SERVER_ERR, "server-err", 1, -1, 0xb3261e, 0xfdeceb)                   \
+    X(CRLF, "crlf", 5, -1, 0x9c2790, 0xfbe9f9)
+
+enum teach_role {
+#define X(id, css, afg, abg, fg, bg) TEACH_ROLE_##id,
+    TEACH_ROLE_LIST(X)
+#undef X
+    TEACH_ROLE_COUNT
+};
+
+struct teach_colour {
+    const char *css;        /* a class name: "client" */
+    short ansi_fg, ansi_bg; /* curses COLOR_* numbers, -1: default */
+    uint32_t rgb_fg, rgb_bg;/* 0xRRGGBB */
+};
+
+/* the colours of a role (a static table entry) */
+const struct teach_colour *teach_role_colour(enum teach_role r);
+/* the role of a status code's class (2xx OK, 3xx REDIRECT, 4xx, 5xx), or NORMAL */
+enum teach_role teach_status_role(int status);
+
 #endif

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/e2e/golden.sh - the --json and --text transcripts of every bundled
-# capture are unchanged
+# capture, and the exports of tests/golden/exports.list, are unchanged
 #
 # Runs $HTTPSTEP --json -r CAPTURE and --text -r CAPTURE (in the C.UTF-8 locale)
 # from the repository root for every capture in samples/ and tests/data/ and
@@ -54,6 +54,28 @@ for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
         fail=$((fail + 1))
     fi
 done
+# the exports of tests/golden/exports.list
+while read -r cap formats; do
+    case $cap in ''|'#'*) continue ;; esac
+    name=$(basename "$cap")
+    name=${name%.pcapng}
+    name=${name%.pcap}
+    for f in $formats; do
+        n=$((n + 1))
+        want=tests/golden/exports/$name.$f
+        got=$tmp/$name.$f
+        if ! LC_ALL=C.UTF-8 timeout 60 "$bin" --"$f" "$got" -r "$cap" 2>"$tmp/err"; then
+            echo "FAIL $cap --$f: $(head -n 1 "$tmp/err")"
+            fail=$((fail + 1))
+        elif ! cmp -s "$want" "$got"; then
+            echo "FAIL $cap --$f: differs from $want (first differences, - golden + now):"
+            diff -U 0 "$want" "$got" | grep '^[-+][^-+]' | head -n 8 | cut -c 1-300 | sed 's/^/    /'
+            fail=$((fail + 1))
+        else
+            echo "ok   $cap --$f"
+        fi
+    done
+done <tests/golden/exports.list
 # a golden transcript whose capture is gone
 for g in tests/golden/*.jsonl tests/golden/text/*.txt; do
     [ -f "$g" ] || continue
@@ -66,5 +88,5 @@ for g in tests/golden/*.jsonl tests/golden/text/*.txt; do
         orphan=$((orphan + 1))
     fi
 done
-echo "$((n - fail))/$n transcripts as in tests/golden"
+echo "$((n - fail))/$n transcripts and exports as in tests/golden"
 [ $fail -eq 0 ] && [ $orphan -eq 0 ]

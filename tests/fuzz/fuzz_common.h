@@ -429,6 +429,7 @@ struct fz_pipe_opts {
     size_t max_header, max_headers, max_pipeline;
     size_t preview;
     bool no_content;            /* decode_content off */
+    bool exports;               /* also every export of report/ (HTML, Markdown, SVG, HAR) */
     const struct tr_endpoint *only;  /* follow one connection (tr_table_opts.only) */
     bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
     void *reread_ctx;
@@ -485,8 +486,22 @@ static inline void fz_fan_init(struct fz_pipe *p, struct dec_sink *out)
 static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
 {
     static const uint16_t port80 = 80;
-    struct rep_writer_opts wo = {o->format, fz_devnull(), false, true};
-    p->w = rep_writer_new(&wo);
+    struct rep_writer_opts wo = {.format = o->format, .out = fz_devnull(), .utf8 = true};
+    /* the exports, in the same pass (they keep a record per connection and
+     * write it at its end, through a spool) */
+    static const struct rep_output more[] = {
+        {REP_FORMAT_HTML, NULL, "html"}, {REP_FORMAT_MD, NULL, "md"},
+        {REP_FORMAT_SVG, NULL, "svg"}, {REP_FORMAT_HAR, NULL, "har"}};
+    struct rep_output outs[4];
+    for (size_t i = 0; i < 4; i++)
+        outs[i] = (struct rep_output){more[i].format, fz_devnull(), more[i].name};
+    if (o->exports) {
+        wo.more = outs;
+        wo.nmore = 4;
+    }
+    char err[TR_ERRBUF_SIZE];
+    p->w = rep_writer_new(&wo, err);
+    FZ_CHECK(p->w != NULL, "rep_writer_new: %s", err);
     rep_writer_sink(p->w, &p->wsink);
     dec_record_init(&p->rec, 0);
     p->rec.rolling = true;  /* bounded, as the UI's live records are */

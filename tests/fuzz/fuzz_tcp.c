@@ -12,7 +12,8 @@
  *       at "file offset" = its index); bit 5 and the frame read back is the
  *       next one (a file that changed); bit 6 follow only connection 0;
  *       bits 7 and 5 (both: it is slow) first 1100 other connections open
- *       with a SYN each (client ports 50000 + n), so that the table grows
+ *       with a SYN each (client ports 50000 + n), so that the table grows;
+ *       bit 7 without bit 5: the exports too (HTML, Markdown, SVG, HAR)
  *   then segments, each:
  *   c: bit 0 direction (0 client -> server); bits 1-2 connection (client
  *      port 40000 + n); bit 3 seq is a u32 (else an s16 added to the
@@ -113,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .only_server_ports = (h0 & 0x10) != 0,
         .max_conns = (h0 >> 2) & 3, .max_ooo = oooc[h0 & 3],
         .preview = (h1 & 1) ? 64 : 0, .no_content = (h1 & 4) != 0,
+        .exports = (h1 & 0xa0) == 0x80,
     };
     if (h1 & 8) {
         o.max_header = 200;

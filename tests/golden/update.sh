@@ -40,6 +40,25 @@ for cap in samples/*.pcap samples/*.pcapng tests/data/*.pcap; do
     mv "$txt.tmp" "$txt"
     printf '%-40s %5s lines, --text %5s lines\n' "$out" "$(wc -l <"$out")" "$(wc -l <"$txt")"
 done
+# the exports of two samples per format: tests/golden/exports/NAME.FORMAT
+# (tests/golden/exports.list says which)
+mkdir -p tests/golden/exports
+rm -f tests/golden/exports/*.html tests/golden/exports/*.md tests/golden/exports/*.svg \
+    tests/golden/exports/*.har
+while read -r cap formats; do
+    case $cap in ''|'#'*) continue ;; esac
+    name=$(basename "$cap")
+    name=${name%.pcapng}
+    name=${name%.pcap}
+    for f in $formats; do
+        if ! LC_ALL=C.UTF-8 "$bin" --"$f" "tests/golden/exports/$name.$f" -r "$cap"; then
+            echo "update.sh: $bin --$f failed on $cap" >&2
+            exit 1
+        fi
+        printf '%-40s %5s lines\n' "tests/golden/exports/$name.$f" \
+            "$(wc -l <"tests/golden/exports/$name.$f")"
+    done
+done <tests/golden/exports.list
 # the UI's golden screens, tests/golden/ui/*.txt: tests/e2e/ui_tmux.py writes them
 # with UPDATE_GOLDEN=1 (it needs tmux). JSON_ONLY=1: skip them.
 if [ -f tests/e2e/ui_tmux.py ] && [ "${JSON_ONLY:-0}" != 1 ]; then
