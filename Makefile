@@ -22,6 +22,8 @@ endif
 
 VERSION := 0.1.0
 PKGS := libpcap ncursesw zlib libbrotlidec
+# TLS (issue 15): libcrypto for every cipher, MAC and KDF of decode/tls_*.c
+PKGS += libcrypto
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra
@@ -41,6 +43,9 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 
 TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
+# TLS (issue 15): pcapng secrets, the key log, tables, crypto, the engine
+TRACER_SRC += tracer/pcapng.c
+DECODE_SRC += decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c
 UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/picker.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(UI_SRC)
@@ -55,6 +60,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
 	libcmocka-dev gettext
+DEB_BUILD += libssl-dev
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
 	libclang-rt-dev
 

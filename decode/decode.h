@@ -292,4 +292,10 @@ struct dec_tls_hello {
 int dec_tls_parse_hello(const uint8_t *buf, size_t len, struct dec_tls_hello *out);
 const char *dec_tls_version_name(uint16_t v); /* "TLS 1.2", or NULL */
 
+/* ------------------------------------------------------------------------ */
+/* TLS (issue 15): the key log, the TLS tables and handshake parsers, and    */
+/* the per-connection TLS engine (records, handshake, decryption through     */
+/* libcrypto, a plaintext stream per direction). See tls.h.                  */
+#include "tls.h"
+
 #endif
