@@ -109,6 +109,7 @@ struct dec_tls {
     uint16_t version;
     bool tls13;
     bool offers13;
+    bool full;                   /* 1.2: the server sent more than its hello before its CCS */
     uint8_t kb[2 * 48 + 2 * 32 + 2 * 12]; /* TLS 1.2 key block */
     bool kb_done;
     struct pending *early, **early_tail;
@@ -613,8 +614,8 @@ static int parse_message(struct dec_tls *t, struct dec_tls_handshake *h, const u
     case DEC_TLS_HS_SERVER_HELLO_DONE:
     case DEC_TLS_HS_HELLO_REQUEST:
         return n == 0 ? 0 : DEC_INVALID;
-    default:
-        return DEC_INVALID;
+    default: /* a known message this engine does not read further; or unknown */
+        return dec_tls_hs_name(h->type) ? 0 : DEC_INVALID;
     }
 }
 
@@ -646,6 +647,10 @@ static void hs_message(struct dec_tls *t, struct dir *d, uint8_t type, const uin
              len, DEC_TLS_MAX_HANDSHAKE);
     else if (!h->parsed && h->name)
         note(t, DEC_TLS_NOTE_MALFORMED, d->dir, first_frame(&d->hf), "a malformed %s", h->name);
+    if (d->dir == TR_DIR_S2C && (type == DEC_TLS_HS_CERTIFICATE ||
+                                 type == DEC_TLS_HS_SERVER_KEY_EXCHANGE ||
+                                 type == DEC_TLS_HS_SERVER_HELLO_DONE))
+        t->full = true;
     switch (type) {
     case DEC_TLS_HS_CLIENT_HELLO:
         if (d->dir == TR_DIR_C2S && h->parsed)
@@ -764,8 +769,9 @@ static void hs_feed(struct dec_tls *t, struct dir *d, const uint8_t *p, size_t n
         n -= take;
         if (d->hgot == d->hneed) {
             uint8_t type = d->hh[0];
+            uint32_t len = d->hneed;
             hs_reset(d);
-            hs_message(t, d, type, d->hskip ? NULL : d->hs, d->hneed);
+            hs_message(t, d, type, d->hskip ? NULL : d->hs, len);
         }
     }
 }
@@ -991,6 +997,8 @@ static void change_cipher_spec(struct dec_tls *t, struct dir *d, const uint8_t *
         return;
     if (d->epoch == DEC_TLS_EPOCH_TLS12)
         return; /* a second one in the clear: nothing changes here */
+    if (d->dir == TR_DIR_S2C && t->f.server_hello && !t->full)
+        t->f.resumed = true; /* the abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1) */
     if (d->hhlen)
         note(t, DEC_TLS_NOTE_MALFORMED, d->dir, first_frame(&d->rf),
              "a handshake message spans change_cipher_spec");

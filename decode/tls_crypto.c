@@ -76,26 +76,32 @@ int tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t
     return 0;
 }
 
+int tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
+              const char *label, const uint8_t *seed, size_t seedlen, uint8_t *out, size_t len)
+{
+    /* PRF(secret, label, seed) = P_<hash>(secret, label + seed) (RFC 5246 5) */
+    if (!h || !h->evp)
+        return -1;
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)h->evp, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, slen),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, (void *)label, strlen(label)),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, (void *)seed, seedlen),
+        OSSL_PARAM_construct_end(),
+    };
+    return kdf_derive("TLS1-PRF", params, out, len);
+}
+
 int tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
                     const uint8_t client_random[32], const uint8_t server_random[32],
                     uint8_t *out, size_t len)
 {
     /* key_block = PRF(SecurityParameters.master_secret, "key expansion",
      *                 server_random + client_random) (RFC 5246 6.3) */
-    static const char label[] = "key expansion";
-    uint8_t seed[sizeof label - 1 + 64];
-    memcpy(seed, label, sizeof label - 1);
-    memcpy(seed + sizeof label - 1, server_random, 32);
-    memcpy(seed + sizeof label - 1 + 32, client_random, 32);
-    if (!h || !h->evp)
-        return -1;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)h->evp, 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)master, 48),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, seed, sizeof seed),
-        OSSL_PARAM_construct_end(),
-    };
-    return kdf_derive("TLS1-PRF", params, out, len);
+    uint8_t seed[64];
+    memcpy(seed, server_random, 32);
+    memcpy(seed + 32, client_random, 32);
+    return tls12_prf(h, master, 48, "key expansion", seed, sizeof seed, out, len);
 }
 
 /* ---------------------------------------------------------- the keys -- */

@@ -119,6 +119,10 @@ int tls13_expand_label(const struct dec_tls_hash_info *h, const uint8_t *secret,
                        size_t len);
 /* The next application traffic secret (RFC 8446 7.2): in place. */
 int tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t slen);
+/* The TLS 1.2 PRF (RFC 5246 5) with hash h: len bytes of
+ * P_hash(secret, label + seed). */
+int tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
+              const char *label, const uint8_t *seed, size_t seedlen, uint8_t *out, size_t len);
 /* The TLS 1.2 key block (RFC 5246 6.3): PRF(master, "key expansion",
  * server_random + client_random) with hash h, len bytes. */
 int tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
