@@ -98,6 +98,10 @@ $(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
 # libFuzzer harnesses: make fuzz FUZZ_SECONDS=N, make fuzz-smoke (in check)
 include tests/fuzz/fuzz.mk
 
+# TLS (issue 15): the record sealer shared by test_tls and fuzz_tls
+$(BUILD)/tests/test_tls: tests/unit/tlsseal.h
+$(FUZZ_DIR)/fuzz_tls: tests/unit/tlsseal.h
+
 # Install what the build and the tests need (Debian). Root installs; anyone
 # else is told the exact command.
 deps:
