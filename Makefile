@@ -98,9 +98,14 @@ $(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
 # libFuzzer harnesses: make fuzz FUZZ_SECONDS=N, make fuzz-smoke (in check)
 include tests/fuzz/fuzz.mk
 
-# TLS (issue 15): the record sealer shared by test_tls and fuzz_tls
+# TLS (issue 15): the record sealer shared by test_tls and fuzz_tls; tlsreplay, the
+# engine alone over a capture (tests/e2e/tls_tshark.py, and its speed)
 $(BUILD)/tests/test_tls: tests/unit/tlsseal.h
 $(FUZZ_DIR)/fuzz_tls: tests/unit/tlsseal.h
+$(BUILD)/tests/tlsreplay: tests/tools/tlsreplay.c $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
+units: $(BUILD)/tests/tlsreplay
 
 # Install what the build and the tests need (Debian). Root installs; anyone
 # else is told the exact command.

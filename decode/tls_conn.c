@@ -418,12 +418,16 @@ static void emit_record(struct dec_tls *t, struct dec_tls_record *r)
         t->sink.on_record(t->sink.ctx, r);
 }
 
+static void early_flush(struct dec_tls *t);
+
 static void cut(struct dec_tls *t, struct dir *d, enum dec_tls_why why, uint64_t frame, tr_time ts)
 {
     if (!d->stop)
         d->stop = why;
     if (d->cut_sent || !d->decrypted_any)
         return;
+    if (d->dir == TR_DIR_C2S && t->early)
+        early_flush(t); /* 0-RTT data whose fate is unknown: the stream ends, it is shown */
     d->cut_sent = true;
     if (t->sink.on_cut)
         t->sink.on_cut(t->sink.ctx, d->dir, d->poff, why, frame, ts);
@@ -540,14 +544,14 @@ static void on_client_hello(struct dec_tls *t, const struct dec_tls_client_hello
 static void on_server_hello(struct dec_tls *t, const struct dec_tls_server_hello *sh)
 {
     struct dir *c = &t->d[TR_DIR_C2S], *s = &t->d[TR_DIR_S2C];
-    t->f.server_hello = true;
     t->f.has_suite = true;
     t->f.suite = sh->suite;
     t->suite = dec_tls_suite(sh->suite);
     t->suite_ok = tls_cipher_supported(t->suite);
     t->f.suite_name = t->suite ? t->suite->name : NULL;
-    if (sh->hrr) { /* RFC 8446 4.1.4: no keys yet; early data is refused */
+    if (sh->hrr) { /* RFC 8446 4.1.4: TLS 1.3, no keys yet; early data is refused */
         t->f.hrr = true;
+        t->tls13 = true; /* its change_cipher_spec, if any, is for middleboxes (D.4) */
         early_decided(t, 0);
         if (c->epoch == DEC_TLS_EPOCH_EARLY) { /* the second ClientHello comes in the clear */
             c->switch_pending = false;
@@ -555,6 +559,7 @@ static void on_server_hello(struct dec_tls *t, const struct dec_tls_server_hello
         }
         return;
     }
+    t->f.server_hello = true;
     memcpy(t->server_random, sh->random, 32);
     t->have_sr = true;
     t->version = sh->version;
@@ -997,7 +1002,7 @@ static void change_cipher_spec(struct dec_tls *t, struct dir *d, const uint8_t *
         return;
     if (d->epoch == DEC_TLS_EPOCH_TLS12)
         return; /* a second one in the clear: nothing changes here */
-    if (d->dir == TR_DIR_S2C && t->f.server_hello && !t->full)
+    if (d->dir == TR_DIR_S2C && t->f.server_hello && !t->full && !t->tls13)
         t->f.resumed = true; /* the abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1) */
     if (d->hhlen)
         note(t, DEC_TLS_NOTE_MALFORMED, d->dir, first_frame(&d->rf),

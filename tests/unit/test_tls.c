@@ -1111,6 +1111,7 @@ static void run_flow13(const struct flow13 *fl)
         struct shello hrr = {.suite = fl->suite, .version = 0x0304, .hrr = true};
         struct bb b = server_hello(&hrr);
         hs_record(&r, 0x0303, DEC_TLS_HS_SERVER_HELLO, &b);
+        bb_add(&r, ccs, sizeof ccs); /* middlebox compatibility (RFC 8446 D.4) */
         conv_add(&c, TR_DIR_S2C, r.p, r.n);
         r.n = 0;
         bb_free(&b);
