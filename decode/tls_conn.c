@@ -1091,10 +1091,12 @@ static void record_done(struct dec_tls *t, struct dir *d, const uint8_t *frag, b
     emit_record(t, &r);
     if (r.state == DEC_TLS_REC_FAILED) {
         set_why(t, DEC_TLS_WHY_AUTH);
-        note(t, DEC_TLS_NOTE_DECRYPT_ERROR, d->dir, first_frame(&d->rf),
-             "the %s's record %" PRIu64 " does not authenticate with the key log's %s: the rest "
-             "of this direction stays encrypted",
-             dir_name(d->dir), r.index, dec_tls_secret_label(secret_kind(d->dir, d->epoch)));
+        if (!t->noted[DEC_TLS_NOTE_DECRYPT_ERROR]) /* once: a wrong key fails both ways */
+            note(t, DEC_TLS_NOTE_DECRYPT_ERROR, d->dir, first_frame(&d->rf),
+                 "the %s's record %" PRIu64 " does not authenticate with the key log's %s: "
+                 "the rest of this direction stays encrypted",
+                 dir_name(d->dir), r.index, dec_tls_secret_label(secret_kind(d->dir, d->epoch)));
+        t->noted[DEC_TLS_NOTE_DECRYPT_ERROR] = true;
         cut(t, d, DEC_TLS_WHY_AUTH, first_frame(&d->rf), d->rf.ts_first);
     }
     if (content) {

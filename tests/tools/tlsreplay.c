@@ -11,7 +11,8 @@
  *     -b       baseline: the tracer alone, no TLS engine (for the speed figure)
  *
  * Output lines: "conn ID CLIENT SERVER", "tls ID k=v ..." (the facts), with -e "record",
- * "hs", "alert", "note", "cut" lines, with -d "plain ID c2s|s2c HEX". The last line, on
+ * "hs", "alert", "note", "cut" lines, with -d "piece ID DIR OFFSET+LEN record=N frames=..."
+ * for each plaintext event and "plain ID c2s|s2c HEX" at the end. The last line, on
  * stderr: connections, bytes, seconds, MB/s.
  */
 #include "../../decode/decode.h"
@@ -123,8 +124,15 @@ static void on_plain(void *ctx, const struct dec_tls_plain *p)
 {
     struct rconn *c = ctx;
     g.plain_bytes += p->len;
-    if (g.dump)
+    if (g.dump) {
         buf_add(&c->plain[p->dir], p->data, p->len);
+        printf("piece %llu %s %llu+%zu record=%llu frames=", (unsigned long long)c->id,
+               dname(p->dir), (unsigned long long)p->offset, p->len,
+               (unsigned long long)p->record);
+        for (size_t i = 0; i < p->frames.n; i++)
+            printf(i ? ",%llu" : "%llu", (unsigned long long)p->frames.v[i]);
+        printf("%s\n", p->early ? " early" : "");
+    }
 }
 
 static void on_cut(void *ctx, enum tr_dir dir, uint64_t offset, enum dec_tls_why why,
@@ -213,10 +221,10 @@ static void t_close(void *ctx, struct tr_conn *tc)
         put_str(f->sni, f->has_sni ? strlen(f->sni) : 0);
         printf(" alpn=");
         put_str(f->alpn, f->has_alpn ? strlen(f->alpn) : 0);
-        printf(" decrypted=%d keys=%s hrr=%d resumed=%d early=%d plain=%llu/%llu records=%llu/%llu"
-               " why_not=%s\n",
+        printf(" decrypted=%d keys=%s hrr=%d resumed=%d early=%d etm=%d plain=%llu/%llu"
+               " records=%llu/%llu why_not=%s\n",
                f->decrypted, f->keys ? dec_tls_keysrc_name(f->keys) : "-", f->hrr, f->resumed,
-               f->early_accepted, (unsigned long long)f->plain_bytes[0],
+               f->early_accepted, f->encrypt_then_mac, (unsigned long long)f->plain_bytes[0],
                (unsigned long long)f->plain_bytes[1], (unsigned long long)f->records[0],
                (unsigned long long)f->records[1],
                f->why_not ? dec_tls_why_text(f->why_not) : "-");
