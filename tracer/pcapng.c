@@ -20,6 +20,8 @@
 #define DSB_TYPE 0x0000000Au
 #define BOM 0x1A2B3C4Du
 #define WINDOW (256u << 10)      /* bytes read at once: block headers come from it */
+#define EDGE (8u << 10)          /* read after a block bigger than this: its end, the next
+                                  * header(s) */
 
 /* bytes of the file, from a descriptor (pread through a window) or memory */
 struct src {
@@ -46,8 +48,10 @@ static int fail(struct src *s, const char *fmt, ...)
     return -1;
 }
 
-/* n bytes at off into dst (the caller checked off + n <= size) */
-static int src_get(struct src *s, uint64_t off, void *dst, size_t n)
+/* n bytes at off into dst (the caller checked off + n <= size). When they are not in
+ * the window, the window is read anew from off: `want` bytes (at least n), so that a
+ * walk over big blocks reads their edges, not their packets. */
+static int src_get(struct src *s, uint64_t off, void *dst, size_t n, size_t want)
 {
     if (s->mem) {
         memcpy(dst, s->mem + off, n);
@@ -67,7 +71,10 @@ static int src_get(struct src *s, uint64_t off, void *dst, size_t n)
         return 0;
     }
     if (off < s->woff || off + n > s->woff + s->wlen) {
-        size_t want = WINDOW;
+        if (want < n)
+            want = n;
+        if (want > WINDOW)
+            want = WINDOW;
         if (s->size - off < want)
             want = (size_t)(s->size - off);
         size_t got = 0;
@@ -98,7 +105,7 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
     uint8_t h[12];
     if (s->size < 12)
         return 0;
-    if (src_get(s, 0, h, 4) != 0)
+    if (src_get(s, 0, h, 4, WINDOW) != 0)
         return -1;
     if (u32(h, true) != SHB_TYPE)
         return 0; /* not pcapng (pcap, or another format): nothing to find */
@@ -111,7 +118,7 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
             return fail(s, "a block header cut short at offset %" PRIu64 " (%" PRIu64
                            " bytes left)",
                         off, left);
-        if (src_get(s, off, h, 12) != 0)
+        if (src_get(s, off, h, 12, WINDOW) != 0)
             return -1;
         uint32_t type = u32(h, true); /* the SHB type reads the same both ways */
         if (type == SHB_TYPE) {
@@ -136,8 +143,10 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
             return fail(s, "a block at offset %" PRIu64 " claims %" PRIu32
                            " bytes, but only %" PRIu64 " remain",
                         off, len, left);
+        /* the trailing length; past a big block only its end and what follows are read
+         * (the next headers), not its packet */
         uint8_t t[4];
-        if (src_get(s, off + len - 4, t, 4) != 0)
+        if (src_get(s, off + len - 4, t, 4, len > EDGE ? EDGE : WINDOW) != 0)
             return -1;
         if (u32(t, be) != len)
             return fail(s, "a block at offset %" PRIu64 " claims %" PRIu32
@@ -151,7 +160,7 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
                                " of only %" PRIu32 " bytes",
                             off, len);
             uint8_t d[8];
-            if (src_get(s, off + 8, d, 8) != 0)
+            if (src_get(s, off + 8, d, 8, WINDOW) != 0)
                 return -1;
             uint32_t stype = u32(d, be), slen = u32(d + 4, be);
             if (slen > len - 20 || ((uint64_t)slen + 3) / 4 * 4 > len - 20)
@@ -163,7 +172,7 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
                                " of %" PRIu32 " bytes (more than %u MiB)",
                             off, slen, TR_PCAPNG_MAX_SECRETS >> 20);
             uint8_t *data = xmalloc(slen ? slen : 1);
-            if (src_get(s, off + 16, data, slen) != 0) {
+            if (src_get(s, off + 16, data, slen, slen) != 0) {
                 free(data);
                 return -1;
             }
