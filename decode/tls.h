@@ -658,9 +658,12 @@ int dec_tls_parse_sslv2_hello(const uint8_t *buf, size_t len, struct dec_tls_cli
  * accepted it is known only later (EncryptedExtensions, EndOfEarlyData, or a
  * client record that authenticates under the handshake key). Its plaintext
  * is held (at most DEC_TLS_MAX_EARLY bytes) until then: accepted, it is the
- * start of the client's plaintext stream; rejected, its records are reported
- * (rejected_early) and its bytes are not part of the stream (the client
- * sends them again after the handshake).
+ * start of the client's plaintext stream; rejected, its bytes are not part of
+ * the stream (the client sends them again after the handshake). Held data is
+ * delivered as accepted when the connection ends or the client's direction is
+ * cut before the answer is known. Without CLIENT_EARLY_TRAFFIC_SECRET the
+ * 0-RTT records stay encrypted (why_not: no key) and the handshake is found by
+ * trying the handshake key on the records that follow them.
  *
  * Memory: per direction one record being gathered (at most 5 + 2^14 + 2048
  * bytes, only when a record spans pieces), one record's plaintext, one
@@ -757,8 +760,10 @@ struct dec_tls_record {
     uint32_t plain_len;          /* (NULL/0 when not known) */
     const uint8_t *msg_types;    /* handshake message types that begin in it */
     size_t nmsgs;
-    bool early;                  /* 0-RTT data */
-    bool rejected_early;         /* 0-RTT data the server did not accept */
+    bool early;                  /* 0-RTT data (or EndOfEarlyData) */
+    bool rejected_early;         /* 0-RTT data the server is known, when the record comes,
+                                  * not to have accepted (else dec_tls_facts.early_accepted
+                                  * says it later) */
     bool over_limit;             /* longer than the version allows (RFC 8446 5.2) */
     bool sslv2;
     struct dec_tls_frames frames;

@@ -68,6 +68,7 @@ struct dir {
     uint64_t seq;                /* records in this epoch so far */
     uint32_t phase;              /* KeyUpdates */
     struct tls_key key, alt;     /* this epoch's key; the next one's, for trials */
+    enum dec_tls_epoch alt_epoch; /* the epoch alt is set up for (when alt.ready) */
     enum dec_tls_epoch key_epoch;
     uint32_t key_phase;
     bool key_set;
@@ -844,8 +845,11 @@ static bool try_next(struct dec_tls *t, struct dir *d, const uint8_t *hdr, const
     if (next == DEC_TLS_EPOCH_CLEAR || !t->suite || cannot(t, d, next) != DEC_TLS_WHY_NONE)
         return false;
     const struct dec_tls_secret *s = &keys_get(t)->s[secret_kind(d->dir, next)];
-    if (tls_key_set13(&d->alt, t->suite, s->v, s->len) != 0)
-        return false;
+    if (!(d->alt.ready && d->alt_epoch == next)) { /* set up once, not per record */
+        if (tls_key_set13(&d->alt, t->suite, s->v, s->len) != 0)
+            return false;
+        d->alt_epoch = next;
+    }
     /* with every record of this epoch decrypted, the boundary is here */
     uint64_t hi = d->blind ? d->seq : 0;
     uint64_t lo = hi > DEC_TLS_RESYNC_MAX ? hi - DEC_TLS_RESYNC_MAX : 0;
