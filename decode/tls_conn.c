@@ -1128,11 +1128,11 @@ static void record_done(struct dec_tls *t, struct dir *d, const uint8_t *frag, b
         case DEC_TLS_CT_APPLICATION_DATA:
             if (r.state != DEC_TLS_REC_DECRYPTED)
                 break;
-            if (r.rejected_early)
+            if (r.rejected_early || clen == 0) /* (TLS 1.3 allows empty ones, RFC 8446 5.4) */
                 break;
             if (r.early && t->f.early_accepted == -1)
                 early_hold(t, d, &r, content, clen);
-            else if (clen)
+            else
                 plain_emit(t, d, content, clen, r.index, r.offset, r.header_len + r.length,
                            r.frames, r.early);
             break;
