@@ -931,7 +931,10 @@ static enum dec_tls_rec_state unprotect(struct dec_tls *t, struct dir *d, const 
     bool trial = d->epoch == DEC_TLS_EPOCH_EARLY || d->epoch == DEC_TLS_EPOCH_HANDSHAKE;
     if (trial && in_place) /* a failed try would spoil the ciphertext */
         out = pbuf(d, len);
-    enum dec_tls_why why = cannot(t, d, d->epoch);
+    /* a key already set goes on (a renegotiation's new ClientHello must not stop it) */
+    bool have = !d->stop && d->key_set && d->key.ready && d->key_epoch == d->epoch &&
+                d->key_phase == d->phase;
+    enum dec_tls_why why = have ? DEC_TLS_WHY_NONE : cannot(t, d, d->epoch);
     enum open_rc rc = OPEN_NOKEY;
     if (why == DEC_TLS_WHY_NONE && d->epoch == DEC_TLS_EPOCH_EARLY && !t->suite &&
         !(d->key_set && d->key_epoch == DEC_TLS_EPOCH_EARLY)) {
@@ -944,15 +947,15 @@ static enum dec_tls_rec_state unprotect(struct dec_tls *t, struct dir *d, const 
         why = DEC_TLS_WHY_CIPHER; /* libcrypto could not set the key up */
     }
     if (rc == OPEN_OK) {
-        if (d->epoch != DEC_TLS_EPOCH_TLS12 && d->epoch != DEC_TLS_EPOCH_EARLY)
-            used_secret(t, &keys_get(t)->s[secret_kind(d->dir, d->epoch)]);
+        const struct dec_tls_keys *k = keys_get(t);
+        if (k && d->epoch != DEC_TLS_EPOCH_TLS12 && d->epoch != DEC_TLS_EPOCH_EARLY)
+            used_secret(t, &k->s[secret_kind(d->dir, d->epoch)]);
         return DEC_TLS_REC_DECRYPTED;
     }
     if (t->tls13 && !d->stop && try_next(t, d, d->hdr, frag, len, out, plain, plen, inner))
         return DEC_TLS_REC_DECRYPTED;
-    if (rc == OPEN_FAIL && !(d->epoch == DEC_TLS_EPOCH_EARLY && t->f.early_accepted == 0)) {
+    if (rc == OPEN_FAIL && !(d->epoch == DEC_TLS_EPOCH_EARLY && t->f.early_accepted == 0))
         return DEC_TLS_REC_FAILED;
-    }
     if (rc == OPEN_FAIL) /* rejected 0-RTT data under an unknown suite */
         why = DEC_TLS_WHY_NONE;
     d->blind = true;

@@ -1462,6 +1462,90 @@ static void test_tls12_flows(void **state)
     run_flow12(0xc014, false, true, 16384);
 }
 
+/* a TLS 1.2 renegotiation: its messages under the old keys are read, its new keys
+ * are not followed: named, the rest of that direction stays encrypted */
+static void test_tls12_renegotiation(void **state)
+{
+    (void)state;
+    const struct dec_tls_suite *s = dec_tls_suite(0xc02f);
+    uint8_t cr[32], sr[32], master[48];
+    randbytes(cr, 32);
+    randbytes(sr, 32);
+    randbytes(master, 48);
+    struct bb kl = {0}, r = {0}, m = {0};
+    key_line(&kl, "CLIENT_RANDOM", cr, master, 48);
+    struct dec_keylog *keys = dec_keylog_new();
+    dec_keylog_add_text(keys, DEC_TLS_KEYS_KEYLOG, "k", (const char *)kl.p, kl.n);
+    struct keys12 k[2];
+    keys12(s, master, cr, sr, false, k);
+    static const uint8_t ccs[] = {20, 3, 3, 0, 1, 1};
+    struct hello ch = {.nsuites = 1};
+    memcpy(ch.random, cr, 32);
+    ch.suites[0] = 0xc02f;
+    struct bb chb = client_hello(&ch);
+    struct shello sh = {.suite = 0xc02f, .version = 0x0303};
+    memcpy(sh.random, sr, 32);
+    struct bb shb = server_hello(&sh);
+    struct bb fin = hexb("01 02 03 04 05 06 07 08 09 0a 0b 0c");
+    struct ev e = {0};
+    struct dec_tls *t = ev_engine(&e, keys);
+    uint64_t off[2] = {0, 0};
+#define FEED(d)                                                                                   \
+    do {                                                                                          \
+        dec_tls_data(t, d, off[d], r.p, r.n, 1, 1);                                               \
+        off[d] += r.n;                                                                            \
+        r.n = 0;                                                                                  \
+    } while (0)
+    hs_record(&r, 0x0301, DEC_TLS_HS_CLIENT_HELLO, &chb);
+    FEED(TR_DIR_C2S);
+    hs_record(&r, 0x0303, DEC_TLS_HS_SERVER_HELLO, &shb);
+    bb_add(&r, ccs, sizeof ccs);
+    hs_msg(&m, DEC_TLS_HS_FINISHED, &fin);
+    seal12(&r, &k[1], 0, 22, m.p, m.n);
+    FEED(TR_DIR_S2C);
+    bb_add(&r, ccs, sizeof ccs);
+    seal12(&r, &k[0], 0, 22, m.p, m.n);
+    seal12(&r, &k[0], 1, 23, (const uint8_t *)req_text, strlen(req_text));
+    /* a new ClientHello (a new random: no key for it), under the old keys */
+    ch.random[0] ^= 0xff;
+    struct bb ch2 = client_hello(&ch);
+    m.n = 0;
+    hs_msg(&m, DEC_TLS_HS_CLIENT_HELLO, &ch2);
+    seal12(&r, &k[0], 2, 22, m.p, m.n);
+    FEED(TR_DIR_C2S);
+    seal12(&r, &k[1], 1, 23, (const uint8_t *)rsp_text, strlen(rsp_text));
+    m.n = 0;
+    hs_msg(&m, DEC_TLS_HS_SERVER_HELLO, &shb);
+    seal12(&r, &k[1], 2, 22, m.p, m.n);
+    seal12(&r, &k[1], 3, 20, (const uint8_t *)"\x01", 1); /* its new keys from here */
+    seal12(&r, &k[1], 4, 23, (const uint8_t *)"under the new keys", 18);
+    FEED(TR_DIR_S2C);
+#undef FEED
+    dec_tls_end(t);
+    char names[256];
+    hs_names(&e, TR_DIR_C2S, names, sizeof names);
+    assert_string_equal(names, "ClientHello Finished ClientHello");
+    hs_names(&e, TR_DIR_S2C, names, sizeof names);
+    assert_string_equal(names, "ServerHello Finished ServerHello");
+    assert_int_equal(e.plain[0].n, strlen(req_text));
+    assert_int_equal(e.plain[1].n, strlen(rsp_text));
+    assert_int_equal(dec_tls_facts(t)->why_not, DEC_TLS_WHY_RENEGOTIATION);
+    assert_int_equal(e.notes[DEC_TLS_NOTE_UNSUPPORTED], 1);
+    assert_int_equal(e.cuts[1], 1);
+    if (!tlog_has(&e.log, "rec s2c #6 23/0 encrypted tls12 seq=4"))
+        fail_msg("%s", tlog_str(&e.log));
+    dec_tls_free(t);
+    ev_free(&e);
+    bb_free(&kl);
+    bb_free(&r);
+    bb_free(&m);
+    bb_free(&chb);
+    bb_free(&ch2);
+    bb_free(&shb);
+    bb_free(&fin);
+    dec_keylog_free(keys);
+}
+
 /* what is not decrypted is named: versions, ciphers */
 static void test_tls12_unsupported(void **state)
 {
@@ -1898,6 +1982,7 @@ int main(void)
         cmocka_unit_test(test_tls12_prf),
         cmocka_unit_test(test_tls12_flows),
         cmocka_unit_test(test_tls12_unsupported),
+        cmocka_unit_test(test_tls12_renegotiation),
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_client_hello_fields),
         cmocka_unit_test(test_parsers_hostile),
