@@ -85,10 +85,34 @@ static void read_alpn(struct tcur *e, struct dec_tls_name *names, size_t *n, siz
         e->bad = true;
 }
 
+/* Each extension of an extensions<..2^16-1> block (RFC 8446 4.2): its type kept in
+ * types[] (up to cap; *total counts them all) and its data handed to fn. Returns 0, or
+ * DEC_INVALID when the block or an extension is malformed. */
+typedef void (*ext_fn)(void *o, uint16_t type, struct tcur *e);
+
+static int each_extension(struct tcur *c, uint16_t *types, size_t *n, size_t cap, size_t *total,
+                          ext_fn fn, void *o)
+{
+    struct tcur exts = tcur_vec(c, 2);
+    while (!exts.bad && exts.n) {
+        uint16_t type = tcur_u16(&exts);
+        struct tcur e = tcur_vec(&exts, 2);
+        if (e.bad)
+            break;
+        push16(types, n, cap, type);
+        (*total)++;
+        fn(o, type, &e);
+        if (e.bad)
+            return DEC_INVALID;
+    }
+    return exts.bad || c->n ? DEC_INVALID : 0;
+}
+
 /* ------------------------------------------------------- ClientHello -- */
 
-static void ch_extension(struct dec_tls_client_hello *o, uint16_t type, struct tcur *e)
+static void ch_extension(void *ov, uint16_t type, struct tcur *e)
 {
+    struct dec_tls_client_hello *o = ov;
     switch (type) {
     case DEC_TLS_EXT_SERVER_NAME: { /* RFC 6066 3 */
         struct tcur list = tcur_vec(e, 2);
@@ -205,19 +229,7 @@ int dec_tls_parse_client_hello(const uint8_t *body, size_t len, struct dec_tls_c
         return DEC_INVALID;
     if (c.n == 0) /* no extensions (RFC 5246 7.4.1.2: allowed) */
         return 0;
-    struct tcur exts = tcur_vec(&c, 2);
-    while (!exts.bad && exts.n) {
-        uint16_t type = tcur_u16(&exts);
-        struct tcur e = tcur_vec(&exts, 2);
-        if (e.bad)
-            break;
-        push16(o->exts, &o->nexts, NELEM_EXTS, type);
-        o->exts_total++;
-        ch_extension(o, type, &e);
-        if (e.bad)
-            return DEC_INVALID;
-    }
-    return exts.bad || c.n ? DEC_INVALID : 0;
+    return each_extension(&c, o->exts, &o->nexts, NELEM_EXTS, &o->exts_total, ch_extension, o);
 }
 
 /* ------------------------------------------------------- ServerHello -- */
@@ -227,8 +239,9 @@ static const uint8_t hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
-static void sh_extension(struct dec_tls_server_hello *o, uint16_t type, struct tcur *e)
+static void sh_extension(void *ov, uint16_t type, struct tcur *e)
 {
+    struct dec_tls_server_hello *o = ov;
     switch (type) {
     case DEC_TLS_EXT_SUPPORTED_VERSIONS:
         o->version = tcur_u16(e);
@@ -291,51 +304,35 @@ int dec_tls_parse_server_hello(const uint8_t *body, size_t len, struct dec_tls_s
         return DEC_INVALID;
     if (c.n == 0)
         return 0;
-    struct tcur exts = tcur_vec(&c, 2);
-    while (!exts.bad && exts.n) {
-        uint16_t type = tcur_u16(&exts);
-        struct tcur e = tcur_vec(&exts, 2);
-        if (e.bad)
-            break;
-        push16(o->exts, &o->nexts, DEC_TLS_MAX_LIST, type);
-        o->exts_total++;
-        sh_extension(o, type, &e);
-        if (e.bad)
-            return DEC_INVALID;
-    }
-    return exts.bad || c.n ? DEC_INVALID : 0;
+    return each_extension(&c, o->exts, &o->nexts, DEC_TLS_MAX_LIST, &o->exts_total, sh_extension,
+                          o);
 }
 
 /* ----------------------------------------------- EncryptedExtensions -- */
+
+static void ee_extension(void *ov, uint16_t type, struct tcur *e)
+{
+    struct dec_tls_encrypted_extensions *o = ov;
+    if (type == DEC_TLS_EXT_ALPN) {
+        size_t n = 0;
+        read_alpn(e, &o->alpn, &n, 1, NULL);
+        o->has_alpn = n == 1;
+    } else if (type == DEC_TLS_EXT_EARLY_DATA) {
+        o->early_data = true;
+    } else if (type == DEC_TLS_EXT_SERVER_NAME) {
+        o->server_name = true;
+    } else if (type == DEC_TLS_EXT_RECORD_SIZE_LIMIT) {
+        o->record_size_limit = tcur_u16(e);
+    }
+}
 
 int dec_tls_parse_encrypted_extensions(const uint8_t *body, size_t len,
                                        struct dec_tls_encrypted_extensions *o)
 {
     memset(o, 0, sizeof *o);
     struct tcur c = tcur_make(body, len);
-    struct tcur exts = tcur_vec(&c, 2);
-    while (!exts.bad && exts.n) {
-        uint16_t type = tcur_u16(&exts);
-        struct tcur e = tcur_vec(&exts, 2);
-        if (e.bad)
-            break;
-        push16(o->exts, &o->nexts, DEC_TLS_MAX_LIST, type);
-        o->exts_total++;
-        if (type == DEC_TLS_EXT_ALPN) {
-            size_t n = 0;
-            read_alpn(&e, &o->alpn, &n, 1, NULL);
-            o->has_alpn = n == 1;
-        } else if (type == DEC_TLS_EXT_EARLY_DATA) {
-            o->early_data = true;
-        } else if (type == DEC_TLS_EXT_SERVER_NAME) {
-            o->server_name = true;
-        } else if (type == DEC_TLS_EXT_RECORD_SIZE_LIMIT) {
-            o->record_size_limit = tcur_u16(&e);
-        }
-        if (e.bad)
-            return DEC_INVALID;
-    }
-    return exts.bad || c.bad || c.n ? DEC_INVALID : 0;
+    return each_extension(&c, o->exts, &o->nexts, DEC_TLS_MAX_LIST, &o->exts_total, ee_extension,
+                          o);
 }
 
 /* ------------------------------------------------------- Certificate -- */

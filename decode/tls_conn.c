@@ -625,9 +625,9 @@ static int parse_message(struct dec_tls *t, struct dec_tls_handshake *h, const u
     }
 }
 
-/* a whole handshake message of direction d */
-static void hs_message(struct dec_tls *t, struct dir *d, uint8_t type, const uint8_t *body,
-                       uint32_t len)
+/* the handshake event, cleared, with what every message has */
+static struct dec_tls_handshake *hs_event(struct dec_tls *t, struct dir *d, uint8_t type,
+                                          const uint8_t *body, uint32_t len)
 {
     if (!t->ev)
         t->ev = xmalloc(sizeof *t->ev);
@@ -638,6 +638,14 @@ static void hs_message(struct dec_tls *t, struct dir *d, uint8_t type, const uin
     h->name = dec_tls_hs_name(type);
     h->length = len;
     h->body = body;
+    return h;
+}
+
+/* a whole handshake message of direction d */
+static void hs_message(struct dec_tls *t, struct dir *d, uint8_t type, const uint8_t *body,
+                       uint32_t len)
+{
+    struct dec_tls_handshake *h = hs_event(t, d, type, body, len);
     h->decrypted = d->hdec;
     h->epoch = d->hepoch;
     h->first_record = d->hfirst;
@@ -1167,15 +1175,7 @@ static void sslv2_done(struct dec_tls *t, struct dir *d, const uint8_t *buf, siz
     r.frames = frames_of(&d->rf);
     t->f.records[d->dir]++;
     emit_record(t, &r);
-    if (!t->ev)
-        t->ev = xmalloc(sizeof *t->ev);
-    struct dec_tls_handshake *h = t->ev;
-    memset(h, 0, sizeof *h);
-    h->dir = d->dir;
-    h->type = type;
-    h->name = "ClientHello";
-    h->length = r.length;
-    h->body = buf + 2;
+    struct dec_tls_handshake *h = hs_event(t, d, type, buf + 2, r.length);
     h->first_record = h->last_record = r.index;
     h->offset = r.offset;
     h->end = r.offset + len;
@@ -1357,16 +1357,26 @@ static void gap(struct dec_tls *t, struct dir *d, uint64_t off, uint64_t len, ui
     }
 }
 
-void dec_tls_data(struct dec_tls *t, enum tr_dir dir, uint64_t offset, const uint8_t *data,
-                  size_t len, uint64_t frame, tr_time ts)
+/* the direction bytes at offset go to (its stream starts at its first offset), or NULL
+ * when nothing is to be done */
+static struct dir *dir_at(struct dec_tls *t, enum tr_dir dir, uint64_t offset, uint64_t len)
 {
     if (t->ended || len == 0 || (dir != TR_DIR_C2S && dir != TR_DIR_S2C))
-        return;
+        return NULL;
     struct dir *d = &t->d[dir];
     if (!d->started) {
         d->started = true;
         d->next = offset;
     }
+    return d;
+}
+
+void dec_tls_data(struct dec_tls *t, enum tr_dir dir, uint64_t offset, const uint8_t *data,
+                  size_t len, uint64_t frame, tr_time ts)
+{
+    struct dir *d = dir_at(t, dir, offset, len);
+    if (!d)
+        return;
     if (offset > d->next) {
         gap(t, d, d->next, offset - d->next, frame, ts);
     } else if (offset < d->next) { /* bytes seen before: skip them */
@@ -1384,14 +1394,8 @@ void dec_tls_data(struct dec_tls *t, enum tr_dir dir, uint64_t offset, const uin
 void dec_tls_gap(struct dec_tls *t, enum tr_dir dir, uint64_t offset, uint64_t len, uint64_t frame,
                  tr_time ts)
 {
-    if (t->ended || len == 0 || (dir != TR_DIR_C2S && dir != TR_DIR_S2C))
-        return;
-    struct dir *d = &t->d[dir];
-    if (!d->started) {
-        d->started = true;
-        d->next = offset;
-    }
-    if (offset + len <= d->next)
+    struct dir *d = dir_at(t, dir, offset, len);
+    if (!d || offset + len <= d->next)
         return;
     gap(t, d, offset, len, frame, ts);
     d->next = offset + len;

@@ -339,6 +339,23 @@ static int cbc_decrypt(struct tls_key *k, const uint8_t *iv, const uint8_t *in, 
     return (size_t)(n + m) == clen ? 0 : -1;
 }
 
+/* The padding at the end of n decrypted bytes (RFC 5246 6.2.3.2: padding_length + 1
+ * bytes of value padding_length), with maclen bytes of MAC before it: *content the
+ * bytes before those, or -1 when the padding is not right. */
+static int cbc_unpad(const uint8_t *p, size_t n, size_t maclen, size_t *content)
+{
+    if (n == 0)
+        return -1;
+    size_t pad = p[n - 1];
+    if (pad + 1 + maclen > n)
+        return -1;
+    for (size_t i = 0; i <= pad; i++)
+        if (p[n - 1 - i] != pad)
+            return -1;
+    *content = n - pad - 1 - maclen;
+    return 0;
+}
+
 /* GenericBlockCipher (RFC 5246 6.2.3.2): IV, then content + MAC + padding
  * encrypted; with encrypt_then_mac (RFC 7366 3) the MAC follows the
  * ciphertext and covers IV and ciphertext. */
@@ -360,16 +377,8 @@ static int open12_cbc(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], con
         memcpy(iv, frag, bs);
         if (cbc_decrypt(k, iv, frag + bs, clen - bs, out + bs) != 0)
             return -1;
-        const uint8_t *p = out + bs;
-        size_t n = clen - bs, pad = p[n - 1];
-        if (pad + 1 > n)
-            return -1;
-        for (size_t i = 0; i <= pad; i++)
-            if (p[n - 1 - i] != pad)
-                return -1;
-        *plain = p;
-        *plain_len = n - pad - 1;
-        return 0;
+        *plain = out + bs;
+        return cbc_unpad(out + bs, clen - bs, 0, plain_len);
     }
     if (len < bs + maclen + 1 || (len - bs) % bs || len - bs < bs)
         return -1;
@@ -377,13 +386,9 @@ static int open12_cbc(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], con
     if (cbc_decrypt(k, iv, frag + bs, len - bs, out + bs) != 0)
         return -1;
     const uint8_t *p = out + bs;
-    size_t n = len - bs, pad = p[n - 1];
-    if (pad + 1 + maclen > n)
+    size_t clen;
+    if (cbc_unpad(p, len - bs, maclen, &clen) != 0)
         return -1;
-    for (size_t i = 0; i <= pad; i++)
-        if (p[n - 1 - i] != pad)
-            return -1;
-    size_t clen = n - pad - 1 - maclen;
     aad12(aad, seq, hdr, clen);
     if (hmac(k, aad, sizeof aad, p, clen, md, &mdlen) != 0 || mdlen != maclen ||
         CRYPTO_memcmp(md, p + clen, maclen) != 0)

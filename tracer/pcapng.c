@@ -48,6 +48,21 @@ static int fail(struct src *s, const char *fmt, ...)
     return -1;
 }
 
+static int pread_all(struct src *s, void *dst, size_t n, uint64_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(s->fd, (uint8_t *)dst + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return fail(s, "read error at offset %" PRIu64 ": %s", off + got,
+                        r < 0 ? strerror(errno) : "the file shrank");
+        got += (size_t)r;
+    }
+    return 0;
+}
+
 /* n bytes at off into dst (the caller checked off + n <= size). When they are not in
  * the window, the window is read anew from off: `want` bytes (at least n), so that a
  * walk over big blocks reads their edges, not their packets. */
@@ -57,19 +72,8 @@ static int src_get(struct src *s, uint64_t off, void *dst, size_t n, size_t want
         memcpy(dst, s->mem + off, n);
         return 0;
     }
-    if (n > WINDOW) { /* a block body: read it straight */
-        size_t got = 0;
-        while (got < n) {
-            ssize_t r = pread(s->fd, (uint8_t *)dst + got, n - got, (off_t)(off + got));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return fail(s, "read error at offset %" PRIu64 ": %s", off + got,
-                            r < 0 ? strerror(errno) : "the file shrank");
-            got += (size_t)r;
-        }
-        return 0;
-    }
+    if (n > WINDOW) /* a block body: read it straight */
+        return pread_all(s, dst, n, off);
     if (off < s->woff || off + n > s->woff + s->wlen) {
         if (want < n)
             want = n;
@@ -77,18 +81,10 @@ static int src_get(struct src *s, uint64_t off, void *dst, size_t n, size_t want
             want = WINDOW;
         if (s->size - off < want)
             want = (size_t)(s->size - off);
-        size_t got = 0;
-        while (got < want) {
-            ssize_t r = pread(s->fd, s->win + got, want - got, (off_t)(off + got));
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                return fail(s, "read error at offset %" PRIu64 ": %s", off + got,
-                            r < 0 ? strerror(errno) : "the file shrank");
-            got += (size_t)r;
-        }
+        if (pread_all(s, s->win, want, off) != 0)
+            return -1;
         s->woff = off;
-        s->wlen = got;
+        s->wlen = want;
     }
     memcpy(dst, s->win + (off - s->woff), n);
     return 0;
