@@ -259,11 +259,16 @@ static void on_secrets(void *ctx, uint32_t type, const uint8_t *data, size_t len
         dec_keylog_add_text(g.keys, DEC_TLS_KEYS_PCAPNG, path, (const char *)data, len);
 }
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+    return clock_s(CLOCK_MONOTONIC);
 }
 
 int main(int argc, char **argv)
@@ -306,7 +311,7 @@ int main(int argc, char **argv)
     double t0 = now();
     if (pcapng && tr_pcapng_secrets(path, on_secrets, (void *)path, eb) < 0)
         fprintf(stderr, "tlsreplay: %s\n", eb);
-    double t1 = now();
+    double t1 = now(), c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     struct tr_capture *cap;
     struct tr_capture_opts co = {.file = path};
     if (tr_capture_open(&cap, &co, eb) != 0) {
@@ -329,17 +334,18 @@ int main(int argc, char **argv)
     tr_table_finish(tab);
     tr_table_free(tab);
     tr_capture_close(cap);
-    double t2 = now();
+    double t2 = now(), c2 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
     size_t randoms, secrets;
     dec_keylog_counts(g.keys, &randoms, &secrets);
     fprintf(stderr,
             "tlsreplay: %llu connections, %llu TLS, %llu decrypted; %llu TCP bytes, %llu "
-            "plaintext bytes; %zu secrets; secrets scan %.3f s, replay %.3f s, %.1f MB/s of "
-            "TCP payload\n",
+            "plaintext bytes; %zu secrets; secrets scan %.3f s, replay %.3f s (CPU %.3f s), "
+            "%.1f MB/s of TCP payload (CPU: %.1f MB/s)\n",
             (unsigned long long)g.conns, (unsigned long long)g.tls,
             (unsigned long long)g.decrypted, (unsigned long long)g.tcp_bytes,
-            (unsigned long long)g.plain_bytes, secrets, t1 - t0, t2 - t1,
-            g.tcp_bytes / 1e6 / (t2 - t1 > 0 ? t2 - t1 : 1e-9));
+            (unsigned long long)g.plain_bytes, secrets, t1 - t0, t2 - t1, c2 - c1,
+            g.tcp_bytes / 1e6 / (t2 - t1 > 0 ? t2 - t1 : 1e-9),
+            g.tcp_bytes / 1e6 / (c2 - c1 > 0 ? c2 - c1 : 1e-9));
     dec_keylog_free(g.keys);
     return 0;
 }
