@@ -22,6 +22,8 @@ endif
 
 VERSION := 0.1.0
 PKGS := libpcap ncursesw zlib libbrotlidec
+# TLS (issue 15): libcrypto for every cipher, MAC and KDF of decode/tls_*.c
+PKGS += libcrypto
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra
@@ -46,6 +48,9 @@ DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode
 TEACH_SRC := teach/i18n.c teach/explain.c teach/palette.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c
+# TLS (issue 15): pcapng secrets, the key log, tables, crypto, the engine
+TRACER_SRC += tracer/pcapng.c
+DECODE_SRC += decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)
@@ -63,6 +68,7 @@ DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli
 	libcmocka-dev gettext
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang dnsmasq-base \
 	libclang-rt-dev bind9-dnsutils nodejs npm fonts-wqy-microhei
+DEB_BUILD += libssl-dev
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator
 
@@ -97,6 +103,15 @@ $(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
 
 # libFuzzer harnesses: make fuzz FUZZ_SECONDS=N, make fuzz-smoke (in check)
 include tests/fuzz/fuzz.mk
+
+# TLS (issue 15): the record sealer shared by test_tls and fuzz_tls; tlsreplay, the
+# engine alone over a capture (tests/e2e/tls_tshark.py, and its speed)
+$(BUILD)/tests/test_tls: tests/unit/tlsseal.h
+$(FUZZ_DIR)/fuzz_tls: tests/unit/tlsseal.h
+$(BUILD)/tests/tlsreplay: tests/tools/tlsreplay.c $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
+units: $(BUILD)/tests/tlsreplay
 
 # Install what the build and the tests need (Debian). Root installs; anyone
 # else is told the exact command.

@@ -788,4 +788,10 @@ bool dec_dns_tcp_feed(struct dec_dns_tcp *t, const uint8_t *data, size_t len, si
 void dec_dns_tcp_gap(struct dec_dns_tcp *t, uint64_t len);
 void dec_dns_tcp_done(struct dec_dns_tcp *t);
 
+/* ------------------------------------------------------------------------ */
+/* TLS (issue 15): the key log, the TLS tables and handshake parsers, and    */
+/* the per-connection TLS engine (records, handshake, decryption through     */
+/* libcrypto, a plaintext stream per direction). See tls.h.                  */
+#include "tls.h"
+
 #endif

@@ -502,4 +502,34 @@ struct tr_stats {
 };
 void tr_table_stats(const struct tr_table *t, struct tr_stats *out);
 
+/* ------------------------------------------------------------------------ */
+/* pcapng Decryption Secrets Blocks (issue 15: TLS). libpcap skips these     */
+/* blocks (pcapng 4.7, block type 0x0000000A), so the tracer reads the       */
+/* file's block structure itself. tracer/pcapng.c.                           */
+
+#define TR_PCAPNG_SECRETS_TLS 0x544c534bu /* "TLSK": NSS key log text */
+#define TR_PCAPNG_MAX_SECRETS (64u << 20) /* a larger block is an error */
+
+/* One Decryption Secrets Block: its secrets type (TR_PCAPNG_SECRETS_TLS, or
+ * another kind to ignore), its data (borrowed for the call) and the block's
+ * file offset. */
+typedef void (*tr_secrets_fn)(void *ctx, uint32_t type, const uint8_t *data, size_t len,
+                              int64_t offset);
+
+/* Walk the blocks of a pcapng file, seeking over all but Decryption Secrets
+ * Blocks (no packet data is read), and hand each of those to fn. Both byte
+ * orders; every section header sets its own. Returns the number of secrets
+ * blocks, 0 for a file that is not pcapng (a pcap), or -1 with errbuf for a
+ * read error or a block whose length lies ("'x.pcapng': a block at offset
+ * 1234 claims 4096 bytes, but only 800 remain"); blocks found before it have
+ * been handed to fn. Standard input ("-") and other files that cannot be
+ * read twice (pipes) cannot be scanned: their bytes are libpcap's, and the
+ * call returns 0 without reading; secrets in them are not found. Call it
+ * before tr_capture_open (it opens the file itself). */
+int tr_pcapng_secrets(const char *path, tr_secrets_fn fn, void *ctx, char *errbuf);
+/* The same over a file's bytes in memory (tests, fuzzing); name is for
+ * messages. */
+int tr_pcapng_secrets_mem(const uint8_t *p, size_t len, const char *name, tr_secrets_fn fn,
+                          void *ctx, char *errbuf);
+
 #endif

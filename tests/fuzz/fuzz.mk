@@ -14,6 +14,8 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_HARNESSES := capture packet tcp http content dns
+# TLS (issue 15): the engine with a fixed key log, the key log, pcapng secrets
+FUZZ_HARNESSES += tls keylog pcapng
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 # the top Makefile's flags (its defines), without its sanitizers and optimization

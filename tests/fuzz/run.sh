@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns}
+FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns tls keylog pcapng}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
@@ -72,7 +72,8 @@ probe() {
 seeds() {
     # the seeds are made anew when missing or older than their makers
     stamp=$FUZZ_DIR/seeds/.stamp
-    if [ -f "$stamp" ] && [ "$stamp" -nt tests/fuzz/mkseeds.py ] && [ "$stamp" -nt tests/fuzz/seeds.sh ]; then
+    if [ -f "$stamp" ] && [ "$stamp" -nt tests/fuzz/mkseeds.py ] && [ "$stamp" -nt tests/fuzz/seeds.sh ] &&
+        [ "$stamp" -nt tests/fuzz/mkseeds_tls.py ]; then
         return 0
     fi
     mkdir -p "$FUZZ_DIR/seeds"

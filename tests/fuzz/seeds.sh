@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/fuzz/seeds.sh OUTDIR - seed corpora for the harnesses of tests/fuzz/:
-# OUTDIR/{capture,packet,tcp,http,content,dns}/
+# OUTDIR/{capture,packet,tcp,http,content,dns,tls,keylog,pcapng}/
 #
 # From the captures samples/*.pcap*, tests/data/*.pcap, tests/data/dns/*.pcap,
 # tests/data/tunnel/*.pcap and, when present,
@@ -32,7 +32,19 @@ else
         [ "$(wc -c <"$f")" -le 65536 ] && cp "$f" "$out/capture/"
     done
 fi
-for d in capture packet tcp http content dns; do
+# TLS (issue 15): seeds of fuzz_tls, fuzz_keylog and fuzz_pcapng, from
+# handwritten conversations, RFC 8448's records and tests/data/tls/
+for d in tls keylog pcapng; do
+    rm -rf "${out:?}/$d"
+done
+mkdir -p "$out/tls" "$out/keylog" "$out/pcapng" || exit 1
+if command -v python3 >/dev/null 2>&1; then
+    for f in "$top"/tests/data/tls/*.pcap* "$top"/tests/data/tls/*.keys; do
+        [ -f "$f" ] && set -- "$@" "$f"
+    done
+    python3 "$top/tests/fuzz/mkseeds_tls.py" "$out" "$@" || exit 1
+fi
+for d in capture packet tcp http content dns tls keylog pcapng; do
     printf '%s %s  ' "$d" "$(ls "$out/$d" | wc -l)"
 done
 echo "seeds in $out"
