@@ -44,7 +44,8 @@ DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode
 	decode/decoder.c decode/record.c decode/pipeline.c
 TEACH_SRC := teach/i18n.c teach/explain.c
 REPORT_SRC := report/out.c report/json.c report/text.c
-UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/view_list.c ui/view_ladder.c \
+UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/numbering.c ui/packet.c \
+	ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -37,6 +37,8 @@ const struct ui_binding ui_bindings[] = {
     {UA_FOLLOW, {'f', 0, 0, 0}, "f", N_("live: follow the newest stage"), NULL},
     {UA_HELP, {'?', 'h', KEY_F(1), 0}, "?", N_("this help"), N_("help")},
     {UA_REDRAW, {CTRL('l'), 0, 0, 0}, "Ctrl-L", N_("redraw the screen"), NULL},
+    {UA_BACK, {27, 0, 0, 0}, "Esc",
+     N_("close the packet detail, stop a search, clear the search's highlight"), NULL},
     {UA_QUIT, {'q', 'Q', 0, 0}, "q", N_("quit (or close this help)"), N_("quit")},
     {UA_NONE, {0, 0, 0, 0}, NULL, NULL, NULL},
 };

@@ -1,0 +1,498 @@
+/* packet.c - one TCP segment of the record, as the ladder labels it and as
+ * its detail tells it: flags, relative and absolute sequence and
+ * acknowledgement numbers, the window with its scale, the length, options,
+ * the stages its bytes carry, its marks and the rule that set them, its RTT
+ * sample and the smoothed RTT (RFC 6298), and the connection's smallest
+ * windows and throughput
+ *
+ * What the tracer tells of a segment is gathered in one place,
+ * packet_facts(): the tracer gives options, the window scale in force and
+ * the rule of a mark per segment (issue 14), read there; the detail's text
+ * is written from those facts alone, by packet_detail().
+ */
+#define _GNU_SOURCE 1
+#include "view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CARRIED_SCAN 256      /* stages after a packet's first one looked at */
+#define RTT_SCAN 20000        /* packets looked at for the acknowledgement of one */
+
+/* ----------------------------------------------------- stages carried -- */
+
+/* does stage s carry the bytes (or, for the handshake and the close, the
+ * flags) of packet p? */
+static bool carries(const struct dec_stage *s, const struct dec_pkt *p)
+{
+    if (!dec_stage_has_frame(s, p->seg.frame))
+        return false;
+    if (s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE)
+        return true;
+    return p->seg.len > 0 && s->dir == p->seg.dir;
+}
+
+size_t ui_pkt_stages(const struct dec_record *d, size_t k, int *out, size_t max)
+{
+    const struct dec_pkt *p = &d->pkts[k];
+    size_t n = 0;
+    if (p->stage < 0)
+        return 0;
+    size_t end = (size_t)p->stage + CARRIED_SCAN;
+    for (size_t i = (size_t)p->stage; i < d->nstgs && i < end && n < max; i++)
+        if (carries(d->stgs[i], p))
+            out[n++] = (int)i;
+    return n;
+}
+
+/* a request line or a final status line: each begins a message */
+static bool starts_message(const struct dec_stage *s)
+{
+    return s->kind == DEC_STAGE_REQUEST_LINE ||
+           (s->kind == DEC_STAGE_STATUS_LINE && !dec_stage_interim(s));
+}
+
+void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form, char *buf,
+                  size_t n)
+{
+    int idx[64];
+    size_t cnt = ui_pkt_stages(d, k, idx, sizeof idx / sizeof idx[0]);
+    size_t len = 0;
+    buf[0] = '\0';
+    if (!cnt || !n)
+        return;
+    /* several messages in one segment (pipelining): say how many, then the
+     * kinds once each */
+    int msgs = 0;
+    bool requests = false;
+    for (size_t i = 0; i < cnt; i++)
+        if (starts_message(d->stgs[idx[i]])) {
+            msgs++;
+            requests = d->stgs[idx[i]]->kind == DEC_STAGE_REQUEST_LINE;
+        }
+    if (msgs >= 2) {
+        char what[64];
+        snprintf(what, sizeof what,
+                 requests ? P_("%d request", "%d requests", msgs) : P_("%d response", "%d responses", msgs),
+                 msgs);
+        if (form == UI_LABEL_BRIEF) {
+            snprintf(buf, n, "%s", what);
+            return;
+        }
+        if (form == UI_LABEL_NUMBER)
+            len = (size_t)snprintf(buf, n, "%dx(", msgs);
+        else
+            len = (size_t)snprintf(buf, n, "%s: ", what);
+        if (len >= n)
+            return;
+    }
+    bool seen[DEC_STAGE_COUNT + 1] = {false};
+    bool first = true;
+    for (size_t i = 0; i < cnt && len + 1 < n; i++) {
+        const struct dec_stage *s = d->stgs[idx[i]];
+        /* pipelined: each kind once; an interim status line apart */
+        int key = dec_stage_interim(s) ? DEC_STAGE_COUNT : (int)s->kind;
+        if (msgs >= 2 && seen[key])
+            continue;
+        seen[key] = true;
+        char one[160];
+        if (form == UI_LABEL_NUMBER)
+            snprintf(one, sizeof one, "%s", ui_stage_number(s->kind));
+        else
+            ui_stage_label(s, form == UI_LABEL_BRIEF, one, sizeof one);
+        len += (size_t)snprintf(buf + len, n - len, "%s%s",
+                                first ? "" : form == UI_LABEL_FULL ? " + " : "+", one);
+        first = false;
+    }
+    if (msgs >= 2 && form == UI_LABEL_NUMBER && len + 1 < n)
+        snprintf(buf + len, n - len, ")");
+}
+
+/* ------------------------------------------------------------- facts -- */
+
+/* what is known of one segment (see the top of the file) */
+struct pkt_facts {
+    const struct tr_seg *seg;
+    const struct tr_tcp_opts *opts;  /* its TCP options, NULL: not known */
+    int scale;                       /* the window's shift count in force, -1 unknown */
+    bool scaled;                     /* window scaling is in force on the connection */
+    const char *mark_rule;           /* why it is a retransmission or out of order, or NULL */
+};
+
+static struct pkt_facts packet_facts(const struct dec_record *d, size_t k)
+{
+    const struct tr_seg *s = &d->pkts[k].seg;
+    const struct tr_conn *tc = &d->tc;
+    struct pkt_facts f = {.seg = s, .scale = -1};
+    bool syn = s->flags & TR_TCP_SYN;
+    /* the options of a SYN are the connection's (tr_side.opts: from this
+     * side's SYN) */
+    if (syn && (s->dir == TR_DIR_C2S ? tc->syn_seen : tc->synack_seen))
+        f.opts = &tc->side[s->dir].opts;
+    /* RFC 7323 2.2 and 2.3: a shift count applies when both SYNs carried
+     * the option; to the windows its sender sends; never to a SYN */
+    if (tc->syn_seen && tc->synack_seen) {
+        f.scaled = tc->side[0].opts.wscale >= 0 && tc->side[1].opts.wscale >= 0;
+        f.scale = syn || !f.scaled ? 0 : tc->side[s->dir].opts.wscale;
+        if (f.scale > 14)  /* RFC 7323 2.3: a larger shift is taken as 14 */
+            f.scale = 14;
+    }
+    if (s->retransmission)
+        f.mark_rule = _("every byte of it had arrived before (its sequence numbers were already "
+                        "covered)");
+    else if (s->out_of_order)
+        f.mark_rule = _("it arrived before bytes that come earlier in the stream (a hole before "
+                        "its first sequence number)");
+    return f;
+}
+
+/* ---------------------------------------------------------------- RTT -- */
+
+/* the sequence number just past the segment: its bytes, and one each for a
+ * SYN and a FIN (RFC 9293 3.4) */
+static uint32_t seg_end(const struct tr_seg *s)
+{
+    return s->rel_seq + s->len + ((s->flags & TR_TCP_SYN) ? 1 : 0) + ((s->flags & TR_TCP_FIN) ? 1 : 0);
+}
+
+static bool uses_numbers(const struct tr_seg *s)
+{
+    return s->len > 0 || (s->flags & (TR_TCP_SYN | TR_TCP_FIN));
+}
+
+/* the first packet of the other side that acknowledges all of packet k, or -1 */
+static long acked_by(const struct dec_record *d, size_t k)
+{
+    const struct tr_seg *s = &d->pkts[k].seg;
+    uint32_t end = seg_end(s);
+    for (size_t j = k + 1; j < d->npkts && j < k + RTT_SCAN; j++) {
+        const struct tr_seg *a = &d->pkts[j].seg;
+        if (a->dir != s->dir && (a->flags & TR_TCP_ACK) && (int32_t)(a->rel_ack - end) >= 0)
+            return (long)j;
+    }
+    return -1;
+}
+
+/* the RTT sample of packet k (-1: none) and the smoothed RTT once it is
+ * counted (RFC 6298 2.2, 2.3: the first sample, then 7/8 of the estimate and
+ * 1/8 of each new sample; no sample from a retransmitted segment, Karn's
+ * rule, RFC 6298 3); *srtt is -1 before any sample */
+static int64_t rtt_of(const struct dec_record *d, size_t k, long *ack, double *srtt, double *prev)
+{
+    *srtt = *prev = -1;
+    *ack = -1;
+    int64_t sample = -1;
+    enum tr_dir dir = d->pkts[k].seg.dir;
+    for (size_t i = 0; i <= k; i++) {
+        const struct tr_seg *s = &d->pkts[i].seg;
+        if (s->dir != dir || !uses_numbers(s) || s->retransmission)
+            continue;
+        long j = acked_by(d, i);
+        if (i == k)
+            *ack = j;
+        if (j < 0)
+            continue;
+        int64_t r = d->pkts[j].seg.ts - s->ts;
+        if (r < 0)
+            continue;
+        if (i == k) {
+            *prev = *srtt;
+            sample = r;
+        }
+        *srtt = *srtt < 0 ? (double)r : 0.875 * *srtt + 0.125 * (double)r;
+    }
+    return sample;
+}
+
+/* --------------------------------------------------- the connection -- */
+
+struct dir_sums {
+    uint64_t segments, bytes;
+    uint64_t min_window;         /* as the receiver reads it (scaled) */
+    uint64_t min_frame;          /* 0: no window seen */
+    tr_time first_data, last_acked;
+};
+
+static uint64_t window_bytes(const struct pkt_facts *f)
+{
+    return (uint64_t)f->seg->window << (f->scale > 0 ? f->scale : 0);
+}
+
+static void conn_sums(const struct dec_record *d, struct dir_sums sums[2])
+{
+    memset(sums, 0, 2 * sizeof *sums);
+    for (size_t i = 0; i < d->npkts; i++) {
+        const struct tr_seg *s = &d->pkts[i].seg;
+        struct dir_sums *m = &sums[s->dir];
+        m->segments++;
+        if (!(s->flags & TR_TCP_RST)) {
+            struct pkt_facts f = packet_facts(d, i);
+            uint64_t w = window_bytes(&f);
+            if (!m->min_frame || w < m->min_window) {
+                m->min_window = w;
+                m->min_frame = s->frame;
+            }
+        }
+        if (!s->len || s->retransmission)
+            continue;
+        m->bytes += s->len;
+        if (!m->first_data)
+            m->first_data = s->ts;
+        long j = acked_by(d, i);
+        tr_time t = j >= 0 ? d->pkts[j].seg.ts : s->ts;
+        if (t > m->last_acked)
+            m->last_acked = t;
+    }
+}
+
+/* "24.2 Mbit/s" */
+static void fmt_rate(char *buf, size_t n, double bits_per_s)
+{
+    static const char *const units[] = {"bit/s", "kbit/s", "Mbit/s", "Gbit/s"};
+    size_t u = 0;
+    while (bits_per_s >= 1000 && u + 1 < sizeof units / sizeof units[0]) {
+        bits_per_s /= 1000;
+        u++;
+    }
+    snprintf(buf, n, "%.1f %s", bits_per_s, units[u]);
+}
+
+static const char *side_name(enum tr_dir dir)
+{
+    return dir == TR_DIR_C2S ? _("client") : _("server");
+}
+
+/* ----------------------------------------------------------- the text -- */
+
+static void flags_words(char *buf, size_t n, uint8_t f)
+{
+    static const struct {
+        uint8_t bit;
+        const char *name;
+    } names[] = {{TR_TCP_SYN, "SYN"}, {TR_TCP_FIN, "FIN"}, {TR_TCP_RST, "RST"}, {TR_TCP_PSH, "PSH"},
+                 {TR_TCP_ACK, "ACK"}, {TR_TCP_URG, "URG"}, {TR_TCP_ECE, "ECE"}, {TR_TCP_CWR, "CWR"}};
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && len + 1 < n; i++)
+        if (f & names[i].bit)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? " " : "", names[i].name);
+}
+
+/* Sequence and acknowledgement numbers are names of bytes, not amounts:
+ * no thousands separators (as Wireshark and tcpdump print them) */
+static void line_sequence(const struct pkt_facts *f, struct tr_sbuf *o)
+{
+    const struct tr_seg *s = f->seg;
+    if (s->flags & TR_TCP_SYN)
+        tr_sb_printf(o, _("Seq %u (absolute %u): the %s's initial sequence number (ISN)."),
+                     s->rel_seq, s->seq, side_name(s->dir));
+    else if (s->len)
+        tr_sb_printf(o, _("Seq %u (absolute %u): bytes %u to %u; the next segment starts at %u."),
+                     s->rel_seq, s->seq, s->rel_seq, s->rel_seq + s->len - 1, seg_end(s));
+    else if (s->flags & TR_TCP_FIN)
+        tr_sb_printf(o, _("Seq %u (absolute %u): the FIN uses this one number."), s->rel_seq, s->seq);
+    else
+        tr_sb_printf(o, _("Seq %u (absolute %u): no payload, so it uses no number."), s->rel_seq,
+                     s->seq);
+    tr_sb_str(o, "\n");
+}
+
+static void line_ack(const struct dec_record *d, const struct pkt_facts *f, struct tr_sbuf *o)
+{
+    const struct tr_seg *s = f->seg;
+    if (!(s->flags & TR_TCP_ACK)) {
+        tr_sb_printf(o, "%s\n", _("No Ack: the ACK flag is not set (there is nothing to "
+                                  "acknowledge yet)."));
+        return;
+    }
+    enum tr_dir peer = s->dir == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S;
+    if ((s->flags & TR_TCP_SYN) && s->rel_ack == 1)
+        tr_sb_printf(o, _("Ack %u (absolute %u) = the %s's ISN %u + 1, as its SYN used one sequence "
+                          "number."),
+                     s->rel_ack, s->ack, side_name(peer), d->tc.side[peer].isn);
+    else
+        tr_sb_printf(o, _("Ack %u (absolute %u): the %s has the %s's bytes before %u."), s->rel_ack,
+                     s->ack, side_name(s->dir), side_name(peer), s->rel_ack);
+    tr_sb_str(o, "\n");
+}
+
+static void line_window(const struct pkt_facts *f, struct tr_sbuf *o)
+{
+    const struct tr_seg *s = f->seg;
+    char w[32], raw[24];
+    ui_app_fmt_count(raw, sizeof raw, s->window);
+    ui_app_fmt_count(w, sizeof w, window_bytes(f));
+    if (s->flags & TR_TCP_SYN)
+        tr_sb_printf(o, _("Window %s bytes the %s can receive (never scaled in a SYN)."), raw,
+                     side_name(s->dir));
+    else if (f->scale < 0)
+        tr_sb_printf(o, _("Window field %s: its scale is unknown (no handshake captured)."), raw);
+    else if (!f->scaled)
+        tr_sb_printf(o, _("Window %s bytes the %s can still receive (no window scaling)."), raw,
+                     side_name(s->dir));
+    else
+        tr_sb_printf(o, _("Window %s bytes the %s can still receive (%s x 2^%d, scale %d)."), w,
+                     side_name(s->dir), raw, f->scale, f->scale);
+    tr_sb_str(o, "\n");
+}
+
+static void line_options(const struct pkt_facts *f, struct tr_sbuf *o)
+{
+    if (!f->opts)
+        return;
+    const struct tr_tcp_opts *t = f->opts;
+    char parts[256], n1[24], n2[24];
+    size_t len = 0;
+    parts[0] = '\0';
+    if (t->mss) {
+        ui_app_fmt_count(n1, sizeof n1, t->mss);
+        len += (size_t)snprintf(parts + len, sizeof parts - len, _("MSS %s bytes"), n1);
+    }
+    if (t->sack_ok && len < sizeof parts)
+        len += (size_t)snprintf(parts + len, sizeof parts - len, "%s%s", len ? ", " : "",
+                                _("SACK permitted"));
+    if (t->wscale >= 0 && len < sizeof parts)
+        len += (size_t)snprintf(parts + len, sizeof parts - len, _("%swindow scale %d (%s %u)"),
+                                len ? ", " : "", t->wscale, "x", 1u << (t->wscale & 15));
+    if (t->has_ts && len < sizeof parts) {
+        snprintf(n1, sizeof n1, "%u", t->ts_val);
+        snprintf(n2, sizeof n2, "%u", t->ts_ecr);
+        len += (size_t)snprintf(parts + len, sizeof parts - len, _("%stimestamps (TSval %s, TSecr %s)"),
+                                len ? ", " : "", n1, n2);
+    }
+    tr_sb_printf(o, _("Options: %s."), len ? parts : _("none"));
+    tr_sb_str(o, "\n");
+}
+
+static void line_carries(const struct dec_record *d, size_t k, struct tr_sbuf *o)
+{
+    int idx[64];
+    size_t n = ui_pkt_stages(d, k, idx, sizeof idx / sizeof idx[0]);
+    if (!n) {
+        tr_sb_printf(o, "%s\n", d->pkts[k].seg.len ? _("Carries bytes of no stage kept here.")
+                                                   : _("Carries no HTTP: only TCP."));
+        return;
+    }
+    tr_sb_str(o, d->pkts[k].seg.len ? _("Carries: ") : _("Part of: "));
+    int64_t x = -1;
+    bool one_x = true;
+    for (size_t i = 0; i < n; i++) {
+        char one[160];
+        const struct dec_stage *s = d->stgs[idx[i]];
+        tr_sb_printf(o, "%s%s %s", i ? ", " : "", ui_stage_number(s->kind),
+                     ui_stage_label(s, false, one, sizeof one));
+        if (s->exchange >= 0) {
+            one_x &= x < 0 || x == s->exchange;
+            x = s->exchange;
+        }
+    }
+    if (x >= 0 && one_x)
+        tr_sb_printf(o, _(" (exchange %lld)"), (long long)x + 1);
+    else if (x >= 0)
+        tr_sb_str(o, _(" (several exchanges)"));
+    tr_sb_str(o, ".\n");
+}
+
+static void line_marks(const struct dec_pkt *p, const struct pkt_facts *f, struct tr_sbuf *o)
+{
+    const struct tr_seg *s = f->seg;
+    if (s->retransmission)
+        tr_sb_printf(o, _("R, retransmission: %s."), f->mark_rule);
+    else if (s->out_of_order)
+        tr_sb_printf(o, _("O, out of order: %s."), f->mark_rule);
+    if (f->mark_rule)
+        tr_sb_str(o, "\n");
+    if (p->notes & (1u << DEC_NOTE_GAP))
+        tr_sb_printf(o, "%s\n", _("G, gap: bytes before it were never captured."));
+    if (s->caplen < s->len)
+        tr_sb_printf(o, _("T, cut by the snaplen: %u of its %u payload bytes were captured.\n"),
+                     s->caplen, s->len);
+}
+
+static void line_rtt(const struct dec_record *d, size_t k, struct tr_sbuf *o)
+{
+    const struct tr_seg *s = &d->pkts[k].seg;
+    if (!uses_numbers(s))
+        return;
+    if (s->retransmission) {
+        tr_sb_printf(o, "%s\n", _("No RTT sample from a retransmission: its acknowledgement could "
+                                  "be for either copy (Karn's rule, RFC 6298 3)."));
+        return;
+    }
+    long ack;
+    double srtt, prev;
+    int64_t r = rtt_of(d, k, &ack, &srtt, &prev);
+    if (ack < 0 || r < 0) {
+        tr_sb_printf(o, "%s\n", _("No RTT sample: no acknowledgement of it was captured."));
+        return;
+    }
+    char a[32], b[32], p[32];
+    ui_app_fmt_dur(a, sizeof a, r);
+    ui_app_fmt_dur(b, sizeof b, (int64_t)(srtt + 0.5));
+    if (prev < 0) {
+        tr_sb_printf(o, _("RTT sample %s (frame %llu acknowledged it); EstimatedRTT %s, the first "
+                          "sample (RFC 6298)."),
+                     a, (unsigned long long)d->pkts[ack].seg.frame, b);
+    } else {
+        ui_app_fmt_dur(p, sizeof p, (int64_t)(prev + 0.5));
+        tr_sb_printf(o, _("RTT sample %s (frame %llu acknowledged it); EstimatedRTT %s = 7/8 x %s + "
+                          "1/8 x %s (RFC 6298)."),
+                     a, (unsigned long long)d->pkts[ack].seg.frame, b, p, a);
+    }
+    tr_sb_str(o, "\n");
+}
+
+static void line_connection(const struct dec_record *d, struct tr_sbuf *o)
+{
+    struct dir_sums sums[2];
+    conn_sums(d, sums);
+    char w[2][32], n[2][24];
+    for (int i = 0; i < 2; i++) {
+        ui_app_fmt_count(w[i], sizeof w[i], sums[i].min_window);
+        ui_app_fmt_count(n[i], sizeof n[i], sums[i].bytes);
+    }
+    tr_sb_printf(o, _("Connection: smallest window client %s bytes (frame %llu), server %s bytes "
+                      "(frame %llu)."),
+                 w[0], (unsigned long long)sums[0].min_frame, w[1], (unsigned long long)sums[1].min_frame);
+    for (int i = 0; i < 2; i++) {
+        const struct dir_sums *m = &sums[i];
+        if (!m->bytes)
+            continue;
+        tr_time t = m->last_acked - m->first_data;
+        char dur[32], rate[32];
+        ui_app_fmt_dur(dur, sizeof dur, t);
+        if (t > 0)
+            fmt_rate(rate, sizeof rate, (double)m->bytes * 8e6 / (double)t);
+        else
+            snprintf(rate, sizeof rate, "-");
+        tr_sb_printf(o, i == 0 ? _(" From the client: %s bytes in %s to their last Ack, %s.")
+                               : _(" From the server: %s bytes in %s to their last Ack, %s."),
+                     n[i], dur, rate);
+    }
+    tr_sb_str(o, "\n");
+}
+
+void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
+{
+    if (k >= d->npkts)
+        return;
+    const struct dec_pkt *p = &d->pkts[k];
+    const struct tr_seg *s = &p->seg;
+    struct pkt_facts f = packet_facts(d, k);
+    char fl[64], len[24], t[32];
+    flags_words(fl, sizeof fl, s->flags);
+    ui_app_fmt_count(len, sizeof len, s->len);
+    snprintf(t, sizeof t, "%.3f", (double)(s->ts - d->tc.first_ts) / 1e3);
+    tr_sb_printf(o, _("Frame %llu, %s to %s, +%s ms: %s, %s bytes of payload."),
+                 (unsigned long long)s->frame, side_name(s->dir),
+                 side_name(s->dir == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S), t, fl, len);
+    tr_sb_str(o, "\n");
+    line_sequence(&f, o);
+    line_ack(d, &f, o);
+    line_window(&f, o);
+    line_rtt(d, k, o);
+    line_options(&f, o);
+    line_carries(d, k, o);
+    line_marks(p, &f, o);
+    line_connection(d, o);
+}
