@@ -49,9 +49,10 @@ bool ui_pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
         .filter = o->filter, .ports = o->ports, .nports = o->nports,
         .max_conns = o->max_conns, .max_ooo = o->max_ooo,
         .max_header = o->max_header, .max_headers = o->max_headers, .preview = preview,
-        .decode_content = a->live || p != &a->main,  /* the index needs no decoded bodies */
+        .decode_content = true,  /* the list shows decoded sizes */
         .only = only, .seek = offset >= 0, .seek_offset = offset, .seek_frame = first_frame,
         .stop_after = stop_after, .after_open = o->after_open, .after_open_ctx = o->after_open_ctx,
+        .snaplen = o->snaplen,
     };
     if (dec_pipeline_open(&p->pipe, &po, sink, p->err) != DEC_PIPE_OK) {
         p->pipe = NULL;
