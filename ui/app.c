@@ -179,7 +179,10 @@ static void relayout(struct app *a)
     }
     int mid_h = rest - ex_h;
     int margin = a->big ? 1 : 0;
+    /* half each; from 80 columns the bytes keep 40, a hex row of 8 */
     int lw = W / 2;
+    if (W >= 80 && W - lw - 1 < 40)
+        lw = W - 41;
     a->r_ladder = (struct rect){y, margin, mid_h, lw - margin};
     a->r_bytes = (struct rect){y, lw + 1, mid_h, W - lw - 1 - margin};
     a->r_explain = (struct rect){y + mid_h, margin, ex_h, W - 2 * margin};

@@ -70,6 +70,7 @@ struct ui_index {
     bool order_dirty;
     uint64_t exchanges, notes, truncated, gaps, no_handshake, retrans, out_of_order;
     uint64_t frames;
+    int status_w;          /* columns of the widest status text ("100→201 Created") */
 };
 
 void ui_ix_init(struct ui_index *ix);

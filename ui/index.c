@@ -91,6 +91,14 @@ static void row_status(struct ui_row *r, const struct dec_msg *m)
     }
 }
 
+/* the list's status column fits the widest status: "100→201 Created" */
+static void status_width(struct ui_index *ix, const struct ui_row *r)
+{
+    int w = 3 + (r->reason ? 1 + (int)strlen(r->reason) : 0) + (r->interim ? 4 : 0);
+    if (w > ix->status_w)
+        ix->status_w = w;
+}
+
 static void i_conn(void *ctx, struct dec_conn *c)
 {
     struct ui_index *ix = ctx;
@@ -133,6 +141,7 @@ static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
     if (s) {
         r->flags |= XR_RSP;
         row_status(r, s);
+        status_width(ix, r);
         r->body = s->body_length;
         r->decoded = s->framing == DEC_FRAMING_NONE ? 0
                      : s->decoded_length >= 0       ? s->decoded_length
@@ -191,6 +200,7 @@ static void i_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     } else {
         r->flags |= XR_RSP;
         row_status(r, m);
+        status_width(ix, r);
         if (!(r->flags & XR_REQ)) {
             r->t_start = s->ts;
             r->first_frame = s->nframes ? s->frames[0] : 0;

@@ -80,20 +80,25 @@ static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, 
     char ack[24] = "";
     if (s->flags & TR_TCP_ACK)
         snprintf(ack, sizeof ack, " a%u", s->rel_ack);
-    /* with seq, ack and len (wide panes), then the compact seq:next and
-     * ack with the stages' short names or numbers, then without seq */
-    enum { F_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN, F_FLAGS, F_COUNT };
+    /* two families, one per pane so that the rows read alike: seq=, ack=
+     * and len= where the arrows are long, else the compact seq:next and
+     * a(ck); in each, the stages by name, short name, number, or none */
+    enum { F_SEQ_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN, F_FLAGS, F_COUNT };
     int lw = 0;
-    for (int f = wide ? F_FULL : F_SEQ_BRIEF; f < F_COUNT; f++) {
-        const char *what = f == F_SEQ_BRIEF || f == F_BRIEF ? brief : f == F_SEQ_NUM ? num : "";
-        if ((f == F_SEQ_BRIEF || f == F_SEQ_NUM || f == F_BRIEF || f == F_LEN) && !data)
+    for (int f = wide ? F_SEQ_FULL : F_SEQ_BRIEF; f < F_COUNT; f++) {
+        const char *what = f == F_SEQ_FULL                  ? full
+                           : f == F_SEQ_BRIEF || f == F_BRIEF ? brief
+                           : f == F_SEQ_NUM                  ? num
+                                                             : "";
+        if ((f == F_BRIEF || f == F_LEN) && !data)
             continue;
-        if ((f == F_SEQ_BRIEF || f == F_SEQ_NUM) && !*what)
+        if (f <= F_SEQ_NUM && !*what && (f != F_SEQ_FULL || data))
             continue;
         *tight = f == F_SEQ_TIGHT;
-        if (f == F_FULL)
-            snprintf(label, n, " %s seq=%u ack=%u len=%u%s%s ", fl, s->rel_seq, s->rel_ack, s->len,
-                     *full ? " " : "", full);
+        if (wide && f <= F_SEQ)
+            snprintf(label, n, " %s seq=%u%s%s len=%u%s%s ", fl, s->rel_seq,
+                     (s->flags & TR_TCP_ACK) ? " ack=" : "", *ack ? ack + 2 : "", s->len,
+                     *what ? " " : "", what);
         else if (f <= F_SEQ)
             snprintf(label, n, " %s %s%s%s%s ", fl, seq, ack, *what ? " " : "", what);
         else if (f == F_SEQ_TIGHT)
@@ -144,7 +149,7 @@ static void draw_row(struct app *a, const struct rect *r, const struct lcols *c,
         ui_put(stdscr, y, r->x + c->cx, 1, a->scr.g.larrow, base);
     char label[320];
     bool tight = false;
-    int lw = arrow_label(a, k, aw, r->w >= 70, label, sizeof label, &tight);
+    int lw = arrow_label(a, k, aw, aw >= 56, label, sizeof label, &tight);
     int room = tight ? aw - 2 : aw - 4;
     if (lw > room)
         lw = room;

@@ -19,7 +19,8 @@ struct cols {
 #define SIZE_W 9                /* "999.9 kB" and a space */
 #define TIME_W 8
 
-static struct cols columns(int w)
+/* status_w: the widest status text of the index */
+static struct cols columns(int w, int status_w)
 {
     struct cols c = {.num = 1, .conn = 6, .ep = -1, .decoded = -1, .time = -1};
     /* wide: the endpoints, as wide as what is left allows (32 to 45) */
@@ -31,14 +32,19 @@ static struct cols columns(int w)
         c.ep = 12;
     c.method = c.wide ? 12 + ep_w + 1 : 12;
     c.target = c.method + 8;
-    c.status_w = c.wide ? 24 : 18;
+    /* "no answer", and at most 24 columns */
+    c.status_w = (status_w < 9 ? 9 : status_w > 24 ? 24 : status_w) + 1;
+    /* short of room: a long status is cut first (to 17, "503 Service Tem…"),
+     * then the decoded size goes, then the time, then the status to 12 */
     bool decoded = true, time = true;
     for (;;) {
         int tail = c.status_w + SIZE_W + (decoded ? SIZE_W : 0) + (time ? TIME_W : 0);
         c.target_w = w - c.target - tail - 1;
-        if (c.target_w >= 12 || (!decoded && !time && c.status_w <= 12))
+        if (c.target_w >= 10 || (!decoded && !time && c.status_w <= 12))
             break;
-        if (decoded)
+        if (c.status_w > 17)
+            c.status_w = c.status_w - (10 - c.target_w) < 17 ? 17 : c.status_w - (10 - c.target_w);
+        else if (decoded)
             decoded = false;
         else if (time)
             time = false;
@@ -192,7 +198,7 @@ static void draw_empty(struct app *a, const struct rect *r)
 static void draw_list(struct app *a, const struct rect *r)
 {
     ui_app_clear(r);
-    struct cols c = columns(r->w);
+    struct cols c = columns(r->w, a->ix.status_w);
     draw_heading(a, r, &c);
     int rows = r->h - 1;
     if (rows <= 0)
