@@ -206,8 +206,50 @@ static int64_t rtt_of(const struct dec_record *d, size_t k, long *ack, double *s
 
 /* --------------------------------------------------- the connection -- */
 
+/* the stream bytes seen so far: sorted, disjoint [start, end) spans */
+struct spans {
+    uint64_t (*v)[2];
+    size_t n, cap;
+};
+
+/* add [lo, hi); returns how many of its bytes were not seen before */
+static uint64_t spans_add(struct spans *s, uint64_t lo, uint64_t hi)
+{
+    if (hi <= lo)
+        return 0;
+    uint64_t fresh = hi - lo;
+    size_t i = 0;
+    while (i < s->n && s->v[i][1] < lo)
+        i++;
+    /* merge every span that touches [lo, hi) into one */
+    size_t j = i;
+    uint64_t nlo = lo, nhi = hi;
+    while (j < s->n && s->v[j][0] <= hi) {
+        uint64_t a = s->v[j][0] > lo ? s->v[j][0] : lo, b = s->v[j][1] < hi ? s->v[j][1] : hi;
+        if (b > a)
+            fresh -= b - a;
+        if (s->v[j][0] < nlo)
+            nlo = s->v[j][0];
+        if (s->v[j][1] > nhi)
+            nhi = s->v[j][1];
+        j++;
+    }
+    if (j == i) {  /* a span of its own */
+        xgrow(&s->v, &s->cap, s->n + 1, sizeof *s->v);
+        memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof *s->v);
+        s->n++;
+    } else if (j > i + 1) {
+        memmove(s->v + i + 1, s->v + j, (s->n - j) * sizeof *s->v);
+        s->n -= j - i - 1;
+    }
+    s->v[i][0] = nlo;
+    s->v[i][1] = nhi;
+    return fresh;
+}
+
 struct dir_sums {
     uint64_t segments, bytes;
+    uint64_t data_segments;      /* segments that brought bytes not seen before */
     uint64_t min_window;         /* as the receiver reads it (scaled) */
     uint64_t min_frame;          /* 0: no window seen */
     tr_time first_data, last_acked;
@@ -221,6 +263,7 @@ static uint64_t window_bytes(const struct pkt_facts *f)
 static void conn_sums(const struct dec_record *d, struct dir_sums sums[2])
 {
     memset(sums, 0, 2 * sizeof *sums);
+    struct spans seen[2] = {{0}};
     for (size_t i = 0; i < d->npkts; i++) {
         const struct tr_seg *s = &d->pkts[i].seg;
         struct dir_sums *m = &sums[s->dir];
@@ -233,9 +276,15 @@ static void conn_sums(const struct dec_record *d, struct dir_sums sums[2])
                 m->min_frame = s->frame;
             }
         }
-        if (!s->len || s->retransmission)
+        if (!s->len || (s->flags & TR_TCP_RST))
             continue;
-        m->bytes += s->len;
+        /* the bytes it brought that no copy brought before (a copy that
+         * fills a hole counts: the original never arrived) */
+        uint64_t fresh = spans_add(&seen[s->dir], s->offset, s->offset + s->len);
+        if (!fresh)
+            continue;
+        m->bytes += fresh;
+        m->data_segments++;
         if (!m->first_data)
             m->first_data = s->ts;
         long j = acked_by(d, i);
@@ -243,6 +292,8 @@ static void conn_sums(const struct dec_record *d, struct dir_sums sums[2])
         if (t > m->last_acked)
             m->last_acked = t;
     }
+    free(seen[0].v);
+    free(seen[1].v);
 }
 
 /* "24.2 Mbit/s" */
@@ -430,13 +481,11 @@ static void line_rtt(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     ui_app_fmt_dur(a, sizeof a, r);
     ui_app_fmt_dur(b, sizeof b, (int64_t)(srtt + 0.5));
     if (prev < 0) {
-        tr_sb_printf(o, _("RTT sample %s (frame %llu acknowledged it); EstimatedRTT %s, the first "
-                          "sample (RFC 6298)."),
+        tr_sb_printf(o, _("RTT sample %s (acked by frame %llu); EstimatedRTT %s, the first sample."),
                      a, (unsigned long long)d->pkts[ack].seg.frame, b);
     } else {
         ui_app_fmt_dur(p, sizeof p, (int64_t)(prev + 0.5));
-        tr_sb_printf(o, _("RTT sample %s (frame %llu acknowledged it); EstimatedRTT %s = 7/8 x %s + "
-                          "1/8 x %s (RFC 6298)."),
+        tr_sb_printf(o, _("RTT sample %s (acked by frame %llu); EstimatedRTT %s = 7/8 x %s + 1/8 x %s."),
                      a, (unsigned long long)d->pkts[ack].seg.frame, b, p, a);
     }
     tr_sb_str(o, "\n");
@@ -451,23 +500,29 @@ static void line_connection(const struct dec_record *d, struct tr_sbuf *o)
         ui_app_fmt_count(w[i], sizeof w[i], sums[i].min_window);
         ui_app_fmt_count(n[i], sizeof n[i], sums[i].bytes);
     }
-    tr_sb_printf(o, _("Connection: smallest window client %s bytes (frame %llu), server %s bytes "
-                      "(frame %llu)."),
+    tr_sb_printf(o, _("Connection: smallest window client %s (frame %llu), server %s (frame %llu)."),
                  w[0], (unsigned long long)sums[0].min_frame, w[1], (unsigned long long)sums[1].min_frame);
     for (int i = 0; i < 2; i++) {
         const struct dir_sums *m = &sums[i];
         if (!m->bytes)
             continue;
         tr_time t = m->last_acked - m->first_data;
-        char dur[32], rate[32];
+        char dur[32], rate[32], segs[24];
         ui_app_fmt_dur(dur, sizeof dur, t);
+        ui_app_fmt_count(segs, sizeof segs, m->data_segments);
         if (t > 0)
             fmt_rate(rate, sizeof rate, (double)m->bytes * 8e6 / (double)t);
         else
             snprintf(rate, sizeof rate, "-");
-        tr_sb_printf(o, i == 0 ? _(" From the client: %s bytes in %s to their last Ack, %s.")
-                               : _(" From the server: %s bytes in %s to their last Ack, %s."),
-                     n[i], dur, rate);
+        /* throughput: the bytes over the time from the first to the
+         * acknowledgement of the last */
+        tr_sb_printf(o, i == 0 ? P_(" Client: %s bytes in %s segment, %s to the last Ack, %s.",
+                                    " Client: %s bytes in %s segments, %s to the last Ack, %s.",
+                                    m->data_segments)
+                               : P_(" Server: %s bytes in %s segment, %s to the last Ack, %s.",
+                                    " Server: %s bytes in %s segments, %s to the last Ack, %s.",
+                                    m->data_segments),
+                     n[i], segs, dur, rate);
     }
     tr_sb_str(o, "\n");
 }

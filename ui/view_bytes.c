@@ -103,22 +103,46 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
     }
 }
 
-/* the stream as text: lines as sent, CR and LF shown, the stage marked */
+/* the offset where the line holding o begins */
+static uint64_t line_start(const struct dec_stream *st, uint64_t o)
+{
+    while (o > st->base && st->data[o - 1 - st->base] != '\n')
+        o--;
+    return o;
+}
+
+/* the first match of the search in [lo, hi), or hi */
+static uint64_t first_match(const struct app *a, const struct dec_stream *st, uint64_t lo, uint64_t hi)
+{
+    size_t q = strlen(a->query);
+    uint64_t end = st->base + st->len;
+    for (uint64_t o = lo; a->hl_search && q && o < hi && o + q <= end; o++)
+        if (strncasecmp((const char *)st->data + (o - st->base), a->query, q) == 0)
+            return o;
+    return hi;
+}
+
+/* The stream as text: lines as sent, CR and LF shown, the stage marked.
+ * In a message head, a line longer than two rows (a User-Agent, a
+ * cookie) is cut to one with an ellipsis, so that a head's every line is in
+ * view; the hex view and the explanation show it whole. */
 static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stream *st,
-                      uint64_t lo, uint64_t hi)
+                      uint64_t lo, uint64_t hi, bool head)
 {
     uint64_t base = st->base, end = st->base + st->len;
     const uint8_t *d = st->data;
-    /* start at the line before the stage */
-    uint64_t start = lo;
-    int back = 1;
-    while (start > base && back >= 0) {
-        start--;
-        if (d[start - base] == '\n' && start + 1 < lo)
-            back--;
+    /* start at the line before the stage; or before the search's match */
+    uint64_t start = lo > base ? line_start(st, lo - 1 > base ? lo - 1 : base) : base;
+    if (start < lo && lo > base && d[lo - 1 - base] == '\n')
+        start = line_start(st, lo - 1);
+    uint64_t m = first_match(a, st, lo, hi);
+    if (m < hi) {
+        int lines = 0;
+        for (uint64_t o = start; o < m; o++)
+            lines += d[o - base] == '\n';
+        if (lines >= rows - 1)
+            start = line_start(st, line_start(st, m) > base ? line_start(st, m) - 1 : base);
     }
-    if (start > base)
-        start++;
     if (a->bytes.s.manual) {
         /* manual scrolling moves by lines from the stage */
         for (int k = 0; k < a->bytes.s.top && start < end; k++) {
@@ -127,11 +151,17 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
         }
     }
     int y = 0, x = 0;
+    bool cut = false;  /* the line being drawn is cut to one row */
     /* the search's matches in what a screen of text can show */
     static bool marks[1 << 16];
     uint64_t v1 = end - start > sizeof marks ? start + sizeof marks : end;
     find_matches(a, st, start, v1, marks);
     for (uint64_t o = start; o < end && y < rows; o++) {
+        if (head && (o == start || d[o - 1 - base] == '\n')) {
+            const uint8_t *nl = memchr(d + (o - base), '\n', (size_t)(end - o));
+            uint64_t len = nl ? (uint64_t)(nl - (d + (o - base))) + 1 : end - o;
+            cut = len > 2 * (uint64_t)r->w;
+        }
         uint8_t c = d[o - base];
         bool in = o >= lo && o < hi;
         bool match = o < v1 && marks[o - start];
@@ -145,6 +175,21 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
             at = in || match ? at : ui_app_attr(a, UI_COLOR_CRLF);
         } else if (c < 0x20 || c >= 0x7f) {
             g = ".";
+        }
+        if (cut && x + ui_width(g) > r->w - 1) {
+            ui_put(stdscr, r->y + y0 + y, r->x + x, 1, a->scr.g.ellipsis, ui_app_attr(a, UI_COLOR_DIM));
+            const uint8_t *nl = memchr(d + (o - base), '\n', (size_t)(end - o));
+            uint64_t next = nl ? base + (uint64_t)(nl - d) + 1 : end;
+            y++;
+            x = 0;
+            if (o < lo && lo < next) {
+                /* the stage begins in what is cut: from there on, whole */
+                o = lo - 1;
+                cut = false;
+                continue;
+            }
+            o = next - 1;
+            continue;
         }
         if (x + ui_width(g) > r->w) {
             y++;
@@ -252,7 +297,9 @@ static void draw_bytes(struct app *a, const struct rect *r)
     if (a->bytes.mode == BYTES_HEX)
         draw_hex(a, r, 1, rows, st, s->offset, s->offset + s->length);
     else
-        draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length);
+        draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length,
+                  s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY &&
+                      s->kind != DEC_STAGE_TUNNEL);
 }
 
 static int key_bytes(struct app *a, enum ui_action act)

@@ -294,6 +294,22 @@ def explanation(screen):
     return ""
 
 
+def bytes_text(screen):
+    """the bytes pane's rows joined as one text (a wrapped line continues
+    on the next row)"""
+    lines = screen.splitlines()
+    for i, l in enumerate(lines):
+        k = l.find("Bytes (")
+        if k > 0:
+            out = []
+            for m in lines[i + 1:]:
+                if re.match(r"^.(Step \d|Frame \d|What happens)", m):
+                    break
+                out.append(m[k - 1:].rstrip())
+            return "".join(out)
+    return ""
+
+
 def explanation_rows(screen):
     """the explanation pane's height: its title to the timing row"""
     lines = screen.splitlines()
@@ -530,7 +546,7 @@ def case_ladder():
                "ladder: a retransmitted packet's detail says so, with its rule")
     text = explanation(s)
     for want in ["R, retransmission: every byte of it had arrived before", "No RTT sample from a "
-                 "retransmission", "smallest window client", "From the server:", "bit/s"]:
+                 "retransmission", "smallest window client", "Server: ", "bit/s"]:
         if want not in text:
             fail("ladder: the retransmission's detail lacks %r:\n%s" % (want, text))
     t.keys("q")
@@ -873,6 +889,45 @@ def case_live():
             fail("live: %d new stages shown after g, the capture has %d" % (shown, want))
     finally:
         srv.shutdown()
+
+
+def run_lab(table):
+    """replay each lab question's keys from launch; the answer must be on
+    screen, at most three keys after reaching its stage; print the table"""
+    rows = []
+    for line in open(table).read().splitlines():
+        if not line or line.startswith("#") or line.startswith("id\t"):
+            continue
+        qid, lab, sample, question, to_stage, after, answer = line.split("\t")
+        keys = [k for k in to_stage.split() if k != "-"]
+        more = [k for k in after.split() if k != "-"]
+        if len(more) > 3:
+            fail("lab %s: %d keys after its stage, the target is at most 3" % (qid, len(more)))
+        t = start(["samples/" + sample], what="lab %s starts" % qid)
+        for k in keys + more:
+            prev = t.screen()
+            t.keys(k)
+            t.wait(lambda s: s != prev, "lab %s: key %s changes the screen" % (qid, k), 3)
+        found = None
+        end = time.time() + 3 * SLOW
+        while time.time() < end and not found:
+            s = t.screen()
+            joined = " ".join(l.strip() for l in s.splitlines())
+            found = re.search(answer, s) or re.search(answer, explanation(s)) or \
+                re.search(answer, joined) or re.search(answer, bytes_text(s))
+            if not found:
+                time.sleep(0.05)
+        if not found:
+            fail("lab %s (%s): %r is not on screen after %s:\n%s"
+                 % (qid, question, answer, " ".join(keys + more) or "launch", s))
+        rows.append((qid, lab, sample, question, " ".join(keys) or "-", " ".join(more) or "-",
+                     len(keys) + len(more), len(more)))
+        t.keys("q")
+        t.close()
+    print("| id | lab | sample | question | keys to its stage | then | keys | after stage |")
+    print("|---|---|---|---|---|---|---:|---:|")
+    for r in rows:
+        print("| %s | %s | %s | %s | %s | %s | %d | %d |" % r)
 
 
 def case_lab():
