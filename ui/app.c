@@ -80,19 +80,19 @@ void ui_app_fmt_dur(char *buf, size_t n, int64_t us)
         snprintf(buf, n, "%.0fs", (double)us / 1e6);
 }
 
-/* a count with thousands separators: "1,000,000" */
+/* a count with thousands separators: "1,000,000" (cut like snprintf) */
 void ui_app_fmt_count(char *buf, size_t n, uint64_t v)
 {
-    char digits[32];
+    char digits[32], out[48];
     int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
     size_t o = 0;
-    for (int i = 0; i < len && o + 2 < n; i++) {
+    for (int i = 0; i < len; i++) {
         if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
+            out[o++] = ',';
+        out[o++] = digits[i];
     }
-    if (n)
-        buf[o < n ? o : n - 1] = '\0';
+    out[o] = '\0';
+    snprintf(buf, n, "%s", out);
 }
 
 void ui_app_fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e)

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #define CARRIED_SCAN 256      /* stages after a packet's first one looked at */
-#define RTT_SCAN 20000        /* packets looked at for the acknowledgement of one */
 
 /* ----------------------------------------------------- stages carried -- */
 
@@ -148,11 +147,44 @@ static struct pkt_facts packet_facts(const struct dec_record *d, size_t k)
 
 /* ---------------------------------------------------------------- RTT -- */
 
-/* the sequence number just past the segment: its bytes, and one each for a
- * SYN and a FIN (RFC 9293 3.4) */
-static uint32_t seg_end(const struct tr_seg *s)
+/* For each packet j, the most each direction's stream was acknowledged by
+ * the other side in packets 0..j (a stream offset, -1 none): cumulative
+ * acknowledgements only grow, so the first packet acknowledging a segment
+ * is found by a binary search (one sweep builds it, whatever is missing
+ * from the capture) */
+struct acks {
+    int64_t *most[2];            /* indexed by the acknowledged direction */
+    size_t n;
+};
+
+static void acks_build(const struct dec_record *d, struct acks *a)
 {
-    return s->rel_seq + s->len + ((s->flags & TR_TCP_SYN) ? 1 : 0) + ((s->flags & TR_TCP_FIN) ? 1 : 0);
+    a->n = d->npkts;
+    int64_t cur[2] = {-1, -1};
+    for (int dir = 0; dir < 2; dir++)
+        a->most[dir] = xreallocarray(NULL, a->n ? a->n : 1, sizeof *a->most[dir]);
+    for (size_t j = 0; j < a->n; j++) {
+        const struct tr_seg *s = &d->pkts[j].seg;
+        int peer = s->dir == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S;
+        if ((s->flags & TR_TCP_ACK) && s->ack_offset > cur[peer])
+            cur[peer] = s->ack_offset;
+        a->most[0][j] = cur[0];
+        a->most[1][j] = cur[1];
+    }
+}
+
+static void acks_free(struct acks *a)
+{
+    free(a->most[0]);
+    free(a->most[1]);
+}
+
+/* the stream offset an acknowledgement of all of s names: past its bytes,
+ * and past its FIN, which uses one number (RFC 9293 3.4); a SYN's is 0,
+ * the offset of the first byte after it */
+static int64_t acked_at(const struct tr_seg *s)
+{
+    return (int64_t)(s->offset + s->len) + ((s->flags & TR_TCP_FIN) ? 1 : 0);
 }
 
 static bool uses_numbers(const struct tr_seg *s)
@@ -161,23 +193,29 @@ static bool uses_numbers(const struct tr_seg *s)
 }
 
 /* the first packet of the other side that acknowledges all of packet k, or -1 */
-static long acked_by(const struct dec_record *d, size_t k)
+static long acked_by(const struct dec_record *d, const struct acks *a, size_t k)
 {
     const struct tr_seg *s = &d->pkts[k].seg;
-    uint32_t end = seg_end(s);
-    for (size_t j = k + 1; j < d->npkts && j < k + RTT_SCAN; j++) {
-        const struct tr_seg *a = &d->pkts[j].seg;
-        if (a->dir != s->dir && (a->flags & TR_TCP_ACK) && (int32_t)(a->rel_ack - end) >= 0)
-            return (long)j;
+    const int64_t *m = a->most[s->dir];
+    int64_t want = acked_at(s);
+    size_t lo = k + 1, hi = a->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m[mid] >= want)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
-    return -1;
+    return lo < a->n ? (long)lo : -1;
 }
 
 /* the RTT sample of packet k (-1: none) and the smoothed RTT once it is
  * counted (RFC 6298 2.2, 2.3: the first sample, then 7/8 of the estimate and
  * 1/8 of each new sample; no sample from a retransmitted segment, Karn's
- * rule, RFC 6298 3); *srtt is -1 before any sample */
-static int64_t rtt_of(const struct dec_record *d, size_t k, long *ack, double *srtt, double *prev)
+ * rule, RFC 6298 3); *srtt and *prev (the estimate before) are -1 before
+ * any sample */
+static int64_t rtt_of(const struct dec_record *d, const struct acks *a, size_t k, long *ack,
+                      double *srtt, double *prev)
 {
     *srtt = *prev = -1;
     *ack = -1;
@@ -187,7 +225,7 @@ static int64_t rtt_of(const struct dec_record *d, size_t k, long *ack, double *s
         const struct tr_seg *s = &d->pkts[i].seg;
         if (s->dir != dir || !uses_numbers(s) || s->retransmission)
             continue;
-        long j = acked_by(d, i);
+        long j = acked_by(d, a, i);
         if (i == k)
             *ack = j;
         if (j < 0)
@@ -252,7 +290,7 @@ struct dir_sums {
     uint64_t data_segments;      /* segments that brought bytes not seen before */
     uint64_t min_window;         /* as the receiver reads it (scaled) */
     uint64_t min_frame;          /* 0: no window seen */
-    tr_time first_data, last_acked;
+    tr_time first_data, last_acked;  /* valid with data_segments */
 };
 
 static uint64_t window_bytes(const struct pkt_facts *f)
@@ -260,7 +298,7 @@ static uint64_t window_bytes(const struct pkt_facts *f)
     return (uint64_t)f->seg->window << (f->scale > 0 ? f->scale : 0);
 }
 
-static void conn_sums(const struct dec_record *d, struct dir_sums sums[2])
+static void conn_sums(const struct dec_record *d, const struct acks *a, struct dir_sums sums[2])
 {
     memset(sums, 0, 2 * sizeof *sums);
     struct spans seen[2] = {{0}};
@@ -283,11 +321,11 @@ static void conn_sums(const struct dec_record *d, struct dir_sums sums[2])
         uint64_t fresh = spans_add(&seen[s->dir], s->offset, s->offset + s->len);
         if (!fresh)
             continue;
+        if (!m->data_segments++)
+            m->first_data = m->last_acked = s->ts;
         m->bytes += fresh;
-        m->data_segments++;
-        if (!m->first_data)
-            m->first_data = s->ts;
-        long j = acked_by(d, i);
+        /* until its acknowledgement, or its own time when none came */
+        long j = acked_by(d, a, i);
         tr_time t = j >= 0 ? d->pkts[j].seg.ts : s->ts;
         if (t > m->last_acked)
             m->last_acked = t;
@@ -339,7 +377,8 @@ static void line_sequence(const struct pkt_facts *f, struct tr_sbuf *o)
                      s->rel_seq, s->seq, side_name(s->dir));
     else if (s->len)
         tr_sb_printf(o, _("Seq %u (absolute %u): bytes %u to %u; the next segment starts at %u."),
-                     s->rel_seq, s->seq, s->rel_seq, s->rel_seq + s->len - 1, seg_end(s));
+                     s->rel_seq, s->seq, s->rel_seq, s->rel_seq + s->len - 1,
+                     s->rel_seq + s->len + ((s->flags & TR_TCP_FIN) ? 1u : 0u));
     else if (s->flags & TR_TCP_FIN)
         tr_sb_printf(o, _("Seq %u (absolute %u): the FIN uses this one number."), s->rel_seq, s->seq);
     else
@@ -460,7 +499,7 @@ static void line_marks(const struct dec_pkt *p, const struct pkt_facts *f, struc
                      s->caplen, s->len);
 }
 
-static void line_rtt(const struct dec_record *d, size_t k, struct tr_sbuf *o)
+static void line_rtt(const struct dec_record *d, const struct acks *acks, size_t k, struct tr_sbuf *o)
 {
     const struct tr_seg *s = &d->pkts[k].seg;
     if (!uses_numbers(s))
@@ -472,7 +511,7 @@ static void line_rtt(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     }
     long ack;
     double srtt, prev;
-    int64_t r = rtt_of(d, k, &ack, &srtt, &prev);
+    int64_t r = rtt_of(d, acks, k, &ack, &srtt, &prev);
     if (ack < 0 || r < 0) {
         tr_sb_printf(o, "%s\n", _("No RTT sample: no acknowledgement of it was captured."));
         return;
@@ -491,10 +530,10 @@ static void line_rtt(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     tr_sb_str(o, "\n");
 }
 
-static void line_connection(const struct dec_record *d, struct tr_sbuf *o)
+static void line_connection(const struct dec_record *d, const struct acks *acks, struct tr_sbuf *o)
 {
     struct dir_sums sums[2];
-    conn_sums(d, sums);
+    conn_sums(d, acks, sums);
     char w[2][32], n[2][24];
     for (int i = 0; i < 2; i++) {
         ui_app_fmt_count(w[i], sizeof w[i], sums[i].min_window);
@@ -545,9 +584,12 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     line_sequence(&f, o);
     line_ack(d, &f, o);
     line_window(&f, o);
-    line_rtt(d, k, o);
+    struct acks acks;
+    acks_build(d, &acks);
+    line_rtt(d, &acks, k, o);
     line_options(&f, o);
     line_carries(d, k, o);
     line_marks(p, &f, o);
-    line_connection(d, o);
+    line_connection(d, &acks, o);
+    acks_free(&acks);
 }
