@@ -426,32 +426,33 @@ static void line_window(const struct pkt_facts *f, struct tr_sbuf *o)
     tr_sb_str(o, "\n");
 }
 
+/* TRANSLATORS: between the items of a list in the packet detail */
+#define LIST_SEP _(", ")
+
 static void line_options(const struct pkt_facts *f, struct tr_sbuf *o)
 {
     if (!f->opts)
         return;
     const struct tr_tcp_opts *t = f->opts;
-    char parts[256], n1[24], n2[24];
-    size_t len = 0;
-    parts[0] = '\0';
+    struct tr_sbuf parts = {0};
+    char n1[24], n2[24];
     if (t->mss) {
         ui_app_fmt_count(n1, sizeof n1, t->mss);
-        len += (size_t)snprintf(parts + len, sizeof parts - len, _("MSS %s bytes"), n1);
+        tr_sb_printf(&parts, _("MSS %s bytes"), n1);
     }
-    if (t->sack_ok && len < sizeof parts)
-        len += (size_t)snprintf(parts + len, sizeof parts - len, "%s%s", len ? ", " : "",
-                                _("SACK permitted"));
-    if (t->wscale >= 0 && len < sizeof parts)
-        len += (size_t)snprintf(parts + len, sizeof parts - len, _("%swindow scale %d (%s %u)"),
-                                len ? ", " : "", t->wscale, "x", 1u << (t->wscale & 15));
-    if (t->has_ts && len < sizeof parts) {
+    if (t->sack_ok)
+        tr_sb_printf(&parts, "%s%s", parts.len ? LIST_SEP : "", _("SACK permitted"));
+    if (t->wscale >= 0)
+        tr_sb_printf(&parts, _("%swindow scale %d (x %u)"), parts.len ? LIST_SEP : "", t->wscale,
+                     1u << (t->wscale > 14 ? 14 : t->wscale));
+    if (t->has_ts) {
         snprintf(n1, sizeof n1, "%u", t->ts_val);
         snprintf(n2, sizeof n2, "%u", t->ts_ecr);
-        len += (size_t)snprintf(parts + len, sizeof parts - len, _("%stimestamps (TSval %s, TSecr %s)"),
-                                len ? ", " : "", n1, n2);
+        tr_sb_printf(&parts, _("%stimestamps (TSval %s, TSecr %s)"), parts.len ? LIST_SEP : "", n1, n2);
     }
-    tr_sb_printf(o, _("Options: %s."), len ? parts : _("none"));
+    tr_sb_printf(o, _("Options: %s."), parts.len ? parts.p : _("none"));
     tr_sb_str(o, "\n");
+    tr_sb_free(&parts);
 }
 
 static void line_carries(const struct dec_record *d, size_t k, struct tr_sbuf *o)
@@ -463,13 +464,13 @@ static void line_carries(const struct dec_record *d, size_t k, struct tr_sbuf *o
                                                    : _("Carries no HTTP: only TCP."));
         return;
     }
-    tr_sb_str(o, d->pkts[k].seg.len ? _("Carries: ") : _("Part of: "));
+    struct tr_sbuf list = {0};
     int64_t x = -1;
     bool one_x = true;
     for (size_t i = 0; i < n; i++) {
         char one[160];
         const struct dec_stage *s = d->stgs[idx[i]];
-        tr_sb_printf(o, "%s%s %s", i ? ", " : "", ui_stage_number(s->kind),
+        tr_sb_printf(&list, "%s%s %s", i ? LIST_SEP : "", ui_stage_number(s->kind),
                      ui_stage_label(s, false, one, sizeof one));
         if (s->exchange >= 0) {
             one_x &= x < 0 || x == s->exchange;
@@ -477,10 +478,12 @@ static void line_carries(const struct dec_record *d, size_t k, struct tr_sbuf *o
         }
     }
     if (x >= 0 && one_x)
-        tr_sb_printf(o, _(" (exchange %lld)"), (long long)x + 1);
+        tr_sb_printf(&list, _(" (exchange %lld)"), (long long)x + 1);
     else if (x >= 0)
-        tr_sb_str(o, _(" (several exchanges)"));
-    tr_sb_str(o, ".\n");
+        tr_sb_str(&list, _(" (several exchanges)"));
+    tr_sb_printf(o, d->pkts[k].seg.len ? _("Carries: %s.") : _("Part of: %s."), list.p);
+    tr_sb_str(o, "\n");
+    tr_sb_free(&list);
 }
 
 static void line_marks(const struct dec_pkt *p, const struct pkt_facts *f, struct tr_sbuf *o)
@@ -494,9 +497,11 @@ static void line_marks(const struct dec_pkt *p, const struct pkt_facts *f, struc
         tr_sb_str(o, "\n");
     if (p->notes & (1u << DEC_NOTE_GAP))
         tr_sb_printf(o, "%s\n", _("G, gap: bytes before it were never captured."));
-    if (s->caplen < s->len)
-        tr_sb_printf(o, _("T, cut by the snaplen: %u of its %u payload bytes were captured.\n"),
+    if (s->caplen < s->len) {
+        tr_sb_printf(o, _("T, cut by the snaplen: %u of its %u payload bytes were captured."),
                      s->caplen, s->len);
+        tr_sb_str(o, "\n");
+    }
 }
 
 static void line_rtt(const struct dec_record *d, const struct acks *acks, size_t k, struct tr_sbuf *o)
