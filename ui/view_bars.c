@@ -489,8 +489,8 @@ static int help_rows(struct app *a, const struct rect *r, bool draw)
     v++;
     help_entry(a, r, &v, draw, NULL,
                _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen. "
-                 "On an arrow, 1:93 a1 means sequence numbers 1 to 93 (92 bytes) and "
-                 "acknowledgement number 1, each counted from its side's first."),
+                 "On an arrow, 1:93 a1 means the bytes numbered from 1 up to 93 (92 bytes) and "
+                 "the acknowledgement number 1; each side counts from its first."),
                true);
     return v;
 }
