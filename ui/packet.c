@@ -353,7 +353,7 @@ static const char *side_name(enum tr_dir dir)
 
 /* ----------------------------------------------------------- the text -- */
 
-static void flags_words(char *buf, size_t n, uint8_t f)
+void ui_tcp_flags(char *buf, size_t n, uint8_t f, const char *sep)
 {
     static const struct {
         uint8_t bit;
@@ -361,10 +361,11 @@ static void flags_words(char *buf, size_t n, uint8_t f)
     } names[] = {{TR_TCP_SYN, "SYN"}, {TR_TCP_FIN, "FIN"}, {TR_TCP_RST, "RST"}, {TR_TCP_PSH, "PSH"},
                  {TR_TCP_ACK, "ACK"}, {TR_TCP_URG, "URG"}, {TR_TCP_ECE, "ECE"}, {TR_TCP_CWR, "CWR"}};
     size_t len = 0;
-    buf[0] = '\0';
+    if (n)
+        buf[0] = '\0';
     for (size_t i = 0; i < sizeof names / sizeof names[0] && len + 1 < n; i++)
         if (f & names[i].bit)
-            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? " " : "", names[i].name);
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? sep : "", names[i].name);
 }
 
 /* Sequence and acknowledgement numbers are names of bytes, not amounts:
@@ -579,7 +580,7 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     const struct tr_seg *s = &p->seg;
     struct pkt_facts f = packet_facts(d, k);
     char fl[64], len[24], t[32];
-    flags_words(fl, sizeof fl, s->flags);
+    ui_tcp_flags(fl, sizeof fl, s->flags, " ");
     ui_app_fmt_count(len, sizeof len, s->len);
     snprintf(t, sizeof t, "%.3f", (double)(s->ts - d->tc.first_ts) / 1e3);
     tr_sb_printf(o, _("Frame %llu, %s to %s, +%s ms: %s, %s bytes of payload."),

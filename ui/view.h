@@ -246,6 +246,8 @@ size_t ui_pkt_stages(const struct dec_record *d, size_t k, int *out, size_t max)
  * segment are counted ("3 requests: ...") */
 void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form, char *buf,
                   size_t n);
+/* TCP flags by name ("SYN", "PSH", "ACK"), joined by sep */
+void ui_tcp_flags(char *buf, size_t n, uint8_t flags, const char *sep);
 /* its detail, appended to out: one fact a line */
 void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *out);
 

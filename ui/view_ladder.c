@@ -9,21 +9,6 @@
 #include <string.h>
 #include <wchar.h>
 
-static void flags_text(char *buf, size_t n, uint8_t f)
-{
-    static const struct {
-        uint8_t bit;
-        const char *name;
-    } names[] = {{TR_TCP_SYN, "SYN"}, {TR_TCP_FIN, "FIN"}, {TR_TCP_RST, "RST"},
-                 {TR_TCP_PSH, "PSH"}, {TR_TCP_ACK, "ACK"}, {TR_TCP_URG, "URG"}};
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (f & names[i].bit) {
-            size_t l = strlen(buf);
-            snprintf(buf + l, n - l, "%s%s", l ? "," : "", names[i].name);
-        }
-}
-
 /* --------------------------------------------------------------- rows -- */
 
 /* the columns of a row: the cursor's mark, the frame number, the time since
@@ -66,7 +51,7 @@ static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, 
     const struct dec_record *d = a->det;
     const struct tr_seg *s = &d->pkts[k].seg;
     char fl[48], seq[48], full[256], brief[160], num[96];
-    flags_text(fl, sizeof fl, s->flags);
+    ui_tcp_flags(fl, sizeof fl, s->flags, ",");
     bool data = s->len > 0;
     ui_pkt_label(d, k, UI_LABEL_FULL, full, sizeof full);
     ui_pkt_label(d, k, UI_LABEL_BRIEF, brief, sizeof brief);
