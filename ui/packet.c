@@ -5,10 +5,12 @@
  * sample and the smoothed RTT (RFC 6298), and the connection's smallest
  * windows and throughput
  *
- * What the tracer tells of a segment is gathered in one place,
- * packet_facts(): the tracer gives options, the window scale in force and
- * the rule of a mark per segment (issue 14), read there; the detail's text
- * is written from those facts alone, by packet_detail().
+ * What is known of a segment is gathered in one place, packet_facts():
+ * today the options of a SYN (the connection's), the scale from both SYNs
+ * and the tracer's two marks; once the tracer gives options, the window
+ * scale in force, IP ID and TTL, a duplicate-ACK mark and the rule of each
+ * mark per segment (issue 14), they are read there. The detail's text is
+ * written from those facts alone, by ui_packet_detail().
  */
 #define _GNU_SOURCE 1
 #include "view.h"
