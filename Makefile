@@ -51,7 +51,8 @@ REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/wal
 # TLS (issue 15): pcapng secrets, the key log, tables, crypto, the engine
 TRACER_SRC += tracer/pcapng.c
 DECODE_SRC += decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c
-UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/view_list.c ui/view_ladder.c \
+UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/numbering.c ui/packet.c \
+	ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -70,6 +70,7 @@ struct options {
     size_t max_conns, max_ooo, max_header, max_headers, preview, max_ui_x;
     bool preview_set;            /* --preview was given */
     const char *export_path[EXP_COUNT];  /* NULL: not asked for; "-": standard output */
+    int snaplen;            /* -s: live, bytes kept per packet (0: the default) */
 };
 
 static const char *progname = "httpstep";
@@ -101,6 +102,9 @@ static void usage(FILE *f)
             "                   becomes 'tcp port PORT or ...'\n"
             "  EXPRESSION       a BPF filter that replaces the default one, as in tcpdump\n"
             "  -c COUNT         stop after COUNT exchanges\n"
+            "  -s SNAPLEN       live: bytes kept of each packet (0: 262144, the default)\n"
+            "  -n               accepted for tcpdump's sake: httpstep never looks names up\n"
+            "  -D               list the interfaces -i can capture on (-i takes a number too)\n"
             "      --duration S stop after S seconds\n"
             "  -w FILE          also save every packet read to FILE (pcap)\n"
             "  -Z USER          live: after opening the interface, run as USER (under sudo:\n"
@@ -201,6 +205,60 @@ static bool has_capture_ext(const char *path)
     return false;
 }
 
+/* -D, as tcpdump prints it: "1.lo", one a line */
+static void list_interfaces(void)
+{
+    char err[TR_ERRBUF_SIZE];
+    char **list = tr_capture_interfaces(err);
+    if (!list)
+        die(EXIT_LIVE, "%s", err);
+    for (size_t i = 0; list[i]; i++)
+        printf("%zu.%s\n", i + 1, list[i]);
+    tr_capture_free_list(list);
+}
+
+/* -i N: the Nth interface -D lists, unless an interface has that name (tcpdump) */
+static const char *interface_by_number(const char *arg)
+{
+    char *end;
+    unsigned long n = strtoul(arg, &end, 10);
+    if (end == arg || *end || n == 0)
+        return arg;
+    char err[TR_ERRBUF_SIZE];
+    char **list = tr_capture_interfaces(err);
+    const char *name = arg;
+    size_t count = 0;
+    for (size_t i = 0; list && list[i]; i++, count++)
+        if (strcmp(list[i], arg) == 0) {
+            tr_capture_free_list(list);
+            return arg;
+        }
+    if (n <= count)
+        name = xstrdup(list[n - 1]);  /* lives as long as the program */
+    tr_capture_free_list(list);
+    return name;
+}
+
+/* Does a filter expression begin with this word? The primitives and
+ * qualifiers of pcap-filter(7); a lone word that is none of them and no
+ * file is a capture name mistyped. */
+static bool filter_word(const char *arg)
+{
+    static const char *const words[] = {
+        "host", "net", "port", "portrange", "src", "dst", "ether", "ip", "ip6", "arp", "rarp",
+        "tcp", "udp", "icmp", "icmp6", "sctp", "igmp", "pim", "ah", "esp", "vrrp", "not", "less",
+        "greater", "proto", "vlan", "mpls", "pppoed", "pppoes", "geneve", "gateway", "broadcast",
+        "multicast", "inbound", "outbound", "len", "ifname", "on", "wlan", "type", "subtype",
+        "dir", "link", "iso", "atalk", "decnet", "stp", "ipx", "llc", "and", "or"};
+    if (arg[0] == '(' || arg[0] == '!')
+        return true;
+    size_t n = strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789");
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == n && strncmp(arg, words[i], n) == 0)
+            return true;
+    return false;
+}
+
 /* The export files: none may be a capture (`--html capture.pcap` with the
  * output's name forgotten would overwrite the capture), and only one output
  * may go to standard output. */
@@ -263,13 +321,13 @@ static void parse_options(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof *o);
     opterr = 0;  /* one line of our own for every option error */
     o->preview = DEC_DEFAULT_PREVIEW;
-    while ((ch = getopt_long(argc, argv, ":r:i:p:c:w:Z:hV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":r:i:p:c:w:Z:s:nDhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->file = optarg;
             break;
         case 'i':
-            o->iface = optarg;
+            o->iface = interface_by_number(optarg);
             break;
         case 'p':
             if (o->nports == MAX_PORTS)
@@ -280,7 +338,18 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case 'c':
             o->count = parse_number("count", optarg, UINT64_MAX);
+            if (o->count == 0)
+                die(EXIT_USAGE, "invalid count '0': at least 1 (without -c, httpstep reads on)");
             break;
+        /* -- tcpdump's -s, -n and -D (issue 14) -- */
+        case 's':
+            o->snaplen = (int)parse_number("snaplen", optarg, 262144);
+            break;
+        case 'n':
+            break;  /* names are never resolved */
+        case 'D':
+            list_interfaces();
+            exit(EXIT_OK);
         case 'w':
             o->write_file = optarg;
             break;
@@ -305,6 +374,8 @@ static void parse_options(int argc, char **argv, struct options *o)
         }
         case OPT_MAX_CONNS:
             o->max_conns = parse_number("--max-conns", optarg, 100000000);
+            if (o->max_conns == 0)
+                die(EXIT_USAGE, "invalid --max-conns '0': at least 1");
             break;
         case OPT_MAX_OOO:
             o->max_ooo = parse_number("--max-ooo", optarg, 1u << 30);
@@ -389,11 +460,17 @@ static void parse_options(int argc, char **argv, struct options *o)
             o->file = argv[0];
             argv++;
             argc--;
-        } else if (looks_like_path(argv[0])) {
+        } else if (looks_like_path(argv[0]) || !filter_word(argv[0])) {
             /* a mistyped file name, not a filter expression */
-            die(EXIT_INPUT, "'%s': %s", argv[0], strerror(errno));
+            die(EXIT_INPUT, "'%s': %s (a capture file, or -i IFACE before a filter expression)",
+                argv[0], strerror(ENOENT));
         }
     }
+    /* one capture at a time: a second file is not a filter */
+    if (o->file && argc > 0 && !filter_word(argv[0]) && (is_file(argv[0]) || looks_like_path(argv[0])))
+        die(EXIT_USAGE, "one capture at a time: '%s' after '%s' (mergecap joins captures; a filter "
+                        "expression may follow the file)",
+            argv[0], o->file);
     if (argc > 0)
         o->filter = join_args(argv, argc);
     check_exports(o);
@@ -472,6 +549,18 @@ static tr_time now_us(void)
     return (tr_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* a pipe or a FIFO (tcpdump -U -w - | httpstep --json) is as live as an
+ * interface: every line goes out as soon as it is complete */
+static bool input_is_stream(const char *file)
+{
+    struct stat st;
+    if (!file)
+        return false;
+    if (strcmp(file, "-") == 0)
+        return fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode);
+    return stat(file, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 static bool utf8_locale(void)
 {
     const char *cs = nl_langinfo(CODESET);
@@ -500,6 +589,7 @@ int main(int argc, char **argv)
             .mono = o.mono, .after_open = after_open, .after_open_ctx = &lc,
             .max_conns = o.max_conns, .max_ooo = o.max_ooo, .max_header = o.max_header,
             .max_headers = o.max_headers, .preview = o.preview, .max_ui_exchanges = o.max_ui_x,
+            .snaplen = o.snaplen,
         };
         int rc = ui_run(&uo);
         free(o.filter);
@@ -535,8 +625,9 @@ int main(int argc, char **argv)
     struct rep_writer_opts wo = {
         .format = mode == MODE_JSON ? REP_FORMAT_JSON : mode == MODE_STATS ? REP_FORMAT_STATS
                                                                             : REP_FORMAT_TEXT,
-        .out = mode == MODE_AUTO ? NULL : stdout, .live = live, .utf8 = utf8_locale(),
-        .more = more, .nmore = nmore, .preview = o.preview_set ? o.preview : 0,
+        .out = mode == MODE_AUTO ? NULL : stdout, .live = live || input_is_stream(o.file),
+        .utf8 = utf8_locale(), .more = more, .nmore = nmore,
+        .preview = o.preview_set ? o.preview : 0,
         .goto_x = o.goto_spec ? strtoull(o.goto_spec, NULL, 10) : 0,
     };
     struct rep_writer *w = rep_writer_new(&wo, err);
@@ -551,7 +642,7 @@ int main(int argc, char **argv)
         .max_header = o.max_header, .max_headers = o.max_headers,
         .preview = rep_writer_preview(w),
         .decode_content = mode != MODE_STATS || nmore, /* --stats: the benchmark mode */
-        .after_open = after_open, .after_open_ctx = &lc,
+        .after_open = after_open, .after_open_ctx = &lc, .snaplen = o.snaplen,
     };
     struct dec_pipeline *pipe;
     switch (dec_pipeline_open(&pipe, &po, &dsink, err)) {

@@ -478,6 +478,8 @@ struct dec_pipeline_opts {
      * -w file); false stops with errbuf filled */
     bool (*after_open)(struct tr_capture *cap, void *ctx, char *errbuf);
     void *after_open_ctx;
+    /* -- issue 14 -- */
+    int snaplen;                 /* live: bytes kept per packet (0: 262144) */
 };
 
 /* why dec_pipeline_open failed, for the exit status */

@@ -45,26 +45,54 @@ const struct rect *ui_app_pane_rect(const struct app *a, enum pane p)
 
 /* ------------------------------------------------------------ helpers -- */
 
+static bool fmt_utf8;  /* "µs" where the terminal shows UTF-8, else "us" */
+
+/* at most 8 columns: "9999 B", "999.9 kB", "12.3 MB" (never a cut figure) */
 void ui_app_fmt_bytes(char *buf, size_t n, uint64_t v)
 {
-    if (v < 10000)
+    static const char *const units[] = {"kB", "MB", "GB", "TB", "PB"};
+    if (v < 10000) {
         snprintf(buf, n, "%llu B", (unsigned long long)v);
-    else if (v < 10000000)
-        snprintf(buf, n, "%.1f kB", (double)v / 1000.0);
-    else
-        snprintf(buf, n, "%.1f MB", (double)v / 1e6);
+        return;
+    }
+    double x = (double)v;
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        x /= 1000.0;
+        if (x < 999.95 || u + 1 == sizeof units / sizeof units[0]) {
+            snprintf(buf, n, "%.1f %s", x, units[u]);
+            return;
+        }
+    }
 }
 
+/* at most 8 columns: "441µs", "12.3ms", "1.23s", "123s" */
 void ui_app_fmt_dur(char *buf, size_t n, int64_t us)
 {
     if (us < 0)
         snprintf(buf, n, "-");
     else if (us < 1000)
-        snprintf(buf, n, "%lldus", (long long)us);
-    else if (us < 1000000)
+        snprintf(buf, n, "%lld%s", (long long)us, fmt_utf8 ? "\xc2\xb5s" : "us");
+    else if (us < 999950)
         snprintf(buf, n, "%.1fms", (double)us / 1000.0);
-    else
+    else if (us < 99995000)
         snprintf(buf, n, "%.2fs", (double)us / 1e6);
+    else
+        snprintf(buf, n, "%.0fs", (double)us / 1e6);
+}
+
+/* a count with thousands separators: "1,000,000" (cut like snprintf) */
+void ui_app_fmt_count(char *buf, size_t n, uint64_t v)
+{
+    char digits[32], out[48];
+    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+    snprintf(buf, n, "%s", out);
 }
 
 void ui_app_fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e)
@@ -98,11 +126,14 @@ void ui_app_clear(const struct rect *r)
 
 void ui_app_pane_title(struct app *a, const struct rect *r, enum pane p, const char *title)
 {
-    bool focus = a->focus == (int)p;
+    bool focus = a->focus == (int)p && !a->help;
     int at = ui_app_attr(a, focus ? UI_COLOR_FOCUS : UI_COLOR_TITLE);
     move(r->y, r->x);
     for (int x = 0; x < r->w; x++)
         addch(' ' | at);
+    /* the focused pane is marked by more than a color (--mono, NO_COLOR) */
+    if (focus)
+        ui_put(stdscr, r->y, r->x, 1, a->scr.g.rarrow, at);
     ui_put(stdscr, r->y, r->x + 1, r->w - 2, title, at);
 }
 
@@ -120,22 +151,38 @@ static void relayout(struct app *a)
     a->r_footer = (struct rect){H - 1, 0, 1, W};
     a->r_status = (struct rect){H - 2, 0, 1, W};
     a->r_timing = (struct rect){H - 3, 0, 1, W};
-    int list_h = a->big ? 0 : H / 5 < 4 ? 4 : H / 5 > 12 ? 12 : H / 5;
+    /* the list takes the rows its exchanges need, up to a fifth of the
+     * screen; what it does not need goes to the explanation */
+    int list_max = a->big ? 0 : H / 5 < 4 ? 4 : H / 5 > 12 ? 12 : H / 5;
+    int list_h = list_max;
+    if (!a->big && a->ix.norder + 1 < (size_t)list_max)
+        list_h = a->ix.norder ? (int)a->ix.norder + 1 : 2;
     a->r_list = (struct rect){1, 0, list_h, W};
     int y = 1 + list_h;
     a->r_steps = (struct rect){y, 0, 1, W};
     y++;
     int rest = H - 3 - y;
-    int ex_h = rest * 2 / 5;
+    int base = rest - (list_max - list_h);
+    int ex_h = base * 2 / 5;
     if (ex_h < 5)
         ex_h = 5;
     if (ex_h > 16)
         ex_h = 16;
+    ex_h += list_max - list_h;
+    /* a packet's detail: the explanation takes what it needs of the
+     * ladder's rows, leaving it four packets */
+    if (a->ladder.picked && a->zoom < 0) {
+        int need = ui_explain_lines(a, W) + 1;
+        int most = rest - 4;
+        if (need > ex_h)
+            ex_h = need < most ? need : most > ex_h ? most : ex_h;
+    }
     int mid_h = rest - ex_h;
     int margin = a->big ? 1 : 0;
-    int lw = W * 9 / 20;
-    if (lw < 34)
-        lw = 34;
+    /* half each; from 80 columns the bytes keep 40, a hex row of 8 */
+    int lw = W / 2;
+    if (W >= 80 && W - lw - 1 < 40)
+        lw = W - 41;
     a->r_ladder = (struct rect){y, margin, mid_h, lw - margin};
     a->r_bytes = (struct rect){y, lw + 1, mid_h, W - lw - 1 - margin};
     a->r_explain = (struct rect){y + mid_h, margin, ex_h, W - 2 * margin};
@@ -161,6 +208,7 @@ static bool visible(const struct app *a, enum pane p)
 
 static void draw(struct app *a)
 {
+    relayout(a);  /* the list's rows and a packet's detail change the layout */
     erase();
     if (a->small) {
         const char *m = _("httpstep needs a window of at least 60 x 16: please make it larger.");
@@ -284,7 +332,7 @@ static int search_key(struct app *a, int ch)
         a->searching = false;
         if (a->ninput)
             snprintf(a->query, sizeof a->query, "%s", a->input);
-        ui_do_search(a);
+        ui_search_start(a);
     } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
         if (a->ninput)
             a->input[--a->ninput] = '\0';
@@ -364,15 +412,17 @@ static int global_key(struct app *a, enum ui_action act)
         break;
     case UA_PLAY:
         a->playing = true;
-        a->next_play = now_ms() + a->play_ms;
+        a->play_arm = true;
         break;
     case UA_FASTER:
         a->play_ms = a->play_ms > 500 ? a->play_ms * 2 / 3 : 300;
-        snprintf(a->msg, sizeof a->msg, _("autoplay: one stage every %.1f s"), a->play_ms / 1000.0);
+        snprintf(a->msg, sizeof a->msg, _("autoplay: at least %.1f s a page, longer for a long text"),
+                 a->play_ms / 1000.0);
         break;
     case UA_SLOWER:
         a->play_ms = a->play_ms < 20000 ? a->play_ms * 3 / 2 : 30000;
-        snprintf(a->msg, sizeof a->msg, _("autoplay: one stage every %.1f s"), a->play_ms / 1000.0);
+        snprintf(a->msg, sizeof a->msg, _("autoplay: at least %.1f s a page, longer for a long text"),
+                 a->play_ms / 1000.0);
         break;
     case UA_ZOOM:
         a->zoom = a->zoom >= 0 ? -1 : a->focus;
@@ -392,6 +442,7 @@ static int global_key(struct app *a, enum ui_action act)
         }
         a->follow = !a->follow;
         a->unseen = 0;
+        a->unseen_base = a->arrived;
         if (a->follow) {
             a->newest_pending = true;
             ui_follow_newest(a);
@@ -405,6 +456,14 @@ static int global_key(struct app *a, enum ui_action act)
         break;
     case UA_REDRAW:
         clearok(stdscr, TRUE);
+        break;
+    case UA_BACK:
+        if (a->srch.active) {
+            ui_search_stop(a);
+            snprintf(a->msg, sizeof a->msg, "%s", _("search stopped: you are where you were"));
+        }
+        a->ladder.picked = 0;
+        a->hl_search = false;
         break;
     case UA_QUIT:
         return UI_HANDLED | UI_QUIT;
@@ -428,14 +487,18 @@ static int key(struct app *a, int ch)
     if (ch == KEY_MOUSE)
         return mouse(a);
     enum ui_action act = ui_key_action(ch);
-    a->msg[0] = '\0';
+    if (!a->srch.active)
+        a->msg[0] = '\0';
     /* live: a user who steps keeps their place while traffic arrives */
     if (a->live && a->follow &&
         (act == UA_NEXT_STAGE || act == UA_PREV_STAGE || act == UA_NEXT_X || act == UA_PREV_X ||
          act == UA_FIRST || act == UA_LAST || act == UA_OPEN ||
          (a->focus == PANE_LIST && (act == UA_UP || act == UA_DOWN || act == UA_PGUP ||
-                                    act == UA_PGDN || act == UA_HOME || act == UA_END))))
+                                    act == UA_PGDN || act == UA_HOME || act == UA_END)))) {
         a->follow = false;
+        a->unseen_base = a->arrived;
+        a->unseen = 0;
+    }
     if (a->playing && act != UA_FASTER && act != UA_SLOWER && act != UA_QUIT) {
         a->playing = false;  /* any key pauses */
         if (act == UA_PLAY)
@@ -513,7 +576,33 @@ static bool load_step(struct app *a)
     return busy;
 }
 
-static int run(struct app *a)
+/* autoplay: the time to read what the explanation shows, at least one
+ * step of autoplay (25 columns a second at the default speed; + and -
+ * scale it) */
+static int64_t reading_ms(const struct app *a)
+{
+    if (!visible(a, PANE_EXPLAIN))
+        return a->play_ms;
+    int64_t ms = (int64_t)a->explain.page_cols * 40 * a->play_ms / PLAY_DEFAULT_MS;
+    return ms > a->play_ms ? ms : a->play_ms;
+}
+
+/* autoplay's next step: the rest of a long explanation a page at a time,
+ * then the next stage */
+static void play_step(struct app *a)
+{
+    struct explain_state *e = &a->explain;
+    if (visible(a, PANE_EXPLAIN) && e->rows > 0 && e->s.top + e->rows < e->lines) {
+        e->s.top += e->rows > 1 ? e->rows - 1 : 1;
+        e->s.manual = true;
+    } else {
+        ui_next_stage(a, 1);
+    }
+    a->play_arm = true;  /* timed once drawn */
+    a->dirty = true;
+}
+
+static void app_init(struct app *a)
 {
     const struct ui_run_opts *o = a->o;
     a->source = o->file;
@@ -533,12 +622,43 @@ static int run(struct app *a)
     if (!a->live && stat(o->file, &st) == 0)
         a->file_size = st.st_size;
     ui_ix_init(&a->ix);
+}
+
+/* open the main pass: the index (live: and the records) */
+static bool open_main(struct app *a)
+{
     struct dec_sink sink;
     if (a->live)
         ui_live_sink(a, &sink);
     else
         ui_ix_sink(&a->ix, &sink);
-    if (!ui_pass_open(a, &a->main, &sink, NULL, -1, 0, 0, 0))
+    return ui_pass_open(a, &a->main, &sink, NULL, -1, 0, 0, 0);
+}
+
+/* --goto X on a file: read until exchange X is in the list, before the
+ * screen opens, so that a capture with fewer is a one-line error */
+static bool goto_check(struct app *a, char *err)
+{
+    const char *spec = a->o->goto_spec;
+    if (!spec || a->live)
+        return true;
+    unsigned long n = strtoul(spec, NULL, 10);
+    while (a->ix.norder < n && !a->main.done && !ui_stop) {
+        ui_pass_step(&a->main, 100000);
+        ui_ix_sort(&a->ix);
+    }
+    if (a->ix.norder >= n || ui_stop)
+        return true;
+    snprintf(err, TR_ERRBUF_SIZE, "--goto %lu: '%s' has %zu exchange%s (1 to %zu)", n, a->o->file,
+             a->ix.norder, a->ix.norder == 1 ? "" : "s", a->ix.norder);
+    if (a->ix.norder == 0)
+        snprintf(err, TR_ERRBUF_SIZE, "--goto %lu: '%s' has no HTTP exchange", n, a->o->file);
+    return false;
+}
+
+static int run(struct app *a)
+{
+    if (!a->main.open && !open_main(a))
         return -1;
     relayout(a);
     a->dirty = true;
@@ -547,39 +667,35 @@ static int run(struct app *a)
     while (!ui_stop) {
         struct shown before = shown_now(a);
         bool busy = load_step(a);
+        busy |= ui_search_step(a, SLICE_US);
         if (busy || !shown_same(before, shown_now(a)))
             a->dirty = true;
-        if (a->playing && now_ms() >= a->next_play) {
-            ui_next_stage(a, 1);
-            a->next_play = now_ms() + a->play_ms;
-            a->dirty = true;
-        }
+        if (a->playing && !a->play_arm && now_ms() >= a->next_play)
+            play_step(a);
         int64_t t = now_ms();
         if (a->dirty && (!busy || t - last_draw >= 100)) {
             draw(a);
             last_draw = t;
+            if (a->play_arm) {
+                a->next_play = now_ms() + reading_ms(a);
+                a->play_arm = false;
+            }
         }
-        int wait = busy ? 0 : a->playing ? (int)(a->next_play - now_ms()) : 1000;
+        int wait = busy || a->dirty ? 0 : a->playing ? (int)(a->next_play - now_ms()) : 1000;
         if (wait < 0)
             wait = 0;
         if (wait > 1000)
             wait = 1000;
-        int ch;
-        if (fd >= 0 && !a->main.done && wait > 0) {
-            /* live: wake for a key or a packet, whichever comes first */
-            struct pollfd pfd[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
-            poll(pfd, 2, wait);
-            timeout(0);
-            ch = getch();
-        } else {
-            timeout(wait);
-            ch = getch();
-        }
+        /* wake for a key, or live for a packet, whichever comes first */
+        enum ui_wait w = ui_screen_wait(wait, fd >= 0 && !a->main.done ? fd : -1);
+        if (w == UI_WAIT_GONE)
+            break;  /* the terminal went away: nobody is left to answer */
+        timeout(0);
+        int ch = getch();
         /* take every key already typed, then draw once */
         int flags = 0;
         while (ch != ERR && !(flags & UI_QUIT)) {
             flags |= key(a, ch);
-            timeout(0);
             ch = getch();
         }
         if (flags & UI_QUIT)
@@ -590,6 +706,32 @@ static int run(struct app *a)
     return a->main.failed ? 2 : 0;
 }
 
+static void catch_signals(void)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* a hang-up (the terminal closed) ends the UI, unless it was ignored
+     * on purpose (nohup): then the end of input does */
+    sigaction(SIGHUP, NULL, &old);
+    if (old.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
+}
+
+static void app_free(struct app *a)
+{
+    ui_search_stop(a);
+    ui_pass_close(&a->detp);
+    ui_pass_close(&a->main);
+    dec_record_free(&a->filedet);
+    dec_record_free(&a->gone);
+    ui_live_free(a);
+    ui_ix_free(&a->ix);
+    tr_sb_free(&a->explain.text);
+}
+
 int ui_run(const struct ui_run_opts *opts)
 {
     struct ui_run_opts o = *opts;
@@ -597,21 +739,31 @@ int ui_run(const struct ui_run_opts *opts)
     the_app = a;
     a->o = &o;
     a->utf8 = teach_i18n_init(o.lang);
-    const char *nc = getenv("NO_COLOR");
+    fmt_utf8 = a->utf8;
+    catch_signals();
     char err[TR_ERRBUF_SIZE];
+    if (o.file || o.iface) {
+        /* the capture first: its errors are one line, before any screen */
+        app_init(a);
+        if (!open_main(a) || !goto_check(a, err)) {
+            fprintf(stderr, "httpstep: %s\n", a->main.open ? err : a->main.err);
+            int code = a->main.open ? 1 : o.iface && !o.file ? 3 : 2;
+            app_free(a);
+            free(a);
+            the_app = NULL;
+            return code;
+        }
+    }
+    const char *nc = getenv("NO_COLOR");
     if (!ui_screen_init(&a->scr, o.mono || (nc && *nc), a->utf8, err)) {
         fprintf(stderr, "httpstep: %s\n", err);
+        app_free(a);
         free(a);
         return 1;
     }
     ui_screen_big(&a->scr, o.big);
     xalloc_set_fatal_hook(fatal_hook);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    struct ui_pick pick = {0};
+    struct ui_pick pick = {.port = o.nports ? o.ports[0] : 80, .filter = o.filter};
     int status = 0;
     if (!o.file && !o.iface) {
         if (!ui_picker(&a->scr, teach_lang_zh(), &ui_stop, &pick)) {
@@ -622,21 +774,20 @@ int ui_run(const struct ui_run_opts *opts)
         }
         o.file = pick.file;
         o.iface = pick.iface;
+        if (pick.iface && !o.filter && pick.port) {
+            o.ports = &pick.port;
+            o.nports = 1;
+        }
         if (pick.goto_spec && !o.goto_spec)
             o.goto_spec = pick.goto_spec;
+        app_init(a);
     }
     status = run(a);
     ui_screen_free();
     xalloc_set_fatal_hook(NULL);
     if (status != 0)
         fprintf(stderr, "httpstep: %s\n", a->main.err);
-    ui_pass_close(&a->detp);
-    ui_pass_close(&a->main);
-    dec_record_free(&a->filedet);
-    dec_record_free(&a->gone);
-    ui_live_free(a);
-    ui_ix_free(&a->ix);
-    tr_sb_free(&a->explain.text);
+    app_free(a);
     free(pick.file);
     free(pick.iface);
     free(pick.goto_spec);

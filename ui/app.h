@@ -35,10 +35,14 @@ struct ui_row {
     uint32_t prev;         /* the connection's previous row, UINT32_MAX none */
     uint32_t index;        /* exchange number on its connection */
     int status;            /* as the model keeps it (decode.h, struct dec_msg) */
+    int interim;           /* the first interim (1xx) status, 0 none */
     uint8_t flags;
     char method[12];
     char *target;          /* safe for the screen, at most 160 columns */
-    uint64_t body;         /* response body bytes */
+    char *reason;          /* the reason phrase as sent, safe for the screen; NULL none */
+    uint64_t body;         /* response body bytes (entity, as sent: no chunk framing) */
+    uint64_t wire_body;    /* the response body stage's bytes on the wire (with framing) */
+    int64_t decoded;       /* the body after content decoding; -1 unknown */
     tr_time t_start, t_end;
     uint64_t first_frame;
 };
@@ -64,8 +68,9 @@ struct ui_index {
     uint32_t *order;       /* rows sorted by (connection, exchange) */
     size_t norder, corder;
     bool order_dirty;
-    uint64_t exchanges, notes, truncated, gaps, no_handshake, retrans;
+    uint64_t exchanges, notes, truncated, gaps, no_handshake, retrans, out_of_order;
     uint64_t frames;
+    int status_w;          /* columns of the widest status text ("100→201 Created") */
 };
 
 void ui_ix_init(struct ui_index *ix);
@@ -84,13 +89,15 @@ struct ui_pick {
     char *file;            /* a sample to open, or NULL */
     char *iface;           /* an interface to capture on, or NULL */
     char *goto_spec;       /* the sample's place to look at */
+    uint16_t port;         /* in: the server port given (-p), or 80; out: the one chosen */
+    const char *filter;    /* in: the user's filter expression, or NULL (then the port's) */
 };
 
 /* where samples/index.tsv is (next to the binary, or installed), or NULL */
 const char *ui_samples_dir(void);
-/* choose a sample or an interface; false when the user quits */
-/* choose a sample or an interface; false when the user quits, or *stop
- * becomes true (a signal) */
+/* choose a sample, or an interface and the server port to watch; false
+ * when the user quits, the terminal goes away, or *stop becomes true (a
+ * signal) */
 bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, struct ui_pick *out);
 
 #endif

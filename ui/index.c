@@ -16,8 +16,10 @@ void ui_ix_init(struct ui_index *ix)
 
 void ui_ix_free(struct ui_index *ix)
 {
-    for (size_t i = 0; i < ix->nrows; i++)
+    for (size_t i = 0; i < ix->nrows; i++) {
         free(ix->rows[i].target);
+        free(ix->rows[i].reason);
+    }
     for (size_t i = 0; i < ix->nconns; i++)
         free(ix->conns[i].sni);
     free(ix->rows);
@@ -47,6 +49,7 @@ static struct ui_row *row_new(struct ui_index *ix, uint32_t conn)
     struct ui_row *r = &ix->rows[ix->nrows++];
     memset(r, 0, sizeof *r);
     r->conn = conn;
+    r->decoded = -1;
     r->prev = ix->conns[conn].last_row;
     ix->conns[conn].last_row = (uint32_t)(ix->nrows - 1);
     ix->order_dirty = true;
@@ -69,6 +72,31 @@ static struct ui_row *row_of(struct ui_index *ix, uint32_t conn, uint64_t index,
     r->index = (uint32_t)index;
     ix->conns[conn].nrows++;
     return r;
+}
+
+#define REASON_MAX 40  /* bytes of a reason phrase kept for the list */
+
+/* the status and the reason phrase as the wire said them ("302 Moved
+ * Temporarily", not the registry's "302 Found") */
+static void row_status(struct ui_row *r, const struct dec_msg *m)
+{
+    r->status = m->status;
+    free(r->reason);
+    r->reason = NULL;
+    if (m->reason.p && m->reason.len) {
+        size_t n = m->reason.len > REASON_MAX ? REASON_MAX : m->reason.len;
+        while (n > 0 && n < m->reason.len && ((unsigned char)m->reason.p[n] & 0xc0) == 0x80)
+            n--;  /* cut at a character */
+        r->reason = teach_safe_dup(m->reason.p, n);
+    }
+}
+
+/* the list's status column fits the widest status: "100→201 Created" */
+static void status_width(struct ui_index *ix, const struct ui_row *r)
+{
+    int w = 3 + (r->reason ? 1 + (int)strlen(r->reason) : 0) + (r->interim ? 4 : 0);
+    if (w > ix->status_w)
+        ix->status_w = w;
 }
 
 static void i_conn(void *ctx, struct dec_conn *c)
@@ -112,8 +140,13 @@ static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
     }
     if (s) {
         r->flags |= XR_RSP;
-        r->status = s->status;
+        row_status(r, s);
+        status_width(ix, r);
         r->body = s->body_length;
+        r->decoded = s->framing == DEC_FRAMING_NONE ? 0
+                     : s->decoded_length >= 0       ? s->decoded_length
+                     : !s->content_encoding.p       ? (int64_t)s->body_length
+                                                    : -1;
         r->t_end = s->ts_last;
         if (!q) {
             r->t_start = s->ts_first;
@@ -128,16 +161,20 @@ static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
         r->flags |= XR_KEEP_ALIVE;
     if (x->tunnel)
         r->flags |= XR_TUNNEL;
-    if (x->ninterim)
+    if (x->ninterim) {
         r->flags |= XR_INTERIM;
+        r->interim = x->interim[0]->status;
+    }
 }
 
-/* the first stages of an exchange make its row, so it shows while in progress */
+/* the first stages of an exchange make its row, so it shows while in
+ * progress; an interim status line and the body's bytes on the wire are
+ * kept for the list */
 static void i_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 {
     struct ui_index *ix = ctx;
-    if (s->exchange < 0 || (s->kind != DEC_STAGE_REQUEST_LINE &&
-                            !(s->kind == DEC_STAGE_STATUS_LINE && !dec_stage_interim(s))))
+    if (s->exchange < 0 || (s->kind != DEC_STAGE_REQUEST_LINE && s->kind != DEC_STAGE_STATUS_LINE &&
+                            s->kind != DEC_STAGE_RESPONSE_BODY))
         return;
     const struct dec_msg *m = s->msg;
     uint32_t slot = conn_slot(ix, c->id);
@@ -154,9 +191,16 @@ static void i_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
         r->target = teach_safe_dup(m->target.p, m->target.len > 160 ? 160 : m->target.len);
         r->t_start = r->t_end = s->ts;
         r->first_frame = s->nframes ? s->frames[0] : 0;
+    } else if (s->kind == DEC_STAGE_RESPONSE_BODY) {
+        r->wire_body = s->length;
+    } else if (dec_stage_interim(s)) {
+        r->flags |= XR_INTERIM;
+        if (!r->interim)
+            r->interim = m->status;
     } else {
         r->flags |= XR_RSP;
-        r->status = m->status;
+        row_status(r, m);
+        status_width(ix, r);
         if (!(r->flags & XR_REQ)) {
             r->t_start = s->ts;
             r->first_frame = s->nframes ? s->frames[0] : 0;
@@ -178,6 +222,9 @@ static void i_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
         break;
     case DEC_NOTE_RETRANSMISSION:
         ix->retrans++;
+        break;
+    case DEC_NOTE_OUT_OF_ORDER:
+        ix->out_of_order++;
         break;
     default:
         break;

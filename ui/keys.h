@@ -30,6 +30,7 @@ enum ui_action {
     UA_FOLLOW,
     UA_HELP,
     UA_REDRAW,
+    UA_BACK,
     UA_QUIT
 };
 

@@ -49,9 +49,10 @@ bool ui_pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
         .filter = o->filter, .ports = o->ports, .nports = o->nports,
         .max_conns = o->max_conns, .max_ooo = o->max_ooo,
         .max_header = o->max_header, .max_headers = o->max_headers, .preview = preview,
-        .decode_content = a->live || p != &a->main,  /* the index needs no decoded bodies */
+        .decode_content = true,  /* the list shows decoded sizes */
         .only = only, .seek = offset >= 0, .seek_offset = offset, .seek_frame = first_frame,
         .stop_after = stop_after, .after_open = o->after_open, .after_open_ctx = o->after_open_ctx,
+        .snaplen = o->snaplen,
     };
     if (dec_pipeline_open(&p->pipe, &po, sink, p->err) != DEC_PIPE_OK) {
         p->pipe = NULL;
@@ -135,6 +136,7 @@ static void f_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 {
     FAN(on_stage, c, s);
     struct app *app = ctx;
+    app->arrived++;
     app->newest_conn = c->id;
     app->newest_pending = true;
 }
@@ -201,6 +203,37 @@ static void panes_enter(struct app *a)
             ui_views[p]->enter(a);
 }
 
+/* Read connection c into rec with pass p: all of it, or for a long one
+ * the window of exchanges around x; returns the window's first exchange
+ * (0 for all of it) */
+static int64_t open_detail(struct app *a, struct dec_record *rec, struct pass *p,
+                           const struct ui_crow *c, int64_t x)
+{
+    ui_pass_close(p);
+    dec_record_free(rec);
+    dec_record_init(rec, 1);  /* the detail pass sees only this connection: its id is 1 */
+    size_t win = a->o->max_ui_exchanges ? a->o->max_ui_exchanges : DEC_REC_WINDOW;
+    int64_t lo = 0;
+    if (c->nrows > win) {  /* a long connection: the exchanges around this one */
+        lo = x - (int64_t)win / 2 < 0 ? 0 : x - (int64_t)win / 2;
+        dec_record_window(rec, lo, lo + (int64_t)win - 1);
+    }
+    struct dec_sink sink;
+    dec_record_sink(rec, &sink);
+    struct tr_endpoint only[2] = {c->client, c->server};
+    size_t preview = a->o->preview ? a->o->preview : DEC_DEFAULT_PREVIEW;
+    ui_pass_open(a, p, &sink, only, c->file_offset, c->first_frame, c->ended ? c->last_frame : 0,
+                 preview);
+    p->stop = &rec->sealed;
+    return lo;
+}
+
+/* does the record hold exchange x of connection id (read by open_detail)? */
+static bool holds(const struct dec_record *rec, uint64_t rec_conn, uint64_t id, int64_t x)
+{
+    return rec_conn == id && (rec->x_hi < 0 || (x >= rec->x_lo && x <= rec->x_hi));
+}
+
 /* Make det hold the connection of the selected row, starting a detail pass
  * when it is another one. */
 static void load_detail(struct app *a)
@@ -210,9 +243,7 @@ static void load_detail(struct app *a)
     if (!c)
         return;
     int64_t x = (r->flags & XR_BARE) ? 0 : (int64_t)r->index;
-    struct dec_record *cur = a->det;
-    if (c->id == a->det_conn &&
-        (a->live || cur->x_hi < 0 || (x >= cur->x_lo && x <= cur->x_hi)))
+    if (c->id == a->det_conn && (a->live || holds(a->det, a->det_conn, c->id, x)))
         return;
     if (a->live) {
         struct dec_record *d = live_get(a, c->id, false);
@@ -223,28 +254,16 @@ static void load_detail(struct app *a)
         dec_record_link(a->det);
         return;
     }
-    ui_pass_close(&a->detp);
-    dec_record_free(a->det);
-    dec_record_init(a->det, 1);  /* the detail pass sees only this connection: its id is 1 */
-    size_t win = a->o->max_ui_exchanges ? a->o->max_ui_exchanges : DEC_REC_WINDOW;
-    if (c->nrows > win) {  /* a long connection: the exchanges around this one */
-        int64_t lo = x - (int64_t)win / 2 < 0 ? 0 : x - (int64_t)win / 2;
-        dec_record_window(a->det, lo, lo + (int64_t)win - 1);
+    int64_t lo = open_detail(a, a->det, &a->detp, c, x);
+    if (a->det->x_hi >= 0)
         snprintf(a->msg, sizeof a->msg,
                  _("connection %llu has %u exchanges: the details of %lld to %lld are kept "
                    "(--max-ui-exchanges)"),
-                 (unsigned long long)c->id, c->nrows, (long long)lo + 1, (long long)(lo + (int64_t)win));
-    }
+                 (unsigned long long)c->id, c->nrows, (long long)lo + 1,
+                 (long long)a->det->x_hi + 1);
     a->det_conn = c->id;
     a->stage = -1;
     panes_enter(a);
-    struct dec_sink sink;
-    dec_record_sink(a->det, &sink);
-    struct tr_endpoint only[2] = {c->client, c->server};
-    size_t preview = a->o->preview ? a->o->preview : DEC_DEFAULT_PREVIEW;
-    ui_pass_open(a, &a->detp, &sink, only, c->file_offset, c->first_frame,
-              c->ended ? c->last_frame : 0, preview);
-    a->detp.stop = &a->det->sealed;
     if (!a->detp.failed) {
         /* small connections load at once, so the first screen is whole */
         ui_pass_step(&a->detp, 200000);
@@ -313,30 +332,45 @@ void ui_resolve_want(struct app *a)
         if (a->want_x < 0 && !past)
             return;
     } else if (a->want_kind >= 0) {
-        for (int i = 0; i < ui_stage_count(a); i++)
-            if ((int)a->det->stgs[i]->kind == a->want_kind &&
-                (a->want_x < 0 || a->det->stgs[i]->exchange == a->want_x ||
-                 a->det->stgs[i]->exchange < 0)) {
+        int seen = 0;
+        for (int i = 0; i < ui_stage_count(a); i++) {
+            const struct dec_stage *g = a->det->stgs[i];
+            if ((int)g->kind != a->want_kind ||
+                (a->want_x >= 0 && g->exchange != a->want_x && g->exchange >= 0) ||
+                (a->want_final && dec_stage_interim(g)))
+                continue;
+            if (seen++ == a->want_nth) {
                 k = i;
                 break;
             }
+        }
         if (k < 0 && !a->detp.done)
             return;
     } else if (a->want_x >= 0) {
         k = dec_record_first_stage(a->det, a->want_x);
         if (k < 0 && !a->detp.done)
             return;
+        /* the first exchange of a connection begins with its handshake */
+        if (a->want_x == 0)
+            for (int i = 0; i < k; i++)
+                if (a->det->stgs[i]->kind == DEC_STAGE_HANDSHAKE) {
+                    k = i;
+                    break;
+                }
     }
     if (k < 0)
         k = 0;
     a->want_kind = -1;
+    a->want_nth = 0;
+    a->want_final = false;
     a->want_x = -1;
     a->want_last = false;
     ui_set_stage(a, k);
 }
 
-/* select a row; kind >= 0: go to that stage kind in its exchange */
-void ui_select_row(struct app *a, size_t pos, int kind, bool last)
+/* select a row; kind >= 0: go to the nth stage of that kind in its
+ * exchange (final: not counting an interim response's) */
+static void select_row(struct app *a, size_t pos, int kind, int nth, bool final, bool last)
 {
     struct ui_row *r = ui_app_row(a, pos);
     if (!r)
@@ -345,10 +379,17 @@ void ui_select_row(struct app *a, size_t pos, int kind, bool last)
     /* last: the connection's last stage (its close) */
     a->want_x = (r->flags & XR_BARE) || last ? -1 : (int64_t)r->index;
     a->want_kind = kind;
+    a->want_nth = nth;
+    a->want_final = final;
     a->want_last = last;
     a->stage = -1;
     load_detail(a);  /* reads anew only for another connection, or outside the window */
     ui_resolve_want(a);
+}
+
+void ui_select_row(struct app *a, size_t pos, int kind, bool last)
+{
+    select_row(a, pos, kind, 0, false, last);
 }
 
 void ui_next_stage(struct app *a, int dir)
@@ -484,57 +525,144 @@ static bool contains_ci(struct dec_str s, const char *q)
     return false;
 }
 
-static bool row_matches(struct app *a, const struct ui_row *r, const char *q)
+/* where a match is: a stage kind, the nth of that kind in the exchange,
+ * final: not counting an interim response's */
+struct hit {
+    int kind, nth;
+    bool final;
+};
+
+/* the request line and the final status line, from the index alone */
+static bool row_matches(const struct ui_row *r, const char *q, struct hit *h)
 {
     char st[16];
-    snprintf(st, sizeof st, "%u", r->status);
-    if (strcasestr(r->method, q) || (r->target && strcasestr(r->target, q)) ||
-        (r->status && strcmp(st, q) == 0))
+    snprintf(st, sizeof st, "%d", r->status);
+    if (strcasestr(r->method, q) || (r->target && strcasestr(r->target, q))) {
+        *h = (struct hit){DEC_STAGE_REQUEST_LINE, 0, false};
         return true;
-    const char *reason = r->status ? teach_status_reason(r->status) : NULL;
-    if (reason && strcasestr(reason, q))
+    }
+    if ((r->flags & XR_RSP) && (strcmp(st, q) == 0 || (r->reason && strcasestr(r->reason, q)))) {
+        *h = (struct hit){DEC_STAGE_STATUS_LINE, 0, true};
         return true;
-    /* header names and values: the exchange's details, when they are loaded */
-    struct ui_crow *c = &a->ix.conns[r->conn];
-    const struct dec_exchange *x = c->id == a->det_conn ? dec_record_x(a->det, r->index) : NULL;
-    if (x) {
-        const struct dec_msg *m[2] = {x->request, x->response};
-        for (int k = 0; k < 2; k++)
-            for (size_t i = 0; m[k] && i < m[k]->nheaders; i++)
-                if (contains_ci(m[k]->headers[i].name, q) || contains_ci(m[k]->headers[i].value, q))
-                    return true;
     }
     return false;
 }
 
-/* Search the rows after the selected one (wrapping). Header names and
- * values are searched by reading each candidate connection's details. */
-void ui_do_search(struct app *a)
+static bool headers_match(const struct dec_msg *m, const char *q)
 {
+    for (size_t i = 0; m && i < m->nheaders; i++)
+        if (contains_ci(m->headers[i].name, q) || contains_ci(m->headers[i].value, q))
+            return true;
+    return false;
+}
+
+/* header names and values of an exchange, once its connection is read:
+ * the request's, then each interim response's, then the response's */
+static bool exchange_matches(const struct dec_exchange *x, const char *q, struct hit *h)
+{
+    if (headers_match(x->request, q)) {
+        *h = (struct hit){DEC_STAGE_REQUEST_HEADERS, 0, false};
+        return true;
+    }
+    for (size_t i = 0; i < x->ninterim; i++)
+        if (headers_match(x->interim[i], q)) {
+            *h = (struct hit){DEC_STAGE_RESPONSE_HEADERS, (int)i, false};
+            return true;
+        }
+    if (headers_match(x->response, q)) {
+        *h = (struct hit){DEC_STAGE_RESPONSE_HEADERS, 0, true};
+        return true;
+    }
+    return false;
+}
+
+void ui_search_stop(struct app *a)
+{
+    struct search_state *s = &a->srch;
+    s->active = false;
+    ui_pass_close(&s->pass);
+    dec_record_free(&s->rec);
+    s->conn = 0;
+}
+
+/* Search the rows after the selected one (wrapping), a few at a time */
+void ui_search_start(struct app *a)
+{
+    ui_search_stop(a);
+    a->hl_search = false;
     if (!a->query[0] || a->ix.norder == 0)
         return;
+    a->srch.active = true;
+    a->srch.start = a->sel;
+    a->srch.done = 0;
+}
+
+static void found(struct app *a, size_t pos, const struct hit *h)
+{
+    ui_search_stop(a);
+    a->hl_search = true;
+    select_row(a, pos, h->kind, h->nth, h->final, false);
+    snprintf(a->msg, sizeof a->msg, _("found '%s' in exchange %zu"), a->query, pos + 1);
+}
+
+bool ui_search_step(struct app *a, int64_t budget)
+{
+    struct search_state *s = &a->srch;
+    if (!s->active)
+        return false;
+    int64_t until = now_ms() * 1000 + budget;
     size_t n = a->ix.norder;
-    for (size_t i = 1; i <= n; i++) {
-        size_t pos = (a->sel + i) % n;
+    while (s->done < n) {
+        size_t pos = (s->start + s->done + 1) % n;
         struct ui_row *r = ui_app_row(a, pos);
-        if (!(r->flags & XR_BARE) &&
-            (a->ix.conns[r->conn].id != a->det_conn || !dec_record_x(a->det, (int64_t)r->index))) {
-            /* read that connection (or its window with this exchange) to see its headers */
-            size_t save = a->sel;
-            a->sel = pos;
-            load_detail(a);
-            while (!a->detp.done && ui_pass_step(&a->detp, SLICE_US))
-                ;
-            dec_record_link(a->det);
-            a->sel = save;
+        struct ui_crow *c = ui_app_row_conn(a, r);
+        struct hit h;
+        if (!(r->flags & XR_BARE)) {
+            if (row_matches(r, a->query, &h)) {
+                found(a, pos, &h);
+                return true;
+            }
+            /* the headers: read that connection (or its window with this
+             * exchange) into the search's own record */
+            int64_t x = (int64_t)r->index;
+            if (a->live) {
+                struct dec_record *d = live_get(a, c->id, false);
+                const struct dec_exchange *xd = d ? dec_record_x(d, x) : NULL;
+                if (xd && exchange_matches(xd, a->query, &h)) {
+                    found(a, pos, &h);
+                    return true;
+                }
+            } else {
+                if (!holds(&s->rec, s->conn, c->id, x)) {
+                    open_detail(a, &s->rec, &s->pass, c, x);
+                    s->conn = c->id;
+                }
+                while (!s->pass.done && now_ms() * 1000 < until)
+                    ui_pass_step(&s->pass, SLICE_US);
+                if (!s->pass.done)
+                    break;  /* on with it at the next turn */
+                const struct dec_exchange *xd = dec_record_x(&s->rec, x);
+                if (xd && exchange_matches(xd, a->query, &h)) {
+                    found(a, pos, &h);
+                    return true;
+                }
+            }
         }
-        if (row_matches(a, r, a->query)) {
-            ui_select_row(a, pos, -1, false);
-            snprintf(a->msg, sizeof a->msg, _("found '%s' in exchange %zu"), a->query, pos + 1);
-            return;
-        }
+        s->done++;
+        if (now_ms() * 1000 >= until)
+            break;
     }
-    snprintf(a->msg, sizeof a->msg, _("'%s' is not in any exchange"), a->query);
+    if (s->done >= n) {
+        ui_search_stop(a);
+        snprintf(a->msg, sizeof a->msg, _("'%s' is not in any exchange"), a->query);
+        return true;
+    }
+    char d[32], t[32];
+    ui_app_fmt_count(d, sizeof d, s->done);
+    ui_app_fmt_count(t, sizeof t, n);
+    snprintf(a->msg, sizeof a->msg, _("searching for '%s': %s of %s exchanges looked at (Esc stops)"),
+             a->query, d, t);
+    return true;
 }
 
 void ui_follow_newest(struct app *a)
@@ -546,7 +674,7 @@ void ui_follow_newest(struct app *a)
     if (!d || d->nstgs == 0)
         return;
     if (!a->follow) {
-        a->unseen++;
+        a->unseen = a->arrived - a->unseen_base;
         return;
     }
     a->det = d;
@@ -577,6 +705,26 @@ void ui_live_sync(struct app *a)
         a->stage = (int64_t)a->stage >= (int64_t)shift ? a->stage - (int)shift : -1;
     a->det_trimmed = a->det->trimmed;
     dec_record_link(a->det);
+}
+
+void ui_live_waiting(struct app *a, char *buf, size_t n)
+{
+    const struct ui_run_opts *o = a->o;
+    char *deflt = o->filter ? NULL : dec_pipeline_default_filter(o->ports, o->nports, true);
+    const char *filter = o->filter ? o->filter : deflt;
+    uint64_t frames = 0, bytes = 0;
+    struct tr_capture *cap = a->main.pipe ? dec_pipeline_capture(a->main.pipe) : NULL;
+    if (cap)
+        tr_capture_counts(cap, &frames, &bytes);
+    /* another port to try: the usual development one, or 80 */
+    unsigned other = o->nports && o->ports[0] == 8000 ? 80 : 8000;
+    if (frames == 0)
+        snprintf(buf, n, _("listening on %s, %s: no packets yet; is the server on another port? -p %u"),
+                 o->iface, filter, other);
+    else
+        snprintf(buf, n, P_("listening on %s, %s: %llu packet, no HTTP yet", "listening on %s, %s: %llu packets, no HTTP yet", frames),
+                 o->iface, filter, (unsigned long long)frames);
+    free(deflt);
 }
 
 void ui_live_free(struct app *a)

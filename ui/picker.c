@@ -142,6 +142,8 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
         items[ns + i] = (struct item){true, NULL, ifaces[i]};
     size_t sel = 0, top = 0;
     bool chosen = false;
+    char port[8] = "";          /* a port being typed (p), "" when not */
+    bool editing = false;
     while (!*stop) {
         erase();
         int W = COLS, H = LINES;
@@ -191,24 +193,62 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
         if (n) {
             const struct item *it = &items[sel];
             char buf[2048];
-            if (it->live)
-                snprintf(buf, sizeof buf, "%s",
+            if (it->live) {
+                /* what is watched: the filter, and how to change the port */
+                char f[160];
+                if (out->filter)
+                    snprintf(f, sizeof f, "%s", out->filter);
+                else if (editing)
+                    snprintf(f, sizeof f, "tcp port %s_", port);
+                else
+                    snprintf(f, sizeof f, "tcp port %u", out->port);
+                snprintf(buf, sizeof buf, _("%s Filter: %s%s"),
                          strcmp(it->iface, "lo") == 0
                              ? _("Watch HTTP on this machine as it happens: start a local server "
-                                 "(e.g. python3 -m http.server 80) and open it in a browser.")
-                             : _("Watch HTTP on this interface as it happens (port 80, or -p PORT)."));
-            else
+                                 "(e.g. python3 -m http.server 8000) and open it in a browser.")
+                             : _("Watch HTTP on this interface as it happens."),
+                         f,
+                         out->filter ? ""
+                         : editing   ? _(" (type the server's port, Enter to keep it)")
+                                     : _(" (p: another port)"));
+            } else {
                 snprintf(buf, sizeof buf, "%s  [%s]",
                          zh && it->s->lesson_zh[0] ? it->s->lesson_zh : it->s->lesson, it->s->file);
+            }
             ui_put_wrapped(stdscr, ly, 1, W - 2, 4, buf, ui_attr(scr, UI_COLOR_NORMAL));
         }
         ui_put(stdscr, H - 1, 1, W - 2, _("Enter open   Up/Down choose   q quit"),
                ui_attr(scr, UI_COLOR_DIM));
         refresh();
-        timeout(250);  /* a signal ends the picker within a quarter of a second */
+        /* a signal ends the wait at once; a terminal gone ends the picker */
+        timeout(0);
         int ch = getch();
-        if (ch == ERR)
+        if (ch == ERR) {
+            if (ui_screen_wait(1000, -1) == UI_WAIT_GONE)
+                break;
             continue;
+        }
+        if (editing) {
+            /* the port: digits, Backspace, Enter keeps it, Escape drops it */
+            size_t pl = strlen(port);
+            if (ch >= '0' && ch <= '9' && pl < 5) {
+                port[pl] = (char)ch;
+                port[pl + 1] = '\0';
+            } else if ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && pl) {
+                port[pl - 1] = '\0';
+            } else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER || ch == 27) {
+                unsigned long v = strtoul(port, NULL, 10);
+                if (ch != 27 && v > 0 && v < 65536)
+                    out->port = (uint16_t)v;
+                editing = false;
+            }
+            continue;
+        }
+        if (ch == 'p' && n && items[sel].live && !out->filter) {
+            editing = true;
+            port[0] = '\0';
+            continue;
+        }
         /* the one key table: Up/Down (k/j), pages, Home, End, Enter, q */
         enum ui_action act = ui_key_action(ch);
         size_t page = list_h > 1 ? (size_t)list_h - 1 : 1;

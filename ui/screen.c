@@ -3,9 +3,13 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "screen.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wchar.h>
 
 static const struct ui_glyphs utf8_glyphs = {
@@ -125,6 +129,27 @@ void ui_screen_free(void)
         delscreen(the_screen);
         the_screen = NULL;
     }
+}
+
+enum ui_wait ui_screen_wait(int ms, int fd)
+{
+    struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
+    int n = poll(p, fd >= 0 ? 2 : 1, ms);
+    if (n < 0)
+        return errno == EINTR ? UI_WAIT_TIMEOUT : UI_WAIT_GONE;
+    if (n == 0)
+        return UI_WAIT_TIMEOUT;
+    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+        return UI_WAIT_GONE;
+    if (p[0].revents & POLLIN) {
+        /* readable with nothing to read: the end of input (a closed
+         * terminal), where getch would answer ERR at once, for ever */
+        int avail = 0;
+        if (ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 && avail == 0)
+            return UI_WAIT_GONE;
+        return UI_WAIT_KEY;
+    }
+    return fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) ? UI_WAIT_FD : UI_WAIT_TIMEOUT;
 }
 
 void ui_screen_big(struct ui_screen *s, bool big)

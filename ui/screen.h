@@ -64,6 +64,17 @@ int ui_width(const char *s);
 /* fill columns with a glyph or spaces */
 void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr);
 
+/* what ended a wait for input */
+enum ui_wait {
+    UI_WAIT_TIMEOUT = 0,  /* the time passed, or a signal came */
+    UI_WAIT_KEY,          /* the terminal has input */
+    UI_WAIT_FD,           /* the other descriptor is readable */
+    UI_WAIT_GONE          /* the terminal went away: hang-up, an error, end of input */
+};
+/* Wait up to ms milliseconds for a key, or for fd (unless -1) to be
+ * readable. Call it once curses' own queue is empty (getch gave ERR). */
+enum ui_wait ui_screen_wait(int ms, int fd);
+
 /* Word-wrap UTF-8 text into lines of at most w columns (starts and byte
  * lengths, at most max lines; "\n" breaks). Breaks at spaces when it can,
  * anywhere in a run of wide (CJK) characters. Returns the line count. */

@@ -50,9 +50,14 @@ struct scroll_state {
     bool manual;
 };
 
+/* the ladder's cursor is a packet (by frame number: a live record drops
+ * its oldest packets); Enter shows the detail of the packet under it */
 struct ladder_state {
     struct scroll_state s;
     int first;                  /* the packet on its first row (for the mouse) */
+    int rows;                   /* packet rows at the last draw */
+    uint64_t cursor;            /* the frame under the cursor; 0: the stage's first packet */
+    uint64_t picked;            /* the frame whose detail the explanation shows; 0 none */
 };
 
 struct bytes_state {
@@ -67,10 +72,24 @@ struct explain_state {
     struct tr_sbuf text;
     const struct dec_record *rec;  /* what the text was built from */
     int stage;
+    uint64_t picked;            /* the packet detail shown instead, 0 none */
     uint64_t version;
+    int lines, rows;            /* wrapped lines of the text; rows shown at the last draw */
+    int page_cols;              /* columns of text on the rows shown (autoplay's reading time) */
 };
 
 struct live_rec;
+
+/* a search, done a row at a time between keys: it reads each candidate
+ * connection into a record of its own, so the place shown stays */
+struct search_state {
+    bool active;
+    size_t start;               /* the row selected when it began */
+    size_t done;                /* rows after it looked at */
+    struct dec_record rec;      /* the connection being looked into */
+    struct pass pass;
+    uint64_t conn;              /* rec's connection (the index's id), 0 none */
+};
 
 struct app {
     const struct ui_run_opts *o;
@@ -90,6 +109,8 @@ struct app {
     int stage;                  /* in det->stgs, -1 none */
     int64_t want_x;             /* once loaded, go to this exchange's first stage ... */
     int want_kind;              /* ... or to the first stage of this kind, -1 */
+    int want_nth;               /* ... the nth of that kind in the exchange (0 first) */
+    bool want_final;            /* ... not counting an interim response's stages */
     bool want_last;             /* ... or to the last stage */
     /* the selected row of the list */
     size_t sel;
@@ -110,10 +131,15 @@ struct app {
     char input[128];
     size_t ninput;
     char query[128];
+    bool hl_search;             /* show the query's matches (after a search found one) */
+    struct search_state srch;
     char msg[TR_ERRBUF_SIZE];
+    bool play_arm;              /* autoplay: time the next step once the text is drawn */
     /* live */
     bool live;
     bool follow;                /* show the newest stage as it arrives */
+    uint64_t arrived;           /* stages that arrived */
+    uint64_t unseen_base;       /* arrived when following stopped */
     uint64_t unseen;            /* stages that arrived while not following */
     uint64_t newest_conn;       /* the connection of the newest stage */
     bool newest_pending;
@@ -158,6 +184,7 @@ void ui_app_clear(const struct rect *r);
 void ui_app_pane_title(struct app *a, const struct rect *r, enum pane p, const char *title);
 void ui_app_fmt_bytes(char *buf, size_t n, uint64_t v);
 void ui_app_fmt_dur(char *buf, size_t n, int64_t us);
+void ui_app_fmt_count(char *buf, size_t n, uint64_t v);
 void ui_app_fmt_endpoint(char *buf, size_t n, const struct tr_endpoint *e);
 const struct rect *ui_app_pane_rect(const struct app *a, enum pane p);
 /* rows a page of the pane scrolls */
@@ -187,13 +214,45 @@ void ui_next_stage(struct app *a, int dir);
 void ui_next_exchange(struct app *a, int dir);
 void ui_resolve_want(struct app *a);
 void ui_apply_goto(struct app *a);
-void ui_do_search(struct app *a);
+/* a search for a->query from the selected row on; each step looks at rows
+ * for up to budget microseconds (true while it goes on) */
+void ui_search_start(struct app *a);
+bool ui_search_step(struct app *a, int64_t budget);
+void ui_search_stop(struct app *a);
 void ui_follow_newest(struct app *a);
 /* live: every event to the index and to its connection's record */
 void ui_live_sink(struct app *a, struct dec_sink *out);
 void ui_live_free(struct app *a);
 /* the shown record changed under the stage (live trimming): keep the place */
 void ui_live_sync(struct app *a);
+/* live, before any exchange: what is listened to, and what came */
+void ui_live_waiting(struct app *a, char *buf, size_t n);
+
+/* numbering.c: the one numbering ("3a") and a stage's label ("100
+ * Continue" for an interim status line); the contract of teach.h's
+ * teach_stage_number and teach_stage_label, which replace them */
+const char *ui_stage_number(enum dec_stage_kind k);
+const char *ui_stage_label(const struct dec_stage *s, bool brief, char *buf, size_t cap);
+
+/* packet.c: a packet of the record (index k in d->pkts) */
+enum ui_label_form {
+    UI_LABEL_FULL,              /* "Status line + Response headers" */
+    UI_LABEL_BRIEF,             /* "Status+Resp.hdr" */
+    UI_LABEL_NUMBER             /* "4+5" */
+};
+/* the stages it carries (indexes into d->stgs, walk order), at most max */
+size_t ui_pkt_stages(const struct dec_record *d, size_t k, int *out, size_t max);
+/* those stages as one label ("" for none); several messages in one
+ * segment are counted ("3 requests: ...") */
+void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form, char *buf,
+                  size_t n);
+/* TCP flags by name ("SYN", "PSH", "ACK"), joined by sep */
+void ui_tcp_flags(char *buf, size_t n, uint8_t flags, const char *sep);
+/* its detail, appended to out: one fact a line */
+void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *out);
+
+/* view_explain.c: the lines the explanation takes at width w */
+int ui_explain_lines(struct app *a, int w);
 
 /* view_bars.c */
 void ui_bar_title(struct app *a);

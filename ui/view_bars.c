@@ -22,6 +22,7 @@ static const char *quality(struct app *a, char *buf, size_t n)
         {ix->no_handshake,
          NP_("%llu connection without its handshake", "%llu connections without their handshake")},
         {ix->retrans, NP_("%llu retransmission", "%llu retransmissions")},
+        {ix->out_of_order, NP_("%llu segment out of order", "%llu segments out of order")},
     };
     size_t len = 0;
     buf[0] = '\0';
@@ -66,6 +67,23 @@ static void walk_position(const struct app *a, int *j, int *k)
     }
 }
 
+/* the source, shortened from the left to fit w columns ("…/samples/01-x.pcap") */
+static void fit_left(struct app *a, char *out, size_t n, const char *src, int w)
+{
+    const char *p = src;
+    int ew = ui_width(a->scr.g.ellipsis);
+    if (ui_width(src) <= w || w <= ew) {
+        snprintf(out, n, "%s", ui_width(src) <= w ? src : "");
+        return;
+    }
+    while (*p && ui_width(p) > w - ew) {
+        p++;
+        while (((unsigned char)*p & 0xc0) == 0x80)
+            p++;
+    }
+    snprintf(out, n, "%s%s", a->scr.g.ellipsis, p);
+}
+
 void ui_bar_title(struct app *a)
 {
     const struct rect *r = &a->r_title;
@@ -73,15 +91,6 @@ void ui_bar_title(struct app *a)
     move(r->y, 0);
     for (int x = 0; x < r->w; x++)
         addch(' ' | at);
-    char buf[512];
-    char live[128];
-    const char *what = a->source;
-    if (a->live || !what) {
-        snprintf(live, sizeof live, _("interface %s"), a->o->iface ? a->o->iface : "-");
-        what = live;
-    }
-    snprintf(buf, sizeof buf, " httpstep %s %s", a->scr.g.sep, what);
-    int used = ui_put(stdscr, 0, 0, r->w, buf, at);
     char right[160] = "";
     if (!a->main.done && a->file_size > 0 && a->main.pipe) {
         uint64_t frames, bytes;
@@ -99,6 +108,17 @@ void ui_bar_title(struct app *a)
         snprintf(right + rl, sizeof right - rl, _(" %s stage %d/%d "), a->scr.g.sep, j, k);
     }
     int rw = ui_width(right);
+    /* the counter stays whole: the source gives way, from its left */
+    char buf[512], live[128], src[400];
+    const char *what = a->source;
+    if (a->live || !what) {
+        snprintf(live, sizeof live, _("interface %s"), a->o->iface ? a->o->iface : "-");
+        what = live;
+    }
+    snprintf(buf, sizeof buf, " httpstep %s ", a->scr.g.sep);
+    int used = ui_put(stdscr, 0, 0, r->w, buf, at);
+    fit_left(a, src, sizeof src, what, r->w - used - rw - 2);
+    used += ui_put(stdscr, 0, used, r->w - used, src, at);
     if (rw < r->w - used - 1)
         ui_put(stdscr, 0, r->w - rw - 1, rw + 1, right, at);
 }
@@ -110,32 +130,84 @@ static int current_step(const struct app *a)
     return dec_stage_step(a->det->stgs[a->stage]->kind);
 }
 
+/* what the current exchange holds beyond the usual: a request body, an
+ * interim (1xx) response (its status, 0 none) */
+static void exchange_extras(const struct app *a, bool *req_body, int *interim)
+{
+    *req_body = false;
+    *interim = 0;
+    int64_t x = ui_stage_exchange(a, a->stage);
+    if (x < 0) {
+        /* the handshake or the close: the exchange the walk shows them with */
+        struct ui_row *r = ui_app_row((struct app *)a, a->sel);
+        if (!r || (r->flags & XR_BARE))
+            return;
+        x = r->index;
+    }
+    for (int k = 0; k < ui_stage_count(a); k++) {
+        const struct dec_stage *g = a->det->stgs[k];
+        if (g->exchange != x)
+            continue;
+        if (g->kind == DEC_STAGE_REQUEST_BODY)
+            *req_body = true;
+        else if (g->kind == DEC_STAGE_STATUS_LINE && dec_stage_interim(g) && !*interim)
+            *interim = g->msg->status;
+    }
+}
+
+/* a step's label for this exchange: step 3 says it holds a request body,
+ * step 4 an interim response before the status */
+static void step_label(const struct app *a, int s, bool brief, bool req_body, int interim, char *buf,
+                       size_t n)
+{
+    if (s == 3 && req_body)
+        snprintf(buf, n, "%s", brief ? _("Hdr+body") : _("Headers + body"));
+    else if (s == 4 && interim)
+        snprintf(buf, n, brief ? _("%d+Status") : _("%d + Status"), interim);
+    else
+        snprintf(buf, n, "%s", teach_step_label(s, brief));
+    (void)a;
+}
+
 void ui_bar_steps(struct app *a)
 {
     const struct rect *r = &a->r_steps;
     ui_app_clear(r);
     int cur = current_step(a);
+    /* the current step by the current stage's number: "3b" */
+    const char *cur_num = cur ? ui_stage_number(a->det->stgs[a->stage]->kind) : "";
+    bool req_body;
+    int interim;
+    exchange_extras(a, &req_body, &interim);
     /* the widest form that fits: full labels, short ones, tighter separators, numbers */
     bool brief = false;
     const char *sep = a->scr.g.step_sep;
     bool numbers = false;
+    char label[96];
     for (int form = 0; form < 4; form++) {
         brief = form >= 1;
         sep = form >= 2 ? " " : a->scr.g.step_sep;
         numbers = form == 3;
         int total = 0;
-        for (int s = 1; s <= 7; s++)
-            total += (numbers ? 1 : 2 + ui_width(teach_step_label(s, brief))) + (s < 7 ? ui_width(sep) : 0);
+        for (int s = 1; s <= 7; s++) {
+            step_label(a, s, brief, req_body, interim, label, sizeof label);
+            int nw = s == cur ? ui_width(cur_num) : 1;
+            total += (numbers ? nw : nw + 1 + ui_width(label)) + (s < 7 ? ui_width(sep) : 0);
+        }
         if (total <= r->w - 2)
             break;
     }
     int x = r->x + 1;
     for (int s = 1; s <= 7; s++) {
-        char buf[96];
+        char buf[128], num[8];
+        snprintf(num, sizeof num, "%s", s == cur ? cur_num : "");
+        if (!num[0])
+            snprintf(num, sizeof num, "%d", s);
+        step_label(a, s, brief, req_body, interim, label, sizeof label);
         if (numbers)
-            snprintf(buf, sizeof buf, "%d", s);
+            snprintf(buf, sizeof buf, "%s", num);
         else
-            snprintf(buf, sizeof buf, "%d %s", s, teach_step_label(s, brief));
+            snprintf(buf, sizeof buf, "%s %s", num, label);
         int at = s == cur ? ui_app_attr(a, UI_COLOR_CURRENT)
                  : cur && s < cur ? ui_app_attr(a, UI_COLOR_DONE)
                                   : ui_app_attr(a, UI_COLOR_PENDING);
@@ -224,6 +296,59 @@ void ui_bar_timing(struct app *a)
     }
 }
 
+/* a body stage: whether its body arrived whole ("body: 1,000 of 1,000
+ * bytes, whole"); "" for other stages */
+static void body_fact(struct app *a, char *buf, size_t n)
+{
+    const struct dec_stage *s = ui_stage(a);
+    buf[0] = '\0';
+    if (!s || (s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY) || !s->msg)
+        return;
+    const struct dec_msg *m = s->msg;
+    uint64_t got = m->body_length > m->gap_bytes ? m->body_length - m->gap_bytes : 0;
+    uint64_t want = m->framing == DEC_FRAMING_LENGTH ? m->content_length : m->body_length;
+    char g[32], w[32], lost[32];
+    ui_app_fmt_count(g, sizeof g, got);
+    ui_app_fmt_count(w, sizeof w, want);
+    if (m->gap_bytes) {
+        ui_app_fmt_count(lost, sizeof lost, m->gap_bytes);
+        snprintf(buf, n, _("body: %s of %s bytes captured, %s lost"), g, w, lost);
+    } else if (got >= want && m->complete) {
+        snprintf(buf, n, _("body: %s of %s bytes, whole"), g, w);
+    } else if (m->framing == DEC_FRAMING_LENGTH) {
+        snprintf(buf, n, _("body: %s of %s bytes, cut short"), g, w);
+    } else {
+        snprintf(buf, n, _("body: %s bytes, cut short"), g);
+    }
+}
+
+/* how many TCP connections the capture held, and how many carried HTTP */
+static void conn_fact(struct app *a, char *buf, size_t n)
+{
+    struct dec_run_stats st = {0};
+    buf[0] = '\0';
+    if (!a->main.pipe)
+        return;
+    dec_pipeline_stats(a->main.pipe, &st);
+    char t[32], h[32];
+    ui_app_fmt_count(t, sizeof t, st.tcp_conns);
+    ui_app_fmt_count(h, sizeof h, a->ix.nconns);
+    snprintf(buf, n, P_("%1$s TCP connection, %2$s with HTTP(S)", "%1$s TCP connections, %2$s with HTTP(S)",
+                        st.tcp_conns),
+             t, h);
+}
+
+/* parts joined by the separator, the empty ones left out */
+static void join(struct app *a, char *buf, size_t n, const char *const *parts, size_t count)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count && len + 1 < n; i++)
+        if (parts[i] && parts[i][0])
+            len += (size_t)snprintf(buf + len, n - len, "%s%s%s%s", len ? " " : "",
+                                    len ? a->scr.g.sep : "", len ? " " : "", parts[i]);
+}
+
 void ui_bar_status(struct app *a)
 {
     const struct rect *r = &a->r_status;
@@ -237,50 +362,86 @@ void ui_bar_status(struct app *a)
         return;
     }
     curs_set(0);
-    char q[256], buf[512];
+    char q[256], buf[1024], body[128], conns[128], live[256];
     if (a->msg[0]) {
         ui_put(stdscr, r->y, r->x + 1, r->w - 1, a->msg, ui_app_attr(a, UI_COLOR_NOTE));
         return;
     }
-    snprintf(buf, sizeof buf, "%s %s %s", quality(a, q, sizeof q), a->scr.g.sep,
-             a->playing ? _("playing (any key pauses)") : "");
+    body_fact(a, body, sizeof body);
+    conn_fact(a, conns, sizeof conns);
+    live[0] = '\0';
     if (a->live) {
         uint64_t frames = 0, bytes = 0;
         struct tr_capture *cap = a->main.pipe ? dec_pipeline_capture(a->main.pipe) : NULL;
         if (cap)
             tr_capture_counts(cap, &frames, &bytes);
         uint64_t drops = cap ? tr_capture_dropped(cap) : 0;
-        char extra[256];
         if (a->follow)
-            snprintf(extra, sizeof extra, _("live on %s: %llu packets, %llu dropped %s following (f)"),
+            snprintf(live, sizeof live, _("live on %s: %llu packets, %llu dropped %s following (f)"),
                      a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep);
         else
-            snprintf(extra, sizeof extra,
+            snprintf(live, sizeof live,
                      _("live on %s: %llu packets, %llu dropped %s %llu new stages (f follows)"),
                      a->o->iface, (unsigned long long)frames, (unsigned long long)drops, a->scr.g.sep,
                      (unsigned long long)a->unseen);
-        snprintf(buf, sizeof buf, "%s", extra);
     }
+    const char *parts[] = {body, a->live ? live : quality(a, q, sizeof q), a->live ? NULL : conns,
+                           a->playing ? _("playing (any key pauses)") : NULL};
+    join(a, buf, sizeof buf, parts, sizeof parts / sizeof parts[0]);
     if (a->main.failed)
         snprintf(buf, sizeof buf, "%s", a->main.err);
     ui_put(stdscr, r->y, r->x + 1, r->w - 1, buf,
-            ui_app_attr(a, a->main.failed || a->ix.truncated || a->ix.gaps ? UI_COLOR_NOTE : UI_COLOR_DIM));
+           ui_app_attr(a, a->main.failed || a->ix.truncated || a->ix.gaps ? UI_COLOR_NOTE : UI_COLOR_DIM));
 }
 
+/* the keys' hints: what fits, "? help" and "q quit" always */
 void ui_bar_footer(struct app *a)
 {
     const struct rect *r = &a->r_footer;
     ui_app_clear(r);
-    int x = r->x + 1;
-    for (const struct ui_binding *b = ui_bindings; b->names && x < r->w; b++) {
-        if (!b->footer)
+    /* dropped first to last when the row is short */
+    static const enum ui_action drop[] = {UA_ZOOM, UA_PLAY, UA_BODY, UA_NEXT_X, UA_FOCUS,
+                                          UA_SEARCH, UA_PREV_STAGE, UA_NEXT_STAGE};
+    const struct ui_binding *shown[32];
+    size_t n = 0;
+    for (const struct ui_binding *b = ui_bindings; b->names && n < 32; b++)
+        if (b->footer || (b->action == UA_OPEN && a->focus == PANE_LADDER))
+            shown[n++] = b;
+    int gap = 2;
+    for (size_t d = 0;; ) {
+        int total = 1;
+        for (size_t i = 0; i < n; i++) {
+            char key[32];
+            snprintf(key, sizeof key, "%.*s", (int)strcspn(shown[i]->names, ","), shown[i]->names);
+            const char *hint = shown[i]->footer ? _(shown[i]->footer) : _("packet detail");
+            total += ui_width(key) + 1 + ui_width(hint) + gap;
+        }
+        if (total - gap <= r->w)
+            break;
+        if (gap == 2) {
+            gap = 1;
             continue;
+        }
+        if (d >= sizeof drop / sizeof drop[0])
+            break;
+        for (size_t i = 0; i < n; i++)
+            if (shown[i]->action == drop[d]) {
+                memmove(shown + i, shown + i + 1, (n - i - 1) * sizeof *shown);
+                n--;
+                break;
+            }
+        d++;
+    }
+    int x = r->x + 1;
+    for (size_t i = 0; i < n && x < r->w; i++) {
+        const struct ui_binding *b = shown[i];
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)strcspn(b->names, ","), b->names);
         x += ui_put(stdscr, r->y, x, r->w - x, key, ui_app_attr(a, UI_COLOR_TITLE));
         x += ui_put(stdscr, r->y, x, r->w - x, " ", 0);
-        x += ui_put(stdscr, r->y, x, r->w - x, _(b->footer), ui_app_attr(a, UI_COLOR_NORMAL));
-        x += ui_put(stdscr, r->y, x, r->w - x, "  ", 0);
+        x += ui_put(stdscr, r->y, x, r->w - x, b->footer ? _(b->footer) : _("packet detail"),
+                    ui_app_attr(a, UI_COLOR_NORMAL));
+        x += ui_put(stdscr, r->y, x, r->w - x, gap == 2 ? "  " : " ", 0);
     }
 }
 
@@ -327,7 +488,10 @@ static int help_rows(struct app *a, const struct rect *r, bool draw)
         help_entry(a, r, &v, draw, _(ui_views[p]->name), _(ui_views[p]->help), false);
     v++;
     help_entry(a, r, &v, draw, NULL,
-               _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen."), true);
+               _("Packet marks: R retransmission, O out of order, G gap, T cut by the snaplen. "
+                 "On an arrow, 1:93 a1 means the bytes numbered from 1 up to 93 (92 bytes) and "
+                 "the acknowledgement number 1; each side counts from its first."),
+               true);
     return v;
 }
 

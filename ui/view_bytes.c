@@ -5,12 +5,55 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
+
+/* the search's matches among the bytes [v0, v1) of a stream: marks[i] for
+ * byte v0 + i (caller's array of v1 - v0 bytes) */
+static void find_matches(const struct app *a, const struct dec_stream *st, uint64_t v0, uint64_t v1,
+                         bool *marks)
+{
+    size_t q = strlen(a->query);
+    memset(marks, 0, (size_t)(v1 - v0));
+    if (!a->hl_search || !q)
+        return;
+    uint64_t end = st->base + st->len;
+    uint64_t from = v0 >= q - 1 + st->base ? v0 - (q - 1) : st->base;
+    for (uint64_t o = from; o < v1 && o + q <= end; o++) {
+        if (strncasecmp((const char *)st->data + (o - st->base), a->query, q) != 0)
+            continue;
+        for (uint64_t k = o; k < o + q; k++)
+            if (k >= v0 && k < v1)
+                marks[k - v0] = true;
+    }
+}
+
+/* the attribute of a byte: the search's match, the stage, CR and LF */
+static int byte_attr(struct app *a, uint8_t c, bool in, bool match)
+{
+    if (match)
+        return ui_app_attr(a, UI_COLOR_SELECT) | (int)A_UNDERLINE;
+    if (in)
+        return ui_app_attr(a, UI_COLOR_HIGHLIGHT);
+    return (c == '\r' || c == '\n') ? ui_app_attr(a, UI_COLOR_CRLF) : ui_app_attr(a, UI_COLOR_NORMAL);
+}
+
+#define HEX_ROWS_MAX 256
+
+/* bytes a hex row holds in w columns: offset, the bytes in hex, their text */
+static int hex_per_row(int w)
+{
+    if (w >= 7 + 16 * 3 + 2 + 16)
+        return 16;
+    if (w >= 7 + 8 * 3 + 1 + 8)
+        return 8;
+    return w >= 7 + 4 * 3 + 1 + 4 ? 4 : 2;
+}
 
 static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stream *st,
                      uint64_t lo, uint64_t hi)
 {
-    int per = r->w >= 75 ? 16 : 8;
+    int per = hex_per_row(r->w);
     uint64_t first_row = lo / (uint64_t)per;
     if (!a->bytes.s.manual)
         a->bytes.s.top = (int)(first_row > 1 ? first_row - 1 : 0);
@@ -18,6 +61,11 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
     uint64_t end = st->base + st->len;
     if (row0 * (uint64_t)per < st->base)
         row0 = st->base / (uint64_t)per;
+    if (rows > HEX_ROWS_MAX)
+        rows = HEX_ROWS_MAX;
+    static bool marks[HEX_ROWS_MAX * 16];
+    uint64_t v0 = row0 * (uint64_t)per, v1 = v0 + (uint64_t)rows * (uint64_t)per;
+    find_matches(a, st, v0, v1, marks);
     for (int i = 0; i < rows; i++) {
         uint64_t off = (row0 + (uint64_t)i) * (uint64_t)per;
         if (off >= end)
@@ -25,19 +73,18 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
         int y = r->y + y0 + i;
         char buf[32];
         snprintf(buf, sizeof buf, "%06llx ", (unsigned long long)off);
-        ui_put(stdscr, y, r->x, 7, buf, ui_app_attr(a, UI_COLOR_DIM));
+        ui_put(stdscr, y, r->x, r->w < 7 ? r->w : 7, buf, ui_app_attr(a, UI_COLOR_DIM));
         for (int j = 0; j < per && off + (uint64_t)j < end; j++) {
             uint64_t o = off + (uint64_t)j;
             if (o < st->base)
                 continue;
             uint8_t c = st->data[o - st->base];
             bool in = o >= lo && o < hi;
-            int at = in ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
-                     : (c == '\r' || c == '\n') ? ui_app_attr(a, UI_COLOR_CRLF)
-                                                : ui_app_attr(a, UI_COLOR_NORMAL);
+            int at = byte_attr(a, c, in, marks[o - v0]);
             snprintf(buf, sizeof buf, "%02x", c);
             int hx = 7 + j * 3 + (j >= 8 && per == 16 ? 1 : 0);
-            ui_put(stdscr, y, r->x + hx, 2, buf, at);
+            if (hx + 2 <= r->w)  /* never past the pane: the next row's start is another pane */
+                ui_put(stdscr, y, r->x + hx, 2, buf, at);
             const char *ch;
             char one[2] = {(char)c, 0};
             if (c == '\r')
@@ -51,27 +98,51 @@ static void draw_hex(struct app *a, const struct rect *r, int y0, int rows, cons
             int ax = 7 + per * 3 + (per == 16 ? 2 : 1) + j;
             if (ax < r->w)
                 ui_put(stdscr, y, r->x + ax, 1, ch,
-                        (c == '\r' || c == '\n') && !in ? ui_app_attr(a, UI_COLOR_CRLF) : at);
+                       (c == '\r' || c == '\n') && !in && !marks[o - v0] ? ui_app_attr(a, UI_COLOR_CRLF) : at);
         }
     }
 }
 
-/* the stream as text: lines as sent, CR and LF shown, the stage marked */
+/* the offset where the line holding o begins */
+static uint64_t line_start(const struct dec_stream *st, uint64_t o)
+{
+    while (o > st->base && st->data[o - 1 - st->base] != '\n')
+        o--;
+    return o;
+}
+
+/* the first match of the search in [lo, hi), or hi */
+static uint64_t first_match(const struct app *a, const struct dec_stream *st, uint64_t lo, uint64_t hi)
+{
+    size_t q = strlen(a->query);
+    uint64_t end = st->base + st->len;
+    for (uint64_t o = lo; a->hl_search && q && o < hi && o + q <= end; o++)
+        if (strncasecmp((const char *)st->data + (o - st->base), a->query, q) == 0)
+            return o;
+    return hi;
+}
+
+/* The stream as text: lines as sent, CR and LF shown, the stage marked.
+ * In a message head, a line longer than two rows (a User-Agent, a
+ * cookie) is cut to one with an ellipsis, so that a head's every line is in
+ * view; the hex view and the explanation show it whole. */
 static void draw_text(struct app *a, const struct rect *r, int y0, int rows, const struct dec_stream *st,
-                      uint64_t lo, uint64_t hi)
+                      uint64_t lo, uint64_t hi, bool head)
 {
     uint64_t base = st->base, end = st->base + st->len;
     const uint8_t *d = st->data;
-    /* start at the line before the stage */
-    uint64_t start = lo;
-    int back = 1;
-    while (start > base && back >= 0) {
-        start--;
-        if (d[start - base] == '\n' && start + 1 < lo)
-            back--;
+    /* start at the line before the stage; or before the search's match */
+    uint64_t start = lo > base ? line_start(st, lo - 1 > base ? lo - 1 : base) : base;
+    if (start < lo && lo > base && d[lo - 1 - base] == '\n')
+        start = line_start(st, lo - 1);
+    uint64_t m = first_match(a, st, lo, hi);
+    if (m < hi) {
+        int lines = 0;
+        for (uint64_t o = start; o < m; o++)
+            lines += d[o - base] == '\n';
+        if (lines >= rows - 1)
+            start = line_start(st, line_start(st, m) > base ? line_start(st, m) - 1 : base);
     }
-    if (start > base)
-        start++;
     if (a->bytes.s.manual) {
         /* manual scrolling moves by lines from the stage */
         for (int k = 0; k < a->bytes.s.top && start < end; k++) {
@@ -80,17 +151,45 @@ static void draw_text(struct app *a, const struct rect *r, int y0, int rows, con
         }
     }
     int y = 0, x = 0;
+    bool cut = false;  /* the line being drawn is cut to one row */
+    /* the search's matches in what a screen of text can show */
+    static bool marks[1 << 16];
+    uint64_t v1 = end - start > sizeof marks ? start + sizeof marks : end;
+    find_matches(a, st, start, v1, marks);
     for (uint64_t o = start; o < end && y < rows; o++) {
+        if (head && (o == start || d[o - 1 - base] == '\n')) {
+            const uint8_t *nl = memchr(d + (o - base), '\n', (size_t)(end - o));
+            uint64_t len = nl ? (uint64_t)(nl - (d + (o - base))) + 1 : end - o;
+            cut = len > 2 * (uint64_t)r->w;
+        }
         uint8_t c = d[o - base];
         bool in = o >= lo && o < hi;
-        int at = in ? ui_app_attr(a, UI_COLOR_HIGHLIGHT) : ui_app_attr(a, UI_COLOR_NORMAL);
+        bool match = o < v1 && marks[o - start];
+        int at = byte_attr(a, c, in, match);
+        if (!in && !match)
+            at = ui_app_attr(a, UI_COLOR_NORMAL);
         char one[8] = {(char)c, 0};
         const char *g = one;
         if (c == '\r' || c == '\n') {
             g = c == '\r' ? a->scr.g.cr : a->scr.g.lf;
-            at = in ? at : ui_app_attr(a, UI_COLOR_CRLF);
+            at = in || match ? at : ui_app_attr(a, UI_COLOR_CRLF);
         } else if (c < 0x20 || c >= 0x7f) {
             g = ".";
+        }
+        if (cut && x + ui_width(g) > r->w - 1) {
+            ui_put(stdscr, r->y + y0 + y, r->x + x, 1, a->scr.g.ellipsis, ui_app_attr(a, UI_COLOR_DIM));
+            const uint8_t *nl = memchr(d + (o - base), '\n', (size_t)(end - o));
+            uint64_t next = nl ? base + (uint64_t)(nl - d) + 1 : end;
+            y++;
+            x = 0;
+            if (o < lo && lo < next) {
+                /* the stage begins in what is cut: from there on, whole */
+                o = lo - 1;
+                cut = false;
+                continue;
+            }
+            o = next - 1;
+            continue;
         }
         if (x + ui_width(g) > r->w) {
             y++;
@@ -198,7 +297,9 @@ static void draw_bytes(struct app *a, const struct rect *r)
     if (a->bytes.mode == BYTES_HEX)
         draw_hex(a, r, 1, rows, st, s->offset, s->offset + s->length);
     else
-        draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length);
+        draw_text(a, r, 1, rows, st, s->offset, s->offset + s->length,
+                  s->kind != DEC_STAGE_REQUEST_BODY && s->kind != DEC_STAGE_RESPONSE_BODY &&
+                      s->kind != DEC_STAGE_TUNNEL);
 }
 
 static int key_bytes(struct app *a, enum ui_action act)

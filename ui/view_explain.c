@@ -1,67 +1,129 @@
 /* view_explain.c - what the current stage is and why, word-wrapped; the
- * text is built once when the stage is entered (teach/) */
+ * text is built once when the stage is entered (teach/); or the detail of
+ * the packet picked on the ladder */
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 
-/* the text of the current stage, built again only when the stage or its
- * record changed (the record grows while loading, and live) */
+#define WRAP_MAX 4096   /* lines of a text wrapped */
+
+/* the text of the current stage (or packet), built again only when the
+ * stage, the packet or its record changed (the record grows while loading,
+ * and live) */
 static void build(struct app *a)
 {
     struct explain_state *e = &a->explain;
     const struct dec_record *d = a->det;
-    if (e->rec == d && e->stage == a->stage && e->version == d->version && e->text.p)
+    if (e->rec == d && e->stage == a->stage && e->picked == a->ladder.picked &&
+        e->version == d->version && e->text.p)
         return;
     e->rec = d;
     e->stage = a->stage;
+    e->picked = a->ladder.picked;
     e->version = d->version;
     tr_sb_reset(&e->text);
-    if (ui_stage(a))
+    long k = e->picked ? dec_record_pkt_of(d, e->picked) : -1;
+    if (k >= 0)
+        ui_packet_detail(d, (size_t)k, &e->text);
+    else if (ui_stage(a))
         teach_explain(d, a->stage, &e->text);
+    else if (a->ix.norder == 0 && a->live)
+        tr_sb_str(&e->text, _("Nothing to explain yet: no HTTP has come."));
     else if (a->ix.norder == 0)
         tr_sb_str(&e->text, a->main.done ? _("This capture holds no HTTP exchange.")
                                          : _("Reading the capture..."));
     else
         tr_sb_str(&e->text, _("Reading this connection..."));
+    if (!e->text.p)
+        tr_sb_str(&e->text, "");
+}
+
+/* the pane's title: the stage's number and label, or the packet's frame */
+static void title(struct app *a, char *t, size_t n)
+{
+    const struct dec_stage *s = ui_stage(a);
+    long k = a->ladder.picked ? dec_record_pkt_of(a->det, a->ladder.picked) : -1;
+    if (k >= 0) {
+        const struct tr_seg *g = &a->det->pkts[k].seg;
+        snprintf(t, n, _("Frame %llu %s %s %s Esc closes"), (unsigned long long)g->frame, a->scr.g.sep,
+                 g->dir == TR_DIR_C2S ? _("client to server") : _("server to client"), a->scr.g.sep);
+    } else if (s) {
+        char label[160];
+        snprintf(t, n, _("Step %s %s %s"), ui_stage_number(s->kind), a->scr.g.sep,
+                 ui_stage_label(s, false, label, sizeof label));
+    } else {
+        snprintf(t, n, "%s", _("What happens here"));
+    }
+}
+
+/* the search's matches on a line, drawn again in the selection's colors */
+static void mark_matches(struct app *a, int y, int x, int w, const char *line, size_t len)
+{
+    size_t q = strlen(a->query);
+    if (!a->hl_search || !q)
+        return;
+    for (size_t i = 0; i + q <= len; i++) {
+        if (strncasecmp(line + i, a->query, q) != 0)
+            continue;
+        char before[1024];
+        size_t b = i < sizeof before - 1 ? i : sizeof before - 1;
+        memcpy(before, line, b);
+        before[b] = '\0';
+        int col = ui_width(before);
+        if (col < w)
+            ui_putn(stdscr, y, x + col, w - col, line + i, q, ui_app_attr(a, UI_COLOR_SELECT));
+        i += q - 1;
+    }
 }
 
 static void draw_explain(struct app *a, const struct rect *r)
 {
     ui_app_clear(r);
-    char t[200];
-    const struct dec_stage *s = ui_stage(a);
-    if (s)
-        snprintf(t, sizeof t, _("Step %d %s %s"), dec_stage_step(s->kind), a->scr.g.sep,
-                 teach_stage_title(s->kind));
-    else
-        snprintf(t, sizeof t, "%s", _("What happens here"));
+    char t[256];
+    title(a, t, sizeof t);
     ui_app_pane_title(a, r, PANE_EXPLAIN, t);
     build(a);
     int w = r->w - 2;
     if (w < 10)
         return;
-    static const char *starts[4096];
-    static size_t lens[4096];
+    static const char *starts[WRAP_MAX];
+    static size_t lens[WRAP_MAX];
     struct explain_state *e = &a->explain;
-    size_t n = ui_wrap(e->text.p ? e->text.p : "", w, starts, lens, 4096);
+    size_t n = ui_wrap(e->text.p ? e->text.p : "", w, starts, lens, WRAP_MAX);
     int rows = r->h - 1;
     if (e->s.top > (int)n - rows)
         e->s.top = (int)n - rows;
     if (e->s.top < 0)
         e->s.top = 0;
+    e->lines = (int)n;
+    e->rows = rows;
+    e->page_cols = 0;
     for (int i = 0; i < rows; i++) {
         size_t k = (size_t)e->s.top + (size_t)i;
         if (k >= n)
             break;
-        ui_putn(stdscr, r->y + 1 + i, r->x + 1, w, starts[k], lens[k], ui_app_attr(a, UI_COLOR_NORMAL));
+        e->page_cols += ui_putn(stdscr, r->y + 1 + i, r->x + 1, w, starts[k], lens[k],
+                                ui_app_attr(a, UI_COLOR_NORMAL));
+        mark_matches(a, r->y + 1 + i, r->x + 1, w, starts[k], lens[k]);
     }
     if ((size_t)e->s.top + (size_t)rows < n)
         ui_put(stdscr, r->y + r->h - 1, r->x + r->w - 2, 1, a->scr.g.ellipsis,
                ui_app_attr(a, UI_COLOR_DIM));
+}
+
+/* the lines the text takes at width w (for the layout) */
+int ui_explain_lines(struct app *a, int w)
+{
+    static const char *starts[WRAP_MAX];
+    static size_t lens[WRAP_MAX];
+    build(a);
+    return (int)ui_wrap(a->explain.text.p ? a->explain.text.p : "", w - 2 > 10 ? w - 2 : 10, starts,
+                        lens, WRAP_MAX);
 }
 
 static int key_explain(struct app *a, enum ui_action act)
@@ -91,7 +153,8 @@ static void enter_explain(struct app *a)
 
 const struct ui_view ui_view_explain = {
     .name = N_("explanation"),
-    .help = N_("what the current stage is and why, with this exchange's values"),
+    .help = N_("what the current stage is and why, with this exchange's values; or the detail of "
+               "the packet chosen on the ladder"),
     .draw = draw_explain,
     .key = key_explain,
     .mouse = mouse_explain,

@@ -1,4 +1,6 @@
-/* view_ladder.c - the ladder: one arrow per packet between client and server */
+/* view_ladder.c - the ladder: one arrow per packet between client and
+ * server, with its frame number and time; a cursor on a packet, whose
+ * detail Enter (or a click) shows in the explanation pane */
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
@@ -7,143 +9,309 @@
 #include <string.h>
 #include <wchar.h>
 
-static void flags_text(char *buf, size_t n, uint8_t f)
+/* --------------------------------------------------------------- rows -- */
+
+/* the columns of a row: the cursor's mark, the frame number, the time since
+ * the connection's first packet, then the arrow between two rails */
+struct lcols {
+    int fw, tw;                 /* frame and time widths */
+    bool secs;                  /* time in seconds (a long connection), else ms */
+    int cx, sx;                 /* the arrow's first and last columns */
+};
+
+static int digits(uint64_t v)
 {
-    static const struct {
-        uint8_t bit;
-        const char *name;
-    } names[] = {{TR_TCP_SYN, "SYN"}, {TR_TCP_FIN, "FIN"}, {TR_TCP_RST, "RST"},
-                 {TR_TCP_PSH, "PSH"}, {TR_TCP_ACK, "ACK"}, {TR_TCP_URG, "URG"}};
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (f & names[i].bit) {
-            size_t l = strlen(buf);
-            snprintf(buf + l, n - l, "%s%s", l ? "," : "", names[i].name);
-        }
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static struct lcols ladder_cols(const struct dec_record *d, const struct rect *r)
+{
+    struct lcols c = {0};
+    const struct dec_pkt *last = &d->pkts[d->npkts - 1];
+    tr_time span = last->seg.ts - d->tc.first_ts;
+    c.secs = span >= 10000000;
+    double max = c.secs ? (double)span / 1e6 : (double)span / 1e3;
+    c.fw = digits(last->seg.frame);
+    c.tw = digits((uint64_t)max) + 4 + (c.secs ? 1 : 2);  /* "0.432ms" */
+    c.cx = 1 + c.fw + 1 + c.tw + 2;
+    c.sx = r->w - 3;
+    return c;
+}
+
+/* the label on packet k's arrow: the widest form that fits in `room`
+ * columns (two columns clear of each end), or a tight one clear of the
+ * head only; returns its width, *tight set for the tight one */
+static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, size_t n, bool *tight)
+{
+    const struct dec_record *d = a->det;
+    const struct tr_seg *s = &d->pkts[k].seg;
+    char fl[48], seq[48], full[256], brief[160], num[96];
+    ui_tcp_flags(fl, sizeof fl, s->flags, ",");
+    bool data = s->len > 0;
+    ui_pkt_label(d, k, UI_LABEL_FULL, full, sizeof full);
+    ui_pkt_label(d, k, UI_LABEL_BRIEF, brief, sizeof brief);
+    ui_pkt_label(d, k, UI_LABEL_NUMBER, num, sizeof num);
+    if (!data) {
+        full[0] = brief[0] = num[0] = '\0';
+        snprintf(seq, sizeof seq, "%u", s->rel_seq);
+    } else {
+        snprintf(seq, sizeof seq, "%u:%u", s->rel_seq, s->rel_seq + s->len);
+    }
+    char ack[24] = "";
+    if (s->flags & TR_TCP_ACK)
+        snprintf(ack, sizeof ack, " a%u", s->rel_ack);
+    /* two families, one per pane so that the rows read alike: seq=, ack=
+     * and len= where the arrows are long, else the compact seq:next and
+     * a(ck); in each, the stages by name, short name, number, or none */
+    enum { F_SEQ_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN, F_FLAGS, F_COUNT };
+    int lw = 0;
+    for (int f = wide ? F_SEQ_FULL : F_SEQ_BRIEF; f < F_COUNT; f++) {
+        const char *what = f == F_SEQ_FULL                  ? full
+                           : f == F_SEQ_BRIEF || f == F_BRIEF ? brief
+                           : f == F_SEQ_NUM                  ? num
+                                                             : "";
+        if ((f == F_BRIEF || f == F_LEN) && !data)
+            continue;
+        if (f <= F_SEQ_NUM && !*what && (f != F_SEQ_FULL || data))
+            continue;
+        *tight = f == F_SEQ_TIGHT;
+        if (wide && f <= F_SEQ)
+            snprintf(label, n, " %s seq=%u%s%s len=%u%s%s ", fl, s->rel_seq,
+                     (s->flags & TR_TCP_ACK) ? " ack=" : "", *ack ? ack + 2 : "", s->len,
+                     *what ? " " : "", what);
+        else if (f <= F_SEQ)
+            snprintf(label, n, " %s %s%s%s%s ", fl, seq, ack, *what ? " " : "", what);
+        else if (f == F_SEQ_TIGHT)
+            snprintf(label, n, "%s %s%s", fl, seq, ack);
+        else if (f == F_BRIEF)
+            snprintf(label, n, " %s %u %s ", fl, s->len, brief);
+        else if (f == F_LEN)
+            snprintf(label, n, " %s %u ", fl, s->len);
+        else
+            snprintf(label, n, " %s ", fl);
+        lw = ui_width(label);
+        if (lw <= (*tight ? aw - 2 : aw - 4))
+            break;
+    }
+    return lw;
+}
+
+static void draw_row(struct app *a, const struct rect *r, const struct lcols *c, size_t k, int y,
+                     const struct dec_stage *cur, size_t cursor)
+{
+    const struct dec_record *d = a->det;
+    const struct dec_pkt *p = &d->pkts[k];
+    bool hl = cur && dec_stage_has_frame(cur, p->seg.frame);
+    int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
+                  : ui_app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
+    int dim = ui_app_attr(a, UI_COLOR_DIM);
+    char buf[64];
+    /* the cursor: a mark, and the frame number in the selection's colors */
+    bool at = k == cursor && (a->focus == PANE_LADDER || a->ladder.picked);
+    if (at)
+        ui_put(stdscr, y, r->x, 1, a->scr.g.rarrow, ui_app_attr(a, UI_COLOR_FOCUS));
+    snprintf(buf, sizeof buf, "%*llu", c->fw, (unsigned long long)p->seg.frame);
+    ui_put(stdscr, y, r->x + 1, c->fw, buf, at ? ui_app_attr(a, UI_COLOR_SELECT) : dim);
+    tr_time t = p->seg.ts - d->tc.first_ts;
+    if (c->secs)
+        snprintf(buf, sizeof buf, "%*.3fs", c->tw - 1, (double)t / 1e6);
+    else
+        snprintf(buf, sizeof buf, "%*.3fms", c->tw - 2, (double)t / 1e3);
+    ui_put(stdscr, y, r->x + 1 + c->fw + 1, c->tw, buf, dim);
+    ui_put(stdscr, y, r->x + c->cx - 1, 1, a->scr.g.vline, dim);
+    ui_put(stdscr, y, r->x + c->sx + 1, 1, a->scr.g.vline, dim);
+    int aw = c->sx - c->cx + 1;
+    for (int x = 0; x < aw; x++)
+        ui_put(stdscr, y, r->x + c->cx + x, 1, a->scr.g.hline, base);
+    if (p->seg.dir == TR_DIR_C2S)
+        ui_put(stdscr, y, r->x + c->sx, 1, a->scr.g.rarrow, base);
+    else
+        ui_put(stdscr, y, r->x + c->cx, 1, a->scr.g.larrow, base);
+    char label[320];
+    bool tight = false;
+    int lw = arrow_label(a, k, aw, aw >= 56, label, sizeof label, &tight);
+    int room = tight ? aw - 2 : aw - 4;
+    if (lw > room)
+        lw = room;
+    /* centred in the room, which starts after the head for server to client */
+    int lx = c->cx + (aw - room) / 2 + (room - lw) / 2;
+    if (tight)
+        lx = p->seg.dir == TR_DIR_C2S ? c->cx + (room - lw + 1) / 2 : c->cx + 2 + (room - lw) / 2;
+    if (lw > 0)
+        ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
+    /* notes on the arrow */
+    const char *mark = p->seg.retransmission ? "R" : p->seg.out_of_order ? "O"
+                       : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
+                       : p->seg.caplen < p->seg.len ? "T" : "";
+    if (*mark)
+        ui_put(stdscr, y, r->x + r->w - 1, 1, mark, ui_app_attr(a, UI_COLOR_NOTE));
+}
+
+/* --------------------------------------------------------------- pane -- */
+
+/* the packet under the cursor: the one chosen, else the current stage's first */
+static long cursor_index(const struct app *a)
+{
+    const struct dec_record *d = a->det;
+    if (!d->npkts)
+        return -1;
+    if (a->ladder.cursor) {
+        long i = dec_record_pkt_of(d, a->ladder.cursor);
+        if (i >= 0)
+            return i;
+    }
+    const struct dec_stage *cur = ui_stage(a);
+    for (size_t f = 0; cur && f < cur->nframes; f++) {  /* its frames are sorted */
+        long i = dec_record_pkt_of(d, cur->frames[f]);
+        if (i >= 0)
+            return i;
+    }
+    return 0;
+}
+
+/* the pane's title: the connection, as much of it as fits (the server's
+ * port last to go) */
+static void ladder_title(struct app *a, const struct rect *r)
+{
+    const struct dec_record *d = a->det;
+    if (!a->det_conn) {
+        ui_app_pane_title(a, r, PANE_LADDER, _("Packets"));
+        return;
+    }
+    char ip1[TR_ADDRSTRLEN], ip2[TR_ADDRSTRLEN], t[320];
+    tr_addr_format(&d->tc.client.addr, ip1);
+    tr_addr_format(&d->tc.server.addr, ip2);
+    const char *arrow = a->utf8 ? "\xe2\x87\x84" : "<->";
+    bool v6 = d->tc.client.addr.family == 6;
+    for (int form = 0; form < 4; form++) {
+        char c[80], s[80];
+        if (form <= 1)
+            snprintf(c, sizeof c, v6 ? "[%s]:%u" : "%s:%u", ip1, d->tc.client.port);
+        else
+            snprintf(c, sizeof c, ":%u", d->tc.client.port);
+        if (form <= 2)
+            snprintf(s, sizeof s, v6 ? "[%s]:%u" : "%s:%u", ip2, d->tc.server.port);
+        else
+            snprintf(s, sizeof s, ":%u", d->tc.server.port);
+        if (form == 0)
+            snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, c, arrow, s);
+        else
+            snprintf(t, sizeof t, _("Packets %s %s %s %s"), a->scr.g.sep, c, arrow, s);
+        if (ui_width(t) <= r->w - 2)
+            break;
+    }
+    ui_app_pane_title(a, r, PANE_LADDER, t);
 }
 
 static void draw_ladder(struct app *a, const struct rect *r)
 {
     ui_app_clear(r);
-    char t[256], ep1[64], ep2[64];
     struct dec_record *d = a->det;
-    ui_app_fmt_endpoint(ep1, sizeof ep1, &d->tc.client);
-    ui_app_fmt_endpoint(ep2, sizeof ep2, &d->tc.server);
-    snprintf(t, sizeof t, _("Packets %s client %s %s server %s"), a->scr.g.sep, ep1,
-             a->utf8 ? "\xe2\x87\x84" : "<->", ep2);
-    ui_app_pane_title(a, r, PANE_LADDER, a->det_conn ? t : _("Packets"));
+    ladder_title(a, r);
     int rows = r->h - 1;
+    a->ladder.rows = rows;
     if (rows <= 0 || d->npkts == 0) {
         if (a->det_conn && !a->detp.done)
             ui_app_put(a, r, 1, 1, _("reading..."), ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
-    const struct dec_stage *cur = a->stage >= 0 ? d->stgs[a->stage] : NULL;
-    /* follow the current stage: its first packet a third down the pane */
-    if (!a->ladder.s.manual && cur) {
-        for (size_t f = 0; f < cur->nframes; f++) {  /* its frames are sorted */
-            long i = dec_record_pkt_of(d, cur->frames[f]);
-            if (i >= 0) {
-                int top = (int)i - rows / 3;
-                a->ladder.s.top = top < 0 ? 0 : top;
-                break;
-            }
-        }
+    const struct dec_stage *cur = ui_stage(a);
+    long cursor = cursor_index(a);
+    /* follow the current stage: its first packet a third down the pane;
+     * a cursor moved by hand stays in view */
+    if (!a->ladder.s.manual && cursor >= 0) {
+        int top = (int)cursor - rows / 3;
+        a->ladder.s.top = top < 0 ? 0 : top;
+    } else if (a->ladder.cursor && cursor >= 0 && a->ladder.s.top + rows <= cursor) {
+        a->ladder.s.top = (int)cursor - rows + 1;
+    } else if (a->ladder.cursor && cursor >= 0 && cursor < a->ladder.s.top) {
+        a->ladder.s.top = (int)cursor;
     }
     if (a->ladder.s.top > (int)d->npkts - 1)
         a->ladder.s.top = (int)d->npkts - 1;
     if (a->ladder.s.top < 0)
         a->ladder.s.top = 0;
     a->ladder.first = a->ladder.s.top;
-    int tw = 11;  /* "  12.345ms " */
-    tr_time span = d->pkts[d->npkts - 1].seg.ts - d->tc.first_ts;
-    int cx = tw + 1, sx = r->w - 3;
-    bool detail = r->w >= 70;
-    tr_time t0 = d->tc.first_ts;
+    struct lcols c = ladder_cols(d, r);
     for (int i = 0; i < rows; i++) {
         size_t k = (size_t)a->ladder.s.top + (size_t)i;
         if (k >= d->npkts)
             break;
-        const struct dec_pkt *p = &d->pkts[k];
-        int y = r->y + 1 + i;
-        bool hl = cur && dec_stage_has_frame(cur, p->seg.frame);
-        int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
-                      : ui_app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
-        char buf[256];
-        /* time since the connection's first packet, in ms on a fast network */
-        if (span < 10000000)
-            snprintf(buf, sizeof buf, "%8.3fms", (double)(p->seg.ts - t0) / 1e3);
-        else
-            snprintf(buf, sizeof buf, "%9.3fs", (double)(p->seg.ts - t0) / 1e6);
-        ui_put(stdscr, y, r->x, tw, buf, ui_app_attr(a, UI_COLOR_DIM));
-        ui_put(stdscr, y, r->x + cx - 1, 1, a->scr.g.vline, ui_app_attr(a, UI_COLOR_DIM));
-        ui_put(stdscr, y, r->x + sx + 1, 1, a->scr.g.vline, ui_app_attr(a, UI_COLOR_DIM));
-        int aw = sx - cx + 1;
-        /* the arrow */
-        for (int x = 0; x < aw; x++)
-            ui_put(stdscr, y, r->x + cx + x, 1, a->scr.g.hline, base);
-        if (p->seg.dir == TR_DIR_C2S)
-            ui_put(stdscr, y, r->x + sx, 1, a->scr.g.rarrow, base);
-        else
-            ui_put(stdscr, y, r->x + cx, 1, a->scr.g.larrow, base);
-        /* the label: flags, length, what it carries */
-        char fl[48], label[200];
-        flags_text(fl, sizeof fl, p->seg.flags);
-        bool carries = p->stage >= 0 && p->seg.len;
-        enum dec_stage_kind kind = carries ? d->stgs[p->stage]->kind : DEC_STAGE_HANDSHAKE;
-        const char *what = carries ? teach_stage_title(kind) : "";
-        const char *brief = carries ? teach_stage_brief(kind) : "";
-        /* the most that fits on the arrow, two columns clear of each end,
-         * or for a tight label (no spaces around it) clear of the head
-         * only: with seq and ack (wide panes), the stage's name, its short
-         * name, the length alone, the flags alone */
-        enum { L_SEQ, L_NAME, L_BRIEF, L_TIGHT, L_LEN, L_FLAGS };
-        int lw = 0, room = aw - 4;
-        bool tight = false;
-        for (int form = detail ? L_SEQ : L_NAME; form <= L_FLAGS; form++) {
-            if (!p->seg.len && form != L_SEQ && form != L_FLAGS)
-                continue;
-            if (form == L_SEQ)
-                snprintf(label, sizeof label, " %s seq=%u ack=%u len=%u %s%s", fl, p->seg.rel_seq,
-                         p->seg.rel_ack, p->seg.len, what, *what ? " " : "");
-            else if (form == L_NAME || form == L_BRIEF)
-                snprintf(label, sizeof label, " %s %u %s ", fl, p->seg.len, form == L_NAME ? what : brief);
-            else if (form == L_TIGHT)
-                snprintf(label, sizeof label, "%s %u %s", fl, p->seg.len, brief);
-            else if (form == L_LEN)
-                snprintf(label, sizeof label, " %s %u ", fl, p->seg.len);
-            else
-                snprintf(label, sizeof label, " %s ", fl);
-            tight = form == L_TIGHT;
-            room = tight ? aw - 2 : aw - 4;
-            lw = ui_width(label);
-            if (lw <= room)
-                break;
-        }
-        if (lw > room)
-            lw = room;
-        /* centred in the room, which starts after the head for server to client */
-        int lx = cx + (aw - room) / 2 + (room - lw) / 2;
-        if (tight)
-            lx = p->seg.dir == TR_DIR_C2S ? cx + (room - lw + 1) / 2 : cx + 2 + (room - lw) / 2;
-        if (lw > 0)
-            ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
-        /* notes on the arrow */
-        const char *mark = p->seg.retransmission ? "R" : p->seg.out_of_order ? "O"
-                           : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
-                           : p->seg.caplen < p->seg.len ? "T" : "";
-        if (*mark)
-            ui_put(stdscr, y, r->x + r->w - 1, 1, mark, ui_app_attr(a, UI_COLOR_NOTE));
+        draw_row(a, r, &c, k, r->y + 1 + i, cur, (size_t)cursor);
     }
 }
 
-static int key_ladder(struct app *a, enum ui_action act)
+/* move the cursor to packet k, keep it in view; the detail shown follows it */
+static int move_cursor(struct app *a, long k)
 {
-    return ui_scroll_key(a, PANE_LADDER, &a->ladder.s, act,
-                         (int)a->det->npkts - ui_app_page(a, PANE_LADDER));
+    const struct dec_record *d = a->det;
+    if (!d->npkts)
+        return UI_HANDLED;
+    if (k < 0)
+        k = 0;
+    if (k >= (long)d->npkts)
+        k = (long)d->npkts - 1;
+    a->ladder.cursor = d->pkts[k].seg.frame;
+    if (a->ladder.picked)
+        a->ladder.picked = a->ladder.cursor;
+    int rows = a->ladder.rows > 0 ? a->ladder.rows : 1;
+    struct scroll_state *s = &a->ladder.s;
+    if (!s->manual) {
+        /* from following the stage to the user's place: the top it had */
+        s->manual = true;
+    }
+    if (k < s->top)
+        s->top = (int)k;
+    if (k >= s->top + rows)
+        s->top = (int)k - rows + 1;
+    return UI_HANDLED | UI_REDRAW;
 }
 
-/* a click on a packet goes to the stage it carries; the wheel scrolls */
+/* show the detail of the packet under the cursor, or close it */
+static int pick(struct app *a, long k)
+{
+    if (k < 0 || (size_t)k >= a->det->npkts)
+        return UI_HANDLED;
+    uint64_t f = a->det->pkts[k].seg.frame;
+    a->ladder.cursor = f;
+    a->ladder.picked = a->ladder.picked == f ? 0 : f;
+    a->ladder.s.manual = true;
+    a->explain.s.top = 0;
+    a->explain.s.manual = false;
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* Up, Down, pages, Home and End move the cursor; Enter shows its detail */
+static int key_ladder(struct app *a, enum ui_action act)
+{
+    long k = cursor_index(a);
+    int page = ui_app_page(a, PANE_LADDER);
+    switch (act) {
+    case UA_UP:
+        return move_cursor(a, k - 1);
+    case UA_DOWN:
+        return move_cursor(a, k + 1);
+    case UA_PGUP:
+        return move_cursor(a, k - page);
+    case UA_PGDN:
+        return move_cursor(a, k + page);
+    case UA_HOME:
+        return move_cursor(a, 0);
+    case UA_END:
+        return move_cursor(a, (long)a->det->npkts - 1);
+    case UA_OPEN:
+        return pick(a, k);
+    default:
+        return 0;
+    }
+}
+
+/* a click on a packet shows its detail; the wheel scrolls */
 static int mouse_ladder(struct app *a, const struct rect *r, int y, int x, mmask_t b)
 {
     (void)x;
@@ -153,24 +321,30 @@ static int mouse_ladder(struct app *a, const struct rect *r, int y, int x, mmask
         return ui_scroll(&a->ladder.s, 3);
     int row = y - r->y - 1;
     size_t k = (size_t)a->ladder.first + (size_t)row;
-    if (row >= 0 && k < a->det->npkts && a->det->pkts[k].stage >= 0) {
-        ui_set_stage(a, a->det->pkts[k].stage);
-        a->ladder.s.manual = true;
+    if (row >= 0 && k < a->det->npkts) {
+        a->ladder.picked = 0;
+        return pick(a, (long)k);
     }
     return UI_HANDLED | UI_REDRAW;
 }
 
-/* a new stage: follow it again */
+/* a new stage: the cursor and the pane follow it again, the detail closes */
 static void enter_ladder(struct app *a)
 {
     a->ladder.s.manual = false;
+    a->ladder.cursor = 0;
+    a->ladder.picked = 0;
     if (a->stage < 0)
         a->ladder.s.top = 0;
 }
 
 const struct ui_view ui_view_ladder = {
     .name = N_("ladder"),
-    .help = N_("the packets of the connection, between client and server"),
+    .help = N_("the packets of the connection, between client and server: frame number, time "
+               "since its first packet, flags, sequence:next and a(cknowledgement) numbers "
+               "relative to each side's first, and the stages each carries (by name or number). "
+               "Up and Down move a cursor on the packets; Enter or a click shows a packet's "
+               "detail (Esc closes it)"),
     .draw = draw_ladder,
     .key = key_ladder,
     .mouse = mouse_ladder,

@@ -7,49 +7,199 @@
 #include <string.h>
 #include <wchar.h>
 
-/* column headings padded by display width (CJK characters take two columns) */
-static void pad_columns(char *out, size_t n, const char **texts, const int *widths, int count)
+/* where each column starts on a row of the list, for the width it has;
+ * the figures at the right go first when the width is short: decoded, then
+ * time */
+struct cols {
+    bool wide;                  /* the endpoints column */
+    int num, conn, ep, method, target, target_w;
+    int status, status_w, body, decoded, time;  /* -1: not shown */
+};
+
+#define SIZE_W 9                /* "999.9 kB" and a space */
+#define TIME_W 8
+
+/* status_w: the widest status text of the index */
+static struct cols columns(int w, int status_w)
 {
-    size_t len = 0;
-    out[0] = '\0';
-    for (int i = 0; i < count; i++) {
-        int w = ui_width(texts[i]);
-        len += (size_t)snprintf(out + len, n > len ? n - len : 0, "%s", texts[i]);
-        for (int k = w; k < widths[i] && len + 1 < n; k++)
-            out[len++] = ' ';
-        if (len < n)
-            out[len] = '\0';
-        if (len + 1 >= n)
+    struct cols c = {.num = 1, .conn = 6, .ep = -1, .decoded = -1, .time = -1};
+    /* wide: the endpoints, as wide as what is left allows (32 to 45) */
+    int ep_w = w - 12 - 8 - 16 - (24 + 3 * SIZE_W + TIME_W) - 1;
+    if (ep_w > 45)
+        ep_w = 45;
+    c.wide = ep_w >= 32;  /* "127.0.0.1:49376 → 127.0.0.1:80" */
+    if (c.wide)
+        c.ep = 12;
+    c.method = c.wide ? 12 + ep_w + 1 : 12;
+    c.target = c.method + 8;
+    /* "no answer", and at most 24 columns */
+    c.status_w = (status_w < 9 ? 9 : status_w > 24 ? 24 : status_w) + 1;
+    /* short of room: a long status is cut first (to 17, "503 Service Tem…"),
+     * then the decoded size goes, then the time, then the status to 12 */
+    bool decoded = true, time = true;
+    for (;;) {
+        int tail = c.status_w + SIZE_W + (decoded ? SIZE_W : 0) + (time ? TIME_W : 0);
+        c.target_w = w - c.target - tail - 1;
+        if (c.target_w >= 10 || (!decoded && !time && c.status_w <= 12))
             break;
+        if (c.status_w > 17)
+            c.status_w = c.status_w - (10 - c.target_w) < 17 ? 17 : c.status_w - (10 - c.target_w);
+        else if (decoded)
+            decoded = false;
+        else if (time)
+            time = false;
+        else
+            c.status_w = 12;
+    }
+    c.status = c.target + (c.target_w > 0 ? c.target_w : 0) + 1;
+    c.body = c.status + c.status_w;
+    int x = c.body + SIZE_W;
+    if (decoded) {
+        c.decoded = x;
+        x += SIZE_W;
+    }
+    if (time)
+        c.time = x;
+    return c;
+}
+
+/* the status as the wire said it, after any interim one: "100→201 Created" */
+static void status_text(struct app *a, char *buf, size_t n, const struct ui_row *r)
+{
+    if (r->flags & XR_BARE) {
+        snprintf(buf, n, "%s", "");
+        return;
+    }
+    size_t len = 0;
+    if (r->interim)
+        len = (size_t)snprintf(buf, n, "%d%s", r->interim, a->utf8 ? "\xe2\x86\x92" : ">");
+    if (len >= n)
+        return;
+    if (!(r->flags & XR_RSP))
+        snprintf(buf + len, n - len, "%s", _("no answer"));
+    else
+        snprintf(buf + len, n - len, "%d%s%s", r->status, r->reason ? " " : "",
+                 r->reason ? r->reason : "");
+}
+
+/* the heading of each column, at the place of its column */
+static void draw_heading(struct app *a, const struct rect *r, const struct cols *c)
+{
+    const struct {
+        int x;
+        const char *text;
+    } heads[] = {
+        {c->num, "#"},          {c->conn, _("conn")},     {c->ep, _("client -> server")},
+        {c->method, _("method")}, {c->target, _("target")}, {c->status, _("status")},
+        {c->body, _("body")},   {c->decoded, _("decoded")}, {c->time, _("time")},
+    };
+    char head[512];
+    size_t len = 0;
+    int col = 1;  /* the title's text starts one column in */
+    head[0] = '\0';
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+        if (heads[i].x < col || heads[i].x >= r->w - 1)
+            continue;
+        for (; col < heads[i].x && len + 1 < sizeof head; col++)
+            head[len++] = ' ';
+        len += (size_t)snprintf(head + len, sizeof head - len, "%s", heads[i].text);
+        if (len >= sizeof head)
+            break;
+        col += ui_width(heads[i].text);
+    }
+    ui_app_pane_title(a, r, PANE_LIST, head);
+}
+
+/* a size, or "—" where there is none */
+static void size_text(struct app *a, char *buf, size_t n, bool known, uint64_t v)
+{
+    if (known)
+        ui_app_fmt_bytes(buf, n, v);
+    else
+        snprintf(buf, n, "%s", a->utf8 ? "\xe2\x80\x94" : "-");
+}
+
+static void draw_row(struct app *a, const struct rect *r, const struct cols *c, size_t pos, int y)
+{
+    struct ui_row *row = ui_app_row(a, pos);
+    struct ui_crow *cn = ui_app_row_conn(a, row);
+    bool sel = pos == a->sel;
+    int base = sel ? ui_app_attr(a, UI_COLOR_SELECT) : ui_app_attr(a, UI_COLOR_NORMAL);
+    int dim = sel ? base : ui_app_attr(a, UI_COLOR_DIM);
+    move(y, r->x);
+    for (int x = 0; x < r->w; x++)
+        addch(' ' | (sel ? base : 0));
+    bool first_of_conn = pos == 0 || ui_app_row(a, pos - 1)->conn != row->conn;
+    char buf[512], ep1[64], ep2[64];
+    snprintf(buf, sizeof buf, "%zu", pos + 1);
+    ui_put(stdscr, y, r->x + c->num, 5, buf, base);
+    /* every row names its connection; the first of a connection stands out */
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)cn->id);
+    ui_put(stdscr, y, r->x + c->conn, 6, buf, first_of_conn ? base : dim);
+    if (c->wide) {
+        ui_app_fmt_endpoint(ep1, sizeof ep1, &cn->client);
+        ui_app_fmt_endpoint(ep2, sizeof ep2, &cn->server);
+        snprintf(buf, sizeof buf, "%s %s %s", ep1, a->utf8 ? "\xe2\x86\x92" : "->", ep2);
+        ui_put(stdscr, y, r->x + c->ep, c->method - c->ep - 1, buf, dim);
+    }
+    ui_put(stdscr, y, r->x + c->method, 7, row->method, sel ? base : ui_app_attr(a, UI_COLOR_CLIENT));
+    if (c->target_w > 0) {
+        const char *t = row->target ? row->target
+                        : (row->flags & XR_BARE)
+                            ? (cn->tls ? _("(encrypted: TLS)") : _("(not HTTP)"))
+                            : "";
+        ui_put(stdscr, y, r->x + c->target, c->target_w, t, base);
+        if (ui_width(t) > c->target_w)
+            ui_put(stdscr, y, r->x + c->target + c->target_w - 1, 1, a->scr.g.ellipsis, base);
+    }
+    status_text(a, buf, sizeof buf, row);
+    ui_put(stdscr, y, r->x + c->status, c->status_w - 1, buf, sel ? base : ui_status_attr(&a->scr, row->status));
+    if (ui_width(buf) > c->status_w - 1)
+        ui_put(stdscr, y, r->x + c->status + c->status_w - 2, 1, a->scr.g.ellipsis, base);
+    if (row->flags & XR_BARE) {
+        /* a connection without HTTP: how long it lasted */
+        ui_app_fmt_dur(buf, sizeof buf, row->t_end >= row->t_start ? row->t_end - row->t_start : -1);
+        if (c->time >= 0)
+            ui_put(stdscr, y, r->x + c->time, TIME_W, buf, base);
+        return;
+    }
+    bool rsp = row->flags & XR_RSP;
+    size_text(a, buf, sizeof buf, rsp, row->wire_body);
+    ui_put(stdscr, y, r->x + c->body, SIZE_W - 1, buf, base);
+    if (c->decoded >= 0) {
+        size_text(a, buf, sizeof buf, rsp && row->decoded >= 0, (uint64_t)row->decoded);
+        ui_put(stdscr, y, r->x + c->decoded, SIZE_W - 1, buf, base);
+    }
+    if (c->time >= 0) {
+        /* from the request to the last byte of the answer; none without one */
+        if (rsp && row->t_end >= row->t_start)
+            ui_app_fmt_dur(buf, sizeof buf, row->t_end - row->t_start);
+        else
+            snprintf(buf, sizeof buf, "%s", a->utf8 ? "\xe2\x80\x94" : "-");
+        ui_put(stdscr, y, r->x + c->time, TIME_W, buf, base);
     }
 }
 
-static void status_text(char *buf, size_t n, const struct ui_row *r)
+/* what the list says while it has no row */
+static void draw_empty(struct app *a, const struct rect *r)
 {
-    if (r->flags & XR_BARE)
-        snprintf(buf, n, "%s", "");
-    else if (!(r->flags & XR_RSP))
-        snprintf(buf, n, "%s", _("no answer"));
-    else {
-        const char *reason = teach_status_reason(r->status);
-        snprintf(buf, n, "%u %s", r->status, reason ? reason : "");
-    }
+    char m[512];
+    if (a->live)
+        ui_live_waiting(a, m, sizeof m);
+    else
+        snprintf(m, sizeof m, "%s",
+                 a->main.done ? _("No HTTP in this capture: no request, response or TLS handshake "
+                                  "was found. Try -p PORT for another server port, or a filter "
+                                  "expression.")
+                              : _("Reading the capture..."));
+    ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, ui_app_attr(a, UI_COLOR_NOTE));
 }
 
 static void draw_list(struct app *a, const struct rect *r)
 {
     ui_app_clear(r);
-    bool wide = r->w >= 110;
-    char head[512];
-    const char *wide_cols[] = {"#", _("conn"), _("client -> server"), _("method"), _("target")};
-    const int wide_w[] = {5, 6, 45, 8, 0};
-    const char *narrow_cols[] = {"#", _("conn"), _("method"), _("target")};
-    const int narrow_w[] = {5, 6, 8, 0};
-    if (wide)
-        pad_columns(head, sizeof head, wide_cols, wide_w, 5);
-    else
-        pad_columns(head, sizeof head, narrow_cols, narrow_w, 4);
-    ui_app_pane_title(a, r, PANE_LIST, head);
+    struct cols c = columns(r->w, a->ix.status_w);
+    draw_heading(a, r, &c);
     int rows = r->h - 1;
     if (rows <= 0)
         return;
@@ -57,70 +207,10 @@ static void draw_list(struct app *a, const struct rect *r)
         a->list.top = a->sel;
     if (a->sel >= a->list.top + (size_t)rows)
         a->list.top = a->sel - (size_t)rows + 1;
-    int stat_w = 22, size_w = 9, time_w = 9;
-    int tail = stat_w + size_w + time_w;
-    for (int i = 0; i < rows; i++) {
-        size_t pos = a->list.top + (size_t)i;
-        struct ui_row *row = ui_app_row(a, pos);
-        if (!row)
-            break;
-        struct ui_crow *c = ui_app_row_conn(a, row);
-        bool sel = pos == a->sel;
-        int base = sel ? ui_app_attr(a, UI_COLOR_SELECT) : ui_app_attr(a, UI_COLOR_NORMAL);
-        int y = r->y + 1 + i;
-        move(y, r->x);
-        for (int x = 0; x < r->w; x++)
-            addch(' ' | (sel ? base : 0));
-        bool first_of_conn = pos == 0 || ui_app_row(a, pos - 1)->conn != row->conn;
-        char buf[512], ep1[64], ep2[64];
-        snprintf(buf, sizeof buf, "%-4zu ", pos + 1);
-        int x = 1 + ui_put(stdscr, y, r->x + 1, r->w - 1, buf, base);
-        if (first_of_conn)
-            snprintf(buf, sizeof buf, "%llu", (unsigned long long)c->id);
-        else
-            snprintf(buf, sizeof buf, "%s", a->scr.g.vline);
-        ui_put(stdscr, y, r->x + x, 6, buf, sel ? base : ui_app_attr(a, UI_COLOR_DIM));
-        x += 6;
-        if (wide) {
-            ui_app_fmt_endpoint(ep1, sizeof ep1, &c->client);
-            ui_app_fmt_endpoint(ep2, sizeof ep2, &c->server);
-            snprintf(buf, sizeof buf, "%s %s %s", ep1, a->utf8 ? "\xe2\x86\x92" : "->", ep2);
-            ui_put(stdscr, y, r->x + x, 44, buf, sel ? base : ui_app_attr(a, UI_COLOR_DIM));
-            x += 45;
-        }
-        snprintf(buf, sizeof buf, "%-8s", row->method);
-        x += ui_put(stdscr, y, r->x + x, r->w - x, buf,
-                     sel ? base : ui_app_attr(a, UI_COLOR_CLIENT));
-        int tw = r->w - x - tail - 1;
-        if (tw > 0) {
-            const char *t = row->target ? row->target
-                            : (row->flags & XR_BARE)
-                                ? (c->tls ? _("(encrypted: TLS)") : _("(not HTTP)"))
-                                : "";
-            ui_put(stdscr, y, r->x + x, tw, t, base);
-            if (ui_width(t) > tw)
-                ui_put(stdscr, y, r->x + x + tw - 1, 1, a->scr.g.ellipsis, base);
-        }
-        x = r->w - tail;
-        if (x < 0)
-            continue;
-        status_text(buf, sizeof buf, row);
-        ui_put(stdscr, y, r->x + x, stat_w - 1, buf,
-                sel ? base : ui_status_attr(&a->scr, row->status));
-        if (!(row->flags & XR_BARE)) {
-            ui_app_fmt_bytes(buf, sizeof buf, row->body);
-            ui_put(stdscr, y, r->x + x + stat_w, size_w - 1, buf, base);
-        }
-        ui_app_fmt_dur(buf, sizeof buf, row->t_end >= row->t_start ? row->t_end - row->t_start : -1);
-        ui_put(stdscr, y, r->x + x + stat_w + size_w, time_w, buf, base);
-    }
-    if (a->ix.norder == 0) {
-        const char *m = a->main.done ? _("No HTTP in this capture: no request, response or TLS "
-                                         "handshake was found. Try -p PORT for another server "
-                                         "port, or a filter expression.")
-                                     : _("Reading the capture...");
-        ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, m, ui_app_attr(a, UI_COLOR_NOTE));
-    }
+    for (int i = 0; i < rows && a->list.top + (size_t)i < a->ix.norder; i++)
+        draw_row(a, r, &c, a->list.top + (size_t)i, r->y + 1 + i);
+    if (a->ix.norder == 0)
+        draw_empty(a, r);
 }
 
 /* Up, Down, pages, Home and End move the selection */
@@ -172,7 +262,9 @@ static int mouse_list(struct app *a, const struct rect *r, int y, int x, mmask_t
 
 const struct ui_view ui_view_list = {
     .name = N_("list"),
-    .help = N_("the exchanges, grouped by connection"),
+    .help = N_("the exchanges, grouped by connection: the status as the server wrote it (after "
+               "any 1xx), the response body's bytes on the wire and once decoded (de-chunked, "
+               "decompressed), and the time from the request to the answer's last byte"),
     .draw = draw_list,
     .key = key_list,
     .mouse = mouse_list,

@@ -6,9 +6,14 @@ On every bundled sample, at 80x24: step from the first stage to the last and
 back, checking after each key that the stepper row, the explanation's title
 and the highlighted bytes are those of the stage the --json transcript lists
 at that place. Then N/P across exchanges, / finding a header, a resize in the
-middle of a session, --lang zh, a capture without HTTP, the picker, 200x50
-screens, and q restoring the terminal. Screens that are stable are compared
-with tests/golden/ui/*.txt (tests/golden/update.sh rewrites them).
+middle of a session, --lang zh, a capture without HTTP, the picker, the help,
+and q restoring the terminal. Issue 14's cases: frames on the ladder and a
+packet's detail, labels, the layout, --mono focus, autoplay, one numbering,
+the search, the list, the status bar, sizes, live, robustness, and the lab
+questions of tests/e2e/lab_questions.tsv. Screens that are stable are
+compared with tests/golden/ui/*.txt (tests/golden/update.sh rewrites them).
+
+    tests/e2e/ui_tmux.py [CASE ...]     (no case: all of them)
 """
 import json
 import os
@@ -45,7 +50,7 @@ class Term:
     """One tmux session running httpstep."""
     n = 0
 
-    def __init__(self, args, w=80, h=24, env=None):
+    def __init__(self, args, w=80, h=24, env=None, trap_hup=False):
         Term.n += 1
         self.name = "hs%d" % Term.n
         self.sock = os.path.join(tmpdir, self.name + ".sock")  # a server each: no races
@@ -53,8 +58,8 @@ class Term:
         e.update(env or {})
         envs = " ".join("%s=%s" % (k, v) for k, v in e.items())
         self.done_file = os.path.join(tmpdir, self.name + ".exit")
-        cmd = "cd %s && env %s %s %s; echo $? > %s; sleep 30" % (
-            TOP, envs, BIN, " ".join(args), self.done_file)
+        cmd = "%scd %s && env %s %s %s; echo $? > %s; sleep 30" % (
+            "trap '' HUP; " if trap_hup else "", TOP, envs, BIN, " ".join(args), self.done_file)
         self.tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h), cmd)
 
     def tmux(self, *a):
@@ -105,8 +110,24 @@ def transcript(path):
 
 
 def title_of(screen):
-    m = re.search(r"Step (\d) \S (.+?)\s*$", screen, re.M)
+    """(step, title) of the explanation pane ("Step 3b │ Blank line": 3)"""
+    m = re.search(r"Step (\d)[a-c]? \S (.+?)\s*$", screen, re.M)
     return (int(m.group(1)), m.group(2).strip()) if m else None
+
+
+def stage_number(screen):
+    """the explanation's number of the stage: "3b" """
+    m = re.search(r"Step (\d[a-c]?) \S ", screen)
+    return m.group(1) if m else None
+
+
+def expected_title(stage, last_interim):
+    """the explanation's title of a --json stage: an interim response's by its status"""
+    if stage.get("interim"):
+        if stage["stage"] == "status_line":
+            return "%d %s" % (stage["status"], stage.get("reason") or "")
+        return "%s: %s" % (last_interim, TITLES[stage["stage"]])
+    return TITLES[stage["stage"]]
 
 
 def position(screen):
@@ -160,7 +181,11 @@ def highlighted(line_with_escapes):
 def step_sample(path, stages, goto):
     """Step through every stage of a sample with n, then back with p."""
     t = Term(["--lang", "en", "--goto", goto, path])
-    want = [(s["step"], TITLES[s["stage"]]) for s in stages]
+    want, interim = [], ""
+    for st in stages:
+        if st["stage"] == "status_line" and st.get("interim"):
+            interim = "%d %s" % (st["status"], st.get("reason") or "")
+        want.append((st["step"], expected_title(st, interim)))
     s = t.wait(lambda s: title_of(s) is not None, "%s: the UI shows a stage" % path)
     t.keys("b")  # the bytes as text: a stage's bytes are one highlighted run
     s = t.wait(lambda s: "Bytes (text)" in s, "%s: b shows the bytes as text" % path)
@@ -216,125 +241,809 @@ def golden(name, screen):
         fail("screen %s differs:\n%s" % (name, d))
 
 
+# ---------------------------------------------------------------- helpers --
+
+def pcap_tcp(path):
+    """frame number -> (seq, ack, window, payload length) of every TCP segment
+    of a pcap file (Ethernet or Linux cooked, IPv4 or IPv6): the oracle for
+    the absolute numbers the packet detail shows"""
+    import struct
+    data = open(path, "rb").read()
+    magic = struct.unpack("<I", data[:4])[0]
+    e = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    link = struct.unpack(e + "I", data[20:24])[0]
+    off, frame, out = 24, 0, {}
+    while off + 16 <= len(data):
+        incl = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+        pkt = data[off + 16:off + 16 + incl]
+        off += 16 + incl
+        frame += 1
+        p = {1: 14, 113: 16, 0: 4}.get(link)
+        if p is None:
+            continue
+        ver = pkt[p] >> 4
+        if ver == 4:
+            ihl = (pkt[p] & 15) * 4
+            total = struct.unpack(">H", pkt[p + 2:p + 4])[0]
+            proto, t, iplen = pkt[p + 9], p + ihl, total - ihl
+        elif ver == 6:
+            proto, t = pkt[p + 6], p + 40
+            iplen = struct.unpack(">H", pkt[p + 4:p + 6])[0]
+        else:
+            continue
+        if proto != 6:
+            continue
+        seq, ack = struct.unpack(">II", pkt[t + 4:t + 12])
+        hl = (pkt[t + 12] >> 4) * 4
+        win = struct.unpack(">H", pkt[t + 14:t + 16])[0]
+        out[frame] = (seq, ack, win, iplen - hl)
+    return out
+
+
+def explanation(screen):
+    """the explanation pane's text: from its title to the timing row"""
+    lines = screen.splitlines()
+    for i, l in enumerate(lines):
+        if re.match(r"^.(Step \d|Frame \d|What happens)", l):
+            body = []
+            for m in lines[i + 1:]:
+                if m.startswith(" Timing"):
+                    break
+                body.append(m.rstrip(" …").strip())
+            return " ".join(body)
+    return ""
+
+
+def bytes_text(screen):
+    """the bytes pane's rows joined as one text (a wrapped line continues
+    on the next row)"""
+    lines = screen.splitlines()
+    for i, l in enumerate(lines):
+        k = l.find("Bytes (")
+        if k > 0:
+            out = []
+            for m in lines[i + 1:]:
+                if re.match(r"^.(Step \d|Frame \d|What happens)", m):
+                    break
+                out.append(m[k - 1:].rstrip())
+            return "".join(out)
+    return ""
+
+
+def explanation_rows(screen):
+    """the explanation pane's height: its title to the timing row"""
+    lines = screen.splitlines()
+    for i, l in enumerate(lines):
+        if re.match(r"^.(Step \d|Frame \d)", l):
+            for k in range(i + 1, len(lines)):
+                if lines[k].startswith(" Timing"):
+                    return k - i
+    return 0
+
+
+def start(args, w=80, h=24, what="the UI starts", env=None):
+    t = Term(["--lang", "en"] + args, w, h, env)
+    t.wait(lambda s: title_of(s) is not None, "%s: %s" % (" ".join(args), what))
+    return t
+
+
+def proc_child(shell_pid):
+    """the pid of the httpstep a tmux pane's shell runs"""
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                st = open("/proc/%s/stat" % d).read()
+            except OSError:
+                continue
+            fields = st[st.rindex(")") + 2:].split()
+            if fields[1] == str(shell_pid) and "httpstep" in st[:st.rindex(")")]:
+                return int(d)
+    return None
+
+
+def alive(pid):
+    try:
+        st = open("/proc/%d/stat" % pid).read()
+    except OSError:
+        return False
+    return st[st.rindex(")") + 2] != "Z"
+
+
+# ------------------------------------------------------------------ cases --
+
+def case_steps():
+    samples = []
+    for line in open(os.path.join(TOP, "samples", "index.tsv")).read().splitlines()[1:]:
+        f = line.split("\t")
+        samples.append(("samples/" + f[0], f[3]))
+    # every sample, every connection's stages, forward and back
+    for path, _ in samples:
+        lines = transcript(os.path.join(TOP, path))
+        conns = [l["conn"] for l in lines if l["type"] == "conn"]
+        stages = [l for l in lines if l["type"] == "stage"]
+        # in the UI's order: connection by connection
+        ordered = [s for c in conns for s in stages if s["conn"] == c]
+        step_sample(path, ordered, "1,handshake" if ordered[0]["stage"] == "handshake" else "1")
+        if failures:
+            return
+    print("stepped through every stage of %d samples" % len(samples))
+
+
+def case_nav():
+    # N/P across exchanges, and search
+    t = Term(["--lang", "en", "samples/08-status-codes.pcap"])
+    t.wait(lambda s: position(s) == 1, "08: opens at exchange 1")
+    t.keys("N")
+    t.wait(lambda s: position(s) == 2, "08: N goes to exchange 2")
+    t.keys("N", "N")
+    t.wait(lambda s: position(s) == 4, "08: N N goes to exchange 4")
+    t.keys("P")
+    t.wait(lambda s: position(s) == 3, "08: P goes back to exchange 3")
+    t.keys("/", "WWW-Authenticate", "Enter")
+    t.wait(lambda s: position(s) == 5, "08: / finds the header WWW-Authenticate in exchange 5")
+    t.keys("/", "Enter")
+    t.wait(lambda s: "WWW-Authenticate" in s or position(s) in (5,),
+           "08: / then Enter repeats the search")
+    # resize in the middle of a session, then back
+    t.resize(120, 40)
+    t.wait(lambda s: len(s.splitlines()[0]) > 80 or "exchange" in s, "08: redraws at 120x40")
+    t.resize(80, 24)
+    s = t.wait(lambda s: "exchange" in s and title_of(s) is not None, "08: redraws at 80x24")
+    if any(len(l) > 80 for l in s.splitlines()):
+        fail("08: a line is wider than 80 columns after the resize")
+    t.resize(50, 12)
+    t.wait(lambda s: "make it larger" in s, "a too small window says so")
+    t.resize(80, 24)
+    t.wait(lambda s: title_of(s) is not None, "08: back to 80x24")
+    t.keys("q")
+    if t.exit_code() != "0":
+        fail("08: q after the resizes did not end httpstep with status 0")
+    t.close()
+
+
+def case_zh():
+    t = Term(["--lang", "zh", "samples/01-classic-get.pcap"])
+    t.wait(lambda s: re.search(r"[\u4e00-\u9fff]", s) is not None, "--lang zh shows Chinese")
+    t.keys("q")
+    t.close()
+
+
+def case_nohttp():
+    # a capture without HTTP: a clear message, not empty panes
+    t = Term(["--lang", "en", "tests/data/not-http.pcap", "-p", "8"])
+    t.wait(lambda s: "No HTTP" in s or "no HTTP" in s, "a capture without HTTP says so")
+    t.keys("q")
+    t.close()
+
+
+def case_picker():
+    t = Term(["--lang", "en"])
+    t.wait(lambda s: "Bundled samples" in s and "Classic GET" in s, "the picker lists the samples")
+    t.keys("Enter")
+    t.wait(lambda s: "01-classic-get" in s and title_of(s) is not None, "the picker opens a sample")
+    t.keys("q")
+    t.close()
+
+
+def case_help():
+    # the help scrolls to its last line at 80x24 and back; q closes it
+    t = Term(["--lang", "en", "samples/01-classic-get.pcap"])
+    t.wait(lambda s: title_of(s) is not None, "01 opens")
+    t.keys("?")
+    t.wait(lambda s: "next stage" in s and "Packet marks" not in s, "? opens the help at its top")
+    t.keys("End")
+    t.wait(lambda s: "Packet marks" in s and "next stage" not in s,
+           "End scrolls the help to its last line")
+    t.keys("Home")
+    t.wait(lambda s: "next stage" in s, "Home scrolls the help back to its top")
+    t.keys("q")
+    t.wait(lambda s: "Keys (q or ? closes" not in s and title_of(s) is not None, "q closes the help")
+    t.keys("q")
+    if t.exit_code() != "0":
+        fail("help: q after the help did not end httpstep with status 0")
+    t.close()
+
+
+GOLDEN_SCREENS = [
+    # name, arguments, width, height, keys
+    ("classic-80x24-status", ["--goto", "1,status_line", "samples/01-classic-get.pcap"], 80, 24, []),
+    ("classic-200x50-headers", ["--goto", "1,request_headers", "samples/01-classic-get.pcap"],
+     200, 50, []),
+    ("gzip-80x24-decoded", ["--goto", "1,response_body", "samples/07-gzip-chunked.pcap"], 80, 24,
+     ["b", "b"]),
+    ("help-80x24", ["samples/01-classic-get.pcap"], 80, 24, ["?"]),
+    # issue 14: the three sizes, a packet's detail, a 1xx, and the list's columns
+    ("classic-80x24-headers", ["--goto", "1,request_headers", "samples/01-classic-get.pcap"], 80, 24,
+     []),
+    ("classic-60x20-headers", ["--goto", "1,request_headers", "samples/01-classic-get.pcap"], 60, 20,
+     []),
+    ("classic-120x40-headers", ["--goto", "1,request_headers", "samples/01-classic-get.pcap"], 120,
+     40, []),
+    ("classic-80x24-synack", ["samples/01-classic-get.pcap"], 80, 24, ["Tab", "Down", "Enter"]),
+    ("continue-120x40-interim", ["--goto", "1,status_line", "samples/06-expect-100-continue.pcap"],
+     120, 40, []),
+    ("status-80x24-list", ["--goto", "2,status_line", "samples/08-status-codes.pcap"], 80, 24, []),
+    ("status-60x20-list", ["--goto", "2,status_line", "samples/08-status-codes.pcap"], 60, 20, []),
+    ("lossy-120x40-body", ["--goto", "1,response_body", "samples/12-lossy-network.pcap"], 120, 40,
+     []),
+]
+
+
+def case_golden():
+    # stable full screens (tig's way)
+    for name, args, w, h, keys in GOLDEN_SCREENS:
+        t = Term(["--lang", "en", "--mono"] + args, w, h)
+        s = t.wait(lambda s: title_of(s) is not None, "%s: the UI starts" % name)
+        for k in keys:
+            prev = t.screen()
+            t.keys(k)
+            s = t.wait(lambda s: s != prev, "%s: key %s changes the screen" % (name, k))
+        time.sleep(0.2 * SLOW)
+        golden(name, t.screen())
+        t.keys("q")
+        t.close()
+
+
+def case_restore():
+    # q restores the terminal: the shell's screen comes back (no curses left over)
+    t = Term(["--lang", "en", "samples/01-classic-get.pcap"])
+    t.wait(lambda s: title_of(s) is not None, "the UI starts")
+    t.keys("q")
+    code = t.exit_code()
+    s = t.screen()
+    if code != "0" or "Packets" in s:
+        fail("q did not restore the terminal (exit %r)" % code)
+    t.close()
+
+
+def case_ladder():
+    """frames on the ladder, seq/ack at 80 columns, a packet's detail"""
+    path = "samples/01-classic-get.pcap"
+    tcp = pcap_tcp(os.path.join(TOP, path))
+    t = start([path])
+    s = t.screen()
+    rows = [l for l in s.splitlines() if re.match(r"^.\s*\d+\s+\d+\.\d{3}m?s\s*\S", l)]
+    frames = [int(re.match(r"^.\s*(\d+)", l).group(1)) for l in rows]
+    if frames[:4] != [1, 2, 3, 4]:
+        fail("ladder: no frame-number column at 80x24 (rows %r)" % rows[:4])
+    if "1:93 a1" not in s or "SYN,ACK 0 a1" not in s:
+        fail("ladder: relative seq/ack are not on the arrows at 80 columns:\n%s" % s)
+    # the cursor: Tab to the ladder, Down to the SYN-ACK, Enter shows its detail
+    t.keys("Tab", "Down", "Enter")
+    seq, ack, win, _ = tcp[2]
+    s = t.wait(lambda s: "Frame 2" in explanation(s), "ladder: Enter shows frame 2's detail")
+    text = explanation(s)
+    for want in ["SYN ACK", "Seq 0 (absolute %d)" % seq, "Ack 1 (absolute %d) = the client's ISN %d + 1"
+                 % (ack, tcp[1][0]), "Window %s bytes" % format(win, ","), "Options: MSS",
+                 "RTT sample", "1 Handshake"]:
+        if want not in text:
+            fail("ladder: frame 2's detail lacks %r:\n%s" % (want, text))
+    # Down moves the detail with the cursor: frame 4 carries the request's stages
+    t.keys("Down", "Down")
+    s = t.wait(lambda s: "Frame 4" in explanation(s), "ladder: Down moves the detail to frame 4")
+    text = explanation(s)
+    for want in ["92 bytes of payload", "Seq 1 (absolute %d): bytes 1 to 92" % tcp[4][0],
+                 "Carries: 2 Request line, 3a Request headers, 3b Blank line"]:
+        if want not in text:
+            fail("ladder: frame 4's detail lacks %r:\n%s" % (want, text))
+    # Esc closes it; a stage change too
+    t.keys("Escape")
+    t.wait(lambda s: title_of(s) == (1, "Handshake"), "ladder: Esc closes the detail")
+    t.keys("q")
+    t.close()
+    # a lossy download: the marks and the rule that set them; the smallest
+    # window and the throughput
+    t = start(["--goto", "1,response_body", "samples/12-lossy-network.pcap"], 120, 40)
+    t.keys("Tab")
+    for _ in range(80):
+        s = t.screen()
+        if re.search(r"^▶\s*\d+\s+[\d.]+m?s │.*│R", s, re.M):
+            break
+        t.keys("Down")
+        time.sleep(0.02)
+    t.keys("Enter")
+    s = t.wait(lambda s: "retransmission:" in explanation(s),
+               "ladder: a retransmitted packet's detail says so, with its rule")
+    text = explanation(s)
+    for want in ["R, retransmission: every byte of it had arrived before", "No RTT sample from a "
+                 "retransmission", "smallest window client", "Server: ", "bit/s"]:
+        if want not in text:
+            fail("ladder: the retransmission's detail lacks %r:\n%s" % (want, text))
+    t.keys("q")
+    t.close()
+
+
+def case_labels():
+    """a segment labelled with all its stages; 100 Continue; pipelined requests"""
+    t = start(["--goto", "5,status_line", "samples/08-status-codes.pcap"], 200, 50)
+    s = t.screen()
+    if "Status+Resp.hdr+Blank+Body+Keep-alive" not in s and \
+            "Status line + Response headers + Blank line + Response body" not in s:
+        fail("labels: the 401's one segment is not labelled with all its stages:\n%s" % s)
+    t.keys("q")
+    t.close()
+    t = start(["--goto", "1,status_line", "samples/06-expect-100-continue.pcap"], 120, 40)
+    s = t.screen()
+    if title_of(s) != (4, "100 Continue"):
+        fail("labels: the interim status line is titled %r, not '100 Continue'" % (title_of(s),))
+    if "4 100 + Status" not in s:
+        fail("labels: the step bar does not name the 1xx:\n%s" % s)
+    t.keys("q")
+    t.close()
+    t = start(["--goto", "1,request_line", "samples/10-pipelining.pcap"], 200, 50)
+    s = t.screen()
+    if not re.search(r"PSH,ACK seq=1 ack=1 len=169 2 requests", s):
+        fail("labels: the segment with two pipelined requests does not say so:\n%s" % s)
+    t.keys("q")
+    t.close()
+
+
+def case_layout():
+    """the explanation gets the rows a one-exchange list does not need"""
+    t = start(["samples/01-classic-get.pcap"])
+    s = t.screen()
+    n = explanation_rows(s)
+    if n < 8:
+        fail("layout: the explanation has %d rows at 80x24 with a one-exchange list, want 8" % n)
+    lines = s.splitlines()
+    if not (lines[1].lstrip("▶ ").startswith("#") and re.match(r"^ 1 ", lines[2]) and
+            "Handshake" in lines[3]):
+        fail("layout: the list does not shrink to its one row:\n%s" % s)
+    t.keys("q")
+    t.close()
+
+
+def case_mono():
+    """the focused pane is visible without colors"""
+    t = start(["--mono", "samples/01-classic-get.pcap"])
+    s = t.screen()
+    marked = [l for l in s.splitlines() if l.startswith("▶")]
+    if len(marked) != 1 or not marked[0][1:].startswith("#"):
+        fail("mono: the focused list is not marked (%r)" % marked)
+    t.keys("Tab")
+    s = t.wait(lambda s: any(l.startswith("▶Packets") for l in s.splitlines()),
+               "mono: Tab moves the focus mark to the ladder")
+    t.keys("Tab", "Tab")
+    s = t.wait(lambda s: any(l.startswith("▶Step") for l in s.splitlines()),
+               "mono: the focus mark reaches the explanation")
+    t.keys("q")
+    t.close()
+
+
+def case_autoplay():
+    """autoplay scrolls a long explanation and gives it time to be read"""
+    t = start(["--goto", "1,handshake", "samples/01-classic-get.pcap"])
+    for _ in range(5):  # 0.3 s a page: the shortest step, scaled for the text
+        t.keys("+")
+    t.keys("a")
+    first = explanation(t.screen())[:60]
+    t0 = time.time()
+    scrolled, moved = None, None
+    while time.time() - t0 < 20 * SLOW:
+        s = t.screen()
+        if title_of(s) != (1, "Handshake"):
+            moved = time.time() - t0
+            break
+        if scrolled is None and explanation(s)[:60] != first:
+            scrolled = time.time() - t0
+        time.sleep(0.05)
+    if scrolled is None:
+        fail("autoplay: the handshake's explanation was not scrolled before the next stage")
+    if moved is None or moved < 1.0:
+        fail("autoplay: the next stage came after %s s, not the time to read a long text" % moved)
+    t.keys("q")
+    t.close()
+
+
+def case_numbering():
+    """3a/3b/3c alike in the title and the step bar; the bar names a body;
+    opening an exchange lands on its first stage"""
+    t = start(["--goto", "1,request_body", "samples/05-file-upload.pcap"], 120, 40)
+    s = t.screen()
+    if stage_number(s) != "3c" or "3c Headers + body" not in s:
+        fail("numbering: a request body is not 3c in the title and the bar:\n%s" % s)
+    t.keys("p")
+    s = t.wait(lambda s: stage_number(s) == "3b", "numbering: the blank line before it is 3b")
+    if "3b Headers + body" not in s:
+        fail("numbering: the bar's step 3 is not 3b on the blank line")
+    t.keys("q")
+    t.close()
+    # 03: exchange 2 shares connection 1; exchange 3 opens connection 2
+    t = start(["samples/03-browser-page.pcapng"], 120, 40)
+    t.keys("Down")
+    s = t.wait(lambda s: position(s) == 2, "numbering: Down selects exchange 2")
+    t.wait(lambda s: title_of(s) == (2, "Request line"), "numbering: exchange 2 opens at its request line")
+    t.keys("Down")
+    t.wait(lambda s: position(s) == 3 and title_of(s) == (1, "Handshake"),
+           "numbering: the first exchange of connection 2 opens at its handshake")
+    t.keys("N")
+    t.wait(lambda s: position(s) == 4 and title_of(s) == (1, "Handshake"),
+           "numbering: N to a connection's first exchange lands on its handshake")
+    t.keys("q")
+    t.close()
+
+
+def many_connections_pcap(path, n):
+    """n HTTP connections on loopback, one exchange each (for the search)"""
+    import struct
+    out = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+
+    def seg(ts, src, dst, sport, dport, seq, ack, flags, payload=b""):
+        tcp = struct.pack(">HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags, 65535, 0, 0)
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp) + len(payload), 0, 0, 64, 6, 0,
+                         bytes(src), bytes(dst))
+        frame = b"\0" * 12 + b"\x08\x00" + ip + tcp + payload
+        out.append(struct.pack("<IIII", int(ts), int((ts % 1) * 1e6), len(frame), len(frame)) + frame)
+
+    c, sv = [10, 0, 0, 1], [10, 0, 0, 2]
+    ts = 1700000000.0
+    for i in range(n):
+        port = 1024 + i
+        q = b"GET /item/%d HTTP/1.1\r\nHost: x\r\n\r\n" % i
+        r = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: s%d\r\n\r\nok" % i
+        seg(ts, c, sv, port, 80, 100, 0, 0x02); ts += 1e-4
+        seg(ts, sv, c, 80, port, 500, 101, 0x12); ts += 1e-4
+        seg(ts, c, sv, port, 80, 101, 501, 0x10); ts += 1e-4
+        seg(ts, c, sv, port, 80, 101, 501, 0x18, q); ts += 1e-4
+        seg(ts, sv, c, 80, port, 501, 101 + len(q), 0x18, r); ts += 1e-4
+        seg(ts, c, sv, port, 80, 101 + len(q), 501 + len(r), 0x11); ts += 1e-4
+        seg(ts, sv, c, 80, port, 501 + len(r), 102 + len(q), 0x11); ts += 1e-4
+        seg(ts, c, sv, port, 80, 102 + len(q), 502 + len(r), 0x10); ts += 1e-4
+    open(path, "wb").write(b"".join(out))
+
+
+def case_search():
+    """search lands on the stage that holds the match, highlights it, keeps
+    the place while it looks, and never freezes the screen"""
+    t = start(["--goto", "3,status_line", "samples/08-status-codes.pcap"])
+    t.keys("/", "WWW-Authenticate", "Enter")
+    s = t.wait(lambda s: position(s) == 5 and title_of(s) is not None and
+               title_of(s)[1] == "Response headers",
+               "search: a response header's match lands on the response headers of exchange 5")
+    t.keys("b")  # text: the match is drawn apart from the stage's highlight
+    t.wait(lambda s: "Bytes (text)" in s, "search: b shows the bytes as text")
+    esc = t.screen(escapes=True)
+    if not re.search(r"\x1b\[4m(\x1b\[[0-9;]*m)*WWW-Authenticate", esc):
+        fail("search: the match is not highlighted (underlined) in the bytes")
+    t.keys("Escape")
+    # a search that finds nothing keeps the place
+    t.keys("/", "no-such-text", "Enter")
+    s = t.wait(lambda s: "not in any exchange" in s, "search: a search with no match says so")
+    if position(s) != 5 or title_of(s) != (5, "Response headers"):
+        fail("search: a search with no match lost the place (%r, %r)" % (position(s), title_of(s)))
+    t.keys("q")
+    t.close()
+    # 20,000 connections (enough that a search lasts seconds on a quiet machine):
+    # the search shows its progress, keys answer, Esc stops it
+    big = os.path.join(tmpdir, "many.pcap")
+    many_connections_pcap(big, 20000)
+    t = Term(["--lang", "en", "--goto", "2", big], 80, 24)
+    t.wait(lambda s: position(s) == 2 and "20,000 TCP" in s and title_of(s) is not None,
+           "search: the capture of 20,000 connections loads", 30)
+    t.keys("/", "no-such-header", "Enter")
+    s = t.wait(lambda s: "searching for 'no-such-header'" in s, "search: it shows its progress", 5)
+    t0 = time.time()
+    t.keys("N")
+    t.wait(lambda s: position(s) == 3, "search: keys answer while it searches", 2)
+    if time.time() - t0 > 0.5 * SLOW:
+        fail("search: N took %.2f s during a search" % (time.time() - t0))
+    t.keys("Escape")
+    s = t.wait(lambda s: "search stopped" in s, "search: Esc stops it")
+    if position(s) != 3 or title_of(s) is None:
+        fail("search: Esc lost the place")
+    # and finds a header in a far connection, at its response headers
+    t.keys("/", "s19999", "Enter")
+    t.wait(lambda s: position(s) == 20000 and title_of(s) == (5, "Response headers"),
+           "search: a header of connection 20,000 is found, at its response headers", 60)
+    t.keys("q")
+    t.close()
+
+
+def case_list():
+    """labelled columns, connections named, the wire's reason, 1xx, sizes"""
+    t = start(["--goto", "2", "samples/08-status-codes.pcap"])
+    s = t.screen()
+    head = s.splitlines()[1]
+    for col in ["#", "conn", "method", "target", "status", "body", "decoded", "time"]:
+        if col not in head:
+            fail("list: no %r column heading in %r" % (col, head))
+    rows = [l for l in s.splitlines()[2:6] if re.match(r"^ \d+\s+\d+\s", l)]
+    if len(rows) < 3 or not all(re.match(r"^ \d+\s+1\s+GET", l) for l in rows):
+        fail("list: every row does not name its connection:\n%s" % "\n".join(rows))
+    if "302 Moved Temporarily" not in s:
+        fail("list: the 302's reason is not the wire's 'Moved Temporarily':\n%s" % s)
+    t.keys("q")
+    t.close()
+    t = start(["samples/06-expect-100-continue.pcap"])
+    if not re.search(r"100\S201 Created", t.screen()):
+        fail("list: the 1xx before the 201 is not shown")
+    t.keys("q")
+    t.close()
+    # sizes never cut: a megabyte and a half is "1.5 MB" (not "1499.9 k")
+    t = start(["samples/14-large-download.pcap"])
+    s = t.screen()
+    if not re.search(r" 1\.5 MB +1\.5 MB ", s):
+        fail("list: the 1,499,908-byte body is not '1.5 MB':\n%s" % s)
+    t.keys("q")
+    t.close()
+    t = start(["samples/13-https.pcap"])
+    if "1 TCP connection, 1 with HTTP(S)" not in t.screen():
+        fail("list: the number of TCP connections is not shown")
+    t.keys("q")
+    t.close()
+    # a request nobody answered: "—", not a time of 0
+    t = Term(["--lang", "en", "tests/data/midstream.pcap"], 80, 24)
+    s = t.wait(lambda s: "exchange" in s, "list: midstream.pcap opens")
+    for l in s.splitlines()[2:8]:
+        if "no answer" in l and not l.rstrip().endswith("—"):
+            fail("list: an unanswered request shows a time: %r" % l)
+        if re.search(r"\b0us\b|\b0µs\b", l) and "no answer" in l:
+            fail("list: 0us where nothing answered: %r" % l)
+    t.keys("q")
+    t.close()
+
+
+def case_status():
+    """retransmissions, out of order and gaps apart; a body's completeness"""
+    t = start(["samples/12-lossy-network.pcap"])
+    s = t.screen()
+    if not re.search(r"\d+ retransmissions?, \d+ segments? out of order", s):
+        fail("status: retransmissions and out-of-order segments are not counted apart:\n%s" % s)
+    t.keys("q")
+    t.close()
+    body = [l for l in transcript(os.path.join(TOP, "samples", "14-large-download.pcap"))
+            if l["type"] == "stage" and l["stage"] == "response_body"][0]["length"]
+    t = start(["--goto", "1,response_body", "samples/14-large-download.pcap"])
+    t.wait(lambda s: "body: {0:,} of {0:,} bytes, whole".format(body) in s,
+           "status: the body says it arrived whole")
+    t.keys("q")
+    t.close()
+
+
+def case_sizes():
+    """80x24 keeps the server's port, the counter and q quit; 60 columns keep
+    the ladder's time column; a long path gives way to the counter"""
+    t = start(["samples/01-classic-get.pcap"])
+    s = t.screen()
+    lines = s.splitlines()
+    if ":80" not in [l for l in lines if "Packets" in l][0]:
+        fail("sizes: the server's port is not in the ladder's title at 80x24")
+    if not re.search(r"exchange 1/1 \S stage 1/\d+", lines[0]):
+        fail("sizes: the exchange/stage counter is not whole at 80x24: %r" % lines[0])
+    if "q quit" not in lines[-1]:
+        fail("sizes: 'q quit' is not in the footer at 80x24: %r" % lines[-1])
+    t.keys("q")
+    t.close()
+    for w in (60, 62, 64):
+        t = start(["--goto", "1,request_headers", "samples/01-classic-get.pcap"], w, 20)
+        s = t.screen()
+        for l in s.splitlines():
+            if re.search(r"\d\.\d{3}ms │", l) and not re.match(r"^.\s*\d+\s+\d+\.\d{3}ms │", l):
+                fail("sizes: at %d columns a ladder row is overwritten: %r" % (w, l))
+        t.keys("q")
+        t.close()
+    # an installed sample's long path
+    deep = os.path.join(tmpdir, "usr", "local", "share", "httpstep", "samples", "lessons")
+    os.makedirs(deep, exist_ok=True)
+    path = os.path.join(deep, "01-classic-get.pcap")
+    shutil.copy(os.path.join(TOP, "samples", "01-classic-get.pcap"), path)
+    t = start([path])
+    top = t.screen().splitlines()[0]
+    if not re.search(r"exchange 1/1 \S stage 1/\d+", top) or "01-classic-get.pcap" not in top:
+        fail("sizes: a long path pushes the counter off the title: %r" % top)
+    t.keys("q")
+    t.close()
+
+
+def case_live():
+    """the picker's port and filter; nothing matching; the new-stage counter"""
+    if os.geteuid() != 0:
+        print("live: skipped (not root)")
+        return
+    t = Term(["--lang", "en"], 100, 30)
+    t.wait(lambda s: "Bundled samples" in s, "live: the picker starts")
+    # the interfaces come after the samples, loopback first
+    nsamples = len(open(os.path.join(TOP, "samples", "index.tsv")).read().splitlines()) - 1
+    for _ in range(nsamples):
+        t.keys("Down")
+    s = t.wait(lambda s: "Filter: tcp port 80" in s and "p: another port" in s,
+               "live: the picker shows the filter of lo and how to change the port")
+    t.keys("p", "8", "0", "0", "0", "Enter")
+    t.wait(lambda s: "Filter: tcp port 8000" in s, "live: p then a port changes the filter")
+    t.keys("Enter")
+    s = t.wait(lambda s: "listening on lo, tcp port 8000: no packets yet" in s,
+               "live: nothing matching says what is listened to")
+    if "Reading the capture" in s:
+        fail("live: 'Reading the capture' on a live interface")
+    t.keys("q")
+    t.close()
+    # the new-stage counter after g
+    import socket
+    import http.server
+    import threading
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    port = srv.server_address[1]
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    saved = os.path.join(tmpdir, "live.pcap")
+    try:
+        t = Term(["--lang", "en", "-i", "lo", "-p", str(port), "-w", saved], 100, 30)
+        t.wait(lambda s: "listening on lo, tcp port %d: no packets yet" % port in s,
+               "live: listening on the server's port")
+        t.keys("g")
+        t.wait(lambda s: "0 new stages" in s, "live: g stops following")
+        import urllib.request
+        for _ in range(2):
+            urllib.request.urlopen("http://127.0.0.1:%d/README.md" % port, timeout=5).read()
+        time.sleep(1.0)
+        t.wait(lambda s: re.search(r"(\d+) new stages", s) and int(re.search(r"(\d+) new stages", s).group(1)) > 0,
+               "live: new stages are counted")
+        time.sleep(1.0)
+        s = t.screen()
+        shown = int(re.search(r"(\d+) new stages", s).group(1))
+        t.keys("q")
+        t.exit_code()
+        t.close()
+        lines = transcript(saved)
+        want = len([l for l in lines if l["type"] == "stage"])
+        if shown != want:
+            fail("live: %d new stages shown after g, the capture has %d" % (shown, want))
+    finally:
+        srv.shutdown()
+
+
+def run_lab(table):
+    """replay each lab question's keys from launch; the answer must be on
+    screen, at most three keys after reaching its stage; print the table"""
+    rows = []
+    for line in open(table).read().splitlines():
+        if not line or line.startswith("#") or line.startswith("id\t"):
+            continue
+        qid, lab, sample, question, to_stage, after, answer = line.split("\t")
+        keys = [k for k in to_stage.split() if k != "-"]
+        more = [k for k in after.split() if k != "-"]
+        if len(more) > 3:
+            fail("lab %s: %d keys after its stage, the target is at most 3" % (qid, len(more)))
+        t = start(["samples/" + sample], what="lab %s starts" % qid)
+        for k in keys + more:
+            prev = t.screen()
+            t.keys(k)
+            t.wait(lambda s: s != prev, "lab %s: key %s changes the screen" % (qid, k), 3)
+        found = None
+        end = time.time() + 3 * SLOW
+        while time.time() < end and not found:
+            s = t.screen()
+            joined = " ".join(l.strip() for l in s.splitlines())
+            found = re.search(answer, s) or re.search(answer, explanation(s)) or \
+                re.search(answer, joined) or re.search(answer, bytes_text(s))
+            if not found:
+                time.sleep(0.05)
+        if not found:
+            fail("lab %s (%s): %r is not on screen after %s:\n%s"
+                 % (qid, question, answer, " ".join(keys + more) or "launch", s))
+        rows.append((qid, lab, sample, question, " ".join(keys) or "-", " ".join(more) or "-",
+                     len(keys) + len(more), len(more)))
+        t.keys("q")
+        t.close()
+    print("| id | lab | sample | question | keys to its stage | then | keys | after stage |")
+    print("|---|---|---|---|---|---|---:|---:|")
+    for r in rows:
+        print("| %s | %s | %s | %s | %s | %s | %d | %d |" % r)
+
+
+def case_lab():
+    """the lab questions of tests/e2e/lab_questions.tsv"""
+    run_lab(os.path.join(TOP, "tests", "e2e", "lab_questions.tsv"))
+
+
+def case_robust():
+    """the terminal going away, signals, and options"""
+    for ignore in (False, True):
+        # ignore: a hang-up ignored (nohup), so the read error must end it
+        t = Term(["--lang", "en", "samples/01-classic-get.pcap"], 80, 24, trap_hup=ignore)
+        t.wait(lambda s: title_of(s) is not None, "robust: the UI starts")
+        shell = int(t.tmux("list-panes", "-F", "#{pane_pid}").split()[0])
+        pid = proc_child(shell)
+        t.close()  # the terminal goes away
+        end = time.time() + 3 * SLOW
+        while time.time() < end and pid and alive(pid):
+            time.sleep(0.05)
+        if pid and alive(pid):
+            fail("robust: httpstep still runs after its terminal went away (hang-up %s)"
+                 % ("ignored" if ignore else "delivered"))
+            os.kill(pid, 9)
+        try:
+            os.kill(shell, 9)
+        except OSError:
+            pass
+    # SIGTERM in the picker ends it at once
+    t = Term(["--lang", "en"])
+    t.wait(lambda s: "Bundled samples" in s, "robust: the picker starts")
+    shell = int(t.tmux("list-panes", "-F", "#{pane_pid}").split()[0])
+    pid = proc_child(shell)
+    t0 = time.time()
+    os.kill(pid, 15)
+    code = t.exit_code(2)
+    if code is None or time.time() - t0 > 0.5 * SLOW:
+        fail("robust: SIGTERM in the picker took %.2f s (exit %r)" % (time.time() - t0, code))
+    t.close()
+    # errors that are one line, before any screen
+    for args, want, code in [
+        (["--goto", "99", "samples/08-status-codes.pcap"],
+         "httpstep: --goto 99: 'samples/08-status-codes.pcap' has 10 exchanges (1 to 10)", "1"),
+        (["mycapture"], "httpstep: 'mycapture': No such file or directory", "2"),
+        (["samples/01-classic-get.pcap", "samples/02-keep-alive.pcap"],
+         "httpstep: one capture at a time: 'samples/02-keep-alive.pcap'", "1"),
+    ]:
+        t = Term(["--lang", "en"] + args)
+        c = t.exit_code(5)
+        s = t.screen()
+        if c != code or want not in s or "Packets" in s or "Bundled samples" in s:
+            fail("robust: %s: want %r and exit %s, got exit %r:\n%s" % (args, want, code, c, s))
+        t.close()
+    for args, want in [(["-c", "0", "samples/01-classic-get.pcap"], "invalid count '0'"),
+                       (["--max-conns", "0", "samples/01-classic-get.pcap"], "invalid --max-conns '0'")]:
+        p = subprocess.run([BIN] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 1 or want not in p.stderr:
+            fail("robust: %s: exit %d, %r" % (args, p.returncode, p.stderr))
+    p = subprocess.run([BIN, "-n", "--json", "samples/01-classic-get.pcap"], cwd=TOP,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0 or '"type":"exchange"' not in p.stdout:
+        fail("robust: -n is not accepted: %r" % p.stderr)
+    p = subprocess.run([BIN, "-D"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if os.geteuid() == 0 and (p.returncode != 0 or not re.match(r"1\.\S+\n", p.stdout)):
+        fail("robust: -D does not list the interfaces: %r %r" % (p.stdout, p.stderr))
+    if os.geteuid() == 0:
+        p = subprocess.run([BIN, "-i", "lo", "-s", "96", "--json", "--duration", "0.3"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if '"snaplen":96' not in p.stdout:
+            fail("robust: -s 96 does not set the live snaplen: %r %r" % (p.stdout, p.stderr))
+    # a pipe is as live as an interface: lines come before the end of input
+    import struct
+    import select
+    data = open(os.path.join(TOP, "samples", "08-status-codes.pcap"), "rb").read()
+    off, recs = 24, []
+    while off < len(data):
+        incl = struct.unpack("<I", data[off + 8:off + 12])[0]
+        recs.append(data[off:off + 16 + incl])
+        off += 16 + incl
+    p = subprocess.Popen([BIN, "--json"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    p.stdin.write(data[:24] + b"".join(recs[:len(recs) // 2]))
+    p.stdin.flush()
+    got, end = b"", time.time() + 3 * SLOW
+    while time.time() < end and got.count(b'"type":"exchange"') < 2:
+        r, _, _ = select.select([p.stdout], [], [], 0.1)
+        if r:
+            b = os.read(p.stdout.fileno(), 65536)
+            if not b:
+                break
+            got += b
+    p.stdin.close()
+    p.wait()
+    if got.count(b'"type":"exchange"') < 2:
+        fail("robust: --json from a pipe wrote %d exchange lines before the end of its input"
+             % got.count(b'"type":"exchange"'))
+
+
+CASES = ["steps", "nav", "zh", "nohttp", "picker", "help", "golden", "restore", "ladder", "labels",
+         "layout", "mono", "autoplay", "numbering", "search", "list", "status", "sizes", "live",
+         "robust", "lab"]
+
+
 def main():
     global tmpdir
     if not shutil.which("tmux"):
         print("tmux is not installed")
         return 77
     tmpdir = tempfile.mkdtemp(prefix="httpstep-ui.")
+    chosen = sys.argv[1:] or CASES
     try:
-        samples = []
-        for line in open(os.path.join(TOP, "samples", "index.tsv")).read().splitlines()[1:]:
-            f = line.split("\t")
-            samples.append(("samples/" + f[0], f[3]))
-        # 1. every sample, every connection's stages, forward and back
-        for path, _ in samples:
-            lines = transcript(os.path.join(TOP, path))
-            conns = [l["conn"] for l in lines if l["type"] == "conn"]
-            stages = [l for l in lines if l["type"] == "stage"]
-            # in the UI's order: connection by connection
-            ordered = [s for c in conns for s in stages if s["conn"] == c]
-            step_sample(path, ordered, "1,handshake" if ordered[0]["stage"] == "handshake" else "1")
-            if failures:
-                return 1
-        print("stepped through every stage of %d samples" % len(samples))
-
-        # 2. N/P across exchanges, and search
-        t = Term(["--lang", "en", "samples/08-status-codes.pcap"])
-        t.wait(lambda s: position(s) == 1, "08: opens at exchange 1")
-        t.keys("N")
-        t.wait(lambda s: position(s) == 2, "08: N goes to exchange 2")
-        t.keys("N", "N")
-        t.wait(lambda s: position(s) == 4, "08: N N goes to exchange 4")
-        t.keys("P")
-        t.wait(lambda s: position(s) == 3, "08: P goes back to exchange 3")
-        t.keys("/", "WWW-Authenticate", "Enter")
-        s = t.wait(lambda s: position(s) == 5, "08: / finds the header WWW-Authenticate in exchange 5")
-        t.keys("/", "Enter")
-        t.wait(lambda s: "WWW-Authenticate" in s or position(s) in (5,),
-               "08: / then Enter repeats the search")
-        # 3. resize in the middle of a session, then back
-        t.resize(120, 40)
-        t.wait(lambda s: len(s.splitlines()[0]) > 80 or "exchange" in s, "08: redraws at 120x40")
-        t.resize(80, 24)
-        s = t.wait(lambda s: "exchange" in s and title_of(s) is not None, "08: redraws at 80x24")
-        if any(len(l) > 80 for l in s.splitlines()):
-            fail("08: a line is wider than 80 columns after the resize")
-        t.resize(50, 12)
-        t.wait(lambda s: "make it larger" in s, "a too small window says so")
-        t.resize(80, 24)
-        t.wait(lambda s: title_of(s) is not None, "08: back to 80x24")
-        t.keys("q")
-        if t.exit_code() != "0":
-            fail("08: q after the resizes did not end httpstep with status 0")
-        t.close()
-
-        # 4. Chinese
-        t = Term(["--lang", "zh", "samples/01-classic-get.pcap"])
-        t.wait(lambda s: re.search(r"[\u4e00-\u9fff]", s) is not None, "--lang zh shows Chinese")
-        t.keys("q")
-        t.close()
-
-        # 5. a capture without HTTP: a clear message, not empty panes
-        t = Term(["--lang", "en", "tests/data/not-http.pcap", "-p", "8"])
-        t.wait(lambda s: "No HTTP" in s or "no HTTP" in s, "a capture without HTTP says so")
-        t.keys("q")
-        t.close()
-
-        # 6. the picker lists the samples and opens one
-        t = Term(["--lang", "en"])
-        t.wait(lambda s: "Bundled samples" in s and "Classic GET" in s, "the picker lists the samples")
-        t.keys("Enter")
-        t.wait(lambda s: "01-classic-get" in s and title_of(s) is not None, "the picker opens a sample")
-        t.keys("q")
-        t.close()
-
-        # 6b. the help scrolls to its last line at 80x24 and back; q closes it
-        t = Term(["--lang", "en", "samples/01-classic-get.pcap"])
-        t.wait(lambda s: title_of(s) is not None, "01 opens")
-        t.keys("?")
-        t.wait(lambda s: "next stage" in s and "Packet marks" not in s, "? opens the help at its top")
-        t.keys("End")
-        t.wait(lambda s: "Packet marks" in s and "quit" in s and "next stage" not in s,
-               "End scrolls the help to its last line")
-        t.keys("Home")
-        t.wait(lambda s: "next stage" in s, "Home scrolls the help back to its top")
-        t.keys("q")
-        t.wait(lambda s: "Keys (q or ? closes" not in s and title_of(s) is not None, "q closes the help")
-        t.keys("q")
-        if t.exit_code() != "0":
-            fail("help: q after the help did not end httpstep with status 0")
-        t.close()
-
-        # 7. stable full screens (tig's way)
-        for name, args, w, h, keys in [
-            ("classic-80x24-status", ["--goto", "1,status_line", "samples/01-classic-get.pcap"], 80, 24, []),
-            ("classic-200x50-headers", ["--goto", "1,request_headers", "samples/01-classic-get.pcap"],
-             200, 50, []),
-            ("gzip-80x24-decoded", ["--goto", "1,response_body", "samples/07-gzip-chunked.pcap"], 80, 24,
-             ["b", "b"]),
-            ("help-80x24", ["samples/01-classic-get.pcap"], 80, 24, ["?"]),
-        ]:
-            t = Term(["--lang", "en", "--mono"] + args, w, h)
-            s = t.wait(lambda s: title_of(s) is not None, "%s: the UI starts" % name)
-            for k in keys:
-                prev = t.screen()
-                t.keys(k)
-                s = t.wait(lambda s: s != prev, "%s: key %s changes the screen" % (name, k))
-            time.sleep(0.2 * SLOW)
-            golden(name, t.screen())
-            t.keys("q")
-            t.close()
-
-        # 8. q restores the terminal: the shell's screen comes back (no curses left over)
-        t = Term(["--lang", "en", "samples/01-classic-get.pcap"])
-        t.wait(lambda s: title_of(s) is not None, "the UI starts")
-        t.keys("q")
-        code = t.exit_code()
-        s = t.screen()
-        if code != "0" or "Packets" in s:
-            fail("q did not restore the terminal (exit %r)" % code)
-        t.close()
+        for c in chosen:
+            n = len(failures)
+            globals()["case_" + c]()
+            print("%s: %s" % (c, "ok" if len(failures) == n else "FAILED"))
+            if c == "steps" and failures:
+                break
     finally:
         for f in os.listdir(tmpdir):
             if f.endswith(".sock"):
