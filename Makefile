@@ -22,6 +22,8 @@ endif
 
 VERSION := 0.1.0
 PKGS := libpcap ncursesw zlib libbrotlidec
+# HTTP/2 (issue 16): HPACK through libnghttp2's inflater
+PKGS += libnghttp2
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra
@@ -41,6 +43,8 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 
 TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
+# HTTP/2 (issue 16): the engine and its HPACK decoding
+DECODE_SRC += decode/h2.c decode/hpack.c
 UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/picker.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(UI_SRC)
@@ -57,6 +61,9 @@ DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli
 	libcmocka-dev gettext
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
 	libclang-rt-dev
+# HTTP/2 (issue 16): libnghttp2 to build; its client and server, python3-h2 to test
+DEB_BUILD += libnghttp2-dev
+DEB_TEST += nghttp2-client nghttp2-server python3-h2
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
 
@@ -88,6 +95,13 @@ $(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
 	msgfmt -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# HTTP/2 (issue 16): h2dump runs the HTTP/2 engine over a capture's
+# connections (tests/e2e/h2_tshark.py compares it with tshark; --bench times it)
+$(BUILD)/tests/h2dump: tests/h2/h2dump.c $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
+units: $(BUILD)/tests/h2dump
 
 # libFuzzer harnesses: make fuzz FUZZ_SECONDS=N, make fuzz-smoke (in check)
 include tests/fuzz/fuzz.mk
