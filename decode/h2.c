@@ -210,28 +210,37 @@ static bool plausible(const uint8_t *h, uint32_t maxlen, bool first)
 
 enum chain { CHAIN_NO, CHAIN_YES, CHAIN_MORE };
 
-/* Does a frame start at b[0]? Yes when its header is plausible and so is the
- * next one (a CONTINUATION exactly where one must be), or, at the end of the
- * bytes, when the frame ends exactly there. */
+/* Does a frame start at b[0]? Yes when its header is plausible and so is
+ * the next one, with a frame of some length between them: zero-length frames
+ * are what stray bytes most often look like, so up to 4 headers are read
+ * while all are empty. A CONTINUATION must come exactly where one is due.
+ * At the end of the bytes, frames that end exactly there will do. */
 static enum chain chain_at(const uint8_t *b, size_t n, uint32_t maxlen, bool at_end)
 {
-    if (n < DEC_H2_FRAME_HEADER)
-        return at_end ? CHAIN_NO : CHAIN_MORE;
-    if (!plausible(b, maxlen, true))
-        return CHAIN_NO;
-    size_t next = DEC_H2_FRAME_HEADER + (size_t)be24(b);
-    if (n < next + DEC_H2_FRAME_HEADER) {
-        if (at_end)
-            return n == next ? CHAIN_YES : CHAIN_NO;
-        return CHAIN_MORE;
+    size_t at = 0;
+    bool open_block = false, substance = false;
+    uint32_t prev_stream = 0;
+    for (int k = 0; k < 4; k++) {
+        if (at > n || n - at < DEC_H2_FRAME_HEADER) {
+            if (at_end)
+                return k >= 1 && at == n ? CHAIN_YES : CHAIN_NO;
+            return CHAIN_MORE;
+        }
+        const uint8_t *h = b + at;
+        uint32_t stream = be32(h + 5);
+        bool cont = h[3] == DEC_H2_CONTINUATION && stream == prev_stream;
+        if ((k > 0 && open_block != cont) || !plausible(h, maxlen, !open_block))
+            return CHAIN_NO;
+        if (k > 0 && substance)
+            return CHAIN_YES;
+        uint32_t len = be24(h);
+        substance = len > 0;
+        open_block = (h[3] == DEC_H2_HEADERS || h[3] == DEC_H2_PUSH_PROMISE || cont) &&
+                     !(h[4] & DEC_H2_F_END_HEADERS);
+        prev_stream = stream;
+        at += DEC_H2_FRAME_HEADER + (size_t)len;
     }
-    const uint8_t *h1 = b + next;
-    bool open_block = (b[3] == DEC_H2_HEADERS || b[3] == DEC_H2_PUSH_PROMISE) &&
-                      !(b[4] & DEC_H2_F_END_HEADERS);
-    bool cont = h1[3] == DEC_H2_CONTINUATION && be32(h1 + 5) == be32(b + 5);
-    if (open_block != cont)
-        return CHAIN_NO;
-    return plausible(h1, maxlen, !cont) ? CHAIN_YES : CHAIN_NO;
+    return CHAIN_YES;
 }
 
 int dec_h2_sniff_frames(const uint8_t *buf, size_t len)
@@ -350,6 +359,7 @@ struct h2frame {
 struct h2block {
     bool active;                 /* begun, END_HEADERS not yet seen */
     bool dropped;                /* its bytes are not all here (limit, gap) */
+    bool orphan;                 /* HEADERS on a stream not followed: decoded, not told */
     uint8_t type;                /* HEADERS or PUSH_PROMISE */
     uint32_t stream, promised;
     bool end_stream;
@@ -392,6 +402,8 @@ struct h2dir {
     uint64_t soff;               /* stream offset of sb[0] */
     uint64_t sskipped;
     enum dec_h2_note_kind skind; /* the kind of what began the search */
+    bool squiet;                 /* the first search of a midstream start: silent if nothing
+                                  * is skipped */
     struct flist sf, rf;         /* capture frames of sb's bytes; of bytes re-read */
 };
 
@@ -837,6 +849,7 @@ static void block_begin(struct dec_h2 *h, enum tr_dir dir)
     b->stream = f->stream;
     b->promised = f->ev.promised_stream;
     b->end_stream = f->type == DEC_H2_HEADERS && (f->flags & DEC_H2_F_END_STREAM);
+    b->orphan = false;
     b->len = 0;
     b->nfr = 0;
     flist_reset(&b->frames);
@@ -1089,7 +1102,7 @@ static void block_end(struct dec_h2 *h, enum tr_dir dir)
     if (b->type == DEC_H2_PUSH_PROMISE) {
         kind = DEC_H2_BLOCK_PUSH_PROMISE;
         s = block_reserve(h, dir, b);
-    } else if (!s) {
+    } else if (!s || b->orphan) {
         return;  /* a stream not followed: decoded for HPACK's sake only */
     } else if (dir == TR_DIR_C2S) {
         kind = (s->fl & S_REQ) ? DEC_H2_BLOCK_TRAILERS : DEC_H2_BLOCK_REQUEST;
@@ -1424,8 +1437,8 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
     bool live = !f->skip;
     bool ack = (f->flags & DEC_H2_F_ACK) != 0;
     const struct h2settings *acked = NULL;
-    if (live && f->type == DEC_H2_HEADERS)
-        headers_stream(h, dir);
+    if (live && f->type == DEC_H2_HEADERS && !headers_stream(h, dir))
+        d->blk.orphan = true;
     if (live && f->type == DEC_H2_SETTINGS && ack && (acked = settings_acked(h, dir))) {
         ev->settings = acked->kept;
         ev->nsettings = acked->nkept;
@@ -1503,7 +1516,6 @@ static void frame_cut(struct dec_h2 *h, enum tr_dir dir)
 /* ------------------------------------------------- the direction's machine -- */
 
 static void enter_sync(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_note_kind kind);
-static void sync_append(struct h2dir *d, const uint8_t *p, size_t n);
 
 /* a frame header is whole: begin the frame (RFC 9113 4.1, 4.2) */
 static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
@@ -1512,16 +1524,13 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
     struct h2frame *f = &d->f;
     uint32_t length = be24(d->hdr);
     if (length > d->max_frame) {
-        /* 4.2: a length this side may not send. Most likely not a frame
-         * header at all: look for frames from its second byte on. */
+        /* 4.2: a length this side may not send. The header came where one
+         * was due, so frames are looked for after it. */
         note(h, dir, DEC_H2_P_FRAME_TOO_LARGE, be32(d->hdr + 5) & 0x7fffffffu, d->pos - 9,
              "a frame header says %u bytes, over the %u SETTINGS_MAX_FRAME_SIZE allows: "
              "looking for frames after it", length, d->max_frame);
-        d->pos -= DEC_H2_FRAME_HEADER - 1;
         d->st = D_HEADER;
         enter_sync(h, dir, DEC_H2_NOTE_MALFORMED);
-        sync_append(d, d->hdr + 1, DEC_H2_FRAME_HEADER - 1);
-        d->pos += DEC_H2_FRAME_HEADER - 1;
         return;
     }
     memset(f, 0, sizeof *f);
@@ -1556,7 +1565,8 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
              f->stream, d->blk.stream);
         d->blk.active = false;
         lose_table(h, dir);
-    } else if (!d->blk.active && f->type == DEC_H2_CONTINUATION) {
+    }
+    if (!d->blk.active && f->type == DEC_H2_CONTINUATION) {
         malformed(h, dir, DEC_H2_P_CONTINUATION_UNEXPECTED, "%s frame on stream %u, %u bytes: %s",
                   "no header block is open (6.10)");
     }
@@ -1693,15 +1703,22 @@ static void enter_sync(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_note_kind 
     d->soff = d->pos;
     d->sskipped = 0;
     d->skind = kind;
+    d->squiet = false;
     flist_reset(&d->sf);
 }
 
-/* the longest frame a search accepts: what the receiver allows, within reason */
-static uint32_t sync_maxlen(const struct h2dir *d)
+/* The longest frame a search accepts: what the receiver allows or has asked
+ * to allow (its SETTINGS not yet acknowledged), within reason. */
+static uint32_t sync_maxlen(const struct dec_h2 *h, enum tr_dir dir)
 {
-    if (d->max_frame == MAX_FRAME_UNKNOWN)
-        return 16384;  /* unknown: the initial value (RFC 9113 6.5.2) */
-    return d->max_frame < SYNC_FRAME_MAX ? d->max_frame : SYNC_FRAME_MAX;
+    const struct h2dir *d = &h->d[dir], *o = &h->d[other(dir)];
+    uint32_t m = d->max_frame == MAX_FRAME_UNKNOWN ? 16384 : d->max_frame;  /* 6.5.2 */
+    for (size_t i = 0; i < o->pn; i++) {
+        int64_t v = o->pend[(o->phead + i) % PENDING_MAX].val[DEC_H2_SET_MAX_FRAME_SIZE];
+        if (v > (int64_t)m)
+            m = (uint32_t)v;
+    }
+    return m < SYNC_FRAME_MAX ? m : SYNC_FRAME_MAX;
 }
 
 /* Look for a frame start in the bytes kept. true: at sb[*at]. false: wait for
@@ -1709,7 +1726,7 @@ static uint32_t sync_maxlen(const struct h2dir *d)
 static bool sync_search(struct dec_h2 *h, enum tr_dir dir, bool at_end, size_t *at)
 {
     struct h2dir *d = &h->d[dir];
-    uint32_t maxlen = sync_maxlen(d);
+    uint32_t maxlen = sync_maxlen(h, dir);
     size_t o = 0;
     for (; o < d->slen; o++) {
         enum chain c = chain_at(d->sb + o, d->slen - o, maxlen, at_end);
@@ -1752,7 +1769,7 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
             if (!sync_search(h, dir, at_end, &at))
                 break;
             uint64_t skipped = d->sskipped + at;
-            if (skipped > 0 || d->skind != DEC_H2_NOTE_GAP || d->soff > 0)
+            if (skipped > 0 || !d->squiet)
                 note(h, dir, DEC_H2_P_SYNC_FOUND, 0, d->soff + at,
                      "frames found again at offset %llu, %llu bytes skipped",
                      (unsigned long long)(d->soff + at), (unsigned long long)skipped);
@@ -1772,6 +1789,7 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
             d->piece++;
             d->st = D_HEADER;
             d->hlen = 0;
+            d->squiet = false;
             continue;
         }
         if (n == 0)
@@ -1819,6 +1837,7 @@ struct dec_h2 *dec_h2_new(const struct dec_h2_opts *opts, const struct dec_h2_si
         d->st = mid ? D_SYNC : (i == TR_DIR_C2S ? D_PREFACE : D_HEADER);
         d->first_done = mid;
         d->skind = DEC_H2_NOTE_GAP;
+        d->squiet = mid;
     }
     return h;
 }
