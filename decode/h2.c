@@ -315,6 +315,7 @@ int dec_h2_parse_settings_b64(const char *s, size_t len, struct dec_h2_setting *
 #define SETTING_IDS 10           /* values kept by identifier 1..9 */
 #define PENDING_MAX 8            /* SETTINGS frames awaiting their ACK, per direction */
 #define RESET_RING 64            /* recently reset streams: their frames in flight are fine */
+#define GONE_MAX 65536           /* adopted streams remembered as closed */
 #define SYNC_FRAME_MAX (256u << 10) /* the longest frame a search for frames accepts */
 #define SYNC_GIVEUP (1u << 20)   /* bytes searched before giving up on a direction */
 #define MAX_FRAME_UNKNOWN 16777215u /* 2^24-1: the frame size limit when none is known */
@@ -364,7 +365,8 @@ struct h2block {
     uint32_t stream, promised;
     bool end_stream;
     uint8_t *buf;
-    size_t len, cap;
+    size_t len, cap;             /* the fragments kept */
+    uint64_t wire;               /* the fragments' bytes on the wire, kept or not */
     struct dec_h2_fref *fr;
     size_t nfr, frcap;
     struct flist frames;
@@ -382,6 +384,7 @@ struct h2dir {
     struct h2frame f;
     struct flist ff;             /* the capture frames of the frame under read */
     uint64_t piece, ff_piece;    /* pieces fed; the last one whose frames are in ff */
+    uint64_t sf_piece;           /* the last piece whose frames are in sf */
     const uint64_t *pframes;     /* the piece being read */
     size_t npframes;
     tr_time pts;
@@ -442,6 +445,10 @@ struct dec_h2 {
     uint32_t first_new[2];       /* midstream: the first stream seen opening, 0 none */
     uint32_t resets[RESET_RING];
     size_t nresets;
+    uint32_t *gone;              /* midstream: adopted streams that closed (a set, ids
+                                  * hashed, 0 empty), so that none is adopted twice */
+    size_t gcap, gn;
+    bool gone_full;              /* GONE_MAX of them: no more adoption */
     bool overflow;               /* streams were left untracked (max_streams) */
     bool goaway;
     uint32_t goaway_code;
@@ -601,6 +608,45 @@ static bool recently_reset(const struct dec_h2 *h, uint32_t id)
     return false;
 }
 
+static bool gone_has(const struct dec_h2 *h, uint32_t id)
+{
+    for (size_t i = h->gcap ? slot_of(id, h->gcap) : 0, n = 0; n < h->gcap;
+         i = (i + 1) & (h->gcap - 1), n++) {
+        if (h->gone[i] == id)
+            return true;
+        if (h->gone[i] == 0)
+            return false;
+    }
+    return false;
+}
+
+static void gone_add(struct dec_h2 *h, uint32_t id)
+{
+    if (h->gn >= GONE_MAX) {
+        h->gone_full = true;
+        return;
+    }
+    if ((h->gn + 1) * 2 > h->gcap) {
+        uint32_t *old = h->gone;
+        size_t ocap = h->gcap;
+        h->gcap = ocap ? ocap * 2 : 64;
+        h->gone = xcalloc(h->gcap, sizeof *h->gone);
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i]) {
+                size_t j = slot_of(old[i], h->gcap);
+                while (h->gone[j])
+                    j = (j + 1) & (h->gcap - 1);
+                h->gone[j] = old[i];
+            }
+        free(old);
+    }
+    size_t j = slot_of(id, h->gcap);
+    while (h->gone[j])
+        j = (j + 1) & (h->gcap - 1);
+    h->gone[j] = id;
+    h->gn++;
+}
+
 static void st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum dec_h2_end how,
                      uint32_t code)
 {
@@ -609,6 +655,8 @@ static void st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum
     st_event(h, s, DEC_H2_STREAM_END, dir, how, code);
     if (how == DEC_H2_END_RST_STREAM)
         remember_reset(h, s->id);
+    if (s->fl & S_ADOPTED)
+        gone_add(h, s->id);
     s->id = SLOT_TOMB;
     h->tlive--;
     h->ttomb++;
@@ -628,12 +676,13 @@ static bool sender_done(const struct h2stream *s, enum tr_dir dir)
 }
 
 /* Midstream: a stream the capture never saw open may have opened before it
- * began, unless a later one was seen opening. */
+ * began, unless a later one was seen opening, or it was seen closing. */
 static bool adoptable(const struct dec_h2 *h, uint32_t id)
 {
     enum tr_dir init = initiator(id);
-    return h->o.start == DEC_H2_START_MIDSTREAM &&
-           (h->first_new[init] == 0 || id < h->first_new[init]) && !recently_reset(h, id);
+    return h->o.start == DEC_H2_START_MIDSTREAM && !h->gone_full &&
+           (h->first_new[init] == 0 || id < h->first_new[init]) && !recently_reset(h, id) &&
+           !gone_has(h, id);
 }
 
 static struct h2stream *st_adopt(struct dec_h2 *h, enum tr_dir dir, uint32_t id)
@@ -708,7 +757,8 @@ static void st_end_all(struct dec_h2 *h, enum tr_dir dir, enum tr_dir init_only,
         xgrow(&h->ids, &h->idscap, n + 1, sizeof *h->ids);
         h->ids[n++] = id;
     }
-    qsort(h->ids, n, sizeof *h->ids, cmp_id);
+    if (n > 1)
+        qsort(h->ids, n, sizeof *h->ids, cmp_id);
     for (size_t i = 0; i < n; i++) {
         struct h2stream *s = st_find(h, h->ids[i]);
         if (s)
@@ -851,6 +901,7 @@ static void block_begin(struct dec_h2 *h, enum tr_dir dir)
     b->end_stream = f->type == DEC_H2_HEADERS && (f->flags & DEC_H2_F_END_STREAM);
     b->orphan = false;
     b->len = 0;
+    b->wire = 0;
     b->nfr = 0;
     flist_reset(&b->frames);
     b->offset = f->offset;
@@ -861,7 +912,10 @@ static void block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, siz
 {
     struct h2dir *d = &h->d[dir];
     struct h2block *b = &d->blk;
-    if (!b->active || b->dropped)
+    if (!b->active)
+        return;
+    b->wire += n;
+    if (b->dropped)
         return;
     if (!p) {
         b->dropped = true;
@@ -1090,7 +1144,7 @@ static void block_end(struct dec_h2 *h, enum tr_dir dir)
                  "the header block on stream %u has more fields or bytes than are kept", b->stream);
     }
     h->c.blocks++;
-    h->c.hpack_bytes += b->len;
+    h->c.hpack_bytes += b->wire;
     if (complete && hb.decoded_length >= 0)
         h->c.decoded_bytes += (uint64_t)hb.decoded_length;
 
@@ -1134,7 +1188,7 @@ static void block_end(struct dec_h2 *h, enum tr_dir dir)
     ev.end_stream = b->end_stream;
     ev.complete = complete;
     ev.nfields_total = hb.nfields_total;
-    ev.hpack_length = b->len;
+    ev.hpack_length = b->wire;
     ev.decoded_length = complete ? hb.decoded_length : -1;
     ev.unknown = hb.unknown;
     ev.table_unknown = !complete || hb.table_unknown;
@@ -1516,6 +1570,7 @@ static void frame_cut(struct dec_h2 *h, enum tr_dir dir)
 /* ------------------------------------------------- the direction's machine -- */
 
 static void enter_sync(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_note_kind kind);
+static void sync_append(struct h2dir *d, const uint8_t *p, size_t n);
 
 /* a frame header is whole: begin the frame (RFC 9113 4.1, 4.2) */
 static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
@@ -1586,11 +1641,16 @@ static size_t preface_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
     struct h2dir *d = &h->d[dir];
     size_t m = DEC_H2_PREFACE_LEN - d->pre;
     m = m < n ? m : n;
-    if (memcmp(p, DEC_H2_PREFACE + d->pre, m) != 0) {
+    if (memcmp(p, &DEC_H2_PREFACE[d->pre], m) != 0) {
         note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
              "the client's first bytes are not the HTTP/2 connection preface (RFC 9113 3.4)");
         d->first_done = true;
+        /* frames are looked for from the first byte, whatever piece held it */
+        size_t pre = d->pre;
+        d->pos -= pre;
         enter_sync(h, dir, DEC_H2_NOTE_MALFORMED);
+        sync_append(d, (const uint8_t *)DEC_H2_PREFACE, pre);
+        d->pos += pre;
         return 0;
     }
     if (d->pre == 0)
@@ -1682,9 +1742,14 @@ static size_t payload_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
 
 static void sync_append(struct h2dir *d, const uint8_t *p, size_t n)
 {
+    if (n == 0)
+        return;
     xgrow(&d->sb, &d->scap, d->slen + n, 1);
     memcpy(d->sb + d->slen, p, n);
     d->slen += n;
+    if (d->sf_piece == d->piece)
+        return;
+    d->sf_piece = d->piece;
     for (size_t i = 0; i < d->npframes; i++)
         flist_add(&d->sf, d->pframes[i], d->pts);
 }
@@ -1705,6 +1770,7 @@ static void enter_sync(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_note_kind 
     d->skind = kind;
     d->squiet = false;
     flist_reset(&d->sf);
+    d->sf_piece = 0;
 }
 
 /* The longest frame a search accepts: what the receiver allows or has asked
@@ -1782,6 +1848,7 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
             d->sb = NULL;
             d->slen = d->scap = 0;
             flist_reset(&d->rf);
+            flist_finish(&d->sf);
             for (size_t i = 0; i < d->sf.n; i++)
                 flist_add(&d->rf, d->sf.v[i], d->pts);
             d->pframes = d->rf.v;
@@ -1858,6 +1925,7 @@ void dec_h2_free(struct dec_h2 *h)
         free(d->sb);
     }
     free(h->tab);
+    free(h->gone);
     free(h->split);
     free(h->ids);
     free(h);
@@ -1935,6 +2003,7 @@ static void gap_run(struct dec_h2 *h, enum tr_dir dir, uint64_t len)
         d->sskipped += d->slen;
         d->slen = 0;
         flist_reset(&d->sf);
+        d->sf_piece = 0;
         break;
     default:
         break;

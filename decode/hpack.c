@@ -239,11 +239,10 @@ static void table_add(struct dec_hpack *hp, const uint8_t *name, uint32_t nlen, 
             hp->sbcap = cap;
         }
     }
-    uint8_t *dst = hp->sb + hp->sb_hi;
     if (nlen)
-        memcpy(dst, name, nlen);
+        memcpy(hp->sb + hp->sb_hi, name, nlen);
     if (vlen)
-        memcpy(dst + nlen, value, vlen);
+        memcpy(hp->sb + hp->sb_hi + nlen, value, vlen);
     struct ent *e = &hp->ents[(hp->ehead + hp->en) % hp->ecap];
     e->off = hp->sb_hi;
     e->nlen = nlen;
@@ -580,9 +579,10 @@ static enum lookup lookup(struct dec_hpack *hp, uint32_t idx, const uint8_t **na
     if (k > hp->en)
         return hp->all_known ? LK_BAD : LK_UNKNOWN;
     const struct ent *e = ent_at(hp, k);
-    *name = e->name_known ? hp->sb + e->off : NULL;
+    const uint8_t *base = hp->sb ? hp->sb + e->off : (const uint8_t *)"";  /* all empty */
+    *name = e->name_known ? base : NULL;
     *nlen = e->nlen;
-    *value = hp->sb + e->off + e->nlen;
+    *value = base + e->nlen;
     *vlen = e->vlen;
     return LK_OK;
 }
@@ -671,7 +671,10 @@ static int decode_walk(struct dec_hpack *hp, const uint8_t *b, size_t len,
 int dec_hpack_decode(struct dec_hpack *hp, const uint8_t *block, size_t len,
                      struct dec_hpack_block *out)
 {
+    static const uint8_t empty[1];
     out_reset(hp, out);
+    if (!block)  /* an empty block may come without a buffer */
+        block = empty;
     int rc = hp->inf ? decode_nghttp2(hp, block, len, out) : decode_walk(hp, block, len, out);
     out_finish(hp, out);
     return rc;

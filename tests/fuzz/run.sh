@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content}
+FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content h2}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
@@ -89,8 +89,10 @@ run_one() {
     mkdir -p "$FUZZ_DIR/artifacts/$h" "$FUZZ_DIR/logs" "$corpus"
     before=$(artifacts "$h")
     start=$(date +%s)
+    dict=$DICT  # a harness may have its own (h2.dict, issue 16)
+    [ -f "tests/fuzz/$h.dict" ] && dict=tests/fuzz/$h.dict
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$DICT" \
+    "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$dict" \
         -artifact_prefix="$FUZZ_DIR/artifacts/$h/" -print_final_stats=1 $FUZZ_FLAGS \
         "$corpus" "$FUZZ_DIR/seeds/$h" >"$FUZZ_DIR/logs/$tag-$h.log" 2>&1
     rc=$?
