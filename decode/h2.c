@@ -150,7 +150,7 @@ static uint32_t be32(const uint8_t *p)
 int dec_h2_match_preface(const uint8_t *buf, size_t len)
 {
     size_t n = len < DEC_H2_PREFACE_LEN ? len : DEC_H2_PREFACE_LEN;
-    if (memcmp(buf, DEC_H2_PREFACE, n) != 0)
+    if (n > 0 && memcmp(buf, DEC_H2_PREFACE, n) != 0)
         return DEC_INVALID;
     return n == DEC_H2_PREFACE_LEN ? DEC_H2_PREFACE_LEN : DEC_INCOMPLETE;
 }
@@ -373,6 +373,25 @@ struct h2block {
     uint64_t offset;
 };
 
+/* the piece a byte of the search buffer came in */
+struct smark {
+    uint64_t off;                /* stream offset of its first byte */
+    size_t fr, nfr;              /* its capture frames: sbuf.fr[fr .. fr+nfr) */
+    tr_time ts;
+};
+
+/* bytes kept while frames are searched for, with where each piece came from,
+ * so that what is re-read carries its own capture frames */
+struct sbuf {
+    uint8_t *b;
+    size_t len, cap;
+    uint64_t off;                /* stream offset of b[0] */
+    struct smark *m;
+    size_t nm, mcap;
+    uint64_t *fr;
+    size_t nfr, frcap;
+};
+
 struct h2dir {
     enum h2phase st;
     bool started;
@@ -384,7 +403,6 @@ struct h2dir {
     struct h2frame f;
     struct flist ff;             /* the capture frames of the frame under read */
     uint64_t piece, ff_piece;    /* pieces fed; the last one whose frames are in ff */
-    uint64_t sf_piece;           /* the last piece whose frames are in sf */
     const uint64_t *pframes;     /* the piece being read */
     size_t npframes;
     tr_time pts;
@@ -400,14 +418,11 @@ struct h2dir {
     uint32_t max_frame;
     bool push_enabled;
     /* the search for frames (D_SYNC) */
-    uint8_t *sb;
-    size_t slen, scap;
-    uint64_t soff;               /* stream offset of sb[0] */
+    struct sbuf s;
     uint64_t sskipped;
     enum dec_h2_note_kind skind; /* the kind of what began the search */
     bool squiet;                 /* the first search of a midstream start: silent if nothing
                                   * is skipped */
-    struct flist sf, rf;         /* capture frames of sb's bytes; of bytes re-read */
 };
 
 enum {
@@ -439,6 +454,7 @@ struct dec_h2 {
     struct dec_h2_opts o;
     struct h2dir d[2];
     struct h2stream *tab;          /* open addressing by id, linear probing */
+    struct h2stream *spare;        /* an array of tcap slots, for rehashing in place */
     size_t tcap, tlive, ttomb;
     uint64_t next_index;
     uint32_t last_id[2];         /* highest stream opened by the client [0], the server [1] */
@@ -527,7 +543,12 @@ static void st_rehash(struct dec_h2 *h, size_t cap)
 {
     struct h2stream *old = h->tab;
     size_t ocap = h->tcap;
-    h->tab = xcalloc(cap, sizeof *h->tab);
+    if (cap == ocap && h->spare) {  /* only tombstones to clear: no allocation */
+        h->tab = h->spare;
+        memset(h->tab, 0, cap * sizeof *h->tab);
+    } else {
+        h->tab = xcalloc(cap, sizeof *h->tab);
+    }
     h->tcap = cap;
     h->ttomb = 0;
     for (size_t i = 0; i < ocap; i++) {
@@ -538,7 +559,13 @@ static void st_rehash(struct dec_h2 *h, size_t cap)
             j = (j + 1) & (cap - 1);
         h->tab[j] = old[i];
     }
-    free(old);
+    if (cap == ocap) {  /* kept for the next clearing */
+        h->spare = old;
+    } else {
+        free(old);
+        free(h->spare);
+        h->spare = NULL;
+    }
 }
 
 /* a new stream, or NULL when max_streams are tracked already */
@@ -961,11 +988,12 @@ static void block_frame(struct dec_h2 *h, enum tr_dir dir)
         flist_add(&b->frames, d->ff.v[i], i == 0 ? d->ff.ts_min : d->ff.ts_max);
 }
 
-static bool str_is(struct dec_str s, const char *lit)
+static bool str_is_n(struct dec_str s, const char *lit, size_t n)
 {
-    size_t n = strlen(lit);
     return s.p && s.len == n && memcmp(s.p, lit, n) == 0;
 }
+
+#define str_is(s, lit) str_is_n(s, lit, sizeof(lit) - 1)
 
 static bool has_upper(struct dec_str s)
 {
@@ -1018,7 +1046,7 @@ static const char *fields_problem(const struct dec_hpack_block *hb, enum dec_h2_
             return buf;
         }
         size_t k = 0;
-        while (k < 6 && !str_is(n, pseudo[k]))
+        while (k < 6 && !str_is_n(n, pseudo[k], strlen(pseudo[k])))
             k++;
         if (k == 6 || (request && k == 5) || (!request && k < 5)) {
             snprintf(buf, cap, "the pseudo-header '%.*s' does not belong in a %s", (int)n.len, n.p,
@@ -1740,18 +1768,88 @@ static size_t payload_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
 
 /* ----------------------------------------------------- finding frames again -- */
 
-static void sync_append(struct h2dir *d, const uint8_t *p, size_t n)
+static void sbuf_clear(struct sbuf *s, uint64_t off)
+{
+    s->len = s->nm = s->nfr = 0;
+    s->off = off;
+}
+
+static void sbuf_free(struct sbuf *s)
+{
+    free(s->b);
+    free(s->m);
+    free(s->fr);
+    memset(s, 0, sizeof *s);
+}
+
+/* bytes at stream offset off, carried by capture frames fr[nfr] at ts */
+static void sbuf_append(struct sbuf *s, const uint8_t *p, size_t n, uint64_t off,
+                        const uint64_t *fr, size_t nfr, tr_time ts)
 {
     if (n == 0)
         return;
-    xgrow(&d->sb, &d->scap, d->slen + n, 1);
-    memcpy(d->sb + d->slen, p, n);
-    d->slen += n;
-    if (d->sf_piece == d->piece)
+    if (s->len == 0)
+        sbuf_clear(s, off);
+    xgrow(&s->b, &s->cap, s->len + n, 1);
+    memcpy(s->b + s->len, p, n);
+    s->len += n;
+    const struct smark *last = s->nm ? &s->m[s->nm - 1] : NULL;
+    if (last && last->nfr == nfr && last->ts == ts &&
+        (nfr == 0 || memcmp(s->fr + last->fr, fr, nfr * sizeof *fr) == 0))
+        return;  /* the same frames as the piece before: one piece */
+    xgrow(&s->m, &s->mcap, s->nm + 1, sizeof *s->m);
+    xgrow(&s->fr, &s->frcap, s->nfr + nfr + 1, sizeof *s->fr);
+    if (nfr)
+        memcpy(s->fr + s->nfr, fr, nfr * sizeof *fr);
+    s->m[s->nm++] = (struct smark){off, s->nfr, nfr, ts};
+    s->nfr += nfr;
+}
+
+/* the first o bytes leave; so do the pieces wholly in them */
+static void sbuf_drop(struct sbuf *s, size_t o)
+{
+    memmove(s->b, s->b + o, s->len - o);
+    s->len -= o;
+    s->off += o;
+    size_t k = 0;  /* marks wholly before the new start */
+    while (k + 1 < s->nm && s->m[k + 1].off <= s->off)
+        k++;
+    if (k == 0)
         return;
-    d->sf_piece = d->piece;
-    for (size_t i = 0; i < d->npframes; i++)
-        flist_add(&d->sf, d->pframes[i], d->pts);
+    size_t f0 = s->m[k].fr;
+    memmove(s->fr, s->fr + f0, (s->nfr - f0) * sizeof *s->fr);
+    s->nfr -= f0;
+    memmove(s->m, s->m + k, (s->nm - k) * sizeof *s->m);
+    s->nm -= k;
+    for (size_t i = 0; i < s->nm; i++)
+        s->m[i].fr -= f0;
+}
+
+/* the piece of s that holds byte *at (at most up to the next piece), as the
+ * piece being read; *at moves past it */
+static size_t sbuf_piece(struct h2dir *d, const struct sbuf *s, size_t *at, const uint8_t **p)
+{
+    uint64_t off = s->off + *at;
+    size_t k = 0;
+    while (k + 1 < s->nm && s->m[k + 1].off <= off)
+        k++;
+    size_t end = k + 1 < s->nm ? (size_t)(s->m[k + 1].off - s->off) : s->len;
+    const struct smark *m = &s->m[k];
+    d->pframes = s->fr + m->fr;
+    d->npframes = m->nfr;
+    d->pts = m->ts;
+    d->piece++;
+    if (m->nfr)
+        d->last_frame = s->fr[m->fr + m->nfr - 1];
+    *p = s->b + *at;
+    size_t n = end - *at;
+    *at = end;
+    return n;
+}
+
+static void sync_append(struct h2dir *d, const uint8_t *p, size_t n)
+{
+    sbuf_append(&d->s, p, n, d->pos, d->pframes, d->npframes, d->pts);
 }
 
 /* Framing is lost at d->pos: what was under read ends, HPACK loses the
@@ -1764,13 +1862,10 @@ static void enter_sync(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_note_kind 
     block_abandon(h, dir, "framing was lost");
     lose_table(h, dir);
     d->st = D_SYNC;
-    d->slen = 0;
-    d->soff = d->pos;
+    sbuf_clear(&d->s, d->pos);
     d->sskipped = 0;
     d->skind = kind;
     d->squiet = false;
-    flist_reset(&d->sf);
-    d->sf_piece = 0;
 }
 
 /* The longest frame a search accepts: what the receiver allows or has asked
@@ -1794,8 +1889,8 @@ static bool sync_search(struct dec_h2 *h, enum tr_dir dir, bool at_end, size_t *
     struct h2dir *d = &h->d[dir];
     uint32_t maxlen = sync_maxlen(h, dir);
     size_t o = 0;
-    for (; o < d->slen; o++) {
-        enum chain c = chain_at(d->sb + o, d->slen - o, maxlen, at_end);
+    for (; o < d->s.len; o++) {
+        enum chain c = chain_at(d->s.b + o, d->s.len - o, maxlen, at_end);
         if (c == CHAIN_YES) {
             *at = o;
             return true;
@@ -1804,29 +1899,34 @@ static bool sync_search(struct dec_h2 *h, enum tr_dir dir, bool at_end, size_t *
             break;
     }
     if (o > 0) {
-        memmove(d->sb, d->sb + o, d->slen - o);
-        d->slen -= o;
-        d->soff += o;
+        sbuf_drop(&d->s, o);
         d->sskipped += o;
     }
     if (d->sskipped > SYNC_GIVEUP) {
-        note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->soff,
+        note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
              "no HTTP/2 frames in %llu bytes: the rest of this direction is not read",
              (unsigned long long)d->sskipped);
         d->st = D_DEAD;
-        d->slen = 0;
+        sbuf_clear(&d->s, d->pos);
     }
     return false;
 }
 
-/* Run the direction's machine over bytes; at_end: no more will come. */
+/* Run the direction's machine over bytes; at_end: no more will come. After
+ * frames are found again, the bytes kept are re-read piece by piece, each
+ * with the capture frames that carried it. */
 static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, bool at_end)
 {
     struct h2dir *d = &h->d[dir];
-    uint8_t *own = NULL;  /* a search buffer being re-read */
+    struct sbuf own = {0};  /* a search buffer being re-read */
+    size_t ob = 0;          /* its next byte */
     for (;;) {
         if (d->st == D_SYNC) {
-            if (n) {
+            sync_append(d, p, n);
+            d->pos += n;
+            n = 0;
+            while (ob < own.len) {  /* what is left of a re-read goes back, piece by piece */
+                n = sbuf_piece(d, &own, &ob, &p);
                 sync_append(d, p, n);
                 d->pos += n;
                 n = 0;
@@ -1836,31 +1936,26 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
                 break;
             uint64_t skipped = d->sskipped + at;
             if (skipped > 0 || !d->squiet)
-                note(h, dir, DEC_H2_P_SYNC_FOUND, 0, d->soff + at,
+                note(h, dir, DEC_H2_P_SYNC_FOUND, 0, d->s.off + at,
                      "frames found again at offset %llu, %llu bytes skipped",
-                     (unsigned long long)(d->soff + at), (unsigned long long)skipped);
-            /* re-read the bytes from the frame found on, as a piece of their own */
-            free(own);
-            own = d->sb;
-            p = own + at;
-            n = d->slen - at;
-            d->pos = d->soff + at;
-            d->sb = NULL;
-            d->slen = d->scap = 0;
-            flist_reset(&d->rf);
-            flist_finish(&d->sf);
-            for (size_t i = 0; i < d->sf.n; i++)
-                flist_add(&d->rf, d->sf.v[i], d->pts);
-            d->pframes = d->rf.v;
-            d->npframes = d->rf.n;
-            d->piece++;
+                     (unsigned long long)(d->s.off + at), (unsigned long long)skipped);
+            sbuf_free(&own);
+            own = d->s;
+            memset(&d->s, 0, sizeof d->s);
+            ob = at;
+            d->pos = own.off + at;
             d->st = D_HEADER;
             d->hlen = 0;
             d->squiet = false;
             continue;
         }
-        if (n == 0)
+        if (n == 0) {
+            if (ob < own.len) {  /* the next piece of a re-read */
+                n = sbuf_piece(d, &own, &ob, &p);
+                continue;
+            }
             break;
+        }
         size_t k;
         switch (d->st) {
         case D_PREFACE:
@@ -1880,7 +1975,11 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
         p += k;
         n -= k;
     }
-    free(own);
+    if (own.b) {  /* the piece pointed into it */
+        d->pframes = NULL;
+        d->npframes = 0;
+    }
+    sbuf_free(&own);
 }
 
 /* --------------------------------------------------------------------- API -- */
@@ -1917,14 +2016,13 @@ void dec_h2_free(struct dec_h2 *h)
         struct h2dir *d = &h->d[i];
         dec_hpack_free(d->hp);
         flist_free(&d->ff);
-        flist_free(&d->sf);
-        flist_free(&d->rf);
         flist_free(&d->blk.frames);
         free(d->blk.buf);
         free(d->blk.fr);
-        free(d->sb);
+        sbuf_free(&d->s);
     }
     free(h->tab);
+    free(h->spare);
     free(h->gone);
     free(h->split);
     free(h->ids);
@@ -1963,7 +2061,7 @@ void dec_h2_feed(struct dec_h2 *h, enum tr_dir dir, uint64_t offset, const uint8
     piece(d, frames, nframes, ts);
     if (!d->started) {
         d->started = true;
-        d->pos = d->soff = offset;
+        d->pos = d->s.off = offset;
     } else if (offset > d->pos) {
         gap_run(h, dir, offset - d->pos);
         piece(d, frames, nframes, ts);
@@ -2000,16 +2098,13 @@ static void gap_run(struct dec_h2 *h, enum tr_dir dir, uint64_t len)
         enter_sync(h, dir, DEC_H2_NOTE_GAP);
         break;
     case D_SYNC:
-        d->sskipped += d->slen;
-        d->slen = 0;
-        flist_reset(&d->sf);
-        d->sf_piece = 0;
+        d->sskipped += d->s.len;
         break;
     default:
         break;
     }
     d->pos += len;
-    d->soff = d->pos;
+    sbuf_clear(&d->s, d->pos);
 }
 
 void dec_h2_gap(struct dec_h2 *h, enum tr_dir dir, uint64_t offset, uint64_t len, uint64_t frame,
@@ -2022,7 +2117,7 @@ void dec_h2_gap(struct dec_h2 *h, enum tr_dir dir, uint64_t offset, uint64_t len
     piece(d, &frame, 1, ts);
     if (!d->started) {
         d->started = true;
-        d->pos = d->soff = offset;
+        d->pos = d->s.off = offset;
     }
     if (offset + len <= d->pos)
         return;
@@ -2064,9 +2159,9 @@ void dec_h2_end(struct dec_h2 *h, enum tr_dir dir, uint64_t frame, tr_time ts)
         frame_cut(h, dir);
         break;
     case D_SYNC:
-        if (d->slen > 0)
-            note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->soff,
-                 "the last %zu bytes of this direction are not whole HTTP/2 frames", d->slen);
+        if (d->s.len > 0)
+            note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
+                 "the last %zu bytes of this direction are not whole HTTP/2 frames", d->s.len);
         break;
     default:
         break;

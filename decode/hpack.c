@@ -49,7 +49,110 @@ struct ent {
     bool name_known;
 };
 
+/* ------------------------------------------------------ nghttp2's memory -- */
+/* libnghttp2's inflater allocates a buffer for each literal string it decodes
+ * and frees it soon after. Its blocks come from this cache instead: freed
+ * blocks wait in lists by power-of-two size, so a connection in its steady
+ * state allocates nothing. Each block carries its size class in front. */
+
+#define POOL_HEAD 16                 /* class, (big blocks) size; keeps 16-byte alignment */
+#define POOL_MIN 5                   /* 32 bytes */
+#define POOL_CLASSES 17              /* up to 64 KiB; larger blocks are not cached */
+#define POOL_KEEP (256u << 10)       /* bytes waiting in the lists, at most */
+#define POOL_BIG 0xff
+
+struct pool {
+    void *free[POOL_CLASSES];        /* a block's first word links the next */
+    size_t kept;
+};
+
+static unsigned pool_class(size_t size)
+{
+    unsigned c = POOL_MIN;
+    while (c < POOL_CLASSES && ((size_t)1 << c) - POOL_HEAD < size)
+        c++;
+    return c < POOL_CLASSES ? c : POOL_BIG;
+}
+
+static void *pool_malloc(size_t size, void *ud)
+{
+    struct pool *pl = ud;
+    unsigned c = pool_class(size);
+    uint8_t *b;
+    if (c != POOL_BIG && pl->free[c]) {
+        b = pl->free[c];
+        memcpy(&pl->free[c], b, sizeof(void *));
+        pl->kept -= (size_t)1 << c;
+    } else if (c != POOL_BIG) {
+        b = xmalloc((size_t)1 << c);
+    } else {
+        if (size > SIZE_MAX - POOL_HEAD)
+            return NULL;
+        b = xmalloc(size + POOL_HEAD);
+        memcpy(b + sizeof(size_t), &size, sizeof size);  /* a big block's size, for realloc */
+    }
+    b[0] = (uint8_t)c;
+    return b + POOL_HEAD;
+}
+
+static void pool_free(void *ptr, void *ud)
+{
+    struct pool *pl = ud;
+    if (!ptr)
+        return;
+    uint8_t *b = (uint8_t *)ptr - POOL_HEAD;
+    unsigned c = b[0];
+    if (c == POOL_BIG || pl->kept + ((size_t)1 << c) > POOL_KEEP) {
+        free(b);
+        return;
+    }
+    memcpy(b, &pl->free[c], sizeof(void *));
+    pl->free[c] = b;
+    pl->kept += (size_t)1 << c;
+}
+
+static void *pool_calloc(size_t nmemb, size_t size, void *ud)
+{
+    if (size && nmemb > SIZE_MAX / size)
+        return NULL;
+    void *p = pool_malloc(nmemb * size, ud);
+    if (p)
+        memset(p, 0, nmemb * size);
+    return p;
+}
+
+static void *pool_realloc(void *ptr, size_t size, void *ud)
+{
+    if (!ptr)
+        return pool_malloc(size, ud);
+    unsigned c = ((uint8_t *)ptr - POOL_HEAD)[0];
+    if (c != POOL_BIG && size <= ((size_t)1 << c) - POOL_HEAD)
+        return ptr;  /* it fits where it is */
+    void *n = pool_malloc(size, ud);
+    if (!n)
+        return NULL;
+    size_t had = ((size_t)1 << (c != POOL_BIG ? c : 0)) - POOL_HEAD;
+    if (c == POOL_BIG)
+        memcpy(&had, (uint8_t *)ptr - POOL_HEAD + sizeof(size_t), sizeof had);
+    memcpy(n, ptr, had < size ? had : size);
+    pool_free(ptr, ud);
+    return n;
+}
+
+static void pool_done(struct pool *pl)
+{
+    for (unsigned c = 0; c < POOL_CLASSES; c++)
+        while (pl->free[c]) {
+            void *b = pl->free[c];
+            memcpy(&pl->free[c], b, sizeof(void *));
+            free(b);
+        }
+    pl->kept = 0;
+}
+
 struct dec_hpack {
+    struct pool pool;            /* nghttp2's blocks (both inflaters) */
+    nghttp2_mem mem;             /* the allocator over it; libnghttp2 keeps a pointer to it */
     nghttp2_hd_inflater *inf;    /* NULL once the table is unknown: the walker decodes */
     nghttp2_hd_inflater *scratch;/* Huffman strings and the static table */
     size_t max_fields, max_decoded;
@@ -77,6 +180,15 @@ struct dec_hpack {
     size_t tcap;
 };
 
+static nghttp2_hd_inflater *inflater_new(struct dec_hpack *hp)
+{
+    hp->mem = (nghttp2_mem){&hp->pool, pool_malloc, pool_free, pool_calloc, pool_realloc};
+    nghttp2_hd_inflater *inf = NULL;
+    if (nghttp2_hd_inflate_new2(&inf, &hp->mem) != 0 || !inf)
+        inf = xmalloc(SIZE_MAX);  /* out of memory: xmalloc's message and exit */
+    return inf;
+}
+
 const char *dec_hpack_rep_name(enum dec_hpack_rep r)
 {
     static const char *const names[] = {
@@ -87,13 +199,7 @@ const char *dec_hpack_rep_name(enum dec_hpack_rep r)
     return (unsigned)r < sizeof names / sizeof names[0] ? names[r] : NULL;
 }
 
-static nghttp2_hd_inflater *inflater_new(void)
-{
-    nghttp2_hd_inflater *inf = NULL;
-    if (nghttp2_hd_inflate_new(&inf) != 0 || !inf)
-        inf = xmalloc(SIZE_MAX);  /* out of memory: xmalloc's message and exit */
-    return inf;
-}
+
 
 struct dec_hpack *dec_hpack_new(bool table_known, size_t max_fields, size_t max_decoded)
 {
@@ -103,7 +209,7 @@ struct dec_hpack *dec_hpack_new(bool table_known, size_t max_fields, size_t max_
     hp->set_known = table_known;
     hp->set_max = DEFAULT_TABLE;
     if (table_known)
-        hp->inf = inflater_new();
+        hp->inf = inflater_new(hp);
     return hp;
 }
 
@@ -115,6 +221,7 @@ void dec_hpack_free(struct dec_hpack *hp)
         nghttp2_hd_inflate_del(hp->inf);
     if (hp->scratch)
         nghttp2_hd_inflate_del(hp->scratch);
+    pool_done(&hp->pool);
     free(hp->ents);
     free(hp->sb);
     free(hp->reps);
@@ -405,8 +512,10 @@ static void emit_field(struct dec_hpack *hp, struct dec_hpack_block *out, const 
         o.nlen = (uint32_t)nlen;
     if (value)
         o.vlen = (uint32_t)vlen;
-    xgrow(&hp->fields, &hp->fcap, hp->nfields + 1, sizeof *hp->fields);
-    hp->outf = xreallocarray(hp->outf, hp->fcap, sizeof *hp->outf);
+    if (hp->nfields == hp->fcap) {  /* both arrays grow together */
+        xgrow(&hp->fields, &hp->fcap, hp->nfields + 1, sizeof *hp->fields);
+        hp->outf = xreallocarray(hp->outf, hp->fcap, sizeof *hp->outf);
+    }
     struct dec_hpack_field *f = &hp->fields[hp->nfields];
     memset(f, 0, sizeof *f);
     f->rep = r ? r->kind : DEC_HPACK_REP_UNKNOWN;
@@ -511,7 +620,7 @@ static int decode_nghttp2(struct dec_hpack *hp, const uint8_t *b, size_t len,
 static nghttp2_hd_inflater *scratch(struct dec_hpack *hp)
 {
     if (!hp->scratch)
-        hp->scratch = inflater_new();
+        hp->scratch = inflater_new(hp);
     return hp->scratch;
 }
 

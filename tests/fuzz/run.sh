@@ -34,6 +34,7 @@ REGRESSIONS=tests/fuzz/regressions
 max_len() {
     case $1 in
     packet) echo 4096 ;;
+    h2) echo 16384 ;;  # two runs per input: keep them quick
     *) echo 65536 ;;
     esac
 }

@@ -1314,6 +1314,8 @@ static void test_helpers(void **state)
     (void)state;
     const uint8_t *pre = (const uint8_t *)DEC_H2_PREFACE;
     assert_int_equal(dec_h2_match_preface(pre, 24), 24);
+    assert_int_equal(dec_h2_match_preface(NULL, 0), DEC_INCOMPLETE);
+    assert_int_equal(dec_h2_sniff_frames(NULL, 0), DEC_INCOMPLETE);
     for (size_t n = 0; n < 24; n++)
         assert_int_equal(dec_h2_match_preface(pre, n), DEC_INCOMPLETE);
     assert_int_equal(dec_h2_match_preface((const uint8_t *)"PRI * HTTP/1.1\r\n", 16),

@@ -409,6 +409,41 @@ static void test_limits(void **state)
     dec_hpack_free(hp);
 }
 
+/* long literals: nghttp2's buffers grow through its allocator (realloc) */
+static void test_long_values(void **state)
+{
+    (void)state;
+    static uint8_t blk[70010];
+    for (size_t len = 200; len <= 65500; len = len * 3 + 7) {
+        size_t n = 0;
+        blk[n++] = 0x40;               /* incremental, new name */
+        blk[n++] = 1;
+        blk[n++] = 'x';
+        blk[n++] = 0x7f;               /* value length: 127 + the rest (RFC 7541 5.1) */
+        size_t rest = len - 127;
+        while (rest >= 128) {
+            blk[n++] = (uint8_t)(0x80 | (rest & 0x7f));
+            rest >>= 7;
+        }
+        blk[n++] = (uint8_t)rest;
+        for (size_t i = 0; i < len; i++)
+            blk[n++] = (uint8_t)('a' + i % 26);
+        for (int known = 0; known < 2; known++) {
+            struct dec_hpack *hp = dec_hpack_new(known, 0, 1u << 20);
+            dec_hpack_set_max(hp, 1u << 17);
+            for (int round = 0; round < 3; round++) {  /* reusing the freed blocks */
+                struct dec_hpack_block out;
+                if (dec_hpack_decode(hp, blk, n, &out) != 0)
+                    fail_msg("a value of %zu bytes: %s", len, out.error);
+                assert_int_equal(out.nfields, 1);
+                assert_int_equal(out.fields[0].value.len, len);
+                assert_int_equal(out.fields[0].value.p[len - 1], 'a' + (len - 1) % 26);
+            }
+            dec_hpack_free(hp);
+        }
+    }
+}
+
 /* random bytes: never a crash, lengths inside the block */
 static void test_hostile_random(void **state)
 {
@@ -446,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_prefixes),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_long_values),
         cmocka_unit_test(test_hostile_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,8 +4,9 @@
 #
 #   sudo tests/data/h2/make-h2-data.sh                  remake all of them
 #   sudo tests/data/h2/make-h2-data.sh h2c-nghttp-push  remake only those named
-#   sudo tests/data/h2/make-h2-data.sh --bench FILE     a large h2c capture for timing
-#                                                       (h2load, many streams; not kept)
+#   sudo tests/data/h2/make-h2-data.sh --bench FILE [PATH]  a large h2c capture for timing
+#                                                       (h2load: 20000 requests for PATH,
+#                                                       /app.js by default; not kept)
 #
 # Servers: nginx (h2c by prior knowledge on port 8080), nghttpd (--no-tls, port 8081,
 # with server push), h2peer.py (python3-h2: h2c by prior knowledge or Upgrade, port 8082).
@@ -151,12 +152,12 @@ t_h2c-upgrade-rst() { # h2peer.py both ends: Upgrade, a cancelled stream, a padd
 }
 
 # ---- a large capture for timing (not kept) -----------------------------------------------
-bench() { # bench FILE: h2load, 20000 requests on one connection, 100 at once
-    local ns=hs-th2bench out=$1
+bench() { # bench FILE PATH: h2load, 20000 requests on one connection, 100 at once
+    local ns=hs-th2bench out=$1 path=$2
     ns_new "$ns" || die "no namespace"
     nghttpd_push "$ns" || die "nghttpd did not start"
     cap_start "$ns" lo "$WORK/bench.pcap" "tcp port 8081" || die "no capture"
-    CLIENT_LIMIT=120 run "$ns" h2load -n 20000 -c 1 -m 100 http://127.0.0.1:8081/app.js |
+    CLIENT_LIMIT=120 run "$ns" h2load -n 20000 -c 1 -m 100 "http://127.0.0.1:8081$path" |
         grep -E '^(finished|requests|traffic)' >&2
     cap_stop
     stop_all
@@ -166,7 +167,7 @@ bench() { # bench FILE: h2load, 20000 requests on one connection, 100 at once
 }
 
 main() {
-    local want=() a f missing=() failed=() t
+    local want=() a missing=() t
     case "${1:-}" in -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     [ "$(id -u)" = 0 ] || die "needs root (network namespaces, tcpdump): sudo $0 $*"
     for t in ip timeout tcpdump tshark curl nginx nghttp nghttpd h2load ss; do
@@ -180,8 +181,8 @@ main() {
     chmod 755 "$WORK"
     make_files
     if [ "${1:-}" = --bench ]; then
-        [ $# = 2 ] || die "usage: $0 --bench FILE"
-        bench "$2"
+        [ $# = 2 ] || [ $# = 3 ] || die "usage: $0 --bench FILE [PATH]"
+        bench "$2" "${3:-/app.js}"
         return
     fi
     if [ $# = 0 ]; then
@@ -193,31 +194,7 @@ main() {
             want+=("$a")
         done
     fi
-    for f in "${want[@]}"; do
-        local ns=hs-t${f//-/} tmp=$WORK/cap/$f.pcap rc
-        ns=${ns:0:15}
-        mkdir -p "$WORK/cap"
-        chmod 777 "$WORK/cap"
-        rm -f "$tmp"
-        say "$f.pcap"
-        CHECK_FAILED=0
-        ns_new "$ns" || { failed+=("$f"); continue; }
-        "t_$f" "$ns" "$tmp"
-        rc=$?
-        stop_all
-        ns_del "$ns"
-        if [ "$rc" != 0 ] || [ "$CHECK_FAILED" != 0 ] || [ ! -s "$tmp" ]; then
-            say "$f.pcap: failed, not installed"
-            failed+=("$f")
-        elif [ "$(stat -c %s "$tmp")" -gt 50000 ]; then
-            say "$f.pcap: over 50 KB, not installed"
-            failed+=("$f")
-        else
-            install -m 0644 "$tmp" "$OUT/$f.pcap"
-            say "$f.pcap: $(stat -c %s "$tmp") bytes"
-        fi
-    done
-    [ ${#failed[@]} = 0 ] || die "FAILED: ${failed[*]}"
+    lab_make_captures "$OUT" "${want[@]}"
 }
 
 main "$@"
