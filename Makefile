@@ -44,7 +44,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 TRACER_SRC := tracer/util.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/parse.c decode/content.c decode/tls.c decode/message.c decode/decoder.c
 # HTTP/2 (issue 16): the engine and its HPACK decoding
-DECODE_SRC += decode/h2.c decode/hpack.c
+DECODE_SRC += decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c
 UI_SRC := ui/out.c ui/json.c ui/text.c ui/model.c ui/screen.c ui/keys.c ui/explain.c ui/picker.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(UI_SRC)

@@ -8,6 +8,10 @@
  * frame, every decoded header block, DATA bytes per stream, streams opening
  * and ending, and notes. Events do not depend on how the bytes were cut.
  *
+ * The engine's own files: h2.c (the reader), h2_stream.c (streams, settings,
+ * header blocks), h2_tables.c (names, pure helpers), h2_impl.h (their
+ * shared state), hpack.c (header decoding).
+ *
  * Driving it (what decode/decoder.c does):
  *   - create it with dec_h2_new when HTTP/2 is found: the client preface at
  *     the start of a cleartext connection (dec_h2_match_preface), ALPN "h2"
@@ -22,11 +26,12 @@
  *   - read dec_h2_counts for conn_end, then dec_h2_free.
  * Sink callbacks must not call back into the engine they are called from.
  *
- * Events of one frame come in this order: on_stream(OPEN) when the frame
- * opens or reserves a stream; on_data for each piece of a DATA frame's
- * payload, as it arrives; on_frame once the frame's last byte was read (or it
- * was cut short); then what the frame completes: on_block (after END_HEADERS),
- * on_stream(END).
+ * Events of one frame come in this order: on_stream(OPEN) when a HEADERS
+ * frame opens a stream; on_data for each piece of a DATA frame's payload, as
+ * it arrives; on_frame once the frame's last byte was read (or it was cut
+ * short); then what the frame completes: for END_HEADERS, the promised
+ * stream's on_stream(OPEN) (PUSH_PROMISE) and on_block; then on_stream(END).
+ * A stream's OPEN always comes before any other event that names it.
  */
 #ifndef HTTPSTEP_H2_INT_H
 #define HTTPSTEP_H2_INT_H
@@ -397,7 +402,8 @@ struct dec_h2_fref {
 struct dec_h2_block {
     enum tr_dir dir;
     uint32_t stream;             /* the stream it came on */
-    uint64_t index;              /* that stream's exchange number; PUSH_PROMISE: the promised one's */
+    uint64_t index;              /* that stream's exchange number (PUSH_PROMISE: the promised
+                                  * stream's) */
     enum dec_h2_block_kind kind;
     bool interim;                /* RESPONSE with a 1xx :status */
     uint32_t promised_stream;    /* PUSH_PROMISE */
@@ -405,7 +411,8 @@ struct dec_h2_block {
     bool complete;               /* every fragment seen and decoded */
     const struct dec_hpack_field *pseudo;  /* the ':' fields, in wire order */
     size_t npseudo;
-    const struct dec_hpack_field *fields;  /* the regular fields, in wire order */
+    const struct dec_hpack_field *fields;  /* the regular fields, in wire order (and the
+                                            * fields whose name is unknown) */
     size_t nfields;
     uint64_t nfields_total;      /* all fields, pseudo and regular, kept or not */
     /* the pseudo-headers' values (p NULL: absent or unknown) */

@@ -141,9 +141,9 @@ static void touch_fields(struct log *l, const struct dec_hpack_field *f, size_t 
         fz_touch_str(f[i].value);
         FZ_CHECK(f[i].name_unknown == (f[i].name.p == NULL), "name_unknown flag");
         FZ_CHECK(f[i].value_unknown == (f[i].value.p == NULL), "value_unknown flag");
-        lprintf(l, " [%.*s]=[%.*s]/%d/%u", f[i].name.p ? (int)(f[i].name.len > 40 ? 40 : f[i].name.len) : 1,
-                f[i].name.p ? f[i].name.p : "?",
-                f[i].value.p ? (int)(f[i].value.len > 40 ? 40 : f[i].value.len) : 1,
+        int nl = f[i].name.p ? (int)(f[i].name.len > 40 ? 40 : f[i].name.len) : 1;
+        int vl = f[i].value.p ? (int)(f[i].value.len > 40 ? 40 : f[i].value.len) : 1;
+        lprintf(l, " [%.*s]=[%.*s]/%d/%u", nl, f[i].name.p ? f[i].name.p : "?", vl,
                 f[i].value.p ? f[i].value.p : "?", (int)f[i].rep, f[i].index);
     }
 }
@@ -165,7 +165,8 @@ static void c_frame(void *ctx, const struct dec_h2_frame *f)
     FZ_CHECK(f->length <= 0xffffff && f->stream <= 0x7fffffff, "length or stream");
     FZ_CHECK(f->offset + 9 <= r->fed[f->dir], "frame at %llu past %llu fed",
              (unsigned long long)f->offset, (unsigned long long)r->fed[f->dir]);
-    FZ_CHECK(!r->any_frame[f->dir] || f->offset >= r->last_frame_off[f->dir], "frames out of order");
+    FZ_CHECK(!r->any_frame[f->dir] || f->offset >= r->last_frame_off[f->dir],
+             "frames out of order");
     r->any_frame[f->dir] = true;
     r->last_frame_off[f->dir] = f->offset;
     FZ_CHECK(f->content_length <= f->length, "content %u > length %u", f->content_length,
@@ -179,8 +180,8 @@ static void c_frame(void *ctx, const struct dec_h2_frame *f)
     const char *names[8];
     size_t nn = dec_h2_flag_names(f->type, f->flags, names, 8);
     lflush(&r->log);
-    lprintf(&r->log, "frame %d %u %u s%u @%llu %u nf%zu %d%d%d%d pad%u c%u e%u l%u i%u p%u n%zu", f->dir,
-            f->type, f->flags, f->stream, (unsigned long long)f->offset, f->length, nn,
+    lprintf(&r->log, "frame %d %u %u s%u @%llu %u nf%zu %d%d%d%d pad%u c%u e%u l%u i%u p%u n%zu",
+            f->dir, f->type, f->flags, f->stream, (unsigned long long)f->offset, f->length, nn,
             f->truncated, f->gap, f->malformed, f->first, f->pad_length, f->content_length,
             f->error_code, f->last_stream, f->increment, f->promised_stream, f->nsettings);
     for (size_t i = 0; i < f->nsettings; i++)
@@ -228,8 +229,8 @@ static void c_data(void *ctx, const struct dec_h2_data *d)
     FZ_CHECK(!r->finished, "data after finish");
     FZ_CHECK(d->len > 0, "empty data");
     FZ_CHECK(d->offset + d->len <= r->fed[d->dir], "data past what was fed");
-    FZ_CHECK(bit(r->opened, d->stream) || d->stream >= MAX_TRACKED_ID, "data of stream %u never opened",
-             d->stream);
+    FZ_CHECK(bit(r->opened, d->stream) || d->stream >= MAX_TRACKED_ID,
+             "data of stream %u never opened", d->stream);
     fz_touch(d->data, d->data ? d->len : 0);
     touch_frames(d->frames, d->nframes);
     struct log *l = &r->log;
@@ -257,7 +258,8 @@ static void c_stream(void *ctx, const struct dec_h2_stream *s)
                  (unsigned long long)r->opens);
         r->opens++;
     } else {
-        FZ_CHECK(bit(r->opened, s->id) || s->id >= MAX_TRACKED_ID, "stream %u ends unopened", s->id);
+        FZ_CHECK(bit(r->opened, s->id) || s->id >= MAX_TRACKED_ID, "stream %u ends unopened",
+                 s->id);
         FZ_CHECK(!bit(r->ended, s->id), "stream %u ended twice", s->id);
         set_bit(r->ended, s->id);
         r->ends++;
@@ -452,8 +454,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data_in, size_t size)
         size_t line = i;
         while (line > 0 && a.log.s[line - 1] != '\n')
             line--;
-        fprintf(stderr, "as scheduled:\n%.*s\ncut once more:\n%.*s\n", (int)(a.log.n - line > 600 ? 600 : a.log.n - line),
-                a.log.s + line, (int)(b.log.n - line > 600 ? 600 : b.log.n - line), b.log.s + line);
+        int an = (int)(a.log.n - line > 600 ? 600 : a.log.n - line);
+        int bn = (int)(b.log.n - line > 600 ? 600 : b.log.n - line);
+        fprintf(stderr, "as scheduled:\n%.*s\ncut once more:\n%.*s\n", an, a.log.s + line, bn,
+                b.log.s + line);
         FZ_CHECK(false, "the events depend on how the bytes were cut (at byte %zu of the log)", i);
     }
     free(a.log.s);

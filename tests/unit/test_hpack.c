@@ -92,7 +92,8 @@ static void test_c2_literals(void **state)
         struct dec_hpack *hp = dec_hpack_new(known, 0, 0);
         /* C.2.1 literal with indexing, new name; then it is entry 62 */
         const struct want c21[] = {R("custom-key", "custom-header", INCREMENTAL, 0)};
-        expect_block(hp, "400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572", c21, 1);
+        expect_block(hp, "400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572", c21,
+                     1);
         const struct want again[] = {R("custom-key", "custom-header", INDEXED, 62)};
         expect_block(hp, "be", again, 1);
         /* C.2.2 literal without indexing, indexed name */
