@@ -1142,6 +1142,47 @@ static void test_gaps(void **state)
     nghttp2_hd_deflate_del(sd);
 }
 
+/* after a gap the server's table is unknown; a size update to 0 empties it:
+ * known again, and said so */
+static void test_table_known_again(void **state)
+{
+    (void)state;
+    struct hb c = {0}, s = {0};
+    hb_preface(&c);
+    hb_settings(&c, 0, 0);
+    hb_req(&c, 1, DEC_H2_F_END_STREAM);
+    hb_req(&c, 3, DEC_H2_F_END_STREAM);
+    hb_req(&c, 5, DEC_H2_F_END_STREAM);
+    hb_settings(&s, 0, 0);
+    size_t lost = s.n;
+    hb_frame(&s, DEC_H2_HEADERS, DEC_H2_F_END_HEADERS | DEC_H2_F_END_STREAM, 1,
+             "\x88\x40\x01\x61\x01\x62", 6);                  /* a: b, indexed as 62 */
+    size_t after = s.n;
+    hb_frame(&s, DEC_H2_HEADERS, DEC_H2_F_END_HEADERS | DEC_H2_F_END_STREAM, 3, "\x88\xbe", 2);
+    hb_frame(&s, DEC_H2_HEADERS, DEC_H2_F_END_HEADERS | DEC_H2_F_END_STREAM, 5,
+             "\x20\x88\x40\x01\x78\x01\x79\xbe", 8);          /* size 0; x: y; 62 */
+    struct rec r = {.quiet_frames = true};
+    struct dec_h2 *e = engine(&r, DEC_H2_START_PREFACE, NULL);
+    uint64_t off[2] = {0, 0};
+    feed(e, TR_DIR_C2S, &off[0], c.b, c.n, 0, 1);
+    feed(e, TR_DIR_S2C, &off[1], s.b, lost, 0, 2);
+    dec_h2_gap(e, TR_DIR_S2C, lost, after - lost, 3, 3000);
+    off[1] = after;
+    feed(e, TR_DIR_S2C, &off[1], s.b + after, s.n - after, 0, 4);
+    const char *log = finish(e, &r, true);
+    assert_true(strstr(log, "note gap/sync_lost s2c s0\n"));
+    assert_true(strstr(log, "note hpack/table_unknown s2c s3\n"));
+    assert_true(strstr(log, "block s2c s3 #1 response end_stream status=200 hpack=2 decoded=-1 "
+                            "unknown=1 pseudo=[:status=200] fields=[?=?]"));
+    assert_true(strstr(log, "note hpack/table_known s2c s5\n"));
+    assert_true(strstr(log, "block s2c s5 #2 response end_stream status=200 hpack=8 decoded=26 "
+                            "pseudo=[:status=200] fields=[x=y x=y]"));
+    dec_h2_free(e);
+    tlog_free(&r.log);
+    hb_free(&c);
+    hb_free(&s);
+}
+
 /* ------------------------------------------------------------ midstream -- */
 
 /* The capture begins inside a connection: the client's stream begins with
@@ -1437,6 +1478,7 @@ int main(void)
         cmocka_unit_test(test_settings_in_order),
         cmocka_unit_test(test_upgrade),
         cmocka_unit_test(test_gaps),
+        cmocka_unit_test(test_table_known_again),
         cmocka_unit_test(test_midstream),
         cmocka_unit_test(test_ends),
         cmocka_unit_test(test_limits),
