@@ -37,7 +37,7 @@ static void malformed(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, 
     f->skip = true;
     f->ev.malformed = true;
     h2_note(h, dir, p, f->stream, f->offset, fmt, dec_h2_type_name(f->type), f->stream, f->length,
-         what);
+            what);
     if (h2_is_fragment(f->type))
         h2_lose_table(h, dir);
 }
@@ -101,7 +101,7 @@ static void priority_fields(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p)
     f->ev.weight = (uint16_t)(p[4] + 1);
     if (f->ev.dependency == f->stream)
         h2_note(h, dir, DEC_H2_P_SELF_DEPENDENCY, f->stream, f->offset,
-             "stream %u depends on itself (RFC 9113 5.3.1)", f->stream);
+                "stream %u depends on itself (RFC 9113 5.3.1)", f->stream);
 }
 
 /* the fixed fields are in (RFC 9113 6.1 .. 6.9): read them, check padding */
@@ -159,10 +159,10 @@ static void fixed_done(struct dec_h2 *h, enum tr_dir dir)
     } else if (f->type == DEC_H2_PUSH_PROMISE) {
         if (dir == TR_DIR_C2S)
             h2_note(h, dir, DEC_H2_P_PUSH_REFUSED, f->stream, f->offset,
-                 "PUSH_PROMISE from the client: only servers push (RFC 9113 8.4)");
+                    "PUSH_PROMISE from the client: only servers push (RFC 9113 8.4)");
         else if (!d->push_enabled)
             h2_note(h, dir, DEC_H2_P_PUSH_REFUSED, f->stream, f->offset,
-                 "PUSH_PROMISE after the client's SETTINGS_ENABLE_PUSH 0 (RFC 9113 6.6)");
+                    "PUSH_PROMISE after the client's SETTINGS_ENABLE_PUSH 0 (RFC 9113 6.6)");
         h2_block_begin(h, dir);
     } else if (f->type == DEC_H2_HEADERS) {
         h2_block_begin(h, dir);
@@ -210,7 +210,7 @@ static void body_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size
             n -= t;
             if (f->sacc_n == 6) {  /* RFC 9113 6.5.1 */
                 h2_settings_entry(h, dir, &d->cur, (uint16_t)(f->sacc[0] << 8 | f->sacc[1]),
-                               h2_be32(f->sacc + 2), f->offset);
+                                  h2_be32(f->sacc + 2), f->offset);
                 f->sacc_n = 0;
             }
         }
@@ -259,8 +259,8 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
         ev->nsettings = d->cur.nkept;
         if (f->length / 6 > DEC_H2_MAX_SETTINGS_KEPT)
             h2_note(h, dir, DEC_H2_P_LIMIT_SETTINGS, 0, f->offset,
-                 "a SETTINGS frame of %u entries: the first %d are shown", f->length / 6,
-                 DEC_H2_MAX_SETTINGS_KEPT);
+                    "a SETTINGS frame of %u entries: the first %d are shown", f->length / 6,
+                    DEC_H2_MAX_SETTINGS_KEPT);
     }
     if (f->type == DEC_H2_GOAWAY)
         ev->debug = d->debug;
@@ -294,7 +294,7 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
     case DEC_H2_WINDOW_UPDATE:
         if (ev->increment == 0)
             h2_note(h, dir, DEC_H2_P_WINDOW_ZERO, f->stream, f->offset,
-                 "WINDOW_UPDATE on stream %u with an increment of 0 (6.9)", f->stream);
+                    "WINDOW_UPDATE on stream %u with an increment of 0 (6.9)", f->stream);
         else if (f->stream)
             h2_st_for_frame(h, dir, DEC_H2_WINDOW_UPDATE, f->stream);
         break;
@@ -302,8 +302,8 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
         /* 6.8: streams the receiver opened above last_stream were not processed */
         if (h->goaway_from[dir] && ev->last_stream > h->goaway_last[dir])
             h2_note(h, dir, DEC_H2_P_GOAWAY_INCREASED, 0, f->offset,
-                 "a GOAWAY raised last_stream from %u to %u (6.8)", h->goaway_last[dir],
-                 ev->last_stream);
+                    "a GOAWAY raised last_stream from %u to %u (6.8)", h->goaway_last[dir],
+                    ev->last_stream);
         h->goaway_from[dir] = true;
         h->goaway_last[dir] = ev->last_stream;
         h->goaway = h->c.goaway = true;
@@ -340,8 +340,8 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
         /* 4.2: a length this side may not send. The header came where one
          * was due, so frames are looked for after it. */
         h2_note(h, dir, DEC_H2_P_FRAME_TOO_LARGE, h2_be32(d->hdr + 5) & 0x7fffffffu, d->pos - 9,
-             "a frame header says %u bytes, over the %u SETTINGS_MAX_FRAME_SIZE allows: "
-             "looking for frames after it", length, d->max_frame);
+                "a frame header says %u bytes, over the %u SETTINGS_MAX_FRAME_SIZE allows: "
+                "looking for frames after it", length, d->max_frame);
         d->st = D_HEADER;
         enter_sync(h, dir, DEC_H2_NOTE_MALFORMED);
         return;
@@ -366,16 +366,16 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
         f->first = true;
         if (f->type != DEC_H2_SETTINGS || (f->flags & DEC_H2_F_ACK))
             h2_note(h, dir, DEC_H2_P_FIRST_NOT_SETTINGS, f->stream, f->offset,
-                 "the %s's first frame is %s, not SETTINGS (RFC 9113 3.4)",
-                 dir == TR_DIR_C2S ? "client" : "server",
-                 dec_h2_type_name(f->type) ? dec_h2_type_name(f->type) : "of an unknown type");
+                    "the %s's first frame is %s, not SETTINGS (RFC 9113 3.4)",
+                    dir == TR_DIR_C2S ? "client" : "server",
+                    dec_h2_type_name(f->type) ? dec_h2_type_name(f->type) : "of an unknown type");
     }
     if (d->blk.active && (f->type != DEC_H2_CONTINUATION || f->stream != d->blk.stream)) {
         /* 6.10: nothing may come between a block's frames */
         h2_note(h, dir, DEC_H2_P_CONTINUATION_EXPECTED, f->stream, f->offset,
-             "a %s frame on stream %u where a CONTINUATION of stream %u must come",
-             dec_h2_type_name(f->type) ? dec_h2_type_name(f->type) : "unknown",
-             f->stream, d->blk.stream);
+                "a %s frame on stream %u where a CONTINUATION of stream %u must come",
+                dec_h2_type_name(f->type) ? dec_h2_type_name(f->type) : "unknown",
+                f->stream, d->blk.stream);
         d->blk.active = false;
         h2_lose_table(h, dir);
     }
@@ -401,7 +401,7 @@ static size_t preface_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
     m = m < n ? m : n;
     if (memcmp(p, &DEC_H2_PREFACE[d->pre], m) != 0) {
         h2_note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
-             "the client's first bytes are not the HTTP/2 connection preface (RFC 9113 3.4)");
+                "the client's first bytes are not the HTTP/2 connection preface (RFC 9113 3.4)");
         d->first_done = true;
         /* frames are looked for from the first byte, whatever piece held it */
         size_t pre = d->pre;
@@ -482,8 +482,8 @@ static size_t payload_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
                 if (p[i + j]) {
                     f->pad_noted = true;
                     h2_note(h, dir, DEC_H2_P_PAD_NONZERO, f->stream, f->offset,
-                         "%s frame on stream %u: padding that is not zero",
-                         dec_h2_type_name(f->type), f->stream);
+                            "%s frame on stream %u: padding that is not zero",
+                            dec_h2_type_name(f->type), f->stream);
                     break;
                 }
         }
@@ -634,8 +634,8 @@ static bool sync_search(struct dec_h2 *h, enum tr_dir dir, bool at_end, size_t *
     }
     if (d->sskipped > SYNC_GIVEUP) {
         h2_note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
-             "no HTTP/2 frames in %llu bytes: the rest of this direction is not read",
-             (unsigned long long)d->sskipped);
+                "no HTTP/2 frames in %llu bytes: the rest of this direction is not read",
+                (unsigned long long)d->sskipped);
         d->st = D_DEAD;
         sbuf_clear(&d->s, d->pos);
     }
@@ -667,8 +667,8 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
             uint64_t skipped = d->sskipped + at;
             if (skipped > 0 || !d->squiet)
                 h2_note(h, dir, DEC_H2_P_SYNC_FOUND, 0, d->s.off + at,
-                     "frames found again at offset %llu, %llu bytes skipped",
-                     (unsigned long long)(d->s.off + at), (unsigned long long)skipped);
+                        "frames found again at offset %llu, %llu bytes skipped",
+                        (unsigned long long)(d->s.off + at), (unsigned long long)skipped);
             sbuf_free(&own);
             own = d->s;
             memset(&d->s, 0, sizeof d->s);
@@ -822,8 +822,8 @@ static void gap_run(struct dec_h2 *h, enum tr_dir dir, uint64_t len)
     case D_HEADER:
     case D_PAYLOAD:
         h2_note(h, dir, DEC_H2_P_SYNC_LOST, 0, d->pos,
-             "%llu bytes never captured: the HTTP/2 frames after them must be found again",
-             (unsigned long long)len);
+                "%llu bytes never captured: the HTTP/2 frames after them must be found again",
+                (unsigned long long)len);
         d->first_done = true;
         enter_sync(h, dir, DEC_H2_NOTE_GAP);
         break;
@@ -874,24 +874,24 @@ void dec_h2_end(struct dec_h2 *h, enum tr_dir dir, uint64_t frame, tr_time ts)
     case D_PREFACE:
         if (d->pre > 0)
             h2_note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
-                 "the connection preface was cut short after %zu bytes", d->pre);
+                    "the connection preface was cut short after %zu bytes", d->pre);
         break;
     case D_HEADER:
         if (d->hlen > 0)
             h2_note(h, dir, DEC_H2_P_TRUNCATED_FRAME, 0, d->pos - d->hlen,
-                 "the direction ends inside a frame header (%zu of 9 bytes)", d->hlen);
+                    "the direction ends inside a frame header (%zu of 9 bytes)", d->hlen);
         break;
     case D_PAYLOAD:
         h2_note(h, dir, DEC_H2_P_TRUNCATED_FRAME, d->f.stream, d->f.offset,
-             "the direction ends inside a %s frame: %u of its %u payload bytes",
-             dec_h2_type_name(d->f.type) ? dec_h2_type_name(d->f.type) : "unknown", d->f.got,
-             d->f.length);
+                "the direction ends inside a %s frame: %u of its %u payload bytes",
+                dec_h2_type_name(d->f.type) ? dec_h2_type_name(d->f.type) : "unknown", d->f.got,
+                d->f.length);
         frame_cut(h, dir);
         break;
     case D_SYNC:
         if (d->s.len > 0)
             h2_note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
-                 "the last %zu bytes of this direction are not whole HTTP/2 frames", d->s.len);
+                    "the last %zu bytes of this direction are not whole HTTP/2 frames", d->s.len);
         break;
     default:
         break;

@@ -92,8 +92,8 @@ static struct h2stream *st_add(struct dec_h2 *h, enum tr_dir dir, uint32_t id)
     if (h->tlive >= h->o.max_streams) {
         if (!h->overflow)
             h2_note(h, dir, DEC_H2_P_LIMIT_STREAMS, id, h->d[dir].pos,
-                 "more than %zu streams at once: stream %u and later ones are not followed",
-                 h->o.max_streams, id);
+                    "more than %zu streams at once: stream %u and later ones are not followed",
+                    h->o.max_streams, id);
         h->overflow = true;
         return NULL;
     }
@@ -259,10 +259,10 @@ struct h2stream *h2_st_for_frame(struct dec_h2 *h, enum tr_dir dir, unsigned typ
     if (id > h->last_id[h2_initiator(id)]) {
         if (type != DEC_H2_PRIORITY)  /* 5.1: PRIORITY may name an idle stream */
             h2_note(h, dir, DEC_H2_P_STREAM_IDLE, id, h->d[dir].f.offset,
-                 "%s on stream %u, which was never opened", tn, id);
+                    "%s on stream %u, which was never opened", tn, id);
     } else if (strict) {
         h2_note(h, dir, DEC_H2_P_STREAM_CLOSED, id, h->d[dir].f.offset,
-             "%s on stream %u, which is closed", tn, id);
+                "%s on stream %u, which is closed", tn, id);
     }
     return NULL;
 }
@@ -353,7 +353,7 @@ void h2_settings_entry(struct dec_h2 *h, enum tr_dir dir, struct h2settings *s, 
     if (why) {
         const char *name = dec_h2_setting_name(id);
         h2_note(h, dir, DEC_H2_P_SETTINGS_VALUE, 0, offset, "%s %u %s: not applied",
-             name ? name : "setting", v, why);
+                name ? name : "setting", v, why);
         return;
     }
     if (id < SETTING_IDS)
@@ -374,8 +374,8 @@ static void settings_apply(struct dec_h2 *h, enum tr_dir dir, const struct h2set
         if (!was && dec_hpack_table_known(d->hp) && d->table_noted) {
             d->table_noted = false;
             h2_note(h, dir, DEC_H2_P_TABLE_KNOWN, 0, d->f.offset,
-                 "the %s dynamic table is wholly known again",
-                 dir == TR_DIR_C2S ? "client's" : "server's");
+                    "the %s dynamic table is wholly known again",
+                    dir == TR_DIR_C2S ? "client's" : "server's");
         }
     }
 }
@@ -399,8 +399,8 @@ void h2_settings_sent(struct dec_h2 *h, enum tr_dir dir)
     struct h2dir *d = &h->d[dir];
     if (d->pn == PENDING_MAX) {  /* the oldest is taken as lost */
         h2_note(h, dir, DEC_H2_P_LIMIT_SETTINGS, 0, d->f.offset,
-             "more than %d SETTINGS frames await acknowledgment: the oldest is forgotten",
-             PENDING_MAX);
+                "more than %d SETTINGS frames await acknowledgment: the oldest is forgotten",
+                PENDING_MAX);
         d->phead = (d->phead + 1) % PENDING_MAX;
         d->pn--;
     }
@@ -418,7 +418,7 @@ void h2_settings_upgrade(struct dec_h2 *h)
     h2_settings_reset(&s);
     if (dec_h2_parse_settings_b64(h->o.http2_settings, h->o.http2_settings_len, set, 64, &n) != 0) {
         h2_note(h, TR_DIR_C2S, DEC_H2_P_SETTINGS_VALUE, 0, 0,
-             "the HTTP2-Settings value is not a base64url SETTINGS payload: ignored");
+                "the HTTP2-Settings value is not a base64url SETTINGS payload: ignored");
         return;
     }
     for (size_t i = 0; i < n && i < 64; i++)
@@ -464,7 +464,8 @@ void h2_block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t 
     }
     if (n > h->o.max_block - b->len) {
         h2_note(h, dir, DEC_H2_P_LIMIT_BLOCK, b->stream, b->offset,
-             "a header block over %zu bytes on stream %u: not decoded", h->o.max_block, b->stream);
+                "a header block over %zu bytes on stream %u: not decoded", h->o.max_block,
+                b->stream);
         b->dropped = true;
         h2_lose_table(h, dir);
         return;
@@ -482,7 +483,7 @@ void h2_block_abandon(struct dec_h2 *h, enum tr_dir dir, const char *why)
         return;
     b->active = false;
     h2_note(h, dir, DEC_H2_P_BLOCK_ABANDONED, b->stream, b->offset,
-         "the header block on stream %u ends without END_HEADERS: %s", b->stream, why);
+            "the header block on stream %u ends without END_HEADERS: %s", b->stream, why);
     h2_lose_table(h, dir);
 }
 
@@ -632,8 +633,8 @@ static struct h2stream *block_reserve(struct dec_h2 *h, enum tr_dir dir, const s
     uint32_t id = b->promised;
     if (id == 0 || (id & 1) || id <= h->last_id[TR_DIR_S2C]) {
         h2_note(h, dir, DEC_H2_P_STREAM_ID, id, b->offset,
-             "PUSH_PROMISE on stream %u promises stream %u: not a new even stream id", b->stream,
-             id);
+                "PUSH_PROMISE on stream %u promises stream %u: not a new even stream id", b->stream,
+                id);
         return NULL;
     }
     struct h2stream *s = st_add(h, dir, id);
@@ -664,27 +665,28 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
             complete = true;
         } else {
             h2_note(h, dir, DEC_H2_P_HPACK_ERROR, b->stream, b->offset,
-                 "the header block on stream %u does not decode (%s): the %s dynamic table is "
-                 "unknown from here", b->stream, hb.error,
-                 dir == TR_DIR_C2S ? "client's" : "server's");
+                    "the header block on stream %u does not decode (%s): the %s dynamic table is "
+                    "unknown from here", b->stream, hb.error,
+                    dir == TR_DIR_C2S ? "client's" : "server's");
             d->table_noted = true;
         }
         if (hb.unknown && !d->table_noted) {
             d->table_noted = true;
             h2_note(h, dir, DEC_H2_P_TABLE_UNKNOWN, b->stream, b->offset,
-                 "%llu of the %llu fields on stream %u use dynamic table entries added before "
-                 "what was captured: shown as unknown", (unsigned long long)hb.unknown,
-                 (unsigned long long)hb.nfields_total, b->stream);
+                    "%llu of the %llu fields on stream %u use dynamic table entries added before "
+                    "what was captured: shown as unknown", (unsigned long long)hb.unknown,
+                    (unsigned long long)hb.nfields_total, b->stream);
         }
         if (!was && complete && dec_hpack_table_known(d->hp) && d->table_noted) {
             d->table_noted = false;
             h2_note(h, dir, DEC_H2_P_TABLE_KNOWN, b->stream, b->offset,
-                 "the %s dynamic table is wholly known again",
-                 dir == TR_DIR_C2S ? "client's" : "server's");
+                    "the %s dynamic table is wholly known again",
+                    dir == TR_DIR_C2S ? "client's" : "server's");
         }
         if (hb.limited)
             h2_note(h, dir, DEC_H2_P_LIMIT_FIELDS, b->stream, b->offset,
-                 "the header block on stream %u has more fields or bytes than are kept", b->stream);
+                    "the header block on stream %u has more fields or bytes than are kept",
+                    b->stream);
     }
     h->c.blocks++;
     h->c.hpack_bytes += b->wire;
@@ -718,10 +720,10 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
     if (bad)
         h2_note(h, dir, DEC_H2_P_HEADER_FIELD, b->stream, b->offset,
                 "%s header block on stream %u: %s",
-             dec_h2_block_name(kind), b->stream, bad);
+                dec_h2_block_name(kind), b->stream, bad);
     if (kind == DEC_H2_BLOCK_TRAILERS && !b->end_stream)
         h2_note(h, dir, DEC_H2_P_TRAILERS_OPEN, b->stream, b->offset,
-             "trailers on stream %u without END_STREAM (RFC 9113 8.1)", b->stream);
+                "trailers on stream %u without END_STREAM (RFC 9113 8.1)", b->stream);
     flist_finish(&b->frames);
     const struct dec_h2_fref *last = &b->fr[b->nfr - 1];
     ev.dir = dir;
@@ -759,14 +761,14 @@ void h2_data_begin(struct dec_h2 *h, enum tr_dir dir)
         return;
     if (sender_done(s, dir)) {
         h2_note(h, dir, DEC_H2_P_STREAM_CLOSED, f->stream, f->offset,
-             "DATA on stream %u after its sender's END_STREAM", f->stream);
+                "DATA on stream %u after its sender's END_STREAM", f->stream);
         return;
     }
     uint16_t head = dir == TR_DIR_C2S ? S_REQ : S_HDR_S;
     if (!(s->fl & (head | S_ADOPTED)))
         h2_note(h, dir, DEC_H2_P_DATA_BEFORE_HEADERS, f->stream, f->offset,
-             "DATA on stream %u before the %s's header block (RFC 9113 8.1)", f->stream,
-             dir == TR_DIR_C2S ? "request" : "response");
+                "DATA on stream %u before the %s's header block (RFC 9113 8.1)", f->stream,
+                dir == TR_DIR_C2S ? "request" : "response");
     f->deliver = true;
 }
 
@@ -788,14 +790,14 @@ struct h2stream *h2_headers_stream(struct dec_h2 *h, enum tr_dir dir)
     }
     if (!s && dir == TR_DIR_C2S && !(id & 1)) {
         h2_note(h, dir, DEC_H2_P_STREAM_ID, id, f->offset,
-             "HEADERS from the client on even stream %u: clients open odd ones (5.1.1)", id);
+                "HEADERS from the client on even stream %u: clients open odd ones (5.1.1)", id);
         return NULL;
     }
     if (!s)
         return h2_st_for_frame(h, dir, DEC_H2_HEADERS, id);
     if (sender_done(s, dir)) {
         h2_note(h, dir, DEC_H2_P_STREAM_CLOSED, id, f->offset,
-             "HEADERS on stream %u after its sender's END_STREAM", id);
+                "HEADERS on stream %u after its sender's END_STREAM", id);
         return NULL;
     }
     if (s->fl & S_RESERVED) {  /* 5.1: reserved (remote) -> half-closed (remote) */
