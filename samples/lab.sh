@@ -169,13 +169,22 @@ expect() {
 }
 
 # ---- making test captures (tests/data/make-data.sh, tests/data/h2/make-h2-data.sh) ----
-# lab_make_captures OUT NAME...: for each NAME, in a network namespace of its own
-# (hs-tNAME without dashes), run the caller's t_NAME NS FILE (after its lab_before_capture
-# NAME, when it has one), then install FILE as OUT/NAME.pcap when t_NAME and its checks
-# passed and the file is under 50 KB. Dies naming the captures that failed.
+# lab_make_captures OUT [NAME...]: the captures named (".pcap" may follow; default: all
+# of the caller's ALL array, and no other), each in a network namespace of its own
+# (hs-tNAME without dashes): run the caller's t_NAME NS FILE (after its
+# lab_before_capture NAME, when it has one), then install FILE as OUT/NAME.pcap when
+# t_NAME and its checks passed and the file is under 50 KB. Dies naming the captures
+# that failed.
 lab_make_captures() {
-    local out=$1 f ns tmp rc failed=()
+    local out=$1 f ns tmp rc failed=() want=()
     shift
+    for f in "$@"; do
+        f=${f%.pcap}
+        [[ " ${ALL[*]} " == *" $f "* ]] || die "no capture called '$f' (one of: ${ALL[*]})"
+        want+=("$f")
+    done
+    [ ${#want[@]} = 0 ] && want=("${ALL[@]}")
+    set -- "${want[@]}"
     mkdir -p "$WORK/cap"
     chmod 777 "$WORK/cap"
     for f in "$@"; do

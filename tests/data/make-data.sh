@@ -215,7 +215,7 @@ lab_before_capture() {
 }
 
 main() {
-    local want=() a missing=() t
+    local missing=() t
     case "${1:-}" in -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     [ "$(id -u)" = 0 ] || die "needs root (network namespaces, tcpdump): sudo $0 $*"
     for t in ip timeout tcpdump tshark capinfos curl python3 ss; do
@@ -223,19 +223,10 @@ main() {
     done
     [ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}" \
         "(Debian: apt-get install iproute2 tcpdump tshark curl python3)"
-    if [ $# = 0 ]; then
-        want=("${ALL[@]}")
-    else
-        for a in "$@"; do
-            a=${a%.pcap}
-            [[ " ${ALL[*]} " == *" $a "* ]] || die "no capture called '$a' (one of: ${ALL[*]})"
-            want+=("$a")
-        done
-    fi
     WORK=$(mktemp -d /tmp/httpstep-data.XXXXXX) || die "mktemp failed"
     chmod 755 "$WORK"
     make_files
-    lab_make_captures "$OUT" "${want[@]}"
+    lab_make_captures "$OUT" "$@"
 }
 
 main "$@"

@@ -389,6 +389,25 @@ static const char *finish(struct dec_h2 *h, struct rec *r, bool closed)
     return tlog_str(&r->log);
 }
 
+/* An engine over the client's bytes c, then the server's s (s first when
+ * server_first), in pieces of step (0: one), to the end; the log. */
+static const char *run_both(struct rec *r, enum dec_h2_start start, const char *settings,
+                            const struct hb *c, const struct hb *s, bool server_first,
+                            size_t step, bool closed)
+{
+    struct dec_h2 *e = engine(r, start, settings);
+    uint64_t off[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        int d = server_first ? 1 - k : k;
+        const struct hb *b = d ? s : c;
+        if (b)
+            feed(e, (enum tr_dir)d, &off[d], b->b, b->n, step, 2 + (uint64_t)d);
+    }
+    finish(e, r, closed);
+    dec_h2_free(e);
+    return tlog_str(&r->log);
+}
+
 static void expect_log(const char *got, const char *want)
 {
     if (strcmp(got, want) != 0) {
@@ -823,10 +842,7 @@ static void test_padding_edges(void **state)
     hb_frame(&h, DEC_H2_DATA, DEC_H2_F_PADDED, 1, "\x03\0\0\0", 4);   /* all padding */
     hb_frame(&h, DEC_H2_DATA, DEC_H2_F_PADDED | DEC_H2_F_END_STREAM, 1, "\x01xy\0", 4);
     struct rec r = {0};
-    struct dec_h2 *e = engine(&r, DEC_H2_START_PREFACE, NULL);
-    uint64_t off = 0;
-    feed(e, TR_DIR_C2S, &off, h.b, h.n, 3, 1);
-    expect_log(finish(e, &r, false),
+    expect_log(run_both(&r, DEC_H2_START_PREFACE, NULL, &h, NULL, false, 3, false),
                "preface @0\n"
                "frame c2s SETTINGS s0 len=0 @24 [] first\n"
                "open s1 #0 c2s\n"
@@ -839,7 +855,6 @@ static void test_padding_edges(void **state)
                "data c2s s1 @100 len=2 sum=3841\n"
                "frame c2s DATA s1 len=4 @90 END_STREAM|PADDED pad=1 content=2\n"
                "end s1 capture_end by c2s data=2/0\n");
-    dec_h2_free(e);
     tlog_free(&r.log);
     hb_free(&h);
 }
@@ -903,11 +918,7 @@ static void test_max_frame_size(void **state)
         hb_frame(&c, DEC_H2_DATA, DEC_H2_F_END_STREAM, 1, big, 17000);
         free(big);
         struct rec r = {.quiet_frames = true};
-        struct dec_h2 *e = engine(&r, DEC_H2_START_PREFACE, NULL);
-        uint64_t off[2] = {0, 0};
-        feed(e, TR_DIR_S2C, &off[1], s.b, s.n, 0, 1);
-        feed(e, TR_DIR_C2S, &off[0], c.b, c.n, 1000, 2);
-        const char *log = finish(e, &r, false);
+        run_both(&r, DEC_H2_START_PREFACE, NULL, &c, &s, true, 1000, false);
         if (acked) {
             assert_false(tlog_has(&r.log, "frame_too_large"));
             assert_true(tlog_has(&r.log, "data c2s s1 @"));
@@ -916,8 +927,6 @@ static void test_max_frame_size(void **state)
             assert_true(tlog_has(&r.log, "note malformed_h2/frame_too_large c2s s1"));
             assert_false(tlog_has(&r.log, "data c2s s1"));
         }
-        (void)log;
-        dec_h2_free(e);
         tlog_free(&r.log);
         hb_free(&c);
         hb_free(&s);
@@ -933,7 +942,7 @@ static void test_header_table_size(void **state)
     (void)state;
     for (int signal = 0; signal < 2; signal++) {
         nghttp2_hd_deflater *sd = deflater(), *cd = deflater();
-        struct hb c = {0}, s = {0}, s2 = {0};
+        struct hb c = {0}, s = {0};
         hb_preface(&c);
         hb_settings(&c, 0, DEC_H2_SET_HEADER_TABLE_SIZE, 0u, 0);
         hb_headers(&c, cd, 0, 1, ":method", "GET", ":scheme", "http", ":authority", "a.test",
@@ -943,17 +952,12 @@ static void test_header_table_size(void **state)
         hb_settings(&s, 0, 0);
         /* before its ACK the server may still index */
         hb_headers(&s, sd, 0, 1, ":status", "200", "x-served-by", "one", NULL);
-        hb_settings(&s2, DEC_H2_F_ACK, 0);
+        hb_settings(&s, DEC_H2_F_ACK, 0);
         if (signal)
             nghttp2_hd_deflate_change_table_size(sd, 0);
-        hb_headers(&s2, sd, DEC_H2_F_END_STREAM, 3, ":status", "200", "x-served-by", "one", NULL);
+        hb_headers(&s, sd, DEC_H2_F_END_STREAM, 3, ":status", "200", "x-served-by", "one", NULL);
         struct rec r = {.quiet_frames = true};
-        struct dec_h2 *e = engine(&r, DEC_H2_START_PREFACE, NULL);
-        uint64_t off[2] = {0, 0};
-        feed(e, TR_DIR_C2S, &off[0], c.b, c.n, 0, 1);
-        feed(e, TR_DIR_S2C, &off[1], s.b, s.n, 0, 2);
-        feed(e, TR_DIR_S2C, &off[1], s2.b, s2.n, 0, 3);
-        finish(e, &r, true);
+        run_both(&r, DEC_H2_START_PREFACE, NULL, &c, &s, false, 0, true);
         /* the client's second request used its dynamic table: decoded */
         assert_true(tlog_has(&r.log, "block c2s s3 #1 request end_stream hpack=5 decoded="));
         if (signal) {
@@ -962,11 +966,9 @@ static void test_header_table_size(void **state)
         } else {  /* the size update was due and did not come */
             assert_true(tlog_has(&r.log, "note hpack/hpack_error s2c s3"));
         }
-        dec_h2_free(e);
         tlog_free(&r.log);
         hb_free(&c);
         hb_free(&s);
-        hb_free(&s2);
         nghttp2_hd_deflate_del(sd);
         nghttp2_hd_deflate_del(cd);
     }
@@ -992,11 +994,7 @@ static void test_settings_in_order(void **state)
     hb_frame(&s, DEC_H2_PUSH_PROMISE, DEC_H2_F_END_HEADERS, 1, "\0\0\0\x02\x82\x86\x84\xbe", 8);
     free(big);
     struct rec r = {0};
-    struct dec_h2 *e = engine(&r, DEC_H2_START_PREFACE, NULL);
-    uint64_t off[2] = {0, 0};
-    feed(e, TR_DIR_C2S, &off[0], c.b, c.n, 0, 1);
-    feed(e, TR_DIR_S2C, &off[1], s.b, s.n, 4096, 2);
-    const char *log = finish(e, &r, true);
+    run_both(&r, DEC_H2_START_PREFACE, NULL, &c, &s, false, 4096, true);
     assert_true(tlog_has(&r.log, "frame s2c SETTINGS s0 len=0 @9 ACK [MAX_FRAME_SIZE=20000]\n"));
     assert_true(tlog_has(&r.log, "note malformed_h2/frame_too_large s2c s1\n"));
     assert_true(tlog_has(&r.log, "frame s2c SETTINGS s0 len=0 @25037 ACK "
@@ -1006,8 +1004,6 @@ static void test_settings_in_order(void **state)
     /* the frames were found again at the second ACK: the lost table shows */
     assert_true(tlog_has(&r.log, "note malformed_h2/sync_found s2c s0\n"));
     assert_true(tlog_has(&r.log, "push_promise promised=2 hpack=4 decoded=-1 unknown=1"));
-    (void)log;
-    dec_h2_free(e);
     tlog_free(&r.log);
     hb_free(&c);
     hb_free(&s);
@@ -1035,11 +1031,7 @@ static void test_upgrade(void **state)
                ":authority", "a.test", ":path", "/next", NULL);
     /* 0x0001 = 256, 0x0003 = 100: AAEAAAEAAAMAAABk */
     struct rec r = {.quiet_frames = true};
-    struct dec_h2 *e = engine(&r, DEC_H2_START_UPGRADE, "AAEAAAEAAAMAAABk");
-    uint64_t off[2] = {0, 0};
-    feed(e, TR_DIR_S2C, &off[1], s.b, s.n, 0, 5);
-    feed(e, TR_DIR_C2S, &off[0], c.b, c.n, 0, 6);
-    expect_log(finish(e, &r, true),
+    expect_log(run_both(&r, DEC_H2_START_UPGRADE, "AAEAAAEAAAMAAABk", &c, &s, true, 0, true),
                "open s1 #0 c2s upgraded\n"
                "block s2c s1 #0 response status=200 hpack=13 decoded=39 pseudo=[:status=200] "
                "fields=[content-type=text/html] frames=1 @15+22\n"
@@ -1050,15 +1042,12 @@ static void test_upgrade(void **state)
                "block c2s s3 #1 request end_stream hpack=14 decoded=63 pseudo=[:method=GET "
                ":scheme=http :authority=a.test :path=/next] fields=[] frames=1 @42+23\n"
                "end s3 conn_close by c2s data=0/0\n");
-    dec_h2_free(e);
     tlog_free(&r.log);
     /* a bad HTTP2-Settings value is said once, and ignored */
     r = (struct rec){.quiet_frames = true};
-    e = engine(&r, DEC_H2_START_UPGRADE, "not base64!");
-    off[0] = 0;
-    feed(e, TR_DIR_C2S, &off[0], c.b, 24, 0, 1);
-    assert_true(strstr(finish(e, &r, false), "note malformed_h2/settings_value c2s s0\n"));
-    dec_h2_free(e);
+    c.n = 24;
+    assert_true(strstr(run_both(&r, DEC_H2_START_UPGRADE, "not base64!", &c, NULL, false, 0, false),
+                       "note malformed_h2/settings_value c2s s0\n"));
     tlog_free(&r.log);
     hb_free(&c);
     hb_free(&s);

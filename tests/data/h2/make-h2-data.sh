@@ -167,7 +167,7 @@ bench() { # bench FILE PATH: h2load, 20000 requests on one connection, 100 at on
 }
 
 main() {
-    local want=() a missing=() t
+    local missing=() t
     case "${1:-}" in -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     [ "$(id -u)" = 0 ] || die "needs root (network namespaces, tcpdump): sudo $0 $*"
     for t in ip timeout tcpdump tshark curl nginx nghttp nghttpd h2load ss; do
@@ -185,16 +185,7 @@ main() {
         bench "$2" "${3:-/app.js}"
         return
     fi
-    if [ $# = 0 ]; then
-        want=("${ALL[@]}")
-    else
-        for a in "$@"; do
-            a=${a%.pcap}
-            [[ " ${ALL[*]} " == *" $a "* ]] || die "no capture called '$a' (one of: ${ALL[*]})"
-            want+=("$a")
-        done
-    fi
-    lab_make_captures "$OUT" "${want[@]}"
+    lab_make_captures "$OUT" "$@"
 }
 
 main "$@"
