@@ -24,6 +24,8 @@ VERSION := 0.1.0
 PKGS := libpcap ncursesw zlib libbrotlidec
 # TLS (issue 15): libcrypto for every cipher, MAC and KDF of decode/tls_*.c
 PKGS += libcrypto
+# HTTP/2 (issue 16): HPACK through libnghttp2's inflater
+PKGS += libnghttp2
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra
@@ -41,19 +43,19 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 	$(shell $(PKG_CONFIG) --libs libbrotlienc 2>/dev/null)
 
-TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c tracer/table.c tracer/tcp.c \
-	tracer/seginfo.c
-DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/tls.c decode/message.c \
-	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c
+TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/pcapng.c tracer/packet.c \
+	tracer/table.c tracer/tcp.c tracer/seginfo.c
+# HTTP/1.x, the model, the record and the pipeline; DNS; TLS (pcapng secrets, the
+# key log, tables, crypto, the engine); HTTP/2 (the engine and its HPACK decoding)
+DECODE_SRC := decode/model.c decode/parse.c decode/content.c decode/message.c \
+	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c \
+	decode/tls.c decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c \
+	decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c
 TEACH_SRC := teach/i18n.c teach/explain.c teach/palette.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c
-# TLS (issue 15): pcapng secrets, the key log, tables, crypto, the engine
-TRACER_SRC += tracer/pcapng.c
-DECODE_SRC += decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/numbering.c ui/packet.c \
-	ui/view_list.c ui/view_ladder.c \
-	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
+	ui/view_list.c ui/view_ladder.c ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/httpstep.o
@@ -70,6 +72,9 @@ DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang dnsmasq-base \
 	libclang-rt-dev bind9-dnsutils nodejs npm fonts-wqy-microhei
 DEB_BUILD += libssl-dev
+# HTTP/2 (issue 16): libnghttp2 to build; its client and server, python3-h2 to test
+DEB_BUILD += libnghttp2-dev
+DEB_TEST += nghttp2-client nghttp2-server python3-h2
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator
 
@@ -101,6 +106,13 @@ $(BUILD)/locale/%/LC_MESSAGES/httpstep.mo: po/%.po
 	msgfmt -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# HTTP/2 (issue 16): h2dump runs the HTTP/2 engine over a capture's
+# connections (tests/e2e/h2_tshark.py compares it with tshark; --bench times it)
+$(BUILD)/tests/h2dump: tests/h2/h2dump.c $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
+units: $(BUILD)/tests/h2dump
 
 # libFuzzer harnesses: make fuzz FUZZ_SECONDS=N, make fuzz-smoke (in check)
 include tests/fuzz/fuzz.mk

@@ -189,3 +189,43 @@ expect() {
         CHECK_FAILED=1
     fi
 }
+
+# ---- making test captures (tests/data/make-data.sh, tests/data/h2/make-h2-data.sh) ----
+# lab_make_captures OUT [NAME...]: the captures named (".pcap" may follow; default: all
+# of the caller's ALL array, and no other), each in a network namespace of its own
+# (hs-tNAME without dashes): run the caller's t_NAME NS FILE (after its
+# lab_before_capture NAME, when it has one), then install FILE as OUT/NAME.pcap when
+# t_NAME and its checks passed and the file is under 50 KB. Dies naming the captures
+# that failed.
+lab_make_captures() {
+    local out=$1 f ns tmp rc failed=()
+    shift
+    pick "${ALL[@]}" -- "$@"
+    set -- "${WANT[@]}"
+    mkdir -p "$WORK/cap"
+    chmod 777 "$WORK/cap"
+    for f in "$@"; do
+        ns=hs-t${f//-/}
+        tmp=$WORK/cap/$f.pcap
+        rm -f "$tmp"
+        declare -F lab_before_capture >/dev/null && lab_before_capture "$f"
+        say "$f.pcap"
+        CHECK_FAILED=0
+        ns_new "$ns" || { failed+=("$f"); continue; }
+        "t_$f" "$ns" "$tmp"
+        rc=$?
+        stop_all
+        ns_del "$ns"
+        if [ "$rc" != 0 ] || [ "$CHECK_FAILED" != 0 ] || [ ! -s "$tmp" ]; then
+            say "$f.pcap: failed, not installed"
+            failed+=("$f")
+        elif [ "$(stat -c %s "$tmp")" -gt 50000 ]; then
+            say "$f.pcap: over 50 KB, not installed"
+            failed+=("$f")
+        else
+            install -m 0644 "$tmp" "$out/$f.pcap"
+            say "$f.pcap: $(stat -c %s "$tmp") bytes"
+        fi
+    done
+    [ ${#failed[@]} = 0 ] || die "FAILED: ${failed[*]}"
+}

@@ -209,8 +209,13 @@ EOF
     expect "$2" 'http' -eq 0
 }
 
+# the midstream capture's signals from its client, left from an earlier capture
+lab_before_capture() {
+    rm -f "$WORK/first-done" "$WORK/go"
+}
+
 main() {
-    local f missing=() failed=() t
+    local missing=() t
     case "${1:-}" in -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
     [ "$(id -u)" = 0 ] || die "needs root (network namespaces, tcpdump): sudo $0 $*"
     for t in ip timeout tcpdump tshark capinfos curl python3 ss; do
@@ -218,34 +223,10 @@ main() {
     done
     [ ${#missing[@]} = 0 ] || die "missing tools: ${missing[*]}" \
         "(Debian: apt-get install iproute2 tcpdump tshark curl python3)"
-    pick "${ALL[@]}" -- "$@"
     WORK=$(mktemp -d /tmp/httpstep-data.XXXXXX) || die "mktemp failed"
     chmod 755 "$WORK"
     make_files
-    for f in "${WANT[@]}"; do
-        local ns=hs-t${f//-/} tmp=$WORK/cap/$f.pcap i rc
-        mkdir -p "$WORK/cap"
-        chmod 777 "$WORK/cap"
-        rm -f "$WORK/first-done" "$WORK/go" "$tmp"
-        say "$f.pcap"
-        CHECK_FAILED=0
-        ns_new "$ns" || { failed+=("$f"); continue; }
-        "t_$f" "$ns" "$tmp"
-        rc=$?
-        stop_all
-        ns_del "$ns"
-        if [ "$rc" != 0 ] || [ "$CHECK_FAILED" != 0 ] || [ ! -s "$tmp" ]; then
-            say "$f.pcap: failed, not installed"
-            failed+=("$f")
-        elif [ "$(stat -c %s "$tmp")" -gt 50000 ]; then
-            say "$f.pcap: over 50 KB, not installed"
-            failed+=("$f")
-        else
-            install -m 0644 "$tmp" "$OUT/$f.pcap"
-            say "$f.pcap: $(stat -c %s "$tmp") bytes"
-        fi
-    done
-    [ ${#failed[@]} = 0 ] || die "FAILED: ${failed[*]}"
+    lab_make_captures "$OUT" "$@"
 }
 
 main "$@"

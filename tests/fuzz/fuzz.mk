@@ -16,6 +16,8 @@ FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_HARNESSES := capture packet tcp http content dns
 # TLS (issue 15): the engine with a fixed key log, the key log, pcapng secrets
 FUZZ_HARNESSES += tls keylog pcapng
+# HTTP/2 (issue 16): the engine, fed as two cut streams (fuzz_h2.c)
+FUZZ_HARNESSES += h2
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 # the top Makefile's flags (its defines), without its sanitizers and optimization

@@ -9,6 +9,7 @@ From each capture (pcap or pcapng) it writes
   OUTDIR/http/     its connections' two streams and delivery order (fuzz_http.c)
   OUTDIR/content/  the TLS hello records it carries
   OUTDIR/dns/      its DNS messages (UDP port 53) and DNS-over-TCP streams
+  OUTDIR/h2/       its HTTP/2 connections' streams and delivery order (fuzz_h2.c)
 and then small handwritten seeds (frames of every link type and
 encapsulation, HTTP conversations, gzip/deflate/br bodies, DNS messages).
 The formats are described at the top of each harness.
@@ -321,9 +322,11 @@ def http_seed(client, server, sched, h0=0, h1=0):
     return bytes([h0, h1]) + client + SEP + server + SEP + bytes(sched)
 
 
-def http_from_conn(segs, caps=(16 << 10, 44 << 10)):
+def conn_runs(segs, caps=(16 << 10, 44 << 10)):
     """the two streams of a connection, holes as filler, and the order in
-    which the segments brought their bytes"""
+    which the segments brought their bytes: (streams, runs, fin, syn, rst)
+    where runs are ("data" or "gap", direction, length) and fin[d] says the
+    direction ended with a FIN after its last byte"""
     base = [None, None]
     fin_at = [None, None]
     for d, s in segs:
@@ -334,7 +337,7 @@ def http_from_conn(segs, caps=(16 << 10, 44 << 10)):
             base[d] = s.seq
     streams = [bytearray(), bytearray()]
     have = [bytearray(), bytearray()]  # 1: byte captured
-    ops = bytearray()
+    runs = []
     done = [0, 0]
     syn = any(s.flags & 0x12 == 0x02 for _, s in segs)
     rst = None
@@ -360,7 +363,7 @@ def http_from_conn(segs, caps=(16 << 10, 44 << 10)):
             run = done[d]
             while run < len(streams[d]) and have[d][run]:
                 run += 1
-            ops += data_ops(d, run - done[d])
+            runs.append(("data", d, run - done[d]))
             done[d] = run
         if s.flags & 1:
             fin_at[d] = off + s.len
@@ -371,13 +374,126 @@ def http_from_conn(segs, caps=(16 << 10, 44 << 10)):
             cap = have[d][run]
             while run < len(streams[d]) and have[d][run] == cap:
                 run += 1
-            ops += (data_ops if cap else gap_ops)(d, run - done[d])
+            runs.append(("data" if cap else "gap", d, run - done[d]))
             done[d] = run
-        if fin_at[d] is not None and fin_at[d] == len(streams[d]):
+    fin = [fin_at[d] is not None and fin_at[d] == len(streams[d]) for d in (0, 1)]
+    return streams, runs, fin, syn, rst
+
+
+def http_from_conn(segs, caps=(16 << 10, 44 << 10)):
+    """a fuzz_http seed of a connection"""
+    streams, runs, fin, syn, rst = conn_runs(segs, caps)
+    ops = bytearray()
+    for kind, d, n in runs:
+        ops += (data_ops if kind == "data" else gap_ops)(d, n)
+    for d in (0, 1):
+        if fin[d]:
             ops.append(0xC0 | d)
     h0 = 1 if syn else 0
     h1 = (1 | (4 if rst == 1 else 0)) if rst is not None else 0
     return http_seed(bytes(streams[0]), bytes(streams[1]), ops, h0, h1)
+
+
+# -------------------------------------------------- fuzz_h2 (issue 16) ----
+# The format is at the top of fuzz_h2.c; these tables mirror its own.
+
+H2_DATA_CODES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 20, 23, 24, 25, 30,
+                 32, 33, 40, 48, 50, 60, 64, 80, 100, 127, 128, 150, 200, 255, 256, 300, 400,
+                 500, 512, 600, 800, 1000, 1024, 1400, 1460, 1500, 2000, 2048, 3000, 4096,
+                 5000, 8192, 10000, 16384, 16393, 20000, 32768, 40000, 65535, 65536, 100000]
+H2_GAP_CODES = [1, 2, 3, 5, 8, 9, 10, 16, 20, 24, 32, 50, 64, 100, 128, 200, 256, 500, 1000,
+                1460, 4096, 8192, 16384, 16393, 65536, 100000]
+H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+
+def h2_ops(kind, d, n):
+    codes = H2_DATA_CODES if kind == "data" else H2_GAP_CODES
+    ops = bytearray()
+    while n > 0:
+        k = max(i for i, v in enumerate(codes) if v <= n)
+        ops.append((d << 6 | k) if kind == "data" else (0x80 | d << 5 | k))
+        n -= codes[k]
+    return ops
+
+
+def h2_seed(client, server, sched, h0=0, h1=0, settings=None):
+    if SEP in client or SEP in server:
+        return None
+    head = bytes([h0, h1])
+    if h0 & 3 == 1:
+        head += bytes([len(settings)]) + settings
+    return head + client + SEP + server + SEP + bytes(sched)
+
+
+def h2_from_conn(segs):
+    """a fuzz_h2 seed of an HTTP/2 connection: prior knowledge, or an Upgrade
+    whose HTTP/1.1 heads are left out; None for other connections"""
+    streams, runs, fin, _, _ = conn_runs(segs, (44 << 10, 44 << 10))
+    c, s = bytes(streams[0]), bytes(streams[1])
+    start, skip, settings = 0, [0, 0], None
+    if not c.startswith(H2_PREFACE):
+        end_c, end_s = c.find(b"\r\n\r\n"), s.find(b"\r\n\r\n")
+        if end_c < 0 or end_s < 0 or b"h2c" not in c[:end_c] or not s.startswith(b"HTTP/1.1 101"):
+            return None
+        for line in c[:end_c].split(b"\r\n"):
+            if line.lower().startswith(b"http2-settings:"):
+                settings = line.split(b":", 1)[1].strip()[:255]
+        start, skip = 1, [end_c + 4, end_s + 4]
+    ops, at = bytearray(), [0, 0]
+    for kind, d, n in runs:
+        cut = max(0, min(n, skip[d] - at[d]))  # the HTTP/1.1 heads are not fed
+        at[d] += n
+        if n - cut:
+            ops += h2_ops(kind, d, n - cut)
+    for d in (0, 1):
+        if fin[d]:
+            ops.append(0xC0 | d)
+    return h2_seed(c[skip[0]:], s[skip[1]:], ops, start | 0x10, 0x32, settings or b"")
+
+
+def h2_frame(t, flags, stream, payload):
+    return struct.pack(">I", len(payload))[1:] + bytes([t, flags]) + struct.pack(">I", stream) + payload
+
+
+def handwritten_h2():
+    """conversations of every frame type (HPACK blocks of static entries and literals)"""
+    req = bytes.fromhex("828684418cf1e3c2e5f23a6ba0ab90f4ff")      # RFC 7541 C.4.1
+    req2 = bytes.fromhex("828684be5886a8eb10649cbf")                 # C.4.2: uses the table
+    rsp = bytes.fromhex("88") + bytes.fromhex("5f87497ca589d34d1f")  # :status 200, content-type
+    settings = h2_frame(4, 0, 0, struct.pack(">HI", 3, 100) + struct.pack(">HI", 4, 65535))
+    ack = h2_frame(4, 1, 0, b"")
+    c = (H2_PREFACE + settings + h2_frame(8, 0, 0, struct.pack(">I", 1 << 20)) +
+         h2_frame(1, 0x05, 1, req) +
+         h2_frame(1, 0x08 | 0x20, 3, bytes([2]) + struct.pack(">IB", 0x80000001, 15) + req2[:5] + b"\0\0") +
+         h2_frame(9, 0x04, 3, req2[5:]) +
+         h2_frame(0, 0x08, 3, bytes([3]) + b"body" + b"\0\0\0") + ack +
+         h2_frame(0, 0x01, 3, b"!") + h2_frame(6, 0, 0, b"pingpong") +
+         h2_frame(1, 0x05, 5, req2) + h2_frame(3, 0, 5, struct.pack(">I", 8)) +
+         h2_frame(2, 0, 7, struct.pack(">IB", 0, 15)) + h2_frame(0x42, 0x5, 0, b"ext") +
+         h2_frame(7, 0, 0, struct.pack(">II", 0, 0) + b"bye"))
+    s = (settings + ack + h2_frame(1, 0x04, 1, rsp) +
+         h2_frame(5, 0x04, 1, struct.pack(">I", 2) + req) +
+         h2_frame(0, 0x01, 1, b"hello") + h2_frame(1, 0x04, 2, rsp) +
+         h2_frame(1, 0x04, 3, rsp) + h2_frame(0, 0x01, 2, b"css") +
+         h2_frame(1, 0x05, 3, bytes.fromhex("400178017a")) +
+         h2_frame(6, 1, 0, b"pingpong") + h2_frame(8, 0, 3, struct.pack(">I", 100)) +
+         h2_frame(7, 0, 0, struct.pack(">II", 5, 2) + b"debug"))
+    put("h2", h2_seed(c, s, b""), "hw-all")
+    put("h2", h2_seed(c[24:], s, b"", 0x04), "hw-all-preface")
+    sched = bytearray()
+    for i in range(0, max(len(c), len(s)), 7):
+        sched += bytes([6, 0x40 | 10])
+    put("h2", h2_seed(c, s, sched, 0x20, 0x31), "hw-all-pieces")
+    put("h2", h2_seed(c, s, bytes([20, 0x80 | 3, 0x40 | 12, 0xA0 | 9, 0xC0, 0xC1]), 0x08, 0x50), "hw-gaps")
+    put("h2", h2_seed(c[40:], s[20:], b"", 0x02), "hw-midstream")
+    up = b"AAMAAABkAAQAAP__"
+    put("h2", h2_seed(c, s[len(settings) + len(ack):], b"", 0x01 | 0x10, 0x20, up), "hw-upgrade")
+    cont = (H2_PREFACE + settings + h2_frame(1, 0, 1, req[:6]) + h2_frame(9, 0, 1, req[6:10]) +
+            h2_frame(9, 0x04, 1, req[10:]) + h2_frame(1, 0x01, 1, b"") +
+            h2_frame(9, 0x04, 3, req))
+    put("h2", h2_seed(cont, settings, b""), "hw-continuation")
+    huge = H2_PREFACE + settings + struct.pack(">I", 0xffffff)[1:] + bytes([0, 0]) + struct.pack(">I", 1)
+    put("h2", h2_seed(huge + b"\0" * 300 + h2_frame(6, 0, 0, b"pingpong"), b"", b""), "hw-lying")
 
 
 # -------------------------------------------------------------- framing ----
@@ -772,6 +888,9 @@ def from_capture(path):
         s = http_from_conn(segs)
         if s and len(s) > 2 + 2 * len(SEP):
             put("http", s, name)
+        s = h2_from_conn(segs)
+        if s:
+            put("h2", s[:MAX_SEED], name)
         # TLS hello records: content seeds
         for d, sg in segs:
             p = sg.payload
@@ -786,7 +905,7 @@ def main():
         sys.stderr.write("usage: mkseeds.py OUTDIR [CAPTURE...]\n")
         return 2
     out_dir = sys.argv[1]
-    for k in ("capture", "packet", "tcp", "http", "content", "dns"):
+    for k in ("capture", "packet", "tcp", "http", "content", "dns", "h2"):
         os.makedirs(os.path.join(out_dir, k), exist_ok=True)
     for path in sys.argv[2:]:
         try:
@@ -799,6 +918,7 @@ def main():
     handwritten_http()
     handwritten_content()
     handwritten_dns()
+    handwritten_h2()
     return 0
 
 

@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns tls keylog pcapng}
+FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns tls keylog pcapng h2}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}
@@ -28,18 +28,13 @@ LIMITS="-timeout=10 -rss_limit_mb=512 -malloc_limit_mb=256"
 # ASan's quarantine (256 MB by default) would count against the RSS limit
 ASAN_OPTIONS="quarantine_size_mb=64${ASAN_OPTIONS:+:$ASAN_OPTIONS}"  # the caller's options win
 export ASAN_OPTIONS
-# the dictionary of a harness
-dict() {
-    case $1 in
-    dns) echo tests/fuzz/dns.dict ;;
-    *) echo tests/fuzz/http.dict ;;
-    esac
-}
+DICT=tests/fuzz/http.dict  # unless the harness has its own, tests/fuzz/<harness>.dict
 REGRESSIONS=tests/fuzz/regressions
 
 max_len() {
     case $1 in
     packet | dns) echo 4096 ;;
+    h2) echo 16384 ;;  # two runs per input: keep them quick
     *) echo 65536 ;;
     esac
 }
@@ -96,8 +91,10 @@ run_one() {
     mkdir -p "$FUZZ_DIR/artifacts/$h" "$FUZZ_DIR/logs" "$corpus"
     before=$(artifacts "$h")
     start=$(date +%s)
+    dict=$DICT  # a harness may have its own (h2.dict, issue 16)
+    [ -f "tests/fuzz/$h.dict" ] && dict=tests/fuzz/$h.dict
     # shellcheck disable=SC2086
-    "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$(dict "$h")" \
+    "$bin" -max_total_time="$secs" $LIMITS -max_len="$(max_len "$h")" -dict="$dict" \
         -artifact_prefix="$FUZZ_DIR/artifacts/$h/" -print_final_stats=1 $FUZZ_FLAGS \
         "$corpus" "$FUZZ_DIR/seeds/$h" >"$FUZZ_DIR/logs/$tag-$h.log" 2>&1
     rc=$?
