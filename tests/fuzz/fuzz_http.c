@@ -158,9 +158,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
 
     /* the decoder and its writer */
     uint16_t port = (h0 & 2) ? 8080 : 80;
-    struct rep_writer_opts wo = {(h0 & 0x20) ? REP_FORMAT_TEXT : REP_FORMAT_JSON, fz_devnull(), false,
-                                true};
-    struct rep_writer *w = rep_writer_new(&wo);
+    struct rep_writer_opts wo = {.format = (h0 & 0x20) ? REP_FORMAT_TEXT : REP_FORMAT_JSON,
+                                 .out = fz_devnull(), .utf8 = true};
+    char werr[TR_ERRBUF_SIZE];
+    struct rep_writer *w = rep_writer_new(&wo, werr);
+    FZ_CHECK(w != NULL, "%s", werr);
     struct dec_sink wsink, dsink;
     rep_writer_sink(w, &wsink);
     fz_dcheck_init(&wsink, &dsink);
