@@ -39,6 +39,28 @@ void teach_explain(const struct dec_record *r, int stage, struct tr_sbuf *out);
 const char *teach_stage_title(enum dec_stage_kind k);
 const char *teach_stage_brief(enum dec_stage_kind k);
 const char *teach_step_label(int step, bool brief);
+/* ------------------------------------------------------------------------ */
+/* The one numbering (issue 14): the title, the step bar, the ladder and     */
+/* the explanation show the same number and label for a stage.             */
+
+/* The number of a stage kind in the seven steps: decode.h's step, with a
+ * letter for the parts of a step that come one after another: "1"
+ * handshake, "2" request line, "3a" request headers, "3b" blank line, "3c"
+ * request body, "4" status line, "5" response headers, "6a" blank line,
+ * "6b" response body or tunnel (one or the other), "7" close or keep-alive
+ * (one or the other). A constant string, the same in every language; "?"
+ * for a kind out of range. */
+const char *teach_stage_number(enum dec_stage_kind k);
+/* A stage's label in the current language, without its number, written to
+ * buf (cap bytes, NUL-terminated when cap > 0) and returned: the kind's
+ * title (brief: its short label, about 10 columns), except that the stages
+ * of an interim (1xx) response name it by its code and the reason phrase
+ * as sent: its status line "100 Continue" (brief: the same, cut to 12
+ * columns), its headers "100 Continue: Response headers" (brief "100
+ * Resp.hdr"), its blank line "100 Continue: Blank line" (brief "100
+ * Blank"). Wire bytes are escaped; the reason is cut to 40 bytes. */
+const char *teach_stage_label(const struct dec_stage *s, bool brief, char *buf, size_t cap);
+
 /* the reason phrase of a status code in IANA's registry, or NULL */
 const char *teach_status_reason(int status);
 

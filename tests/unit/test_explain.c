@@ -682,6 +682,66 @@ static void test_steps(void **state)
     tr_sb_free(&b);
 }
 
+/* the one numbering: every kind has a number whose digit is its step, the
+ * parts of steps 3 and 6 are lettered in walk order, and the stages of an
+ * interim response are labelled by it */
+static void test_stage_numbers(void **state)
+{
+    (void)state;
+    static const char *const want[DEC_STAGE_COUNT] = {
+        [DEC_STAGE_HANDSHAKE] = "1", [DEC_STAGE_REQUEST_LINE] = "2",
+        [DEC_STAGE_REQUEST_HEADERS] = "3a", [DEC_STAGE_REQUEST_BLANK_LINE] = "3b",
+        [DEC_STAGE_REQUEST_BODY] = "3c", [DEC_STAGE_STATUS_LINE] = "4",
+        [DEC_STAGE_RESPONSE_HEADERS] = "5", [DEC_STAGE_RESPONSE_BLANK_LINE] = "6a",
+        [DEC_STAGE_RESPONSE_BODY] = "6b", [DEC_STAGE_TUNNEL] = "6b",
+        [DEC_STAGE_CLOSE] = "7", [DEC_STAGE_KEEP_ALIVE] = "7",
+    };
+    for (int k = 0; k < DEC_STAGE_COUNT; k++) {
+        const char *n = teach_stage_number((enum dec_stage_kind)k);
+        assert_string_equal(n, want[k]);
+        assert_int_equal(n[0] - '0', dec_stage_step((enum dec_stage_kind)k));
+    }
+    assert_string_equal(teach_stage_number(DEC_STAGE_COUNT), "?");
+    assert_string_equal(teach_stage_number((enum dec_stage_kind)-1), "?");
+
+    struct dec_record d;
+    dec_record_init(&d, 1);
+    struct msgrec *m = tmsg(false);
+    m->pub.status = 100;
+    m->pub.interim = true;
+    m->pub.reason = tstr(m, "Continue");
+    struct dec_stage *sl = add_stage(&d, DEC_STAGE_STATUS_LINE, 0, m);
+    struct dec_stage *hd = add_stage(&d, DEC_STAGE_RESPONSE_HEADERS, 0, m);
+    struct dec_stage *bl = add_stage(&d, DEC_STAGE_RESPONSE_BLANK_LINE, 0, m);
+    dec_msg_unref(&m->pub);
+    struct msgrec *f = tmsg(false);
+    f->pub.status = 102;
+    f->pub.interim = true;
+    f->pub.reason = tstr(f, "Processing\x01" "and a very long tail that goes on and on");
+    struct dec_stage *lg = add_stage(&d, DEC_STAGE_STATUS_LINE, 0, f);
+    dec_msg_unref(&f->pub);
+    struct msgrec *q = tmsg(true);
+    struct dec_stage *rh = add_stage(&d, DEC_STAGE_REQUEST_HEADERS, 0, q);
+    dec_msg_unref(&q->pub);
+    char buf[128];
+    assert_string_equal(teach_stage_label(sl, false, buf, sizeof buf), "100 Continue");
+    assert_string_equal(teach_stage_label(sl, true, buf, sizeof buf), "100 Continue");
+    assert_string_equal(teach_stage_label(hd, false, buf, sizeof buf),
+                        "100 Continue: Response headers");
+    assert_string_equal(teach_stage_label(hd, true, buf, sizeof buf), "100 Resp.hdr");
+    assert_string_equal(teach_stage_label(bl, false, buf, sizeof buf), "100 Continue: Blank line");
+    assert_string_equal(teach_stage_label(bl, true, buf, sizeof buf), "100 Blank");
+    assert_string_equal(teach_stage_label(lg, true, buf, sizeof buf), "102 Process.");
+    assert_string_equal(teach_stage_label(lg, false, buf, sizeof buf),
+                        "102 Processing\\x01and a very long tail that goe");
+    assert_string_equal(teach_stage_label(rh, false, buf, sizeof buf), "Request headers");
+    assert_string_equal(teach_stage_label(rh, true, buf, sizeof buf), "Req.hdr");
+    char small[6];
+    assert_string_equal(teach_stage_label(hd, false, small, sizeof small), "100 C");
+    assert_ptr_equal(teach_stage_label(hd, false, small, 0), small);
+    dec_record_free(&d);
+}
+
 /* The Chinese translation, when its .mo was built ($BUILD/locale or
  * build/locale, by make) and the C.UTF-8 locale exists: real values in the
  * translated texts, and the short step labels within the stepper row. */
@@ -786,6 +846,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_notes),
         cmocka_unit_test(test_bodies),
         cmocka_unit_test(test_steps),
+        cmocka_unit_test(test_stage_numbers),
         cmocka_unit_test(test_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
