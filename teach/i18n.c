@@ -1,5 +1,5 @@
-/* i18n.c - the language of the learner's text (gettext), the translated
- * titles of the stages and steps, and wire bytes made safe to show */
+/* i18n.c - the language of the learner's text (gettext), and wire bytes
+ * made safe to show */
 #define _GNU_SOURCE 1
 #include "teach.h"
 
@@ -14,90 +14,6 @@ static bool lang_zh;
 bool teach_lang_zh(void)
 {
     return lang_zh;
-}
-
-const char *teach_stage_title(enum dec_stage_kind k)
-{
-    return _(dec_stage_title(k));
-}
-
-const char *teach_stage_brief(enum dec_stage_kind k)
-{
-    return _(dec_stage_brief(k));
-}
-
-const char *teach_step_label(int step, bool brief)
-{
-    return _(dec_step_label(step, brief));
-}
-
-/* the letter of each stage within its step (see teach.h); the steps come
- * from decode.h's table, so only the letters are listed here */
-static const char *const stage_numbers[DEC_STAGE_COUNT] = {
-    [DEC_STAGE_HANDSHAKE] = "1",
-    [DEC_STAGE_REQUEST_LINE] = "2",
-    [DEC_STAGE_REQUEST_HEADERS] = "3a",
-    [DEC_STAGE_REQUEST_BLANK_LINE] = "3b",
-    [DEC_STAGE_REQUEST_BODY] = "3c",
-    [DEC_STAGE_STATUS_LINE] = "4",
-    [DEC_STAGE_RESPONSE_HEADERS] = "5",
-    [DEC_STAGE_RESPONSE_BLANK_LINE] = "6a",
-    [DEC_STAGE_RESPONSE_BODY] = "6b",
-    [DEC_STAGE_TUNNEL] = "6b",
-    [DEC_STAGE_CLOSE] = "7",
-    [DEC_STAGE_KEEP_ALIVE] = "7",
-};
-
-const char *teach_stage_number(enum dec_stage_kind k)
-{
-    if ((unsigned)k >= DEC_STAGE_COUNT || !stage_numbers[k])
-        return "?";
-    return stage_numbers[k];
-}
-
-#define LABEL_REASON_MAX 40   /* bytes of an interim reason phrase in a label */
-#define LABEL_BRIEF_COLS 12   /* columns of an interim status line's short label */
-
-const char *teach_stage_label(const struct dec_stage *s, bool brief, char *buf, size_t cap)
-{
-    if (!cap)
-        return buf;
-    if (!dec_stage_interim(s)) {
-        snprintf(buf, cap, "%s", brief ? teach_stage_brief(s->kind) : teach_stage_title(s->kind));
-        return buf;
-    }
-    const struct dec_msg *m = s->msg;
-    size_t rl = m->reason.p ? m->reason.len : 0;
-    if (rl > LABEL_REASON_MAX) {
-        rl = LABEL_REASON_MAX;
-        while (rl > 0 && ((unsigned char)m->reason.p[rl] & 0xc0) == 0x80)
-            rl--;
-    }
-    char *reason = teach_safe_dup(rl ? m->reason.p : "", rl);
-    char status[4 * LABEL_REASON_MAX + 16];
-    snprintf(status, sizeof status, "%d%s%s", m->status, reason[0] ? " " : "", reason);
-    free(reason);
-    if (s->kind == DEC_STAGE_STATUS_LINE && brief) {
-        /* ASCII from here on but for UTF-8 in the reason: cut at a character */
-        size_t n = strlen(status);
-        if (n > LABEL_BRIEF_COLS) {
-            n = LABEL_BRIEF_COLS - 1;
-            while (n > 0 && ((unsigned char)status[n] & 0xc0) == 0x80)
-                n--;
-            snprintf(buf, cap, "%.*s.", (int)n, status);
-        } else {
-            snprintf(buf, cap, "%s", status);
-        }
-    } else if (s->kind == DEC_STAGE_STATUS_LINE) {
-        snprintf(buf, cap, "%s", status);
-    } else if (brief) {
-        /* TRANSLATORS: a stage of an interim response, short: "100 Blank" */
-        snprintf(buf, cap, _("%1$d %2$s"), m->status, teach_stage_brief(s->kind));
-    } else {
-        /* TRANSLATORS: a stage of an interim response: "100 Continue: Blank line" */
-        snprintf(buf, cap, _("%1$s: %2$s"), status, teach_stage_title(s->kind));
-    }
-    return buf;
 }
 
 char *teach_safe_dup(const char *p, size_t n)

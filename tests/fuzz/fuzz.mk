@@ -13,7 +13,7 @@ FUZZ_CC ?= clang
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
-FUZZ_HARNESSES := capture packet tcp http content
+FUZZ_HARNESSES := capture packet tcp http content inspect
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 # the top Makefile's flags (its defines), without its sanitizers and optimization

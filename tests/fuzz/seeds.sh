@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/fuzz/seeds.sh OUTDIR - seed corpora for the harnesses of tests/fuzz/:
-# OUTDIR/{capture,packet,tcp,http,content}/
+# OUTDIR/{capture,packet,tcp,http,content,inspect}/
 #
 # From the captures samples/*.pcap*, tests/data/*.pcap and, when present,
 # ../shared/corpus/*.pcap* (third-party: they are only read here, and what
@@ -10,10 +10,10 @@
 set -u
 out=${1:?usage: seeds.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-for d in capture packet tcp http content; do
+for d in capture packet tcp http content inspect; do
     rm -rf "${out:?}/$d"
 done
-mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" || exit 1
+mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" "$out/inspect" || exit 1
 
 set --
 for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/../shared/corpus/*.pcap*; do
@@ -29,7 +29,7 @@ else
         [ "$(wc -c <"$f")" -le 65536 ] && cp "$f" "$out/capture/"
     done
 fi
-for d in capture packet tcp http content; do
+for d in capture packet tcp http content inspect; do
     printf '%s %s  ' "$d" "$(ls "$out/$d" | wc -l)"
 done
 echo "seeds in $out"
