@@ -42,7 +42,7 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/packet.c tracer/tcp.c
 DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c decode/tls.c decode/message.c \
 	decode/decoder.c decode/record.c decode/pipeline.c
-TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/explain.c teach/explain_msg.c
+TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c teach/explain_hdr.c teach/explain_msg.c
 REPORT_SRC := report/out.c report/json.c report/text.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/view_list.c ui/view_ladder.c \
 	ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c

@@ -102,6 +102,13 @@ const char *teach_stage_label(const struct dec_stage *s, bool brief, char *buf, 
     return buf;
 }
 
+bool teach_text_english(void)
+{
+    /* TRANSLATORS: write "text-language:" and your language's code, as
+     * "text-language:zh_CN": it tells httpstep the text is translated */
+    return strcmp(_("text-language:en"), "text-language:en") == 0;
+}
+
 /* ------------------------------------------------------------ headers -- */
 
 enum { ANY = -1 };
@@ -115,35 +122,34 @@ static const struct teach_hdr_text hdr_texts[] = {
     {"User-Agent", ANY, N_("User-Agent: %s. The program that sends the request, and its version. "
                            "Servers use it for statistics or to adapt the page; it is only a "
                            "claim, since any client can send any text here."), TEACH_HM_NONE},
-    {"Accept", ANY, N_("Accept: %s. The kinds of content (media types) the client can use, in "
-                       "order of preference: q=0.9 after a type lowers its weight, and */* means "
-                       "anything."), TEACH_HM_NONE},
-    {"Accept-Language", ANY, N_("Accept-Language: %s. The languages the user prefers, with q for "
-                                "their weight, so that a site with several translations can pick "
-                                "one."), TEACH_HM_NONE},
+    {"Accept", ANY, N_("Accept: %s. The kinds of content (media types) the client can use. Each "
+                       "may carry a weight, q, from 0 to 1 (1 when none is given): the higher, "
+                       "the more wanted; */* stands for any type."), TEACH_HM_WEIGHTS},
+    {"Accept-Language", ANY, N_("Accept-Language: %s. The languages the user prefers, each with "
+                                "its weight q (1 when none is given), so that a site with several "
+                                "translations can pick one."), TEACH_HM_WEIGHTS},
     {"Accept-Encoding", ANY, N_("Accept-Encoding: %s. The compressions the client can undo (gzip, "
                                 "deflate, br, zstd...). The server may compress the body with one "
-                                "of them and say which in Content-Encoding."), TEACH_HM_NONE},
+                                "of them and say which in Content-Encoding."), TEACH_HM_WEIGHTS},
     {"Accept-Charset", ANY, N_("Accept-Charset: %s. The character sets the client can read; today "
-                               "almost all text is UTF-8."), TEACH_HM_NONE},
+                               "almost all text is UTF-8."), TEACH_HM_WEIGHTS},
     {"Accept-Ranges", ANY, N_("Accept-Ranges: %s. The server can send parts of this resource, "
                               "counted in bytes: a client can resume an interrupted download with "
                               "a Range request."), TEACH_HM_NONE},
     {"Content-Type", TR_DIR_C2S, N_("Content-Type: %s. The kind of data in the request body, so "
-                                    "that the server knows how to read "
-                                    "it: a form, JSON, a file..."), TEACH_HM_CONTENT_TYPE},
+                                    "that the server knows how to read it: a form, JSON, a "
+                                    "file..."), TEACH_HM_CONTENT_TYPE},
     {"Content-Type", ANY, N_("Content-Type: %s. The kind of data in the body (its media type), so "
                              "that the browser knows what to do with it: draw an HTML page, apply "
-                             "a stylesheet, show a picture. A charset parameter names the text "
-                             "encoding."), TEACH_HM_CONTENT_TYPE},
+                             "a stylesheet, show a picture."), TEACH_HM_CONTENT_TYPE},
     {"Content-Length", ANY, N_("Content-Length: %s. The exact size of the body in bytes. The "
                                "receiver reads that many bytes after the blank line and knows the "
                                "message is over, so the next one can "
                                "follow on the same connection."), TEACH_HM_CONTENT_LENGTH},
-    {"Transfer-Encoding", ANY, N_("Transfer-Encoding: %s. chunked means the body comes in pieces, "
-                                  "each preceded by its size in hexadecimal, and a piece of size 0 "
-                                  "ends it. A sender uses it when it does not know the length in "
-                                  "advance, instead of Content-Length."), TEACH_HM_NONE},
+    {"Transfer-Encoding", ANY, N_("Transfer-Encoding: %s. The codings applied to the body for its "
+                                  "transfer only, in the order applied (RFC 9112 6.1); the "
+                                  "receiver undoes them, the last one first."),
+     TEACH_HM_TRANSFER_CODING},
     {"Content-Encoding", ANY, N_("Content-Encoding: %s. The body was compressed before it was "
                                  "sent, and the receiver must decompress it to get the resource. "
                                  "It saves bytes on the wire, mostly for text."), TEACH_HM_NONE},
@@ -217,9 +223,8 @@ static const struct teach_hdr_text hdr_texts[] = {
                                     "Precondition Failed)."), TEACH_HM_NONE},
     {"If-Range", ANY, N_("If-Range: %s. Send only the requested range if the resource is still "
                          "this version; otherwise send all of it."), TEACH_HM_NONE},
-    {"Location", ANY, N_("Location: %s. Where to go instead: after a redirect (3xx) the browser "
-                         "requests this address next; with 201 Created it names "
-                         "the new resource."), TEACH_HM_NONE},
+    {"Location", ANY, N_("Location: %s. An address the client should turn to, absolute or "
+                         "relative to the requested one."), TEACH_HM_LOCATION},
     {"Authorization", ANY, N_("Authorization: %s. The client's credentials for this server, "
                               "usually sent after a 401 Unauthorized asked for them, and then "
                               "again with every request."), TEACH_HM_AUTHORIZATION},
@@ -314,9 +319,10 @@ static const struct note_text {
      N_("the segment carries bytes that were sent before. The first copy was lost, or its "
         "acknowledgment came too late, so TCP sent them again; the receiver keeps one copy.")},
     {DEC_NOTE_OUT_OF_ORDER, N_("Out of order"),
-     N_("the segment arrived before bytes that come earlier in the stream (they were lost or "
-        "delayed). TCP holds it until the hole is filled, so the program still reads the bytes in "
-        "order.")},
+     N_("the segment arrived late: bytes that come after it in the stream had arrived first. It "
+        "was delayed on the way (another path, a busy queue), not lost, so it is not sent again; "
+        "the receiver held the later bytes until this one filled the hole, and the program still "
+        "reads them in order.")},
     {DEC_NOTE_GAP, N_("Gap"),
      N_("some bytes of this stream never appeared in the capture (the capture missed them, or "
         "began or ended in the middle). httpstep cannot show them, and what they belong to is "
@@ -592,8 +598,7 @@ static const struct teach_status_text status_texts[] = {
         "answer for %s, it already names files (in Link headers) that the browser can start "
         "loading.")},
     {200, "OK", TEACH_V_REQUEST, NULL,
-     N_("The server answers 200 OK: the request %s succeeded. For a GET, the body that follows is "
-        "the resource; for a POST, it is the result of the action.")},
+     N_("The server answers 200 OK: the request %s succeeded.")},
     {201, "Created", TEACH_V_HDR, "Location",
      N_("The server answers 201 Created: the request created a new resource, whose address the "
         "Location header gives: %s.")},
@@ -816,32 +821,45 @@ const char *teach_status_reason(int status)
 
 /* --------------------------------------------------------- keep-alive -- */
 
-/* why the connection stays open (the decoder's reason_text) */
+/* why the connection stays open: the decoder's reason_text, and who sent
+ * Connection: keep-alive (RFC 9112 9.3) */
 static const struct ka_text {
     const char *reason;
+    enum teach_ka_who who;
     const char *text;
 } ka_texts[] = {
-    {"HTTP/1.1 default", N_("Step 7: the exchange is over, but the TCP connection stays open "
-                            "(keep-alive). In HTTP/1.1 connections are persistent by default: "
-                            "nobody said Connection: close, so both sides keep it for the next "
-                            "request.")},
-    {"Connection: keep-alive", N_("Step 7: the exchange is over, but the TCP connection stays open "
-                                  "(keep-alive), because the Connection: keep-alive header asked "
-                                  "for it (needed in HTTP/1.0, a habit in HTTP/1.1).")},
-    {NULL, NULL}
+    {"HTTP/1.1 default", TEACH_KA_ANY,
+     N_("Step 7: the exchange is over, but the TCP connection stays open (keep-alive). In "
+        "HTTP/1.1 connections are persistent by default: nobody said Connection: close, so both "
+        "sides keep it for the next request.")},
+    {"Connection: keep-alive", TEACH_KA_BOTH,
+     N_("Step 7: the exchange is over, but the TCP connection stays open (keep-alive): the client "
+        "asked for it with Connection: keep-alive, and the server agreed with the same header. "
+        "HTTP/1.0 needs that; in HTTP/1.1 it is only a habit, since connections stay open "
+        "anyway.")},
+    {"Connection: keep-alive", TEACH_KA_SERVER,
+     N_("Step 7: the exchange is over, but the TCP connection stays open (keep-alive). The server "
+        "said so in its response, with Connection: keep-alive; the client had not asked, but in "
+        "HTTP/1.1 a connection stays open anyway unless one side says Connection: close.")},
+    {"Connection: keep-alive", TEACH_KA_CLIENT,
+     N_("Step 7: the exchange is over, but the TCP connection stays open (keep-alive): the client "
+        "asked for it with Connection: keep-alive, and the server did not say Connection: "
+        "close.")},
+    {NULL, TEACH_KA_ANY, NULL}
 };
 
-const char *teach_cat_keep_alive(const char *reason)
+const char *teach_cat_keep_alive(const char *reason, enum teach_ka_who who)
 {
     for (const struct ka_text *t = ka_texts; t->reason; t++)
-        if (reason && strcmp(reason, t->reason) == 0)
+        if (reason && strcmp(reason, t->reason) == 0 && (t->who == TEACH_KA_ANY || t->who == who))
             return t->text;
     return NULL;
 }
 
 /* -------------------------------------------------------------- close -- */
 
-/* how it closed, and who began (RFC 9293 section 3.6) */
+/* how it closed, and who began (RFC 9293 section 3.6); the packets of the
+ * close are listed by the composer */
 static const struct close_text {
     enum tr_close_how how;
     int initiator;          /* -1: unknown */
@@ -849,18 +867,15 @@ static const struct close_text {
 } close_texts[] = {
     {TR_CLOSE_FIN, TR_DIR_C2S,
      N_("Step 7: the connection is closed with FIN packets, and the client began. Each side sends "
-        "a FIN (I have nothing more to send) and the other acknowledges it: four packets, or three "
-        "when a FIN rides with an ACK. Both directions close separately, politely, and no data is "
-        "lost.")},
+        "a FIN (I have nothing more to send) and the other acknowledges it: both directions close "
+        "separately, politely, and no data is lost.")},
     {TR_CLOSE_FIN, TR_DIR_S2C,
      N_("Step 7: the connection is closed with FIN packets, and the server began. Each side sends "
-        "a FIN (I have nothing more to send) and the other acknowledges it: four packets, or three "
-        "when a FIN rides with an ACK. Both directions close separately, politely, and no data is "
-        "lost.")},
+        "a FIN (I have nothing more to send) and the other acknowledges it: both directions close "
+        "separately, politely, and no data is lost.")},
     {TR_CLOSE_FIN, -1,
      N_("Step 7: the connection is closed with FIN packets. Each side sends a FIN (I have nothing "
-        "more to send) and the other acknowledges it: four packets, or three when a FIN rides with "
-        "an ACK.")},
+        "more to send) and the other acknowledges it.")},
     {TR_CLOSE_RST, TR_DIR_C2S,
      N_("Step 7: the client ended the connection with a reset (RST): an abrupt end, without the "
         "polite exchange of FINs, and any data still on its way is thrown away. Programs do this "
@@ -890,34 +905,30 @@ const char *teach_cat_close(enum tr_close_how how, int initiator)
 /* why it closed; %s: the time since the last response, where it matters */
 static const char *const why_texts[TEACH_W_COUNT] = {
     [TEACH_W_NONE] = NULL,
-    [TEACH_W_REQ_CLOSE] = N_("Why: the last request said Connection: close, so the client wanted "
-                             "only "
-                       "this exchange, and the connection ended after the response."),
+    [TEACH_W_REQ_CLOSE] = N_("Why: the request said Connection: close, so the client wanted only "
+                             "this exchange, and the connection ended after the response."),
+    [TEACH_W_REQ_CLOSE_LAST] = N_("Why: the last request said Connection: close: the client would "
+                                  "send no more requests after it, and the connection ended after "
+                                  "the response to it."),
     [TEACH_W_RSP_CLOSE] = N_("Why: the last response said Connection: close: the server announced "
-                             "that "
-                       "it would not keep the connection open."),
+                             "that it would not keep the connection open."),
     [TEACH_W_HTTP10] = N_("Why: HTTP/1.0. Without Connection: keep-alive on both sides, an "
-                          "HTTP/1.0 "
-                    "connection carries one request and its response, then closes, so every "
-                    "request pays for a new handshake. HTTP/1.1 made persistent connections the "
-                    "default."),
+                          "HTTP/1.0 connection carries one request and its response, then closes, "
+                          "so every request pays for a new handshake. HTTP/1.1 made persistent "
+                          "connections the default."),
     [TEACH_W_UNTIL_CLOSE] = N_("Why: the response body had neither Content-Length nor chunks, so "
-                               "only "
-                         "closing the connection could mark its end."),
+                               "only closing the connection could mark its end."),
     [TEACH_W_TUNNEL] = N_("Why: the tunnel ended; when one end of a relayed connection closes, the "
-                          "proxy "
-                    "closes the other."),
+                          "proxy closes the other."),
     [TEACH_W_IDLE_SERVER] = N_("Why: after the last response the connection stayed open "
-                               "(keep-alive), "
-                         "but no new request came, and %s later the server closed it. Servers "
-                         "close idle connections after a timeout, to free their resources."),
-    [TEACH_W_DONE_CLIENT] = N_("Why: the client had no more requests for this server, so it closed "
-                               "the "
-                         "connection itself, %s after the last response."),
+                               "(keep-alive), but no new request came, and %s later the server "
+                               "closed it. Servers close idle connections after a timeout, to "
+                               "free their resources."),
+    [TEACH_W_DONE_CLIENT] = N_("Why: the client had no more requests for this server, so it "
+                               "closed the connection itself, %s after the last response."),
     [TEACH_W_NO_HTTP] = N_("No HTTP request was made on this connection. Browsers often open a "
-                           "spare "
-                     "connection in advance, to save the handshake time if the page needs one "
-                     "more, and close it unused."),
+                           "spare connection in advance, to save the handshake time if the page "
+                           "needs one more, and close it unused."),
 };
 
 const char *teach_cat_close_why(enum teach_close_why w)

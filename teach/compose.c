@@ -146,6 +146,12 @@ const char *teach_span(struct teach_ex *e, const uint8_t *p, struct dec_span s)
     return teach_safe_bytes(e, p + s.off, s.len, TEACH_VAL_MAX);
 }
 
+bool teach_missing_host(struct teach_ex *e)
+{
+    return e->x.qh && !teach_hfind(e->x.qh, e->x.nqh, "Host") && e->x.version &&
+           strcmp(e->x.version, "HTTP/1.1") == 0;
+}
+
 bool teach_has_token(const char *list, const char *tok)
 {
     return list && dec_list_has_token((const uint8_t *)list, strlen(list), tok);
@@ -160,6 +166,40 @@ const char *teach_frame_list(struct teach_ex *e, const uint64_t *f, size_t n)
         tr_sb_str(&b, ", ...");
     return teach_own(e, b.p ? b.p : xstrdup(""));
 }
+#define RANGES_MAX 6  /* runs of consecutive frames listed */
+
+const char *teach_frame_ranges(struct teach_ex *e, const uint64_t *f, size_t n)
+{
+    struct tr_sbuf b = {0};
+    size_t runs = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && f[j + 1] == f[j] + 1)
+            j++;
+        if (runs == RANGES_MAX) {
+            tr_sb_str(&b, _(", ..."));
+            break;
+        }
+        if (runs)
+            tr_sb_str(&b, _(", "));
+        if (j > i)
+            tr_sb_printf(&b, "%llu-%llu", (unsigned long long)f[i], (unsigned long long)f[j]);
+        else
+            tr_sb_printf(&b, "%llu", (unsigned long long)f[i]);
+        runs++;
+        i = j + 1;
+    }
+    return teach_own(e, b.p ? b.p : xstrdup(""));
+}
+
+const char *teach_frames_phrase(struct teach_ex *e, const struct dec_stage *s)
+{
+    if (!s->nframes)
+        return _("no captured frame");
+    return teach_printf(e, P_("frame %s", "frames %s", s->nframes),
+                        teach_frame_ranges(e, s->frames, s->nframes));
+}
+
 /* ------------------------------------------------------- the exchange -- */
 
 static void xinfo_fill(struct teach_ex *e)
@@ -289,98 +329,6 @@ const struct dec_stage *teach_handshake_stage(const struct dec_record *d)
             return d->stgs[k];
     return NULL;
 }
-/* Which notes this stage mentions: those on one of its frames; a note on a
- * frame no stage carries goes to the stage in progress then (the last to
- * begin at or before it), one before every stage to the first stage, and
- * one of the whole connection (frame 0) to the last. Linear in the stages
- * and notes, but for the few notes in this stage's own window. */
-static void notes_mark(struct teach_ex *e)
-{
-    const struct dec_record *d = e->d;
-    const struct dec_stage *s = e->s;
-    e->mine = xcalloc(d->nnotes ? d->nnotes : 1, sizeof *e->mine);
-    bool has = s->nframes > 0, lowest = true;
-    uint64_t first = has ? s->frames[0] : 0, min_first = UINT64_MAX, next_first = UINT64_MAX;
-    for (size_t k = 0; k < d->nstgs; k++) {
-        const struct dec_stage *g = d->stgs[k];
-        if (!g->nframes)
-            continue;
-        uint64_t f = g->frames[0];
-        if (f < min_first)
-            min_first = f;
-        if (has && f > first && f < next_first)
-            next_first = f;
-        if (has && f == first && (int)k < e->idx)
-            lowest = false;  /* an earlier stage begins with the same frame */
-    }
-    for (size_t i = 0; i < d->nnotes; i++) {
-        uint64_t f = d->notes[i]->frame;
-        bool mine;
-        if (has && dec_stage_has_frame(s, f))
-            mine = true;
-        else if (f == 0)
-            mine = (size_t)e->idx + 1 == d->nstgs;
-        else if (f < min_first)
-            mine = e->idx == 0;
-        else if (!has || !lowest || f < first || f >= next_first)
-            mine = false;
-        else {
-            mine = true;
-            for (size_t k = 0; k < d->nstgs && mine; k++)
-                mine = !dec_stage_has_frame(d->stgs[k], f);
-        }
-        e->mine[i] = mine;
-    }
-}
-
-/* was part of this stage cut off (a truncated packet, a gap, a message
- * cut short)? */
-bool teach_stage_cut(const struct teach_ex *e)
-{
-    for (size_t i = 0; i < e->d->nnotes; i++) {
-        const struct dec_note *n = e->d->notes[i];
-        if ((n->kind == DEC_NOTE_TRUNCATED || n->kind == DEC_NOTE_GAP ||
-             n->kind == DEC_NOTE_INCOMPLETE) && e->mine[i])
-            return true;
-    }
-    return false;
-}
-
-void teach_notes(struct teach_ex *e)
-{
-    const struct dec_record *d = e->d;
-    for (int k = 0; k < DEC_NOTE_COUNT; k++) {
-        const char *title = teach_cat_note_title((enum dec_note_kind)k);
-        if (!title)
-            continue;
-        uint64_t frames[TEACH_FRAMES_MAX + 1];
-        size_t count = 0;
-        const char *detail = NULL;
-        for (size_t i = 0; i < d->nnotes; i++) {
-            const struct dec_note *n = d->notes[i];
-            if ((int)n->kind != k || !e->mine[i])
-                continue;
-            if (count <= TEACH_FRAMES_MAX)
-                frames[count] = n->frame;
-            if (!detail)
-                detail = n->detail;
-            count++;
-        }
-        if (!count)
-            continue;
-        size_t listed = count < TEACH_FRAMES_MAX + 1 ? count : TEACH_FRAMES_MAX + 1;
-        const char *list = teach_frame_list(e, frames, listed);
-        /* TRANSLATORS: %1$s is a note's title ("Retransmission"), %2$s its frame
-         * numbers, %3$s its explanation, %4$s httpstep's own words about it
-         * (English, from the decoder), %5$zu how many notes */
-        teach_para(e,
-                   P_("%1$s, frame %2$s: %3$s "
-                      "(%4$s)", "%1$s, %5$zu notes, frames %2$s: %3$s (%4$s)",
-                      count),
-                   _(title), list, _(teach_cat_note_text((enum dec_note_kind)k)),
-                   detail ? teach_clip(e, detail) : "", count);
-    }
-}
 
 const struct dec_pkt *teach_pkt_of(const struct dec_record *d, uint64_t frame)
 {
@@ -396,7 +344,7 @@ void teach_ex_init(struct teach_ex *e, const struct dec_record *d, int idx, stru
     if (!out->p)
         tr_sb_put(out, "", 0);
     xinfo_fill(e);
-    notes_mark(e);
+    teach_notes_mark(e);
 }
 
 void teach_ex_done(struct teach_ex *e)

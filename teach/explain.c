@@ -97,10 +97,11 @@ void teach_explain_handshake(struct teach_ex *e)
     else
         teach_para_str(e, _("The client's SYN was not captured."));
     if (tc->hs_frames[1])
-        teach_para(e, _("SYN-ACK (frame %1$llu): the server agrees. It sends its own SYN with its "
-                        "own random initial number %2$u (relative %3$u), and acknowledges the "
+        teach_para(e, _("SYN-ACK (frame %1$llu): the server agrees. It sends its own SYN with "
+                        "its own random initial number %2$u (relative %3$u), and acknowledges the "
                         "client's SYN with the acknowledgment number %4$u: I got your SYN, the "
-                        "next byte I expect from you is number %4$u. A SYN counts as one byte."),
+                        "next byte I expect from you is number %4$u. A SYN carries no data but "
+                        "uses one sequence number, so the first byte of data is number 1."),
                    (unsigned long long)tc->hs_frames[1], tc->side[1].isn, sa ? sa->seg.rel_seq : 0u,
                    sa ? sa->seg.rel_ack : 1u);
     else
@@ -118,10 +119,9 @@ void teach_explain_handshake(struct teach_ex *e)
                         "take (MSS): %1$u bytes for the client, %2$u for the server."),
                    tc->side[0].opts.mss, tc->side[1].opts.mss);
     if (s->rtt >= 0)
-        teach_para(e, _("From the SYN to the ACK took %.3f ms: one round trip between the two "
-                        "machines (RTT). Every new connection costs at least this time before the "
-                        "first byte of the request can leave."),
-                   teach_ms(s->rtt));
+        teach_para_str(e, _("The time from the SYN to the ACK is one round trip between the two "
+                            "machines (RTT). Every new connection costs at least this time before "
+                            "the first byte of the request can leave."));
     else
         teach_para_str(e, _("The round-trip time is unknown: a packet of the handshake is "
                             "missing."));
@@ -139,7 +139,7 @@ void teach_explain_tunnel(struct teach_ex *e)
     const struct dec_stage *s = e->s;
     if (teach_is_method(e, "CONNECT")) {
         const char *t = teach_not_captured(teach_clip(e, e->x.target));
-        teach_para(e, _("Step 6 here is a tunnel: after answering 200 to CONNECT %1$s, the proxy "
+        teach_para(e, _("Step 6b here is a tunnel: after answering 200 to CONNECT %1$s, the proxy "
                         "stopped reading HTTP. It relays the bytes between the client and %1$s as "
                         "they are, in both directions, without understanding them."),
                    t);
@@ -148,7 +148,7 @@ void teach_explain_tunnel(struct teach_ex *e)
                             "CONNECT, never the pages."));
     } else {
         const char *up = teach_rsp_hdr(e, "Upgrade");
-        teach_para(e, _("Step 6 here is a tunnel: after 101 Switching Protocols the connection "
+        teach_para(e, _("Step 6b here is a tunnel: after 101 Switching Protocols the connection "
                         "speaks %s (from the Upgrade header) instead of HTTP/1.1. httpstep does "
                         "not decode that protocol and shows its bytes as they are."),
                    teach_not_sent(teach_clip(e, up ? up : teach_req_hdr(e, "Upgrade"))));
@@ -157,9 +157,6 @@ void teach_explain_tunnel(struct teach_ex *e)
                                 "at any time, in small frames, over this one connection that began "
                                 "as HTTP."));
     }
-    teach_para(e, s->dir == TR_DIR_C2S ? _("These %llu bytes went from the client to the server.")
-                                       : _("These %llu bytes went from the server to the client."),
-               (unsigned long long)s->length);
     size_t n;
     const uint8_t *p = dec_stream_at(&e->d->bytes[s->dir], s->offset, &n);
     if (p) {
@@ -178,17 +175,74 @@ void teach_explain_tunnel(struct teach_ex *e)
 
 /* --------------------------------------------------------- keep-alive -- */
 
+/* who sent Connection: keep-alive in this exchange */
+static enum teach_ka_who ka_who(struct teach_ex *e)
+{
+    bool q = teach_has_token(teach_req_hdr(e, "Connection"), "keep-alive");
+    bool r = teach_has_token(teach_hget(e, e->x.rh, e->x.nrh, "Connection"), "keep-alive");
+    return q && r ? TEACH_KA_BOTH : q ? TEACH_KA_CLIENT : r ? TEACH_KA_SERVER : TEACH_KA_ANY;
+}
+
+/* the request line of the next exchange, wherever it is (pipelined, it
+ * comes before this stage), or -1 */
+static int next_request(const struct teach_ex *e)
+{
+    for (size_t k = 0; k < e->d->nstgs; k++) {
+        const struct dec_stage *g = e->d->stgs[k];
+        if (g->kind == DEC_STAGE_REQUEST_LINE && g->exchange == e->s->exchange + 1)
+            return (int)k;
+    }
+    return -1;
+}
+
+static int close_after(const struct teach_ex *e)
+{
+    for (size_t k = (size_t)e->idx + 1; k < e->d->nstgs; k++)
+        if (e->d->stgs[k]->kind == DEC_STAGE_CLOSE)
+            return (int)k;
+    return -1;
+}
+
 void teach_explain_keep_alive(struct teach_ex *e)
 {
     const struct dec_record *d = e->d;
     const struct dec_stage *s = e->s;
-    const char *t = teach_cat_keep_alive(s->reason_text);
+    long long x = (long long)s->exchange + 1;
+    int nk = next_request(e), ck = nk < 0 ? close_after(e) : -1;
+    const struct dec_stage *g = nk >= 0 ? d->stgs[nk] : ck >= 0 ? d->stgs[ck] : NULL;
+    bool pipelined = nk >= 0 && g->ts < s->ts;
+    if (nk >= 0) {
+        const char *m = teach_clip(e, g->msg->method.p ? teach_val(e, g->msg->method) : "");
+        const char *t = teach_clip(e, g->msg->target.p ? teach_val(e, g->msg->target) : "");
+        if (pipelined)
+            teach_para(e, _("After exchange %1$lld the connection stays open; the next request, "
+                            "%2$s %3$s, was already sent %4$s before this response ended: "
+                            "pipelined."),
+                       x, m, t, teach_duration(e, s->ts - g->ts));
+        else
+            teach_para(e, _("After exchange %1$lld the connection stays open; the next request, "
+                            "%2$s %3$s, comes %4$s later on it."),
+                       x, m, t, teach_duration(e, g->ts - s->ts));
+    } else if (g) {
+        teach_para(e, _("After exchange %1$lld the connection stays open, but no other request "
+                        "comes: it is closed %2$s later."),
+                   x, teach_duration(e, g->ts - s->ts));
+    } else if (d->sealed) {
+        teach_para(e, _("After exchange %lld the connection stays open; the next exchanges are "
+                        "past those kept for the screen."),
+                   x);
+    } else {
+        teach_para(e, _("After exchange %lld the connection stays open; no other request was "
+                        "captured on it so far."),
+                   x);
+    }
+    const char *t = teach_cat_keep_alive(s->reason_text, ka_who(e));
     if (t)
         teach_para_str(e, _(t));
     else
         teach_para(e, _("Step 7: the exchange is over, but the TCP connection stays open "
                         "(keep-alive): %s."),
-                   s->reason_text ? s->reason_text : "");
+                   teach_clip(e, s->reason_text ? s->reason_text : ""));
     const struct dec_stage *hs = teach_handshake_stage(d);
     if (hs && hs->rtt >= 0)
         teach_para(e, _("What it saves: a new connection for the next request would first cost a "
@@ -196,32 +250,23 @@ void teach_explain_keep_alive(struct teach_ex *e)
                         "connection also starts sending slowly (TCP slow start)."),
                    teach_duration(e, hs->rtt));
     else
-        teach_para_str(e, _("What it saves: a new connection for the next request would first cost "
-                            "a three-way handshake, one round trip, and a new connection also "
-                            "starts sending slowly (TCP slow start)."));
-    for (size_t k = (size_t)e->idx + 1; k < d->nstgs; k++) {
-        const struct dec_stage *g = d->stgs[k];
-        if (g->kind == DEC_STAGE_REQUEST_LINE && g->exchange > s->exchange) {
-            teach_para(e, _("And so the next request, %1$s %2$s, follows on this same connection "
-                            "%3$s later: no step 1 this time, the next exchange starts at step 2."),
-                       teach_clip(e, g->msg->method.p ? teach_val(e, g->msg->method) : ""),
-                       teach_clip(e, g->msg->target.p ? teach_val(e, g->msg->target) : ""),
-                       teach_duration(e, g->ts - s->ts));
-            return;
-        }
-        if (g->kind == DEC_STAGE_CLOSE) {
-            teach_para(e, _("No other request came on this connection: it was closed %s later (see "
-                            "its step 7, Close)."),
-                       teach_duration(e, g->ts - s->ts));
-            return;
-        }
-    }
-    if (d->sealed)  /* more exchanges follow, past the window kept */
-        teach_para_str(e, _("The next request on this connection comes after the exchanges kept "
-                            "for the screen (--max-ui-exchanges): select it in the list to see "
-                            "it."));
-    else
-        teach_para_str(e, _("No other request was captured on this connection so far."));
+        teach_para_str(e, _("What it saves: a new connection for the next request would first "
+                            "cost a three-way handshake, one round trip, and a new connection "
+                            "also starts sending slowly (TCP slow start)."));
+    if (pipelined)
+        teach_para_str(e, _("The client did not wait for this response: it had sent its next "
+                            "request on the same connection already (pipelining). The server "
+                            "answers requests in the order they came, so this response belongs "
+                            "to the earlier one, and the next response to the next."));
+    else if (nk >= 0)
+        teach_para_str(e, _("No step 1 for the next exchange: it begins at step 2, on this same "
+                            "connection."));
+    else if (g)
+        teach_para_str(e, _("An open connection costs the server memory, so it does not stay "
+                            "open for ever: see how it ends in its step 7, Close."));
+    else if (d->sealed)
+        teach_para_str(e, _("Select the next exchange in the list to see it (the screen keeps "
+                            "--max-ui-exchanges exchanges of a connection in detail)."));
 }
 
 /* ------------------------------------------------------------- close -- */
@@ -238,9 +283,9 @@ static enum teach_close_why close_why(struct teach_ex *e, tr_time *last_end)
     const char *rc = r ? teach_hget(e, r->headers, r->nheaders, "Connection") : NULL;
     if (x->tunnel)
         return TEACH_W_TUNNEL;
-    if (qc && teach_has_token(qc, "close"))
-        return TEACH_W_REQ_CLOSE;
-    if (rc && teach_has_token(rc, "close"))
+    if (teach_has_token(qc, "close"))
+        return x->index > 0 ? TEACH_W_REQ_CLOSE_LAST : TEACH_W_REQ_CLOSE;
+    if (teach_has_token(rc, "close"))
         return TEACH_W_RSP_CLOSE;
     if (r && r->framing == DEC_FRAMING_CLOSE)
         return TEACH_W_UNTIL_CLOSE;
@@ -254,16 +299,117 @@ static enum teach_close_why close_why(struct teach_ex *e, tr_time *last_end)
     return TEACH_W_NONE;
 }
 
+static const char *side(enum tr_dir d)
+{
+    /* TRANSLATORS: who sent a packet, in "the %s's FIN" */
+    return d == TR_DIR_C2S ? _("client") : _("server");
+}
+
+/* the close's packets, as captured: what each one is, and whether the
+ * close is whole (RFC 9293 3.6: a FIN takes one sequence number, and the
+ * other side acknowledges it with that number plus one) */
+struct close_facts {
+    const struct dec_pkt *fin[2];    /* each side's FIN in the close, or NULL */
+    uint64_t acked_by[2];            /* the frame that acknowledged side k's FIN, 0: none */
+    size_t npkts;                    /* the close's packets httpstep kept */
+};
+
+static bool acks_fin(const struct dec_pkt *p, const struct dec_pkt *fin)
+{
+    return p->seg.dir != fin->seg.dir && (p->seg.flags & TR_TCP_ACK) &&
+           p->seg.frame > fin->seg.frame && p->seg.ack == fin->seg.seq + fin->seg.len + 1u;
+}
+
+static void close_facts(struct teach_ex *e, struct close_facts *f)
+{
+    const struct dec_stage *s = e->s;
+    memset(f, 0, sizeof *f);
+    for (size_t i = 0; i < s->nframes; i++) {
+        const struct dec_pkt *p = teach_pkt_of(e->d, s->frames[i]);
+        if (!p)
+            continue;
+        f->npkts++;
+        if ((p->seg.flags & TR_TCP_FIN) && !f->fin[p->seg.dir])
+            f->fin[p->seg.dir] = p;
+    }
+    for (size_t i = 0; i < s->nframes; i++) {
+        const struct dec_pkt *p = teach_pkt_of(e->d, s->frames[i]);
+        for (int k = 0; p && k < 2; k++)
+            if (f->fin[k] && !f->acked_by[k] && acks_fin(p, f->fin[k]))
+                f->acked_by[k] = p->seg.frame;
+    }
+}
+
+/* the first lines: each packet of the close, by frame and sender */
+static void close_lead(struct teach_ex *e, const struct close_facts *f)
+{
+    const struct dec_stage *s = e->s;
+    if (s->how == TR_CLOSE_END || s->how == TR_CLOSE_NONE) {
+        teach_para(e, _("The capture ends while the connection is still open; its last packet is "
+                        "frame %llu."),
+                   (unsigned long long)e->d->tc.last_frame);
+        return;
+    }
+    struct tr_sbuf b = {0};
+    for (size_t i = 0; i < s->nframes; i++) {
+        const struct dec_pkt *p = teach_pkt_of(e->d, s->frames[i]);
+        if (!p)
+            continue;
+        enum tr_dir d = p->seg.dir, o = d == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S;
+        unsigned long long fr = (unsigned long long)p->seg.frame;
+        bool acks = f->acked_by[o] == p->seg.frame;
+        if (b.len)
+            tr_sb_str(&b, _("; "));
+        if (p->seg.flags & TR_TCP_RST)
+            tr_sb_printf(&b, _("frame %1$llu: the %2$s's RST"), fr, side(d));
+        else if ((p->seg.flags & TR_TCP_FIN) && acks)
+            tr_sb_printf(&b, _("frame %1$llu: the %2$s's FIN, with its ACK of the %3$s's FIN"), fr,
+                         side(d), side(o));
+        else if (p->seg.flags & TR_TCP_FIN)
+            tr_sb_printf(&b, _("frame %1$llu: the %2$s's FIN"), fr, side(d));
+        else if (acks)
+            tr_sb_printf(&b, _("frame %1$llu: the %2$s's ACK of the %3$s's FIN"), fr, side(d),
+                         side(o));
+        else
+            tr_sb_printf(&b, _("frame %1$llu: a packet from the %2$s"), fr, side(d));
+    }
+    if (b.len)
+        teach_para(e, _("The close, as captured: %s."), teach_own(e, tr_sb_take(&b)));
+    else
+        tr_sb_free(&b);
+}
+
+/* how many packets this close took, and why that many */
+static void close_count(struct teach_ex *e, const struct close_facts *f)
+{
+    if (e->s->how != TR_CLOSE_FIN || !f->fin[0] || !f->fin[1])
+        return;
+    int first = f->fin[0]->seg.frame < f->fin[1]->seg.frame ? 0 : 1, second = !first;
+    if (f->acked_by[first] == f->fin[second]->seg.frame && f->acked_by[second])
+        teach_para(e, _("Here it took three packets: the %1$s's FIN carried its ACK of the %2$s's "
+                        "FIN, which saves one. Without that, a close takes four: FIN, ACK, FIN, "
+                        "ACK."),
+                   side((enum tr_dir)second), side((enum tr_dir)first));
+    else if (f->acked_by[first] && f->acked_by[second])
+        teach_para(e, P_("Here it took %zu packet: each FIN and each ACK on its own.",
+                         "Here it took %zu packets: each FIN and each ACK on its own.", f->npkts),
+                   f->npkts);
+    if (!f->acked_by[second])
+        teach_para(e, _("The %1$s's ACK of the %2$s's FIN, which completes the close, is not among "
+                        "the packets httpstep kept for this connection."),
+                   side((enum tr_dir)first), side((enum tr_dir)second));
+}
+
 void teach_explain_close(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
+    struct close_facts f;
+    close_facts(e, &f);
+    close_lead(e, &f);
     const char *t = teach_cat_close(s->how, s->initiator);
     if (t)
         teach_para_str(e, _(t));
-    if (s->nframes)
-        teach_para(e, P_("The closing packet is frame %s.", "The closing packets are in frames %s.",
-                         s->nframes),
-                   teach_frame_list(e, s->frames, s->nframes));
+    close_count(e, &f);
     tr_time last_end = 0;
     enum teach_close_why w = close_why(e, &last_end);
     bool other = false;  /* TLS or another protocol: its notes say so */
@@ -273,8 +419,8 @@ void teach_explain_close(struct teach_ex *e)
         teach_para(e, _(teach_cat_close_why(w)), teach_duration(e, s->ts - last_end));
     if (w != TEACH_W_NO_HTTP && s->how != TR_CLOSE_END && s->how != TR_CLOSE_NONE)
         teach_para_str(e, _("This ends the connection, and its last exchange. Another request to "
-                            "this server needs a new TCP connection, starting again at step 1 with "
-                            "a new handshake."));
+                            "this server needs a new TCP connection, starting again at step 1 "
+                            "with a new handshake."));
     explain_tls(e, true);
 }
 
@@ -306,6 +452,7 @@ void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
     }
     struct teach_ex e;
     teach_ex_init(&e, d, stage, out);
+    teach_lead(&e);
     if (stage == 0)
         explain_not_http(&e);
     if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_explain[e.s->kind])

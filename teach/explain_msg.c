@@ -10,143 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* ----------------------------------------------------------- headers -- */
-
-static bool has_prefix_ci(const uint8_t *p, size_t n, const char *prefix)
-{
-    size_t k = strlen(prefix);
-    return n >= k && strncasecmp((const char *)p, prefix, k) == 0;
-}
-
-/* a header's value from the wire (never NULL: absent is empty) */
-static const uint8_t *hval(const struct dec_header *h, size_t *n)
-{
-    *n = h->value.p ? h->value.len : 0;
-    return h->value.p ? (const uint8_t *)h->value.p : (const uint8_t *)"";
-}
-
-static void more_authorization(struct teach_ex *e, const struct dec_header *h)
-{
-    size_t n;
-    const uint8_t *v = hval(h, &n);
-    if (has_prefix_ci(v, n, "Basic ")) {
-        size_t i = 6;
-        while (i < n && v[i] == ' ')
-            i++;
-        const char *b = teach_safe_bytes(e, v + i, n - i, TEACH_VAL_MAX);
-        size_t cap = (n - i) / 4 * 3 + 3, len;
-        uint8_t *raw = xmalloc(cap);
-        const uint8_t *colon = NULL;
-        if (dec_base64_decode(v + i, n - i, raw, cap, &len))
-            colon = memchr(raw, ':', len);
-        if (!colon) {
-            teach_para(e, _("The scheme is Basic, but %s is not base64 of user:password."), b);
-            free(raw);
-            return;
-        }
-        size_t ul = (size_t)(colon - raw);
-        const char *user = teach_safe_bytes(e, raw, ul, TEACH_VAL_MAX);
-        const char *pass = teach_safe_bytes(e, colon + 1, len - ul - 1, TEACH_VAL_MAX);
-        free(raw);
-        teach_para(e, _("The scheme is Basic: the rest, %1$s, is only user:password in base64. "
-                        "Decoded, the user is %2$s and the password is %3$s."),
-                   b, user, pass);
-        teach_para_str(e, _("Base64 is an encoding, not encryption: anyone who sees this packet, "
-                            "like this capture, reads the password as easily as you just did, and "
-                            "the browser sends it again with every request. Over plain HTTP this "
-                            "is unsafe: use Basic authentication only inside HTTPS."));
-    } else if (has_prefix_ci(v, n, "Bearer ")) {
-        teach_para_str(e, _("The scheme is Bearer: a token that works like a key, since whoever "
-                            "holds it is let in. Over plain HTTP anyone who sees this packet can "
-                            "copy it and use it."));
-    } else if (has_prefix_ci(v, n, "Digest ")) {
-        teach_para_str(e, _("The scheme is Digest: the password itself is not sent, only a hash of "
-                            "it mixed with a number from the server. Everything else in the "
-                            "request is still readable without HTTPS."));
-    }
-}
-
-static void more_cookie(struct teach_ex *e, const struct dec_header *h)
-{
-    size_t n;
-    const uint8_t *v = hval(h, &n);
-    size_t count = dec_cookie_count(v, n);
-    if (count > 1)
-        teach_para(e, P_("It carries %d cookie, separated from the next by a semicolon.",
-                         "It carries %d cookies, separated by semicolons.", count),
-                   (int)count);
-    teach_para_str(e, _("Over plain HTTP anyone on the path can copy these cookies and use the "
-                        "session as if they were this user (session hijacking)."));
-}
-
-static void more_set_cookie(struct teach_ex *e, const struct dec_header *h)
-{
-    size_t n;
-    const uint8_t *v = hval(h, &n);
-    struct dec_span sp;
-    if (!dec_cookie_attr(v, n, "Secure", &sp))
-        teach_para_str(e, _("This cookie has no Secure attribute: the browser will send it over "
-                            "plain HTTP as well, where anyone on the path can read it."));
-}
-
-static void more_content_length(struct teach_ex *e, const struct dec_header *h)
-{
-    (void)h;
-    if (e->s->kind == DEC_STAGE_RESPONSE_HEADERS && teach_is_method(e, "HEAD"))
-        teach_para_str(e, _("This is the answer to a HEAD request, so no body follows: "
-                            "Content-Length tells the size the body would have."));
-}
-
-static void more_content_type(struct teach_ex *e, const struct dec_header *h)
-{
-    size_t n;
-    const uint8_t *v = hval(h, &n);
-    struct dec_span b;
-    if (dec_header_param(v, n, "boundary", &b))
-        teach_para(e, _("The boundary %s is a string that does not occur in the data: the body "
-                        "uses it to separate its parts."),
-                   teach_span(e, v, b));
-}
-
-static void more_etag(struct teach_ex *e, const struct dec_header *h)
-{
-    size_t n;
-    const uint8_t *v = hval(h, &n);
-    if (has_prefix_ci(v, n, "W/"))
-        teach_para_str(e, _("W/ marks a weak tag: the content means the same, though its bytes may "
-                            "differ (after compression, for example)."));
-}
-
-typedef void hdr_more_fn(struct teach_ex *e, const struct dec_header *h);
-
-static hdr_more_fn *const hdr_more[] = {
-    [TEACH_HM_NONE] = NULL,
-    [TEACH_HM_AUTHORIZATION] = more_authorization,
-    [TEACH_HM_COOKIE] = more_cookie,
-    [TEACH_HM_SET_COOKIE] = more_set_cookie,
-    [TEACH_HM_CONTENT_LENGTH] = more_content_length,
-    [TEACH_HM_CONTENT_TYPE] = more_content_type,
-    [TEACH_HM_ETAG] = more_etag,
-};
-
-static void explain_header(struct teach_ex *e, const struct dec_header *h, enum tr_dir dir)
-{
-    const char *name = h->name.p ? teach_val(e, h->name) : "";
-    const char *value = h->value.p ? teach_val(e, h->value) : "";
-    const struct teach_hdr_text *t =
-        teach_cat_header(h->name.p ? h->name.p : "", h->name.p ? h->name.len : 0, dir);
-    if (!t) {
-        teach_para(e, _("%1$s: %2$s. httpstep has no explanation for this header. Every header is "
-                        "a name, a colon and a value; a receiver ignores a header it does not "
-                        "know, which is how HTTP can grow new ones."),
-                   teach_clip(e, name), teach_clip(e, value));
-        return;
-    }
-    teach_para(e, _(t->text), teach_clip(e, value));
-    if (hdr_more[t->more])
-        hdr_more[t->more](e, h);
-}
-
 /* ------------------------------------------------------- request line -- */
 
 /* percent-decoded (and '+' as a space), made safe for the screen */
@@ -209,11 +72,10 @@ void teach_explain_request_line(struct teach_ex *e)
     const char *method = s->msg->method.p ? teach_val(e, s->msg->method) : "";
     const char *target = s->msg->target.p ? teach_val(e, s->msg->target) : "";
     const char *version = teach_val(e, s->msg->version);
-    teach_para(e, _("Step 2: the client sends the request line, the first line of its request: "
-                    "%1$s %2$s %3$s. Three parts separated by single spaces: the method (what to "
-                    "do), the request target (on what) and the protocol version, and CR LF to end "
-                    "the line."),
-               teach_clip(e, method), teach_clip(e, target), version ? teach_clip(e, version) : "");
+    teach_para_str(e, _("Step 2: the client sends the request line, the first line of its "
+                        "request: three parts separated by single spaces, the method (what to "
+                        "do), the request target (on what) and the protocol version, and CR LF to "
+                        "end the line."));
     const char *m = teach_cat_method(method);
     if (m)
         teach_para(e, _(m), teach_clip(e, target));
@@ -265,98 +127,113 @@ void teach_explain_request_line(struct teach_ex *e)
         teach_explain_no_handshake(e);
 }
 
-/* ----------------------------------------------------------- headers -- */
+/* -------------------------------------------------------- blank lines -- */
 
-void teach_explain_headers(struct teach_ex *e)
+/* the interim 100 Continue of this exchange, between stage from and the
+ * body, or -1 */
+static int continue_before(const struct teach_ex *e, int from, int body)
 {
-    const struct dec_stage *s = e->s;
-    bool req = s->kind == DEC_STAGE_REQUEST_HEADERS;
-    if (s->msg->nheaders == 0 && teach_stage_cut(e))
-        teach_para_str(e, req ? _("Step 3: the request headers. None of them were captured: see "
-                                  "the notes below.")
-                              : _("Step 5: the response headers. None of them were captured: see "
-                                  "the notes below."));
-    else if (req && s->msg->nheaders == 0)
-        teach_para_str(e, _("Step 3: this request has no headers at all: the request line is "
-                            "followed at once by the blank line."));
-    else if (req)
-        teach_para(e, P_("Step 3: after the request line comes %1$zu request header, in %2$llu "
-                         "bytes: a name, a colon and a value on a line of its own. Headers tell "
-                         "the server more about the request and about the client.",
-                         "Step 3: after the request line come %1$zu request headers, in %2$llu "
-                         "bytes: one per line, a name, a colon and a value. They tell the server "
-                         "more about the request and about the client.",
-                         s->msg->nheaders),
-                   s->msg->nheaders, (unsigned long long)s->length);
-    else if (dec_stage_interim(s) && s->msg->nheaders == 0)
-        teach_para_str(e, _("This interim response has no headers: a status line, then the blank "
-                            "line at once. The final response, with its own headers, comes "
-                            "later."));
-    else if (dec_stage_interim(s))
-        teach_para(e, P_("These %zu header belongs to the interim response; the final response "
-                         "brings its own.",
-                         "These %zu headers belong to the interim response; the final response "
-                         "brings its own.",
-                         s->msg->nheaders),
-                   s->msg->nheaders);
-    else if (s->msg->nheaders == 0)
-        teach_para_str(e, _("Step 5: this response has no headers at all: the status line is "
-                            "followed at once by the blank line."));
-    else
-        teach_para(e, P_("Step 5: after the status line comes %1$zu response header, in %2$llu "
-                         "bytes: a name, a colon and a value on a line of its own. Headers "
-                         "describe the answer and its body, and tell the browser how to store it.",
-                         "Step 5: after the status line come %1$zu response headers, in %2$llu "
-                         "bytes: one per line, a name, a colon and a value. They describe the "
-                         "answer and its body, and tell the browser how to store it.",
-                         s->msg->nheaders),
-                   s->msg->nheaders, (unsigned long long)s->length);
-    enum tr_dir dir = req ? TR_DIR_C2S : TR_DIR_S2C;
-    for (size_t i = 0; i < s->msg->nheaders && i < TEACH_HEADERS_MAX; i++)
-        explain_header(e, &s->msg->headers[i], dir);
-    if (s->msg->nheaders > TEACH_HEADERS_MAX)
-        teach_para(e,
-                   P_("... and %zu more header.", "... and %zu more headers.",
-                      s->msg->nheaders - TEACH_HEADERS_MAX),
-                   s->msg->nheaders - TEACH_HEADERS_MAX);
-    if (req && !teach_stage_cut(e) && !teach_hget(e, s->msg->headers, s->msg->nheaders, "Host") &&
-        e->x.version && strcmp(e->x.version, "HTTP/1.1") == 0)
-        teach_para_str(e, _("This HTTP/1.1 request has no Host header, which the standard "
-                            "requires: a strict server answers 400 Bad Request."));
+    for (int k = from + 1; k < (body >= 0 ? body : (int)e->d->nstgs); k++) {
+        const struct dec_stage *g = e->d->stgs[k];
+        if (g->exchange == e->s->exchange && g->kind == DEC_STAGE_STATUS_LINE &&
+            dec_stage_interim(g) && g->msg->status == 100)
+            return k;
+    }
+    return -1;
 }
 
-/* -------------------------------------------------------- blank lines -- */
+/* what follows a request's head: a body now, a body after 100 Continue, or
+ * none (RFC 9110 10.1.1) */
+static void after_request_head(struct teach_ex *e, int body)
+{
+    const struct dec_stage *b = body >= 0 ? e->d->stgs[body] : NULL;
+    bool expect = teach_has_token(teach_req_hdr(e, "Expect"), "100-continue");
+    int cont = expect && b ? continue_before(e, e->idx, body) : -1;
+    if (cont >= 0) {
+        const struct dec_stage *c = e->d->stgs[cont];
+        teach_para(e, _("The body (%1$llu bytes) does not follow at once: with Expect: "
+                        "100-continue the client waits for the server's 100 Continue, which came "
+                        "in frame %2$llu, %3$s later; the body follows it."),
+                   (unsigned long long)b->msg->body_length,
+                   c->nframes ? (unsigned long long)c->frames[0] : 0ULL,
+                   teach_duration(e, c->ts - e->s->ts));
+        return;
+    }
+    if (expect && b)
+        teach_para(e, _("The request said Expect: 100-continue, yet the body (%llu bytes) "
+                        "follows without a 100 Continue before it: clients wait only a moment "
+                        "(about a second) for it, then send the body anyway."),
+                   (unsigned long long)b->msg->body_length);
+    else if (b && b->msg->framing == DEC_FRAMING_LENGTH)
+        teach_para(e, _("After it comes the body: %llu bytes, as Content-Length said."),
+                   (unsigned long long)b->msg->body_length);
+    else if (b && b->msg->framing == DEC_FRAMING_CHUNKED)
+        teach_para_str(e, _("After it comes the body, in chunks (Transfer-Encoding: chunked)."));
+    else
+        teach_para_str(e, _("No body follows: the request ends here, and the server can answer."));
+}
+
+/* what follows a response's head */
+static void after_response_head(struct teach_ex *e, int body)
+{
+    const struct dec_stage *b = body >= 0 ? e->d->stgs[body] : NULL;
+    if (dec_stage_interim(e->s))
+        teach_para(e, _("This blank line ends the interim %d response; the final response follows "
+                        "later on the same connection."),
+                   e->s->msg ? e->s->msg->status : 0);
+    else if (b && b->msg->framing == DEC_FRAMING_LENGTH)
+        teach_para(e, _("After it comes the body: %llu bytes, as Content-Length said."),
+                   (unsigned long long)b->msg->body_length);
+    else if (b && b->msg->framing == DEC_FRAMING_CHUNKED)
+        teach_para_str(e, _("After it comes the body, in chunks (Transfer-Encoding: chunked)."));
+    else if (b && b->msg->framing == DEC_FRAMING_CLOSE)
+        teach_para_str(e, _("After it comes the body, which has no announced length: it lasts "
+                            "until the server closes the connection."));
+    else if (e->x.xd && e->x.xd->tunnel)
+        teach_para_str(e, _("After it the connection becomes a tunnel: the bytes that follow are "
+                            "no longer HTTP messages."));
+    else if (teach_is_method(e, "HEAD"))
+        teach_para_str(e, _("No body follows: this is the answer to a HEAD request, which asks for "
+                            "the headers only."));
+    else if (e->x.status == 204 || e->x.status == 304)
+        teach_para(e, _("No body follows: a %d response never has one."), e->x.status);
+    else
+        teach_para_str(e, _("No body follows (its length is 0): the response ends here."));
+}
 
 void teach_explain_blank_line(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_BLANK_LINE;
-    size_t nhdrs = 1;  /* of the headers just before, when they are known */
-    for (int k = e->idx; k-- > 0;)
-        if (e->d->stgs[k]->exchange == s->exchange &&
-            e->d->stgs[k]->kind == (req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS)) {
-            nhdrs = e->d->stgs[k]->msg->nheaders;
-            break;
-        }
+    bool interim = dec_stage_interim(s);
+    size_t nhdrs = s->msg ? s->msg->nheaders : 1;
     if (req && nhdrs)
-        teach_para_str(e, _("Step 3: the request headers end with an empty line: only CR LF (the "
-                            "bytes 0d 0a) right after the CR LF of the last header, so the wire "
-                            "shows CR LF CR LF. It tells the server that the head of the request "
-                            "is complete."));
+        teach_para_str(e, _("Step 3b: the request headers end with an empty line: only CR LF "
+                            "(the bytes 0d 0a) right after the CR LF of the last header, so the "
+                            "wire shows CR LF CR LF. It tells the server that the head of the "
+                            "request is complete."));
     else if (req)
-        teach_para_str(e, _("Step 3: the head of the request ends with an empty line: only CR LF "
+        teach_para_str(e, _("Step 3b: the head of the request ends with an empty line: only CR LF "
                             "(the bytes 0d 0a), here right after the CR LF of the request line, "
                             "since there are no headers. It tells the server that the head is "
                             "complete."));
+    else if (interim && nhdrs)
+        teach_para_str(e, _("The interim response's headers end with an empty line: only CR LF "
+                            "(the bytes 0d 0a) right after the CR LF of the last one. It tells "
+                            "the client that this interim response is complete."));
+    else if (interim)
+        teach_para_str(e, _("The interim response ends with an empty line: only CR LF (the bytes "
+                            "0d 0a), right after the CR LF of its status line, since it has no "
+                            "headers."));
     else if (nhdrs)
-        teach_para_str(e, _("Step 6 begins with an empty line: only CR LF (the bytes 0d 0a) right "
-                            "after the CR LF of the last response header, so the wire shows CR LF "
-                            "CR LF. It tells the client that the head of the response is "
-                            "complete."));
+        teach_para_str(e, _("Step 6a: the response headers end with an empty line: only CR LF "
+                            "(the bytes 0d 0a) right after the CR LF of the last header, so the "
+                            "wire shows CR LF CR LF. It tells the client that the head of the "
+                            "response is complete."));
     else
-        teach_para_str(e, _("The head of the response ends with an empty line: only CR LF (the "
-                            "bytes 0d 0a), here right after the CR LF of the status line, since "
-                            "there are no headers. It tells the client that the head is "
+        teach_para_str(e, _("Step 6a: the head of the response ends with an empty line: only CR "
+                            "LF (the bytes 0d 0a), here right after the CR LF of the status line, "
+                            "since there are no headers. It tells the client that the head is "
                             "complete."));
     if (s->length == 1)
         teach_para_str(e, _("Here the sender ended the line with a bare LF (0a), without the CR. "
@@ -366,36 +243,10 @@ void teach_explain_blank_line(struct teach_ex *e)
                         "this empty line shows where they stop. Without it the receiver keeps "
                         "waiting for more headers."));
     int body = teach_stage_after(e, e->idx, req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY);
-    const struct dec_stage *b = body >= 0 ? e->d->stgs[body] : NULL;
-    if (!req && dec_stage_interim(s)) {
-        int code = 0;
-        for (int k = e->idx; k-- > 0 && !code;)
-            if (e->d->stgs[k]->kind == DEC_STAGE_STATUS_LINE)
-                code = e->d->stgs[k]->msg->status;
-        teach_para(e, _("This blank line ends the interim %d response; the final response follows "
-                        "later on the same connection."),
-                   code);
-    } else if (b && b->msg->framing == DEC_FRAMING_LENGTH) {
-        teach_para(e, _("After it comes the body: %llu bytes, as Content-Length said."),
-                   (unsigned long long)b->msg->body_length);
-    } else if (b && b->msg->framing == DEC_FRAMING_CHUNKED) {
-        teach_para_str(e, _("After it comes the body, in chunks (Transfer-Encoding: chunked)."));
-    } else if (b && b->msg->framing == DEC_FRAMING_CLOSE) {
-        teach_para_str(e, _("After it comes the body, which has no announced length: it lasts "
-                            "until the server closes the connection."));
-    } else if (req) {
-        teach_para_str(e, _("No body follows: the request ends here, and the server can answer."));
-    } else if (e->x.xd && e->x.xd->tunnel) {
-        teach_para_str(e, _("After it the connection becomes a tunnel: the bytes that follow are "
-                            "no longer HTTP messages."));
-    } else if (teach_is_method(e, "HEAD")) {
-        teach_para_str(e, _("No body follows: this is the answer to a HEAD request, which asks for "
-                            "the headers only."));
-    } else if (e->x.status == 204 || e->x.status == 304) {
-        teach_para(e, _("No body follows: a %d response never has one."), e->x.status);
-    } else {
-        teach_para_str(e, _("No body follows (its length is 0): the response ends here."));
-    }
+    if (req)
+        after_request_head(e, body);
+    else
+        after_response_head(e, body);
 }
 
 /* -------------------------------------------------------------- bodies -- */
@@ -449,13 +300,14 @@ static void more_html(struct teach_ex *e, const struct dec_header *ct, const uin
     dec_html_count_refs(p, n, &refs);
     size_t count = refs.link + refs.script + refs.img;
     if (count)
-        teach_para(e, P_("In the part of the page httpstep kept, %zu tag (<link>, <script>, <img>) "
-                         "names another file: the browser asks for it in a request of its own.",
-                         "In the part of the page httpstep kept, %zu tags (<link>, <script>, "
-                         "<img>) name other files: the browser asks for each in a request of its "
-                         "own.",
+        teach_para(e, P_("In the part of the page httpstep kept, %1$zu tag names another file "
+                         "(<link>: %2$zu, <script>: %3$zu, <img>: %4$zu): the browser asks for "
+                         "it in a request of its own.",
+                         "In the part of the page httpstep kept, %1$zu tags name other files "
+                         "(<link>: %2$zu, <script>: %3$zu, <img>: %4$zu): the browser asks for "
+                         "each in a request of its own.",
                          count),
-                   count);
+                   count, refs.link, refs.script, refs.img);
 }
 
 /* a parameter of a part's Content-Disposition, escaped, or NULL */
@@ -578,10 +430,17 @@ static void explain_encoding(struct teach_ex *e)
                         (uint64_t)s->msg->decoded_length);
         teach_para(e, _("Content-Encoding: %1$s: the sender compressed the body. %2$llu bytes "
                         "travelled; decompressed they are %3$lld bytes, so the compressed body is "
-                        "%4$d%% of the original size. The client had offered this compression in "
-                        "its Accept-Encoding."),
+                        "%4$d%% of the original size."),
                    teach_clip(e, ce), (unsigned long long)s->msg->body_length,
                    (long long)s->msg->decoded_length, pct);
+        const char *ae = teach_req_hdr(e, "Accept-Encoding");
+        if (s->kind == DEC_STAGE_RESPONSE_BODY && ae && teach_has_token(ae, ce))
+            teach_para(e, _("The client had offered %s in its Accept-Encoding."),
+                       teach_clip(e, ce));
+        else if (s->kind == DEC_STAGE_RESPONSE_BODY && e->x.qh)
+            teach_para(e, _("The client had not offered %s in an Accept-Encoding header: a server "
+                            "should compress only with a coding the client accepts."),
+                       teach_clip(e, ce));
     } else {
         teach_para(e, _("Content-Encoding: %1$s: the sender compressed the body (%2$llu bytes). "
                         "httpstep could not decompress it, because the coding is unknown or the "
@@ -602,21 +461,35 @@ static const char *media_type(struct teach_ex *e, const struct dec_header *ct)
     return teach_own(e, m);
 }
 
+/* what a response body is, by its status and its request's method */
+static const char *response_body_is(struct teach_ex *e)
+{
+    int c = e->x.status;
+    if (c / 100 == 2 && teach_is_method(e, "GET"))
+        return _("the resource itself (the page, the picture, the file)");
+    if (c / 100 == 2 && teach_is_method(e, "TRACE"))
+        return _("the request as the server received it");
+    if (c / 100 == 2)
+        return _("what the server has to say about the action it carried out");
+    if (c / 100 == 3)
+        return _("a short page for people, pointing to the other address");
+    if (c / 100 == 4 || c / 100 == 5)
+        return _("a page about the error, for people");
+    return _("its content");
+}
+
 void teach_explain_body(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_BODY;
     if (req)
-        teach_para(e, _("Step 3 ends with the request body: %llu bytes of data that the client "
-                        "sends after the blank line, such as a form or a file."),
-                   (unsigned long long)s->msg->body_length);
+        teach_para_str(e, _("Step 3c: the request body, the data that the client sends after the "
+                            "blank line, such as a form or a file."));
     else
-        teach_para(e, _("Step 6: after the blank line comes the response body, %llu bytes: the "
-                        "resource itself (the page, the picture, the file), or a page about the "
-                        "error."),
-                   (unsigned long long)s->msg->body_length);
+        teach_para(e, _("Step 6b: after the blank line comes the response body: %s."),
+                   response_body_is(e));
     if (req && teach_has_token(teach_req_hdr(e, "Expect"), "100-continue") &&
-        e->x.xd && e->x.xd->ninterim && e->x.xd->interim[0]->status == 100)
+        continue_before(e, -1, e->idx) >= 0)
         teach_para_str(e, _("Because of Expect: 100-continue, the client held this body back until "
                             "the server's 100 Continue arrived."));
     explain_framing(e);
@@ -691,15 +564,44 @@ static const char *status_value(struct teach_ex *e, const struct teach_status_te
     }
 }
 
+/* what a 200 OK brings, by its request's method (RFC 9110 15.3.1) */
+static void explain_200(struct teach_ex *e)
+{
+    static const struct {
+        const char *method, *text;
+    } texts[] = {
+        {"GET", N_("For a GET, the body that follows is the resource itself.")},
+        {"HEAD", N_("For a HEAD, only the headers come, the ones a GET would get; no body "
+                    "follows.")},
+        {"POST", N_("For a POST, the body that follows tells the result of the action.")},
+        {"PUT", N_("For a PUT, the resource was replaced; the body, if any, tells the result.")},
+        {"DELETE", N_("For a DELETE, the resource was removed; the body, if any, tells the "
+                      "result.")},
+        {"PATCH", N_("For a PATCH, the change was made; the body, if any, tells the result.")},
+        {"OPTIONS", N_("For OPTIONS, the answer is in the headers: Allow lists the methods.")},
+        {"TRACE", N_("For a TRACE, the body that follows is the request as the server received "
+                     "it.")},
+        {NULL, NULL}
+    };
+    for (size_t i = 0; texts[i].method; i++)
+        if (teach_is_method(e, texts[i].method)) {
+            teach_para_str(e, _(texts[i].text));
+            return;
+        }
+}
+
 void teach_explain_status_line(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
     int code = s->msg->status;
     const char *version = teach_val(e, s->msg->version), *reason = teach_val(e, s->msg->reason);
-    teach_para(e, _("Step 4: the server's answer begins with the status line %1$s %2$d %3$s: the "
-                    "protocol version, a three-digit status code for programs, and a reason phrase "
-                    "for people."),
-               teach_clip(e, version ? version : ""), code, teach_clip(e, reason ? reason : ""));
+    teach_para_str(e, dec_stage_interim(s)
+                          ? _("Step 4, for an interim answer: the status line, with the protocol "
+                              "version, a three-digit status code for programs, and a reason "
+                              "phrase for people.")
+                          : _("Step 4: the server's answer begins with the status line: the "
+                              "protocol version, a three-digit status code for programs, and a "
+                              "reason phrase for people."));
     const struct teach_status_text *t = teach_cat_status(code);
     if (code / 100 == 2 && teach_is_method(e, "CONNECT"))
         teach_para(e, _("The proxy answers %1$d to CONNECT %2$s: it has opened a TCP connection to "
@@ -710,6 +612,12 @@ void teach_explain_status_line(struct teach_ex *e)
         teach_para_str(e, _(t->text));
     else if (t)
         teach_para(e, _(t->text), status_value(e, t));
+    if (code == 200)
+        explain_200(e);
+    if (code == 400 && teach_missing_host(e))
+        teach_para_str(e, _("Here the cause is plain: this HTTP/1.1 request has no Host header, "
+                            "which the standard requires, and a server must answer such a "
+                            "request with 400 Bad Request (RFC 9112 3.2)."));
     if (code >= 100 && code <= 599)
         teach_para_str(e, _(teach_cat_status_class(code)));
     if (!t && code >= 100 && code <= 599)
@@ -724,7 +632,12 @@ void teach_explain_status_line(struct teach_ex *e)
         teach_para(e, _("The reason phrase \"%1$s\" differs from the registry's \"%2$s\": that is "
                         "allowed, since the phrase is only for people and programs ignore it."),
                    teach_clip(e, reason), t->reason);
-    if (version && strcmp(version, "HTTP/1.0") == 0)
+    if (version && strcmp(version, "HTTP/1.0") == 0 && !dec_stage_interim(s) &&
+        teach_has_token(teach_hget(e, e->x.rh, e->x.nrh, "Connection"), "keep-alive"))
+        teach_para_str(e, _("The server answers in HTTP/1.0, where a connection carries one "
+                            "exchange unless both sides say Connection: keep-alive; its headers "
+                            "say so, so the connection may stay open."));
+    else if (version && strcmp(version, "HTTP/1.0") == 0)
         teach_para_str(e, _("The server answers in HTTP/1.0: it will close the connection after "
                             "this response, unless it sends Connection: keep-alive."));
     if (dec_stage_interim(s))
@@ -740,9 +653,14 @@ void teach_explain_status_line(struct teach_ex *e)
                    e->x.xd->ninterim, b.p);
         tr_sb_free(&b);
     }
-    if (e->x.rl >= 0 && e->x.rl < e->idx && s->ts >= e->d->stgs[e->x.rl]->ts)
-        teach_para(e, _("It arrived %s after the request line: the time for the request to travel, "
-                        "the server to work, and the answer to come back."),
-                   teach_duration(e, s->ts - e->d->stgs[e->x.rl]->ts));
+    if (e->x.rl >= 0 && e->x.rl < e->idx && s->ts >= e->d->stgs[e->x.rl]->ts &&
+        !dec_stage_interim(s))
+        teach_para_str(e, teach_stage_after(e, e->x.rl, DEC_STAGE_REQUEST_BODY) >= 0
+                              ? _("The time from the request line to this status line covers the "
+                                  "request's travel, its body too, the server's work, and the "
+                                  "answer's way back.")
+                              : _("The time from the request line to this status line is the "
+                                  "time for the request to travel, the server to work, and the "
+                                  "answer to come back."));
 }
 

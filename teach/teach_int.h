@@ -22,7 +22,10 @@ enum teach_hdr_more {
     TEACH_HM_SET_COOKIE,         /* a cookie without Secure */
     TEACH_HM_CONTENT_LENGTH,     /* the size a HEAD answer's body would have */
     TEACH_HM_CONTENT_TYPE,       /* the multipart boundary */
-    TEACH_HM_ETAG                /* a weak tag */
+    TEACH_HM_ETAG,               /* a weak tag */
+    TEACH_HM_WEIGHTS,            /* the q weights as sent */
+    TEACH_HM_TRANSFER_CODING,    /* chunked or not, and what else */
+    TEACH_HM_LOCATION            /* a redirect's target or a new resource */
 };
 
 /* a header's text: one %s, its value (RFC 9110 unless it says) */
@@ -55,6 +58,10 @@ const char *teach_cat_target_text(enum teach_target_form f);
 /* a version's text (RFC 9112 2.3, RFC 1945): "" for HTTP/0.9; NULL for
  * one it does not list */
 const char *teach_cat_version(const char *version);
+
+/* is the text in English (no translation in use)? The decoder's English
+ * words are shown only then */
+bool teach_text_english(void);
 
 /* is a form field's or parameter's name password-like? */
 bool teach_cat_secret_name(const uint8_t *p, size_t n);
@@ -98,8 +105,10 @@ const struct teach_status_text *teach_cat_status(int code);
 /* the text of a class (100..599), or NULL */
 const char *teach_cat_status_class(int code);
 
+/* who sent Connection: keep-alive */
+enum teach_ka_who { TEACH_KA_ANY, TEACH_KA_CLIENT, TEACH_KA_SERVER, TEACH_KA_BOTH };
 /* why the connection stays open (the decoder's reason_text), or NULL */
-const char *teach_cat_keep_alive(const char *reason);
+const char *teach_cat_keep_alive(const char *reason, enum teach_ka_who who);
 
 /* how it closed, and who began (RFC 9293 3.6), or NULL */
 const char *teach_cat_close(enum tr_close_how how, int initiator);
@@ -107,7 +116,8 @@ const char *teach_cat_close(enum tr_close_how how, int initiator);
 /* why it closed */
 enum teach_close_why {
     TEACH_W_NONE,
-    TEACH_W_REQ_CLOSE,
+    TEACH_W_REQ_CLOSE,           /* the only request said close */
+    TEACH_W_REQ_CLOSE_LAST,      /* the last of several */
     TEACH_W_RSP_CLOSE,
     TEACH_W_HTTP10,
     TEACH_W_UNTIL_CLOSE,
@@ -186,6 +196,10 @@ const char *teach_duration(struct teach_ex *e, int64_t usec);
 double teach_ms(int64_t usec);
 /* "10, 11, 12" (at most TEACH_FRAMES_MAX, then "...") */
 const char *teach_frame_list(struct teach_ex *e, const uint64_t *f, size_t n);
+/* sorted frames with runs as ranges: "6-8, 10" (at most 6 runs, then "...") */
+const char *teach_frame_ranges(struct teach_ex *e, const uint64_t *f, size_t n);
+/* "frame 8", "frames 6-8, 10" of a stage */
+const char *teach_frames_phrase(struct teach_ex *e, const struct dec_stage *s);
 
 /* the value of a header (escaped, "" when empty), NULL when not sent */
 const char *teach_hget(struct teach_ex *e, const struct dec_header *h, size_t n, const char *name);
@@ -195,6 +209,8 @@ const char *teach_req_hdr(struct teach_ex *e, const char *name);
 /* of the response this stage belongs to (interim or final) */
 const char *teach_rsp_hdr(struct teach_ex *e, const char *name);
 bool teach_is_method(const struct teach_ex *e, const char *m);
+/* is the request HTTP/1.1 without a Host header (RFC 9112 3.2)? */
+bool teach_missing_host(struct teach_ex *e);
 /* does an escaped value hold this token in its comma-separated list? */
 bool teach_has_token(const char *list, const char *tok);
 
@@ -204,6 +220,8 @@ const struct dec_stage *teach_handshake_stage(const struct dec_record *d);
 /* the connection's tls note, or NULL */
 const struct dec_note *teach_tls_note(const struct dec_record *d);
 const struct dec_pkt *teach_pkt_of(const struct dec_record *d, uint64_t frame);
+/* notes.c: which notes the stage mentions (e->mine) */
+void teach_notes_mark(struct teach_ex *e);
 /* was part of this stage cut off (a truncated packet, a gap, a message cut
  * short)? */
 bool teach_stage_cut(const struct teach_ex *e);
@@ -211,6 +229,10 @@ bool teach_stage_cut(const struct teach_ex *e);
 void teach_notes(struct teach_ex *e);
 
 /* ---------------------------------------------------------- composers -- */
+
+/* lead.c: the stage's real values, first (keep-alive and close: their
+ * composers write it) */
+void teach_lead(struct teach_ex *e);
 
 /* explain.c: the connection's stages */
 void teach_explain_handshake(struct teach_ex *e);
