@@ -57,6 +57,101 @@ bool dec_looks_like_tls(const uint8_t *buf, size_t len);
 size_t dec_utf8_len(const unsigned char *p, size_t n);
 
 /* ------------------------------------------------------------------------ */
+/* inspect: readers of untrusted body bytes (decode/inspect.c)              */
+/* What a body or a header value holds, for the learner's text. Each is    */
+/* pure and bounded: it reads only (p, n) (never up to a NUL), writes only  */
+/* the caller's out (at most cap bytes), allocates nothing, and takes any   */
+/* bytes. Spans are offsets into p; input past 4 GiB is not read.          */
+
+/* Percent-decoding (RFC 3986 2.1): "%XX" with two hex digits becomes that
+ * byte, any other '%' stays; plus: '+' is a space too (an HTML form's
+ * urlencoding). Writes at most cap bytes (n always suffice) and returns
+ * how many. */
+size_t dec_pct_decode(const uint8_t *p, size_t n, bool plus, uint8_t *out, size_t cap);
+/* Base64 (RFC 4648 4), with its '=' padding optional: false when a byte is
+ * outside the alphabet, a group has a lone character, or anything but
+ * padding follows '='. Writes at most cap bytes (n * 3 / 4 suffice);
+ * *outlen: how many. */
+bool dec_base64_decode(const uint8_t *p, size_t n, uint8_t *out, size_t cap, size_t *outlen);
+
+/* The media type of a Content-Type value (RFC 9110 8.3.1): the bytes
+ * before the first ';', without the spaces and tabs around them. */
+struct dec_span dec_media_type(const uint8_t *p, size_t n);
+/* A parameter of a header value (RFC 9110 5.6.6: ';' name '=' value, the
+ * name in any case), the first so named: a token, or the inside of a
+ * quoted-string (its backslashes as sent; an unclosed quote runs to the
+ * end). False when absent. */
+bool dec_header_param(const uint8_t *p, size_t n, const char *name, struct dec_span *out);
+/* The elements of a comma-separated list (RFC 9110 5.6.1), each without
+ * the spaces around it; empty ones are skipped and commas inside
+ * quoted-strings do not split. Start with *pos = 0; false at the end. */
+bool dec_list_next(const uint8_t *p, size_t n, size_t *pos, struct dec_span *item);
+/* Does a comma-separated list hold the token tok (ignoring case)? */
+bool dec_list_has_token(const uint8_t *p, size_t n, const char *tok);
+/* A quality value (RFC 9110 12.4.2: "0", "0.5", "1.000"...) in thousandths,
+ * 0..1000, or -1 when it is not one. */
+int dec_qvalue(const uint8_t *p, size_t n);
+
+/* A name=value pair of a query or an urlencoded form (pairs joined by '&',
+ * empty pieces skipped; the name and value still percent-encoded) */
+struct dec_pair {
+    struct dec_span name, value;
+    bool has_value;              /* an '=' was there */
+};
+/* The pair at or after *pos (start with 0), which it moves past; false at
+ * the end. */
+bool dec_pair_next(const uint8_t *p, size_t n, size_t *pos, struct dec_pair *out);
+size_t dec_pair_count(const uint8_t *p, size_t n);
+/* The cookies of a Cookie header value (RFC 6265 4.2.1): the pieces
+ * between semicolons that hold a name, '=' and a value. */
+size_t dec_cookie_count(const uint8_t *p, size_t n);
+/* An attribute of a Set-Cookie value (RFC 6265 5.2: after the cookie-pair,
+ * each ';' begins one: "Secure", "Max-Age=60"), the name in any case: its
+ * value (empty when it has none). False when absent. */
+bool dec_cookie_attr(const uint8_t *p, size_t n, const char *name, struct dec_span *value);
+
+/* The parts of a multipart body (RFC 2046 5.1.1, RFC 7578): each begins
+ * with a delimiter line "--boundary" at the start of a line, then its
+ * header lines, an empty line and its data; "--boundary--" ends them.
+ * Start with *pos = 0 (a preamble is skipped). DEC_PART_ONE: a whole part
+ * in *out (head: its header lines; data: without the line break before
+ * the next delimiter), *pos moved on; DEC_PART_END: the closing delimiter;
+ * DEC_PART_NONE: no further whole part in these bytes (the body was kept
+ * only in part, or the boundary is empty, longer than 70 bytes or absent). */
+enum { DEC_PART_NONE = 0, DEC_PART_ONE = 1, DEC_PART_END = 2 };
+struct dec_part {
+    struct dec_span head, data;
+};
+int dec_multipart_next(const uint8_t *p, size_t n, const uint8_t *boundary, size_t blen,
+                       size_t *pos, struct dec_part *out);
+/* A field of header lines such as a part's head ("Name: value" lines
+ * ending in LF or CR LF): the value of the first so named (ignoring case),
+ * without the spaces around it. False when absent. */
+bool dec_field_lines_get(const uint8_t *p, size_t n, const char *name, struct dec_span *value);
+
+/* Tags of an HTML document that name another file the browser fetches:
+ * "<link", "<script", "<img", in any case, each followed by whitespace,
+ * '/' or '>' (HTML Living Standard 13.2.5.8). */
+struct dec_html_refs {
+    size_t link, script, img;
+};
+void dec_html_count_refs(const uint8_t *p, size_t n, struct dec_html_refs *out);
+/* The format of data by its first bytes (its signature): "PNG", "JPEG",
+ * "GIF", "gzip", "PDF", "ZIP" (a constant string), or NULL; *siglen: how
+ * many bytes make the signature (0 for NULL). */
+const char *dec_file_signature(const uint8_t *p, size_t n, size_t *siglen);
+/* The size in pixels of a PNG (its IHDR chunk) or GIF (its logical screen)
+ * picture from its first bytes; false when they are not such a header or
+ * are cut short. */
+bool dec_image_size(const uint8_t *p, size_t n, uint32_t *w, uint32_t *h);
+
+/* The bytes before the first CR or LF. */
+size_t dec_line_len(const uint8_t *p, size_t n);
+/* The first chunk-size line of a chunked body (RFC 9112 7.1), when it is
+ * whole and valid (dec_parse_chunk_size): its hex digits and their value. */
+bool dec_chunk_size_line(const uint8_t *p, size_t n, struct dec_span *digits, uint64_t *size);
+
+/* ------------------------------------------------------------------------ */
 /* Tables: steps, stages and notes. One X-macro each gives the enum, the     */
 /* JSON name, the step and the learner's titles (marked with DEC_N_ for     */
 /* gettext; teach/ translates them). Nothing else lists them.               */

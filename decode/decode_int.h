@@ -154,6 +154,13 @@ struct dconn {
     bool client_hello, server_hello, tls_noted;
     uint16_t tls_version;
     uint64_t tls_frame;
+    /* the close (issue 14): each side's first FIN and the segment that
+     * acknowledged it, for the close stage's frames (RFC 9293 3.6) */
+    struct {
+        uint64_t fin_frame, ack_frame;   /* 0: none */
+        uint32_t fin_next;               /* the sequence number after the FIN */
+        tr_time ack_ts;
+    } fin[2];
 };
 
 struct dec_decoder {

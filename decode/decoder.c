@@ -416,12 +416,31 @@ static void t_handshake(void *ctx, struct tr_conn *tc)
         emit_handshake(c);
 }
 
+/* The close's packets (issue 14): each side's first FIN, and the first
+ * segment of the other side after it whose acknowledgment number is the
+ * FIN's sequence number plus one (RFC 9293 3.6: a FIN takes one sequence
+ * number). The tracer names the FINs (close_frames); the ACKs come from here. */
+static void close_track(struct dconn *c, const struct tr_seg *s)
+{
+    enum tr_dir d = s->dir, o = d == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S;
+    if ((s->flags & TR_TCP_FIN) && !c->fin[d].fin_frame) {
+        c->fin[d].fin_frame = s->frame;
+        c->fin[d].fin_next = s->seq + ((s->flags & TR_TCP_SYN) ? 1u : 0u) + s->len + 1u;
+    }
+    if ((s->flags & TR_TCP_ACK) && c->fin[o].fin_frame && !c->fin[o].ack_frame &&
+        s->frame > c->fin[o].fin_frame && s->ack == c->fin[o].fin_next) {
+        c->fin[o].ack_frame = s->frame;
+        c->fin[o].ack_ts = s->ts;
+    }
+}
+
 static void t_segment(void *ctx, struct tr_conn *tc, const struct tr_seg *s)
 {
     struct dec_decoder *d = ctx;
     struct dconn *c = user_of(tc);
     if (!c || c->dropped)
         return;
+    close_track(c, s);
     if (s->ack_offset >= 0)
         c->s[s->dir].ack_off = s->ack_offset;
     if (!d->sink.on_segment)
@@ -514,10 +533,18 @@ static void t_close(void *ctx, struct tr_conn *tc)
             flist_add(f, a, cts);
         if (b)
             flist_add(f, b, cts);
+        tr_time cend = cts;
+        for (int k = 0; k < 2; k++)  /* the ACKs of the FINs */
+            if (c->fin[k].ack_frame) {
+                flist_add(f, c->fin[k].ack_frame, c->fin[k].ack_ts);
+                if (c->fin[k].ack_ts > cend)
+                    cend = c->fin[k].ack_ts;
+            }
         enum tr_dir dir = tc->close_initiator == TR_DIR_S2C ? TR_DIR_S2C : TR_DIR_C2S;
         struct dec_stage *st = stage_from(DEC_STAGE_CLOSE, -1, dir, c->s[dir].pos, 0, f);
         st->initiator = tc->close_initiator;
-        st->ts = st->ts_end = cts;
+        st->ts = cts;
+        st->ts_end = cend;
         st->how = tc->close_how;
         dc_stage(c, st);
         if (d->sink.on_conn_end)

@@ -1,5 +1,5 @@
-/* i18n.c - the language of the learner's text (gettext), the translated
- * titles of the stages and steps, and wire bytes made safe to show */
+/* i18n.c - the language of the learner's text (gettext), and wire bytes
+ * made safe to show */
 #define _GNU_SOURCE 1
 #include "teach.h"
 
@@ -10,25 +10,46 @@
 #include <unistd.h>
 
 static bool lang_zh;
+static bool text_utf8 = true;
 
 bool teach_lang_zh(void)
 {
     return lang_zh;
 }
 
-const char *teach_stage_title(enum dec_stage_kind k)
+const char *teach_fmt_duration(int64_t usec, bool brief, char *buf, size_t cap)
 {
-    return _(dec_stage_title(k));
+    if (!cap)
+        return buf;
+    if (usec < 0)
+        snprintf(buf, cap, "%s", text_utf8 ? "\xe2\x80\x94" : "-");
+    else if (usec < 1000 && brief)
+        snprintf(buf, cap, text_utf8 ? "%lld\xc2\xb5s" : "%lldus", (long long)usec);
+    else if (usec < 1000)
+        /* TRANSLATORS: microseconds; "µs" is the SI symbol */
+        snprintf(buf, cap, text_utf8 ? _("%lld \xc2\xb5s") : "%lld us", (long long)usec);
+    else if (usec < 1000000)
+        snprintf(buf, cap, brief ? "%.1fms" : _("%.1f ms"), (double)usec / 1e3);
+    else
+        snprintf(buf, cap, brief ? "%.2fs" : _("%.2f s"), (double)usec / 1e6);
+    return buf;
 }
 
-const char *teach_stage_brief(enum dec_stage_kind k)
+bool teach_break_ok(wchar_t a, wchar_t b)
 {
-    return _(dec_stage_brief(k));
-}
-
-const char *teach_step_label(int step, bool brief)
-{
-    return _(dec_step_label(step, brief));
+    /* no break before these (UAX #14 CL, CP, EX, IS, NS; GB/T 15834 4.1) */
+    static const wchar_t no_before[] = L"\uff0c\u3002\u3001\uff1b\uff1a\uff1f\uff01\uff09"
+                                       L"\u3011\u300b\u300d\u300f\u3009\u201d\u2019\u2026"
+                                       L"\u00b7\u30fb\uff0e\u3015\uff3d\uff5d\u2014"
+                                       L",.;:!?)]}%";
+    /* no break after these (UAX #14 OP, QU opening; GB/T 15834 4.1) */
+    static const wchar_t no_after[] = L"\uff08\u3010\u300a\u300c\u300e\u3008\u201c\u2018"
+                                      L"\u3014\uff3b\uff5b([{";
+    if (b && wcschr(no_before, b))
+        return false;
+    if (a && wcschr(no_after, a))
+        return false;
+    return true;
 }
 
 char *teach_safe_dup(const char *p, size_t n)
@@ -87,6 +108,7 @@ bool teach_i18n_init(const char *lang)
         if (setlocale(LC_ALL, "C.UTF-8"))
             utf8 = true;
     }
+    text_utf8 = utf8;
     if (zh)
         setenv("LANGUAGE", "zh_CN", 1);
     else if (lang)

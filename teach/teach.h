@@ -12,6 +12,7 @@
 #include "../decode/decode.h"
 
 #include <libintl.h>
+#include <wchar.h>
 
 /* gettext, for every text a learner reads */
 #ifndef _
@@ -39,6 +40,44 @@ void teach_explain(const struct dec_record *r, int stage, struct tr_sbuf *out);
 const char *teach_stage_title(enum dec_stage_kind k);
 const char *teach_stage_brief(enum dec_stage_kind k);
 const char *teach_step_label(int step, bool brief);
+/* ------------------------------------------------------------------------ */
+/* The one numbering (issue 14): the title, the step bar, the ladder and     */
+/* the explanation show the same number and label for a stage.             */
+
+/* The number of a stage kind in the seven steps: decode.h's step, with a
+ * letter for the parts of a step that come one after another: "1"
+ * handshake, "2" request line, "3a" request headers, "3b" blank line, "3c"
+ * request body, "4" status line, "5" response headers, "6a" blank line,
+ * "6b" response body or tunnel (one or the other), "7" close or keep-alive
+ * (one or the other). A constant string, the same in every language; "?"
+ * for a kind out of range. */
+const char *teach_stage_number(enum dec_stage_kind k);
+/* A stage's label in the current language, without its number, written to
+ * buf (cap bytes, NUL-terminated when cap > 0) and returned: the kind's
+ * title (brief: its short label, about 10 columns), except that the stages
+ * of an interim (1xx) response name it by its code and the reason phrase
+ * as sent: its status line "100 Continue" (brief: the same, cut to 12
+ * columns), its headers "100 Continue: Response headers" (brief "100
+ * Resp.hdr"), its blank line "100 Continue: Blank line" (brief "100
+ * Blank"). Wire bytes are escaped; the reason is cut to 40 bytes. */
+const char *teach_stage_label(const struct dec_stage *s, bool brief, char *buf, size_t cap);
+
+/* A duration for a label, in the current language, written to buf (cap
+ * bytes) and returned: "35 µs", "1.4 ms", "2.05 s" ("35 微秒", "1.4 毫秒"
+ * in Chinese); brief: SI symbols without a space, for narrow columns
+ * ("35µs", "1.4ms", "2.05s"). A negative usec (nothing answered, not
+ * measured) gives "—". Without UTF-8 (teach_i18n_init said so) µ is "u"
+ * and — is "-". */
+const char *teach_fmt_duration(int64_t usec, bool brief, char *buf, size_t cap);
+
+/* Line breaking for the learner's text (UAX #14 and the Chinese rules of
+ * GB/T 15834): may a wrapped line end between the characters a and b? Not
+ * before closing or middle punctuation (，。、；：？！）」》… and , . ; : ! ? ) ]),
+ * not after opening punctuation (（「《“ and ( [), not inside "——" or "……".
+ * A wrapper that breaks after a wide character asks this first, so that no
+ * line starts with "，" or "。" and no "。" stands alone on a line. */
+bool teach_break_ok(wchar_t a, wchar_t b);
+
 /* the reason phrase of a status code in IANA's registry, or NULL */
 const char *teach_status_reason(int status);
 

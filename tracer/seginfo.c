@@ -177,7 +177,7 @@ void tr_seg_reason(const struct tr_seg *s, char *buf, size_t size)
     case TR_SEG_RULE_TSVAL:
         snprintf(buf, size, "by TCP timestamps: its TSval %u is %s %u of frame %llu, %s", s->rule_a,
                  resend ? "newer than" : "not newer than", s->rule_b, ref,
-                 resend ? "so it was sent after it" : "so it was sent before it");
+                 resend ? "so it was sent after it" : "so it was sent no later than it");
         break;
     case TR_SEG_RULE_IPID:
         snprintf(buf, size, "by IP IDs: its ID %u is %s %u of frame %llu, %s", s->rule_a,

@@ -98,9 +98,9 @@ void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form,
         seen[key] = true;
         char one[160];
         if (form == UI_LABEL_NUMBER)
-            snprintf(one, sizeof one, "%s", ui_stage_number(s->kind));
+            snprintf(one, sizeof one, "%s", teach_stage_number(s->kind));
         else
-            ui_stage_label(s, form == UI_LABEL_BRIEF, one, sizeof one);
+            teach_stage_label(s, form == UI_LABEL_BRIEF, one, sizeof one);
         len += (size_t)snprintf(buf + len, n - len, "%s%s",
                                 first ? "" : form == UI_LABEL_FULL ? " + " : "+", one);
         first = false;
@@ -473,8 +473,8 @@ static void line_carries(const struct dec_record *d, size_t k, struct tr_sbuf *o
     for (size_t i = 0; i < n; i++) {
         char one[160];
         const struct dec_stage *s = d->stgs[idx[i]];
-        tr_sb_printf(&list, "%s%s %s", i ? LIST_SEP : "", ui_stage_number(s->kind),
-                     ui_stage_label(s, false, one, sizeof one));
+        tr_sb_printf(&list, "%s%s %s", i ? LIST_SEP : "", teach_stage_number(s->kind),
+                     teach_stage_label(s, false, one, sizeof one));
         if (s->exchange >= 0) {
             one_x &= x < 0 || x == s->exchange;
             x = s->exchange;

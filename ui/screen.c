@@ -2,6 +2,7 @@
  * for UTF-8 and ASCII terminals, and clipped wide-character text */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "screen.h"
+#include "../teach/teach.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -255,6 +256,18 @@ void ui_fill(WINDOW *w, int y, int x, int width, const char *glyph, int attr)
 
 /* Word-wrap UTF-8 text into lines of at most w columns. Breaks at spaces
  * when it can, anywhere in a run of wide (CJK) characters. */
+/* may a line end after the wide character wc, given what follows? (never
+ * before a closing mark such as "，" or "。": teach/ knows the rule) */
+static bool break_after(wchar_t wc, const char *next)
+{
+    wchar_t nc = 0;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    if (*next && mbrtowc(&nc, next, strlen(next), &st) > (size_t)-3)
+        nc = 0;
+    return teach_break_ok(wc, nc);
+}
+
 size_t ui_wrap(const char *s, int w, const char **starts, size_t *lens, size_t max)
 {
     size_t n = 0;
@@ -280,8 +293,8 @@ size_t ui_wrap(const char *s, int w, const char **starts, size_t *lens, size_t m
                 break;
             if (*p == ' ')
                 brk = p;
-            else if (cw == 2)
-                brk = p + k;  /* after a wide character */
+            else if (cw == 2 && break_after(wc, p + k))
+                brk = p + k;  /* after a wide character, unless punctuation follows */
             cols += cw;
             p += k;
         }

@@ -228,12 +228,6 @@ void ui_live_sync(struct app *a);
 /* live, before any exchange: what is listened to, and what came */
 void ui_live_waiting(struct app *a, char *buf, size_t n);
 
-/* numbering.c: the one numbering ("3a") and a stage's label ("100
- * Continue" for an interim status line); the contract of teach.h's
- * teach_stage_number and teach_stage_label, which replace them */
-const char *ui_stage_number(enum dec_stage_kind k);
-const char *ui_stage_label(const struct dec_stage *s, bool brief, char *buf, size_t cap);
-
 /* packet.c: a packet of the record (index k in d->pkts) */
 enum ui_label_form {
     UI_LABEL_FULL,              /* "Status line + Response headers" */

@@ -175,7 +175,7 @@ void ui_bar_steps(struct app *a)
     ui_app_clear(r);
     int cur = current_step(a);
     /* the current step by the current stage's number: "3b" */
-    const char *cur_num = cur ? ui_stage_number(a->det->stgs[a->stage]->kind) : "";
+    const char *cur_num = cur ? teach_stage_number(a->det->stgs[a->stage]->kind) : "";
     bool req_body;
     int interim;
     exchange_extras(a, &req_body, &interim);

@@ -54,8 +54,8 @@ static void title(struct app *a, char *t, size_t n)
                  g->dir == TR_DIR_C2S ? _("client to server") : _("server to client"), a->scr.g.sep);
     } else if (s) {
         char label[160];
-        snprintf(t, n, _("Step %s %s %s"), ui_stage_number(s->kind), a->scr.g.sep,
-                 ui_stage_label(s, false, label, sizeof label));
+        snprintf(t, n, _("Step %s %s %s"), teach_stage_number(s->kind), a->scr.g.sep,
+                 teach_stage_label(s, false, label, sizeof label));
     } else {
         snprintf(t, n, "%s", _("What happens here"));
     }

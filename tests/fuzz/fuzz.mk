@@ -18,6 +18,8 @@ FUZZ_HARNESSES := capture packet tcp http content dns
 FUZZ_HARNESSES += tls keylog pcapng
 # HTTP/2 (issue 16): the engine, fed as two cut streams (fuzz_h2.c)
 FUZZ_HARNESSES += h2
+# the readers of untrusted body bytes (decode/inspect.c) and the explanations
+FUZZ_HARNESSES += inspect
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 # the top Makefile's flags (its defines), without its sanitizers and optimization

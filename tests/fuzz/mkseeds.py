@@ -10,8 +10,10 @@ From each capture (pcap or pcapng) it writes
   OUTDIR/content/  the TLS hello records it carries
   OUTDIR/dns/      its DNS messages (UDP port 53) and DNS-over-TCP streams
   OUTDIR/h2/       its HTTP/2 connections' streams and delivery order (fuzz_h2.c)
+  OUTDIR/inspect/  its HTTP bodies, behind the key and type of fuzz_inspect.c
 and then small handwritten seeds (frames of every link type and
-encapsulation, HTTP conversations, gzip/deflate/br bodies, DNS messages).
+encapsulation, HTTP conversations, gzip/deflate/br bodies, DNS messages, forms, multipart
+bodies, pictures, header values).
 The formats are described at the top of each harness.
 """
 import gzip
@@ -855,6 +857,79 @@ def dns_from_frames(frames, name):
                 put("dns", bytes([0x02]) + streams[d][:MAX_SEED], name + "-tcp")
 
 
+# fuzz_inspect.c's Content-Types, by index (7: the key alone)
+INSPECT_TYPES = [b"multipart/form-data", b"application/x-www-form-urlencoded", b"text/html",
+                 b"image/png", b"application/json", b"text/plain", b"application/octet-stream"]
+
+
+def inspect_seed(key, ctype, body):
+    """key (<= 127 bytes), Content-Type index, body: a fuzz_inspect.c input
+    (with the explanation)"""
+    key = key[:127]
+    return bytes([len(key)]) + key + bytes([ctype | 8]) + body[:MAX_SEED]
+
+
+def inspect_from_stream(stream, name):
+    """each message of a stream with a body: its Content-Type picks the
+    index, a multipart boundary is the key"""
+    pos = 0
+    for _ in range(8):
+        end = stream.find(b"\r\n\r\n", pos)
+        if end < 0:
+            return
+        head = stream[pos:end].lower()
+        body = stream[end + 4:end + 4 + (16 << 10)]
+        ct = 7
+        key = b""
+        for line in head.split(b"\r\n"):
+            if line.startswith(b"content-type:"):
+                v = line[13:].strip()
+                ct = next((i for i, t in enumerate(INSPECT_TYPES) if v.startswith(t)), 7)
+                if b"boundary=" in v:
+                    key = v.split(b"boundary=", 1)[1].split(b";")[0].strip(b'" ')
+                elif ct == 7:
+                    key = v
+        if body:
+            put("inspect", inspect_seed(key, ct, body), name)
+        pos = end + 4
+
+
+def handwritten_inspect():
+    png = (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 320, 240)
+           + b"\x08\x02\x00\x00\x00")
+    multipart = (b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"student\"\r\n\r\n"
+                 b"jinqiao\r\n--XyZ  \r\nContent-Disposition: form-data; name=\"f\"; "
+                 b"filename=\"a;b.txt\"\r\nContent-Type: text/plain\r\n\r\nline\r\n--XyZx\r\n"
+                 b"\r\n--XyZ\nContent-Type: a/b\n\nlf\n--XyZ--\r\nepilogue")
+    seeds = [
+        (b"XyZ", 0, multipart),
+        (b"XyZ", 0, multipart[:len(multipart) // 2]),
+        (b"", 1, b"username=jinqiao&password=1234&q=http+step%2Fzh%e4%b8%ad&&=x&a==b"),
+        (b"", 2, b"<!DOCTYPE html><html><head><link rel=stylesheet href=/s.css><SCRIPT src=a.js>"
+                 b"</script></head><body><img src=b.png><img/><imgx><linkage></body></html>"),
+        (b"", 3, png),
+        (b"", 7, b"GIF89a\x20\x00\x10\x00\x80\x00\x00"),
+        (b"", 6, b"\xff\xd8\xff\xe0\x00\x10JFIF"),
+        (b"", 6, b"%PDF-1.7\n" + b"PK\x03\x04"),
+        (b"Secure", 5, b"sid=YWJjZA==; Path=/; Secure; HttpOnly; Max-Age=60"),
+        (b"q", 5, b"text/html;q=0.9, */*;q=0.1, application/json;q=1.000, x;q=1.5, \"a,b\""),
+        (b"chunked", 5, b"gzip, chunked"),
+        (b"keep-alive", 5, b"keep-alive, Upgrade"),
+        (b"boundary", 7, b"multipart/form-data; x=\"1;boundary=evil\"; boundary=\"a b\"; c"),
+        (b"Content-Type", 5, b"Content-Disposition: form-data; name=\"a\"\r\ncontent-type:\ttext/plain \r\n"),
+        (b"", 5, b"5d9;ext=1\r\n" + b"x" * 32),
+        (b"", 5, b"Basic dGVhY2hlcjpjaGFsaw=="),
+        (b"", 5, b"dGVhY2hlcjpjaGFsaw=="),
+        (b"-", 0, b"-" * 200),
+        (b"b" * 70, 0, b"--" + b"b" * 70 + b"\r\n\r\nx\r\n--" + b"b" * 70 + b"--"),
+        (b"b" * 71, 0, b"--" + b"b" * 71 + b"\r\n\r\nx\r\n--" + b"b" * 71 + b"--"),
+    ]
+    for key, ct, body in seeds:
+        put("inspect", inspect_seed(key, ct, body), "hw")
+        put("inspect", bytes([0x80 | len(key)]) + key + bytes([ct | 8]) + body, "hw-keyct")
+        put("inspect", bytes([len(key)]) + key + bytes([ct]) + body, "hw-readers")
+
+
 # ------------------------------------------------------------------ main ----
 
 def from_capture(path):
@@ -891,6 +966,10 @@ def from_capture(path):
         s = h2_from_conn(segs)
         if s:
             put("h2", s[:MAX_SEED], name)
+        # bodies of each direction, in capture order: inspect seeds
+        for d in (0, 1):
+            stream = b"".join(sg.payload for dd, sg in segs if dd == d)[:MAX_SEED]
+            inspect_from_stream(stream, name)
         # TLS hello records: content seeds
         for d, sg in segs:
             p = sg.payload
@@ -905,7 +984,7 @@ def main():
         sys.stderr.write("usage: mkseeds.py OUTDIR [CAPTURE...]\n")
         return 2
     out_dir = sys.argv[1]
-    for k in ("capture", "packet", "tcp", "http", "content", "dns", "h2"):
+    for k in ("capture", "packet", "tcp", "http", "content", "dns", "h2", "inspect"):
         os.makedirs(os.path.join(out_dir, k), exist_ok=True)
     for path in sys.argv[2:]:
         try:
@@ -919,6 +998,7 @@ def main():
     handwritten_content()
     handwritten_dns()
     handwritten_h2()
+    handwritten_inspect()
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/fuzz/seeds.sh OUTDIR - seed corpora for the harnesses of tests/fuzz/:
-# OUTDIR/{capture,packet,tcp,http,content,dns,tls,keylog,pcapng,h2}/
+# OUTDIR/{capture,packet,tcp,http,content,dns,tls,keylog,pcapng,h2,inspect}/
 #
 # From the captures samples/*.pcap*, tests/data/*.pcap, tests/data/dns/*.pcap,
 # tests/data/tunnel/*.pcap and, when present,
@@ -11,10 +11,10 @@
 set -u
 out=${1:?usage: seeds.sh OUTDIR}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-for d in capture packet tcp http content dns h2; do
+for d in capture packet tcp http content dns h2 inspect; do
     rm -rf "${out:?}/$d"
 done
-mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" "$out/dns" "$out/h2" || exit 1
+mkdir -p "$out/capture" "$out/packet" "$out/tcp" "$out/http" "$out/content" "$out/dns" "$out/h2" "$out/inspect" || exit 1
 
 set --
 for f in "$top"/samples/*.pcap* "$top"/tests/data/*.pcap "$top"/tests/data/dns/*.pcap \
@@ -45,7 +45,7 @@ if command -v python3 >/dev/null 2>&1; then
     done
     python3 "$top/tests/fuzz/mkseeds_tls.py" "$out" "$@" || exit 1
 fi
-for d in capture packet tcp http content dns tls keylog pcapng h2; do
+for d in capture packet tcp http content dns tls keylog pcapng h2 inspect; do
     printf '%s %s  ' "$d" "$(ls "$out/$d" | wc -l)"
 done
 echo "seeds in $out"

@@ -2204,6 +2204,82 @@ static void test_frames(void **state)
     fd_free(&f);
 }
 
+/* the close stage carries the FINs and the segments that acknowledged them
+ * (issue 14): a segment of the other side after the FIN whose
+ * acknowledgment number is the FIN's sequence number plus one */
+static void close_seg(struct feeder *f, int dir, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+    fd_tick(f);
+    struct tr_seg seg = {.frame = f->frame, .ts = f->tc.last_ts, .dir = (enum tr_dir)dir,
+                         .flags = flags, .seq = seq, .ack = ack, .ack_offset = -1,
+                         .file_offset = -1};
+    f->ts.on_segment(f->ts.ctx, &f->tc, &seg);
+    if (flags & TR_TCP_FIN) {
+        struct tr_conn *c = &f->tc;
+        c->close_frames[dir] = f->frame;
+        if (c->close_how == TR_CLOSE_NONE) {
+            c->close_how = TR_CLOSE_FIN;
+            c->close_initiator = dir;
+            c->close_ts = c->last_ts;
+        }
+        f->ts.on_fin(f->ts.ctx, c, (enum tr_dir)dir, f->frame, c->last_ts);
+    }
+}
+
+static void test_close_acks(void **state)
+{
+    (void)state;
+    enum { F = TR_TCP_FIN | TR_TCP_ACK, A = TR_TCP_ACK, R = TR_TCP_RST };
+    static const struct {
+        const char *name;
+        struct { int dir; uint8_t flags; uint32_t seq, ack; } segs[5];
+        const char *close;
+    } cases[] = {
+        {"three packets: a FIN rides with the ACK",
+         {{S2C, F, 5000, 900}, {C2S, F, 900, 5001}, {S2C, A, 5001, 901}},
+         "stage close s2c 0+0 fin server f5,6,7\n"},
+        {"four packets",
+         {{C2S, F, 900, 5000}, {S2C, A, 5000, 901}, {S2C, F, 5000, 901}, {C2S, A, 901, 5001}},
+         "stage close c2s 18+0 fin client f5,6,7,8\n"},
+        {"an ACK of other bytes is not the FIN's; a later one is",
+         {{S2C, F, 5000, 900}, {C2S, A, 900, 4000}, {C2S, A, 900, 5001}},
+         "stage close s2c 0+0 fin server f5,7\n"},
+        {"the other side's FIN never acknowledged",
+         {{S2C, F, 5000, 900}, {C2S, F, 900, 5001}, {C2S, A, 901, 5001}},
+         "stage close s2c 0+0 fin server f5,6\n"},
+        {"sequence numbers wrap around",
+         {{C2S, F, 0xffffffffu, 7}, {S2C, F, 7, 0}, {C2S, A, 0, 8}},
+         "stage close c2s 18+0 fin client f5,6,7\n"},
+        {"a reset: nothing to acknowledge",
+         {{S2C, R | A, 5000, 900}},
+         "stage close s2c 0+0 rst server f5\n"},
+    };
+    for (size_t i = 0; i < NELEM(cases); i++) {
+        struct dec_opts o = default_opts();
+        struct feeder f;
+        fd_frames = true;
+        fd_open(&f, &o, 80, true);
+        fd_frames = false;
+        fd_data(&f, C2S, "GET / HTTP/1.1\r\n\r\n", 18);                         /* 4 */
+        for (size_t k = 0; k < 5 && cases[i].segs[k].flags; k++) {
+            close_seg(&f, cases[i].segs[k].dir, cases[i].segs[k].flags, cases[i].segs[k].seq,
+                      cases[i].segs[k].ack);
+            if (cases[i].segs[k].flags & TR_TCP_RST) {
+                f.tc.close_frames[cases[i].segs[k].dir] = f.frame;
+                f.tc.close_how = TR_CLOSE_RST;
+                f.tc.close_initiator = cases[i].segs[k].dir;
+                f.tc.close_ts = f.tc.last_ts;
+            }
+        }
+        f.ts.on_close(f.ts.ctx, &f.tc);
+        const char *log = tlog_str(&f.r.log);
+        const char *close = strstr(log, "stage close ");
+        if (!close || strncmp(close, cases[i].close, strlen(cases[i].close)) != 0)
+            fail_msg("%s: expected \"%s\" in\n%s", cases[i].name, cases[i].close, log);
+        fd_free(&f);
+    }
+}
+
 static void test_stats(void **state)
 {
     (void)state;
@@ -2402,6 +2478,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_interim_flood),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_frames),
+        cmocka_unit_test(test_close_acks),
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_deferred),
         cmocka_unit_test(test_random_splits),

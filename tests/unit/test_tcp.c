@@ -1171,8 +1171,8 @@ static void test_rule_tsval(void **state)
     assert_string_equal(tr_seg_rule_name(TR_SEG_RULE_TSVAL), "tsval");
     assert_true(tlog_has(&t.r.log, "note 1 f6 out_of_order: 5 bytes of the client's stream arrived "
                                    "after bytes that follow them (frame 5): by TCP timestamps: its "
-                                   "TSval 100 is not newer than 101 of frame 5, so it was sent "
-                                   "before it\n"));
+                                   "TSval 100 is not newer than 101 of frame 5, so it was sent no "
+                                   "later than it\n"));
     assert_true(tlog_has(&t.r.log, "note 1 f8 retransmission: 5 bytes of the client's stream sent "
                                    "again after a loss: by TCP timestamps: its TSval 140 is newer "
                                    "than 102 of frame 7, so it was sent after it\n"));

@@ -56,14 +56,14 @@ static void test_fmt_count(void **state)
 static void test_numbering(void **state)
 {
     (void)state;
-    assert_string_equal(ui_stage_number(DEC_STAGE_HANDSHAKE), "1");
-    assert_string_equal(ui_stage_number(DEC_STAGE_REQUEST_HEADERS), "3a");
-    assert_string_equal(ui_stage_number(DEC_STAGE_REQUEST_BLANK_LINE), "3b");
-    assert_string_equal(ui_stage_number(DEC_STAGE_REQUEST_BODY), "3c");
-    assert_string_equal(ui_stage_number(DEC_STAGE_RESPONSE_BLANK_LINE), "6a");
-    assert_string_equal(ui_stage_number(DEC_STAGE_RESPONSE_BODY), "6b");
-    assert_string_equal(ui_stage_number(DEC_STAGE_KEEP_ALIVE), "7");
-    assert_string_equal(ui_stage_number(DEC_STAGE_COUNT), "?");
+    assert_string_equal(teach_stage_number(DEC_STAGE_HANDSHAKE), "1");
+    assert_string_equal(teach_stage_number(DEC_STAGE_REQUEST_HEADERS), "3a");
+    assert_string_equal(teach_stage_number(DEC_STAGE_REQUEST_BLANK_LINE), "3b");
+    assert_string_equal(teach_stage_number(DEC_STAGE_REQUEST_BODY), "3c");
+    assert_string_equal(teach_stage_number(DEC_STAGE_RESPONSE_BLANK_LINE), "6a");
+    assert_string_equal(teach_stage_number(DEC_STAGE_RESPONSE_BODY), "6b");
+    assert_string_equal(teach_stage_number(DEC_STAGE_KEEP_ALIVE), "7");
+    assert_string_equal(teach_stage_number(DEC_STAGE_COUNT), "?");
 }
 
 /* ------------------------------------------------- a record by hand -- */
@@ -251,7 +251,7 @@ static void test_interim_label(void **state)
     char buf[256];
     for (size_t k = 0; k < d.nstgs; k++)
         if (d.stgs[k]->kind == DEC_STAGE_STATUS_LINE) {
-            assert_string_equal(ui_stage_label(d.stgs[k], false, buf, sizeof buf), "100 Continue");
+            assert_string_equal(teach_stage_label(d.stgs[k], false, buf, sizeof buf), "100 Continue");
             break;
         }
     ui_pkt_label(&d, (size_t)pkt(&d, 6), UI_LABEL_FULL, buf, sizeof buf);
