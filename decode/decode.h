@@ -474,6 +474,8 @@ struct dec_pipeline_opts {
      * -w file); false stops with errbuf filled */
     bool (*after_open)(struct tr_capture *cap, void *ctx, char *errbuf);
     void *after_open_ctx;
+    /* -- issue 20 -- */
+    int buffer_kib;              /* live: kernel capture buffer in KiB (0: the default) */
 };
 
 /* why dec_pipeline_open failed, for the exit status */

@@ -32,6 +32,7 @@ struct ui_run_opts {
     bool mono;                  /* no colors */
     size_t max_conns, max_ooo, max_header, max_headers, preview;
     size_t max_ui_exchanges;    /* exchanges of one connection whose details are kept */
+    int buffer_kib;             /* live: -B, the kernel's capture buffer in KiB (0: default) */
 };
 
 /* Run the UI until the user quits; returns the exit status. Restores the
