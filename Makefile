@@ -61,7 +61,7 @@ DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang \
 	libclang-rt-dev
 
-.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind
+.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind bench-live
 
 all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -136,6 +136,10 @@ valgrind: all
 BENCH_PCAP ?=
 bench: all
 	tests/bench/run-bench.sh ./httpstep $(BENCH_PCAP)
+
+# -- issue 20: only the live part of the benchmark (root; LIVE_SECONDS=30 ...)
+bench-live: all
+	tests/bench/live-bench.py ./httpstep
 
 DATADIR ?= $(PREFIX)/share
 LOCALEDIR ?= $(DATADIR)/locale

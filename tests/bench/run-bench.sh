@@ -12,7 +12,9 @@
 # Each run: wall time (monotonic clock), user+sys (wait4(2)) and peak RSS (GNU
 # time %M, the command alone).
 # Then: httpstep's peak RSS on a ~10 MiB head of the capture against the whole
-# one (memory flatness), and on the gen-stress.py captures.
+# one (memory flatness), and on the gen-stress.py captures; then, as root,
+# live capture at loopback rate (live-bench.py: nginx and wrk in a network
+# namespace, tcpdump as the floor, --stats, --json and the UI).
 # Prints Markdown on stdout; progress goes to stderr.
 #
 # Environment:
@@ -22,6 +24,7 @@
 #   BENCH_SLOW_RUNS=1 runs of tcpflow and tshark (0: skip them)
 #   BENCH_TIMEOUT=1200  seconds before one run is killed
 #   BENCH_STRICT=1    exit 1 when a target is missed (default: report only)
+#   BENCH_LIVE=1      the live benchmark (0: skip it); LIVE_* as live-bench.py says
 # Exit: 0 when every run finished (targets are reported, not enforced unless
 # BENCH_STRICT=1), 1 on a failed run or setup error, 2 on usage.
 set -euo pipefail
@@ -419,6 +422,16 @@ if [ -s "$LOGS/stats-1.out" ]; then
     head -n 30 "$LOGS/stats-1.out"
     printf '```\n'
 fi
+# ------------------------------------------------------------------- live
+if [ "${BENCH_LIVE:-1}" != 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        say "not root: no live benchmark (network namespace, capture)"
+    else
+        echo
+        python3 "$HERE/live-bench.py" "$HTTPSTEP" || { say "the live benchmark failed"; rc=1; }
+    fi
+fi
+
 say "logs of the runs in $LOGS"
 FAILED=$(awk -F'\t' '$5 != "0"' "$RESULTS" | wc -l)
 [ "$FAILED" -eq 0 ] || say "$FAILED run(s) failed, see the .err files in $LOGS"
