@@ -340,8 +340,8 @@ floor = summary("floor")
 base = floor[0]
 names = [("floor", "floor (pcap_next_ex loop)", None),
          ("floor-f", "floor -f (+ Ethernet/IP/TCP parse, 4-tuple hash)", None),
-         ("stats", "httpstep --stats", 3.0),
-         ("json", "httpstep --json > /dev/null", 10.0),
+         ("stats", "httpstep --stats", 2.0),
+         ("json", "httpstep --json > /dev/null", 5.0),
          ("tcpflow", "tcpflow -e http", None),
          ("tshark", "tshark -Y http", None)]
 for key, label, target in names:
