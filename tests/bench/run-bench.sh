@@ -188,6 +188,7 @@ fi
 
 say "warming the page cache with $PCAP"
 cat "$PCAP" > /dev/null
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine's load, reported with the figures
 for ((r = 1; r <= RUNS; r++)); do
     set -- "${TOOLS[@]}"
     [ "$r" -gt "$SLOW_RUNS" ] || set -- "$@" "${SLOW[@]}"
@@ -195,6 +196,7 @@ for ((r = 1; r <= RUNS; r++)); do
         say "round $r/$RUNS: $(show "$(run_tool "$t" "$PCAP" "$t" "$t-$r")")"
     done
 done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 grep -q $'^floor\t[^\t]*\t[^\t]*\t[^\t]*\t0$' "$RESULTS" || die "the floor did not run on '$PCAP'"
 FLOOR_LINE=$(cat "$LOGS/floor-1.out")
 FLOWS_LINE=$(cat "$LOGS/floor-f-1.out")
@@ -330,7 +332,8 @@ print("## httpstep benchmark\n")
 print("- capture: \`$PCAP\`, $SIZE bytes ($((SIZE / 1048576)) MiB), $PACKETS packets, "
       "$(field "$FLOWS_LINE" syns) connections (SYNs), $(field "$FLOWS_LINE" connections) distinct 4-tuples"
       + (", $REQS requests" if "$REQS" else ""))
-print("- machine: $(nproc) CPUs (nproc), $CPU, $MEM RAM, Linux $(uname -r), libpcap $LIBPCAP$VERSIONS")
+print("- machine: $(nproc) CPUs (nproc), $CPU, $MEM RAM, Linux $(uname -r), libpcap $LIBPCAP$VERSIONS; "
+      "load average (1, 5, 15 min) $LOAD_BEFORE before the rounds, $LOAD_AFTER after")
 print(f"- method: page cache warm, tools interleaved round-robin, rounds: {runs}; "
       "median of the runs; peak RSS is the largest over the runs (GNU time %M)")
 print()
