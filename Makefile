@@ -14,10 +14,23 @@ MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
 SANITIZE ?=
 
+# -- issue 20: the inflate library of decode/content.c: isal (ISA-L's igzip,
+# 2.3x zlib here) when pkg-config finds libisal, else zlib; INFLATE=zlib or
+# INFLATE=isal picks one, built apart (build-zlib/, build-san-zlib/) when it
+# is not the default; make test-inflate runs the content tests with each
+ISAL_OK := $(shell $(PKG_CONFIG) --exists libisal 2>/dev/null && echo 1)
+INFLATE_DEFAULT := $(if $(ISAL_OK),isal,zlib)
+INFLATE ?= $(INFLATE_DEFAULT)
+ifeq ($(filter $(INFLATE),isal zlib),)
+$(error INFLATE must be isal or zlib, not '$(INFLATE)')
+endif
+INFLATE_SUFFIX := $(if $(filter $(INFLATE),$(INFLATE_DEFAULT)),,-$(INFLATE))
+# -- end issue 20
+
 ifeq ($(SANITIZE),)
-BUILD ?= build
+BUILD ?= build$(INFLATE_SUFFIX)
 else
-BUILD ?= build-san
+BUILD ?= build-san$(INFLATE_SUFFIX)
 endif
 
 VERSION := 0.1.0
@@ -39,6 +52,14 @@ endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ifeq ($(INFLATE),isal)
+ifneq ($(ISAL_OK),1)
+$(error INFLATE=isal needs libisal (Debian: libisal-dev))
+endif
+ALL_CFLAGS += -DHTTPSTEP_ISAL
+PKG_CFLAGS += $(shell $(PKG_CONFIG) --cflags libisal)
+PKG_LIBS += $(shell $(PKG_CONFIG) --libs libisal)
+endif
 # the brotli encoder is optional for the tests (testutil.h finds it at run time)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) \
 	$(shell $(PKG_CONFIG) --libs libbrotlienc 2>/dev/null)
@@ -69,7 +90,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # Debian packages: to build, and (the second list) to run the tests (node and
 # npm from elsewhere, e.g. NodeSource, count as installed)
 DEB_BUILD := gcc make pkg-config libpcap-dev libncurses-dev zlib1g-dev libbrotli-dev \
-	libcmocka-dev gettext
+	libcmocka-dev gettext libisal-dev
 DEB_TEST := python3 tshark tmux curl nginx iproute2 tcpdump chromium valgrind clang dnsmasq-base \
 	libclang-rt-dev bind9-dnsutils nodejs npm fonts-wqy-microhei
 DEB_BUILD += libssl-dev
@@ -77,7 +98,8 @@ DEB_BUILD += libssl-dev
 DEB_BUILD += libnghttp2-dev
 DEB_TEST += nghttp2-client nghttp2-server python3-h2
 
-.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator
+.PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator \
+	bench-live inflate-bench test-inflate print-build
 
 all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -180,6 +202,32 @@ BENCH_PCAP ?=
 bench: all
 	tests/bench/run-bench.sh ./httpstep $(BENCH_PCAP)
 
+# -- issue 20: only the live part of the benchmark (root; LIVE_SECONDS=30 ...)
+bench-live: all
+	tests/bench/live-bench.py ./httpstep
+
+# -- issue 20: zlib against ISA-L's isal_inflate on a capture's bodies (not in check):
+#    make inflate-bench; build/inflate-bench extract CAPTURE BODIES; ... run BODIES
+$(BUILD)/inflate-bench: tests/bench/inflate-bench.c $(BUILD)/libhttpstep.a | have-libs
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(if $(ISAL_OK),-DHAVE_ISAL) -o $@ $< \
+		$(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS) \
+		$(if $(ISAL_OK),$(shell $(PKG_CONFIG) --libs libisal))
+inflate-bench: $(BUILD)/inflate-bench
+
+# -- issue 20: the content and decoder tests with each inflate library (and
+#    under ASan/UBSan: make SANITIZE=address,undefined test-inflate)
+INFLATE_LIBS := zlib $(if $(ISAL_OK),isal)
+test-inflate:
+	@for lib in $(INFLATE_LIBS); do \
+		$(MAKE) --no-print-directory INFLATE=$$lib units || exit 1; \
+		b=$$($(MAKE) --no-print-directory -s INFLATE=$$lib print-build); \
+		for t in test_content test_decoder; do \
+			echo "$$lib: $$b/tests/$$t"; ./$$b/tests/$$t || exit 1; \
+		done; \
+	done
+print-build:
+	@echo $(BUILD)
+
 DATADIR ?= $(PREFIX)/share
 LOCALEDIR ?= $(DATADIR)/locale
 
@@ -196,4 +244,4 @@ install: all
 	done
 
 clean:
-	rm -rf build build-san httpstep
+	rm -rf build build-san build-zlib build-san-zlib build-isal build-san-isal httpstep

@@ -67,6 +67,7 @@ struct options {
     const char *lang;
     const char *user;
     bool big, mono;
+    int buffer_kib;
     size_t max_conns, max_ooo, max_header, max_headers, preview, max_ui_x;
     bool preview_set;            /* --preview was given */
     const char *export_path[EXP_COUNT];  /* NULL: not asked for; "-": standard output */
@@ -109,6 +110,8 @@ static void usage(FILE *f)
             "  -w FILE          also save every packet read to FILE (pcap)\n"
             "  -Z USER          live: after opening the interface, run as USER (under sudo:\n"
             "                   the invoking user, by default)\n"
+            "  -B KIB           live: the kernel's capture buffer in KiB (default %u), as\n"
+            "                   tcpdump -B; raise it when packets are dropped\n"
             "      --json       write the walk as JSON Lines\n"
             "      --text       write the walk as a transcript: each stage on a line or two,\n"
             "                   the bytes as sent, in the --lang language; the explanations\n"
@@ -145,7 +148,7 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 done, 1 usage, 2 unreadable or cut capture, 3 live capture failed,\n"
             "4 out of memory, 5 output not written.\n",
-            TR_DEFAULT_MAX_CONNS, TR_DEFAULT_MAX_OOO, DEC_DEFAULT_MAX_HEADER,
+            TR_DEFAULT_BUFFER_KIB, TR_DEFAULT_MAX_CONNS, TR_DEFAULT_MAX_OOO, DEC_DEFAULT_MAX_HEADER,
             DEC_DEFAULT_MAX_HEADERS, DEC_DEFAULT_PREVIEW);
 }
 
@@ -321,7 +324,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof *o);
     opterr = 0;  /* one line of our own for every option error */
     o->preview = DEC_DEFAULT_PREVIEW;
-    while ((ch = getopt_long(argc, argv, ":r:i:p:c:w:Z:s:nDhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, ":r:i:p:c:w:Z:s:B:nDhV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             o->file = optarg;
@@ -355,6 +358,12 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case 'Z':
             o->user = optarg;
+            break;
+        case 'B':
+            /* under 2 GiB: libpcap takes the size in bytes as an int */
+            o->buffer_kib = (int)parse_number("-B buffer size", optarg, INT_MAX / 1024);
+            if (o->buffer_kib == 0)
+                die(EXIT_USAGE, "invalid -B buffer size '0': at least 1 KiB");
             break;
         case OPT_JSON:
         case OPT_TEXT:
@@ -590,6 +599,7 @@ int main(int argc, char **argv)
             .max_conns = o.max_conns, .max_ooo = o.max_ooo, .max_header = o.max_header,
             .max_headers = o.max_headers, .preview = o.preview, .max_ui_exchanges = o.max_ui_x,
             .snaplen = o.snaplen,
+            .buffer_kib = o.buffer_kib,
         };
         int rc = ui_run(&uo);
         free(o.filter);
@@ -643,6 +653,7 @@ int main(int argc, char **argv)
         .preview = rep_writer_preview(w),
         .decode_content = mode != MODE_STATS || nmore, /* --stats: the benchmark mode */
         .after_open = after_open, .after_open_ctx = &lc, .snaplen = o.snaplen,
+        .buffer_kib = o.buffer_kib,
     };
     struct dec_pipeline *pipe;
     switch (dec_pipeline_open(&pipe, &po, &dsink, err)) {

@@ -575,6 +575,8 @@ struct dec_pipeline_opts {
     void *after_open_ctx;
     /* -- issue 14 -- */
     int snaplen;                 /* live: bytes kept per packet (0: 262144) */
+    /* -- issue 20 -- */
+    int buffer_kib;              /* live: kernel capture buffer in KiB (0: the default) */
 };
 
 /* why dec_pipeline_open failed, for the exit status */

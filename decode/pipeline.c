@@ -45,6 +45,7 @@ enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct de
     struct tr_capture_opts co = {
         .file = o->file, .iface = o->iface, .filter = o->filter ? o->filter : deflt,
         .snaplen = o->snaplen > 0 ? o->snaplen : 262144, .promisc = false, .offsets = !p->live,
+        .buffer_kib = o->buffer_kib,
     };
     int rc = tr_capture_open(&p->cap, &co, errbuf);
     free(deflt);

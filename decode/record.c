@@ -120,6 +120,25 @@ static void notes_trim(struct dec_record *r, uint64_t first)
     r->nnotes = k;
 }
 
+/* rolling: forget the exchanges before the oldest stage kept (a live
+ * keep-alive connection has thousands, each holding its two messages:
+ * 1.4 KiB an exchange, the UI's memory grew by 4 MiB/s at 3,400 requests/s) */
+static void xs_trim(struct dec_record *r)
+{
+    int64_t lo = INT64_MAX;
+    for (size_t i = 0; i < r->nstgs; i++)
+        if (r->stgs[i]->exchange >= 0 && r->stgs[i]->exchange < lo)
+            lo = r->stgs[i]->exchange;
+    if (lo == INT64_MAX || lo <= r->x_base)
+        return;
+    size_t drop = (uint64_t)(lo - r->x_base) < r->nxs ? (size_t)(lo - r->x_base) : r->nxs;
+    for (size_t i = 0; i < drop; i++)
+        dec_exchange_unref(r->xs[i]);
+    memmove(r->xs, r->xs + drop, (r->nxs - drop) * sizeof *r->xs);
+    r->nxs -= drop;
+    r->x_base += (int64_t)drop;
+}
+
 static void r_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
 {
     struct dec_record *r = ctx;
@@ -133,6 +152,7 @@ static void r_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
         r->nstgs -= drop;
         r->trimmed += drop;
         notes_trim(r, r->stgs[0]->nframes ? r->stgs[0]->frames[0] : 0);
+        xs_trim(r);
     }
     xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
     r->stgs[r->nstgs++] = dec_stage_ref(s);

@@ -38,7 +38,7 @@ bool rep_ob_flush(struct rep_obuf *o)
     return !o->err;
 }
 
-static void rep_ob_room(struct rep_obuf *o, size_t n)
+void rep_ob_room(struct rep_obuf *o, size_t n)
 {
     if (o->len + n > o->cap) {
         if (o->len && !o->err && fwrite(o->buf, 1, o->len, o->f) != o->len)
@@ -57,32 +57,32 @@ uint64_t rep_ob_tell(const struct rep_obuf *o)
     return o->flushed + o->len;
 }
 
-void rep_ob_put(struct rep_obuf *o, const char *s, size_t n)
-{
-    rep_ob_room(o, n);
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
-
 void rep_ob_str(struct rep_obuf *o, const char *s)
 {
     rep_ob_put(o, s, strlen(s));
 }
 
-void rep_ob_ch(struct rep_obuf *o, char c)
-{
-    rep_ob_room(o, 1);
-    o->buf[o->len++] = c;
-}
-
+/* two digits per division (frame numbers are most of --json's numbers) */
 void rep_ob_u64(struct rep_obuf *o, uint64_t v)
 {
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
     char tmp[24];
     int i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
+    while (v >= 100) {
+        unsigned d = (unsigned)(v % 100) * 2;
+        v /= 100;
+        tmp[--i] = pairs[d + 1];
+        tmp[--i] = pairs[d];
+    }
+    if (v >= 10) {
+        tmp[--i] = pairs[v * 2 + 1];
+        tmp[--i] = pairs[v * 2];
+    } else {
+        tmp[--i] = (char)('0' + v);
+    }
     rep_ob_put(o, tmp + i, sizeof tmp - (size_t)i);
 }
 

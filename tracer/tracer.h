@@ -88,7 +88,10 @@ struct tr_capture_opts {
     int snaplen;        /* live: bytes kept per packet (0: 262144) */
     bool promisc;       /* live: promiscuous mode */
     bool offsets;       /* record each frame's file offset (seekable files) */
+    /* -- issue 20: live capture buffer -- */
+    int buffer_kib;     /* live: the kernel's capture buffer in KiB (0: TR_DEFAULT_BUFFER_KIB) */
 };
+#define TR_DEFAULT_BUFFER_KIB 8192
 
 /* One frame as libpcap returned it. data is borrowed until the next
  * tr_capture_next or tr_capture_close. */

@@ -33,6 +33,7 @@ struct ui_run_opts {
     size_t max_conns, max_ooo, max_header, max_headers, preview;
     size_t max_ui_exchanges;    /* exchanges of one connection whose details are kept */
     int snaplen;                /* live: bytes kept per packet (0: the default) */
+    int buffer_kib;             /* live: -B, the kernel's capture buffer in KiB (0: default) */
 };
 
 /* Run the UI until the user quits; returns the exit status. Restores the

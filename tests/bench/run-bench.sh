@@ -12,7 +12,9 @@
 # Each run: wall time (monotonic clock), user+sys (wait4(2)) and peak RSS (GNU
 # time %M, the command alone).
 # Then: httpstep's peak RSS on a ~10 MiB head of the capture against the whole
-# one (memory flatness), and on the gen-stress.py captures.
+# one (memory flatness), and on the gen-stress.py captures; then, as root,
+# live capture at loopback rate (live-bench.py: nginx and wrk in a network
+# namespace, tcpdump as the floor, --stats, --json and the UI).
 # Prints Markdown on stdout; progress goes to stderr.
 #
 # Environment:
@@ -22,6 +24,7 @@
 #   BENCH_SLOW_RUNS=1 runs of tcpflow and tshark (0: skip them)
 #   BENCH_TIMEOUT=1200  seconds before one run is killed
 #   BENCH_STRICT=1    exit 1 when a target is missed (default: report only)
+#   BENCH_LIVE=1      the live benchmark (0: skip it); LIVE_* as live-bench.py says
 # Exit: 0 when every run finished (targets are reported, not enforced unless
 # BENCH_STRICT=1), 1 on a failed run or setup error, 2 on usage.
 set -euo pipefail
@@ -185,6 +188,7 @@ fi
 
 say "warming the page cache with $PCAP"
 cat "$PCAP" > /dev/null
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine's load, reported with the figures
 for ((r = 1; r <= RUNS; r++)); do
     set -- "${TOOLS[@]}"
     [ "$r" -gt "$SLOW_RUNS" ] || set -- "$@" "${SLOW[@]}"
@@ -192,6 +196,7 @@ for ((r = 1; r <= RUNS; r++)); do
         say "round $r/$RUNS: $(show "$(run_tool "$t" "$PCAP" "$t" "$t-$r")")"
     done
 done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 grep -q $'^floor\t[^\t]*\t[^\t]*\t[^\t]*\t0$' "$RESULTS" || die "the floor did not run on '$PCAP'"
 FLOOR_LINE=$(cat "$LOGS/floor-1.out")
 FLOWS_LINE=$(cat "$LOGS/floor-f-1.out")
@@ -327,7 +332,8 @@ print("## httpstep benchmark\n")
 print("- capture: \`$PCAP\`, $SIZE bytes ($((SIZE / 1048576)) MiB), $PACKETS packets, "
       "$(field "$FLOWS_LINE" syns) connections (SYNs), $(field "$FLOWS_LINE" connections) distinct 4-tuples"
       + (", $REQS requests" if "$REQS" else ""))
-print("- machine: $(nproc) CPUs (nproc), $CPU, $MEM RAM, Linux $(uname -r), libpcap $LIBPCAP$VERSIONS")
+print("- machine: $(nproc) CPUs (nproc), $CPU, $MEM RAM, Linux $(uname -r), libpcap $LIBPCAP$VERSIONS; "
+      "load average (1, 5, 15 min) $LOAD_BEFORE before the rounds, $LOAD_AFTER after")
 print(f"- method: page cache warm, tools interleaved round-robin, rounds: {runs}; "
       "median of the runs; peak RSS is the largest over the runs (GNU time %M)")
 print()
@@ -337,8 +343,8 @@ floor = summary("floor")
 base = floor[0]
 names = [("floor", "floor (pcap_next_ex loop)", None),
          ("floor-f", "floor -f (+ Ethernet/IP/TCP parse, 4-tuple hash)", None),
-         ("stats", "httpstep --stats", 3.0),
-         ("json", "httpstep --json > /dev/null", 10.0),
+         ("stats", "httpstep --stats", 2.0),
+         ("json", "httpstep --json > /dev/null", 5.0),
          ("tcpflow", "tcpflow -e http", None),
          ("tshark", "tshark -Y http", None)]
 for key, label, target in names:
@@ -419,6 +425,16 @@ if [ -s "$LOGS/stats-1.out" ]; then
     head -n 30 "$LOGS/stats-1.out"
     printf '```\n'
 fi
+# ------------------------------------------------------------------- live
+if [ "${BENCH_LIVE:-1}" != 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+        say "not root: no live benchmark (network namespace, capture)"
+    else
+        echo
+        python3 "$HERE/live-bench.py" "$HTTPSTEP" || { say "the live benchmark failed"; rc=1; }
+    fi
+fi
+
 say "logs of the runs in $LOGS"
 FAILED=$(awk -F'\t' '$5 != "0"' "$RESULTS" | wc -l)
 [ "$FAILED" -eq 0 ] || say "$FAILED run(s) failed, see the .err files in $LOGS"

@@ -195,6 +195,9 @@ check "a value for an option without one" 1 "'--json=1' takes no value" -- \
     --json=1 -r samples/01-classic-get.pcap
 check "bad BPF filter" 1 "tcp port port" -- --json -r samples/01-classic-get.pcap tcp port port
 check "bad -c count" 1 "many" -- --json -c many -r samples/01-classic-get.pcap
+check "bad -B buffer size" 1 "-B buffer size 'lots'" -- --json -B lots -r samples/01-classic-get.pcap
+check "-B of 0 KiB" 1 "at least 1 KiB" -- --json -B 0 -r samples/01-classic-get.pcap
+check "-B past 2 GiB" 1 "up to 2097151" -- --json -B 2097152 -r samples/01-classic-get.pcap
 
 # a pcap header and no packet is not broken: the capture line, the stats line, exit 0
 head -c 24 samples/01-classic-get.pcap >"$T/no-packets.pcap"
