@@ -72,6 +72,7 @@ struct options {
     bool preview_set;            /* --preview was given */
     const char *export_path[EXP_COUNT];  /* NULL: not asked for; "-": standard output */
     int snaplen;            /* -s: live, bytes kept per packet (0: the default) */
+    int json_version;       /* --json-version: 1 or 2 (0: 2) */
 };
 
 static const char *progname = "httpstep";
@@ -112,7 +113,9 @@ static void usage(FILE *f)
             "                   the invoking user, by default)\n"
             "  -B KIB           live: the kernel's capture buffer in KiB (default %u), as\n"
             "                   tcpdump -B; raise it when packets are dropped\n"
-            "      --json       write the walk as JSON Lines\n"
+            "      --json       write the walk as JSON Lines (transcript version 2)\n"
+            "      --json-version 1  strictly version 1: no HTTPS, HTTP/2 or DNS lines\n"
+            "                   or fields, for readers of version 1\n"
             "      --text       write the walk as a transcript: each stage on a line or two,\n"
             "                   the bytes as sent, in the --lang language; the explanations\n"
             "                   are in --md and --html (a transcript stays short to read\n"
@@ -295,7 +298,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
            OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
-           OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR };
+           OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR, OPT_JSON_VERSION };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -307,6 +310,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"max-headers", required_argument, NULL, OPT_MAX_HEADERS},
         {"preview", required_argument, NULL, OPT_PREVIEW},
         {"max-ui-exchanges", required_argument, NULL, OPT_MAX_UI_X},
+        {"json-version", required_argument, NULL, OPT_JSON_VERSION},
         {"goto", required_argument, NULL, OPT_GOTO},
         {"lang", required_argument, NULL, OPT_LANG},
         {"big", no_argument, NULL, OPT_BIG},
@@ -411,6 +415,11 @@ static void parse_options(int argc, char **argv, struct options *o)
             o->export_path[e] = optarg;
             break;
         }
+        case OPT_JSON_VERSION:
+            o->json_version = (int)parse_number("--json-version", optarg, 2);
+            if (o->json_version < 1)
+                die(EXIT_USAGE, "invalid --json-version '%s': 1 or 2", optarg);
+            break;
         case OPT_MAX_UI_X:
             o->max_ui_x = parse_number("--max-ui-exchanges", optarg, 1000000);
             if (o->max_ui_x < 2)
@@ -639,6 +648,7 @@ int main(int argc, char **argv)
         .utf8 = utf8_locale(), .more = more, .nmore = nmore,
         .preview = o.preview_set ? o.preview : 0,
         .goto_x = o.goto_spec ? strtoull(o.goto_spec, NULL, 10) : 0,
+        .json_version = o.json_version,
     };
     struct rep_writer *w = rep_writer_new(&wo, err);
     if (!w)

@@ -187,7 +187,20 @@ bool dec_chunk_size_line(const uint8_t *p, size_t n, struct dec_span *digits, ui
     X(RESPONSE_BODY, "response_body", 6, DEC_N_("Response body"), DEC_N_("Body"))             \
     X(TUNNEL, "tunnel", 6, DEC_N_("Tunnel"), DEC_N_("Tunnel"))                                \
     X(CLOSE, "close", 7, DEC_N_("Close"), DEC_N_("Close"))                                    \
-    X(KEEP_ALIVE, "keep_alive", 7, DEC_N_("Keep-alive"), DEC_N_("Keep-alive"))
+    X(KEEP_ALIVE, "keep_alive", 7, DEC_N_("Keep-alive"), DEC_N_("Keep-alive"))                \
+    /* version 2: HTTPS (the TLS handshake inside step 1) */                                  \
+    X(TLS_CLIENT_HELLO, "tls_client_hello", 1, DEC_N_("TLS ClientHello"), DEC_N_("ClientHello")) \
+    X(TLS_SERVER_HELLO, "tls_server_hello", 1, DEC_N_("TLS ServerHello"), DEC_N_("ServerHello")) \
+    X(TLS_CLIENT_FINISHED, "tls_client_finished", 1, DEC_N_("TLS client Finished"),          \
+      DEC_N_("Finished"))                                                                     \
+    /* bytes that stay encrypted: no step (JSON "step": null) */                              \
+    X(ENCRYPTED, "encrypted", -1, DEC_N_("Encrypted"), DEC_N_("Encrypted"))                   \
+    /* version 2: HTTP/2 */                                                                   \
+    X(H2_PREFACE, "h2_preface", 1, DEC_N_("HTTP/2 preface"), DEC_N_("Preface"))               \
+    X(H2_SETTINGS, "h2_settings", 1, DEC_N_("HTTP/2 settings"), DEC_N_("Settings"))           \
+    X(PUSH_PROMISE, "push_promise", 6, DEC_N_("Push promise"), DEC_N_("Push"))                \
+    X(STREAM_END, "stream_end", 7, DEC_N_("Stream end"), DEC_N_("Stream end"))                \
+    X(GOAWAY, "goaway", 7, DEC_N_("GOAWAY"), DEC_N_("GOAWAY"))
 
 enum dec_stage_kind {
 #define X(id, name, step, title, brief) DEC_STAGE_##id,
@@ -197,6 +210,7 @@ enum dec_stage_kind {
 };
 
 const char *dec_stage_name(enum dec_stage_kind k);
+/* 1..7; -1 for a stage of no step (encrypted) */
 int dec_stage_step(enum dec_stage_kind k);
 /* DEC_STAGE_COUNT when the name is unknown */
 enum dec_stage_kind dec_stage_by_name(const char *name);
@@ -213,7 +227,15 @@ const char *dec_step_label(int step, bool brief);
     X(NOT_HTTP, "not_http")                                                  \
     X(TLS, "tls")                                                            \
     X(DECODE_ERROR, "decode_error")                                          \
-    X(INCOMPLETE, "incomplete")
+    X(INCOMPLETE, "incomplete")                                              \
+    /* version 2 */                                                          \
+    X(TLS_NO_KEYS, "tls_no_keys")                                            \
+    X(TLS_DECRYPT_ERROR, "tls_decrypt_error")                                \
+    X(TLS_UNSUPPORTED, "tls_unsupported")                                    \
+    X(MALFORMED_TLS, "malformed_tls")                                        \
+    X(MALFORMED_H2, "malformed_h2")                                          \
+    X(MALFORMED_DNS, "malformed_dns")                                        \
+    X(SOCKS, "socks")
 
 enum dec_note_kind {
 #define X(id, name) DEC_NOTE_##id,
@@ -228,10 +250,12 @@ enum dec_framing {
     DEC_FRAMING_NONE = 0,      /* no body */
     DEC_FRAMING_LENGTH,        /* Content-Length */
     DEC_FRAMING_CHUNKED,       /* Transfer-Encoding: chunked */
-    DEC_FRAMING_CLOSE          /* read until the connection closes */
+    DEC_FRAMING_CLOSE,         /* read until the connection closes */
+    DEC_FRAMING_H2             /* HTTP/2 DATA frames, to END_STREAM */
 };
 
-const char *dec_framing_name(enum dec_framing f); /* "content-length", "chunked", "close", NULL */
+/* "content-length", "chunked", "close", "h2", NULL */
+const char *dec_framing_name(enum dec_framing f);
 
 /* ------------------------------------------------------------------------ */
 /* The model: what was decoded, in one shape for every reader.              */
@@ -278,6 +302,17 @@ struct dec_msg {
     bool conn_close, conn_keep_alive;         /* Connection: close / keep-alive */
     bool upgrade;                             /* an Upgrade header */
     bool bad_target;                          /* request-target not valid (RFC 9112 3.2) */
+    bool tls;                                 /* carried inside TLS (offsets: plaintext) */
+    /* HTTP/2 (version "HTTP/2", no reason phrase): its stream, the pseudo-
+     * header fields (":method"...) apart from the regular ones, and header
+     * compression made visible */
+    bool h2;
+    uint32_t stream;
+    const struct dec_header *pseudo;
+    size_t npseudo;
+    struct dec_str authority, scheme;          /* request: :authority, :scheme */
+    int64_t hpack_length;                     /* header block bytes on the wire; -1: none */
+    int64_t decoded_hlength;                  /* the same fields as HTTP/1.1 lines; -1: unknown */
     enum dec_framing framing;
     uint64_t content_length;                  /* with DEC_FRAMING_LENGTH */
     uint64_t chunks;
@@ -294,6 +329,43 @@ struct dec_msg {
 
 struct dec_msg *dec_msg_ref(const struct dec_msg *m);
 void dec_msg_unref(const struct dec_msg *m);
+
+/* What a TLS stage shows of the handshake (version 2): its own copy, owned
+ * by the stage. Names are the IANA tables' (decode/tls.h). */
+#define DEC_TLS_STAGE_MAX_LIST 16
+struct dec_tls_stage {
+    bool decrypted;              /* its records were decrypted (or were in the clear) */
+    bool has_sni;
+    char sni[256];               /* the ClientHello's server name */
+    size_t nalpn_offered;
+    char alpn_offered[8][64];
+    size_t nversions;            /* offered (supported_versions, else the legacy one) */
+    uint16_t versions[DEC_TLS_STAGE_MAX_LIST];
+    uint16_t version;            /* chosen; 0: not known yet */
+    uint16_t cipher;             /* chosen suite; has_cipher */
+    bool has_cipher;
+    bool has_alpn;
+    char alpn[64];               /* chosen (1.3: known after decryption) */
+    size_t nmessages;
+    const char *messages[32];    /* handshake messages, in order ("ServerHello", ...) */
+    bool has_cert;               /* the first certificate was read (1.2 in clear; 1.3 decrypted) */
+    char cert_subject[256], cert_issuer[256];
+    bool hrr;                    /* a HelloRetryRequest came */
+    bool resumed;
+};
+
+/* an HTTP/2 frame that made a stage: the capture frame that completed it */
+struct dec_h2_ref {
+    uint64_t frame;
+    uint8_t type, flags;
+    uint32_t length;
+};
+
+/* an HTTP/2 setting as sent */
+struct dec_h2_kv {
+    uint16_t id;
+    uint32_t value;
+};
 
 /* One stage of the walk: a span of one direction's byte stream (or of the
  * handshake's and close's packets) with the frames that carried it. */
@@ -321,6 +393,19 @@ struct dec_stage {
     int initiator;               /* -1, TR_DIR_C2S (client), TR_DIR_S2C (server) */
     /* keep_alive: why the connection stays open (a constant string) */
     const char *reason_text;
+    /* version 2 */
+    bool tls;                    /* an HTTP stage inside TLS: offsets in the plaintext stream */
+    const struct dec_tls_stage *tls_info;  /* tls_*: owned by the stage */
+    uint64_t records;            /* encrypted: the TLS records of the run */
+    uint32_t stream;             /* HTTP/2: the stream (0: none, the connection) */
+    const struct dec_h2_ref *h2; /* HTTP/2: the frames that made it (owned) */
+    size_t nh2;
+    const struct dec_h2_kv *settings;  /* h2_preface, h2_settings (owned) */
+    size_t nsettings;
+    uint32_t promised_stream;    /* push_promise */
+    const char *h2_how;          /* stream_end: "end_stream", "rst_stream", "goaway", "capture_end" */
+    const char *error_code;      /* stream_end (RST_STREAM, GOAWAY), goaway: the code's name */
+    uint32_t last_stream;        /* goaway */
     size_t nframes;
     uint64_t frames[];           /* sorted, each once */
 };
@@ -345,6 +430,8 @@ struct dec_exchange {
     bool keep_alive;
     bool complete;
     bool tunnel;                 /* CONNECT or Upgrade: a tunnel follows */
+    uint32_t stream;             /* HTTP/2: its stream (0: HTTP/1) */
+    bool pushed;                 /* HTTP/2: the server pushed it */
 };
 
 struct dec_exchange *dec_exchange_ref(const struct dec_exchange *x);
@@ -365,6 +452,15 @@ struct dec_note *dec_note_ref(const struct dec_note *n);
 void dec_note_unref(const struct dec_note *n);
 
 /* A connection while it is decoded: valid from on_conn to on_conn_end. */
+struct dec_tls_facts;            /* decode/tls.h */
+struct dec_keylog;               /* decode/tls.h */
+
+/* HTTP/2 counts of a connection (conn_end.h2) */
+struct dec_conn_h2 {
+    uint64_t streams, max_open;
+    uint64_t frames[16];         /* by frame type (0..9 as RFC 9113 6 numbers them) */
+};
+
 struct dec_conn {
     uint64_t id;                 /* the tracer's connection number */
     const struct tr_conn *tc;    /* endpoints, handshake, close facts */
@@ -373,7 +469,43 @@ struct dec_conn {
     bool tls;                    /* a TLS handshake */
     bool not_http;               /* bytes that are not HTTP were seen */
     void *user;                  /* the dec_sink's own per-connection state */
+    /* version 2 */
+    uint64_t dns_frame;          /* the lookup that gave its server's address (0: none) */
+    const char *protocol;        /* "http/1.1", "h2", "tls", "other", NULL (no payload) */
+    const struct dec_tls_facts *tls_facts;   /* TLS: the engine's facts, or NULL */
+    const struct dec_conn_h2 *h2;            /* HTTP/2: counts, or NULL */
+    const char *socks;           /* "SOCKS 4", "SOCKS 4a", "SOCKS 5", or NULL */
 };
+
+/* A DNS lookup (version 2: a `dns` line): a query and its answer, paired
+ * by the decoder; reference-counted like the rest of the model. */
+struct dec_dns_answer {
+    char type[16];               /* "A", "AAAA", "CNAME" */
+    char data[256];              /* the address (RFC 5952) or the name */
+    uint32_t ttl;
+};
+
+struct dec_dns_line {
+    uint32_t refs;
+    uint64_t frame;              /* the query's */
+    tr_time ts;
+    struct tr_endpoint client, server;
+    bool tcp;                    /* DNS over TCP (else UDP) */
+    uint16_t id;
+    char name[256];              /* the question, escaped */
+    char qtype[16];
+    bool answered;               /* a response came (then rcode, answers, response_*) */
+    char rcode[16];
+    bool truncated;              /* the TC bit */
+    const struct dec_dns_answer *answers;   /* A, AAAA, CNAME of the answer section */
+    size_t nanswers;
+    uint64_t response_frame;
+    tr_time response_ts;
+    bool retry;                  /* the same question went to another server before */
+};
+
+struct dec_dns_line *dec_dns_line_ref(const struct dec_dns_line *d);
+void dec_dns_line_unref(const struct dec_dns_line *d);
 
 /* The events, in the order of ../shared/spec/transcript.md. Every object
  * is borrowed for the call (take a reference to keep it). */
@@ -390,6 +522,12 @@ struct dec_sink {
     void (*on_segment)(void *ctx, struct dec_conn *c, const struct tr_seg *s);
     void (*on_bytes)(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
                      const uint8_t *data, size_t len, uint64_t frame);
+    /* optional (version 2): decrypted bytes of a TLS connection's plaintext
+     * stream, at their plaintext offset */
+    void (*on_plain)(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
+                     const uint8_t *data, size_t len, uint64_t frame);
+    /* a DNS lookup, when its answer came (or at the end without one) */
+    void (*on_dns)(void *ctx, const struct dec_dns_line *d);
 };
 
 /* ------------------------------------------------------------------------ */
@@ -407,6 +545,7 @@ struct dec_opts {
     size_t max_pipeline;         /* requests awaiting a response (0: default) */
     size_t body_preview;         /* bytes of each body kept for the UI (0: none) */
     bool decode_content;         /* gzip, deflate, br: decoded_length */
+    const struct dec_keylog *keys;  /* TLS secrets (borrowed; NULL: none) */
 };
 
 #define DEC_DEFAULT_MAX_HEADER (64u << 10)
@@ -425,6 +564,8 @@ struct dec_stats {
     uint64_t http_conns;
     uint64_t exchanges;
     uint64_t notes;
+    uint64_t dns;                /* DNS queries seen */
+    uint64_t decrypted;          /* TLS connections decrypted */
     uint64_t notes_by_kind[DEC_NOTE_COUNT];
 };
 void dec_stats(const struct dec_decoder *d, struct dec_stats *out);
@@ -514,6 +655,7 @@ struct dec_record {
     size_t nxs, cxs;
     int64_t x_base;
     struct dec_stream bytes[2];
+    struct dec_stream plain[2];  /* TLS: the decrypted streams (version 2) */
     int64_t x_lo, x_hi;          /* the window of exchanges kept; x_hi < 0: all */
     bool in_window;              /* a stage of the window has come */
     bool seen_x;                 /* a stage of some exchange has come (kept or not) */
@@ -573,10 +715,15 @@ struct dec_pipeline_opts {
      * -w file); false stops with errbuf filled */
     bool (*after_open)(struct tr_capture *cap, void *ctx, char *errbuf);
     void *after_open_ctx;
-    /* -- issue 14 -- */
     int snaplen;                 /* live: bytes kept per packet (0: 262144) */
-    /* -- issue 20 -- */
     int buffer_kib;              /* live: kernel capture buffer in KiB (0: the default) */
+    /* TLS secrets: --keylog files (followed as they grow, live), and the
+     * Decryption Secrets Blocks of a pcapng file, read at open */
+    const char *const *keylogs;
+    size_t nkeylogs;
+    /* a malformed key log line, one line of text to print (may be NULL) */
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
 };
 
 /* why dec_pipeline_open failed, for the exit status */
@@ -630,6 +777,7 @@ struct dec_run_stats {
     uint64_t frames, bytes;      /* every frame read, and its captured bytes */
     uint64_t tcp_conns, http_conns, exchanges, notes;
     uint64_t dropped;            /* live: packets the kernel dropped */
+    uint64_t dns, decrypted;     /* version 2: DNS queries seen, TLS connections decrypted */
 };
 void dec_pipeline_stats(struct dec_pipeline *p, struct dec_run_stats *out);
 
@@ -892,5 +1040,8 @@ void dec_dns_tcp_done(struct dec_dns_tcp *t);
 /* the per-connection TLS engine (records, handshake, decryption through     */
 /* libcrypto, a plaintext stream per direction). See tls.h.                  */
 #include "tls.h"
+
+/* HTTP/2 (issue 16): the engine, its tables and HPACK decoding. See h2.h. */
+#include "h2.h"
 
 #endif

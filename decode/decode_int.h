@@ -24,6 +24,7 @@ struct msgrec {
     char *arena;                 /* start-line words, header names and values */
     size_t alen;
     struct dec_header *hdrs;     /* pub.headers */
+    struct dec_header *pseudo;   /* pub.pseudo (HTTP/2) */
     int ce_idx, host_idx;        /* header index, -1 none */
 };
 

@@ -547,6 +547,12 @@ static void t_close(void *ctx, struct tr_conn *tc)
         st->ts_end = cend;
         st->how = tc->close_how;
         dc_stage(c, st);
+        if (!c->pub.protocol)  /* what the connection carried, for conn_end */
+            c->pub.protocol = c->pub.tls        ? "tls"
+                              : c->pub.exchanges ? "http/1.1"
+                              : c->pub.not_http  ? "other"
+                              : (tc->side[0].bytes || tc->side[1].bytes) ? "other"
+                                                                         : NULL;
         if (d->sink.on_conn_end)
             d->sink.on_conn_end(d->sink.ctx, &c->pub);
     }

@@ -1,5 +1,5 @@
 /* h2.c - the HTTP/2 engine's reader: the preface and frames (RFC 9113 3.4,
- * 4, 6), framing found again after lost bytes, and the interface of h2_int.h
+ * 4, 6), framing found again after lost bytes, and the interface of h2.h
  *
  * Each direction is a state machine over its bytes: the preface, a 9-byte
  * frame header, the payload (fixed fields, then a body streamed as it

@@ -1,6 +1,6 @@
 /* h2_impl.h - private to the HTTP/2 engine (decode/h2.c, h2_stream.c,
  * h2_tables.c): its state and the functions its files share. Nothing else
- * includes it; the engine's interface is h2_int.h.
+ * includes it; the engine's interface is h2.h.
  *
  * h2.c reads the bytes (preface, frames, padding, the search for frames
  * after lost bytes) and drives the rest; h2_stream.c keeps the streams, the
@@ -11,7 +11,7 @@
 #define HTTPSTEP_H2_IMPL_H
 
 #include "decode_int.h"
-#include "h2_int.h"
+#include "h2.h"
 
 #define SETTING_IDS 10           /* values kept by identifier 1..9 */
 #define PENDING_MAX 8            /* SETTINGS frames awaiting their ACK, per direction */

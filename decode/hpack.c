@@ -10,7 +10,7 @@
  * scratch nghttp2 inflater fed a one-field block: nghttp2 exports no Huffman
  * decoder of its own.
  */
-#include "h2_int.h"
+#include "h2.h"
 
 #include <nghttp2/nghttp2.h>
 #include <stdlib.h>

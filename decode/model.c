@@ -83,6 +83,8 @@ const char *dec_framing_name(enum dec_framing f)
         return "chunked";
     case DEC_FRAMING_CLOSE:
         return "close";
+    case DEC_FRAMING_H2:
+        return "h2";
     default:
         return NULL;
     }
@@ -102,6 +104,7 @@ struct msgrec *msgrec_new(bool request)
     m->pub.refs = 1;
     m->pub.request = request;
     m->pub.decoded_length = -1;
+    m->pub.hpack_length = m->pub.decoded_hlength = -1;
     m->ce_idx = m->host_idx = -1;
     return m;
 }
@@ -121,6 +124,7 @@ void dec_msg_unref(const struct dec_msg *m)
         return;
     free(r->arena);
     free(r->hdrs);
+    free(r->pseudo);
     free(r);
 }
 
@@ -187,6 +191,9 @@ void dec_stage_unref(const struct dec_stage *s)
     if (!w || --w->refs > 0)
         return;
     dec_msg_unref(w->msg);
+    free((void *)w->tls_info);
+    free((void *)w->h2);
+    free((void *)w->settings);
     if (w->decoded != w->preview)
         free((void *)w->decoded);
     free((void *)w->preview);
@@ -289,4 +296,23 @@ void dec_note_unref(const struct dec_note *n)
     struct dec_note *w = (struct dec_note *)n;
     if (w && --w->refs == 0)
         free(w);
+}
+
+/* ---------------------------------------------------------------- DNS -- */
+
+struct dec_dns_line *dec_dns_line_ref(const struct dec_dns_line *d)
+{
+    struct dec_dns_line *w = (struct dec_dns_line *)d;
+    if (w)
+        w->refs++;
+    return w;
+}
+
+void dec_dns_line_unref(const struct dec_dns_line *d)
+{
+    struct dec_dns_line *w = (struct dec_dns_line *)d;
+    if (!w || --w->refs > 0)
+        return;
+    free((void *)w->answers);
+    free(w);
 }

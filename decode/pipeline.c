@@ -192,5 +192,7 @@ void dec_pipeline_stats(struct dec_pipeline *p, struct dec_run_stats *out)
     out->http_conns = ds.http_conns;
     out->exchanges = ds.exchanges;
     out->notes = ds.notes;
+    out->dns = ds.dns;
+    out->decrypted = ds.decrypted;
     out->dropped = tr_capture_dropped(p->cap);
 }

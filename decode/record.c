@@ -64,8 +64,10 @@ void dec_record_free(struct dec_record *r)
     free(r->pkts);
     free(r->notes);
     free(r->xs);
-    free(r->bytes[0].data);
-    free(r->bytes[1].data);
+    for (int d = 0; d < 2; d++) {
+        free(r->bytes[d].data);
+        free(r->plain[d].data);
+    }
     memset(r, 0, sizeof *r);
 }
 
@@ -230,6 +232,9 @@ static void r_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
     r->version++;
 }
 
+static void keep_bytes(struct dec_record *r, struct dec_stream *st, uint64_t offset,
+                       const uint8_t *data, size_t len);
+
 static void r_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
                     const uint8_t *data, size_t len, uint64_t frame)
 {
@@ -237,7 +242,24 @@ static void r_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
     struct dec_record *r = ctx;
     if (!mine(r, c) || r->sealed)
         return;
-    struct dec_stream *st = &r->bytes[dir];
+    keep_bytes(r, &r->bytes[dir], offset, data, len);
+}
+
+/* decrypted bytes: kept as the stream bytes are, apart */
+static void r_plain(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
+                    const uint8_t *data, size_t len, uint64_t frame)
+{
+    (void)frame;
+    struct dec_record *r = ctx;
+    if (!mine(r, c) || r->sealed)
+        return;
+    keep_bytes(r, &r->plain[dir], offset, data, len);
+}
+
+/* bytes at a stream offset into st, within the record's caps */
+static void keep_bytes(struct dec_record *r, struct dec_stream *st, uint64_t offset,
+                       const uint8_t *data, size_t len)
+{
     uint64_t end = st->base + st->len;
     if (st->len == 0 && offset > st->base)
         st->base = end = offset;
@@ -288,6 +310,7 @@ void dec_record_sink(struct dec_record *r, struct dec_sink *out)
     out->on_conn_end = r_conn_end;
     out->on_segment = r_segment;
     out->on_bytes = r_bytes;
+    out->on_plain = r_plain;
 }
 
 /* the packet of a frame (packets are in frame order), or -1 */

@@ -60,6 +60,9 @@ struct rep_writer_opts {
      * goto_x (1-based: connections in order, their exchanges in order, a
      * connection without exchanges one row); 0: the whole capture */
     uint64_t goto_x;
+    /* --json: 2 (default: ../shared/spec/transcript.md version 2), or 1:
+     * strictly version 1 (no version-2 lines or fields) for version-1 readers */
+    int json_version;
 };
 
 #define REP_SHOW_DEFAULT 2048u  /* body bytes a written walk shows unless told */

@@ -250,6 +250,7 @@ struct rep_out {
     struct rep_writer *w;
     uint64_t last_conn;          /* live text: the connection written last */
     uint64_t svg_best;           /* SVG without goto: the smallest connection written */
+    bool v1;                     /* JSON: strictly version 1 */
 };
 
 /* what a document's end needs */

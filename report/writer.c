@@ -30,6 +30,7 @@ struct rep_writer {
     bool records;                /* some output needs the record of a connection */
     size_t show, har_preview;
     uint64_t goto_x;
+    int json_version;            /* 1 or 2 */
     uint64_t exchanges;          /* exchange events (-c) */
     uint64_t live_num;           /* live text: exchanges numbered so far */
     struct rep_rowcount *rc;
@@ -92,6 +93,7 @@ static bool add_out(struct rep_writer *w, enum rep_format f, FILE *out, const ch
     o->utf8 = w->utf8;
     o->w = w;
     o->svg_best = UINT64_MAX;
+    o->v1 = w->json_version == 1;
     rep_ob_init(&o->ob, out);
     w->by_fmt[f] = o;
     if (spooled(o) && !rep_spool_open(&o->sp, errbuf))
@@ -111,6 +113,7 @@ struct rep_writer *rep_writer_new(const struct rep_writer_opts *opts, char *errb
     w->show = opts->preview ? opts->preview : REP_SHOW_DEFAULT;
     w->har_preview = opts->preview ? opts->preview : DEC_DEFAULT_PREVIEW;
     w->goto_x = opts->goto_x;
+    w->json_version = opts->json_version ? opts->json_version : 2;
     bool ok = !opts->out || add_out(w, opts->format, opts->out, NULL, errbuf);
     for (size_t i = 0; ok && i < opts->nmore; i++)
         ok = add_out(w, opts->more[i].format, opts->more[i].out, opts->more[i].name, errbuf);
@@ -232,6 +235,22 @@ static void w_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
         rc->rs.on_segment(rc->rs.ctx, c, s);
 }
 
+static void w_plain(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
+                    const uint8_t *data, size_t len, uint64_t frame)
+{
+    (void)ctx;
+    struct rep_conn *rc = conn_of(c);
+    if (rc)
+        rc->rs.on_plain(rc->rs.ctx, c, dir, offset, data, len, frame);
+}
+
+static void w_dns(void *ctx, const struct dec_dns_line *d)
+{
+    struct rep_writer *w = ctx;
+    if (w->json.on_dns)
+        w->json.on_dns(w->json.ctx, d);
+}
+
 static void w_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
                     const uint8_t *data, size_t len, uint64_t frame)
 {
@@ -301,9 +320,11 @@ void rep_writer_sink(struct rep_writer *w, struct dec_sink *out)
     out->on_exchange = w_exchange;
     out->on_note = w_note;
     out->on_conn_end = w_conn_end;
+    out->on_dns = w_dns;
     if (w->records) {
         out->on_segment = w_segment;
         out->on_bytes = w_bytes;
+        out->on_plain = w_plain;
     }
 }
 

@@ -48,6 +48,15 @@ static const char *const stage_numbers[DEC_STAGE_COUNT] = {
     [DEC_STAGE_TUNNEL] = "6b",
     [DEC_STAGE_CLOSE] = "7",
     [DEC_STAGE_KEEP_ALIVE] = "7",
+    [DEC_STAGE_TLS_CLIENT_HELLO] = "1b",
+    [DEC_STAGE_TLS_SERVER_HELLO] = "1c",
+    [DEC_STAGE_TLS_CLIENT_FINISHED] = "1d",
+    [DEC_STAGE_ENCRYPTED] = "-",
+    [DEC_STAGE_H2_PREFACE] = "1e",
+    [DEC_STAGE_H2_SETTINGS] = "1f",
+    [DEC_STAGE_PUSH_PROMISE] = "6c",
+    [DEC_STAGE_STREAM_END] = "7",
+    [DEC_STAGE_GOAWAY] = "7",
 };
 
 const char *teach_stage_number(enum dec_stage_kind k)
@@ -367,6 +376,29 @@ static const struct note_text {
     {DEC_NOTE_INCOMPLETE, N_("Incomplete"),
      N_("the message stops before its end (the capture ended, the connection was cut, or bytes are "
         "missing), so part of it is not here.")},
+    {DEC_NOTE_TLS_NO_KEYS, N_("No TLS keys"),
+     N_("no key log holds the secrets of this TLS session, so its records stay encrypted: an "
+        "eavesdropper on the path sees only their sizes and timing. Start the browser with "
+        "SSLKEYLOGFILE set and give that file to httpstep with --keylog.")},
+    {DEC_NOTE_TLS_DECRYPT_ERROR, N_("TLS decryption failed"),
+     N_("a record did not decrypt with the secrets in the key log (its authentication tag did "
+        "not match): the keys belong to another session, or bytes are missing. The rest of this "
+        "direction is shown as encrypted.")},
+    {DEC_NOTE_TLS_UNSUPPORTED, N_("TLS not supported"),
+     N_("this TLS session uses a version, cipher suite or extension httpstep cannot decrypt, so "
+        "its records are shown as encrypted.")},
+    {DEC_NOTE_MALFORMED_TLS, N_("Malformed TLS"),
+     N_("these bytes break the TLS record or handshake syntax (a length that does not fit, for "
+        "example); httpstep stops reading TLS in this direction.")},
+    {DEC_NOTE_MALFORMED_H2, N_("Malformed HTTP/2"),
+     N_("an HTTP/2 frame breaks RFC 9113 (a wrong length, a frame on the wrong stream, a header "
+        "block that does not decompress); httpstep goes on as far as it can.")},
+    {DEC_NOTE_MALFORMED_DNS, N_("Malformed DNS"),
+     N_("this datagram on the DNS port is not a well-formed DNS message (a name or record runs "
+        "past its end, for example), so httpstep shows no lookup for it.")},
+    {DEC_NOTE_SOCKS, N_("SOCKS proxy"),
+     N_("the client asked a SOCKS proxy to open the connection for it; after the proxy's reply "
+        "the same bytes carry the real protocol, which httpstep reads from there.")},
     {DEC_NOTE_COUNT, NULL, NULL}
 };
 

@@ -32,7 +32,7 @@
 #define _GNU_SOURCE
 #include "fuzz_common.h"
 
-#include "../../decode/h2_int.h"
+#include "../../decode/h2.h"
 
 #define SEP "\xff\xfe\xfd\xfc"
 #define SEPLEN 4

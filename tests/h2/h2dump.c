@@ -23,7 +23,7 @@
  *   counts conn streams max_open frames-by-type...
  * Empty fields are "-".
  */
-#include "../../decode/h2_int.h"
+#include "../../decode/h2.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  */
 #include "testutil.h"
 
-#include "../../decode/h2_int.h"
+#include "../../decode/h2.h"
 
 #include <nghttp2/nghttp2.h>
 

@@ -5,7 +5,7 @@
  */
 #include "testutil.h"
 
-#include "../../decode/h2_int.h"
+#include "../../decode/h2.h"
 
 /* ------------------------------------------------------------- helpers -- */
 

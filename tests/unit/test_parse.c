@@ -418,6 +418,15 @@ static void test_tables(void **state)
         {DEC_STAGE_TUNNEL, "tunnel", 6},
         {DEC_STAGE_CLOSE, "close", 7},
         {DEC_STAGE_KEEP_ALIVE, "keep_alive", 7},
+        {DEC_STAGE_TLS_CLIENT_HELLO, "tls_client_hello", 1},
+        {DEC_STAGE_TLS_SERVER_HELLO, "tls_server_hello", 1},
+        {DEC_STAGE_TLS_CLIENT_FINISHED, "tls_client_finished", 1},
+        {DEC_STAGE_ENCRYPTED, "encrypted", -1},
+        {DEC_STAGE_H2_PREFACE, "h2_preface", 1},
+        {DEC_STAGE_H2_SETTINGS, "h2_settings", 1},
+        {DEC_STAGE_PUSH_PROMISE, "push_promise", 6},
+        {DEC_STAGE_STREAM_END, "stream_end", 7},
+        {DEC_STAGE_GOAWAY, "goaway", 7},
     };
     assert_int_equal(NELEM(st), DEC_STAGE_COUNT);
     for (size_t i = 0; i < NELEM(st); i++) {
@@ -433,7 +442,9 @@ static void test_tables(void **state)
                                         "no_handshake", "limit", "malformed_packet", "fragment",
                                         "stray_segment", "tunnel", "ipsec_encrypted",
                                         "malformed_http", "not_http", "tls", "decode_error",
-                                        "incomplete"};
+                                        "incomplete", "tls_no_keys", "tls_decrypt_error",
+                                        "tls_unsupported", "malformed_tls", "malformed_h2",
+                                        "malformed_dns", "socks"};
     assert_int_equal(NELEM(notes), DEC_NOTE_COUNT);
     for (size_t i = 0; i < NELEM(notes); i++) {
         assert_string_equal(dec_note_name((enum dec_note_kind)i), notes[i]);
@@ -447,6 +458,7 @@ static void test_tables(void **state)
     assert_string_equal(dec_framing_name(DEC_FRAMING_LENGTH), "content-length");
     assert_string_equal(dec_framing_name(DEC_FRAMING_CHUNKED), "chunked");
     assert_string_equal(dec_framing_name(DEC_FRAMING_CLOSE), "close");
+    assert_string_equal(dec_framing_name(DEC_FRAMING_H2), "h2");
 
     assert_string_equal(dec_tls_version_name(0x0303), "TLS 1.2");
     assert_string_equal(dec_tls_version_name(0x0304), "TLS 1.3");

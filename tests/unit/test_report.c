@@ -26,7 +26,7 @@ static char *write_capture(const char *path, enum rep_format f, bool live, size_
     FILE *out = open_memstream(&buf, &len);
     assert_non_null(out);
     char err[TR_ERRBUF_SIZE];
-    struct rep_writer_opts wo = {f, out, live, true, NULL, 0, preview, 0};
+    struct rep_writer_opts wo = {f, out, live, true, NULL, 0, preview, 0, 2};
     struct rep_writer *w = rep_writer_new(&wo, err);
     assert_non_null(w);
     struct dec_sink ds;

@@ -1,4 +1,4 @@
-/* h2_int.h - private to decode/: the HTTP/2 engine (RFC 9113) and its header
+/* h2.h - private to decode/: the HTTP/2 engine (RFC 9113) and its header
  * decoding (HPACK, RFC 7541, through libnghttp2's inflater)
  *
  * One struct dec_h2 per HTTP/2 connection. The decoder feeds it each
@@ -33,8 +33,8 @@
  * stream's on_stream(OPEN) (PUSH_PROMISE) and on_block; then on_stream(END).
  * A stream's OPEN always comes before any other event that names it.
  */
-#ifndef HTTPSTEP_H2_INT_H
-#define HTTPSTEP_H2_INT_H
+#ifndef HTTPSTEP_H2_H
+#define HTTPSTEP_H2_H
 
 #include "decode.h"
 
