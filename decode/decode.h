@@ -200,7 +200,9 @@ bool dec_chunk_size_line(const uint8_t *p, size_t n, struct dec_span *digits, ui
     X(H2_SETTINGS, "h2_settings", 1, DEC_N_("HTTP/2 settings"), DEC_N_("Settings"))           \
     X(PUSH_PROMISE, "push_promise", 6, DEC_N_("Push promise"), DEC_N_("Push"))                \
     X(STREAM_END, "stream_end", 7, DEC_N_("Stream end"), DEC_N_("Stream end"))                \
-    X(GOAWAY, "goaway", 7, DEC_N_("GOAWAY"), DEC_N_("GOAWAY"))
+    X(GOAWAY, "goaway", 7, DEC_N_("GOAWAY"), DEC_N_("GOAWAY"))                                \
+    /* issue 13: a client asks a SOCKS proxy to connect it on (both directions) */             \
+    X(SOCKS, "socks", 1, DEC_N_("SOCKS handshake"), DEC_N_("SOCKS"))
 
 enum dec_stage_kind {
 #define X(id, name, step, title, brief) DEC_STAGE_##id,
@@ -406,9 +408,53 @@ struct dec_stage {
     const char *h2_how;          /* stream_end: "end_stream", "rst_stream", "goaway", "capture_end" */
     const char *error_code;      /* stream_end (RST_STREAM, GOAWAY), goaway: the code's name */
     uint32_t last_stream;        /* goaway */
+    const struct dec_socks *socks;  /* socks: what the handshake said (owned) */
     size_t nframes;
     uint64_t frames[];           /* sorted, each once */
 };
+
+/* A SOCKS 4, 4a or 5 handshake (issue 13): what the client asked the proxy
+ * and what the proxy answered, as far as the capture holds them */
+struct dec_socks {
+    uint8_t version;             /* 4 or 5 */
+    bool v4a;                    /* 4a: the client sent a name, not an address */
+    uint8_t nmethods;            /* 5: authentication methods offered */
+    int method;                  /* 5: the one chosen (0 none, 2 password, 0xff none acceptable;
+                                  * -1: not seen yet) */
+    bool auth_sent;              /* 5: the client sent a user name and password (RFC 1929) */
+    bool auth_ok;                /* 5 with a password: accepted (true when none was asked) */
+    char user[64];               /* 4: the user id; 5: the user name (the password is not kept) */
+    size_t password_len;
+    uint8_t command;             /* 1 CONNECT, 2 BIND, 3 UDP ASSOCIATE */
+    char host[256];              /* the target: an address, or the name sent */
+    bool by_name;                /* the proxy resolves the name (4a, 5 with a domain) */
+    uint16_t port;
+    int reply;                   /* the reply code; -1: none seen */
+    bool granted;
+    char bound[256];             /* 5: the address the proxy connected from */
+    uint16_t bound_port;
+    bool unreadable;             /* 5: a method whose traffic is encapsulated */
+    bool done;                   /* the handshake ended (granted, refused or broken) */
+};
+
+/* the reply codes in words (msgids: teach translates them) */
+#define DEC_SOCKS4_REPLIES                                                     \
+    X(0x5a, DEC_N_("request granted"))                                         \
+    X(0x5b, DEC_N_("request rejected or failed"))                              \
+    X(0x5c, DEC_N_("rejected: the proxy could not reach identd on the client")) \
+    X(0x5d, DEC_N_("rejected: identd reports another user"))
+#define DEC_SOCKS5_REPLIES                                                     \
+    X(0, DEC_N_("succeeded"))                                                  \
+    X(1, DEC_N_("general SOCKS server failure"))                               \
+    X(2, DEC_N_("connection not allowed by ruleset"))                          \
+    X(3, DEC_N_("network unreachable"))                                        \
+    X(4, DEC_N_("host unreachable"))                                           \
+    X(5, DEC_N_("connection refused"))                                         \
+    X(6, DEC_N_("TTL expired"))                                                \
+    X(7, DEC_N_("command not supported"))                                      \
+    X(8, DEC_N_("address type not supported"))
+/* the reply code in words ("succeeded", "connection refused"; English), or NULL */
+const char *dec_socks_reply_name(const struct dec_socks *k);
 
 struct dec_stage *dec_stage_ref(const struct dec_stage *s);
 void dec_stage_unref(const struct dec_stage *s);

@@ -162,6 +162,7 @@ struct dconn {
         uint32_t fin_next;               /* the sequence number after the FIN */
         tr_time ack_ts;
     } fin[2];
+    struct dec_socks_state *socks;  /* a SOCKS handshake first (socks.c), or NULL */
 };
 
 struct dec_decoder {
@@ -185,6 +186,21 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim);
 void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end);
 void dc_interim_done(struct dconn *c, struct dstate *s);
 void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame);
+
+/* socks.c: a SOCKS handshake before the protocol inside (issue 13) */
+struct dec_socks_state;
+bool dec_socks_looks(const uint8_t *p, size_t n);
+/* the first client bytes begin a SOCKS handshake: start reading it */
+bool dec_socks_begin(struct dconn *c, const uint8_t *p, size_t n);
+/* direction dir's handshake is being read, or the handshake failed (then
+ * nothing more of the connection is read) */
+bool dec_socks_active(const struct dconn *c, enum tr_dir dir);
+/* the handshake's bytes of a piece: how many it took (the rest is the
+ * protocol inside, or nothing when the proxy refused) */
+size_t dec_socks_feed(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n,
+                      uint64_t frame, tr_time ts);
+void dec_socks_end(struct dconn *c, uint64_t frame);
+void dec_socks_free(struct dconn *c);
 
 /* message.c */
 void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,

@@ -463,6 +463,21 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
     if (!c || c->dropped)
         return;
     struct dstate *s = &c->s[dir];
+    /* a SOCKS handshake first (issue 13): the protocol inside starts after
+     * the proxy's reply */
+    if (dir == TR_DIR_C2S && off == 0 && !s->seen_data && !c->socks && !c->s[1].seen_data)
+        dec_socks_begin(c, data, len);
+    if (c->socks && dec_socks_active(c, dir) && s->pos == off) {
+        size_t used = dec_socks_feed(c, dir, data, len, frame, ts);
+        s->pos = off + used;
+        if (used && c->decided && !c->dropped && d->sink.on_bytes)  /* for the byte views */
+            d->sink.on_bytes(d->sink.ctx, &c->pub, dir, off, data, used, frame);
+        if (c->dropped || used == len || dec_socks_active(c, dir))
+            return;
+        off += used;
+        data += used;
+        len -= used;
+    }
     if (s->pos != off) {  /* the tracer's offsets are the truth */
         if (off > s->pos)
             ms_gap(c, s, off - s->pos, frame, ts);
@@ -501,6 +516,7 @@ static void conn_free(struct dec_decoder *d, struct dconn *c)
         write_exchange(c, c->xhead);
     for (int k = 0; k < 2; k++)
         ms_free(&c->s[k]);
+    dec_socks_free(c);
     defer_free(c);
     free(c->sni);
     free(c);
@@ -514,6 +530,7 @@ static void t_close(void *ctx, struct tr_conn *tc)
         return;
     tc->user = NULL;
     if (c->decided && !c->dropped) {
+        dec_socks_end(c, tc->last_frame);
         for (int k = 0; k < 2; k++)
             ms_end(c, &c->s[k], tc->last_frame, tc->last_ts);
         tls_note(c);

@@ -194,6 +194,7 @@ void dec_stage_unref(const struct dec_stage *s)
     free((void *)w->tls_info);
     free((void *)w->h2);
     free((void *)w->settings);
+    free((void *)w->socks);
     if (w->decoded != w->preview)
         free((void *)w->decoded);
     free((void *)w->preview);

@@ -357,6 +357,24 @@ static void j_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
         rep_ob_str(o, ",\"error_code\":");
         j_cstr(o, s->error_code);
         break;
+    case DEC_STAGE_SOCKS:
+        if (s->socks) {
+            const struct dec_socks *k = s->socks;
+            static const char *const cmds[] = {NULL, "connect", "bind", "udp_associate"};
+            rep_ob_str(o, ",\"socks\":{\"version\":");
+            j_cstr(o, k->version == 5 ? "5" : k->v4a ? "4a" : "4");
+            rep_ob_str(o, ",\"command\":");
+            j_cstr(o, k->command < 4 ? cmds[k->command] : NULL);
+            rep_ob_str(o, ",\"target\":");
+            j_cstr(o, k->host[0] ? k->host : NULL);
+            rep_ob_str(o, ",\"port\":");
+            rep_ob_u64(o, k->port);
+            rep_ob_str(o, k->by_name ? ",\"by_name\":true" : ",\"by_name\":false");
+            rep_ob_str(o, ",\"reply\":");
+            j_cstr(o, dec_socks_reply_name(k));
+            rep_ob_str(o, k->granted ? ",\"granted\":true}" : ",\"granted\":false}");
+        }
+        break;
     default:
         break;
     }

@@ -314,6 +314,19 @@ static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct
     case DEC_STAGE_TUNNEL:
         t_tunnel(o, r, s, utf8);
         break;
+    case DEC_STAGE_SOCKS:
+        if (s->socks && s->dir == TR_DIR_C2S) {
+            const struct dec_socks *k = s->socks;
+            tr_sb_printf(&b, "SOCKS %s %s %s:%u", k->version == 5 ? "5" : k->v4a ? "4a" : "4",
+                         k->command == 2 ? "BIND" : k->command == 3 ? "UDP ASSOCIATE" : "CONNECT",
+                         k->host, (unsigned)k->port);
+        } else if (s->socks) {
+            const char *why = dec_socks_reply_name(s->socks);
+            tr_sb_printf(&b, s->socks->granted ? _("granted (%s)") : _("refused (%s)"),
+                         why ? _(why) : "?");
+        }
+        t_detail(o, &b, IND_D + 2);
+        break;
     case DEC_STAGE_CLOSE:
         tr_sb_str(&b, s->how == TR_CLOSE_FIN   ? _("closed with FIN")
                       : s->how == TR_CLOSE_RST ? _("reset (RST)")

@@ -442,6 +442,7 @@ static explain_fn *const stage_explain[DEC_STAGE_COUNT] = {
     [DEC_STAGE_TUNNEL] = teach_explain_tunnel,
     [DEC_STAGE_CLOSE] = teach_explain_close,
     [DEC_STAGE_KEEP_ALIVE] = teach_explain_keep_alive,
+    [DEC_STAGE_SOCKS] = teach_explain_socks,
 };
 
 void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)

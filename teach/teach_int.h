@@ -237,6 +237,7 @@ void teach_lead(struct teach_ex *e);
 /* explain.c: the connection's stages */
 void teach_explain_handshake(struct teach_ex *e);
 void teach_explain_tunnel(struct teach_ex *e);
+void teach_explain_socks(struct teach_ex *e);       /* explain_socks.c */
 void teach_explain_keep_alive(struct teach_ex *e);
 void teach_explain_close(struct teach_ex *e);
 void teach_explain_no_handshake(struct teach_ex *e);

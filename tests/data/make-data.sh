@@ -16,7 +16,7 @@ OUT=${DATA_OUT:-$HERE}
 SERVERS=$HERE/../../samples/servers
 LIMIT=30
 PY=$(command -v python3 || true)
-ALL=(snaplen-96 midstream port-reuse rst-close v6-post-chunked not-http)
+ALL=(snaplen-96 midstream port-reuse rst-close v6-post-chunked not-http socks5 socks4a)
 
 LAB_NAME=make-data
 # shellcheck source=samples/lab.sh
@@ -207,6 +207,34 @@ EOF
     cap_stop
     expect "$2" 'tcp.len > 0' -eq 5
     expect "$2" 'http' -eq 0
+}
+
+socks_proxy() { # socks_proxy NS: socksproxy.py on 127.0.0.1:1080 for N clients
+    bg "$1" "$WORK/socks.log" "$PY" "$SERVERS/socksproxy.py" --bind 127.0.0.1 --port 1080 \
+        --once "$2"
+    wait_port "$1" 1080
+}
+
+t_socks5() { # curl through a SOCKS 5 proxy: an IPv4 address, then a name the proxy resolves
+    server "$1" 127.0.0.1 80 || return 1
+    socks_proxy "$1" 2 || return 1
+    cap_start "$1" lo "$2" "tcp port 1080 or tcp port 80" || return 1
+    run "$1" curl -sS -o /dev/null --socks5 127.0.0.1:1080 http://127.0.0.1/hello.txt
+    run "$1" curl -sS -o /dev/null --socks5-hostname 127.0.0.1:1080 http://localhost/style.css
+    cap_stop
+    expect "$2" 'socks' -ge 4
+    expect "$2" 'http.request' -eq 4
+}
+
+t_socks4a() { # curl through a SOCKS 4 proxy (an address), then 4a (a name)
+    server "$1" 127.0.0.1 80 || return 1
+    socks_proxy "$1" 2 || return 1
+    cap_start "$1" lo "$2" "tcp port 1080 or tcp port 80" || return 1
+    run "$1" curl -sS -o /dev/null --socks4 127.0.0.1:1080 http://127.0.0.1/hello.txt
+    run "$1" curl -sS -o /dev/null --socks4a 127.0.0.1:1080 http://localhost/style.css
+    cap_stop
+    expect "$2" 'socks' -ge 4
+    expect "$2" 'http.request' -eq 4
 }
 
 # the midstream capture's signals from its client, left from an earlier capture

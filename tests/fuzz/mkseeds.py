@@ -743,6 +743,12 @@ def handwritten_http():
          b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n" * 70 + b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
         (b"GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\nContent-Length: x\r\n\r\nab",
          b"HTTP/1.1 999 Odd\r\nTransfer-Encoding: gzip\r\n\r\nclose-framed"),
+        # SOCKS 5 (a password, a name) then HTTP; SOCKS 4a; a SOCKS 5 refusal (issue 13)
+        (b"\x05\x02\x00\x02\x01\x01u\x01p\x05\x01\x00\x03\x04host\x00\x50" + REQ,
+         b"\x05\x02\x01\x00\x05\x00\x00\x04" + bytes(16) + b"\x9c\x41" + RSP),
+        (b"\x04\x01\x00\x50\x00\x00\x00\x01user\x00host.example\x00" + REQ,
+         b"\x00\x5a\x00\x50\x7f\x00\x00\x01" + RSP),
+        (b"\x05\x01\x00\x05\x01\x00\x01\x7f\x00\x00\x01\x00\x50", b"\x05\x00\x05\x05\x00\x01" + bytes(6)),
     ]
     for i, (c, s) in enumerate(cases):
         # whole, then in small pieces with a gap, with every option bit
