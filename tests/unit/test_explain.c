@@ -125,6 +125,7 @@ static const char *const captures[] = {
     "tests/data/midstream.pcap",       "tests/data/not-http.pcap",
     "tests/data/port-reuse.pcap",      "tests/data/rst-close.pcap",
     "tests/data/snaplen-96.pcap",      "tests/data/v6-post-chunked.pcap",
+    "tests/data/socks5.pcap",          "tests/data/socks4a.pcap",
     NULL
 };
 
