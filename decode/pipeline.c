@@ -128,8 +128,12 @@ enum dec_pipe_step dec_pipeline_next(struct dec_pipeline *p)
             return DEC_PIPE_FRAME;
         rc = TR_NEXT_EOF;
     }
-    if (rc == TR_NEXT_NONE)
+    if (rc == TR_NEXT_NONE) {  /* live, nothing yet: time passes all the same */
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        tr_table_tick(p->table, (tr_time)now.tv_sec * 1000000 + now.tv_nsec / 1000);
         return DEC_PIPE_IDLE;
+    }
     p->failed = rc == TR_NEXT_ERROR;
     dec_pipeline_finish(p);
     return p->failed ? DEC_PIPE_ERROR : DEC_PIPE_END;

@@ -353,6 +353,24 @@ static void evict_one(struct tr_table *t)
     tr_tcp_conn_free(c);
 }
 
+/* Close the connections that waited TR_FIN_ACK_WAIT_US for the last ACK of
+ * their close (tcp.c queues them): the ACK was not captured. */
+static void finwait_expire(struct tr_table *t)
+{
+    struct conn *c;
+    while ((c = t->fw_head) && t->now - c->fw_since > TR_FIN_ACK_WAIT_US) {
+        tr_tcp_end(t, c, TR_CLOSE_FIN);  /* takes it off the queue */
+        bury(t, c);
+    }
+}
+
+void tr_table_tick(struct tr_table *t, tr_time now)
+{
+    if (now > t->now)
+        t->now = now;
+    finwait_expire(t);
+}
+
 static struct conn *conn_new(struct tr_table *t, const struct tr_packet *p, uint64_t frame, tr_time ts,
                              int64_t file_offset, enum tr_dir *dir)
 {
@@ -422,6 +440,8 @@ void tr_table_packet(struct tr_table *t, const struct tr_packet *p, uint64_t fra
         t->st.tunnelled++;
     if (ts > t->now)
         t->now = ts;
+    if (t->fw_head)
+        finwait_expire(t);
     bool syn = p->flags & TR_TCP_SYN, ack = p->flags & TR_TCP_ACK;
     enum tr_dir dir = TR_DIR_C2S;
     struct conn *c = table_find(t, p, &dir);

@@ -441,10 +441,48 @@ static void report_handshake(struct tr_table *t, struct conn *c)
         t->sink.on_handshake(t->sink.ctx, &c->pub);
 }
 
+/* The queue of connections awaiting the last ACK of their close, oldest
+ * first (table.c closes those that waited TR_FIN_ACK_WAIT_US). */
+static void finwait_add(struct tr_table *t, struct conn *c)
+{
+    c->fw_queued = true;
+    c->fw_since = t->now;
+    c->fw_next = NULL;
+    c->fw_prev = t->fw_tail;
+    if (t->fw_tail)
+        t->fw_tail->fw_next = c;
+    else
+        t->fw_head = c;
+    t->fw_tail = c;
+}
+
+static void finwait_remove(struct tr_table *t, struct conn *c)
+{
+    if (!c->fw_queued)
+        return;
+    if (c->fw_prev)
+        c->fw_prev->fw_next = c->fw_next;
+    else
+        t->fw_head = c->fw_next;
+    if (c->fw_next)
+        c->fw_next->fw_prev = c->fw_prev;
+    else
+        t->fw_tail = c->fw_prev;
+    c->fw_queued = false;
+    c->fw_prev = c->fw_next = NULL;
+}
+
+/* Did the peer acknowledge this side's FIN (its sequence number + 1)? */
+static bool fin_acked(const struct half *h)
+{
+    return h->fin_done && h->ack_valid && seq_gt(h->peer_ack, h->fin_seq);
+}
+
 static void close_conn(struct tr_table *t, struct conn *c, enum tr_close_how how_if_none)
 {
     if (c->closed)
         return;
+    finwait_remove(t, c);
     if (!c->announced)
         tr_tcp_announce(t, c);
     report_handshake(t, c);
@@ -777,6 +815,13 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
         }
         check_acked(t, c, pd, frame, ts);
     }
-    if (c->h[0].fin_done && c->h[1].fin_done)
-        close_conn(t, c, TR_CLOSE_FIN);
+    /* the close ends with the ACK of the second FIN (RFC 9293 3.6): that
+     * segment belongs to it; a close whose last ACK was not captured waits
+     * TR_FIN_ACK_WAIT_US (table.c), or the end of the capture */
+    if (c->h[0].fin_done && c->h[1].fin_done) {
+        if (fin_acked(&c->h[0]) && fin_acked(&c->h[1]))
+            close_conn(t, c, TR_CLOSE_FIN);
+        else if (!c->fw_queued)
+            finwait_add(t, c);
+    }
 }

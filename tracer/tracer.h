@@ -488,6 +488,16 @@ void tr_table_datagram(struct tr_table *t, const struct tr_packet *p, uint64_t f
 /* End of capture: every open connection delivers what it buffered (holes
  * become gaps) and closes with TR_CLOSE_END (or FIN when one was seen). */
 void tr_table_finish(struct tr_table *t);
+/* A connection closes when both FINs are acknowledged (the ACK of the second
+ * FIN is the close's last packet), on a RST, at the end of the capture, or
+ * when the ACK of the second FIN has not come this long after both FINs: a
+ * lost last ACK makes the peer send its FIN again after an RTO (RFC 6298
+ * 2.4: at least 1 s; Linux 200 ms), whose ACK then ends the close. */
+#define TR_FIN_ACK_WAIT_US 2000000
+/* Live, while no frame comes: time passes (`now` on the capture's clock,
+ * microseconds since the epoch); a close whose last ACK was not captured
+ * ends after a wait (the tracer also does so on each segment). */
+void tr_table_tick(struct tr_table *t, tr_time now);
 /* Stop delivering data for this connection (not HTTP); segments, FIN and the
  * close are still reported. Call from a sink callback or any time. */
 void tr_conn_ignore_data(struct tr_conn *c);

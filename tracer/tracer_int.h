@@ -222,6 +222,9 @@ struct conn {
     uint32_t syn_seq;            /* the client's SYN's sequence number (syn_seen) */
     uint32_t syn_len;            /* its payload (TCP Fast Open, RFC 7413) */
     bool first_close_seen;
+    bool fw_queued;              /* both FINs delivered, an ACK of a FIN awaited (fw_*) */
+    struct conn *fw_prev, *fw_next; /* the table's queue of such connections, oldest first */
+    tr_time fw_since;            /* when it joined the queue */
     unsigned npending;
     struct tr_seg *pending;      /* PENDING_MAX, allocated for a connection without a SYN */
 };
@@ -244,6 +247,7 @@ struct tr_table {
     struct tomb **tombs;         /* the closed connections' tuples */
     size_t ntomb_buckets, ntombs;
     struct tomb *tq_head, *tq_tail;
+    struct conn *fw_head, *fw_tail; /* connections awaiting the last ACK of a close */
     uint64_t next_id;
     tr_time now;
     struct tr_stats st;

@@ -5,12 +5,13 @@
  * sample and the smoothed RTT (RFC 6298), and the connection's smallest
  * windows and throughput
  *
- * What is known of a segment is gathered in one place, packet_facts():
- * today the options of a SYN (the connection's), the scale from both SYNs
- * and the tracer's two marks; once the tracer gives options, the window
- * scale in force, IP ID and TTL, a duplicate-ACK mark and the rule of each
- * mark per segment (issue 14), they are read there. The detail's text is
- * written from those facts alone, by ui_packet_detail().
+ * What is known of a segment is gathered in one place, packet_facts(),
+ * from the tracer's struct tr_seg: its own options (SACK blocks and
+ * timestamps included), the window scale in force, TTL and IP ID, its marks
+ * (retransmission or late original with the rule that decided and the
+ * values compared, duplicate ACK, keep-alive, zero window, window update,
+ * stray). The detail's text is written from those facts alone, by
+ * ui_packet_detail().
  */
 #define _GNU_SOURCE 1
 #include "view.h"
@@ -114,36 +115,79 @@ void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form,
 /* what is known of one segment (see the top of the file) */
 struct pkt_facts {
     const struct tr_seg *seg;
-    const struct tr_tcp_opts *opts;  /* its TCP options, NULL: not known */
+    const struct tr_tcp_opts *opts;  /* its own TCP options (tr_seg.opts) */
     int scale;                       /* the window's shift count in force, -1 unknown */
     bool scaled;                     /* window scaling is in force on the connection */
-    const char *mark_rule;           /* why it is a retransmission or out of order, or NULL */
+    bool ipv4;                       /* the IP ID is IPv4's (IPv6 has none) */
+    uint32_t peer_isn;               /* the receiver's ISN: SACK blocks are its numbers */
+    bool has_mark;                   /* a retransmission or a late original */
+    char mark_rule[320];             /* why it is one: the rule and the values compared */
 };
+
+/* the rule that decided a retransmission or a late original, with the
+ * values it compared (tracer.h TR_SEG_RULE_LIST) */
+static void mark_rule(const struct tr_seg *s, char *buf, size_t n)
+{
+    bool copy = s->retransmission;
+    unsigned long long ref = (unsigned long long)s->ref_frame;
+    char a[32], b[32];
+    switch ((enum tr_seg_rule)s->rule) {
+    case TR_SEG_RULE_TSVAL:
+        snprintf(buf, n,
+                 copy ? _("its TSval %1$u is newer than the TSval %2$u of frame %3$llu, the "
+                          "segment after the hole: sent after it, so a copy (decided by the "
+                          "timestamps, RFC 7323)")
+                      : _("its TSval %1$u is not newer than the TSval %2$u of frame %3$llu, "
+                          "which overtook it: sent no later than it, so the original, delayed "
+                          "(decided by the timestamps, RFC 7323)"),
+                 s->rule_a, s->rule_b, ref);
+        return;
+    case TR_SEG_RULE_IPID:
+        snprintf(buf, n,
+                 copy ? _("its IPv4 ID %1$u comes after the ID %2$u of frame %3$llu, the segment "
+                          "after the hole: numbered later, so a copy (decided by the IP IDs, "
+                          "which this sender counts up)")
+                      : _("its IPv4 ID %1$u comes before the ID %2$u of frame %3$llu, which "
+                          "overtook it: numbered earlier, so the original, delayed (decided by "
+                          "the IP IDs, which this sender counts up)"),
+                 s->rule_a, s->rule_b, ref);
+        return;
+    case TR_SEG_RULE_TIMING:
+        ui_app_fmt_dur(a, sizeof a, s->rule_a);
+        ui_app_fmt_dur(b, sizeof b, s->rule_b);
+        snprintf(buf, n,
+                 copy ? _("it filled a hole %1$s after later bytes came (frame %2$llu), longer "
+                          "than %3$s (the round trip, at least 3 ms), so a copy (decided by "
+                          "timing: no timestamps to compare)")
+                      : _("it filled a hole only %1$s after later bytes came (frame %2$llu), "
+                          "within %3$s (the round trip, at least 3 ms), so the original, delayed "
+                          "(decided by timing: no timestamps to compare)"),
+                 a, ref, b);
+        return;
+    default:
+        snprintf(buf, n, "%s",
+                 copy ? _("every byte of it had arrived before (its sequence numbers were "
+                          "already covered)")
+                      : _("bytes after it arrived first"));
+        return;
+    }
+}
 
 static struct pkt_facts packet_facts(const struct dec_record *d, size_t k)
 {
     const struct tr_seg *s = &d->pkts[k].seg;
     const struct tr_conn *tc = &d->tc;
-    struct pkt_facts f = {.seg = s, .scale = -1};
-    bool syn = s->flags & TR_TCP_SYN;
-    /* the options of a SYN are the connection's (tr_side.opts: from this
-     * side's SYN) */
-    if (syn && (s->dir == TR_DIR_C2S ? tc->syn_seen : tc->synack_seen))
-        f.opts = &tc->side[s->dir].opts;
-    /* RFC 7323 2.2 and 2.3: a shift count applies when both SYNs carried
-     * the option; to the windows its sender sends; never to a SYN */
-    if (tc->syn_seen && tc->synack_seen) {
-        f.scaled = tc->side[0].opts.wscale >= 0 && tc->side[1].opts.wscale >= 0;
-        f.scale = syn || !f.scaled ? 0 : tc->side[s->dir].opts.wscale;
-        if (f.scale > 14)  /* RFC 7323 2.3: a larger shift is taken as 14 */
-            f.scale = 14;
-    }
-    if (s->retransmission)
-        f.mark_rule = _("every byte of it had arrived before (its sequence numbers were already "
-                        "covered)");
-    else if (s->out_of_order)
-        f.mark_rule = _("it arrived before bytes that come earlier in the stream (a hole before "
-                        "its first sequence number)");
+    struct pkt_facts f = {.seg = s, .opts = &s->opts, .scale = s->wscale};
+    /* RFC 7323 2.2 and 2.3: the tracer's shift count in force (-1 before
+     * both SYNs are known; 0 without scaling, and for a SYN's window) */
+    f.scaled = f.scale >= 0 && tc->side[0].opts.wscale >= 0 && tc->side[1].opts.wscale >= 0;
+    if ((s->flags & TR_TCP_SYN) && f.scale > 0)
+        f.scale = 0;
+    f.ipv4 = tc->client.addr.family == 4;
+    f.peer_isn = tc->side[s->dir == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S].isn;
+    f.has_mark = s->retransmission || s->out_of_order;
+    if (f.has_mark)
+        mark_rule(s, f.mark_rule, sizeof f.mark_rule);
     return f;
 }
 
@@ -300,6 +344,8 @@ static uint64_t window_bytes(const struct pkt_facts *f)
     return (uint64_t)f->seg->window << (f->scale > 0 ? f->scale : 0);
 }
 
+/* ------------------------------------------------------------ marks -- */
+
 static void conn_sums(const struct dec_record *d, const struct acks *a, struct dir_sums sums[2])
 {
     memset(sums, 0, 2 * sizeof *sums);
@@ -432,10 +478,18 @@ static void line_window(const struct pkt_facts *f, struct tr_sbuf *o)
 /* TRANSLATORS: between the items of a list in the packet detail */
 #define LIST_SEP _(", ")
 
+static void line_ip(const struct pkt_facts *f, struct tr_sbuf *o)
+{
+    const struct tr_seg *s = f->seg;
+    if (f->ipv4)
+        tr_sb_printf(o, _("IP: TTL %1$u, ID %2$u (0x%2$04x)."), s->ttl, s->ip_id);
+    else
+        tr_sb_printf(o, _("IP: hop limit %u (IPv6 has no ID)."), s->ttl);
+    tr_sb_str(o, "\n");
+}
+
 static void line_options(const struct pkt_facts *f, struct tr_sbuf *o)
 {
-    if (!f->opts)
-        return;
     const struct tr_tcp_opts *t = f->opts;
     struct tr_sbuf parts = {0};
     char n1[24], n2[24];
@@ -452,6 +506,16 @@ static void line_options(const struct pkt_facts *f, struct tr_sbuf *o)
         snprintf(n1, sizeof n1, "%u", t->ts_val);
         snprintf(n2, sizeof n2, "%u", t->ts_ecr);
         tr_sb_printf(&parts, _("%stimestamps (TSval %s, TSecr %s)"), parts.len ? LIST_SEP : "", n1, n2);
+    }
+    /* RFC 2018 3: each block [left, right) names bytes of the other side's
+     * stream that arrived after a hole; relative to that side's ISN */
+    for (unsigned i = 0; i < t->nsack && i < TR_SACK_MAX; i++) {
+        uint32_t l = t->sack[i][0] - f->peer_isn, r = t->sack[i][1] - f->peer_isn - 1u;
+        if (i == 0)
+            tr_sb_printf(&parts, _("%1$sSACK: has bytes %2$u to %3$u"), parts.len ? LIST_SEP : "",
+                         l, r);
+        else  /* TRANSLATORS: a further SACK block, after "SACK: has bytes 1 to 9" */
+            tr_sb_printf(&parts, _(" and %1$u to %2$u"), l, r);
     }
     tr_sb_printf(o, _("Options: %s."), parts.len ? parts.p : _("none"));
     tr_sb_str(o, "\n");
@@ -492,12 +556,38 @@ static void line_carries(const struct dec_record *d, size_t k, struct tr_sbuf *o
 static void line_marks(const struct dec_pkt *p, const struct pkt_facts *f, struct tr_sbuf *o)
 {
     const struct tr_seg *s = f->seg;
+    enum tr_dir peer = s->dir == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S;
     if (s->retransmission)
         tr_sb_printf(o, _("R, retransmission: %s."), f->mark_rule);
     else if (s->out_of_order)
-        tr_sb_printf(o, _("O, out of order: %s."), f->mark_rule);
-    if (f->mark_rule)
+        tr_sb_printf(o, _("O, out of order, a late original: %s."), f->mark_rule);
+    if (f->has_mark)
         tr_sb_str(o, "\n");
+    if (s->dup_ack) {
+        tr_sb_printf(o, _("Duplicate ACK no. %1$u: the same Ack %2$u and window as the %3$s's "
+                          "last, and no data (RFC 5681 2); a receiver sends these when segments "
+                          "arrive after a hole."),
+                     s->dup_ack, s->rel_ack, side_name(s->dir));
+        tr_sb_str(o, "\n");
+    }
+    if (s->marks & TR_SEG_KEEPALIVE) {
+        tr_sb_printf(o, _("Keep-alive: the sequence number just before the next one (RFC 9293 "
+                          "3.8.4): it asks whether the %s is still there."),
+                     side_name(peer));
+        tr_sb_str(o, "\n");
+    }
+    if (s->marks & TR_SEG_ZERO_WINDOW) {
+        tr_sb_printf(o, _("Zero window: the %s can receive nothing more for now; the %s must "
+                          "wait until a larger window is announced."),
+                     side_name(s->dir), side_name(peer));
+        tr_sb_str(o, "\n");
+    }
+    if (s->marks & TR_SEG_WINDOW_UPDATE)
+        tr_sb_printf(o, "%s\n", _("Window update: no data and the same Ack as the last one; "
+                                  "only the window changed."));
+    if (s->marks & TR_SEG_STRAY)
+        tr_sb_printf(o, "%s\n", _("Stray: it fits no sequence space of this connection (shown, "
+                                  "not used)."));
     if (p->notes & (1u << DEC_NOTE_GAP))
         tr_sb_printf(o, "%s\n", _("G, gap: bytes before it were never captured."));
     if (s->caplen < s->len) {
@@ -592,6 +682,7 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     line_sequence(&f, o);
     line_ack(d, &f, o);
     line_window(&f, o);
+    line_ip(&f, o);
     struct acks acks;
     acks_build(d, &acks);
     line_rtt(d, &acks, k, o);

@@ -125,6 +125,7 @@ static void test_in_order(void **state)
     snd(&t, SRV, PA, 5001, 1006, "world!");
     snd(&t, CLI, FA, 1006, 5007, NULL);
     snd(&t, SRV, FA, 5007, 1007, NULL);
+    snd(&t, CLI, A, 1007, 5008, NULL);  /* the last ACK: the close ends with it */
     snd(&t, CLI, A, 1007, 5008, NULL);  /* absorbed by the closed connection */
     expect_log(&t, CONN1
                "seg 1 f1 c2s S rel=0 len=0 off=0 ackoff=-1\n"
@@ -140,10 +141,11 @@ static void test_in_order(void **state)
                "fin 1 c2s f7\n"
                "seg 1 f8 s2c FA rel=7 len=0 off=6 ackoff=6\n"
                "fin 1 s2c f8\n"
+               "seg 1 f9 c2s A rel=7 len=0 off=6 ackoff=7\n"
                "close 1 fin client f7,8 bytes=5/6 gaps=0/0\n");
     struct tr_stats st;
     tr_table_stats(t.tab, &st);
-    assert_int_equal(st.tcp_packets, 9);
+    assert_int_equal(st.tcp_packets, 10);
     assert_int_equal(st.tcp_conns, 1);
     assert_int_equal(st.active_conns, 0);
     assert_int_equal(st.peak_conns, 1);
@@ -169,6 +171,62 @@ static void test_fin_server_first(void **state)
                "fin 1 s2c f5\n"
                "fin 1 c2s f6\n"
                "close 1 fin server f6,5 bytes=3/3 gaps=0/0\n");
+    tt_close(&t);
+}
+
+/* The close ends with the ACK of the second FIN (issue 14): until it comes
+ * the connection stays open; a close whose last ACK is not captured ends
+ * TR_FIN_ACK_WAIT_US later, on a segment of another connection or on a tick of
+ * a live capture with nothing to read. */
+static void test_close_waits_last_ack(void **state)
+{
+    (void)state;
+    struct tt t;
+    tt_open(&t);
+    handshake(&t);
+    snd(&t, CLI, FA, 1001, 5001, NULL);
+    snd(&t, SRV, FA, 5001, 1002, NULL);  /* acknowledges the client's FIN, carries its own */
+    assert_int_equal(t.r.closes, 0);     /* the server's FIN is not acknowledged yet */
+    snd(&t, CLI, A, 1002, 5001, NULL);   /* an ACK of something else: still waiting */
+    assert_int_equal(t.r.closes, 0);
+    snd(&t, CLI, A, 1002, 5002, NULL);   /* the last ACK */
+    assert_int_equal(t.r.closes, 1);
+    expect_log(&t, CONN1 HS1 "fin 1 c2s f4\n" "fin 1 s2c f5\n"
+               "close 1 fin client f4,5 bytes=0/0 gaps=0/0\n");
+    tt_close(&t);
+
+    /* the last ACK never comes: a segment of another connection, past the wait */
+    tt_open(&t);
+    handshake(&t);
+    snd(&t, CLI, FA, 1001, 5001, NULL);
+    snd(&t, SRV, FA, 5001, 1002, NULL);
+    t.ts += TR_FIN_ACK_WAIT_US - t.step;    /* the next segment comes just at the end of the wait */
+    t.cport = 40001;
+    snd(&t, CLI, SYN, 7000, 0, NULL);
+    assert_int_equal(t.r.closes, 0);
+    t.ts += 1000;
+    snd(&t, CLI, A, 7001, 9001, NULL);
+    assert_int_equal(t.r.closes, 1);
+    t.cport = 40000;
+    snd(&t, CLI, A, 1002, 5002, NULL);   /* too late: absorbed by the closed connection */
+    assert_int_equal(t.r.closes, 1);
+    assert_int_equal(t.r.events_after_close, 0);
+    tt_close(&t);
+
+    /* nothing more comes at all: a live capture's tick */
+    tt_open(&t);
+    handshake(&t);
+    snd(&t, CLI, FA, 1001, 5001, NULL);
+    snd(&t, SRV, FA, 5001, 1002, NULL);
+    tr_table_tick(t.tab, t.ts + TR_FIN_ACK_WAIT_US);
+    assert_int_equal(t.r.closes, 0);
+    tr_table_tick(t.tab, t.ts + TR_FIN_ACK_WAIT_US + 1);
+    assert_int_equal(t.r.closes, 1);
+    struct tr_stats st;
+    tr_table_stats(t.tab, &st);
+    assert_int_equal(st.active_conns, 0);
+    expect_log(&t, CONN1 HS1 "fin 1 c2s f4\n" "fin 1 s2c f5\n"
+               "close 1 fin client f4,5 bytes=0/0 gaps=0/0\n");
     tt_close(&t);
 }
 
@@ -280,6 +338,7 @@ static void test_fin_out_of_order(void **state)
     snd(&t, CLI, FPA, 1007, 5001, "ccc");
     snd(&t, CLI, PA, 1004, 5001, "bbb");
     snd(&t, SRV, FA, 5001, 1011, NULL);
+    snd(&t, CLI, A, 1011, 5002, NULL);
     expect_log(&t, CONN1 HS1
                "data 1 c2s 0+3 f4 \"aaa\"\n"
                "note 1 f6 out_of_order: 3 bytes of the client's stream arrived after bytes that follow "
@@ -587,6 +646,7 @@ static void test_gap_before_fin(void **state)
     snd(&t, SRV, PA, 5001, 1001, "abc");
     snd(&t, SRV, FA, 5010, 1001, NULL);   /* 6 bytes missing before the FIN */
     snd(&t, CLI, FA, 1001, 5011, NULL);   /* the client acknowledges them all */
+    snd(&t, SRV, A, 5011, 1002, NULL);
     expect_log(&t, CONN1 HS1
                "data 1 s2c 0+3 f4 \"abc\"\n"
                "fin 1 c2s f6\n"
@@ -615,6 +675,7 @@ static void test_wraparound(void **state)
     snd(&t, SRV, PA, 0xfffffff1, 0x0000000c, "0123456789abcdefXYZ");
     snd(&t, SRV, FA, 0x00000004, 0x0000000c, NULL);
     snd(&t, CLI, FA, 0x0000000c, 0x00000005, NULL);
+    snd(&t, SRV, A, 0x00000005, 0x0000000d, NULL);
     expect_log(&t, "seg 1 f4 c2s PA rel=1 len=10 off=0 ackoff=0\n"
                    "data 1 c2s 0+10 f4 \"0123456789\"\n"
                    "seg 1 f5 c2s PA rel=15 len=3 off=14 ackoff=0\n"
@@ -629,6 +690,7 @@ static void test_wraparound(void **state)
                    "fin 1 s2c f8\n"
                    "seg 1 f9 c2s FA rel=18 len=0 off=17 ackoff=20\n"
                    "fin 1 c2s f9\n"
+                   "seg 1 f10 s2c A rel=21 len=0 off=20 ackoff=18\n"
                    "close 1 fin server f9,8 bytes=17/19 gaps=0/0\n");
     tt_close(&t);
 }
@@ -880,6 +942,7 @@ static void test_midstream_segments(void **state)
     snd(&t, SRV, PA, 5001, 1004, "HTTP");
     snd(&t, CLI, FA, 1004, 5005, NULL);
     snd(&t, SRV, FA, 5005, 1005, NULL);
+    snd(&t, CLI, A, 1005, 5006, NULL);
     expect_log(&t, "conn 1 10.0.0.1:40000>10.0.0.2:80 syn=0 synack=0\n"
                    "note 1 f1 no_handshake: the capture starts after the connection was opened: no "
                    "handshake\n"
@@ -893,6 +956,7 @@ static void test_midstream_segments(void **state)
                    "fin 1 c2s f5\n"
                    "seg 1 f6 s2c FA rel=5 len=0 off=4 ackoff=4\n"
                    "fin 1 s2c f6\n"
+                   "seg 1 f7 c2s A rel=5 len=0 off=4 ackoff=5\n"
                    "close 1 fin client f5,6 bytes=3/4 gaps=0/0\n");
     tt_close(&t);
 }
@@ -1461,6 +1525,7 @@ static void test_ignore_data(void **state)
     snd(&t, CLI, PA, 1010, 5001, "xyz");
     snd(&t, SRV, FA, 5001, 1013, NULL);
     snd(&t, CLI, FA, 1013, 5002, NULL);
+    tr_table_finish(t.tab);  /* the last ACK was not captured: the close ends with the capture */
     expect_log(&t, CONN1 HS1
                "fin 1 s2c f6\n"
                "note 1 f6 gap: 6 bytes of the client's stream were never captured (offset 3)\n"
@@ -1617,6 +1682,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order),
         cmocka_unit_test(test_fin_server_first),
+        cmocka_unit_test(test_close_waits_last_ack),
         cmocka_unit_test(test_half_close),
         cmocka_unit_test(test_after_fin),
         cmocka_unit_test(test_reversed),

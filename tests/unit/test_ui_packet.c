@@ -96,7 +96,7 @@ static void hand_seg(struct hand *h, enum tr_dir dir, double ms, uint64_t off, u
         .frame = ++h->frame, .ts = (tr_time)(ms * 1000), .dir = dir, .flags = TR_TCP_ACK,
         .seq = (uint32_t)(d->tc.side[dir].isn + 1 + off), .rel_seq = (uint32_t)(1 + off),
         .len = len, .caplen = len, .offset = off, .ack_offset = ack, .window = 1000,
-        .retransmission = retrans,
+        .retransmission = retrans, .wscale = 0, .opts = {.wscale = -1},
     };
     s.rel_ack = ack >= 0 ? (uint32_t)(1 + ack) : 0;
     d->pkts[d->npkts++] = (struct dec_pkt){s, -1, 0};
@@ -222,6 +222,56 @@ static void test_synack(void **state)
     dec_record_free(&d);
 }
 
+/* the tracer's facts of each segment (issue 14): its own options with SACK
+ * blocks, TTL and IP ID, the rule that decided a retransmission or a late
+ * original with the values compared, duplicate ACKs */
+static void test_segment_facts(void **state)
+{
+    (void)state;
+    struct dec_record d;
+    load("samples/12-lossy-network.pcap", &d);
+    bool saw_tsval[2] = {false, false}, saw_dup = false, saw_sack = false;
+    for (size_t k = 0; k < d.npkts; k++) {
+        const struct tr_seg *s = &d.pkts[k].seg;
+        char *t = detail(&d, k);
+        if (getenv("TEST_DUMP"))
+            fprintf(stderr, "----\n%s", t);
+        char want[200];
+        snprintf(want, sizeof want, "IP: TTL %u, ID %u (0x%04x).", s->ttl, s->ip_id, s->ip_id);
+        expect_in(t, want);
+        if (s->opts.has_ts) {
+            snprintf(want, sizeof want, "timestamps (TSval %u, TSecr %u)", s->opts.ts_val,
+                     s->opts.ts_ecr);
+            expect_in(t, want);
+        }
+        if (s->opts.nsack) {
+            uint32_t isn = d.tc.side[!s->dir].isn;
+            snprintf(want, sizeof want, "SACK: has bytes %u to %u", s->opts.sack[0][0] - isn,
+                     s->opts.sack[0][1] - isn - 1);
+            expect_in(t, want);
+            saw_sack = true;
+        }
+        if ((s->retransmission || s->out_of_order) && s->rule == TR_SEG_RULE_TSVAL) {
+            snprintf(want, sizeof want, "%s: its TSval %u is %snewer than the TSval %u of frame %llu",
+                     s->retransmission ? "R, retransmission" : "O, out of order, a late original",
+                     s->rule_a, s->retransmission ? "" : "not ", s->rule_b,
+                     (unsigned long long)s->ref_frame);
+            expect_in(t, want);
+            saw_tsval[s->retransmission] = true;
+        }
+        if (s->dup_ack) {
+            snprintf(want, sizeof want, "Duplicate ACK no. %u: the same Ack %u", s->dup_ack, s->rel_ack);
+            expect_in(t, want);
+            saw_dup = true;
+        }
+        free(t);
+    }
+    if (getenv("TEST_DUMP"))
+        fprintf(stderr, "tsval copy %d late %d dup %d sack %d\n", saw_tsval[1], saw_tsval[0], saw_dup, saw_sack);
+    assert_true(saw_tsval[1] && saw_dup && saw_sack);
+    dec_record_free(&d);
+}
+
 /* one segment with two pipelined requests says so, in every form */
 static void test_pipelined_label(void **state)
 {
@@ -264,7 +314,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fmt_bytes),       cmocka_unit_test(test_fmt_count),
         cmocka_unit_test(test_numbering),       cmocka_unit_test(test_rtt),
-        cmocka_unit_test(test_reassembled_bytes), cmocka_unit_test(test_synack),
+        cmocka_unit_test(test_reassembled_bytes), cmocka_unit_test(test_synack), cmocka_unit_test(test_segment_facts),
         cmocka_unit_test(test_pipelined_label), cmocka_unit_test(test_interim_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
