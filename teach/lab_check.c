@@ -159,7 +159,7 @@ const char *teach_lab_rule(const struct teach_lab_q *q, char *buf, size_t cap)
     switch (q->kind) {
     case TEACH_LAB_NUMBER:
         if (q->usec)
-            snprintf(buf, cap, _("a duration in microseconds (or give a unit: ms, s); within "
+            snprintf(buf, cap, _("a duration in microseconds, or give a unit: ms, s; within "
                                  "%.0f microseconds of the answer"),
                      q->tol);
         else if (q->nalso)
@@ -167,7 +167,7 @@ const char *teach_lab_rule(const struct teach_lab_q *q, char *buf, size_t cap)
         else if (q->tol > 0)
             snprintf(buf, cap, _("a number; within %g of the answer"), q->tol);
         else
-            snprintf(buf, cap, "%s", _("a whole number, exactly (1,039 and 1039 are the same)"));
+            snprintf(buf, cap, "%s", _("a whole number, exactly; 1,039 and 1039 are the same"));
         break;
     case TEACH_LAB_NAME:
         snprintf(buf, cap, "%s", _("a name; upper and lower case are the same"));
