@@ -11,6 +11,20 @@
 #include <string.h>
 #include <strings.h>
 
+/* after a label ("Answer:"): a space, none after a Chinese colon */
+static const char *gap(void)
+{
+    return teach_lang_zh() ? "" : " ";
+}
+
+/* the rule in brackets of the language */
+static void rule_line(const struct teach_lab_q *q, FILE *out)
+{
+    char rule[256];
+    teach_lab_rule(q, rule, sizeof rule);
+    fprintf(out, teach_lang_zh() ? "   （%s）\n" : "   (%s)\n", rule);
+}
+
 static void choices(const struct teach_lab_q *q, FILE *out)
 {
     for (size_t i = 0; i < q->nchoices; i++)
@@ -20,9 +34,9 @@ static void choices(const struct teach_lab_q *q, FILE *out)
 static void answer_line(const struct teach_lab_q *q, FILE *out)
 {
     if (q->kind == TEACH_LAB_CHOICE)
-        fprintf(out, "   %s %c) %s\n", _("Answer:"), (int)('a' + q->right), q->answer);
+        fprintf(out, "   %s%s%c) %s\n", _("Answer:"), gap(), (int)('a' + q->right), q->answer);
     else
-        fprintf(out, "   %s %s\n", _("Answer:"), q->answer);
+        fprintf(out, "   %s%s%s\n", _("Answer:"), gap(), q->answer);
 }
 
 bool rep_lab_sheet(const struct teach_lab *l, const char *source, bool answers, FILE *out)
@@ -35,19 +49,19 @@ bool rep_lab_sheet(const struct teach_lab *l, const char *source, bool answers, 
             n);
     if (!answers)
         fprintf(out, "%s\n", _("Name: ____________________"));
-    char rule[256], where[256];
+    char where[256];
     for (size_t i = 0; i < n; i++) {
         const struct teach_lab_q *q = teach_lab_get(l, i);
         fprintf(out, "\n%zu. %s\n", i + 1, q->text);
         choices(q, out);
-        fprintf(out, "   (%s)\n", teach_lab_rule(q, rule, sizeof rule));
+        rule_line(q, out);
         if (!answers) {
-            fprintf(out, "   %s ____________________\n", _("Answer:"));
+            fprintf(out, "   %s%s____________________\n", _("Answer:"), gap());
             continue;
         }
         answer_line(q, out);
-        fprintf(out, "   %s %s\n", _("Why:"), q->why);
-        fprintf(out, "   %s %s\n", _("Where:"), teach_lab_where(q, where, sizeof where));
+        fprintf(out, "   %s%s%s\n", _("Why:"), gap(), q->why);
+        fprintf(out, "   %s%s%s\n", _("Where:"), gap(), teach_lab_where(q, where, sizeof where));
     }
     if (answers)
         fprintf(out, "\n%s\n", _("Numbers count within the tolerance given; names ignore case; a "
@@ -93,7 +107,8 @@ size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FIL
         fprintf(out, "\n");
         fprintf(out, _("Question %zu of %zu: %s\n"), i + 1, n, q->text);
         choices(q, out);
-        fprintf(out, "   (%s)\n", teach_lab_rule(q, rule, sizeof rule));
+        rule_line(q, out);
+        teach_lab_rule(q, rule, sizeof rule);
         bool hint = false;
         for (;;) {
             fprintf(out, "> ");
