@@ -73,6 +73,8 @@ struct options {
     const char *export_path[EXP_COUNT];  /* NULL: not asked for; "-": standard output */
     int snaplen;            /* -s: live, bytes kept per packet (0: the default) */
     int json_version;       /* --json-version: 1 or 2 (0: 2) */
+    bool lab, lab_answers;  /* --lab, --answers (issue 19) */
+    uint64_t lab_seed;      /* --seed: 0 the fixed order */
 };
 
 static const char *progname = "httpstep";
@@ -143,6 +145,14 @@ static void usage(FILE *f)
             "                          exchange X only\n"
             "      --lang en|zh        the language of the explanations and of the written\n"
             "                          walks (default: the locale)\n"
+            "      --lab        lab mode: questions about the capture (HTTP versions, headers,\n"
+            "                   frames, sequence numbers, RTT, window, close...), each answer\n"
+            "                   typed and checked, the score at the end (see LAB MODE in\n"
+            "                   httpstep(1)); --lang zh asks in Chinese\n"
+            "      --lab --text the questions as a worksheet to print\n"
+            "      --lab --answers  the answer key: each answer, why, and its stage and frame\n"
+            "      --seed N     --lab: shuffle the questions and choices by N (default: the\n"
+            "                   fixed order, the same on every run)\n"
             "      --big        projector mode: high contrast, fewer panes\n"
             "      --mono       no colors (also NO_COLOR=1)\n"
             "      --help-keys  the UI's keys, as a Markdown table\n"
@@ -294,11 +304,69 @@ static void check_exports(const struct options *o)
     }
 }
 
+/* --lab with what it combines with (issue 19) */
+static void check_lab(const struct options *o)
+{
+    if (!o->lab) {
+        if (o->lab_answers || o->lab_seed)
+            die(EXIT_USAGE, "%s is for --lab (see --help)", o->lab_answers ? "--answers" : "--seed");
+        return;
+    }
+    if (o->iface)
+        die(EXIT_USAGE, "--lab asks about a capture file, not a live capture: --lab FILE");
+    if (!o->file)
+        die(EXIT_USAGE, "--lab needs a capture file: httpstep --lab FILE");
+    if (o->mode == MODE_JSON || o->mode == MODE_STATS)
+        die(EXIT_USAGE, "--lab writes questions: with --text (the worksheet) or --answers (the key)");
+    if (o->mode == MODE_TEXT && o->lab_answers)
+        die(EXIT_USAGE, "choose one of --text (the worksheet) and --answers (the key)");
+    for (int e = 0; e < EXP_COUNT; e++)
+        if (o->export_path[e])
+            die(EXIT_USAGE, "--lab and %s: one at a time", exports[e].opt);
+    if (strcmp(o->file, "-") == 0 && o->mode != MODE_TEXT && !o->lab_answers)
+        die(EXIT_USAGE, "--lab reads the answers from standard input: give the capture as a file");
+}
+
+/* --lab: the questions of a capture asked on the terminal, or written as a
+ * worksheet (--text) or its key (--answers) */
+static int run_lab(const struct options *o)
+{
+    char err[TR_ERRBUF_SIZE];
+    teach_i18n_init(o->lang);
+    setlocale(LC_NUMERIC, "C");
+    struct dec_pipeline_opts po = {
+        .file = o->file, .filter = o->filter, .ports = o->ports, .nports = o->nports,
+        .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
+        .max_headers = o->max_headers,
+    };
+    struct teach_lab *l = teach_lab_new();
+    if (!teach_lab_load(l, &po, err)) {
+        teach_lab_free(l);
+        die(EXIT_INPUT, "%s", err);
+    }
+    teach_lab_generate(l, o->lab_seed);
+    if (teach_lab_count(l) == 0) {
+        teach_lab_free(l);
+        die(EXIT_INPUT, "%s: no lab questions: the capture holds no HTTP/1.x exchange to ask about",
+            o->file);
+    }
+    bool ok = true;
+    if (o->mode == MODE_TEXT || o->lab_answers)
+        ok = rep_lab_sheet(l, o->file, o->lab_answers, stdout);
+    else
+        rep_lab_quiz(l, o->file, stdin, stdout);
+    teach_lab_free(l);
+    if (!ok || fflush(stdout) != 0)
+        die(EXIT_OUTPUT, "cannot write the output: %s", strerror(errno));
+    return EXIT_OK;
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
            OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
-           OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR, OPT_JSON_VERSION };
+           OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR, OPT_JSON_VERSION,
+           OPT_LAB, OPT_ANSWERS, OPT_SEED };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -320,6 +388,9 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"md", required_argument, NULL, OPT_MD},
         {"svg", required_argument, NULL, OPT_SVG},
         {"har", required_argument, NULL, OPT_HAR},
+        {"lab", no_argument, NULL, OPT_LAB},
+        {"answers", no_argument, NULL, OPT_ANSWERS},
+        {"seed", required_argument, NULL, OPT_SEED},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -449,6 +520,17 @@ static void parse_options(int argc, char **argv, struct options *o)
         case OPT_MONO:
             o->mono = true;
             break;
+        case OPT_LAB:
+            o->lab = true;
+            break;
+        case OPT_ANSWERS:
+            o->lab_answers = true;
+            break;
+        case OPT_SEED:
+            o->lab_seed = parse_number("--seed", optarg, UINT64_MAX);
+            if (o->lab_seed == 0)
+                die(EXIT_USAGE, "invalid --seed '0': at least 1 (without --seed, the fixed order)");
+            break;
         case OPT_HELP_KEYS:
             ui_keys_markdown(stdout);
             exit(EXIT_OK);
@@ -492,6 +574,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     if (argc > 0)
         o->filter = join_args(argv, argc);
     check_exports(o);
+    check_lab(o);
 }
 
 /* After opening a live interface, give up root (tcpdump -Z): to -Z USER,
@@ -591,6 +674,11 @@ int main(int argc, char **argv)
     char err[TR_ERRBUF_SIZE];
     setlocale(LC_ALL, "");
     parse_options(argc, argv, &o);
+    if (o.lab) {
+        int rc = run_lab(&o);
+        free(o.filter);
+        return rc;
+    }
 
     bool live = o.iface != NULL;
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);

@@ -123,4 +123,19 @@ bool rep_export_exchange(const struct dec_record *r, int64_t exchange,
  * length the full escape needs */
 size_t rep_json_escape(const char *s, size_t len, char *buf, size_t cap);
 
+/* ------------------------------------------------------------------------ */
+/* Lab mode (issue 19): the questions teach/ made of a capture (struct      */
+/* teach_lab, teach/teach.h) on paper and on a terminal.                    */
+
+struct teach_lab;
+/* The worksheet (answers false: each question, its choices and how it is
+ * checked, with room to answer) or the key (answers true: the answer, why,
+ * and the stage and frame that hold it), in the current teach/ language.
+ * False when out could not be written. */
+bool rep_lab_sheet(const struct teach_lab *l, const char *source, bool answers, FILE *out);
+/* The quiz: each question on out, an answer read as a line of in ("hint"
+ * says where the answer is, an empty line skips), checked at once; the
+ * score at the end (also when in ends early). Returns the right answers. */
+size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FILE *out);
+
 #endif

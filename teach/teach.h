@@ -127,4 +127,96 @@ const struct teach_colour *teach_role_colour(enum teach_role r);
 /* the role of a status code's class (2xx OK, 3xx REDIRECT, 4xx, 5xx), or NORMAL */
 enum teach_role teach_status_role(int status);
 
+/* ------------------------------------------------------------------------ */
+/* Lab mode (issue 19, teach/lab*.c): questions about the capture in the    */
+/* style of the Kurose & Ross Wireshark labs, each asked only where the     */
+/* model holds its fact, with the answer, the rule it is checked by and the */
+/* stage that holds it. The UI (key L) and --lab (report/lab.c) use them.   */
+
+/* how an answer is checked */
+enum teach_lab_kind {
+    TEACH_LAB_NUMBER,            /* a number within tol of value (or one of also[]) */
+    TEACH_LAB_NAME,              /* a name, ignoring case and surrounding spaces */
+    TEACH_LAB_EXACT,             /* a text as sent (credentials), surrounding spaces ignored */
+    TEACH_LAB_CHOICE             /* one of choices: its letter, its number or its text */
+};
+
+#define TEACH_LAB_MAX_CHOICES 4
+#define TEACH_LAB_MAX_ALSO 16
+#define TEACH_LAB_MAX_ACCEPT 4
+
+/* One question. Every string is owned by it (teach_lab_q_done frees them)
+ * and is in the language current when it was made. */
+struct teach_lab_q {
+    const char *id;              /* stable, not translated: "syn_seq" */
+    enum teach_lab_kind kind;
+    char *text;                  /* the question */
+    double value, tol;           /* NUMBER: the answer and the tolerance (absolute) */
+    bool usec;                   /* NUMBER: microseconds; an answer may say "ms" or "s" */
+    uint64_t also[TEACH_LAB_MAX_ALSO];  /* NUMBER: other values accepted (the frames of a stage) */
+    size_t nalso;
+    char *accept[TEACH_LAB_MAX_ACCEPT]; /* NAME, EXACT: the answers accepted */
+    size_t naccept;
+    char *choices[TEACH_LAB_MAX_CHOICES];  /* CHOICE, in the order shown */
+    size_t nchoices, right;      /* right: the index of the right one */
+    char *answer;                /* the answer, for the key */
+    char *why;                   /* what in the capture makes it so */
+    /* where the answer is: the connection (tracer's number), its exchange
+     * (0-based, -1: the handshake or the close), the stage kind (of the
+     * final response, unless interim), a frame */
+    uint64_t conn;
+    int64_t exchange;
+    enum dec_stage_kind stage;
+    bool interim;
+    uint64_t frame;
+    bool packet;                 /* the answer is in that frame's packet detail */
+};
+
+void teach_lab_q_done(struct teach_lab_q *q);
+
+struct teach_lab;                /* the questions of one capture */
+
+/* An empty lab; feed it the decoder's events (teach_lab_sink) of a whole
+ * capture, then teach_lab_generate. */
+struct teach_lab *teach_lab_new(void);
+void teach_lab_free(struct teach_lab *l);
+/* the dec_sink that keeps what the questions need (the first
+ * TEACH_LAB_MAX_CONNS connections; their events are borrowed as usual) */
+#define TEACH_LAB_MAX_CONNS 64
+void teach_lab_sink(struct teach_lab *l, struct dec_sink *out);
+/* Read a capture file through the pipeline into l (po: the caller's
+ * options; its file is read to the end). False with errbuf
+ * (TR_ERRBUF_SIZE) filled when it cannot be read. */
+bool teach_lab_load(struct teach_lab *l, const struct dec_pipeline_opts *po, char *errbuf);
+/* Make the questions, in the current language: in a fixed order (the
+ * order of the labs: HTTP, then TCP) when seed is 0, else shuffled by
+ * seed (the questions and the choices of each). Again replaces them. */
+void teach_lab_generate(struct teach_lab *l, uint64_t seed);
+size_t teach_lab_count(const struct teach_lab *l);
+/* question i (borrowed from l) */
+const struct teach_lab_q *teach_lab_get(const struct teach_lab *l, size_t i);
+
+enum teach_lab_verdict {
+    TEACH_LAB_WRONG = 0,
+    TEACH_LAB_RIGHT,
+    TEACH_LAB_UNREADABLE         /* not a number, not a choice: say how to answer */
+};
+/* Check an answer (a line typed, NUL-terminated) */
+enum teach_lab_verdict teach_lab_check(const struct teach_lab_q *q, const char *answer);
+/* how the answer is checked, in the current language: "a number; within
+ * 2 of the answer", written to buf (cap bytes) and returned */
+const char *teach_lab_rule(const struct teach_lab_q *q, char *buf, size_t cap);
+/* where the answer is, for a hint: "connection 1, exchange 1, stage 4
+ * Status line, frame 6", written to buf and returned */
+const char *teach_lab_where(const struct teach_lab_q *q, char *buf, size_t cap);
+
+/* "What comes next?": a multiple-choice question about the stage after
+ * stage idx of r (a connection's record), asked only where the model makes
+ * the answer certain (a HEAD response has no body; Expect: 100-continue
+ * waits for 100 Continue; a pipeline's responses come in request order;
+ * Connection: close; a status line is followed by headers; a blank line
+ * by a body of Content-Length bytes) and the record holds that next stage.
+ * False when there is none; else *out is filled (teach_lab_q_done). */
+bool teach_lab_next(const struct dec_record *r, int idx, struct teach_lab_q *out);
+
 #endif

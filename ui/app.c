@@ -225,6 +225,7 @@ static void draw(struct app *a)
     ui_bar_timing(a);
     ui_bar_status(a);
     ui_bar_footer(a);
+    ui_lab_draw(a);
     if (a->help)
         ui_bar_help(a);
     if (a->searching)
@@ -374,7 +375,8 @@ static int global_key(struct app *a, enum ui_action act)
 {
     switch (act) {
     case UA_NEXT_STAGE:
-        ui_next_stage(a, 1);
+        if (!ui_lab_before_next(a))  /* "what comes next?" asks first */
+            ui_next_stage(a, 1);
         break;
     case UA_PREV_STAGE:
         ui_next_stage(a, -1);
@@ -450,6 +452,12 @@ static int global_key(struct app *a, enum ui_action act)
         snprintf(a->msg, sizeof a->msg, "%s",
                  a->follow ? _("following the newest stage") : _("not following: you keep your place"));
         break;
+    case UA_LAB:
+        ui_lab_open(a);
+        break;
+    case UA_LAB_NEXT:
+        ui_lab_next_toggle(a);
+        break;
     case UA_HELP:
         a->help = true;
         a->help_top = 0;
@@ -484,6 +492,8 @@ static int key(struct app *a, int ch)
     }
     if (a->searching)
         return search_key(a, ch);
+    if (ui_lab_active(a) && !a->help)
+        return ui_lab_key(a, ch);
     if (ch == KEY_MOUSE)
         return mouse(a);
     enum ui_action act = ui_key_action(ch);
@@ -730,6 +740,7 @@ static void app_free(struct app *a)
     ui_live_free(a);
     ui_ix_free(&a->ix);
     tr_sb_free(&a->explain.text);
+    ui_lab_free(a);
 }
 
 int ui_run(const struct ui_run_opts *opts)

@@ -38,6 +38,13 @@ const struct ui_binding ui_bindings[] = {
     {UA_ZOOM, {'z', 0, 0, 0}, "z", N_("zoom the focused pane"), N_("zoom")},
     {UA_BIG, {'B', 0, 0, 0}, "B", N_("projector mode: high contrast, fewer panes"), NULL},
     {UA_FOLLOW, {'f', 0, 0, 0}, "f", N_("live: follow the newest stage"), NULL},
+    {UA_LAB, {'L', 0, 0, 0}, "L",
+     N_("lab: questions about this capture, one at a time; type the answer, Enter checks it, Tab "
+        "jumps to the stage that holds it, Esc looks around (L comes back)"),
+     NULL},
+    {UA_LAB_NEXT, {'w', 0, 0, 0}, "w",
+     N_("what comes next? (on/off): before a step forward, guess the next stage (a, b, c...)"),
+     NULL},
     {UA_HELP, {'?', 'h', KEY_F(1), 0}, "?", N_("this help"), N_("help")},
     {UA_REDRAW, {CTRL('l'), 0, 0, 0}, "Ctrl-L", N_("redraw the screen"), NULL},
     {UA_BACK, {27, 0, 0, 0}, "Esc",

@@ -28,6 +28,8 @@ enum ui_action {
     UA_ZOOM,
     UA_BIG,
     UA_FOLLOW,
+    UA_LAB,
+    UA_LAB_NEXT,
     UA_HELP,
     UA_REDRAW,
     UA_BACK,

@@ -150,6 +150,7 @@ struct app {
     int step_x[DEC_STEP_MAX + 2];  /* where each step's label starts (mouse) */
     struct rect r_title, r_list, r_steps, r_ladder, r_bytes, r_explain, r_timing, r_status,
         r_footer;
+    struct ui_lab *lab;         /* lab mode (ui/lab.c), NULL until L or w */
     bool small;                 /* the window is too small */
     bool dirty;                 /* something changed outside a key: draw again */
 };
@@ -244,6 +245,18 @@ void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form,
 void ui_tcp_flags(char *buf, size_t n, uint8_t flags, const char *sep);
 /* its detail, appended to out: one fact a line */
 void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *out);
+
+/* lab.c (issue 19): L opens the lab, w turns "what comes next?" on and off */
+void ui_lab_open(struct app *a);
+void ui_lab_next_toggle(struct app *a);
+bool ui_lab_next_on(const struct app *a);
+/* a question is on screen: every key goes to ui_lab_key (UI_* flags) */
+bool ui_lab_active(const struct app *a);
+int ui_lab_key(struct app *a, int ch);
+/* before a step forward: true when a "what comes next?" question was put up */
+bool ui_lab_before_next(struct app *a);
+void ui_lab_draw(struct app *a);
+void ui_lab_free(struct app *a);
 
 /* view_explain.c: the lines the explanation takes at width w */
 int ui_explain_lines(struct app *a, int w);

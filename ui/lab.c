@@ -1,0 +1,355 @@
+/* lab.c - lab mode in the UI (issue 19): key L asks teach/'s questions
+ * about the capture one at a time in a box over the lower panes; the
+ * student types an answer and Enter checks it; Tab is the hint: it goes
+ * to the stage (and the packet) that holds the answer; the score comes at
+ * the end. Key w turns on "what comes next?": before each step forward
+ * that teach_lab_next can ask about, a multiple-choice question about the
+ * stage to come, answered with a letter, then the stage is shown.
+ */
+#include "view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LAB_BOX_ROWS 12          /* the box's height, at most */
+
+enum lab_mode { LAB_OFF, LAB_QUIZ, LAB_NEXT };
+
+struct ui_lab {
+    enum lab_mode mode;          /* the question on screen, LAB_OFF: none */
+    struct teach_lab *lab;       /* the capture's questions (L), loaded once */
+    size_t cur;                  /* the question asked (== count: the score) */
+    size_t right, hinted, answered;
+    bool hint;                   /* the hint was used on this question */
+    bool judged;                 /* the answer was checked: Enter goes on */
+    enum teach_lab_verdict verdict;
+    char input[256];
+    size_t ninput;
+    char said[512];              /* what the last check said */
+    /* "what comes next?" */
+    bool next_on;
+    struct teach_lab_q nq;       /* its question, while LAB_NEXT */
+    size_t next_right, next_asked;
+};
+
+static struct ui_lab *lab_of(struct app *a)
+{
+    if (!a->lab)
+        a->lab = xcalloc(1, sizeof *a->lab);
+    return a->lab;
+}
+
+bool ui_lab_active(const struct app *a)
+{
+    return a->lab && a->lab->mode != LAB_OFF;
+}
+
+bool ui_lab_next_on(const struct app *a)
+{
+    return a->lab && a->lab->next_on;
+}
+
+static const struct teach_lab_q *question(const struct ui_lab *l)
+{
+    if (l->mode == LAB_NEXT)
+        return &l->nq;
+    return l->lab ? teach_lab_get(l->lab, l->cur) : NULL;
+}
+
+static void clear_input(struct ui_lab *l)
+{
+    l->ninput = 0;
+    l->input[0] = '\0';
+    l->judged = false;
+    l->hint = false;
+    l->said[0] = '\0';
+}
+
+/* L: the questions of this capture, read once from the file */
+void ui_lab_open(struct app *a)
+{
+    struct ui_lab *l = lab_of(a);
+    if (a->live || !a->source) {
+        snprintf(a->msg, sizeof a->msg, "%s",
+                 _("the lab asks about a capture file (httpstep --lab FILE, or open a file)"));
+        return;
+    }
+    if (!l->lab) {
+        const struct ui_run_opts *o = a->o;
+        struct dec_pipeline_opts po = {
+            .file = a->source, .filter = o->filter, .ports = o->ports, .nports = o->nports,
+            .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
+            .max_headers = o->max_headers,
+        };
+        char err[TR_ERRBUF_SIZE];
+        l->lab = teach_lab_new();
+        if (!teach_lab_load(l->lab, &po, err)) {
+            snprintf(a->msg, sizeof a->msg, "%s", err);
+            teach_lab_free(l->lab);
+            l->lab = NULL;
+            return;
+        }
+        teach_lab_generate(l->lab, 0);
+        l->cur = l->right = l->hinted = l->answered = 0;
+        clear_input(l);
+    }
+    if (teach_lab_count(l->lab) == 0) {
+        snprintf(a->msg, sizeof a->msg, "%s",
+                 _("no lab questions: the capture holds no HTTP/1.x exchange to ask about"));
+        return;
+    }
+    if (l->cur >= teach_lab_count(l->lab) && l->judged) {
+        /* L after the score: the lab again from the first question */
+        l->cur = l->right = l->hinted = l->answered = 0;
+        clear_input(l);
+    }
+    l->mode = LAB_QUIZ;
+}
+
+/* w: "what comes next?" on or off */
+void ui_lab_next_toggle(struct app *a)
+{
+    struct ui_lab *l = lab_of(a);
+    l->next_on = !l->next_on;
+    snprintf(a->msg, sizeof a->msg, "%s",
+             l->next_on ? _("what comes next? on: guess each stage before it is shown (w: off)")
+                        : _("what comes next? off"));
+}
+
+/* n in "what comes next?" mode: a question about the next stage, when
+ * there is one (true: it is on screen; the step waits for the answer) */
+bool ui_lab_before_next(struct app *a)
+{
+    struct ui_lab *l = a->lab;
+    if (!l || !l->next_on || l->mode != LAB_OFF || a->stage < 0)
+        return false;
+    struct teach_lab_q q;
+    if (!teach_lab_next(a->det, a->stage, &q))
+        return false;
+    teach_lab_q_done(&l->nq);
+    l->nq = q;
+    clear_input(l);
+    l->mode = LAB_NEXT;
+    return true;
+}
+
+/* Tab: go to the stage that holds the answer (and its packet's detail) */
+static void hint(struct app *a, const struct teach_lab_q *q)
+{
+    size_t pos = SIZE_MAX;
+    for (size_t i = 0; i < a->ix.norder; i++) {
+        struct ui_row *r = ui_app_row(a, i);
+        if (!r || a->ix.conns[r->conn].id != q->conn)
+            continue;
+        if (pos == SIZE_MAX)
+            pos = i;  /* the connection's first row: its handshake, its close */
+        if (q->exchange >= 0 && (int64_t)r->index == q->exchange && !(r->flags & XR_BARE)) {
+            pos = i;
+            break;
+        }
+    }
+    char where[256];
+    teach_lab_where(q, where, sizeof where);
+    if (pos == SIZE_MAX) {
+        snprintf(a->msg, sizeof a->msg, _("Hint: look at %s."), where);
+        return;
+    }
+    ui_select_row(a, pos, q->stage == DEC_STAGE_CLOSE ? -1 : (int)q->stage,
+                  q->stage == DEC_STAGE_CLOSE);
+    if (a->stage < 0) {
+        a->want_final = !q->interim;  /* resolved once the connection is read */
+    } else if (dec_stage_interim(a->det->stgs[a->stage]) != q->interim) {
+        for (int k = a->stage + 1; k < ui_stage_count(a); k++) {
+            const struct dec_stage *g = a->det->stgs[k];
+            if (g->kind == q->stage && g->exchange == q->exchange &&
+                dec_stage_interim(g) == q->interim) {
+                ui_set_stage(a, k);
+                break;
+            }
+        }
+    }
+    if (q->packet && q->frame) {
+        a->ladder.cursor = q->frame;
+        a->ladder.picked = q->frame;
+    }
+    snprintf(a->msg, sizeof a->msg, _("Hint: look at %s."), where);
+}
+
+static void judge(struct app *a, struct ui_lab *l)
+{
+    const struct teach_lab_q *q = question(l);
+    char rule[256];
+    enum teach_lab_verdict v = teach_lab_check(q, l->input);
+    if (v == TEACH_LAB_UNREADABLE) {
+        snprintf(l->said, sizeof l->said, _("Not an answer of this kind: %s. Try again."),
+                 teach_lab_rule(q, rule, sizeof rule));
+        return;
+    }
+    l->judged = true;
+    l->verdict = v;
+    if (l->mode == LAB_NEXT) {
+        l->next_asked++;
+        l->next_right += v == TEACH_LAB_RIGHT;
+    } else {
+        l->answered++;
+        if (v == TEACH_LAB_RIGHT) {
+            l->right++;
+            l->hinted += l->hint;
+        }
+    }
+    if (v == TEACH_LAB_RIGHT)
+        snprintf(l->said, sizeof l->said, _("Right. %s"), q->why);
+    else
+        snprintf(l->said, sizeof l->said, _("Wrong: the answer is %s. %s"), q->answer, q->why);
+    (void)a;
+}
+
+/* Enter after a checked answer: the next question, the score, or (what
+ * comes next) the stage itself */
+static void go_on(struct app *a, struct ui_lab *l)
+{
+    if (l->mode == LAB_NEXT) {
+        l->mode = LAB_OFF;
+        teach_lab_q_done(&l->nq);
+        ui_next_stage(a, 1);
+        return;
+    }
+    if (l->cur < teach_lab_count(l->lab)) {
+        l->cur++;
+        bool end = l->cur >= teach_lab_count(l->lab);
+        clear_input(l);
+        l->judged = end;  /* the score is shown; Enter closes it */
+        return;
+    }
+    l->mode = LAB_OFF;
+}
+
+/* every key while a question is on screen */
+int ui_lab_key(struct app *a, int ch)
+{
+    struct ui_lab *l = a->lab;
+    const struct teach_lab_q *q = question(l);
+    bool score = l->mode == LAB_QUIZ && !q;
+    if (ch == 27) {  /* Escape: the box goes; L brings the same question back */
+        if (l->mode == LAB_NEXT) {
+            teach_lab_q_done(&l->nq);
+            clear_input(l);
+        }
+        l->mode = LAB_OFF;
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (ch == '\t' && q) {
+        l->hint = true;
+        hint(a, q);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+        if (score || l->judged)
+            go_on(a, l);
+        else if (l->ninput)
+            judge(a, l);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (score || l->judged) {
+        if (l->mode == LAB_NEXT && ui_key_action(ch) == UA_NEXT_STAGE)
+            go_on(a, l);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (q->kind == TEACH_LAB_CHOICE) {
+        /* a choice is one key, checked at once; other keys do nothing */
+        if ((ch >= 'a' && ch < 'a' + (int)q->nchoices) ||
+            (ch >= 'A' && ch < 'A' + (int)q->nchoices) ||
+            (ch >= '1' && ch < '1' + (int)q->nchoices)) {
+            l->input[0] = (char)ch;
+            l->input[1] = '\0';
+            l->ninput = 1;
+            judge(a, l);
+        }
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        /* one character back (a UTF-8 sequence whole) */
+        while (l->ninput && ((unsigned char)l->input[l->ninput - 1] & 0xc0) == 0x80)
+            l->ninput--;
+        if (l->ninput)
+            l->ninput--;
+        l->input[l->ninput] = '\0';
+    } else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && l->ninput + 1 < sizeof l->input) {
+        l->input[l->ninput++] = (char)ch;
+        l->input[l->ninput] = '\0';
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* a wrapped text in the box from row *y; returns false when the box is full */
+static bool text(struct app *a, const struct rect *r, int *y, const char *s, enum ui_color c)
+{
+    if (*y >= r->y + r->h - 1)
+        return false;
+    int used = ui_put_wrapped(stdscr, *y, r->x + 2, r->w - 4, r->y + r->h - 1 - *y, s,
+                              ui_app_attr(a, c));
+    *y += used > 0 ? used : 1;
+    return true;
+}
+
+/* the box over the lower part of the screen */
+void ui_lab_draw(struct app *a)
+{
+    struct ui_lab *l = a->lab;
+    if (!l || l->mode == LAB_OFF)
+        return;
+    int h = LINES - 4 < LAB_BOX_ROWS ? LINES - 4 : LAB_BOX_ROWS;
+    struct rect r = {LINES - 2 - h, 0, h, COLS};
+    ui_app_clear(&r);
+    const struct teach_lab_q *q = question(l);
+    char title[160], rule[256], line[600];
+    size_t n = l->lab ? teach_lab_count(l->lab) : 0;
+    if (l->mode == LAB_NEXT)
+        snprintf(title, sizeof title, _("What comes next? (%zu of %zu right so far; Esc: not now)"),
+                 l->next_right, l->next_asked);
+    else if (q)
+        snprintf(title, sizeof title, _("Lab: question %zu of %zu (Tab: hint, Esc: look around, L: back)"),
+                 l->cur + 1, n);
+    else
+        snprintf(title, sizeof title, "%s", _("Lab: the score"));
+    ui_app_pane_title(a, &r, PANE_COUNT, title);
+    int y = r.y + 1;
+    int fa = ui_app_attr(a, UI_COLOR_DIM);
+    if (!q) {
+        snprintf(line, sizeof line, _("Score: %zu of %zu right"), l->right, n);
+        text(a, &r, &y, line, UI_COLOR_OK);
+        if (l->hinted) {
+            snprintf(line, sizeof line, P_("%zu of them with a hint", "%zu of them with a hint",
+                                           l->hinted),
+                     l->hinted);
+            text(a, &r, &y, line, UI_COLOR_NORMAL);
+        }
+        text(a, &r, &y, _("Enter closes the lab; L starts it again."), UI_COLOR_DIM);
+    } else {
+        text(a, &r, &y, q->text, UI_COLOR_NORMAL);
+        for (size_t i = 0; i < q->nchoices; i++) {
+            snprintf(line, sizeof line, "%c) %s", (int)('a' + i), q->choices[i]);
+            text(a, &r, &y, line, l->judged && i == q->right ? UI_COLOR_OK : UI_COLOR_CLIENT);
+        }
+        text(a, &r, &y, teach_lab_rule(q, rule, sizeof rule), UI_COLOR_DIM);
+        snprintf(line, sizeof line, "> %s%s", l->input, l->judged ? "" : "_");
+        text(a, &r, &y, line, UI_COLOR_HIGHLIGHT);
+        if (l->said[0])
+            text(a, &r, &y, l->said,
+                 !l->judged ? UI_COLOR_NOTE
+                            : l->verdict == TEACH_LAB_RIGHT ? UI_COLOR_OK : UI_COLOR_SERVER_ERR);
+        if (l->judged)
+            text(a, &r, &y,
+                 l->mode == LAB_NEXT ? _("Enter or n: show the stage") : _("Enter: the next question"),
+                 UI_COLOR_DIM);
+    }
+    ui_fill(stdscr, r.y + r.h - 1, 0, COLS, a->scr.g.hline, fa);
+}
+
+void ui_lab_free(struct app *a)
+{
+    if (!a->lab)
+        return;
+    teach_lab_q_done(&a->lab->nq);
+    teach_lab_free(a->lab->lab);
+    free(a->lab);
+    a->lab = NULL;
+}
