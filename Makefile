@@ -69,7 +69,7 @@ TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/pcapng.c trace
 # HTTP/1.x, the model, the record and the pipeline; DNS; TLS (pcapng secrets, the
 # key log, tables, crypto, the engine); HTTP/2 (the engine and its HPACK decoding)
 DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c decode/message.c \
-	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c \
+	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c decode/dnsflow.c \
 	decode/tls.c decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c \
 	decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \

@@ -559,6 +559,9 @@ struct dec_decoder *dec_new(const struct dec_opts *opts, const struct dec_sink *
 void dec_free(struct dec_decoder *d);
 /* The tracer sink that feeds this decoder. */
 void dec_tracer_sink(struct dec_decoder *d, struct tr_sink *out);
+/* The end of the capture, after the tracer's last event (tr_table_finish):
+ * the DNS lookups never answered are written (on_dns). */
+void dec_finish(struct dec_decoder *d);
 
 struct dec_stats {
     uint64_t http_conns;

@@ -162,9 +162,13 @@ struct dconn {
         uint32_t fin_next;               /* the sequence number after the FIN */
         tr_time ack_ts;
     } fin[2];
+    struct dnsf_tcp *dns_tcp;    /* DNS over TCP (port 53): not HTTP, read by dnsflow.c */
 };
 
+struct dnsf_tcp;
+
 struct dec_decoder {
+    struct dns_flow *dns;        /* step 0: the lookups (dnsflow.c) */
     struct dec_opts o;
     uint16_t *ports;
     struct dec_sink sink;
@@ -185,6 +189,25 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim);
 void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end);
 void dc_interim_done(struct dconn *c, struct dstate *s);
 void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame);
+
+/* dnsflow.c: step 0, the DNS lookups (UDP datagrams, DNS over TCP) */
+struct dns_flow *dnsflow_new(struct dec_decoder *d);
+void dnsflow_free(struct dns_flow *f);
+/* the tracer's on_datagram (ctx: the decoder) */
+void dnsflow_datagram(void *ctx, const struct tr_datagram *g);
+/* the lookups never answered, written at the end */
+void dnsflow_finish(struct dns_flow *f);
+/* conn.dns: the query frame of the latest lookup answered before
+ * first_frame whose answers hold server, or 0 */
+uint64_t dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
+                      uint64_t first_frame);
+/* a TCP connection on port 53: its two directions' framing */
+struct dnsf_tcp *dnsflow_tcp_new(void);
+void dnsflow_tcp_free(struct dnsf_tcp *t);
+void dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_conn *tc,
+                      enum tr_dir dir, uint64_t off, const uint8_t *data, size_t len,
+                      uint64_t frame, tr_time ts);
+void dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len);
 
 /* message.c */
 void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,

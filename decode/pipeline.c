@@ -113,6 +113,7 @@ void dec_pipeline_finish(struct dec_pipeline *p)
     if (p->done)
         return;
     tr_table_finish(p->table);
+    dec_finish(p->dec);
     p->done = true;
 }
 
