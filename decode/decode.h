@@ -737,8 +737,9 @@ enum dec_pipe_error {
     DEC_PIPE_ELIVE               /* the live capture cannot start */
 };
 
-/* The default filter, live: "tcp port 80", or one "tcp port N" per -p
- * port joined with " or "; NULL for a file (read whole: the table keeps the
+/* The default filter, live: "(tcp port 80) or (udp port 53)", or one
+ * "tcp port N" per -p port joined with " or " in the first parentheses (UDP
+ * port 53: the DNS lookups, step 0); NULL for a file (read whole: the table keeps the
  * -p ports itself). The caller frees it. */
 char *dec_pipeline_default_filter(const uint16_t *ports, size_t nports, bool live);
 
