@@ -143,6 +143,7 @@ include tests/fuzz/fuzz.mk
 # TLS (issue 15): the record sealer shared by test_tls and fuzz_tls; tlsreplay, the
 # engine alone over a capture (tests/e2e/tls_tshark.py, and its speed)
 $(BUILD)/tests/test_tls: tests/unit/tlsseal.h
+$(BUILD)/tests/test_dns $(BUILD)/tests/test_dnsflow: tests/unit/dnsbuild.h
 $(FUZZ_DIR)/fuzz_tls: tests/unit/tlsseal.h
 $(BUILD)/tests/tlsreplay: tests/tools/tlsreplay.c $(BUILD)/libhttpstep.a | have-libs
 	@mkdir -p $(dir $@)
