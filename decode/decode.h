@@ -200,7 +200,11 @@ bool dec_chunk_size_line(const uint8_t *p, size_t n, struct dec_span *digits, ui
     X(H2_SETTINGS, "h2_settings", 1, DEC_N_("HTTP/2 settings"), DEC_N_("Settings"))           \
     X(PUSH_PROMISE, "push_promise", 6, DEC_N_("Push promise"), DEC_N_("Push"))                \
     X(STREAM_END, "stream_end", 7, DEC_N_("Stream end"), DEC_N_("Stream end"))                \
-    X(GOAWAY, "goaway", 7, DEC_N_("GOAWAY"), DEC_N_("GOAWAY"))
+    X(GOAWAY, "goaway", 7, DEC_N_("GOAWAY"), DEC_N_("GOAWAY"))                                \
+    /* step 0 (issue 17): the DNS lookup that gave the server's address. The    */           \
+    /* decoder never writes it (the transcript has `dns` lines and conn.dns):   */           \
+    /* a record puts it before the handshake (dec_record_set_dns).              */           \
+    X(DNS_LOOKUP, "dns_lookup", 0, DEC_N_("DNS lookup"), DEC_N_("DNS"))
 
 enum dec_stage_kind {
 #define X(id, name, step, title, brief) DEC_STAGE_##id,
@@ -210,7 +214,7 @@ enum dec_stage_kind {
 };
 
 const char *dec_stage_name(enum dec_stage_kind k);
-/* 1..7; -1 for a stage of no step (encrypted) */
+/* 1..7; 0 for the DNS lookup; -1 for a stage of no step (encrypted) */
 int dec_stage_step(enum dec_stage_kind k);
 /* DEC_STAGE_COUNT when the name is unknown */
 enum dec_stage_kind dec_stage_by_name(const char *name);
@@ -406,6 +410,7 @@ struct dec_stage {
     const char *h2_how;          /* stream_end: "end_stream", "rst_stream", "goaway", "capture_end" */
     const char *error_code;      /* stream_end (RST_STREAM, GOAWAY), goaway: the code's name */
     uint32_t last_stream;        /* goaway */
+    const struct dec_dns_line *dns;  /* dns_lookup: the lookup (a reference the stage holds) */
     size_t nframes;
     uint64_t frames[];           /* sorted, each once */
 };
@@ -471,6 +476,8 @@ struct dec_conn {
     void *user;                  /* the dec_sink's own per-connection state */
     /* version 2 */
     uint64_t dns_frame;          /* the lookup that gave its server's address (0: none) */
+    const struct dec_dns_line *dns;  /* that lookup (valid until on_conn_end), or NULL */
+    bool dns_seen;               /* DNS lookups were captured before its first packet */
     const char *protocol;        /* "http/1.1", "h2", "tls", "other", NULL (no payload) */
     const struct dec_tls_facts *tls_facts;   /* TLS: the engine's facts, or NULL */
     const struct dec_conn_h2 *h2;            /* HTTP/2: counts, or NULL */
@@ -666,6 +673,7 @@ struct dec_record {
     bool rolling;                /* drop the oldest stages and packets past the caps */
     uint64_t trimmed;            /* stages dropped from the front so far (rolling) */
     uint64_t version;            /* counts the events recorded: a reader's cache key */
+    bool dns_seen;               /* the capture held DNS lookups before the connection */
 };
 
 void dec_record_init(struct dec_record *r, uint64_t conn_id);
@@ -675,6 +683,13 @@ void dec_record_free(struct dec_record *r);
 void dec_record_window(struct dec_record *r, int64_t lo, int64_t hi);
 /* the dec_sink that records (events of conn_id only, unless it is 0) */
 void dec_record_sink(struct dec_record *r, struct dec_sink *out);
+/* Step 0: the lookup that gave the connection's server address (NULL:
+ * none) becomes a dns_lookup stage before every other (the record takes a
+ * reference); dns_seen: lookups were captured before the connection. The
+ * record's on_conn calls it from dec_conn.dns; a reader whose record misses
+ * the lookups (the UI's detail pass reads from the connection's first
+ * frame) calls it with what an earlier pass saw. Once per record. */
+void dec_record_set_dns(struct dec_record *r, const struct dec_dns_line *dns, bool dns_seen);
 /* link packets to the stages they carry (after loading, and after changes) */
 void dec_record_link(struct dec_record *r);
 /* an exchange, or NULL when not (yet) written or outside the window */

@@ -197,10 +197,11 @@ void dnsflow_free(struct dns_flow *f);
 void dnsflow_datagram(void *ctx, const struct tr_datagram *g);
 /* the lookups never answered, written at the end */
 void dnsflow_finish(struct dns_flow *f);
-/* conn.dns: the query frame of the latest lookup answered before
- * first_frame whose answers hold server, or 0 */
-uint64_t dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
-                      uint64_t first_frame);
+/* conn.dns: the latest lookup answered before first_frame whose answers
+ * hold server (the flow's reference: take one to keep it), or NULL; *seen:
+ * a query was captured before first_frame */
+const struct dec_dns_line *dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
+                                        uint64_t first_frame, bool *seen);
 /* a TCP connection on port 53: its two directions' framing */
 struct dnsf_tcp *dnsflow_tcp_new(void);
 void dnsflow_tcp_free(struct dnsf_tcp *t);

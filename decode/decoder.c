@@ -406,7 +406,9 @@ static void t_conn(void *ctx, struct tr_conn *tc)
         c->dropped = true;
         return;
     }
-    c->pub.dns_frame = dnsflow_link(d->dns, &tc->server.addr, tc->first_frame);
+    c->pub.dns = dec_dns_line_ref(dnsflow_link(d->dns, &tc->server.addr, tc->first_frame,
+                                               &c->pub.dns_seen));
+    c->pub.dns_frame = c->pub.dns ? c->pub.dns->frame : 0;
     if (c->server_port || !d->o.detect)
         dc_decide(c, true);
 }
@@ -514,6 +516,7 @@ static void conn_free(struct dec_decoder *d, struct dconn *c)
         ms_free(&c->s[k]);
     defer_free(c);
     dnsflow_tcp_free(c->dns_tcp);
+    dec_dns_line_unref(c->pub.dns);
     free(c->sni);
     free(c);
 }

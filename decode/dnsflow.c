@@ -30,7 +30,7 @@
 #define DNSF_MAX_PENDING 4096      /* lookups waiting for an answer */
 #define DNSF_MAX_NOTES 100         /* malformed_dns notes, then one limit note */
 #define DNSF_ADDR_HISTORY 4        /* lookups remembered per address */
-#define DNSF_MAX_ADDRS (1u << 14)  /* addresses remembered; past it the map starts over */
+#define DNSF_MAX_ADDRS (1u << 12)  /* addresses remembered; past it the map starts over */
 
 struct dnsf_pend {
     struct dnsf_pend *hnext;       /* bucket chain */
@@ -40,13 +40,11 @@ struct dnsf_pend {
     struct dec_dns_line *line;     /* one reference */
 };
 
-/* one address: the lookups that gave it (newest last) */
+/* one address: the lookups that gave it (newest last, a reference each) */
 struct dnsf_addr {
     struct tr_addr addr;           /* family 0: a free slot */
     uint8_t n;
-    struct {
-        uint64_t frame, response_frame;
-    } by[DNSF_ADDR_HISTORY];
+    const struct dec_dns_line *by[DNSF_ADDR_HISTORY];
 };
 
 struct dns_flow {
@@ -56,9 +54,12 @@ struct dns_flow {
     struct dnsf_pend *head, *tail;
     size_t npending;
     uint64_t malformed;            /* malformed_dns notes written */
+    uint64_t first_query;          /* the frame of the first query seen, 0: none */
     struct dnsf_addr *addrs;       /* open addressing */
     size_t naddrs, acap;
 };
+
+static void addr_clear(struct dns_flow *f);
 
 struct dns_flow *dnsflow_new(struct dec_decoder *d)
 {
@@ -95,6 +96,7 @@ void dnsflow_free(struct dns_flow *f)
         dec_dns_line_unref(p->line);
         free(p);
     }
+    addr_clear(f);
     free(f->addrs);
     free(f->msg);
     free(f);
@@ -118,12 +120,21 @@ static struct dnsf_addr *addr_slot(struct dnsf_addr *t, size_t cap, const struct
     return &t[i];
 }
 
+static void addr_clear(struct dns_flow *f)
+{
+    for (size_t i = 0; i < f->acap; i++)
+        for (unsigned k = 0; k < f->addrs[i].n; k++)
+            dec_dns_line_unref(f->addrs[i].by[k]);
+    if (f->addrs)
+        memset(f->addrs, 0, f->acap * sizeof *f->addrs);
+    f->naddrs = 0;
+}
+
 static void addr_grow(struct dns_flow *f)
 {
     size_t cap = f->acap ? f->acap * 2 : 256;
     if (cap > 2 * DNSF_MAX_ADDRS) {  /* full: forget every address, start over */
-        memset(f->addrs, 0, f->acap * sizeof *f->addrs);
-        f->naddrs = 0;
+        addr_clear(f);
         return;
     }
     struct dnsf_addr *t = xcalloc(cap, sizeof *t);
@@ -135,8 +146,8 @@ static void addr_grow(struct dns_flow *f)
     f->acap = cap;
 }
 
-static void addr_remember(struct dns_flow *f, const struct tr_addr *a, uint64_t frame,
-                          uint64_t response_frame)
+static void addr_remember(struct dns_flow *f, const struct tr_addr *a,
+                          const struct dec_dns_line *l)
 {
     if ((f->naddrs + 1) * 2 > f->acap)
         addr_grow(f);
@@ -145,24 +156,27 @@ static void addr_remember(struct dns_flow *f, const struct tr_addr *a, uint64_t 
         s->addr = *a;
         f->naddrs++;
     }
+    if (s->n > 0 && s->by[s->n - 1] == l)
+        return;  /* the chain gave this address twice */
     if (s->n == DNSF_ADDR_HISTORY) {
+        dec_dns_line_unref(s->by[0]);
         memmove(&s->by[0], &s->by[1], (DNSF_ADDR_HISTORY - 1) * sizeof s->by[0]);
         s->n--;
     }
-    s->by[s->n].frame = frame;
-    s->by[s->n].response_frame = response_frame;
-    s->n++;
+    s->by[s->n++] = dec_dns_line_ref(l);
 }
 
-uint64_t dnsflow_link(const struct dns_flow *f, const struct tr_addr *server, uint64_t first_frame)
+const struct dec_dns_line *dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
+                                        uint64_t first_frame, bool *seen)
 {
+    *seen = f->first_query && f->first_query < first_frame;
     if (!f->naddrs)
-        return 0;
+        return NULL;
     const struct dnsf_addr *s = addr_slot(f->addrs, f->acap, server);
-    uint64_t best = 0;
+    const struct dec_dns_line *best = NULL;
     for (unsigned i = 0; s->addr.family && i < s->n; i++)
-        if (s->by[i].response_frame < first_frame && s->by[i].frame > best)
-            best = s->by[i].frame;
+        if (s->by[i]->response_frame < first_frame && (!best || s->by[i]->frame > best->frame))
+            best = s->by[i];
     return best;
 }
 
@@ -211,6 +225,8 @@ static void on_query(struct dns_flow *f, const struct dec_dns_msg *m, const stru
 {
     uint32_t b = question_bucket(k);
     bool retry = false;
+    if (!f->first_query)
+        f->first_query = frame;
     for (struct dnsf_pend *p = f->bucket[b]; p; p = p->hnext) {
         if (dec_dns_key_equal(&p->key, k))
             return;  /* the same query again: one lookup, timed from its first copy */
@@ -285,7 +301,7 @@ static void on_response(struct dns_flow *f, const struct dec_dns_msg *m,
     struct tr_addr found[DEC_DNS_MAX_RRS];
     size_t nf = dec_dns_chain_addrs(m, found, DEC_DNS_MAX_RRS, NULL);
     for (size_t i = 0; i < nf && i < DEC_DNS_MAX_RRS; i++)
-        addr_remember(f, &found[i], l->frame, frame);
+        addr_remember(f, &found[i], l);
     pend_flush(f, p);
 }
 

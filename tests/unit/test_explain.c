@@ -1106,7 +1106,7 @@ static void test_stage_numbers(void **state)
         [DEC_STAGE_TLS_CLIENT_FINISHED] = "1d", [DEC_STAGE_ENCRYPTED] = "-",
         [DEC_STAGE_H2_PREFACE] = "1e", [DEC_STAGE_H2_SETTINGS] = "1f",
         [DEC_STAGE_PUSH_PROMISE] = "6c", [DEC_STAGE_STREAM_END] = "7",
-        [DEC_STAGE_GOAWAY] = "7",
+        [DEC_STAGE_GOAWAY] = "7", [DEC_STAGE_DNS_LOOKUP] = "0",
     };
     for (int k = 0; k < DEC_STAGE_COUNT; k++) {
         const char *n = teach_stage_number((enum dec_stage_kind)k);
