@@ -148,7 +148,7 @@ void teach_explain_lookup(const struct dec_dns_line *d, const struct tr_addr *se
     else
         para(&p, _("Step 0: before it can open a TCP connection, the client %1$s must know the "
                    "server's IP address, and it only has a name, %2$s (from the URL). So it asks "
-                   "a DNS resolver, %3$s. No connection in this capture followed this lookup."),
+                   "a DNS resolver, %3$s. No HTTP connection in this capture followed this lookup."),
              client, d->name, resolver);
     if (d->tcp)
         para(&p, _("The question went over a TCP connection to port %1$u, each message after a "

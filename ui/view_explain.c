@@ -34,7 +34,14 @@ static void build(struct app *a)
         teach_explain(d, a->stage, &e->text);
     else if (a->ix.norder == 0 && a->live)
         tr_sb_str(&e->text, _("Nothing to explain yet: no HTTP has come."));
-    else if (a->ix.norder == 0)
+    else if (a->ix.norder == 0 && a->main.done && a->ix.nlookups) {
+        /* DNS lookups and nothing after them: an NXDOMAIN, say */
+        tr_sb_str(&e->text, _("This capture holds no HTTP exchange, only DNS lookups:"));
+        for (size_t i = 0; i < a->ix.nlookups; i++) {
+            tr_sb_str(&e->text, "\n\n");
+            teach_explain_lookup(a->ix.lookups[i], NULL, &e->text);
+        }
+    } else if (a->ix.norder == 0)
         tr_sb_str(&e->text, a->main.done ? _("This capture holds no HTTP exchange.")
                                          : _("Reading the capture..."));
     else
