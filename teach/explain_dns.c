@@ -137,7 +137,8 @@ void teach_explain_lookup(const struct dec_dns_line *d, const struct tr_addr *se
     /* the lead: the values */
     struct tr_sbuf s = {0};
     teach_lookup_summary(d, &s);
-    para(&p, "%s.", s.p ? s.p : "");
+    /* TRANSLATORS: a sentence made of a lead line (the full stop after it) */
+    para(&p, _("%s."), s.p ? s.p : "");
     tr_sb_free(&s);
     if (server)
         para(&p, _("Step 0: before it can open a TCP connection, the client %1$s must know the "
