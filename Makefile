@@ -69,11 +69,11 @@ TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/pcapng.c trace
 # HTTP/1.x, the model, the record and the pipeline; DNS; TLS (pcapng secrets, the
 # key log, tables, crypto, the engine); HTTP/2 (the engine and its HPACK decoding)
 DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c decode/message.c \
-	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c decode/socks.c \
+	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c decode/dnsflow.c decode/socks.c \
 	decode/tls.c decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c \
 	decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \
-	teach/explain_hdr.c teach/explain_msg.c teach/explain_socks.c teach/palette.c \
+	teach/explain_hdr.c teach/explain_msg.c teach/explain_dns.c teach/explain_socks.c teach/palette.c \
 	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c \
@@ -146,6 +146,7 @@ include tests/fuzz/fuzz.mk
 # TLS (issue 15): the record sealer shared by test_tls and fuzz_tls; tlsreplay, the
 # engine alone over a capture (tests/e2e/tls_tshark.py, and its speed)
 $(BUILD)/tests/test_tls: tests/unit/tlsseal.h
+$(BUILD)/tests/test_dns $(BUILD)/tests/test_dnsflow: tests/unit/dnsbuild.h
 $(FUZZ_DIR)/fuzz_tls: tests/unit/tlsseal.h
 $(BUILD)/tests/tlsreplay: tests/tools/tlsreplay.c $(BUILD)/libhttpstep.a | have-libs
 	@mkdir -p $(dir $@)

@@ -202,7 +202,11 @@ bool dec_chunk_size_line(const uint8_t *p, size_t n, struct dec_span *digits, ui
     X(STREAM_END, "stream_end", 7, DEC_N_("Stream end"), DEC_N_("Stream end"))                \
     X(GOAWAY, "goaway", 7, DEC_N_("GOAWAY"), DEC_N_("GOAWAY"))                                \
     /* issue 13: a client asks a SOCKS proxy to connect it on (both directions) */             \
-    X(SOCKS, "socks", 1, DEC_N_("SOCKS handshake"), DEC_N_("SOCKS"))
+    X(SOCKS, "socks", 1, DEC_N_("SOCKS handshake"), DEC_N_("SOCKS"))                          \
+    /* step 0 (issue 17): the DNS lookup that gave the server's address. The    */           \
+    /* decoder never writes it (the transcript has `dns` lines and conn.dns):   */           \
+    /* a record puts it before the handshake (dec_record_set_dns).              */           \
+    X(DNS_LOOKUP, "dns_lookup", 0, DEC_N_("DNS lookup"), DEC_N_("DNS"))
 
 enum dec_stage_kind {
 #define X(id, name, step, title, brief) DEC_STAGE_##id,
@@ -212,7 +216,7 @@ enum dec_stage_kind {
 };
 
 const char *dec_stage_name(enum dec_stage_kind k);
-/* 1..7; -1 for a stage of no step (encrypted) */
+/* 1..7; 0 for the DNS lookup; -1 for a stage of no step (encrypted) */
 int dec_stage_step(enum dec_stage_kind k);
 /* DEC_STAGE_COUNT when the name is unknown */
 enum dec_stage_kind dec_stage_by_name(const char *name);
@@ -409,6 +413,7 @@ struct dec_stage {
     const char *error_code;      /* stream_end (RST_STREAM, GOAWAY), goaway: the code's name */
     uint32_t last_stream;        /* goaway */
     const struct dec_socks *socks;  /* socks: what the handshake said (owned) */
+    const struct dec_dns_line *dns;  /* dns_lookup: the lookup (a reference the stage holds) */
     size_t nframes;
     uint64_t frames[];           /* sorted, each once */
 };
@@ -517,6 +522,8 @@ struct dec_conn {
     void *user;                  /* the dec_sink's own per-connection state */
     /* version 2 */
     uint64_t dns_frame;          /* the lookup that gave its server's address (0: none) */
+    const struct dec_dns_line *dns;  /* that lookup (valid until on_conn_end), or NULL */
+    bool dns_seen;               /* DNS lookups were captured before its first packet */
     const char *protocol;        /* "http/1.1", "h2", "tls", "other", NULL (no payload) */
     const struct dec_tls_facts *tls_facts;   /* TLS: the engine's facts, or NULL */
     const struct dec_conn_h2 *h2;            /* HTTP/2: counts, or NULL */
@@ -605,6 +612,9 @@ struct dec_decoder *dec_new(const struct dec_opts *opts, const struct dec_sink *
 void dec_free(struct dec_decoder *d);
 /* The tracer sink that feeds this decoder. */
 void dec_tracer_sink(struct dec_decoder *d, struct tr_sink *out);
+/* The end of the capture, after the tracer's last event (tr_table_finish):
+ * the DNS lookups never answered are written (on_dns). */
+void dec_finish(struct dec_decoder *d);
 
 struct dec_stats {
     uint64_t http_conns;
@@ -709,6 +719,7 @@ struct dec_record {
     bool rolling;                /* drop the oldest stages and packets past the caps */
     uint64_t trimmed;            /* stages dropped from the front so far (rolling) */
     uint64_t version;            /* counts the events recorded: a reader's cache key */
+    bool dns_seen;               /* the capture held DNS lookups before the connection */
 };
 
 void dec_record_init(struct dec_record *r, uint64_t conn_id);
@@ -718,6 +729,13 @@ void dec_record_free(struct dec_record *r);
 void dec_record_window(struct dec_record *r, int64_t lo, int64_t hi);
 /* the dec_sink that records (events of conn_id only, unless it is 0) */
 void dec_record_sink(struct dec_record *r, struct dec_sink *out);
+/* Step 0: the lookup that gave the connection's server address (NULL:
+ * none) becomes a dns_lookup stage before every other (the record takes a
+ * reference); dns_seen: lookups were captured before the connection. The
+ * record's on_conn calls it from dec_conn.dns; a reader whose record misses
+ * the lookups (the UI's detail pass reads from the connection's first
+ * frame) calls it with what an earlier pass saw. Once per record. */
+void dec_record_set_dns(struct dec_record *r, const struct dec_dns_line *dns, bool dns_seen);
 /* link packets to the stages they carry (after loading, and after changes) */
 void dec_record_link(struct dec_record *r);
 /* an exchange, or NULL when not (yet) written or outside the window */
@@ -780,8 +798,9 @@ enum dec_pipe_error {
     DEC_PIPE_ELIVE               /* the live capture cannot start */
 };
 
-/* The default filter, live: "tcp port 80", or one "tcp port N" per -p
- * port joined with " or "; NULL for a file (read whole: the table keeps the
+/* The default filter, live: "(tcp port 80) or (udp port 53)", or one
+ * "tcp port N" per -p port joined with " or " in the first parentheses (UDP
+ * port 53: the DNS lookups, step 0); NULL for a file (read whole: the table keeps the
  * -p ports itself). The caller frees it. */
 char *dec_pipeline_default_filter(const uint16_t *ports, size_t nports, bool live);
 

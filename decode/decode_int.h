@@ -163,9 +163,13 @@ struct dconn {
         tr_time ack_ts;
     } fin[2];
     struct dec_socks_state *socks;  /* a SOCKS handshake first (socks.c), or NULL */
+    struct dnsf_tcp *dns_tcp;    /* DNS over TCP (port 53): not HTTP, read by dnsflow.c */
 };
 
+struct dnsf_tcp;
+
 struct dec_decoder {
+    struct dns_flow *dns;        /* step 0: the lookups (dnsflow.c) */
     struct dec_opts o;
     uint16_t *ports;
     struct dec_sink sink;
@@ -201,6 +205,25 @@ size_t dec_socks_feed(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t
                       uint64_t frame, tr_time ts);
 void dec_socks_end(struct dconn *c, uint64_t frame);
 void dec_socks_free(struct dconn *c);
+/* dnsflow.c: step 0, the DNS lookups (UDP datagrams, DNS over TCP) */
+struct dns_flow *dnsflow_new(struct dec_decoder *d);
+void dnsflow_free(struct dns_flow *f);
+/* the tracer's on_datagram (ctx: the decoder) */
+void dnsflow_datagram(void *ctx, const struct tr_datagram *g);
+/* the lookups never answered, written at the end */
+void dnsflow_finish(struct dns_flow *f);
+/* conn.dns: the latest lookup answered before first_frame whose answers
+ * hold server (the flow's reference: take one to keep it), or NULL; *seen:
+ * a query was captured before first_frame */
+const struct dec_dns_line *dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
+                                        uint64_t first_frame, bool *seen);
+/* a TCP connection on port 53: its two directions' framing */
+struct dnsf_tcp *dnsflow_tcp_new(void);
+void dnsflow_tcp_free(struct dnsf_tcp *t);
+void dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_conn *tc,
+                      enum tr_dir dir, uint64_t off, const uint8_t *data, size_t len,
+                      uint64_t frame, tr_time ts);
+void dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len);
 
 /* message.c */
 void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,

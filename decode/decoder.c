@@ -400,6 +400,15 @@ static void t_conn(void *ctx, struct tr_conn *tc)
     c->s[0].ack_off = c->s[1].ack_off = -1;
     tc->user = c;
     c->server_port = port_listed(d, tc->server.port) || port_listed(d, tc->client.port);
+    if (!c->server_port && (tc->server.port == TR_DEFAULT_UDP_PORT ||
+                            tc->client.port == TR_DEFAULT_UDP_PORT)) {
+        c->dns_tcp = dnsflow_tcp_new();  /* DNS over TCP: lookups, not a connection shown */
+        c->dropped = true;
+        return;
+    }
+    c->pub.dns = dec_dns_line_ref(dnsflow_link(d->dns, &tc->server.addr, tc->first_frame,
+                                               &c->pub.dns_seen));
+    c->pub.dns_frame = c->pub.dns ? c->pub.dns->frame : 0;
     if (c->server_port || !d->o.detect)
         dc_decide(c, true);
 }
@@ -460,6 +469,8 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
 {
     struct dec_decoder *d = ctx;
     struct dconn *c = user_of(tc);
+    if (c && c->dns_tcp)
+        dnsflow_tcp_data(d->dns, c->dns_tcp, tc, dir, off, data, len, frame, ts);
     if (!c || c->dropped)
         return;
     struct dstate *s = &c->s[dir];
@@ -495,6 +506,8 @@ static void t_gap(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off, 
     (void)ctx;
     (void)off;
     struct dconn *c = user_of(tc);
+    if (c && c->dns_tcp)
+        dnsflow_tcp_gap(c->dns_tcp, dir, len);
     if (!c || c->dropped)
         return;
     ms_gap(c, &c->s[dir], len, frame, ts);
@@ -518,6 +531,8 @@ static void conn_free(struct dec_decoder *d, struct dconn *c)
         ms_free(&c->s[k]);
     dec_socks_free(c);
     defer_free(c);
+    dnsflow_tcp_free(c->dns_tcp);
+    dec_dns_line_unref(c->pub.dns);
     free(c->sni);
     free(c);
 }
@@ -626,6 +641,7 @@ struct dec_decoder *dec_new(const struct dec_opts *o, const struct dec_sink *sin
         memcpy(d->ports, o->ports, o->nports * sizeof *d->ports);
     }
     d->o.ports = d->ports;
+    d->dns = dnsflow_new(d);
     if (!d->o.max_header_bytes)
         d->o.max_header_bytes = DEC_DEFAULT_MAX_HEADER;
     if (!d->o.max_headers)
@@ -640,6 +656,7 @@ void dec_free(struct dec_decoder *d)
     if (!d)
         return;
     flist_free(&d->scratch);
+    dnsflow_free(d->dns);
     free(d->ports);
     free(d);
 }
@@ -657,6 +674,12 @@ void dec_tracer_sink(struct dec_decoder *d, struct tr_sink *out)
     out->on_close = t_close;
     out->on_note = t_note;
     out->classify = t_classify;
+    out->on_datagram = dnsflow_datagram;
+}
+
+void dec_finish(struct dec_decoder *d)
+{
+    dnsflow_finish(d->dns);
 }
 
 void dec_stats(const struct dec_decoder *d, struct dec_stats *out)

@@ -191,6 +191,7 @@ void dec_stage_unref(const struct dec_stage *s)
     if (!w || --w->refs > 0)
         return;
     dec_msg_unref(w->msg);
+    dec_dns_line_unref(w->dns);
     free((void *)w->tls_info);
     free((void *)w->h2);
     free((void *)w->settings);

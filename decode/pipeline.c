@@ -26,13 +26,17 @@ char *dec_pipeline_default_filter(const uint16_t *ports, size_t nports, bool liv
 {
     if (!live)
         return NULL;
-    if (nports == 0)
-        return xstrdup("tcp port 80");
-    size_t len = 1 + nports * 24;
+    if (nports == 0) {
+        ports = &port80;
+        nports = 1;
+    }
+    size_t len = 32 + nports * 24;
     char *s = xmalloc(len);
-    size_t at = 0;
+    size_t at = (size_t)snprintf(s, len, "(");
     for (size_t i = 0; i < nports; i++)
         at += (size_t)snprintf(s + at, len - at, "%stcp port %u", i ? " or " : "", ports[i]);
+    /* step 0: the DNS lookups (issue 17) */
+    snprintf(s + at, len - at, ") or (udp port %u)", TR_DEFAULT_UDP_PORT);
     return s;
 }
 
@@ -113,6 +117,7 @@ void dec_pipeline_finish(struct dec_pipeline *p)
     if (p->done)
         return;
     tr_table_finish(p->table);
+    dec_finish(p->dec);
     p->done = true;
 }
 

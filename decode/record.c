@@ -105,6 +105,30 @@ static void r_conn(void *ctx, struct dec_conn *c)
     struct dec_record *r = ctx;
     if (mine(r, c) && !r->sealed)  /* sealed: the close is past the window */
         keep_tc(r, c);
+    if (mine(r, c) && r->conn_id && (c->dns || c->dns_seen))
+        dec_record_set_dns(r, c->dns, c->dns_seen);
+}
+
+void dec_record_set_dns(struct dec_record *r, const struct dec_dns_line *dns, bool dns_seen)
+{
+    r->dns_seen = r->dns_seen || dns_seen;
+    if (!dns || (r->nstgs && r->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP))
+        return;
+    struct dec_stage *s = stage_new(DEC_STAGE_DNS_LOOKUP, dns->answered ? 2 : 1);
+    s->conn = r->conn_id;
+    s->exchange = -1;
+    s->dir = TR_DIR_C2S;
+    s->ts = dns->ts;
+    s->ts_end = dns->answered ? dns->response_ts : dns->ts;
+    s->frames[0] = dns->frame;
+    if (dns->answered)
+        s->frames[1] = dns->response_frame;
+    s->dns = dec_dns_line_ref(dns);
+    xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
+    memmove(r->stgs + 1, r->stgs, r->nstgs * sizeof *r->stgs);
+    r->stgs[0] = s;
+    r->nstgs++;
+    r->version++;
 }
 
 /* rolling: forget the notes before frame `first` (not those of the whole

@@ -266,13 +266,18 @@ static void stage_meta(struct rep_obuf *o, const struct dec_record *r, const str
 {
     struct tr_sbuf b = {0};
     rep_frames(&b, s->frames, s->nframes, 6, ", ", "\xe2\x80\x93");
-    tr_sb_str(&b, " \xc2\xb7 +");
+    tr_sb_str(&b, s->ts < r->tc.first_ts ? " \xc2\xb7 " : " \xc2\xb7 +");
     rep_ob_str(o, "<p class=\"meta\">");
     rep_ob_xstr(o, b.p);
     rep_ob_ms(o, s->ts - r->tc.first_ts);
     rep_ob_ch(o, ' ');
     rep_ob_xstr(o, _("ms"));
-    if (s->kind != DEC_STAGE_HANDSHAKE && s->kind != DEC_STAGE_CLOSE) {
+    if (s->kind == DEC_STAGE_DNS_LOOKUP) {
+        char ip[TR_ADDRSTRLEN];
+        rep_ob_str(o, " \xc2\xb7 <span class=\"dir\">");
+        rep_ob_printf(o, _("client to resolver %s and back"), tr_addr_format(&s->dns->server.addr, ip));
+        rep_ob_str(o, "</span>");
+    } else if (s->kind != DEC_STAGE_HANDSHAKE && s->kind != DEC_STAGE_CLOSE) {
         rep_ob_str(o, " \xc2\xb7 <span class=\"dir\">");
         rep_ob_xstr(o, s->dir == TR_DIR_C2S ? _("client to server") : _("server to client"));
         rep_ob_str(o, "</span> \xc2\xb7 ");

@@ -295,17 +295,21 @@ static void stage(const struct rep_ren *rn, size_t row, size_t k)
     rep_ob_str(o, "\n\n");
     tr_sb_reset(&b);
     rep_frames(&b, s->frames, s->nframes, 6, ", ", "-");
-    tr_sb_str(&b, " \xc2\xb7 +");
+    int64_t us = s->ts - r->tc.first_ts;  /* step 0 comes before the first packet */
+    tr_sb_str(&b, us < 0 ? " \xc2\xb7 -" : " \xc2\xb7 +");
     rep_ob_put(o, "", 0);
     {
         /* the time as text, whatever the locale */
-        int64_t us = s->ts - r->tc.first_ts;
-        uint64_t u = us < 0 ? 0 : (uint64_t)us;
+        uint64_t u = us < 0 ? (uint64_t)-us : (uint64_t)us;
         tr_sb_printf(&b, "%llu.%03llu ", (unsigned long long)(u / 1000),
                      (unsigned long long)(u % 1000));
         tr_sb_str(&b, _("ms"));
     }
-    if (s->kind != DEC_STAGE_HANDSHAKE && s->kind != DEC_STAGE_CLOSE) {
+    if (s->kind == DEC_STAGE_DNS_LOOKUP) {
+        char ip[TR_ADDRSTRLEN];
+        tr_sb_str(&b, " \xc2\xb7 ");
+        tr_sb_printf(&b, _("client to resolver %s and back"), tr_addr_format(&s->dns->server.addr, ip));
+    } else if (s->kind != DEC_STAGE_HANDSHAKE && s->kind != DEC_STAGE_CLOSE) {
         tr_sb_str(&b, " \xc2\xb7 ");
         tr_sb_str(&b, s->dir == TR_DIR_C2S ? _("client to server") : _("server to client"));
         tr_sb_str(&b, " \xc2\xb7 ");

@@ -341,6 +341,10 @@ static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct
                      s->reason_text ? s->reason_text : "");
         t_detail(o, &b, IND_D + 2);
         break;
+    case DEC_STAGE_DNS_LOOKUP:  /* step 0: the lookup that gave the server's address */
+        teach_lookup_summary(s->dns, &b);
+        t_detail(o, &b, IND_D + 2);
+        break;
     default:
         /* a stage kind this writer has no words for: its length */
         tr_sb_printf(&b, P_("%llu byte", "%llu bytes", s->length), (unsigned long long)s->length);

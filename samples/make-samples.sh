@@ -24,11 +24,13 @@ PY=$(command -v python3 || true)
 ALL=(01-classic-get.pcap 02-keep-alive.pcap 03-browser-page.pcapng 04-login-form.pcap
     05-file-upload.pcap 06-expect-100-continue.pcap 07-gzip-chunked.pcap 08-status-codes.pcap
     09-methods.pcap 10-pipelining.pcap 11-http10.pcap 12-lossy-network.pcap 13-https.pcap
-    14-large-download.pcap)
+    14-large-download.pcap 17-dns-lookup.pcap 18-dns-nxdomain.pcap)
 
 LAB_NAME=make-samples
 # shellcheck source=samples/lab.sh
 . "$HERE/lab.sh"
+# the DNS samples' /etc/netns folders go too (dns_lab_done, below)
+trap 'dns_lab_done; cleanup' EXIT
 
 # values FILE FIELD: how many values of FIELD tshark finds (two requests in one frame: 2).
 values() {
@@ -545,6 +547,74 @@ s14() { # a 1.5 MB download: one response over many Ethernet-sized segments
     expect "$2" 'tcp.len > 1000' -ge 1000
 }
 
+# ---- step 0: DNS (issue 17) --------------------------------------------------------------
+# dns_lab NS: the client in namespace NS (10.77.1.2) and, in NSsrv, joined to it by a veth
+# pair, dnsmasq on 10.77.1.53 answering for lesson.test from its own data only
+# (www.lesson.test A 10.77.1.1, TTL 300; NXDOMAIN for other names under lesson.test; no
+# upstream, no /etc/hosts) and python3's http.server serving $WORK/www on 10.77.1.1:80.
+# The client's /etc/netns/NS/resolv.conf (which `ip netns exec` mounts over
+# /etc/resolv.conf for its commands only) names that resolver: the host's resolver is
+# never asked, and the client has no route off the veth. Capture on hs-dnsc (the client's).
+NETNS_DIRS=()
+dns_lab() {
+    local ns=$1 srv=${1}srv
+    ns_new "$srv" || return 1
+    ip link add hs-dnsc netns "$ns" type veth peer name hs-dnss netns "$srv" || return 1
+    ip -n "$ns" addr add 10.77.1.2/24 dev hs-dnsc
+    ip -n "$srv" addr add 10.77.1.1/24 dev hs-dnss
+    ip -n "$srv" addr add 10.77.1.53/24 dev hs-dnss
+    ip -n "$ns" link set hs-dnsc up
+    ip -n "$srv" link set hs-dnss up
+    mkdir -p "/etc/netns/$ns"
+    NETNS_DIRS+=("/etc/netns/$ns")
+    printf 'nameserver 10.77.1.53\noptions timeout:2 attempts:1\n' >"/etc/netns/$ns/resolv.conf"
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n' >"/etc/netns/$ns/hosts"
+    bg "$srv" "$WORK/dnsmasq-$ns.log" dnsmasq --keep-in-foreground --conf-file=/dev/null \
+        --no-resolv --no-hosts --bind-interfaces --listen-address=10.77.1.53 --user=nobody \
+        --group=nogroup --pid-file= --log-queries --log-facility=- --local=/lesson.test/ \
+        --local-ttl=300 --host-record=www.lesson.test,10.77.1.1
+    bg "$srv" "$WORK/http-$ns.log" "$PY" -m http.server 80 --bind 10.77.1.1 --directory "$WORK/www"
+    wait_for "$WORK/dnsmasq-$ns.log" "cleared cache" || return 1
+    wait_port "$srv" 80
+}
+
+dns_lab_done() {
+    local d
+    for d in "${NETNS_DIRS[@]}"; do
+        [ -n "$d" ] && rm -rf "$d"
+    done
+    NETNS_DIRS=()
+    rmdir /etc/netns 2>/dev/null
+    return 0
+}
+
+s17() { # curl resolves www.lesson.test through dnsmasq (A and AAAA), then GETs the page
+    dns_lab "$1" || return 1
+    cap_start "$1" hs-dnsc "$2" "(tcp port 80) or (udp port 53)" || return 1
+    run "$1" curl -sS -o /dev/null http://www.lesson.test/hello.txt
+    cap_stop
+    dns_lab_done
+    expect "$2" 'dns.flags.response == 0 && dns.qry.name == "www.lesson.test" && dns.qry.type == 1' -eq 1
+    expect "$2" 'dns.flags.response == 1 && dns.a == 10.77.1.1 && dns.resp.ttl == 300' -eq 1
+    expect "$2" 'http.request && ip.src == 10.77.1.2 && ip.dst == 10.77.1.1' -eq 1
+    expect "$2" 'http.response.code == 200' -eq 1
+}
+
+s18() { # a mistyped name: NXDOMAIN and nothing follows; then the right name and the page
+    dns_lab "$1" || return 1
+    cap_start "$1" hs-dnsc "$2" "(tcp port 80) or (udp port 53)" || return 1
+    run "$1" curl -sS -o /dev/null http://wwww.lesson.test/hello.txt 2>"$WORK/curl18.log"
+    grep -q "Could not resolve host" "$WORK/curl18.log" ||
+        { say "18: curl did not fail to resolve wwww.lesson.test"; CHECK_FAILED=1; }
+    run "$1" curl -sS -o /dev/null http://www.lesson.test/hello.txt
+    cap_stop
+    dns_lab_done
+    expect "$2" 'dns.flags.rcode == 3 && dns.qry.name == "wwww.lesson.test"' -ge 1
+    expect "$2" 'tcp && ip.dst == 10.77.1.1' -ge 1
+    expect "$2" 'http.request' -eq 1
+    expect "$2" 'http.response.code == 200' -eq 1
+}
+
 # ---- main -----------------------------------------------------------------------------
 usage() {
     sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
@@ -573,6 +643,7 @@ tools_for() {
     04* | 05* | 06* | 09* | 11*) echo curl ;;
     08* | 13*) echo nginx curl openssl ;;
     12*) echo nginx curl ;;
+    17* | 18*) echo dnsmasq curl ;;
     esac
     case "$1" in 14*) echo ethtool ;; esac
 }
@@ -585,7 +656,7 @@ main() {
         want=("${ALL[@]}")
     else
         for a in "$@"; do
-            f=$(resolve "$a") || die "no sample called '$a' (try 1..14 or a file name)"
+            f=$(resolve "$a") || die "no sample called '$a' (try 1..14, 17, 18 or a file name)"
             want+=("$f")
         done
     fi
@@ -596,7 +667,7 @@ main() {
         mapfile -t missing < <(printf "%s\n" "${missing[@]}" | sort -u)
         say "missing tools: ${missing[*]}"
         say "on Debian: apt-get install iproute2 coreutils tcpdump tshark python3 nginx curl" \
-            "chromium openssl ethtool"
+            "chromium openssl ethtool dnsmasq-base"
         exit 1
     fi
     WORK=$(mktemp -d /tmp/httpstep-samples.XXXXXX) || die "mktemp failed"

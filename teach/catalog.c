@@ -58,6 +58,7 @@ static const char *const stage_numbers[DEC_STAGE_COUNT] = {
     [DEC_STAGE_STREAM_END] = "7",
     [DEC_STAGE_GOAWAY] = "7",
     [DEC_STAGE_SOCKS] = "1s",
+    [DEC_STAGE_DNS_LOOKUP] = "0",
 };
 
 const char *teach_stage_number(enum dec_stage_kind k)

@@ -443,6 +443,7 @@ static explain_fn *const stage_explain[DEC_STAGE_COUNT] = {
     [DEC_STAGE_CLOSE] = teach_explain_close,
     [DEC_STAGE_KEEP_ALIVE] = teach_explain_keep_alive,
     [DEC_STAGE_SOCKS] = teach_explain_socks,
+    [DEC_STAGE_DNS_LOOKUP] = teach_explain_dns,
 };
 
 void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
@@ -454,10 +455,12 @@ void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
     struct teach_ex e;
     teach_ex_init(&e, d, stage, out);
     teach_lead(&e);
-    if (stage == 0)
+    if (stage == (d->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP))  /* the first after step 0 */
         explain_not_http(&e);
     if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_explain[e.s->kind])
         stage_explain[e.s->kind](&e);
+    if (e.s->kind == DEC_STAGE_HANDSHAKE)
+        teach_explain_no_lookup(&e);
     teach_notes(&e);
     teach_ex_done(&e);
 }

@@ -36,6 +36,21 @@ bool teach_lang_zh(void);
  * are escaped (controls as \r \n \xNN). */
 void teach_explain(const struct dec_record *r, int stage, struct tr_sbuf *out);
 
+/* Step 0 (issue 17): a DNS lookup told with its values (the question, the
+ * answer's addresses, CNAME chain and TTLs, NXDOMAIN, the time it took, the
+ * resolver) and what its TTL means for the next visit, appended to out as
+ * paragraphs. server: the address of the connection it led to, or NULL (a
+ * lookup no captured connection followed). The dns_lookup stage's
+ * explanation (teach_explain) is this. */
+void teach_explain_lookup(const struct dec_dns_line *d, const struct tr_addr *server,
+                          struct tr_sbuf *out);
+/* one line: "www.lesson.test A? 10.77.0.1 (TTL 300 s), from 10.77.0.53 in
+ * 0.49 ms (frames 1, 2)", appended to out */
+void teach_lookup_summary(const struct dec_dns_line *d, struct tr_sbuf *out);
+/* the label of the query's arrow ("DNS query www.lesson.test A?") or the
+ * answer's ("DNS answer A 10.77.0.1, TTL 300"), in buf; returns buf */
+const char *teach_lookup_arrow(const struct dec_dns_line *d, bool answer, char *buf, size_t cap);
+
 /* translated titles (decode.h's tables) */
 const char *teach_stage_title(enum dec_stage_kind k);
 const char *teach_stage_brief(enum dec_stage_kind k);

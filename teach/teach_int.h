@@ -241,6 +241,10 @@ void teach_explain_socks(struct teach_ex *e);       /* explain_socks.c */
 void teach_explain_keep_alive(struct teach_ex *e);
 void teach_explain_close(struct teach_ex *e);
 void teach_explain_no_handshake(struct teach_ex *e);
+/* explain_dns.c: step 0, the dns_lookup stage; on a handshake, where the
+ * address came from when no captured lookup gave it */
+void teach_explain_dns(struct teach_ex *e);
+void teach_explain_no_lookup(struct teach_ex *e);
 /* explain_msg.c: the messages' stages */
 void teach_explain_request_line(struct teach_ex *e);
 void teach_explain_headers(struct teach_ex *e);

@@ -58,6 +58,8 @@ struct ui_crow {
     uint32_t last_row;     /* its newest row, UINT32_MAX none */
     uint32_t notes;
     char *sni;
+    const struct dec_dns_line *dns;  /* step 0: the lookup that gave its address (a reference) */
+    bool dns_seen;         /* the capture held lookups before it */
 };
 
 struct ui_index {
@@ -70,9 +72,14 @@ struct ui_index {
     bool order_dirty;
     uint64_t exchanges, notes, truncated, gaps, no_handshake, retrans, out_of_order;
     uint64_t frames;
+    /* the first UI_IX_LOOKUPS DNS lookups (references): told when no
+     * connection follows them (an NXDOMAIN) */
+    const struct dec_dns_line **lookups;
+    size_t nlookups;
     int status_w;          /* columns of the widest status text ("100→201 Created") */
 };
 
+#define UI_IX_LOOKUPS 16
 void ui_ix_init(struct ui_index *ix);
 void ui_ix_free(struct ui_index *ix);
 /* the dec_sink that fills the index */

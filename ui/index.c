@@ -20,8 +20,13 @@ void ui_ix_free(struct ui_index *ix)
         free(ix->rows[i].target);
         free(ix->rows[i].reason);
     }
-    for (size_t i = 0; i < ix->nconns; i++)
+    for (size_t i = 0; i < ix->nconns; i++) {
         free(ix->conns[i].sni);
+        dec_dns_line_unref(ix->conns[i].dns);
+    }
+    for (size_t i = 0; i < ix->nlookups; i++)
+        dec_dns_line_unref(ix->lookups[i]);
+    free(ix->lookups);
     free(ix->rows);
     free(ix->conns);
     free(ix->order);
@@ -114,8 +119,20 @@ static void i_conn(void *ctx, struct dec_conn *c)
     cr->file_offset = tc->first_file_offset;
     cr->t0 = tc->first_ts;
     cr->last_row = UINT32_MAX;
+    cr->dns = dec_dns_line_ref(c->dns);
+    cr->dns_seen = c->dns_seen;
     if (!tc->syn_seen)
         ix->no_handshake++;
+}
+
+static void i_dns(void *ctx, const struct dec_dns_line *d)
+{
+    struct ui_index *ix = ctx;
+    if (ix->nlookups >= UI_IX_LOOKUPS)
+        return;
+    if (!ix->lookups)
+        ix->lookups = xreallocarray(NULL, UI_IX_LOOKUPS, sizeof *ix->lookups);
+    ix->lookups[ix->nlookups++] = dec_dns_line_ref(d);
 }
 
 static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
@@ -272,6 +289,7 @@ void ui_ix_sink(struct ui_index *ix, struct dec_sink *out)
     out->on_exchange = i_exchange;
     out->on_note = i_note;
     out->on_conn_end = i_conn_end;
+    out->on_dns = i_dns;
 }
 
 static struct ui_index *sort_ix;

@@ -162,6 +162,13 @@ static void f_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
     FAN(on_segment, c, s);
 }
 
+static void f_dns(void *ctx, const struct dec_dns_line *d)
+{
+    struct app *a = ctx;
+    if (a->ixsink.on_dns)
+        a->ixsink.on_dns(a->ixsink.ctx, d);
+}
+
 static void f_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off,
                     const uint8_t *data, size_t len, uint64_t frame)
 {
@@ -180,6 +187,7 @@ void ui_live_sink(struct app *a, struct dec_sink *out)
     out->on_conn_end = f_conn_end;
     out->on_segment = f_segment;
     out->on_bytes = f_bytes;
+    out->on_dns = f_dns;
 }
 
 /* ---------------------------------------------------------- selection -- */
@@ -213,6 +221,8 @@ static int64_t open_detail(struct app *a, struct dec_record *rec, struct pass *p
     ui_pass_close(p);
     dec_record_free(rec);
     dec_record_init(rec, 1);  /* the detail pass sees only this connection: its id is 1 */
+    /* step 0: it reads from the connection's first frame, the lookup came before */
+    dec_record_set_dns(rec, c->dns, c->dns_seen);
     size_t win = a->o->max_ui_exchanges ? a->o->max_ui_exchanges : DEC_REC_WINDOW;
     int64_t lo = 0;
     if (c->nrows > win) {  /* a long connection: the exchanges around this one */
@@ -354,12 +364,16 @@ void ui_resolve_want(struct app *a)
         /* the first exchange of a connection begins with its handshake */
         if (a->want_x == 0)
             for (int i = 0; i < k; i++)
-                if (a->det->stgs[i]->kind == DEC_STAGE_HANDSHAKE) {
+                if (a->det->stgs[i]->kind == DEC_STAGE_HANDSHAKE ||
+                    a->det->stgs[i]->kind == DEC_STAGE_DNS_LOOKUP) {
                     k = i;
                     break;
                 }
     }
     if (k < 0)
+        k = 0;
+    /* a connection's walk begins with step 0, the lookup before its handshake */
+    if (a->want_kind == DEC_STAGE_HANDSHAKE && k == 1 && a->det->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP)
         k = 0;
     a->want_kind = -1;
     a->want_nth = 0;

@@ -199,9 +199,11 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
                 if (out->filter)
                     snprintf(f, sizeof f, "%s", out->filter);
                 else if (editing)
-                    snprintf(f, sizeof f, "tcp port %s_", port);
-                else
-                    snprintf(f, sizeof f, "tcp port %u", out->port);
+                    snprintf(f, sizeof f, "(tcp port %s_) or (udp port %u)", port,
+                             TR_DEFAULT_UDP_PORT);
+                else  /* dec_pipeline_default_filter's */
+                    snprintf(f, sizeof f, "(tcp port %u) or (udp port %u)", out->port,
+                             TR_DEFAULT_UDP_PORT);
                 snprintf(buf, sizeof buf, _("%s Filter: %s%s"),
                          strcmp(it->iface, "lo") == 0
                              ? _("Watch HTTP on this machine as it happens: start a local server "

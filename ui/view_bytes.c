@@ -259,7 +259,10 @@ static void draw_bytes(struct app *a, const struct rect *r)
     const struct dec_stage *s = a->stage >= 0 ? a->det->stgs[a->stage] : NULL;
     char t[200];
     snprintf(t, sizeof t, _("Bytes (%s) %s %s"), _(modes[a->bytes.mode]), a->scr.g.sep,
-             s ? (s->dir == TR_DIR_C2S ? _("client to server") : _("server to client")) : "");
+             !s                                  ? ""
+             : s->kind == DEC_STAGE_DNS_LOOKUP   ? _("client to resolver")
+             : s->dir == TR_DIR_C2S              ? _("client to server")
+                                                 : _("server to client"));
     ui_app_pane_title(a, r, PANE_BYTES, t);
     int rows = r->h - 1;
     if (!s || rows <= 0)
@@ -282,6 +285,9 @@ static void draw_bytes(struct app *a, const struct rect *r)
                                 "numbers (see the packets).")
                         : s->kind == DEC_STAGE_CLOSE
                             ? _("Closing carries no data: FIN or RST flags (see the packets).")
+                        : s->kind == DEC_STAGE_DNS_LOOKUP
+                            ? _("The lookup's two datagrams are not part of this connection's "
+                                "bytes: the explanation gives what they carry.")
                             : _("This stage carries no bytes of its own.");
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, ui_app_attr(a, UI_COLOR_DIM));
         return;

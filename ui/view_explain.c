@@ -12,6 +12,31 @@
 
 #define WRAP_MAX 4096   /* lines of a text wrapped */
 
+/* Step 0: the lookups of the same client before this one that gave no
+ * address (a mistyped name: NXDOMAIN), which no connection follows and so
+ * no connection's walk shows: the first told whole, the others in a line */
+static void failed_lookups(const struct app *a, const struct dec_dns_line *l, struct tr_sbuf *out)
+{
+    bool first = true;
+    for (size_t i = 0; i < a->ix.nlookups; i++) {
+        const struct dec_dns_line *f = a->ix.lookups[i];
+        if (f->frame >= l->frame || !tr_addr_equal(&f->client.addr, &l->client.addr) ||
+            (f->answered && strcmp(f->rcode, "NOERROR") == 0))
+            continue;
+        tr_sb_str(out, "\n\n");
+        if (first) {
+            tr_sb_str(out, _("Before this lookup, the same client asked for a name that gave it no "
+                             "address:"));
+            tr_sb_str(out, "\n\n");
+            teach_explain_lookup(f, NULL, out);
+            first = false;
+        } else {
+            teach_lookup_summary(f, out);
+            tr_sb_str(out, ".");
+        }
+    }
+}
+
 /* the text of the current stage (or packet), built again only when the
  * stage, the packet or its record changed (the record grows while loading,
  * and live) */
@@ -30,11 +55,21 @@ static void build(struct app *a)
     long k = e->picked ? dec_record_pkt_of(d, e->picked) : -1;
     if (k >= 0)
         ui_packet_detail(d, (size_t)k, &e->text);
-    else if (ui_stage(a))
+    else if (ui_stage(a)) {
         teach_explain(d, a->stage, &e->text);
+        if (ui_stage(a)->kind == DEC_STAGE_DNS_LOOKUP)
+            failed_lookups(a, ui_stage(a)->dns, &e->text);
+    }
     else if (a->ix.norder == 0 && a->live)
         tr_sb_str(&e->text, _("Nothing to explain yet: no HTTP has come."));
-    else if (a->ix.norder == 0)
+    else if (a->ix.norder == 0 && a->main.done && a->ix.nlookups) {
+        /* DNS lookups and nothing after them: an NXDOMAIN, say */
+        tr_sb_str(&e->text, _("This capture holds no HTTP exchange, only DNS lookups:"));
+        for (size_t i = 0; i < a->ix.nlookups; i++) {
+            tr_sb_str(&e->text, "\n\n");
+            teach_explain_lookup(a->ix.lookups[i], NULL, &e->text);
+        }
+    } else if (a->ix.norder == 0)
         tr_sb_str(&e->text, a->main.done ? _("This capture holds no HTTP exchange.")
                                          : _("Reading the capture..."));
     else

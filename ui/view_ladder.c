@@ -1,6 +1,9 @@
 /* view_ladder.c - the ladder: one arrow per packet between client and
  * server, with its frame number and time; a cursor on a packet, whose
- * detail Enter (or a click) shows in the explanation pane */
+ * detail Enter (or a click) shows in the explanation pane. Step 0, the DNS
+ * lookup that gave the server's address, comes first on a lane of its own:
+ * the query from the client to the resolver and the answer back (two rows
+ * at the top, not packets of the connection: the cursor passes them by). */
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
@@ -29,6 +32,19 @@ static int digits(uint64_t v)
     return n;
 }
 
+/* the step-0 lookup of the record, or NULL */
+static const struct dec_dns_line *lookup_of(const struct dec_record *d)
+{
+    return d->nstgs && d->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP ? d->stgs[0]->dns : NULL;
+}
+
+/* rows the lookup takes at the top of the ladder: the query and its answer */
+static int lookup_rows(const struct dec_record *d)
+{
+    const struct dec_dns_line *l = lookup_of(d);
+    return l ? (l->answered ? 2 : 1) : 0;
+}
+
 static struct lcols ladder_cols(const struct dec_record *d, const struct rect *r)
 {
     struct lcols c = {0};
@@ -38,6 +54,16 @@ static struct lcols ladder_cols(const struct dec_record *d, const struct rect *r
     double max = c.secs ? (double)span / 1e6 : (double)span / 1e3;
     c.fw = digits(last->seg.frame);
     c.tw = digits((uint64_t)max) + 4 + (c.secs ? 1 : 2);  /* "0.432ms" */
+    const struct dec_dns_line *l = lookup_of(d);
+    if (l) {  /* the lookup came before the first packet: "-1.285ms" */
+        tr_time before = d->tc.first_ts - l->ts;
+        double bmax = c.secs ? (double)before / 1e6 : (double)before / 1e3;
+        int bw = 1 + digits((uint64_t)(bmax > 0 ? bmax : 0)) + 4 + (c.secs ? 1 : 2);
+        c.tw = bw > c.tw ? bw : c.tw;
+        uint64_t lf = l->answered ? l->response_frame : l->frame;  /* its frame numbers too */
+        if (digits(lf) > c.fw)
+            c.fw = digits(lf);
+    }
     c.cx = 1 + c.fw + 1 + c.tw + 2;
     c.sx = r->w - 3;
     return c;
@@ -152,6 +178,78 @@ static void draw_row(struct app *a, const struct rect *r, const struct lcols *c,
         ui_put(stdscr, y, r->x + r->w - 1, 1, mark, ui_app_attr(a, UI_COLOR_NOTE));
 }
 
+/* row i (0: the query, 1: the answer) of the lookup on its lane: from the
+ * client's rail to the resolver's, which stands within the arrows' span */
+static void draw_lookup_row(struct app *a, const struct rect *r, const struct lcols *c, int i,
+                            int y)
+{
+    const struct dec_record *d = a->det;
+    const struct dec_dns_line *l = lookup_of(d);
+    bool hl = a->stage == 0;
+    int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT) : ui_app_attr(a, UI_COLOR_CLIENT);
+    int dim = ui_app_attr(a, UI_COLOR_DIM);
+    char buf[96], label[320], ip[TR_ADDRSTRLEN];
+    uint64_t frame = i ? l->response_frame : l->frame;
+    snprintf(buf, sizeof buf, "%*llu", c->fw, (unsigned long long)frame);
+    ui_put(stdscr, y, r->x + 1, c->fw, buf, dim);
+    tr_time t = (i ? l->response_ts : l->ts) - d->tc.first_ts;
+    if (c->secs)
+        snprintf(buf, sizeof buf, "%*.3fs", c->tw - 1, (double)t / 1e6);
+    else
+        snprintf(buf, sizeof buf, "%*.3fms", c->tw - 2, (double)t / 1e3);
+    ui_put(stdscr, y, r->x + 1 + c->fw + 1, c->tw, buf, dim);
+    ui_put(stdscr, y, r->x + c->cx - 1, 1, a->scr.g.vline, dim);
+    /* the resolver's lane: its rail and its address, right of the arrow */
+    int aw = c->sx - c->cx + 1;
+    snprintf(buf, sizeof buf, _("DNS %s"), tr_addr_format(&l->server.addr, ip));
+    int rw = ui_width(buf);
+    if (rw > aw / 2 - 2) {  /* narrow: the address alone, or what fits of it */
+        snprintf(buf, sizeof buf, "%s", ip);
+        rw = ui_width(buf);
+    }
+    int rx = c->cx + aw - rw - 2;  /* the resolver's rail */
+    if (rx < c->cx + aw / 2) {
+        rx = c->cx + aw / 2;
+        rw = aw - (rx - c->cx) - 2;
+    }
+    ui_put(stdscr, y, r->x + rx, 1, a->scr.g.vline, dim);
+    if (rw > 0)
+        ui_put(stdscr, y, r->x + rx + 2, rw, buf, dim);
+    int len = rx - c->cx;
+    for (int x = 0; x < len; x++)
+        ui_put(stdscr, y, r->x + c->cx + x, 1, a->scr.g.hline, base);
+    ui_put(stdscr, y, r->x + (i ? c->cx : rx - 1), 1, i ? a->scr.g.larrow : a->scr.g.rarrow, base);
+    /* the widest label that fits: in words, the type and address, "DNS" */
+    snprintf(label, sizeof label, " %s ", teach_lookup_arrow(l, i == 1, buf, sizeof buf));
+    int lw = ui_width(label);
+    const struct dec_dns_answer *ans = NULL;
+    for (size_t k = 0; i && k < l->nanswers && !ans; k++)
+        if (strcmp(l->answers[k].type, "A") == 0 || strcmp(l->answers[k].type, "AAAA") == 0)
+            ans = &l->answers[k];
+    if (lw > len - 2) {
+        if (!i)
+            snprintf(label, sizeof label, " %s? ", l->qtype);
+        else if (ans)
+            snprintf(label, sizeof label, " %s ", ans->data);
+        else
+            snprintf(label, sizeof label, " %s ", l->rcode);
+        lw = ui_width(label);
+    }
+    if (lw > len - 2) {  /* without its margins */
+        memmove(label, label + 1, strlen(label));
+        label[strlen(label) - 1] = '\0';
+        lw = ui_width(label);
+    }
+    if (lw > len - 2) {
+        snprintf(label, sizeof label, "DNS");
+        lw = ui_width(label);
+    }
+    if (lw > len - 2)
+        lw = len - 2;
+    if (lw > 0)
+        ui_put(stdscr, y, r->x + c->cx + 1 + (len - 2 - lw) / 2, lw, label, base | A_BOLD);
+}
+
 /* --------------------------------------------------------------- pane -- */
 
 /* the packet under the cursor: the one chosen, else the current stage's first */
@@ -238,8 +336,11 @@ static void draw_ladder(struct app *a, const struct rect *r)
         a->ladder.s.top = 0;
     a->ladder.first = a->ladder.s.top;
     struct lcols c = ladder_cols(d, r);
-    for (int i = 0; i < rows; i++) {
-        size_t k = (size_t)a->ladder.s.top + (size_t)i;
+    int head = a->ladder.s.top == 0 ? lookup_rows(d) : 0;  /* step 0 first */
+    for (int i = 0; i < head && i < rows; i++)
+        draw_lookup_row(a, r, &c, i, r->y + 1 + i);
+    for (int i = head; i < rows; i++) {
+        size_t k = (size_t)a->ladder.s.top + (size_t)(i - head);
         if (k >= d->npkts)
             break;
         draw_row(a, r, &c, k, r->y + 1 + i, cur, (size_t)cursor);
@@ -261,6 +362,8 @@ static int move_cursor(struct app *a, long k)
         a->ladder.picked = a->ladder.cursor;
     int rows = a->ladder.rows > 0 ? a->ladder.rows : 1;
     struct scroll_state *s = &a->ladder.s;
+    if (s->top == 0 && rows > lookup_rows(d) + 1)  /* step 0's rows take the top */
+        rows -= lookup_rows(d);
     if (!s->manual) {
         /* from following the stage to the user's place: the top it had */
         s->manual = true;
@@ -320,6 +423,12 @@ static int mouse_ladder(struct app *a, const struct rect *r, int y, int x, mmask
     if (b & BUTTON5_PRESSED)
         return ui_scroll(&a->ladder.s, 3);
     int row = y - r->y - 1;
+    int head = a->ladder.first == 0 ? lookup_rows(a->det) : 0;
+    if (row >= 0 && row < head) {  /* the lookup: step 0 */
+        ui_set_stage(a, 0);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    row -= head;
     size_t k = (size_t)a->ladder.first + (size_t)row;
     if (row >= 0 && k < a->det->npkts) {
         a->ladder.picked = 0;

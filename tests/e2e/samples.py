@@ -14,7 +14,7 @@ BIN = os.environ.get("HTTPSTEP") or os.path.join(TOP, "httpstep")
 SAMPLES = os.path.join(TOP, "samples")
 STAGES = {"handshake", "request_line", "request_headers", "request_blank_line", "request_body",
           "status_line", "response_headers", "response_blank_line", "response_body", "tunnel",
-          "close", "keep_alive"}
+          "close", "keep_alive", "dns_lookup"}
 bad = []
 
 
@@ -83,6 +83,9 @@ for name in files:
                 c, x = order[k - 1]
                 have = {l["stage"] for l in lines if l["type"] == "stage" and l["conn"] == c and
                         (l["exchange"] == x or l["exchange"] is None)}
+                if m.group(2) == "dns_lookup":  # step 0: not a stage line, the conn's dns link
+                    have |= {"dns_lookup" for l in lines if l["type"] == "conn" and
+                             l["conn"] == c and l.get("dns") is not None}
                 check(m.group(2) in have, "%s: goto %s: no %s there" % (name, go, m.group(2)))
 for k in ("pcapng", "ipv6", "cooked", "8080"):
     check(k in kinds, "no sample is %s" % k)

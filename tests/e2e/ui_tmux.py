@@ -846,12 +846,12 @@ def case_live():
     nsamples = len(open(os.path.join(TOP, "samples", "index.tsv")).read().splitlines()) - 1
     for _ in range(nsamples):
         t.keys("Down")
-    s = t.wait(lambda s: "Filter: tcp port 80" in s and "p: another port" in s,
+    s = t.wait(lambda s: "Filter: (tcp port 80) or (udp port 53)" in s and "p: another port" in s,
                "live: the picker shows the filter of lo and how to change the port")
     t.keys("p", "8", "0", "0", "0", "Enter")
-    t.wait(lambda s: "Filter: tcp port 8000" in s, "live: p then a port changes the filter")
+    t.wait(lambda s: "Filter: (tcp port 8000) or (udp port 53)" in s, "live: p then a port changes the filter")
     t.keys("Enter")
-    s = t.wait(lambda s: "listening on lo, tcp port 8000: no packets yet" in s,
+    s = t.wait(lambda s: "listening on lo, (tcp port 8000) or (udp port 53): no packets yet" in s,
                "live: nothing matching says what is listened to")
     if "Reading the capture" in s:
         fail("live: 'Reading the capture' on a live interface")
@@ -868,7 +868,7 @@ def case_live():
     saved = os.path.join(tmpdir, "live.pcap")
     try:
         t = Term(["--lang", "en", "-i", "lo", "-p", str(port), "-w", saved], 100, 30)
-        t.wait(lambda s: "listening on lo, tcp port %d: no packets yet" % port in s,
+        t.wait(lambda s: "listening on lo, (tcp port %d) or (udp port 53): no packets yet" % port in s,
                "live: listening on the server's port")
         t.keys("g")
         t.wait(lambda s: "0 new stages" in s, "live: g stops following")

@@ -122,6 +122,8 @@ static const char *const captures[] = {
     "samples/09-methods.pcap",         "samples/10-pipelining.pcap",
     "samples/11-http10.pcap",          "samples/12-lossy-network.pcap",
     "samples/13-https.pcap",           "samples/14-large-download.pcap",
+    "samples/17-dns-lookup.pcap",      "samples/18-dns-nxdomain.pcap",
+    "tests/data/dns/dns-retry.pcap",   "tests/data/dns/dns-curl.pcap",
     "tests/data/midstream.pcap",       "tests/data/not-http.pcap",
     "tests/data/port-reuse.pcap",      "tests/data/rst-close.pcap",
     "tests/data/snaplen-96.pcap",      "tests/data/v6-post-chunked.pcap",
@@ -472,6 +474,109 @@ static void test_https(void **state)
     unload(&l);
     load("samples/14-large-download.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "Content-Length announced");
+    unload(&l);
+}
+
+/* ------------------------------------------------------------ step 0 -- */
+
+/* the dns lines of a capture (references) */
+struct lookups {
+    const struct dec_dns_line *l[32];
+    size_t n;
+};
+
+static void keep_lookup(void *ctx, const struct dec_dns_line *d)
+{
+    struct lookups *k = ctx;
+    if (k->n < 32)
+        k->l[k->n++] = dec_dns_line_ref(d);
+}
+
+static void load_lookups(const char *path, struct lookups *k)
+{
+    memset(k, 0, sizeof *k);
+    struct dec_sink ds = {.ctx = k, .on_dns = keep_lookup};
+    char err[TR_ERRBUF_SIZE];
+    struct dec_pipeline_opts po = {.file = path};
+    struct dec_pipeline *p;
+    if (dec_pipeline_open(&p, &po, &ds, err) != DEC_PIPE_OK)
+        fail_msg("%s", err);
+    while (dec_pipeline_next(p) == DEC_PIPE_FRAME)
+        ;
+    dec_pipeline_close(p);
+}
+
+static void unload_lookups(struct lookups *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        dec_dns_line_unref(k->l[i]);
+}
+
+static void test_dns_lookup(void **state)
+{
+    (void)state;
+    struct loaded l;
+    /* 17: curl asked dnsmasq for www.lesson.test (A, then AAAA), then connected */
+    load("samples/17-dns-lookup.pcap", &l);
+    assert_int_equal(l.conns[0].stgs[0]->kind, DEC_STAGE_DNS_LOOKUP);
+    assert_int_equal(l.conns[0].stgs[1]->kind, DEC_STAGE_HANDSHAKE);
+    assert_string_equal(teach_stage_number(l.conns[0].stgs[0]->kind), "0");
+    EXPECT(&l, 0, DEC_STAGE_DNS_LOOKUP, 0,
+           "www.lesson.test A? 10.77.1.1 (TTL 300 s), from 10.77.1.53 in ", "(frames 1, 2)",
+           "Step 0: before it can open a TCP connection, the client 10.77.1.2",
+           "a name, www.lesson.test (from the URL)", "resolver, 10.77.1.53",
+           "with the address: 10.77.1.1, the server of this connection",
+           "one small UDP datagram to port 53 (frame 1)", "an ID, 45792,",
+           "the type A, which asks for an IPv4 address", "from port 43421",
+           "The answer (frame 2) came ", "TTL (time to live) 300: for 5 minutes",
+           "A visit to www.lesson.test within that time");
+    /* the handshake of a connection that a lookup led to says nothing of a cache */
+    char *t = explain_nth(&l, 0, DEC_STAGE_HANDSHAKE, 0);
+    assert_null(strstr(t, "No DNS lookup"));
+    free(t);
+    unload(&l);
+    /* a retry to a second resolver, and a CNAME chain of two */
+    load("tests/data/dns/dns-retry.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_DNS_LOOKUP, 0, "old.lesson.test A? 10.77.0.1 (TTL 300 s)",
+           "another resolver before without an answer", "2 CNAME records",
+           "old.lesson.test \xe2\x86\x92 alias.lesson.test \xe2\x86\x92 www.lesson.test",
+           "an ID, 63471,");
+    unload(&l);
+    /* 18: the mistyped name, NXDOMAIN, told by itself (no connection followed it) */
+    struct lookups k;
+    load_lookups("samples/18-dns-nxdomain.pcap", &k);
+    assert_true(k.n == 4);
+    struct tr_sbuf b = {0};
+    teach_explain_lookup(k.l[0], NULL, &b);
+    expect_in(b.p, "wwww.lesson.test A? NXDOMAIN, no address, from 10.77.1.53");
+    expect_in(b.p, "No HTTP connection in this capture followed this lookup.");
+    expect_in(b.p, "NXDOMAIN (non-existent domain, RCODE 3): the resolver says that the name "
+                   "wwww.lesson.test does not exist at all, not only that it has no A record.");
+    assert_null(strstr(b.p, "TTL (time to live)"));  /* no answer record, no TTL */
+    tr_sb_free(&b);
+    /* the AAAA lookup of the right name: NOERROR and no address */
+    teach_explain_lookup(k.l[3], NULL, &b);
+    expect_in(b.p, "www.lesson.test AAAA? NOERROR, no address");
+    expect_in(b.p, "NOERROR with no AAAA record");
+    tr_sb_free(&b);
+    char arrow[128];
+    assert_string_equal(teach_lookup_arrow(k.l[0], false, arrow, sizeof arrow),
+                        "DNS query wwww.lesson.test A?");
+    assert_string_equal(teach_lookup_arrow(k.l[0], true, arrow, sizeof arrow),
+                        "DNS answer NXDOMAIN, no address");
+    assert_string_equal(teach_lookup_arrow(k.l[2], true, arrow, sizeof arrow),
+                        "DNS answer A 10.77.1.1, TTL 300");
+    unload_lookups(&k);
+    /* a connection no captured lookup led to, in a capture that holds lookups:
+     * where its address came from; in one without lookups: nothing about DNS */
+    load("samples/01-classic-get.pcap", &l);
+    t = explain_nth(&l, 0, DEC_STAGE_HANDSHAKE, 0);
+    assert_null(strstr(t, "DNS"));
+    free(t);
+    dec_record_set_dns(&l.conns[0], NULL, true);
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0,
+           "No DNS lookup in this capture gave the address 127.0.0.1 before this connection",
+           "from a hosts file (/etc/hosts)");
     unload(&l);
 }
 
@@ -1108,6 +1213,7 @@ static void test_stage_numbers(void **state)
         [DEC_STAGE_H2_PREFACE] = "1e", [DEC_STAGE_H2_SETTINGS] = "1f",
         [DEC_STAGE_PUSH_PROMISE] = "6c", [DEC_STAGE_STREAM_END] = "7",
         [DEC_STAGE_GOAWAY] = "7", [DEC_STAGE_SOCKS] = "1s",
+        [DEC_STAGE_DNS_LOOKUP] = "0",
     };
     for (int k = 0; k < DEC_STAGE_COUNT; k++) {
         const char *n = teach_stage_number((enum dec_stage_kind)k);
@@ -1221,6 +1327,20 @@ static void test_chinese(void **state)
     load("samples/07-gzip-chunked.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "分块传输", "有 1 个数据块", "5d9", "3283 字节");
     unload(&l);
+    load("samples/17-dns-lookup.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_DNS_LOOKUP, 0, "第 0 步：客户端 10.77.1.2", "DNS 解析器 10.77.1.53",
+           "地址 10.77.1.1，也就是这条连接的服务器", "TTL（生存时间）300：在 5 分钟之内",
+           "10.77.1.1（TTL 300 秒）", "（第 1、2 帧）。");
+    unload(&l);
+    {
+        struct lookups k;
+        load_lookups("samples/18-dns-nxdomain.pcap", &k);
+        struct tr_sbuf b = {0};
+        teach_explain_lookup(k.l[0], NULL, &b);
+        expect_in(b.p, "NXDOMAIN（域名不存在，RCODE 3）：解析器说名字 wwww.lesson.test 根本不存在");
+        tr_sb_free(&b);
+        unload_lookups(&k);
+    }
     check_sentences(1);
     char dur[32];
     assert_string_equal(teach_fmt_duration(35, false, dur, sizeof dur), "35 微秒");
@@ -1335,6 +1455,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_steps),
         cmocka_unit_test(test_stage_numbers),
         cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_dns_lookup),
         cmocka_unit_test(test_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

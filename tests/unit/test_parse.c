@@ -428,6 +428,7 @@ static void test_tables(void **state)
         {DEC_STAGE_STREAM_END, "stream_end", 7},
         {DEC_STAGE_GOAWAY, "goaway", 7},
         {DEC_STAGE_SOCKS, "socks", 1},
+        {DEC_STAGE_DNS_LOOKUP, "dns_lookup", 0},
     };
     assert_int_equal(NELEM(st), DEC_STAGE_COUNT);
     for (size_t i = 0; i < NELEM(st); i++) {
