@@ -158,7 +158,7 @@ void teach_explain_tunnel(struct teach_ex *e)
                                 "as HTTP."));
     }
     size_t n;
-    const uint8_t *p = dec_stream_at(&e->d->bytes[s->dir], s->offset, &n);
+    const uint8_t *p = dec_stream_at(teach_stage_stream(e->d, s), s->offset, &n);
     if (p) {
         if (n > s->length)
             n = (size_t)s->length;
@@ -442,6 +442,15 @@ static explain_fn *const stage_explain[DEC_STAGE_COUNT] = {
     [DEC_STAGE_TUNNEL] = teach_explain_tunnel,
     [DEC_STAGE_CLOSE] = teach_explain_close,
     [DEC_STAGE_KEEP_ALIVE] = teach_explain_keep_alive,
+    [DEC_STAGE_TLS_CLIENT_HELLO] = teach_explain_tls_client_hello,
+    [DEC_STAGE_TLS_SERVER_HELLO] = teach_explain_tls_server_hello,
+    [DEC_STAGE_TLS_CLIENT_FINISHED] = teach_explain_tls_client_finished,
+    [DEC_STAGE_ENCRYPTED] = teach_explain_encrypted,
+    [DEC_STAGE_H2_PREFACE] = teach_explain_h2_preface,
+    [DEC_STAGE_H2_SETTINGS] = teach_explain_h2_settings,
+    [DEC_STAGE_PUSH_PROMISE] = teach_explain_push_promise,
+    [DEC_STAGE_STREAM_END] = teach_explain_stream_end,
+    [DEC_STAGE_GOAWAY] = teach_explain_goaway,
 };
 
 void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
@@ -457,6 +466,7 @@ void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
         explain_not_http(&e);
     if ((unsigned)e.s->kind < DEC_STAGE_COUNT && stage_explain[e.s->kind])
         stage_explain[e.s->kind](&e);
+    teach_explain_inside_tls(&e);
     teach_notes(&e);
     teach_ex_done(&e);
 }

@@ -36,6 +36,13 @@ bool teach_lang_zh(void);
  * are escaped (controls as \r \n \xNN). */
 void teach_explain(const struct dec_record *r, int stage, struct tr_sbuf *out);
 
+/* The stream a stage's offset and length are in: the decrypted
+ * (plaintext) stream of its direction for a stage carried inside TLS
+ * (s->tls: HTTP/1 and HTTP/2 stages of a decrypted connection), the TCP
+ * byte stream otherwise (the TLS handshake's and the encrypted stages'
+ * records, plain HTTP). Read it with dec_stream_at. */
+const struct dec_stream *teach_stage_stream(const struct dec_record *r, const struct dec_stage *s);
+
 /* translated titles (decode.h's tables) */
 const char *teach_stage_title(enum dec_stage_kind k);
 const char *teach_stage_brief(enum dec_stage_kind k);

@@ -269,7 +269,7 @@ static void draw_bytes(struct app *a, const struct rect *r)
             /* the raw bytes beside what they carry */
             struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
             struct rect right = {r->y, r->x + r->w / 2 + 1, r->h, r->w - r->w / 2 - 1};
-            draw_hex(a, &left, 1, rows, &a->det->bytes[s->dir], s->offset, s->offset + s->length);
+            draw_hex(a, &left, 1, rows, teach_stage_stream(a->det, s), s->offset, s->offset + s->length);
             draw_decoded(a, &right, 1, rows, s);
         } else {
             draw_decoded(a, r, 1, rows, s);
@@ -286,7 +286,7 @@ static void draw_bytes(struct app *a, const struct rect *r)
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
-    const struct dec_stream *st = &a->det->bytes[s->dir];
+    const struct dec_stream *st = teach_stage_stream(a->det, s);
     if (s->offset < st->base || s->offset >= st->base + st->len) {
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1,
                        st->capped ? _("These bytes are past what is kept for display.")
