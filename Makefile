@@ -73,7 +73,7 @@ DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c de
 	decode/tls.c decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c \
 	decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \
-	teach/explain_hdr.c teach/explain_msg.c teach/palette.c
+	teach/explain_hdr.c teach/explain_msg.c teach/explain_tls.c teach/explain_h2.c teach/palette.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/packet.c \
