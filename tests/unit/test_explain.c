@@ -1572,6 +1572,28 @@ static void test_chinese(void **state)
     EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0,
            "客户端请求的服务器名称是 class.example；服务器选定了 TLS 1.3。");
     unload(&l);
+    /* HTTPS and HTTP/2 in Chinese: the capture's values in every text, and
+     * no English sentence left */
+    struct dec_record hd;
+    https_h2_record(&hd);
+    EXPECT_K(&hd, 0, "服务器名称（SNI）class.example", "提供的应用协议（ALPN）h2，http/1.1",
+             "第 1b 步", "以明文传送");
+    EXPECT_K(&hd, 1, "TLS_AES_128_GCM_SHA256", "AES_128_GCM：加密每条记录",
+             "CN=class.example，由 CN=httpstep test CA 签发");
+    EXPECT_K(&hd, 2, "第 1d 步", "1.500 毫秒", "TLS 1.3 只需要一次往返");
+    EXPECT_K(&hd, 3, "第 1e 步", "SETTINGS_MAX_CONCURRENT_STREAMS = 100：客户端最多接受服务器同时打开 100 个流");
+    EXPECT_K(&hd, 5, "HTTP/2 中的第 2 步", ":authority class.example", "流 1 进行的同时，同一连接上的流 3 也在进行");
+    EXPECT_K(&hd, 6, "40 字节", "120 字节", "33%");
+    EXPECT_K(&hd, 9, "流 2", "GET /style.css", "第 6c 步");
+    EXPECT_K(&hd, 14, "RST_STREAM", "CANCEL", "这个流不再需要了");
+    EXPECT_K(&hd, 15, "最后的流 3", "NO_ERROR");
+    for (size_t k = 0; k < hd.nstgs; k++) {
+        char *t = explain_ok(&hd, (int)k);
+        if (strstr(t, " the ") || strstr(t, "Step ") || strstr(t, " stream "))
+            fail_msg("stage %zu: English in:\n%s", k, t);
+        free(t);
+    }
+    dec_record_free(&hd);
     assert_string_equal(teach_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
     size_t cols = 0;
     for (int step = 1; step <= 7; step++) {
