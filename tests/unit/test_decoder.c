@@ -665,7 +665,11 @@ static const struct conv convs[] = {
      END_FIN_CLIENT, 443, false,
      "conn 1\n"
      "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
      "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage tls_server_hello s2c 0+55\n"
+     "note tls_no_keys: no CLIENT_HANDSHAKE_TRAFFIC_SECRET in the key log for client random abababababababab...: the client's records stay encrypted\n"
+     "stage encrypted c2s 72+10\n"
      "stage close c2s 82+0 fin client\n"
      "end 1 exchanges=0 tls\n"},
     {"POST with a Content-Length body",
@@ -2122,7 +2126,9 @@ static const struct conv detect[] = {
      END_FIN_CLIENT, 80, false,
      "conn 1\n"
      "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
      "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage tls_server_hello s2c 0+55\n"
      "stage close c2s 72+0 fin client\n"
      "end 1 exchanges=0 tls\n"},
     {"a TLS ClientHello only, no ServerHello",
@@ -2130,6 +2136,7 @@ static const struct conv detect[] = {
      END_CAPTURE, 443, false,
      "conn 1\n"
      "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
      "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; no ServerHello was seen; everything after the handshake is encrypted sni=\"example.com\" version=null\n"
      "stage close c2s 72+0 end -\n"
      "end 1 exchanges=0 tls\n"},
