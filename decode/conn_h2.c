@@ -656,8 +656,8 @@ bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t 
 {
     if (c->ch2 || n < 3)
         return false;
-    if (dir == TR_DIR_C2S)
-        return dec_h2_match_preface(p, n) != DEC_INVALID;
+    if (dir == TR_DIR_C2S)  /* "PRI " at least: shorter could be PUT (message.c looks again) */
+        return n >= 4 && dec_h2_match_preface(p, n) != DEC_INVALID;
     /* the server's SETTINGS captured before the client's preface */
     return !c->s[TR_DIR_C2S].seen_data && n >= DEC_H2_FRAME_HEADER &&
            p[3] == DEC_H2_SETTINGS && dec_h2_sniff_frames(p, n) > 0;

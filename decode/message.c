@@ -734,6 +734,29 @@ static bool target_like(const uint8_t *line, const struct dec_reqline *rl)
     return false;
 }
 
+/* The client's first line is HTTP/2's preface line (RFC 9113 3.4): its
+ * first piece was too short to tell it from a method such as PUT. */
+static bool h2_preface_line(const struct dconn *c, const struct dstate *s)
+{
+    static const char line[] = "PRI * HTTP/2.0\r\n";
+    return s->dir == TR_DIR_C2S && !c->ch2 && c->pub.exchanges == 0 && !s->seen_http &&
+           s->hlen == sizeof line - 1 && memcmp(s->head, line, sizeof line - 1) == 0;
+}
+
+/* hand the line read so far, and what follows it, to HTTP/2 */
+static void h2_switch(struct dconn *c, struct dstate *s, tr_time ts)
+{
+    uint64_t fr[64];
+    size_t nf = 0;
+    for (size_t k = 0; k < s->nfm && nf < 64; k++)
+        if (!nf || fr[nf - 1] != s->fm[k].frame)
+            fr[nf++] = s->fm[k].frame;
+    ch_start(c, DEC_H2_START_PREFACE);
+    ch_feed(c, s->dir, s->head_off, s->head, s->hlen, fr, nf, ts);
+    head_release(s);
+    s->st = P_H2;
+}
+
 static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
                       uint64_t frame, tr_time ts)
 {
@@ -792,6 +815,10 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
                 return i;
             }
             s->start_len = s->hlen;
+            if (h2_preface_line(c, s)) {  /* HTTP/2 by prior knowledge, found late */
+                h2_switch(c, s, ts);
+                return i;
+            }
             if (s->hunting) {  /* found again */
                 s->hunting = false;
                 s->resync_noted = false;
