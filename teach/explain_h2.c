@@ -371,17 +371,24 @@ void teach_explain_push_promise(struct teach_ex *e)
     const struct dec_msg *m = s->msg;
     const char *method = m && m->method.p ? teach_clip(e, teach_val(e, m->method)) : NULL;
     const char *target = m && m->target.p ? teach_clip(e, teach_val(e, m->target)) : NULL;
-    teach_para(e, _("PUSH_PROMISE on stream %1$u, in %2$s: the server promises stream %3$u, for "
-                    "%4$s %5$s."),
-               s->stream, teach_frames_phrase(e, s), s->promised_stream,
-               teach_not_captured(method), teach_not_captured(target));
-    teach_para(e, _("Step 6c, server push: on stream %1$u, the server announces a request the "
-                    "browser did not send, %2$s %3$s, and will send its answer on the new stream "
-                    "%4$u (an even number: a stream the server opened). It pushes what it "
-                    "expects the browser to need next, such as the style sheet of the page it "
-                    "asked for, to save the round trip of asking."),
-               s->stream, teach_not_captured(method), teach_not_captured(target),
-               s->promised_stream);
+    method = teach_not_captured(method);
+    target = teach_not_captured(target);
+    /* the stream that carried the frame, when the stage names it apart
+     * from the promised one */
+    uint32_t on = s->stream != s->promised_stream ? s->stream : 0;
+    if (on)
+        teach_para(e, _("PUSH_PROMISE on stream %1$u, in %2$s: the server promises stream %3$u, "
+                        "for %4$s %5$s."),
+                   on, teach_frames_phrase(e, s), s->promised_stream, method, target);
+    else
+        teach_para(e, _("PUSH_PROMISE in %1$s: the server promises stream %2$u, for %3$s %4$s."),
+                   teach_frames_phrase(e, s), s->promised_stream, method, target);
+    teach_para(e, _("Step 6c, server push: on the stream of a request the browser sent, the "
+                    "server announces a request the browser did not send, %1$s %2$s, and will "
+                    "send its answer on the new stream %3$u (an even number: a stream the server "
+                    "opened). It pushes what it expects the browser to need next, such as the "
+                    "style sheet of the page it asked for, to save the round trip of asking."),
+               method, target, s->promised_stream);
     teach_para_str(e, _("The browser may refuse a push with RST_STREAM, for example when it "
                         "already has that file in its cache; it does not know in advance what "
                         "the server will push."));
@@ -436,12 +443,20 @@ void teach_explain_goaway(struct teach_ex *e)
     const char *code = s->error_code ? s->error_code : "NO_ERROR";
     teach_para(e, _("GOAWAY from the %1$s, in %2$s: last stream %3$u, error code %4$s."),
                side(s->dir), teach_frames_phrase(e, s), s->last_stream, code);
-    teach_para(e, _("Step 7 for the whole connection: with GOAWAY the %1$s says it starts and "
-                    "accepts no new stream. It processed the streams up to number %2$u; a stream "
-                    "above it was not processed and may be sent again on a new connection. "
-                    "Error code %3$s: %4$s."),
-               side(s->dir), s->last_stream, code, error_text(code));
-    teach_para_str(e, _("The streams still open may finish; then the TCP connection closes. "
-                        "GOAWAY lets a server restart or shed load without cutting a request in "
-                        "the middle."));
+    if (s->dir == TR_DIR_S2C) {
+        teach_para(e, _("Step 7 for the whole connection: with GOAWAY the server says it starts "
+                        "and accepts no new stream. It processed the client's streams up to "
+                        "number %1$u; a stream above it was not processed and may be sent again "
+                        "on a new connection. Error code %2$s: %3$s."),
+                   s->last_stream, code, error_text(code));
+        teach_para_str(e, _("The streams still open may finish; then the TCP connection closes. "
+                            "GOAWAY lets a server restart or shed load without cutting a request "
+                            "in the middle."));
+    } else {
+        teach_para(e, _("Step 7 for the whole connection: with GOAWAY the client says it is done "
+                        "with this connection and opens no new stream on it. The last stream "
+                        "the server opened (a push) that it processed is number %1$u (0: "
+                        "none). Error code %2$s: %3$s."),
+                   s->last_stream, code, error_text(code));
+    }
 }

@@ -262,6 +262,14 @@ static void explain_header(struct teach_ex *e, const struct dec_header *h, enum 
 {
     const char *name = h->name.p ? teach_val(e, h->name) : "";
     const char *value = h->value.p ? teach_val(e, h->value) : "";
+    if (e->s->msg->h2 && dec_str_eq_ci(h->name, "Content-Length")) {
+        /* RFC 9113 8.1.1: the body ends with END_STREAM, not after a length */
+        teach_para(e, _("content-length: %s. The size of the body in bytes. In HTTP/2 the flag "
+                        "END_STREAM on the last DATA frame ends the body; content-length only "
+                        "lets the receiver check that all of it came."),
+                   teach_clip(e, value));
+        return;
+    }
     const struct teach_hdr_text *t =
         teach_cat_header(h->name.p ? h->name.p : "", h->name.p ? h->name.len : 0, dir);
     if (!t) {

@@ -66,15 +66,15 @@ static void explain_pairs(struct teach_ex *e, const uint8_t *p, size_t n, bool i
                    secret);
 }
 
-/* the stream on which a pushed exchange was promised, or 0 */
-static uint32_t promised_on(const struct teach_ex *e)
+/* the push promise of a pushed exchange, or NULL */
+static const struct dec_stage *promise_of(const struct teach_ex *e)
 {
     for (size_t k = 0; k < e->d->nstgs; k++) {
         const struct dec_stage *g = e->d->stgs[k];
         if (g->kind == DEC_STAGE_PUSH_PROMISE && g->promised_stream == e->s->stream)
-            return g->stream;
+            return g;
     }
-    return 0;
+    return NULL;
 }
 
 /* step 2 in HTTP/2: the pseudo-header fields are the request line */
@@ -89,12 +89,16 @@ static void h2_request_line(struct teach_ex *e, const char *method, const char *
                e->s->stream, teach_clip(e, method), teach_clip(e, target),
                teach_not_sent(teach_clip(e, teach_val(e, m->scheme))),
                teach_not_sent(teach_clip(e, teach_val(e, m->authority))));
-    uint32_t on = e->x.xd && e->x.xd->pushed ? promised_on(e) : 0;
-    if (on)
+    const struct dec_stage *pp = promise_of(e);
+    if (pp && pp->nframes)
         teach_para(e, _("The client did not send this request: the server made it up and "
-                        "promised it in a PUSH_PROMISE on stream %1$u, then answers it on this "
+                        "promised it in a PUSH_PROMISE (frame %1$llu), then answers it on this "
                         "stream, %2$u."),
-                   on, e->s->stream);
+                   (unsigned long long)pp->frames[0], e->s->stream);
+    else if (e->x.xd && e->x.xd->pushed)
+        teach_para(e, _("The client did not send this request: the server made it up and "
+                        "promised it in a PUSH_PROMISE, then answers it on this stream, %u."),
+                   e->s->stream);
     else if (e->s->stream % 2 == 1)
         teach_para(e, _("Stream %u has an odd number: the client opened it. Each request opens "
                         "a new stream with a higher number; the server's pushes get even "

@@ -250,7 +250,7 @@ static void server_alpn(struct teach_ex *e, const struct dec_tls_stage *t)
                        a);
         else
             teach_para(e, _("Of the protocols the client offered, the server chose %s (ALPN)."), a);
-    } else if (t->version == 0x0304 && !t->decrypted) {
+    } else if (t->version == 0x0304 && !has_message(t, "EncryptedExtensions")) {
         teach_para_str(e, _("Which application protocol the server chose (ALPN) is not known: in "
                             "TLS 1.3 it travels in the EncryptedExtensions message, which stays "
                             "encrypted here."));
@@ -292,7 +292,9 @@ void teach_explain_tls_server_hello(struct teach_ex *e)
                             "client's key share was for a group it does not take, so it asked "
                             "for another, and the client sent a second ClientHello."));
     server_alpn(e, t);
-    if (t->version == 0x0304 && t->decrypted)
+    /* its encrypted part was read when the messages after ServerHello are known
+     * (the stage's `decrypted` is true of a ServerHello in the clear too) */
+    if (t->version == 0x0304 && has_message(t, "EncryptedExtensions"))
         teach_para_str(e, _("In TLS 1.3 everything after the ServerHello is already encrypted, "
                             "with keys from the handshake's secret; httpstep decrypted it with "
                             "the TLS secrets of the key log, which is how the messages after "
@@ -316,6 +318,10 @@ void teach_explain_tls_server_hello(struct teach_ex *e)
         teach_para_str(e, _("The browser checks that a certificate authority it trusts signed "
                             "this certificate and that it names the site asked for; a wrong or "
                             "self-made certificate brings the browser's warning page."));
+        if (strcmp(t->cert_subject, t->cert_issuer) == 0 && t->cert_subject[0])
+            teach_para_str(e, _("This one names itself as its issuer: it is self-signed, as on a "
+                                "test server. A browser warns about it unless told to trust "
+                                "it."));
     }
     if (t->resumed)
         teach_para_str(e, _("This session resumes an earlier one between the same two sides "
@@ -456,7 +462,7 @@ void teach_explain_encrypted(struct teach_ex *e)
 void teach_explain_inside_tls(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
-    if (!s->tls)
+    if (!s->tls || !s->length)  /* no bytes of its own (HTTP/2's request line, a stream's end) */
         return;
     bool first = true;  /* the first HTTP stage of the connection says it at length */
     for (int k = 0; k < e->idx; k++)
@@ -478,4 +484,15 @@ bool teach_tls_alpn_h2(const struct dec_record *d)
 {
     const struct dec_stage *sh = find_kind(d, DEC_STAGE_TLS_SERVER_HELLO);
     return sh && sh->tls_info && sh->tls_info->has_alpn && strcmp(sh->tls_info->alpn, "h2") == 0;
+}
+
+bool teach_tls_decrypted(const struct dec_record *d)
+{
+    for (size_t k = 0; k < d->nstgs; k++) {
+        const struct dec_stage *g = d->stgs[k];
+        if (g->tls || (g->kind == DEC_STAGE_TLS_CLIENT_FINISHED && g->tls_info &&
+                       g->tls_info->decrypted))
+            return true;
+    }
+    return false;
 }

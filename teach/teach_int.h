@@ -253,6 +253,8 @@ void teach_explain_tls_server_hello(struct teach_ex *e);
 void teach_explain_tls_client_finished(struct teach_ex *e);
 void teach_explain_encrypted(struct teach_ex *e);
 void teach_explain_inside_tls(struct teach_ex *e);
+/* was some of the connection's TLS decrypted (a key log had its secrets)? */
+bool teach_tls_decrypted(const struct dec_record *d);
 /* did the connection's TLS handshake choose h2 by ALPN? */
 bool teach_tls_alpn_h2(const struct dec_record *d);
 /* explain_h2.c: HTTP/2's own stages */

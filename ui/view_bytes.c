@@ -282,6 +282,13 @@ static void draw_bytes(struct app *a, const struct rect *r)
                                 "numbers (see the packets).")
                         : s->kind == DEC_STAGE_CLOSE
                             ? _("Closing carries no data: FIN or RST flags (see the packets).")
+                        : s->msg && s->msg->h2
+                            ? _("In HTTP/2 this part has no bytes of its own: the pseudo-header "
+                                "fields travel HPACK-compressed in the HEADERS frame, shown with "
+                                "the headers' stage.")
+                        : s->stream
+                            ? _("This stage is a flag or a frame's meaning, not bytes of its "
+                                "own (see the packets).")
                             : _("This stage carries no bytes of its own.");
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, ui_app_attr(a, UI_COLOR_DIM));
         return;

@@ -153,7 +153,7 @@ static void draw_row(struct app *a, const struct rect *r, const struct cols *c, 
         char pre[48] = "";
         size_t pl = 0;
         if (row->tls)
-            pl += (size_t)snprintf(pre + pl, sizeof pre - pl, "%s ", a->utf8 ? "ð" : "TLS");
+            pl += (size_t)snprintf(pre + pl, sizeof pre - pl, "%s ", a->utf8 ? "\xf0\x9f\x94\x92" : "TLS");
         if (row->stream)
             snprintf(pre + pl, sizeof pre - pl, row->pushed ? _("s%u push ") : "s%u ", row->stream);
         int pw = pre[0] ? ui_width(pre) : 0;

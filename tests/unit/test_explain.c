@@ -6,7 +6,8 @@
  *   build/tests/test_explain                 run the tests (from the top directory)
  *   build/tests/test_explain --dump FILE     print every stage's text of FILE
  *       (in the language of the locale; HTTPSTEP_LOCALEDIR names the
- *       directory holding <lang>/LC_MESSAGES/httpstep.mo)
+ *       directory holding <lang>/LC_MESSAGES/httpstep.mo; HTTPSTEP_KEYLOG a
+ *       key log of its TLS secrets)
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700  /* wcswidth */
@@ -32,10 +33,14 @@ struct loaded {
     uint64_t ids[256];         /* their numbers */
 };
 
+/* the key log the next loads read (TLS secrets), or NULL */
+static const char *keylog;
+
 static void run_capture(const char *path, const struct dec_sink *ds)
 {
     char err[TR_ERRBUF_SIZE];
-    struct dec_pipeline_opts po = {.file = path, .preview = 64 << 10, .decode_content = true};
+    struct dec_pipeline_opts po = {.file = path, .preview = 64 << 10, .decode_content = true,
+                                   .keylogs = keylog ? &keylog : NULL, .nkeylogs = keylog != NULL};
     struct dec_pipeline *p;
     if (dec_pipeline_open(&p, &po, ds, err) != DEC_PIPE_OK)
         fail_msg("%s", err);
@@ -466,7 +471,23 @@ static void test_https(void **state)
     struct loaded l;
     load("samples/13-https.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "port 443 speaks TLS", "SNI: class.example", "TLS 1.3",
-           "What it cannot see", "TLS, frame 4");
+           "What it cannot see");
+    /* tshark -Y tls: frame 4 the ClientHello (512 bytes after its 5-byte
+     * header) for class.example; frame 6 the ServerHello (0x1302), then a
+     * change_cipher_spec and 4 records of 42+449+96+69 bytes; frames 8-9
+     * the client's change_cipher_spec and records of 69 and 94 bytes */
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_HELLO, 0, "ClientHello, 517 bytes in frame 4",
+           "server name (SNI) class.example", "(ALPN) http/1.1", "TLS, frame 4",
+           "class.example, in the SNI extension");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "version TLS 1.3",
+           "cipher suite TLS_AES_256_GCM_SHA384", "without those secrets httpstep cannot read",
+           "No TLS keys, frame 6", "AES_256_GCM", "SHA384");
+    EXPECT(&l, 0, DEC_STAGE_ENCRYPTED, 0,
+           "676 bytes from the server to the client in 4 TLS records, in frame 6",
+           "what an eavesdropper sees", "SSLKEYLOGFILE");
+    EXPECT(&l, 0, DEC_STAGE_ENCRYPTED, 1,
+           "179 bytes from the client to the server in 3 TLS records, in frames 8-9",
+           "Why httpstep cannot read them: it has no key for this TLS session");
     EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "SNI: class.example");
     unload(&l);
     load("samples/14-large-download.pcap", &l);
@@ -1414,6 +1435,9 @@ static void test_https_h2_stages(void **state)
                     "bytes, this one 12");
     EXPECT_K(&d, 9, "PUSH_PROMISE on stream 1", "promises stream 2, for GET /style.css",
              "Step 6c");
+    ((struct dec_stage *)d.stgs[9])->stream = 2;  /* the decoder's stage names the promised stream only */
+    EXPECT_K(&d, 9, "PUSH_PROMISE in frame 10: the server promises stream 2, for GET /style.css");
+    EXPECT_K(&d, 15, "It processed the client's streams up to number 3");
     EXPECT_K(&d, 10, ":status 200", "Step 4 in HTTP/2", "\"OK\"", "no reason phrase");
     EXPECT_K(&d, 12, "1234 bytes of text/css (HTTP/2 DATA frames)", "here 2 frames",
              "END_STREAM", "after the response's HEADERS come DATA frames");
@@ -1422,6 +1446,8 @@ static void test_https_h2_stages(void **state)
              "the stream is no longer needed", "stream 1 was too");
     EXPECT_K(&d, 15, "GOAWAY from the server", "last stream 3", "NO_ERROR",
              "no error: a graceful end");
+    ((struct dec_stage *)d.stgs[15])->dir = TR_DIR_C2S;
+    EXPECT_K(&d, 15, "GOAWAY from the client", "The last stream the server opened (a push)");
     dec_record_free(&d);
 }
 
@@ -1450,6 +1476,7 @@ static void test_tls12_and_encrypted(void **state)
     q->pub.version = tstr(q, "HTTP/1.1");
     struct dec_stage *rl = add_stage(&d, DEC_STAGE_REQUEST_LINE, 0, q);
     rl->tls = true;
+    rl->length = 16;
     dec_msg_unref(&q->pub);
     EXPECT_K(&d, 0, "names no site", "no ALPN extension", "TLS versions offered TLS 1.2");
     EXPECT_K(&d, 1, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE: the two sides agree",
@@ -1569,8 +1596,10 @@ static void test_chinese(void **state)
         unload(&l);
     }
     load("samples/13-https.pcap", &l);
-    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0,
-           "客户端请求的服务器名称是 class.example；服务器选定了 TLS 1.3。");
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_HELLO, 0,
+           "客户端请求的服务器名称是 class.example；服务器选定了 TLS 1.3。", "第 1b 步");
+    EXPECT(&l, 0, DEC_STAGE_ENCRYPTED, 1, "179 字节从客户端发往服务器，共 3 条 TLS 记录",
+           "httpstep 读不了它们的原因");
     unload(&l);
     /* HTTPS and HTTP/2 in Chinese: the capture's values in every text, and
      * no English sentence left */
@@ -1584,7 +1613,7 @@ static void test_chinese(void **state)
     EXPECT_K(&hd, 3, "第 1e 步", "SETTINGS_MAX_CONCURRENT_STREAMS = 100：客户端最多接受服务器同时打开 100 个流");
     EXPECT_K(&hd, 5, "HTTP/2 中的第 2 步", ":authority class.example", "流 1 进行的同时，同一连接上的流 3 也在进行");
     EXPECT_K(&hd, 6, "40 字节", "120 字节", "33%");
-    EXPECT_K(&hd, 9, "流 2", "GET /style.css", "第 6c 步");
+    EXPECT_K(&hd, 9, "流 2", "GET /style.css", "第 6c 步", "流 1");
     EXPECT_K(&hd, 14, "RST_STREAM", "CANCEL", "这个流不再需要了");
     EXPECT_K(&hd, 15, "最后的流 3", "NO_ERROR");
     for (size_t k = 0; k < hd.nstgs; k++) {
@@ -1622,6 +1651,7 @@ static int dump(const char *path)
     if (dir)
         bindtextdomain("httpstep", dir);
     textdomain("httpstep");
+    keylog = getenv("HTTPSTEP_KEYLOG");
     struct loaded l;
     load(path, &l);
     for (size_t i = 0; i < l.nconns; i++) {
