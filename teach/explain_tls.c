@@ -273,6 +273,16 @@ void teach_explain_tls_server_hello(struct teach_ex *e)
                     "messages: %5$s."),
                (unsigned long long)s->length, teach_frames_phrase(e, s), ver, suite,
                msgs ? msgs : _("none"));
+    if (t->nmessages && t->messages[0] && strcmp(t->messages[0], "HelloRetryRequest") == 0) {
+        /* RFC 8446 4.1.4: not a ServerHello yet, a request for another key share */
+        teach_para(e, _("Step 1c, first try: instead of a ServerHello the server answers with a "
+                        "HelloRetryRequest. It takes the version %1$s and the suite %2$s, but "
+                        "not the key share the client sent: it names the group it wants, and the "
+                        "client must send a second ClientHello with a share of that group. That "
+                        "costs one more round trip."),
+                   ver, suite);
+        return;
+    }
     teach_para(e, _("Step 1c: the server answers with a ServerHello. From the client's proposals "
                     "it chooses one version, %1$s, and one cipher suite, %2$s."),
                ver, suite);
@@ -336,6 +346,16 @@ void teach_explain_tls_client_finished(struct teach_ex *e)
     const struct dec_stage *s = e->s;
     const struct dec_tls_stage *t = tls_info(e);
     const char *msgs = message_list(e, t);
+    if (!has_message(t, "Finished")) {
+        teach_para(e, _("The client's records after the server's answer, %1$llu bytes in %2$s; "
+                        "handshake messages: %3$s."),
+                   (unsigned long long)s->length, teach_frames_phrase(e, s),
+                   msgs ? msgs : _("none"));
+        teach_para_str(e, _("Step 1d would be the client's Finished, which ends the TLS "
+                            "handshake, but these records hold none that httpstep read: the "
+                            "handshake is not over here."));
+        return;
+    }
     teach_para(e, _("The client's last handshake flight, %1$llu bytes in %2$s; messages: %3$s."),
                (unsigned long long)s->length, teach_frames_phrase(e, s), msgs ? msgs : _("none"));
     teach_para_str(e, _("Step 1d: the client's Finished ends the TLS handshake. It holds a "
@@ -467,6 +487,16 @@ void teach_explain_inside_tls(struct teach_ex *e)
     bool first = true;  /* the first HTTP stage of the connection says it at length */
     for (int k = 0; k < e->idx; k++)
         first &= !e->d->stgs[k]->tls;
+    const struct dec_stage *fin = find_kind(e->d, DEC_STAGE_TLS_CLIENT_FINISHED);
+    if (s->dir == TR_DIR_C2S && fin && s->ts < fin->ts && first)
+        /* RFC 8446 2.3: sent under keys from an earlier session's ticket */
+        teach_para(e, _("This request left before the client's Finished (%s): it is 0-RTT early "
+                        "data, sent at once under keys from an earlier session with this server, "
+                        "so the request costs no round trip of handshake. An attacker can replay "
+                        "early data, so servers take only harmless requests this way."),
+                   fin->nframes ? teach_printf(e, _("frame %llu"),
+                                               (unsigned long long)fin->frames[0])
+                                : teach_duration(e, fin->ts - s->ts));
     if (first)
         teach_para(e, _("These bytes arrived encrypted, in the TLS records of %s. httpstep "
                         "decrypted them with the TLS secrets of the key log, so you read the "

@@ -1522,6 +1522,62 @@ static void test_tls12_and_encrypted(void **state)
     dec_record_free(&d);
 }
 
+/* The captures of tests/data/tls and tests/data/h2, read with their key
+ * logs; the figures are tshark's (-o tls.keylog_file:..., -d ...,http2):
+ * tls13-h2: ServerHello suite 0x1302 with ALPN h2, client SETTINGS
+ * INITIAL_WINDOW_SIZE 33554432 in frame 10, HEADERS of 35 bytes on stream
+ * 1 (frame 13) and 16 on stream 3 (frame 17); h2c-upgrade-rst: RST_STREAM
+ * error 8 (CANCEL) on stream 3 in frame 17 while stream 5 is open, GOAWAY
+ * last stream 0 in frame 25; h2c-nghttp-push: frame 8 holds PUSH_PROMISEs
+ * on streams 13 and 15 promising 2 and 4 */
+static void test_https_h2_captures(void **state)
+{
+    (void)state;
+    struct loaded l;
+    keylog = "tests/data/tls/tls13-h2.keys";
+    load("tests/data/tls/tls13-h2.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_HELLO, 0, "server name (SNI) localhost",
+           "(ALPN) h2, http/1.1", "TLS 1.3, TLS 1.2");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "cipher suite TLS_AES_256_GCM_SHA384",
+           "the server chose h2 (ALPN)", "CN=localhost, issued by CN=localhost", "self-signed",
+           "httpstep decrypted it");
+    EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "in frame 10", "INITIAL_WINDOW_SIZE=33554432",
+           "chose HTTP/2 in the TLS handshake", "These bytes arrived encrypted");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Stream 1, a HEADERS frame in frame 13",
+           ":path /hello.txt", ":authority localhost");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "a header block of 35 bytes (HPACK)");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 1, "a header block of 16 bytes (HPACK)",
+           "(stream 1) took 35 bytes, this one 16");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "14 bytes of text/plain (HTTP/2 DATA frames)",
+           "It begins: Hello, HTTPS!");
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "httpstep was given the TLS secrets");
+    unload(&l);
+    keylog = "tests/data/tls/tls13-0rtt.keys";
+    load("tests/data/tls/tls13-0rtt.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "GET /early HTTP/1.1",
+           "before the client's Finished (frame 8): it is 0-RTT early data");
+    unload(&l);
+    keylog = "tests/data/tls/tls13-hrr.keys";
+    load("tests/data/tls/tls13-hrr.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "messages: HelloRetryRequest",
+           "instead of a ServerHello the server answers with a HelloRetryRequest");
+    unload(&l);
+    keylog = NULL;
+    load("tests/data/h2/h2c-upgrade-rst.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "Upgrade: h2c", "SETTINGS_ENABLE_PUSH = 1");
+    EXPECT(&l, 0, DEC_STAGE_STREAM_END, 1, "Stream 3 ends, in frame 17: RST_STREAM from the "
+           "client, error code CANCEL", "While stream 3 was in progress, stream 5 was too");
+    EXPECT(&l, 0, DEC_STAGE_GOAWAY, 0, "GOAWAY from the client, in frame 25: last stream 0");
+    unload(&l);
+    load("tests/data/h2/h2c-nghttp-push.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "h2c, HTTP/2 in clear text, by prior knowledge");
+    EXPECT(&l, 0, DEC_STAGE_PUSH_PROMISE, 0,
+           "PUSH_PROMISE in frame 8: the server promises stream 2, for GET /style.css");
+    EXPECT(&l, 0, DEC_STAGE_PUSH_PROMISE, 1, "promises stream 4, for GET /style.css");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "streams 15, 2, 4 were too");
+    unload(&l);
+}
+
 /* The Chinese translation, when its .mo was built ($BUILD/locale or
  * build/locale, by make) and the C.UTF-8 locale exists: real values in the
  * translated texts, and the short step labels within the stepper row. */
@@ -1700,6 +1756,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_https_h2_stages),
         cmocka_unit_test(test_tls12_and_encrypted),
+        cmocka_unit_test(test_https_h2_captures),
         cmocka_unit_test(test_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
