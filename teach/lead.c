@@ -89,9 +89,14 @@ static void lead_headers(struct teach_ex *e)
                                       m->nheaders);
         const char *np = teach_printf(
             e, P_("%zu pseudo-header field", "%zu pseudo-header fields", m->npseudo), m->npseudo);
-        teach_para(e, _("Stream %1$u: a header block of %2$lld bytes (HPACK) with %3$s and %4$s: "
-                        "%5$s."),
-                   e->s->stream, (long long)m->hpack_length, nh, np, names ? names : _("none"));
+        if (names)
+            teach_para(e, _("Stream %1$u: a header block of %2$lld bytes (HPACK) with %3$s and "
+                            "%4$s: %5$s."),
+                       e->s->stream, (long long)m->hpack_length, nh, np, names);
+        else
+            teach_para(e, _("Stream %1$u: a header block of %2$lld bytes (HPACK) with %3$s and "
+                            "%4$s."),
+                       e->s->stream, (long long)m->hpack_length, nh, np);
         return;
     }
     if (m->nheaders == 0) {
