@@ -73,18 +73,27 @@ static void lead_request_line(struct teach_ex *e)
 
 /* ------------------------------------------------------------ headers -- */
 
+/* the names of a message's headers, "Host, Accept" (NAMES_MAX of them, then
+ * "..."), or NULL without headers */
+static const char *header_names(struct teach_ex *e, const struct dec_msg *m)
+{
+    const char *names = NULL;
+    for (size_t i = 0; i < m->nheaders && i < NAMES_MAX; i++) {
+        const struct dec_header *h = &m->headers[i];
+        const char *name = teach_clip(e, h->name.p ? teach_val(e, h->name) : "");
+        /* TRANSLATORS: joins the names of a list: "Host, Accept" */
+        names = names ? teach_printf(e, _("%1$s, %2$s"), names, name) : name;
+    }
+    if (m->nheaders > NAMES_MAX)
+        names = teach_printf(e, "%s%s", names, _(", ..."));
+    return names;
+}
+
 static void lead_headers(struct teach_ex *e)
 {
     const struct dec_msg *m = e->s->msg;
     if (m->h2 && m->hpack_length >= 0) {
-        const char *names = NULL;
-        for (size_t i = 0; i < m->nheaders && i < NAMES_MAX; i++) {
-            const struct dec_header *h = &m->headers[i];
-            const char *name = teach_clip(e, h->name.p ? teach_val(e, h->name) : "");
-            names = names ? teach_printf(e, _("%1$s, %2$s"), names, name) : name;
-        }
-        if (m->nheaders > NAMES_MAX)
-            names = teach_printf(e, "%s%s", names, _(", ..."));
+        const char *names = header_names(e, m);
         const char *nh = teach_printf(e, P_("%zu header field", "%zu header fields", m->nheaders),
                                       m->nheaders);
         const char *np = teach_printf(
@@ -104,15 +113,7 @@ static void lead_headers(struct teach_ex *e)
                                              : _("No headers: 0 bytes."));
         return;
     }
-    const char *names = NULL;
-    for (size_t i = 0; i < m->nheaders && i < NAMES_MAX; i++) {
-        const struct dec_header *h = &m->headers[i];
-        const char *name = teach_clip(e, h->name.p ? teach_val(e, h->name) : "");
-        /* TRANSLATORS: joins the names of a list: "Host, Accept" */
-        names = names ? teach_printf(e, _("%1$s, %2$s"), names, name) : name;
-    }
-    if (m->nheaders > NAMES_MAX)
-        names = teach_printf(e, "%s%s", names, _(", ..."));
+    const char *names = header_names(e, m);
     teach_para(e, P_("%1$zu header, %2$llu bytes: %3$s.", "%1$zu headers, %2$llu bytes: %3$s.",
                      m->nheaders),
                m->nheaders, (unsigned long long)e->s->length, names);
