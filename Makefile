@@ -71,9 +71,11 @@ TRACER_SRC := tracer/util.c tracer/sbuf.c tracer/capture.c tracer/pcapng.c trace
 DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c decode/message.c \
 	decode/decoder.c decode/record.c decode/pipeline.c decode/dns.c decode/dnsflow.c decode/socks.c \
 	decode/tls.c decode/keylog.c decode/tls_tables.c decode/tls_crypto.c decode/tls_conn.c \
-	decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c
+	decode/h2.c decode/h2_stream.c decode/h2_tables.c decode/hpack.c \
+	decode/conn_tls.c decode/conn_h2.c
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \
-	teach/explain_hdr.c teach/explain_msg.c teach/explain_dns.c teach/explain_socks.c teach/palette.c \
+	teach/explain_hdr.c teach/explain_msg.c teach/explain_dns.c teach/explain_socks.c \
+	teach/explain_tls.c teach/explain_h2.c teach/palette.c \
 	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c \

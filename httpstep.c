@@ -53,6 +53,8 @@ static const struct {
     {"--har", REP_FORMAT_HAR},
 };
 
+#define MAX_KEYLOGS 16
+
 struct options {
     const char *file;
     const char *iface;
@@ -75,6 +77,8 @@ struct options {
     int json_version;       /* --json-version: 1 or 2 (0: 2) */
     bool lab, lab_answers;  /* --lab, --answers (issue 19) */
     uint64_t lab_seed;      /* --seed: 0 the fixed order */
+    const char *keylogs[MAX_KEYLOGS];  /* --keylog files, in order */
+    size_t nkeylogs;
 };
 
 static const char *progname = "httpstep";
@@ -117,6 +121,10 @@ static void usage(FILE *f)
             "                   the invoking user, by default)\n"
             "  -B KIB           live: the kernel's capture buffer in KiB (default %u), as\n"
             "                   tcpdump -B; raise it when packets are dropped\n"
+            "      --keylog FILE  TLS secrets in the NSS key log format, as browsers and curl\n"
+            "                   write them with SSLKEYLOGFILE=FILE (repeatable): HTTPS is\n"
+            "                   decrypted; live, the file is read again as it grows.\n"
+            "                   Secrets inside a pcapng file are read without it\n"
             "      --json       write the walk as JSON Lines (transcript version 2)\n"
             "      --json-version 1  strictly version 1: no HTTPS, HTTP/2 or DNS lines\n"
             "                   or fields, for readers of version 1\n"
@@ -368,7 +376,7 @@ static void parse_options(int argc, char **argv, struct options *o)
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
            OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
            OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR, OPT_JSON_VERSION,
-           OPT_LAB, OPT_ANSWERS, OPT_SEED };
+           OPT_LAB, OPT_ANSWERS, OPT_SEED, OPT_KEYLOG };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -381,6 +389,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"preview", required_argument, NULL, OPT_PREVIEW},
         {"max-ui-exchanges", required_argument, NULL, OPT_MAX_UI_X},
         {"json-version", required_argument, NULL, OPT_JSON_VERSION},
+        {"keylog", required_argument, NULL, OPT_KEYLOG},
         {"goto", required_argument, NULL, OPT_GOTO},
         {"lang", required_argument, NULL, OPT_LANG},
         {"big", no_argument, NULL, OPT_BIG},
@@ -492,6 +501,13 @@ static void parse_options(int argc, char **argv, struct options *o)
             o->json_version = (int)parse_number("--json-version", optarg, 2);
             if (o->json_version < 1)
                 die(EXIT_USAGE, "invalid --json-version '%s': 1 or 2", optarg);
+            break;
+        case OPT_KEYLOG:
+            if (!*optarg)
+                die(EXIT_USAGE, "--keylog needs a file name");
+            if (o->nkeylogs >= MAX_KEYLOGS)
+                die(EXIT_USAGE, "--keylog is given more than %d times", MAX_KEYLOGS);
+            o->keylogs[o->nkeylogs++] = optarg;
             break;
         case OPT_MAX_UI_X:
             o->max_ui_x = parse_number("--max-ui-exchanges", optarg, 1000000);
@@ -664,6 +680,13 @@ static bool input_is_stream(const char *file)
     return stat(file, &st) == 0 && !S_ISREG(st.st_mode);
 }
 
+/* a malformed key log line, or a key log that went away: one line */
+static void keylog_warn(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "%s: %s\n", progname, msg);
+}
+
 static bool utf8_locale(void)
 {
     const char *cs = nl_langinfo(CODESET);
@@ -699,6 +722,7 @@ int main(int argc, char **argv)
             .max_headers = o.max_headers, .preview = o.preview, .max_ui_exchanges = o.max_ui_x,
             .snaplen = o.snaplen,
             .buffer_kib = o.buffer_kib,
+            .keylogs = o.keylogs, .nkeylogs = o.nkeylogs,
         };
         int rc = ui_run(&uo);
         free(o.filter);
@@ -754,6 +778,7 @@ int main(int argc, char **argv)
         .decode_content = mode != MODE_STATS || nmore, /* --stats: the benchmark mode */
         .after_open = after_open, .after_open_ctx = &lc, .snaplen = o.snaplen,
         .buffer_kib = o.buffer_kib,
+        .keylogs = o.keylogs, .nkeylogs = o.nkeylogs, .warn = keylog_warn,
     };
     struct dec_pipeline *pipe;
     switch (dec_pipeline_open(&pipe, &po, &dsink, err)) {

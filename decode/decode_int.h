@@ -63,7 +63,8 @@ enum pstate {
     P_BODY_CLOSE,  /* a body that ends with the connection */
     P_UPGRADE,     /* after a request with Upgrade: more HTTP, or the new protocol */
     P_TUNNEL,      /* after CONNECT or 101: bytes of another protocol */
-    P_TLS,         /* TLS records on the port */
+    P_TLS,         /* TLS records in a tunnel, sniffed for the tls note */
+    P_H2,          /* HTTP/2 after an Upgrade: the bytes go to the HTTP/2 engine */
     P_SKIP         /* not HTTP */
 };
 
@@ -122,6 +123,10 @@ struct dstate {
     size_t tlen;
     int tls;                     /* 0 not TLS, 1 gathering, 2 done */
     uint64_t tls_frame;
+    /* feeding a TLS plaintext piece: the frames of its record (borrowed for
+     * the call), added to every frame list beside the piece's own frame */
+    const uint64_t *xf;
+    size_t nxf;
 };
 
 struct dnote {
@@ -155,6 +160,10 @@ struct dconn {
     bool client_hello, server_hello, tls_noted;
     uint16_t tls_version;
     uint64_t tls_frame;
+    /* version 2: TLS (conn_tls.c) and HTTP/2 (conn_h2.c), NULL when not */
+    struct ctls *ctls;
+    struct ch2 *ch2;
+    uint64_t wire_pos[2];        /* each TCP stream's offset after the bytes fed */
     /* the close (issue 14): each side's first FIN and the segment that
      * acknowledged it, for the close stage's frames (RFC 9293 3.6) */
     struct {
@@ -224,6 +233,41 @@ void dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_co
                       enum tr_dir dir, uint64_t off, const uint8_t *data, size_t len,
                       uint64_t frame, tr_time ts);
 void dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len);
+/* conn_tls.c: TLS on a connection. ct_start makes the engine (the
+ * connection is decided); the tracer's events of both directions then go
+ * to it, and its plaintext to c->s[] (HTTP/1.x) or the HTTP/2 engine. */
+bool ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+void ct_start(struct dconn *c);
+void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
+             uint64_t frame, tr_time ts);
+void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
+            tr_time ts);
+void ct_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
+/* the connection ends: the engine's last events, its facts for conn_end */
+void ct_end(struct dconn *c);
+void ct_free(struct dconn *c);
+
+/* conn_h2.c: HTTP/2 on a connection (h2c, or h2 inside TLS) */
+/* does the direction's first piece start HTTP/2 (the preface; or, from the
+ * server, a SETTINGS frame before the client's preface was captured)? */
+bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+/* start the engine: prior knowledge (preface) or Upgrade (x: the exchange
+ * whose request asked for h2c, answered by 101 ending at s2c offset end) */
+void ch_start(struct dconn *c, enum dec_h2_start how);
+void ch_upgrade(struct dconn *c, struct xchg *x, uint64_t end);
+/* bytes of a direction; frames[nframes] carried them (a TLS record's) */
+void ch_feed(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
+             const uint64_t *frames, size_t nframes, tr_time ts);
+void ch_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
+            tr_time ts);
+void ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
+/* the connection ends: streams end, exchanges are written, conn_end.h2 */
+void ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts);
+void ch_free(struct dconn *c);
+/* decoder.c, for conn_h2.c: unlink an exchange from the queue unwritten */
+void dc_xchg_detach(struct dconn *c, struct xchg *x);
+/* the Upgrade request asks for h2c (Upgrade: h2c and HTTP2-Settings) */
+bool dc_h2c_upgrade(const struct xchg *x);
 
 /* message.c */
 void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,

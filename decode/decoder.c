@@ -67,6 +67,10 @@ void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const cha
 void dc_stage(struct dconn *c, struct dec_stage *s)
 {
     s->conn = c->pub.id;
+    if (c->ctls && s->msg)  /* an HTTP stage of the plaintext */
+        s->tls = true;
+    if (c->ctls && s->kind == DEC_STAGE_KEEP_ALIVE)
+        s->tls = true;
     if (c->decided && !c->dropped && c->d->sink.on_stage)
         c->d->sink.on_stage(c->d->sink.ctx, &c->pub, s);
     dec_stage_unref(s);
@@ -189,6 +193,47 @@ static void write_exchange(struct dconn *c, struct xchg *x)
             c->s[k].is_interim = false;
         }
     xchg_free(x);
+}
+
+/* unlink x from the queue without writing it, and free it (its messages
+ * keep the references others took) */
+void dc_xchg_detach(struct dconn *c, struct xchg *x)
+{
+    struct xchg **pp = &c->xhead, *prev = NULL;
+    while (*pp && *pp != x) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (!*pp)
+        return;
+    *pp = x->next;
+    if (c->xtail == x)
+        c->xtail = prev;
+    c->nqueued--;
+    for (int k = 0; k < 2; k++)
+        if (c->s[k].x == x) {
+            if (c->s[k].is_interim && c->s[k].m)
+                dec_msg_unref(&c->s[k].m->pub);
+            c->s[k].x = NULL;
+            c->s[k].m = NULL;
+            c->s[k].is_interim = false;
+        }
+    xchg_free(x);
+}
+
+static struct dec_str header_of(const struct msgrec *m, const char *name)
+{
+    for (size_t i = 0; m && i < m->pub.nheaders; i++)
+        if (dec_str_eq_ci(m->pub.headers[i].name, name))
+            return m->pub.headers[i].value;
+    return (struct dec_str){NULL, 0};
+}
+
+bool dc_h2c_upgrade(const struct xchg *x)
+{
+    struct dec_str q = header_of(x->req, "Upgrade"), r = header_of(x->rsp, "Upgrade");
+    return q.p && r.p && dec_list_has_token((const uint8_t *)q.p, q.len, "h2c") &&
+           dec_list_has_token((const uint8_t *)r.p, r.len, "h2c");
 }
 
 static void flush_ready(struct dconn *c)
@@ -328,6 +373,11 @@ void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t 
         x->rsp_done = true;
         x->rsp->pub.complete = complete;
         int code = x->rsp->pub.status;
+        if (code == 101 && dc_h2c_upgrade(x)) {  /* HTTP/2 from the next byte on */
+            ch_upgrade(c, x, end);
+            flush_ready(c);
+            return;
+        }
         if (code == 101 || (x->connect && code >= 200 && code < 300)) {
             x->tunnel = true;
             ms_tunnel(s, (int64_t)x->index, end);
@@ -489,12 +539,27 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
         data += used;
         len -= used;
     }
+    if (off + len > c->wire_pos[dir])
+        c->wire_pos[dir] = off + len;
+    if (!c->ctls && !c->ch2 && !s->seen_data) {
+        if (ct_wanted(c, dir, data, len))
+            ct_start(c);  /* HTTPS */
+        else if (ch_wanted(c, dir, data, len))
+            ch_start(c, DEC_H2_START_PREFACE);  /* h2c by prior knowledge */
+        if (c->dropped)
+            return;
+    }
+    if (c->ctls) {
+        ct_data(c, dir, off, data, len, frame, ts);
+        goto bytes;
+    }
     if (s->pos != off) {  /* the tracer's offsets are the truth */
         if (off > s->pos)
             ms_gap(c, s, off - s->pos, frame, ts);
         s->pos = off;
     }
     ms_feed(c, s, data, len, frame, ts);
+bytes:
     /* after feeding: the first bytes may be what decided that this is HTTP */
     if (c->decided && !c->dropped && d->sink.on_bytes)
         d->sink.on_bytes(d->sink.ctx, &c->pub, dir, off, data, len, frame);
@@ -504,13 +569,15 @@ static void t_gap(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off, 
                   uint64_t frame, tr_time ts)
 {
     (void)ctx;
-    (void)off;
     struct dconn *c = user_of(tc);
     if (c && c->dns_tcp)
         dnsflow_tcp_gap(c->dns_tcp, dir, len);
     if (!c || c->dropped)
         return;
-    ms_gap(c, &c->s[dir], len, frame, ts);
+    if (c->ctls)
+        ct_gap(c, dir, off, len, frame, ts);
+    else
+        ms_gap(c, &c->s[dir], len, frame, ts);
 }
 
 static void t_fin(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t frame, tr_time ts)
@@ -519,12 +586,17 @@ static void t_fin(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t frame
     struct dconn *c = user_of(tc);
     if (!c || c->dropped)
         return;
-    ms_end(c, &c->s[dir], frame, ts);
+    if (c->ctls)
+        ct_fin(c, dir, frame, ts);
+    else
+        ms_end(c, &c->s[dir], frame, ts);
 }
 
 static void conn_free(struct dec_decoder *d, struct dconn *c)
 {
     (void)d;
+    ct_free(c);
+    ch_free(c);
     while (c->xhead)
         write_exchange(c, c->xhead);
     for (int k = 0; k < 2; k++)
@@ -546,8 +618,12 @@ static void t_close(void *ctx, struct tr_conn *tc)
     tc->user = NULL;
     if (c->decided && !c->dropped) {
         dec_socks_end(c, tc->last_frame);
+        if (c->ctls)
+            ct_end(c);  /* its last records and plaintext */
         for (int k = 0; k < 2; k++)
             ms_end(c, &c->s[k], tc->last_frame, tc->last_ts);
+        if (c->ch2)
+            ch_end(c, tc->close_how == TR_CLOSE_FIN || tc->close_how == TR_CLOSE_RST, tc->last_frame, tc->last_ts);
         tls_note(c);
         while (c->xhead)
             write_exchange(c, c->xhead);
@@ -573,12 +649,17 @@ static void t_close(void *ctx, struct tr_conn *tc)
                     cend = c->fin[k].ack_ts;
             }
         enum tr_dir dir = tc->close_initiator == TR_DIR_S2C ? TR_DIR_S2C : TR_DIR_C2S;
-        struct dec_stage *st = stage_from(DEC_STAGE_CLOSE, -1, dir, c->s[dir].pos, 0, f);
+        struct dec_stage *st = stage_from(DEC_STAGE_CLOSE, -1, dir,
+                                         c->ctls || c->ch2 ? c->wire_pos[dir] : c->s[dir].pos, 0, f);
         st->initiator = tc->close_initiator;
         st->ts = cts;
         st->ts_end = cend;
         st->how = tc->close_how;
         dc_stage(c, st);
+        if (c->ch2)
+            c->pub.protocol = "h2";
+        else if (c->ctls && c->pub.tls_facts->decrypted && c->pub.exchanges)
+            c->pub.protocol = "http/1.1";
         if (!c->pub.protocol)  /* what the connection carried, for conn_end */
             c->pub.protocol = c->pub.tls        ? "tls"
                               : c->pub.exchanges ? "http/1.1"

@@ -287,7 +287,7 @@ static bool has_http_version(const uint8_t *line, const struct dec_reqline *rl)
 
 /* ------------------------------------------------------------ the head -- */
 
-static void fm_add(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
+static void fm_add1(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
 {
     if (s->nfm > 0 && s->fm[s->nfm - 1].frame == frame)
         return;
@@ -299,6 +299,22 @@ static void fm_add(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
     s->fm[s->nfm++] = (struct fent){off, frame, ts};
 }
 
+/* the frames of the piece being fed: one TCP frame, or the frames of the
+ * TLS record whose plaintext it is (s->xf) */
+static void fm_add(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
+{
+    for (size_t i = 0; i < s->nxf; i++)
+        fm_add1(s, off, s->xf[i], ts);
+    fm_add1(s, off, frame, ts);
+}
+
+static void piece_add(struct flist *f, const struct dstate *s, uint64_t frame, tr_time ts)
+{
+    for (size_t i = 0; i < s->nxf; i++)
+        flist_add(f, s->xf[i], ts);
+    flist_add(f, frame, ts);
+}
+
 /* frames of head bytes [a, b) (relative to head_off) into the scratch list */
 static struct flist *head_frames(struct dconn *c, struct dstate *s, size_t a, size_t b)
 {
@@ -306,7 +322,10 @@ static struct flist *head_frames(struct dconn *c, struct dstate *s, size_t a, si
     flist_reset(f);
     for (size_t i = 0; i < s->nfm; i++) {
         uint64_t lo = s->fm[i].off - s->head_off;
-        uint64_t hi = i + 1 < s->nfm ? s->fm[i + 1].off - s->head_off : s->hlen;
+        size_t j = i + 1;  /* the frames of one TLS record share its offset */
+        while (j < s->nfm && s->fm[j].off == s->fm[i].off)
+            j++;
+        uint64_t hi = j < s->nfm ? s->fm[j].off - s->head_off : s->hlen;
         if (lo < b && hi > a && hi > lo)
             flist_add(f, s->fm[i].frame, s->fm[i].ts);
     }
@@ -520,6 +539,7 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     }
     m->offset = s->head_off;
     m->head_length = s->hlen;
+    m->tls = c->ctls != NULL;
     m->first_frame = s->nfm ? s->fm[0].frame : frame;
     m->ts_first = s->nfm ? s->fm[0].ts : ts;
     m->last_frame = frame;
@@ -714,6 +734,29 @@ static bool target_like(const uint8_t *line, const struct dec_reqline *rl)
     return false;
 }
 
+/* The client's first line is HTTP/2's preface line (RFC 9113 3.4): its
+ * first piece was too short to tell it from a method such as PUT. */
+static bool h2_preface_line(const struct dconn *c, const struct dstate *s)
+{
+    static const char line[] = "PRI * HTTP/2.0\r\n";
+    return s->dir == TR_DIR_C2S && !c->ch2 && c->pub.exchanges == 0 && !s->seen_http &&
+           s->hlen == sizeof line - 1 && memcmp(s->head, line, sizeof line - 1) == 0;
+}
+
+/* hand the line read so far, and what follows it, to HTTP/2 */
+static void h2_switch(struct dconn *c, struct dstate *s, tr_time ts)
+{
+    uint64_t fr[64];
+    size_t nf = 0;
+    for (size_t k = 0; k < s->nfm && nf < 64; k++)
+        if (!nf || fr[nf - 1] != s->fm[k].frame)
+            fr[nf++] = s->fm[k].frame;
+    ch_start(c, DEC_H2_START_PREFACE);
+    ch_feed(c, s->dir, s->head_off, s->head, s->hlen, fr, nf, ts);
+    head_release(s);
+    s->st = P_H2;
+}
+
 static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n,
                       uint64_t frame, tr_time ts)
 {
@@ -772,6 +815,10 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
                 return i;
             }
             s->start_len = s->hlen;
+            if (h2_preface_line(c, s)) {  /* HTTP/2 by prior knowledge, found late */
+                h2_switch(c, s, ts);
+                return i;
+            }
             if (s->hunting) {  /* found again */
                 s->hunting = false;
                 s->resync_noted = false;
@@ -955,7 +1002,7 @@ static size_t st_tunnel(struct dconn *c, struct dstate *s, const uint8_t *p, siz
         s->tls = 1;  /* HTTPS through a CONNECT proxy */
     tls_sniff(c, s, p, n, frame);
     s->tunnel_len += n;
-    flist_add(&s->tf, frame, ts);
+    piece_add(&s->tf, s, frame, ts);
     return n;
 }
 
@@ -965,7 +1012,7 @@ static size_t body_take(struct dconn *c, struct dstate *s, const uint8_t *p, siz
 {
     size_t used = s->remaining < n ? (size_t)s->remaining : n;
     body_data(c, s, p, used);
-    flist_add(&s->bf, frame, ts);
+    piece_add(&s->bf, s, frame, ts);
     touch(s, frame, ts);
     s->remaining -= used;
     return used;
@@ -993,7 +1040,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
                 body_end(c, s, true, s->pos + used);
             break;
         case P_CHUNK_SIZE:
-            flist_add(&s->bf, frame, ts);
+            piece_add(&s->bf, s, frame, ts);
             touch(s, frame, ts);
             used = st_chunk_size(c, s, p, n, frame);
             break;
@@ -1003,18 +1050,18 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
                 s->st = P_CHUNK_END;
             break;
         case P_CHUNK_END:
-            flist_add(&s->bf, frame, ts);
+            piece_add(&s->bf, s, frame, ts);
             touch(s, frame, ts);
             used = st_chunk_end(c, s, p, frame);
             break;
         case P_TRAILER:
-            flist_add(&s->bf, frame, ts);
+            piece_add(&s->bf, s, frame, ts);
             touch(s, frame, ts);
             used = st_trailer(c, s, p, n);
             break;
         case P_BODY_CLOSE:
             body_data(c, s, p, n);
-            flist_add(&s->bf, frame, ts);
+            piece_add(&s->bf, s, frame, ts);
             touch(s, frame, ts);
             used = n;
             break;
@@ -1031,6 +1078,17 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
             tls_sniff(c, s, p, n, frame);
             used = n;
             break;
+        case P_H2: {
+            uint64_t fr[DEC_TLS_MAX_FRAMES + 1];
+            size_t nf = 0;
+            for (size_t i = 0; i < s->nxf && nf < DEC_TLS_MAX_FRAMES; i++)
+                fr[nf++] = s->xf[i];
+            if (!nf || fr[nf - 1] != frame)
+                fr[nf++] = frame;
+            ch_feed(c, s->dir, s->pos, p, n, fr, nf, ts);
+            used = n;
+            break;
+        }
         case P_SKIP:
             used = n;
             break;
@@ -1058,7 +1116,7 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
             s->m->pub.body_length += used;
             s->content_bad = true;
             s->remaining -= used;
-            flist_add(&s->bf, frame, ts);
+            piece_add(&s->bf, s, frame, ts);
             if (s->remaining == 0) {
                 if (s->st == P_CHUNK_DATA)
                     s->st = P_CHUNK_END;
@@ -1117,6 +1175,9 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
                 s->tbuf = NULL;
             }
             break;
+        case P_H2:
+            ch_gap(c, s->dir, s->pos, len, frame, ts);
+            break;
         case P_SKIP:
             break;
         }
@@ -1152,6 +1213,9 @@ void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
         break;
     case P_BODY_CLOSE:
         body_end(c, s, true, s->pos);
+        break;
+    case P_H2:
+        ch_fin(c, s->dir, frame, ts);
         break;
     case P_TUNNEL:
     case P_UPGRADE:

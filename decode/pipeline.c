@@ -17,6 +17,13 @@ struct dec_pipeline {
     struct dec_decoder *dec;
     uint64_t stop_after;
     bool live, done, failed;
+    /* TLS secrets: the --keylog files and the capture's Decryption Secrets
+     * Blocks; live, the files are read again as they grow */
+    struct dec_keylog *keys;
+    void (*warn)(void *ctx, const char *msg);
+    void *warn_ctx;
+    int64_t refreshed;           /* live: when the key logs were last read (us) */
+    bool refresh_failed;
     char err[TR_ERRBUF_SIZE];
 };
 
@@ -40,11 +47,78 @@ char *dec_pipeline_default_filter(const uint16_t *ports, size_t nports, bool liv
     return s;
 }
 
+static int64_t now_us(void);
+
+/* a malformed key log line: one line for the caller to print */
+static void keylog_warn(void *ctx, const char *source, unsigned long line, const char *what)
+{
+    struct dec_pipeline *p = ctx;
+    char msg[TR_ERRBUF_SIZE + 64];
+    snprintf(msg, sizeof msg, "'%s' line %lu: %s: line ignored", source, line, what);
+    if (p->warn)
+        p->warn(p->warn_ctx, msg);
+}
+
+static void dsb_secrets(void *ctx, uint32_t type, const uint8_t *data, size_t len, int64_t offset)
+{
+    (void)offset;
+    struct dec_pipeline *p = ctx;
+    if (type == TR_PCAPNG_SECRETS_TLS)
+        dec_keylog_add_text(p->keys, DEC_TLS_KEYS_PCAPNG, p->err, (const char *)data, len);
+}
+
+/* the key logs and the capture's secrets; false with errbuf for a key log
+ * that cannot be read */
+static bool keys_open(struct dec_pipeline *p, const struct dec_pipeline_opts *o, char *errbuf)
+{
+    p->warn = o->warn;
+    p->warn_ctx = o->warn_ctx;
+    bool dsb = o->file && strcmp(o->file, "-") != 0;
+    if (!o->nkeylogs && !dsb)
+        return true;
+    p->keys = dec_keylog_new();
+    dec_keylog_set_warn(p->keys, keylog_warn, p);
+    for (size_t i = 0; i < o->nkeylogs; i++)
+        if (dec_keylog_add_file(p->keys, o->keylogs[i], p->live, errbuf) < 0)
+            return false;
+    if (dsb) {
+        char e[TR_ERRBUF_SIZE];
+        snprintf(p->err, sizeof p->err, "%s", o->file);  /* the secrets' source name */
+        if (tr_pcapng_secrets(o->file, dsb_secrets, p, e) < 0 && p->warn)
+            p->warn(p->warn_ctx, e);
+        p->err[0] = '\0';
+    }
+    p->refreshed = now_us();
+    return true;
+}
+
+/* live: read what the key logs gained, at most ten times a second */
+static void keys_refresh(struct dec_pipeline *p)
+{
+    if (!p->live || !p->keys)
+        return;
+    int64_t t = now_us();
+    if (t - p->refreshed < 100000)
+        return;
+    p->refreshed = t;
+    char e[TR_ERRBUF_SIZE];
+    if (dec_keylog_refresh(p->keys, e) < 0) {
+        if (!p->refresh_failed && p->warn)
+            p->warn(p->warn_ctx, e);
+        p->refresh_failed = true;
+    }
+}
+
 enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct dec_pipeline_opts *o,
                                       const struct dec_sink *sink, char *errbuf)
 {
     struct dec_pipeline *p = xcalloc(1, sizeof *p);
     p->live = o->file == NULL;
+    if (!keys_open(p, o, errbuf)) {
+        dec_keylog_free(p->keys);
+        free(p);
+        return DEC_PIPE_EINPUT;
+    }
     char *deflt = o->filter ? NULL : dec_pipeline_default_filter(o->ports, o->nports, p->live);
     struct tr_capture_opts co = {
         .file = o->file, .iface = o->iface, .filter = o->filter ? o->filter : deflt,
@@ -55,6 +129,7 @@ enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct de
     free(deflt);
     if (rc < 0) {
         bool live = p->live;
+        dec_keylog_free(p->keys);
         free(p);
         return strncmp(errbuf, "bad filter", 10) == 0 ? DEC_PIPE_EFILTER
                : live                                 ? DEC_PIPE_ELIVE
@@ -83,7 +158,7 @@ enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct de
     struct dec_opts dopts = {
         .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
-        .body_preview = o->preview, .decode_content = o->decode_content,
+        .body_preview = o->preview, .decode_content = o->decode_content, .keys = p->keys,
     };
     p->dec = dec_new(&dopts, sink);
     struct tr_sink ts;
@@ -109,6 +184,7 @@ void dec_pipeline_close(struct dec_pipeline *p)
     dec_free(p->dec);
     tr_rereader_free(p->rr);
     tr_capture_close(p->cap);
+    dec_keylog_free(p->keys);
     free(p);
 }
 
@@ -126,6 +202,7 @@ enum dec_pipe_step dec_pipeline_next(struct dec_pipeline *p)
     if (p->done)
         return p->failed ? DEC_PIPE_ERROR : DEC_PIPE_END;
     struct tr_frame f;
+    keys_refresh(p);
     int rc = tr_capture_next(p->cap, &f, p->err);
     if (rc == TR_NEXT_FRAME) {
         tr_table_frame(p->table, &f);

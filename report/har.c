@@ -140,7 +140,13 @@ void rep_har_url(const struct dec_msg *q, const struct tr_conn *tc, struct tr_sb
         uri_put(b, t.p, t.len);
         return;
     }
-    tr_sb_str(b, "http://");
+    /* HTTP/2's :scheme, else https inside TLS */
+    if (q->scheme.p && q->scheme.len && q->scheme.len < 16) {
+        uri_put(b, q->scheme.p, q->scheme.len);
+        tr_sb_str(b, "://");
+    } else {
+        tr_sb_str(b, q->tls ? "https://" : "http://");
+    }
     bool connect = dec_str_eq_ci(q->method, "CONNECT");
     if (connect) {  /* authority-form: the host and port of the tunnel */
         uri_put(b, t.p, t.len);
@@ -149,6 +155,8 @@ void rep_har_url(const struct dec_msg *q, const struct tr_conn *tc, struct tr_sb
     }
     if (q->host.p && q->host.len) {
         uri_put(b, q->host.p, q->host.len);
+    } else if (q->authority.p && q->authority.len) {  /* HTTP/2's :authority */
+        uri_put(b, q->authority.p, q->authority.len);
     } else {
         char ep[TR_ADDRSTRLEN + 8];
         tr_sb_str(b, rep_endpoint(ep, &tc->server));
@@ -284,11 +292,23 @@ static size_t jcookies_rsp(struct rep_obuf *o, const struct dec_msg *m, size_t c
 
 /* ------------------------------------------------------------ messages -- */
 
+/* the headers; for HTTP/2 the pseudo-header fields first, as browsers
+ * write them in their HAR files (":method", ":status"...) */
 static void jheaders(struct rep_obuf *o, const struct dec_msg *m)
 {
     rep_ob_ch(o, '[');
-    for (size_t i = 0; m && i < m->nheaders; i++) {
+    size_t np = m && m->h2 ? m->npseudo : 0;
+    for (size_t i = 0; i < np; i++) {
         if (i)
+            rep_ob_ch(o, ',');
+        rep_ob_str(o, "{\"name\":");
+        jdstr(o, m->pseudo[i].name);
+        rep_ob_str(o, ",\"value\":");
+        jdstr(o, m->pseudo[i].value);
+        rep_ob_ch(o, '}');
+    }
+    for (size_t i = 0; m && i < m->nheaders; i++) {
+        if (i || np)
             rep_ob_ch(o, ',');
         rep_ob_str(o, "{\"name\":");
         jdstr(o, m->headers[i].name);
@@ -304,6 +324,8 @@ static int64_t body_size(const struct dec_msg *m)
 {
     if (m->framing == DEC_FRAMING_NONE)
         return 0;
+    if (m->h2)  /* DATA payload, without the frames' headers and padding */
+        return (int64_t)m->body_length;
     if (m->end >= m->offset + m->head_length)
         return (int64_t)(m->end - m->offset - m->head_length);
     return (int64_t)m->body_length;
@@ -452,6 +474,28 @@ static void jbody_text(struct rep_obuf *o, const uint8_t *p, size_t n, bool base
     }
 }
 
+/* headersSize: the head's bytes up to the blank line; an HTTP/2 message
+ * has no such head (-1, as HAR 1.2 says when it does not apply) and gives
+ * its HPACK header block's size on the wire and the size of the same
+ * fields as HTTP/1.1 lines instead */
+static void jheaders_size(struct rep_obuf *o, const struct dec_msg *m)
+{
+    rep_ob_str(o, ",\"headersSize\":");
+    if (!m->h2) {
+        rep_ob_u64(o, m->head_length);
+        return;
+    }
+    rep_ob_str(o, "-1");
+    if (m->hpack_length >= 0) {
+        rep_ob_str(o, ",\"_hpackSize\":");
+        rep_ob_i64(o, m->hpack_length);
+    }
+    if (m->decoded_hlength >= 0) {
+        rep_ob_str(o, ",\"_decodedHeadersSize\":");
+        rep_ob_i64(o, m->decoded_hlength);
+    }
+}
+
 static void jrequest(struct rep_obuf *o, const struct rep_walk *wk, const struct rep_row *row,
                      size_t preview)
 {
@@ -504,8 +548,7 @@ static void jrequest(struct rep_obuf *o, const struct rep_walk *wk, const struct
                           (unsigned long long)q->body_length);
         rep_ob_ch(o, '}');
     }
-    rep_ob_str(o, ",\"headersSize\":");
-    rep_ob_u64(o, q->head_length);
+    jheaders_size(o, q);
     rep_ob_str(o, ",\"bodySize\":");
     rep_ob_i64(o, body_size(q));
     rep_ob_ch(o, '}');
@@ -569,8 +612,7 @@ static void jresponse(struct rep_obuf *o, const struct rep_walk *wk, const struc
     }
     rep_ob_str(o, "},\"redirectURL\":");
     jdstr(o, rep_header(r, "Location"));
-    rep_ob_str(o, ",\"headersSize\":");
-    rep_ob_u64(o, r->head_length);
+    jheaders_size(o, r);
     rep_ob_str(o, ",\"bodySize\":");
     rep_ob_i64(o, body_size(r));
     if (row->xd && row->xd->ninterim) {
@@ -660,10 +702,14 @@ static void entry(struct rep_obuf *o, const struct rep_walk *wk, size_t i, long 
     char ip[TR_ADDRSTRLEN];
     rep_ob_str(o, "},\"serverIPAddress\":\"");
     rep_ob_str(o, tr_addr_format(&wk->r->tc.server.addr, ip));
-    rep_ob_printf(o, "\",\"connection\":\"%llu\",\"_exchange\":%lld,\"_frames\":[%llu,%llu]}",
+    rep_ob_printf(o, "\",\"connection\":\"%llu\",\"_exchange\":%lld,\"_frames\":[%llu,%llu]",
                   (unsigned long long)wk->conn, (long long)row->x,
                   (unsigned long long)row->req->first_frame,
                   (unsigned long long)(row->rsp ? row->rsp->last_frame : row->req->last_frame));
+    if (row->xd && row->xd->stream)  /* HTTP/2: the stream, and whether it was pushed */
+        rep_ob_printf(o, ",\"_stream\":%u,\"_pushed\":%s", row->xd->stream,
+                      row->xd->pushed ? "true" : "false");
+    rep_ob_ch(o, '}');
 }
 
 void rep_har_conn(struct rep_out *out, const struct rep_ren *rn, const struct rep_page *pages,

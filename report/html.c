@@ -300,15 +300,14 @@ static void stage_section(const struct rep_ren *rn, size_t row, size_t k)
     rep_ren_num(rn, row);
     rep_ob_printf(o, "-%zu\"><h4>", k + 1);
     struct tr_sbuf b = {0};
-    tr_sb_printf(&b, _("Step %d"), dec_stage_step(s->kind));
-    tr_sb_str(&b, " \xc2\xb7 ");
-    tr_sb_str(&b, teach_stage_title(s->kind));
-    if (dec_stage_interim(s))
-        tr_sb_str(&b, _(" (interim)"));
+    rep_stage_step(&b, s);
+    if (b.len)
+        tr_sb_str(&b, " \xc2\xb7 ");
+    rep_stage_title(&b, s);
     rep_ob_xstr(o, b.p);
     rep_ob_str(o, "</h4>");
     stage_meta(o, r, s);
-    const struct dec_stream *st = &r->bytes[s->dir];
+    const struct dec_stream *st = teach_stage_stream(r, s);
     if (s->length) {
         size_t n;
         if (dec_stream_at(st, s->offset, &n)) {

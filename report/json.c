@@ -216,8 +216,8 @@ static void j_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
     struct rep_obuf *o = &w->ob;
     static const struct dec_msg none = {0};
     const struct dec_msg *m = s->msg ? s->msg : &none;
-    if (w->v1 && (s->kind > DEC_STAGE_KEEP_ALIVE || s->stream))
-        return;  /* a stage of version 2 */
+    if (w->v1 && (s->kind > DEC_STAGE_KEEP_ALIVE || s->stream || s->tls))
+        return;  /* a stage of version 2 (HTTP/2, or inside TLS) */
     rep_ob_str(o, "{\"type\":\"stage\",\"conn\":");
     rep_ob_u64(o, c->id);
     rep_ob_str(o, ",\"exchange\":");
@@ -435,6 +435,9 @@ static void j_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
 {
     struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
+    if (w->v1 && (x->stream || (x->request && x->request->tls) ||
+                  (x->response && x->response->tls)))
+        return;  /* an exchange of version 2 (HTTP/2, or inside TLS) */
     rep_ob_str(o, "{\"type\":\"exchange\",\"conn\":");
     rep_ob_u64(o, c->id);
     rep_ob_str(o, ",\"exchange\":");
@@ -473,6 +476,8 @@ static void j_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
 {
     struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
+    if (w->v1 && n->kind > DEC_NOTE_INCOMPLETE)
+        return;  /* a note kind of version 2 */
     rep_ob_str(o, "{\"type\":\"note\",\"conn\":");
     if (c)
         rep_ob_u64(o, c->id);

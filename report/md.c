@@ -283,11 +283,10 @@ static void stage(const struct rep_ren *rn, size_t row, size_t k)
     int idx = rn->wk->rows[row].stages[k];
     const struct dec_stage *s = r->stgs[idx];
     struct tr_sbuf b = {0};
-    tr_sb_printf(&b, _("Step %d"), dec_stage_step(s->kind));
-    tr_sb_str(&b, " \xc2\xb7 ");
-    tr_sb_str(&b, teach_stage_title(s->kind));
-    if (dec_stage_interim(s))
-        tr_sb_str(&b, _(" (interim)"));
+    rep_stage_step(&b, s);
+    if (b.len)
+        tr_sb_str(&b, " \xc2\xb7 ");
+    rep_stage_title(&b, s);
     rep_ob_str(o, "#### ");
     struct tr_sbuf e = {0};
     md_escape(&e, b.p, b.len);
@@ -338,7 +337,7 @@ static void stage(const struct rep_ren *rn, size_t row, size_t k)
         if (rep_printable(cp, cn < rn->show ? cn : rn->show))
             text_block(o, cp, cn, rn->show, whole);
     } else if (s->length) {
-        const struct dec_stream *st = &r->bytes[s->dir];
+        const struct dec_stream *st = teach_stage_stream(r, s);
         para_str(o, st->capped ? _("These bytes are past what is kept for display.")
                                : _("These bytes were not captured."));
     }

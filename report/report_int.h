@@ -182,6 +182,13 @@ bool rep_walk_har_timing(const struct rep_walk *wk, size_t row, struct rep_har_t
 /* the kept bytes of a stage: *n of them (at most its length), NULL when
  * none are kept */
 const uint8_t *rep_stage_bytes(const struct dec_record *r, const struct dec_stage *s, size_t *n);
+/* a stage's step for a heading, appended to b: "Step 3" (the steps of
+ * decode.h); nothing for a stage of no step (encrypted bytes) */
+void rep_stage_step(struct tr_sbuf *b, const struct dec_stage *s);
+/* a stage's title for a heading, appended to b: the title, then " (interim)"
+ * for a 1xx response's stage, ", stream 3" for an HTTP/2 stage of a stream
+ * and ", in TLS" for one decrypted from TLS */
+void rep_stage_title(struct tr_sbuf *b, const struct dec_stage *s);
 /* a body stage's bytes to show as content: decoded when it was, else as
  * sent (de-chunked); *decoded says which */
 const uint8_t *rep_body_bytes(const struct dec_stage *s, size_t *n, bool *decoded);

@@ -116,10 +116,18 @@ static int lanes_of(const struct bracket *b, size_t n)
 static void stage_label(struct tr_sbuf *t, const struct dec_stage *s, int room)
 {
     tr_sb_reset(t);
-    tr_sb_printf(t, "%d  %s", dec_stage_step(s->kind), teach_stage_title(s->kind));
+    /* the stage's step ("-" for encrypted bytes, of no step), an HTTP/2 stream's id */
+    char num[8] = "-";
+    if (dec_stage_step(s->kind) > 0)
+        snprintf(num, sizeof num, "%d", dec_stage_step(s->kind));
+    tr_sb_printf(t, "%s  %s", num, teach_stage_title(s->kind));
+    if (s->stream)
+        tr_sb_printf(t, " s%u", s->stream);
     if ((int)rep_width(t->p, t->len) * CHAR_W > room) {
         tr_sb_reset(t);
-        tr_sb_printf(t, "%d  %s", dec_stage_step(s->kind), teach_stage_brief(s->kind));
+        tr_sb_printf(t, "%s  %s", num, teach_stage_brief(s->kind));
+        if (s->stream)
+            tr_sb_printf(t, " s%u", s->stream);
     }
 }
 

@@ -98,7 +98,7 @@ static void t_ms(struct tr_sbuf *b, int64_t usec)
 static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time t0)
 {
     struct tr_sbuf b = {0};
-    tr_sb_printf(&b, _("Step %d"), dec_stage_step(s->kind));
+    rep_stage_step(&b, s);
     size_t at = IND_S;
     rep_pad(o, 0, IND_S);
     rep_ob_put(o, b.p, b.len);
@@ -106,9 +106,7 @@ static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time 
     tr_sb_reset(&b);
     rep_pad(o, at, IND_D);
     at = at < IND_D ? IND_D : at + 1;
-    tr_sb_str(&b, teach_stage_title(s->kind));
-    if (dec_stage_interim(s))
-        tr_sb_str(&b, _(" (interim)"));
+    rep_stage_title(&b, s);
     rep_ob_put(o, b.p, b.len);
     at += rep_width(b.p, b.len);
     tr_sb_reset(&b);

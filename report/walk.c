@@ -267,7 +267,8 @@ static int64_t span(tr_time from, tr_time to)
  * blocked the client's delay between the handshake and its first request
  * byte. A request on a kept connection starts at its first byte, without
  * blocked and connect (-1: they do not apply). dns waits for the DNS
- * decoder, ssl for a TLS one (it is part of connect). */
+ * decoder; ssl, on an HTTPS connection, runs from the ClientHello to the
+ * client's Finished, and is part of connect. */
 bool rep_walk_har_timing(const struct rep_walk *wk, size_t i, struct rep_har_timing *t)
 {
     const struct dec_record *r = wk->r;
@@ -278,7 +279,22 @@ bool rep_walk_har_timing(const struct rep_walk *wk, size_t i, struct rep_har_tim
     t->dns = -1;
     t->ssl = -1;
     bool fresh = row->x == 0 && r->tc.handshake_done && r->tc.hs_ts[2] <= q->ts_first;
-    if (fresh) {
+    /* HTTPS: ssl from the ClientHello to the client's Finished, and
+     * connect up to that Finished (HAR 1.2: ssl is part of connect) */
+    const struct dec_stage *ch = NULL, *fin = NULL;
+    for (size_t k = 0; fresh && k < r->nstgs && !fin; k++) {
+        if (r->stgs[k]->kind == DEC_STAGE_TLS_CLIENT_HELLO && !ch)
+            ch = r->stgs[k];
+        else if (r->stgs[k]->kind == DEC_STAGE_TLS_CLIENT_FINISHED && ch)
+            fin = r->stgs[k];
+    }
+    bool tls = fin && ch->ts >= r->tc.hs_ts[2] && fin->ts >= ch->ts && fin->ts <= q->ts_first;
+    if (fresh && tls) {
+        t->started = r->tc.hs_ts[0];
+        t->ssl = span(ch->ts, fin->ts);
+        t->connect = span(r->tc.hs_ts[0], fin->ts);
+        t->blocked = span(fin->ts, q->ts_first);
+    } else if (fresh) {
         t->started = r->tc.hs_ts[0];
         t->connect = span(r->tc.hs_ts[0], r->tc.hs_ts[2]);
         t->blocked = span(r->tc.hs_ts[2], q->ts_first);
@@ -297,7 +313,7 @@ bool rep_walk_har_timing(const struct rep_walk *wk, size_t i, struct rep_har_tim
 
 const uint8_t *rep_stage_bytes(const struct dec_record *r, const struct dec_stage *s, size_t *n)
 {
-    const uint8_t *p = s->length ? dec_stream_at(&r->bytes[s->dir], s->offset, n) : NULL;
+    const uint8_t *p = s->length ? dec_stream_at(teach_stage_stream(r, s), s->offset, n) : NULL;
     if (!p) {
         *n = 0;
         return NULL;
@@ -305,6 +321,24 @@ const uint8_t *rep_stage_bytes(const struct dec_record *r, const struct dec_stag
     if (*n > s->length)
         *n = (size_t)s->length;
     return p;
+}
+
+void rep_stage_step(struct tr_sbuf *b, const struct dec_stage *s)
+{
+    int step = dec_stage_step(s->kind);
+    if (step >= 0)  /* step 0: the DNS lookup; -1: encrypted bytes, no step */
+        tr_sb_printf(b, _("Step %d"), step);
+}
+
+void rep_stage_title(struct tr_sbuf *b, const struct dec_stage *s)
+{
+    tr_sb_str(b, teach_stage_title(s->kind));
+    if (dec_stage_interim(s))
+        tr_sb_str(b, _(" (interim)"));
+    if (s->stream)
+        tr_sb_printf(b, _(", stream %u"), s->stream);
+    if (s->tls)
+        tr_sb_str(b, _(", in TLS"));
 }
 
 const uint8_t *rep_body_bytes(const struct dec_stage *s, size_t *n, bool *decoded)

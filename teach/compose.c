@@ -330,6 +330,11 @@ const struct dec_stage *teach_handshake_stage(const struct dec_record *d)
     return NULL;
 }
 
+const struct dec_stream *teach_stage_stream(const struct dec_record *r, const struct dec_stage *s)
+{
+    return s->tls ? &r->plain[s->dir] : &r->bytes[s->dir];
+}
+
 const struct dec_pkt *teach_pkt_of(const struct dec_record *d, uint64_t frame)
 {
     long i = dec_record_pkt_of(d, frame);

@@ -41,18 +41,33 @@ static void explain_tls(struct teach_ex *e, bool on_port)
     for (size_t i = 0; on_port && i < e->d->nxs; i++)
         if (e->d->xs[i] && e->d->xs[i]->tunnel)
             return;
-    if (on_port)
+    bool decrypted = teach_tls_decrypted(e->d);
+    if (on_port && decrypted)
+        teach_para(e, _("After the TCP handshake, this connection to port %u speaks TLS: it is "
+                        "HTTPS. The client and the server first agree on keys (the TLS handshake, "
+                        "steps 1b to 1d); everything after that is encrypted. httpstep was given "
+                        "the TLS secrets (a key log), so it shows the HTTP inside as well."),
+                   e->d->tc.server.port);
+    else if (on_port)
         teach_para(e, _("After the TCP handshake, this connection to port %u speaks TLS: it is "
                         "HTTPS. The client and the server first agree on keys (the TLS handshake); "
                         "everything after that is encrypted."),
                    e->d->tc.server.port);
-    teach_para(e, _("What an observer (this capture, anyone on the same Wi-Fi, the network's "
-                    "owner) can still see: the addresses and ports, the sizes and times of the "
-                    "packets, the server name the client asked for in its ClientHello (SNI: %1$s) "
-                    "and the TLS version the server chose (%2$s)."),
-               /* TRANSLATORS: no server name (SNI) in the ClientHello; no ServerHello seen */
-               n->sni.p ? teach_clip(e, teach_val(e, n->sni)) : _("none"),
-               n->tls_version ? n->tls_version : _("not seen"));
+    /* TRANSLATORS: no server name (SNI) in the ClientHello; no ServerHello seen */
+    const char *sni = n->sni.p ? teach_clip(e, teach_val(e, n->sni)) : _("none");
+    const char *ver = n->tls_version ? n->tls_version : _("not seen");
+    if (decrypted)
+        teach_para(e, _("What an observer without those secrets (anyone on the same Wi-Fi, the "
+                        "network's owner) can still see: the addresses and ports, the sizes and "
+                        "times of the packets, the server name the client asked for in its "
+                        "ClientHello (SNI: %1$s) and the TLS version the server chose (%2$s)."),
+                   sni, ver);
+    else
+        teach_para(e, _("What an observer (this capture, anyone on the same Wi-Fi, the network's "
+                        "owner) can still see: the addresses and ports, the sizes and times of the "
+                        "packets, the server name the client asked for in its ClientHello (SNI: "
+                        "%1$s) and the TLS version the server chose (%2$s)."),
+                   sni, ver);
     teach_para_str(e, _("What it cannot see: the method, the URL, the headers, the cookies, the "
                         "passwords and the bodies, since all of HTTP travels inside the "
                         "encryption. On plain HTTP (port 80) every one of them, even a password in "
@@ -158,7 +173,7 @@ void teach_explain_tunnel(struct teach_ex *e)
                                 "as HTTP."));
     }
     size_t n;
-    const uint8_t *p = dec_stream_at(&e->d->bytes[s->dir], s->offset, &n);
+    const uint8_t *p = dec_stream_at(teach_stage_stream(e->d, s), s->offset, &n);
     if (p) {
         if (n > s->length)
             n = (size_t)s->length;
@@ -444,6 +459,15 @@ static explain_fn *const stage_explain[DEC_STAGE_COUNT] = {
     [DEC_STAGE_KEEP_ALIVE] = teach_explain_keep_alive,
     [DEC_STAGE_SOCKS] = teach_explain_socks,
     [DEC_STAGE_DNS_LOOKUP] = teach_explain_dns,
+    [DEC_STAGE_TLS_CLIENT_HELLO] = teach_explain_tls_client_hello,
+    [DEC_STAGE_TLS_SERVER_HELLO] = teach_explain_tls_server_hello,
+    [DEC_STAGE_TLS_CLIENT_FINISHED] = teach_explain_tls_client_finished,
+    [DEC_STAGE_ENCRYPTED] = teach_explain_encrypted,
+    [DEC_STAGE_H2_PREFACE] = teach_explain_h2_preface,
+    [DEC_STAGE_H2_SETTINGS] = teach_explain_h2_settings,
+    [DEC_STAGE_PUSH_PROMISE] = teach_explain_push_promise,
+    [DEC_STAGE_STREAM_END] = teach_explain_stream_end,
+    [DEC_STAGE_GOAWAY] = teach_explain_goaway,
 };
 
 void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
@@ -461,6 +485,7 @@ void teach_explain(const struct dec_record *d, int stage, struct tr_sbuf *out)
         stage_explain[e.s->kind](&e);
     if (e.s->kind == DEC_STAGE_HANDSHAKE)
         teach_explain_no_lookup(&e);
+    teach_explain_inside_tls(&e);
     teach_notes(&e);
     teach_ex_done(&e);
 }

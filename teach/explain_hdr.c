@@ -262,6 +262,14 @@ static void explain_header(struct teach_ex *e, const struct dec_header *h, enum 
 {
     const char *name = h->name.p ? teach_val(e, h->name) : "";
     const char *value = h->value.p ? teach_val(e, h->value) : "";
+    if (e->s->msg->h2 && dec_str_eq_ci(h->name, "Content-Length")) {
+        /* RFC 9113 8.1.1: the body ends with END_STREAM, not after a length */
+        teach_para(e, _("content-length: %s. The size of the body in bytes. In HTTP/2 the flag "
+                        "END_STREAM on the last DATA frame ends the body; content-length only "
+                        "lets the receiver check that all of it came."),
+                   teach_clip(e, value));
+        return;
+    }
     const struct teach_hdr_text *t =
         teach_cat_header(h->name.p ? h->name.p : "", h->name.p ? h->name.len : 0, dir);
     if (!t) {
@@ -282,7 +290,18 @@ void teach_explain_headers(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_HEADERS;
-    if (s->msg->nheaders == 0 && teach_stage_cut(e))
+    bool h2 = s->msg->h2;
+    if (h2 && req)
+        teach_para_str(e, _("Step 3a in HTTP/2: the request headers travel in the same HEADERS "
+                            "frame as the pseudo-header fields, compressed with HPACK, their "
+                            "names in lower case. The flag END_HEADERS on the frame that ends "
+                            "the block plays the blank line's part: there is no empty line."));
+    else if (h2)
+        teach_para_str(e, _("Step 5 in HTTP/2: the response headers travel in the HEADERS frame "
+                            "after :status, compressed with HPACK, their names in lower case. "
+                            "The flag END_HEADERS on the frame that ends the block plays the "
+                            "blank line's part: there is no empty line."));
+    else if (s->msg->nheaders == 0 && teach_stage_cut(e))
         teach_para_str(e, req ? _("Step 3a: the request headers. None of them were captured: see "
                                   "the notes below.")
                               : _("Step 5: the response headers. None of them were captured: see "
@@ -312,6 +331,8 @@ void teach_explain_headers(struct teach_ex *e)
         teach_para_str(e, _("Step 5: after the status line come the response headers, one per "
                             "line: a name, a colon and a value. They describe the answer and its "
                             "body, and tell the browser how to store it."));
+    if (h2)
+        teach_h2_hpack(e);
     enum tr_dir dir = req ? TR_DIR_C2S : TR_DIR_S2C;
     for (size_t i = 0; i < s->msg->nheaders && i < TEACH_HEADERS_MAX; i++)
         explain_header(e, &s->msg->headers[i], dir);
@@ -320,7 +341,9 @@ void teach_explain_headers(struct teach_ex *e)
                    P_("... and %zu more header.", "... and %zu more headers.",
                       s->msg->nheaders - TEACH_HEADERS_MAX),
                    s->msg->nheaders - TEACH_HEADERS_MAX);
-    if (req && !teach_stage_cut(e) && teach_missing_host(e))
+    if (h2)
+        teach_h2_frames(e);
+    if (req && !h2 && !teach_stage_cut(e) && teach_missing_host(e))
         teach_para_str(e, _("This HTTP/1.1 request has no Host header, which the standard "
                             "requires: a strict server answers 400 Bad Request."));
 }

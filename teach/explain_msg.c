@@ -66,16 +66,60 @@ static void explain_pairs(struct teach_ex *e, const uint8_t *p, size_t n, bool i
                    secret);
 }
 
+/* the push promise of a pushed exchange, or NULL */
+static const struct dec_stage *promise_of(const struct teach_ex *e)
+{
+    for (size_t k = 0; k < e->d->nstgs; k++) {
+        const struct dec_stage *g = e->d->stgs[k];
+        if (g->kind == DEC_STAGE_PUSH_PROMISE && g->promised_stream == e->s->stream)
+            return g;
+    }
+    return NULL;
+}
+
+/* step 2 in HTTP/2: the pseudo-header fields are the request line */
+static void h2_request_line(struct teach_ex *e, const char *method, const char *target)
+{
+    const struct dec_msg *m = e->s->msg;
+    teach_para(e, _("Step 2 in HTTP/2: there is no request line of text. The client opens "
+                    "stream %1$u with a HEADERS frame, and the request line's parts travel in it "
+                    "as pseudo-header fields, whose names begin with a colon: :method %2$s and "
+                    ":path %3$s are the request line; :scheme %4$s and :authority %5$s name the "
+                    "site, in place of the Host header."),
+               e->s->stream, teach_clip(e, method), teach_clip(e, target),
+               teach_not_sent(teach_clip(e, teach_val(e, m->scheme))),
+               teach_not_sent(teach_clip(e, teach_val(e, m->authority))));
+    const struct dec_stage *pp = promise_of(e);
+    if (pp && pp->nframes)
+        teach_para(e, _("The client did not send this request: the server made it up and "
+                        "promised it in a PUSH_PROMISE (frame %1$llu), then answers it on this "
+                        "stream, %2$u."),
+                   (unsigned long long)pp->frames[0], e->s->stream);
+    else if (e->x.xd && e->x.xd->pushed)
+        teach_para(e, _("The client did not send this request: the server made it up and "
+                        "promised it in a PUSH_PROMISE, then answers it on this stream, %u."),
+                   e->s->stream);
+    else if (e->s->stream % 2 == 1)
+        teach_para(e, _("Stream %u has an odd number: the client opened it. Each request opens "
+                        "a new stream with a higher number; the server's pushes get even "
+                        "numbers."),
+                   e->s->stream);
+}
+
 void teach_explain_request_line(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
     const char *method = s->msg->method.p ? teach_val(e, s->msg->method) : "";
     const char *target = s->msg->target.p ? teach_val(e, s->msg->target) : "";
     const char *version = teach_val(e, s->msg->version);
-    teach_para_str(e, _("Step 2: the client sends the request line, the first line of its "
-                        "request: three parts separated by single spaces, the method (what to "
-                        "do), the request target (on what) and the protocol version, and CR LF to "
-                        "end the line."));
+    bool h2 = s->msg->h2;
+    if (h2)
+        h2_request_line(e, method, target);
+    else
+        teach_para_str(e, _("Step 2: the client sends the request line, the first line of its "
+                            "request: three parts separated by single spaces, the method (what "
+                            "to do), the request target (on what) and the protocol version, and "
+                            "CR LF to end the line."));
     const char *m = teach_cat_method(method);
     if (m)
         teach_para(e, _(m), teach_clip(e, target));
@@ -86,7 +130,13 @@ void teach_explain_request_line(struct teach_ex *e)
                         "a method answers 501 Not Implemented."),
                    teach_clip(e, method), teach_clip(e, target));
     enum teach_target_form form = teach_cat_target_form(method, target);
-    teach_para(e, _(teach_cat_target_text(form)), teach_clip(e, target));
+    if (h2 && (form == TEACH_TF_ORIGIN || form == TEACH_TF_QUERY))
+        teach_para(e, _("The :path %s is a path on the server, starting with /, with its query if "
+                        "any; the site is named in :authority. A #fragment of the address is "
+                        "never sent; the browser keeps it."),
+                   teach_clip(e, target));
+    else
+        teach_para(e, _(teach_cat_target_text(form)), teach_clip(e, target));
     if (form == TEACH_TF_QUERY) {
         /* the query: after the first '?' of the target as sent, up to a '#' */
         const uint8_t *t = (const uint8_t *)s->msg->target.p;
@@ -98,7 +148,13 @@ void teach_explain_request_line(struct teach_ex *e)
             explain_pairs(e, q + 1, hash ? (size_t)(hash - (q + 1)) : qn, true);
         }
     }
-    const char *v = teach_cat_version(version);
+    const char *v = h2 ? NULL : teach_cat_version(version);
+    if (h2) {
+        teach_para_str(e, _("No version is written in the message: the whole connection speaks "
+                            "HTTP/2 since its preface."));
+        teach_h2_alongside(e);
+        return;
+    }
     if (v)
         teach_para_str(e, _(v));
     else
@@ -398,13 +454,35 @@ static void explain_framing(struct teach_ex *e)
                    (unsigned long long)s->msg->chunks, (unsigned long long)s->msg->body_length,
                    (unsigned long long)s->length);
         size_t n;
-        const uint8_t *p = dec_stream_at(&e->d->bytes[s->dir], s->offset, &n);
+        const uint8_t *p = dec_stream_at(teach_stage_stream(e->d, s), s->offset, &n);
         struct dec_span digits;
         uint64_t size;
         if (p && dec_chunk_size_line(p, n, &digits, &size))
             teach_para(e, _("The first chunk's size line reads %1$s: hexadecimal for %2$llu "
                             "bytes."),
                        teach_span(e, p, digits), (unsigned long long)size);
+        break;
+    }
+    case DEC_FRAMING_H2: {
+        size_t n = 0, end = 0;
+        for (size_t i = 0; i < s->nh2; i++)
+            if (s->h2[i].type == 0) {  /* DATA (RFC 9113 6.1) */
+                n++;
+                end += s->h2[i].flags & 0x1;  /* END_STREAM */
+            }
+        teach_para(e, P_("How does the receiver know where the body ends? In HTTP/2 the body "
+                         "travels in DATA frames on its stream, %1$u, here %2$zu frame; the flag "
+                         "END_STREAM on the last one ends it. No Content-Length or chunks are "
+                         "needed, and other streams' frames may come between them.",
+                         "How does the receiver know where the body ends? In HTTP/2 the body "
+                         "travels in DATA frames on its stream, %1$u, here %2$zu frames; the flag "
+                         "END_STREAM on the last one ends it. No Content-Length or chunks are "
+                         "needed, and other streams' frames may come between them.",
+                         n),
+                   s->stream, n);
+        if (n && !end)
+            teach_para_str(e, _("None of these DATA frames carries END_STREAM: the stream ended "
+                                "another way (see its step 7)."));
         break;
     }
     case DEC_FRAMING_CLOSE:
@@ -482,9 +560,17 @@ void teach_explain_body(struct teach_ex *e)
 {
     const struct dec_stage *s = e->s;
     bool req = s->kind == DEC_STAGE_REQUEST_BODY;
-    if (req)
+    bool h2 = s->msg->h2;
+    if (req && h2)
+        teach_para_str(e, _("Step 3c: the request body, the data that the client sends in DATA "
+                            "frames after the request's HEADERS, such as a form or a file."));
+    else if (req)
         teach_para_str(e, _("Step 3c: the request body, the data that the client sends after the "
                             "blank line, such as a form or a file."));
+    else if (h2)
+        teach_para(e, _("Step 6b: after the response's HEADERS come DATA frames with the "
+                        "response body: %s."),
+                   response_body_is(e));
     else
         teach_para(e, _("Step 6b: after the blank line comes the response body: %s."),
                    response_body_is(e));
@@ -525,6 +611,8 @@ void teach_explain_body(struct teach_ex *e)
     if (m && !m->complete && !s->msg->gap_bytes)
         teach_para_str(e, _("The body stops before its announced end: the connection or the "
                             "capture ended first."));
+    if (h2)
+        teach_h2_frames(e);
 }
 
 /* -------------------------------------------------------- status line -- */
@@ -595,14 +683,28 @@ void teach_explain_status_line(struct teach_ex *e)
     const struct dec_stage *s = e->s;
     int code = s->msg->status;
     const char *version = teach_val(e, s->msg->version), *reason = teach_val(e, s->msg->reason);
-    teach_para_str(e, dec_stage_interim(s)
-                          ? _("Step 4, for an interim answer: the status line, with the protocol "
-                              "version, a three-digit status code for programs, and a reason "
-                              "phrase for people.")
-                          : _("Step 4: the server's answer begins with the status line: the "
-                              "protocol version, a three-digit status code for programs, and a "
-                              "reason phrase for people."));
+    bool h2 = s->msg->h2;
     const struct teach_status_text *t = teach_cat_status(code);
+    if (h2 && t)
+        teach_para(e, _("Step 4 in HTTP/2: the status travels as the pseudo-header field :status "
+                        "%1$d at the head of the response's HEADERS frame on stream %2$u. There "
+                        "is no status line of text: HTTP/2 has no reason phrase (the registry's "
+                        "name for %1$d is \"%3$s\") and writes no version in the message."),
+                   code, s->stream, t->reason);
+    else if (h2)
+        teach_para(e, _("Step 4 in HTTP/2: the status travels as the pseudo-header field :status "
+                        "%1$d at the head of the response's HEADERS frame on stream %2$u. There "
+                        "is no status line of text: HTTP/2 has no reason phrase and writes no "
+                        "version in the message."),
+                   code, s->stream);
+    else
+        teach_para_str(e, dec_stage_interim(s)
+                              ? _("Step 4, for an interim answer: the status line, with the "
+                                  "protocol version, a three-digit status code for programs, and "
+                                  "a reason phrase for people.")
+                              : _("Step 4: the server's answer begins with the status line: the "
+                                  "protocol version, a three-digit status code for programs, and "
+                                  "a reason phrase for people."));
     if (code / 100 == 2 && teach_is_method(e, "CONNECT"))
         teach_para(e, _("The proxy answers %1$d to CONNECT %2$s: it has opened a TCP connection to "
                         "that host and port. From the blank line on, it no longer reads HTTP on "

@@ -52,7 +52,16 @@ static void lead_request_line(struct teach_ex *e)
     const struct dec_msg *m = e->s->msg;
     const char *method = teach_clip(e, m->method.p ? teach_val(e, m->method) : "");
     const char *target = teach_clip(e, m->target.p ? teach_val(e, m->target) : "");
-    if (m->version.p)
+    const char *pseudo = m->h2 ? teach_h2_pseudo_list(e, m) : NULL;
+    if (pseudo)
+        teach_para(e, _("Stream %1$u, a HEADERS frame in %2$s: %3$s. The method %4$s and the "
+                        "path %5$s are the request line."),
+                   e->s->stream, teach_frames_phrase(e, e->s), pseudo, method, target);
+    else if (m->h2)
+        teach_para(e, _("Stream %1$u: the method %2$s and the path %3$s, from the pseudo-header "
+                        "fields."),
+                   e->s->stream, method, target);
+    else if (m->version.p)
         teach_para(e, _("%1$s %2$s %3$s: three parts, the method %1$s, the target %2$s and the "
                         "version %3$s."),
                    method, target, teach_clip(e, teach_val(e, m->version)));
@@ -64,14 +73,10 @@ static void lead_request_line(struct teach_ex *e)
 
 /* ------------------------------------------------------------ headers -- */
 
-static void lead_headers(struct teach_ex *e)
+/* the names of a message's headers, "Host, Accept" (NAMES_MAX of them, then
+ * "..."), or NULL without headers */
+static const char *header_names(struct teach_ex *e, const struct dec_msg *m)
 {
-    const struct dec_msg *m = e->s->msg;
-    if (m->nheaders == 0) {
-        teach_para_str(e, teach_stage_cut(e) ? _("No header was captured.")
-                                             : _("No headers: 0 bytes."));
-        return;
-    }
     const char *names = NULL;
     for (size_t i = 0; i < m->nheaders && i < NAMES_MAX; i++) {
         const struct dec_header *h = &m->headers[i];
@@ -81,6 +86,34 @@ static void lead_headers(struct teach_ex *e)
     }
     if (m->nheaders > NAMES_MAX)
         names = teach_printf(e, "%s%s", names, _(", ..."));
+    return names;
+}
+
+static void lead_headers(struct teach_ex *e)
+{
+    const struct dec_msg *m = e->s->msg;
+    if (m->h2 && m->hpack_length >= 0) {
+        const char *names = header_names(e, m);
+        const char *nh = teach_printf(e, P_("%zu header field", "%zu header fields", m->nheaders),
+                                      m->nheaders);
+        const char *np = teach_printf(
+            e, P_("%zu pseudo-header field", "%zu pseudo-header fields", m->npseudo), m->npseudo);
+        if (names)
+            teach_para(e, _("Stream %1$u: a header block of %2$lld bytes (HPACK) with %3$s and "
+                            "%4$s: %5$s."),
+                       e->s->stream, (long long)m->hpack_length, nh, np, names);
+        else
+            teach_para(e, _("Stream %1$u: a header block of %2$lld bytes (HPACK) with %3$s and "
+                            "%4$s."),
+                       e->s->stream, (long long)m->hpack_length, nh, np);
+        return;
+    }
+    if (m->nheaders == 0) {
+        teach_para_str(e, teach_stage_cut(e) ? _("No header was captured.")
+                                             : _("No headers: 0 bytes."));
+        return;
+    }
+    const char *names = header_names(e, m);
     teach_para(e, P_("%1$zu header, %2$llu bytes: %3$s.", "%1$zu headers, %2$llu bytes: %3$s.",
                      m->nheaders),
                m->nheaders, (unsigned long long)e->s->length, names);
@@ -118,6 +151,8 @@ static const char *framing_phrase(struct teach_ex *e, const struct dec_msg *m)
                             (unsigned long long)m->chunks);
     case DEC_FRAMING_CLOSE:
         return _("until the connection closes");
+    case DEC_FRAMING_H2:
+        return _("HTTP/2 DATA frames");
     default:
         return _("no length");
     }
@@ -150,7 +185,13 @@ static void lead_status_line(struct teach_ex *e)
     const char *took = NULL;
     if (e->x.rl >= 0 && e->x.rl < e->idx && s->ts >= e->d->stgs[e->x.rl]->ts)
         took = teach_duration(e, s->ts - e->d->stgs[e->x.rl]->ts);
-    if (took)
+    if (m->h2 && took)
+        teach_para(e, _("Stream %1$u: :status %2$d, in %3$s; %4$s after the request's HEADERS."),
+                   s->stream, m->status, teach_frames_phrase(e, s), took);
+    else if (m->h2)
+        teach_para(e, _("Stream %1$u: :status %2$d, in %3$s."), s->stream, m->status,
+                   teach_frames_phrase(e, s));
+    else if (took)
         teach_para(e, _("%1$s %2$d %3$s: the version %1$s, the status code %2$d and the reason "
                         "phrase \"%3$s\"; %4$s after the request line."),
                    version, m->status, reason, took);

@@ -293,9 +293,13 @@ void teach_notes(struct teach_ex *e)
         const char *list = teach_frame_list(e, frames, count);
         /* TRANSLATORS: %1$s is a note's title ("Retransmission"), %2$s its
          * frame numbers, %3$s its explanation, %4$zu how many notes */
+        const char *text = _(teach_cat_note_text((enum dec_note_kind)k));
+        if (k == DEC_NOTE_TLS && teach_tls_decrypted(d))  /* the catalog's says it is hidden */
+            text = _("this connection is encrypted with TLS (HTTPS); httpstep has its secrets "
+                     "from a key log, so it shows the HTTP inside as well, decrypted.");
         teach_para(e,
                    P_("%1$s, frame %2$s: %3$s", "%1$s, %4$zu notes, frames %2$s: %3$s", count),
-                   _(title), list, _(teach_cat_note_text((enum dec_note_kind)k)), count);
+                   _(title), list, text, count);
         note_facts(e, (enum dec_note_kind)k, frames, count, first);
         free(frames);
     }

@@ -50,6 +50,12 @@ void teach_lookup_summary(const struct dec_dns_line *d, struct tr_sbuf *out);
 /* the label of the query's arrow ("DNS query www.lesson.test A?") or the
  * answer's ("DNS answer A 10.77.0.1, TTL 300"), in buf; returns buf */
 const char *teach_lookup_arrow(const struct dec_dns_line *d, bool answer, char *buf, size_t cap);
+/* The stream a stage's offset and length are in: the decrypted
+ * (plaintext) stream of its direction for a stage carried inside TLS
+ * (s->tls: HTTP/1 and HTTP/2 stages of a decrypted connection), the TCP
+ * byte stream otherwise (the TLS handshake's and the encrypted stages'
+ * records, plain HTTP). Read it with dec_stream_at. */
+const struct dec_stream *teach_stage_stream(const struct dec_record *r, const struct dec_stage *s);
 
 /* translated titles (decode.h's tables) */
 const char *teach_stage_title(enum dec_stage_kind k);

@@ -251,5 +251,30 @@ void teach_explain_headers(struct teach_ex *e);
 void teach_explain_blank_line(struct teach_ex *e);
 void teach_explain_body(struct teach_ex *e);
 void teach_explain_status_line(struct teach_ex *e);
+/* explain_tls.c: the TLS handshake's stages, the records that stay
+ * encrypted, and the paragraph of an HTTP stage carried inside TLS */
+void teach_explain_tls_client_hello(struct teach_ex *e);
+void teach_explain_tls_server_hello(struct teach_ex *e);
+void teach_explain_tls_client_finished(struct teach_ex *e);
+void teach_explain_encrypted(struct teach_ex *e);
+void teach_explain_inside_tls(struct teach_ex *e);
+/* was some of the connection's TLS decrypted (a key log had its secrets)? */
+bool teach_tls_decrypted(const struct dec_record *d);
+/* did the connection's TLS handshake choose h2 by ALPN? */
+bool teach_tls_alpn_h2(const struct dec_record *d);
+/* explain_h2.c: HTTP/2's own stages */
+void teach_explain_h2_preface(struct teach_ex *e);
+void teach_explain_h2_settings(struct teach_ex *e);
+void teach_explain_push_promise(struct teach_ex *e);
+void teach_explain_stream_end(struct teach_ex *e);
+void teach_explain_goaway(struct teach_ex *e);
+/* and what the message stages say of HTTP/2: the streams in progress at
+ * the same time as this one (multiplexing), header compression (HPACK),
+ * the flow-control and PING frames among the stage's; the pseudo-header
+ * fields of a message as "name value" pairs (NULL: none) */
+void teach_h2_alongside(struct teach_ex *e);
+void teach_h2_hpack(struct teach_ex *e);
+void teach_h2_frames(struct teach_ex *e);
+const char *teach_h2_pseudo_list(struct teach_ex *e, const struct dec_msg *m);
 
 #endif

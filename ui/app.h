@@ -45,6 +45,9 @@ struct ui_row {
     int64_t decoded;       /* the body after content decoding; -1 unknown */
     tr_time t_start, t_end;
     uint64_t first_frame;
+    uint32_t stream;       /* HTTP/2: its stream (0: HTTP/1) */
+    bool tls;              /* carried inside TLS, decrypted */
+    bool pushed;           /* HTTP/2: the server pushed it */
 };
 
 struct ui_crow {

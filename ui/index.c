@@ -172,6 +172,9 @@ static void i_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
     } else if (q) {
         r->t_end = q->ts_last;
     }
+    r->stream = x->stream;
+    r->pushed = x->pushed;
+    r->tls |= (q && q->tls) || (s && s->tls);
     if (x->complete)
         r->flags |= XR_COMPLETE;
     if (x->keep_alive)
@@ -199,6 +202,9 @@ static void i_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
         return;
     bool fresh;
     struct ui_row *r = row_of(ix, slot, (uint64_t)s->exchange, &fresh);
+    if (s->stream)
+        r->stream = s->stream;
+    r->tls |= s->tls;
     if (s->kind == DEC_STAGE_REQUEST_LINE) {
         r->flags |= XR_REQ;
         size_t n = m->method.len < sizeof r->method - 1 ? m->method.len : sizeof r->method - 1;

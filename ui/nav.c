@@ -54,6 +54,7 @@ bool ui_pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
         .stop_after = stop_after, .after_open = o->after_open, .after_open_ctx = o->after_open_ctx,
         .snaplen = o->snaplen,
         .buffer_kib = o->buffer_kib,
+        .keylogs = o->keylogs, .nkeylogs = o->nkeylogs,
     };
     if (dec_pipeline_open(&p->pipe, &po, sink, p->err) != DEC_PIPE_OK) {
         p->pipe = NULL;

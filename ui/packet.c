@@ -90,11 +90,18 @@ void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form,
     }
     bool seen[DEC_STAGE_COUNT + 1] = {false};
     bool first = true;
+    uint32_t stream = 0;  /* the HTTP/2 stream named last */
+    /* HTTP carried inside TLS, decrypted: said once, before the stages */
+    bool tls = form == UI_LABEL_FULL;
+    for (size_t i = 0; i < cnt && tls; i++)
+        tls = d->stgs[idx[i]]->tls;
+    if (tls && len + 1 < n)
+        len += (size_t)snprintf(buf + len, n - len, "%s", _("TLS: "));
     for (size_t i = 0; i < cnt && len + 1 < n; i++) {
         const struct dec_stage *s = d->stgs[idx[i]];
         /* pipelined: each kind once; an interim status line apart */
         int key = dec_stage_interim(s) ? DEC_STAGE_COUNT : (int)s->kind;
-        if (msgs >= 2 && seen[key])
+        if (msgs >= 2 && seen[key] && !s->stream)  /* HTTP/2: every stream's stages */
             continue;
         seen[key] = true;
         char one[160];
@@ -102,8 +109,15 @@ void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form,
             snprintf(one, sizeof one, "%s", teach_stage_number(s->kind));
         else
             teach_stage_label(s, form == UI_LABEL_BRIEF, one, sizeof one);
-        len += (size_t)snprintf(buf + len, n - len, "%s%s",
-                                first ? "" : form == UI_LABEL_FULL ? " + " : "+", one);
+        /* an HTTP/2 stream's id before its first stage in the label ("s3") */
+        char sid[16] = "";
+        if (s->stream && s->stream != stream)
+            snprintf(sid, sizeof sid, "s%u%s", s->stream, form == UI_LABEL_NUMBER ? ":" : " ");
+        stream = s->stream ? s->stream : stream;
+        len += (size_t)snprintf(buf + len, n - len, "%s%s%s",
+                                first ? "" : form == UI_LABEL_FULL ? " + " : "+", sid, one);
+        if (len >= n)
+            len = n - 1;
         first = false;
     }
     if (msgs >= 2 && form == UI_LABEL_NUMBER && len + 1 < n)

@@ -34,6 +34,8 @@ struct ui_run_opts {
     size_t max_ui_exchanges;    /* exchanges of one connection whose details are kept */
     int snaplen;                /* live: bytes kept per packet (0: the default) */
     int buffer_kib;             /* live: -B, the kernel's capture buffer in KiB (0: default) */
+    const char *const *keylogs; /* --keylog files (TLS secrets) */
+    size_t nkeylogs;
 };
 
 /* Run the UI until the user quits; returns the exit status. Restores the

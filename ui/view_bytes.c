@@ -252,6 +252,50 @@ static void draw_decoded(struct app *a, const struct rect *r, int y0, int rows, 
     }
 }
 
+/* A stage decrypted from TLS: the span of its direction's TCP stream that
+ * the packets carrying its records hold (the ciphertext on the wire, with
+ * the records' headers and maybe other records' bytes); false when none */
+static bool wire_span(const struct app *a, const struct dec_stage *s, uint64_t *lo, uint64_t *hi)
+{
+    *lo = UINT64_MAX;
+    *hi = 0;
+    for (size_t i = 0; i < s->nframes; i++) {
+        long k = dec_record_pkt_of(a->det, s->frames[i]);
+        if (k < 0)
+            continue;
+        const struct tr_seg *g = &a->det->pkts[k].seg;
+        if (g->dir != s->dir || !g->len)
+            continue;
+        if (g->offset < *lo)
+            *lo = g->offset;
+        if (g->offset + g->len > *hi)
+            *hi = g->offset + g->len;
+    }
+    return *hi > *lo;
+}
+
+/* the decoded view of a decrypted stage: the plaintext beside the
+ * ciphertext it came in (or the ciphertext alone when narrow) */
+static void draw_tls(struct app *a, const struct rect *r, int rows, const struct dec_stage *s,
+                     uint64_t lo, uint64_t hi)
+{
+    char cap[160];
+    snprintf(cap, sizeof cap, _("on the wire, encrypted: %llu bytes of TCP payload"),
+             (unsigned long long)(hi - lo));
+    if (r->w >= 90) {
+        struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
+        struct rect right = {r->y, r->x + r->w / 2 + 1, r->h, r->w - r->w / 2 - 1};
+        ui_app_put(a, &left, 1, 1, _("decrypted (plaintext):"), ui_app_attr(a, UI_COLOR_DIM));
+        ui_app_put(a, &right, 1, 1, cap, ui_app_attr(a, UI_COLOR_DIM));
+        draw_hex(a, &left, 2, rows - 1, teach_stage_stream(a->det, s), s->offset,
+                 s->offset + s->length);
+        draw_hex(a, &right, 2, rows - 1, &a->det->bytes[s->dir], lo, hi);
+    } else {
+        ui_app_put(a, r, 1, 1, cap, ui_app_attr(a, UI_COLOR_DIM));
+        draw_hex(a, r, 2, rows - 1, &a->det->bytes[s->dir], lo, hi);
+    }
+}
+
 static void draw_bytes(struct app *a, const struct rect *r)
 {
     ui_app_clear(r);
@@ -267,12 +311,17 @@ static void draw_bytes(struct app *a, const struct rect *r)
     int rows = r->h - 1;
     if (!s || rows <= 0)
         return;
+    uint64_t wlo, whi;
+    if (a->bytes.mode == BYTES_DECODED && s->tls && s->length && wire_span(a, s, &wlo, &whi)) {
+        draw_tls(a, r, rows, s, wlo, whi);
+        return;
+    }
     if (a->bytes.mode == BYTES_DECODED) {
         if (r->w >= 90 && (s->kind == DEC_STAGE_REQUEST_BODY || s->kind == DEC_STAGE_RESPONSE_BODY)) {
             /* the raw bytes beside what they carry */
             struct rect left = {r->y, r->x, r->h, r->w / 2 - 1};
             struct rect right = {r->y, r->x + r->w / 2 + 1, r->h, r->w - r->w / 2 - 1};
-            draw_hex(a, &left, 1, rows, &a->det->bytes[s->dir], s->offset, s->offset + s->length);
+            draw_hex(a, &left, 1, rows, teach_stage_stream(a->det, s), s->offset, s->offset + s->length);
             draw_decoded(a, &right, 1, rows, s);
         } else {
             draw_decoded(a, r, 1, rows, s);
@@ -288,11 +337,18 @@ static void draw_bytes(struct app *a, const struct rect *r)
                         : s->kind == DEC_STAGE_DNS_LOOKUP
                             ? _("The lookup's two datagrams are not part of this connection's "
                                 "bytes: the explanation gives what they carry.")
+                        : s->msg && s->msg->h2
+                            ? _("In HTTP/2 this part has no bytes of its own: the pseudo-header "
+                                "fields travel HPACK-compressed in the HEADERS frame, shown with "
+                                "the headers' stage.")
+                        : s->stream
+                            ? _("This stage is a flag or a frame's meaning, not bytes of its "
+                                "own (see the packets).")
                             : _("This stage carries no bytes of its own.");
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1, m, ui_app_attr(a, UI_COLOR_DIM));
         return;
     }
-    const struct dec_stream *st = &a->det->bytes[s->dir];
+    const struct dec_stream *st = teach_stage_stream(a->det, s);
     if (s->offset < st->base || s->offset >= st->base + st->len) {
         ui_put_wrapped(stdscr, r->y + 1, r->x + 1, r->w - 2, r->h - 1,
                        st->capped ? _("These bytes are past what is kept for display.")
@@ -332,7 +388,8 @@ static void enter_bytes(struct app *a)
 
 const struct ui_view ui_view_bytes = {
     .name = N_("bytes"),
-    .help = N_("the bytes of the current stage, in its direction's stream"),
+    .help = N_("the bytes of the current stage, in its direction's stream (for HTTPS, the "
+               "decrypted stream; b's third view shows the encrypted bytes on the wire)"),
     .draw = draw_bytes,
     .key = key_bytes,
     .mouse = mouse_bytes,

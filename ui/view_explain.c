@@ -88,9 +88,16 @@ static void title(struct app *a, char *t, size_t n)
         snprintf(t, n, _("Frame %llu %s %s %s Esc closes"), (unsigned long long)g->frame, a->scr.g.sep,
                  g->dir == TR_DIR_C2S ? _("client to server") : _("server to client"), a->scr.g.sep);
     } else if (s) {
-        char label[160];
-        snprintf(t, n, _("Step %s %s %s"), teach_stage_number(s->kind), a->scr.g.sep,
-                 teach_stage_label(s, false, label, sizeof label));
+        char label[160], stream[32] = "";
+        teach_stage_label(s, false, label, sizeof label);
+        if (s->stream)  /* an HTTP/2 stage: its stream */
+            snprintf(stream, sizeof stream, _(" %s stream %u"), a->scr.g.sep, s->stream);
+        if (dec_stage_step(s->kind) > 0)
+            snprintf(t, n, _("Step %s %s %s"), teach_stage_number(s->kind), a->scr.g.sep, label);
+        else  /* encrypted bytes: no step */
+            snprintf(t, n, "%s", label);
+        size_t len = strlen(t);
+        snprintf(t + len, n - len, "%s", stream);
     } else {
         snprintf(t, n, "%s", _("What happens here"));
     }

@@ -14,7 +14,11 @@
 - HTML: no script and nothing fetched; rendered by headless Chromium in
   English and Chinese: a screenshot and a PDF, both not empty, and no console
   message (a page with a script error shows that the check sees them);
-- Markdown and --text: no line wider than 80 columns.
+- Markdown and --text: no line wider than 80 columns;
+- HTTPS and HTTP/2 (tests/data/tls/tls13-h2.pcap with its key log): the HAR's
+  https URL, HTTP/2 versions, pseudo-headers, HPACK size, stream, and ssl
+  timing from the TLS stages; the HTML and Markdown explain the new stages;
+  encrypted stages (samples/13-https.pcap) have no step number.
 """
 import json
 import os
@@ -314,6 +318,59 @@ if os.path.isdir(validator) and shutil.which("node"):
     check(r.returncode != 0, "the HAR validator accepts a bogus log")
 else:
     skipped.append("har-validator (make deps)")
+
+# --------------------------------------------------- HTTPS and HTTP/2 --
+# tests/data/tls/tls13-h2.pcap with its key log: HTTP/2 inside TLS 1.3. The
+# HAR's ssl runs from the ClientHello's first frame to the client Finished's
+# (the --json stages' times), and is inside connect; HTTP/2's pseudo-headers
+# come first; tshark's HEADERS length (35 on stream 1) is the HPACK size.
+
+D = lambda n: os.path.join(TOP, "tests", "data", n)
+KEYS = ("--keylog", D("tls/tls13-h2.keys"))
+r = run("--har", out("h2.har"), "--html", out("h2.html"), "--md", out("h2.md"), "--svg",
+        out("h2.svg"), *KEYS, D("tls/tls13-h2.pcap"))
+check(r.returncode == 0, "tls13-h2 exports: exit %d %r" % (r.returncode, r.stderr))
+lines = [json.loads(l) for l in run("--json", *KEYS, D("tls/tls13-h2.pcap")).stdout.splitlines()]
+st = {l["stage"]: l for l in reversed(lines) if l["type"] == "stage"}
+har = json.load(open(out("h2.har")))
+e = har["log"]["entries"][0]
+q, a = e["request"], e["response"]
+check(q["url"] == "https://localhost/hello.txt", "h2 HAR url %r" % q["url"])
+check(q["httpVersion"] == "HTTP/2" and a["httpVersion"] == "HTTP/2",
+      "h2 HAR versions %r %r" % (q["httpVersion"], a["httpVersion"]))
+check([h["name"] for h in q["headers"][:4]] == [":method", ":path", ":scheme", ":authority"],
+      "h2 HAR request headers start %r" % q["headers"][:4])
+check(a["headers"][0] == {"name": ":status", "value": "200"}, "h2 HAR response %r" % a["headers"][0])
+check(q["headersSize"] == -1 and q.get("_hpackSize") == 35, "h2 HAR header sizes %r %r" %
+      (q["headersSize"], q.get("_hpackSize")))
+check(e.get("_stream") == 1 and e.get("_pushed") is False, "h2 HAR stream %r" % e.get("_stream"))
+ssl = (st["tls_client_finished"]["ts"] - st["tls_client_hello"]["ts"]) * 1000
+check(abs(e["timings"]["ssl"] - ssl) < 0.002, "h2 HAR ssl %r, want %.3f" % (e["timings"]["ssl"], ssl))
+check(e["timings"]["connect"] >= e["timings"]["ssl"] > 0, "h2 HAR connect %r ssl %r" %
+      (e["timings"]["connect"], e["timings"]["ssl"]))
+check(har["log"]["entries"][1].get("_stream") == 3, "h2 HAR entry 2 is not stream 3")
+html = open(out("h2.html"), encoding="utf-8").read()
+for w in ("Step 1b: the connection is open", "Step 1e: HTTP/2 begins", "HPACK made visible",
+          "TLS ClientHello", "Request line, stream 1, in TLS"):
+    check(w in html, "h2 HTML has no %r" % w)
+md = open(out("h2.md"), encoding="utf-8").read()
+check("Step 1d: the client's Finished" in md, "h2 Markdown has no client Finished text")
+for n, line in enumerate(md.splitlines(), 1):
+    check(width(line) <= 80, "h2.md line %d is %d columns wide" % (n, width(line)))
+svg = ET.parse(out("h2.svg")).getroot()
+texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+check("TLS ClientHello" in texts and "Request line s3" in texts,
+      "h2 SVG labels: %r" % texts[:300])
+r = run("--text", *KEYS, D("tls/tls13-h2.pcap"))
+for n, line in enumerate(r.stdout.decode().splitlines(), 1):
+    check(width(line) <= 80, "h2 --text line %d is %d columns: %r" % (n, width(line), line))
+# without the keys: encrypted stages, no exchange, no step number in their headings
+r = run("--html", out("enc.html"), "--md", out("enc.md"), S("13-https.pcap"))
+check(r.returncode == 0, "13-https exports: exit %d" % r.returncode)
+for f in ("enc.html", "enc.md"):
+    t = open(out(f), encoding="utf-8").read()
+    check("Step -1" not in t and "what an eavesdropper sees" in t and "SSLKEYLOGFILE" in t,
+          "13-https %s: an encrypted stage's heading or text" % f)
 
 # ----------------------------------------------------------------- HTML --
 

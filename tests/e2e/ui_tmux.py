@@ -36,6 +36,10 @@ TITLES = {
     "request_blank_line": "Blank line", "request_body": "Request body", "status_line": "Status line",
     "response_headers": "Response headers", "response_blank_line": "Blank line",
     "response_body": "Response body", "tunnel": "Tunnel", "close": "Close", "keep_alive": "Keep-alive",
+    "tls_client_hello": "TLS ClientHello", "tls_server_hello": "TLS ServerHello",
+    "tls_client_finished": "TLS client Finished", "encrypted": "Encrypted",
+    "h2_preface": "HTTP/2 preface", "h2_settings": "HTTP/2 settings", "push_promise": "Push promise",
+    "stream_end": "Stream end", "goaway": "GOAWAY",
 }
 
 failures = []
@@ -104,20 +108,27 @@ class Term:
         self.tmux("kill-server")
 
 
-def transcript(path):
-    out = subprocess.run([BIN, "--json", "-r", path], stdout=subprocess.PIPE, check=True).stdout
+def transcript(path, extra=()):
+    out = subprocess.run([BIN, "--json", "-r", path] + list(extra), stdout=subprocess.PIPE,
+                         check=True).stdout
     return [json.loads(l) for l in out.decode().splitlines()]
 
 
 def title_of(screen):
-    """(step, title) of the explanation pane ("Step 3b │ Blank line": 3)"""
-    m = re.search(r"Step (\d)[a-c]? \S (.+?)\s*$", screen, re.M)
-    return (int(m.group(1)), m.group(2).strip()) if m else None
+    """(step, title) of the explanation pane ("Step 3b │ Blank line": 3; an
+    HTTP/2 stage's " │ stream 3" after it is left out); bytes that stayed
+    encrypted have no step: (None, "Encrypted")"""
+    m = re.search(r"Step (\d)[a-f]? \S (.+?)(?: \S stream \d+)?\s*$", screen, re.M)
+    if m:
+        return (int(m.group(1)), m.group(2).strip())
+    if re.search(r"^ Encrypted\s*$", screen, re.M):
+        return (None, "Encrypted")
+    return None
 
 
 def stage_number(screen):
     """the explanation's number of the stage: "3b" """
-    m = re.search(r"Step (\d[a-c]?) \S ", screen)
+    m = re.search(r"Step (\d[a-f]?) \S ", screen)
     return m.group(1) if m else None
 
 
@@ -178,9 +189,9 @@ def highlighted(line_with_escapes):
     return "".join(out)
 
 
-def step_sample(path, stages, goto):
+def step_sample(path, stages, goto, extra=(), w=80, h=24):
     """Step through every stage of a sample with n, then back with p."""
-    t = Term(["--lang", "en", "--goto", goto, path])
+    t = Term(["--lang", "en", "--goto", goto, path] + list(extra), w, h)
     want, interim = [], ""
     for st in stages:
         if st["stage"] == "status_line" and st.get("interim"):
@@ -202,10 +213,10 @@ def step_sample(path, stages, goto):
         # the stepper row marks the current step: the number is drawn highlighted
         esc = t.screen(escapes=True)
         step_row = [l for l in esc.splitlines() if "Handshake" in l and "Body" in l]
-        if step_row and str(cur["step"]) not in highlighted(step_row[0]):
+        if step_row and cur["step"] and str(cur["step"]) not in highlighted(step_row[0]):
             fail("%s: stage %d: the stepper row does not highlight step %d" % (path, i + 1, cur["step"]))
         # the bytes pane highlights the stage's bytes (text that is in it)
-        if cur["stage"] in ("request_line", "status_line"):
+        if cur["stage"] in ("request_line", "status_line") and cur.get("length"):
             hl = "".join(highlighted(l) for l in esc.splitlines())
             needle = cur.get("method") or cur.get("version")
             if needle and needle not in hl:
@@ -1025,9 +1036,67 @@ def case_robust():
              % got.count(b'"type":"exchange"'))
 
 
+def case_https():
+    """HTTPS decrypted with a key log, and HTTP/2 (h2 in TLS, h2c with a
+    cancelled stream and streams at once): every stage forward and back, the
+    list's lock and stream numbers, the plaintext in the bytes pane, the
+    ladder's stream ids, 60x20, and the ASCII mark without UTF-8"""
+    walks = [("tests/data/tls/tls13-h2.pcap", ["--keylog", "tests/data/tls/tls13-h2.keys"]),
+             ("tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap",
+              ["--keylog", "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys"]),
+             ("tests/data/h2/h2c-upgrade-rst.pcap", []),
+             ("samples/13-https.pcap", [])]
+    for path, keys in walks:
+        lines = transcript(os.path.join(TOP, path), [os.path.join(TOP, k) if k.endswith(".keys")
+                                                      else k for k in keys])
+        stages = [l for l in lines if l["type"] == "stage"]
+        step_sample(path, stages, "1,handshake", keys)
+        if failures:
+            return
+    # the list: a lock and the stream before the target; the title names the stream
+    t = start(["tests/data/tls/tls13-h2.pcap", "--keylog", "tests/data/tls/tls13-h2.keys"])
+    s = t.screen()
+    for want in ("\U0001f512 s1 /hello.txt", "\U0001f512 s3 /two-kb.txt"):
+        if want not in s:
+            fail("https: the list does not show %r:\n%s" % (want, s))
+    for _ in range(4):  # handshake, ClientHello, ServerHello, Finished, preface
+        t.keys("n")
+    s = t.wait(lambda s: stage_number(s) == "1e", "https: n reaches the HTTP/2 preface (1e)")
+    if "PRI * HT" not in s:
+        fail("https: the preface's bytes are not the decrypted plaintext:\n%s" % s)
+    t.keys("n", "n")
+    s = t.wait(lambda s: title_of(s) == (2, "Request line"), "https: the request line")
+    if not re.search(r"Step 2 \S Request line \S stream 1", s):
+        fail("https: the title does not name stream 1:\n%s" % s)
+    t.close()
+    # the ladder at 120 columns: stream ids beside the stages of a segment
+    t = start(["tests/data/h2/h2c-upgrade-rst.pcap"], 120, 30)
+    seen = False
+    for _ in range(20):  # until frame 17 is in view: stream 3 ends as stream 5 begins
+        t.keys("n")
+        time.sleep(0.1)
+        if "s3:7+s5:2+3a" in t.screen():
+            seen = True
+            break
+    if not seen:
+        fail("h2: the ladder never shows streams 3 and 5 in one segment:\n%s" % t.screen())
+    t.close()
+    # 60x20 and no UTF-8: the list's mark in letters, the explanation still there
+    t = Term(["--lang", "en", "tests/data/tls/tls13-h2.pcap", "--keylog",
+              "tests/data/tls/tls13-h2.keys"], 60, 20, {"LANG": "C"})
+    s = t.wait(lambda s: "TLS s1 /he" in s, "https at 60x20 without UTF-8: 'TLS s1' in the list")
+    t.keys("n")
+    s = t.wait(lambda s: stage_number(s) == "1b" and "ClientHello" in s,
+               "https at 60x20: n shows the ClientHello")
+    t.keys("q")
+    if t.exit_code() != "0":
+        fail("https at 60x20: q did not end httpstep with status 0")
+    t.close()
+
+
 CASES = ["steps", "nav", "zh", "nohttp", "picker", "help", "golden", "restore", "ladder", "labels",
          "layout", "mono", "autoplay", "numbering", "search", "list", "status", "sizes", "live",
-         "robust", "lab"]
+         "robust", "lab", "https"]
 
 
 def main():

@@ -665,7 +665,11 @@ static const struct conv convs[] = {
      END_FIN_CLIENT, 443, false,
      "conn 1\n"
      "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
      "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage tls_server_hello s2c 0+55\n"
+     "note tls_no_keys: no CLIENT_HANDSHAKE_TRAFFIC_SECRET in the key log for client random abababababababab...: the client's records stay encrypted\n"
+     "stage encrypted c2s 72+10\n"
      "stage close c2s 82+0 fin client\n"
      "end 1 exchanges=0 tls\n"},
     {"POST with a Content-Length body",
@@ -2122,7 +2126,9 @@ static const struct conv detect[] = {
      END_FIN_CLIENT, 80, false,
      "conn 1\n"
      "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
      "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage tls_server_hello s2c 0+55\n"
      "stage close c2s 72+0 fin client\n"
      "end 1 exchanges=0 tls\n"},
     {"a TLS ClientHello only, no ServerHello",
@@ -2130,6 +2136,7 @@ static const struct conv detect[] = {
      END_CAPTURE, 443, false,
      "conn 1\n"
      "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
      "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; no ServerHello was seen; everything after the handshake is encrypted sni=\"example.com\" version=null\n"
      "stage close c2s 72+0 end -\n"
      "end 1 exchanges=0 tls\n"},
@@ -2450,6 +2457,90 @@ static void test_random_splits(void **state)
     }
 }
 
+/* ------------------------------------------ TLS and HTTP/2 (version 2) -- */
+
+#define PB(d, lit) {d, lit, sizeof(lit) - 1, 0}
+#define H2_PREFACE_SETTINGS "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" "\0\0\0\x04\0\0\0\0\0"
+#define H2_SETTINGS_EMPTY "\0\0\0\x04\0\0\0\0\0"
+#define H2_SETTINGS_ACK "\0\0\0\x04\x01\0\0\0\0"
+
+static const struct conv v2convs[] = {
+    {"TLS without keys: a record cut by a gap",
+     {PN(C2S, TLS_CLIENT_HELLO, 72), PN(S2C, TLS_SERVER_HELLO, 55),
+      PB(C2S, "\x17\x03\x03\x00\x40" "0123456789abcdefghij"), G(C2S, 30),
+      PB(C2S, "0123456789abcd" "\x17\x03\x03\x00\x02hi"), PB(S2C, "\x17\x03\x03\x00\x03" "abc")},
+     END_FIN_CLIENT, 443, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage tls_client_hello c2s 0+72\n"
+     "note tls: a TLS handshake (HTTPS): the client asks for 'example.com'; the server picks TLS 1.3; everything after the handshake is encrypted sni=\"example.com\" version=TLS 1.3\n"
+     "stage tls_server_hello s2c 0+55\n"
+     "note tls_decrypt_error: 30 bytes of the client's TLS stream were not captured (offset 97): the rest of it cannot be read as records\n"
+     "stage encrypted c2s 72+69\n"
+     "note tls_no_keys: no SERVER_HANDSHAKE_TRAFFIC_SECRET in the key log for client random abababababababab...: the server's records stay encrypted\n"
+     "stage encrypted s2c 55+8\n"
+     "stage close c2s 148+0 fin client\n"
+     "end 1 exchanges=0 tls\n"},
+    {"h2c by Upgrade: the first request is stream 1",
+     {P(C2S, "GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+             "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\n\r\n"),
+      PB(S2C, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+              H2_SETTINGS_EMPTY "\0\0\x01\x01\x04\0\0\0\x01\x88" "\0\0\x02\0\x01\0\0\0\x01ok"),
+      PB(C2S, H2_PREFACE_SETTINGS H2_SETTINGS_ACK)},
+     END_FIN_CLIENT, 80, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage request_line x0 c2s 0+16 method=\"GET\" target=\"/\" version=\"HTTP/1.1\"\n"
+     "stage request_headers x0 c2s 16+86 [Host: x|Connection: Upgrade, HTTP2-Settings|Upgrade: h2c|HTTP2-Settings: AAMAAABk]\n"
+     "stage request_blank_line x0 c2s 102+2\n"
+     "stage status_line x0 s2c 0+34 101 reason=\"Switching Protocols\" version=\"HTTP/1.1\"\n"
+     "stage response_headers x0 s2c 34+35 [Connection: Upgrade|Upgrade: h2c]\n"
+     "stage response_blank_line x0 s2c 69+2\n"
+     "stage h2_settings s2c 71+9\n"
+     "stage status_line x0 s2c 80+0 200 reason=null version=\"HTTP/2\"\n"
+     "stage response_headers x0 s2c 80+10 []\n"
+     "stage response_body x0 s2c 99+2 h2 chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage stream_end x0 s2c 101+0\n"
+     "exchange x0 \"GET\" \"/\" host=\"x\" none/0/-1 -> (101) 200 h2/2/2 ka=0 complete=1\n"
+     "stage h2_preface c2s 104+33\n"
+     "stage close c2s 146+0 fin client\n"
+     "end 1 exchanges=1\n"},
+    {"h2c by prior knowledge: a push",
+     {PB(C2S, H2_PREFACE_SETTINGS "\0\0\x06\x01\x05\0\0\0\x01\x82\x86\x84\x41\x01x"),
+      PB(S2C, H2_SETTINGS_EMPTY
+              "\0\0\x11\x05\x04\0\0\0\x01\0\0\0\x02\x82\x86\x44\x06/a.css\x41\x01x"
+              "\0\0\x01\x01\x04\0\0\0\x01\x88" "\0\0\x02\0\x01\0\0\0\x01ok"
+              "\0\0\x01\x01\x04\0\0\0\x02\x88" "\0\0\x03\0\x01\0\0\0\x02" "css"),
+      PB(C2S, H2_SETTINGS_ACK)},
+     END_FIN_SERVER, 8080, false,
+     "conn 1\n"
+     "stage handshake c2s 0+0 rtt=200\n"
+     "stage h2_preface c2s 0+33\n"
+     "stage request_line x0 c2s 33+0 method=\"GET\" target=\"/\" version=\"HTTP/2\"\n"
+     "stage request_headers x0 c2s 33+15 []\n"
+     "stage h2_settings s2c 0+9\n"
+     "stage push_promise x1 s2c 9+26\n"
+     "stage status_line x0 s2c 35+0 200 reason=null version=\"HTTP/2\"\n"
+     "stage response_headers x0 s2c 35+10 []\n"
+     "stage response_body x0 s2c 54+2 h2 chunks=0 body=2 decoded=2 preview=\"ok\"\n"
+     "stage stream_end x0 s2c 56+0\n"
+     "exchange x0 \"GET\" \"/\" h2/0/-1 -> 200 h2/2/2 ka=0 complete=1\n"
+     "stage status_line x1 s2c 56+0 200 reason=null version=\"HTTP/2\"\n"
+     "stage response_headers x1 s2c 56+10 []\n"
+     "stage response_body x1 s2c 75+3 h2 chunks=0 body=3 decoded=3 preview=\"css\"\n"
+     "stage stream_end x1 s2c 78+0\n"
+     "exchange x1 \"GET\" \"/a.css\" h2/0/-1 -> 200 h2/3/3 ka=0 complete=1\n"
+     "stage close s2c 78+0 fin server\n"
+     "end 1 exchanges=2\n"},
+};
+
+static void test_tls_h2(void **state)
+{
+    (void)state;
+    struct dec_opts o = default_opts();
+    check_convs(v2convs, NELEM(v2convs), &o);
+}
+
 static void test_conversations(void **state)
 {
     (void)state;
@@ -2464,6 +2555,7 @@ int main(int argc, char **argv)
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations),
+        cmocka_unit_test(test_tls_h2),
         cmocka_unit_test(test_midstream),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_keep_alive),

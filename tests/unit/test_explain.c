@@ -6,7 +6,8 @@
  *   build/tests/test_explain                 run the tests (from the top directory)
  *   build/tests/test_explain --dump FILE     print every stage's text of FILE
  *       (in the language of the locale; HTTPSTEP_LOCALEDIR names the
- *       directory holding <lang>/LC_MESSAGES/httpstep.mo)
+ *       directory holding <lang>/LC_MESSAGES/httpstep.mo; HTTPSTEP_KEYLOG a
+ *       key log of its TLS secrets)
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700  /* wcswidth */
@@ -32,10 +33,14 @@ struct loaded {
     uint64_t ids[256];         /* their numbers */
 };
 
+/* the key log the next loads read (TLS secrets), or NULL */
+static const char *keylog;
+
 static void run_capture(const char *path, const struct dec_sink *ds)
 {
     char err[TR_ERRBUF_SIZE];
-    struct dec_pipeline_opts po = {.file = path, .preview = 64 << 10, .decode_content = true};
+    struct dec_pipeline_opts po = {.file = path, .preview = 64 << 10, .decode_content = true,
+                                   .keylogs = keylog ? &keylog : NULL, .nkeylogs = keylog != NULL};
     struct dec_pipeline *p;
     if (dec_pipeline_open(&p, &po, ds, err) != DEC_PIPE_OK)
         fail_msg("%s", err);
@@ -469,7 +474,23 @@ static void test_https(void **state)
     struct loaded l;
     load("samples/13-https.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "port 443 speaks TLS", "SNI: class.example", "TLS 1.3",
-           "What it cannot see", "TLS, frame 4");
+           "What it cannot see");
+    /* tshark -Y tls: frame 4 the ClientHello (512 bytes after its 5-byte
+     * header) for class.example; frame 6 the ServerHello (0x1302), then a
+     * change_cipher_spec and 4 records of 42+449+96+69 bytes; frames 8-9
+     * the client's change_cipher_spec and records of 69 and 94 bytes */
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_HELLO, 0, "ClientHello, 517 bytes in frame 4",
+           "server name (SNI) class.example", "(ALPN) http/1.1", "TLS, frame 4",
+           "class.example, in the SNI extension");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "version TLS 1.3",
+           "cipher suite TLS_AES_256_GCM_SHA384", "without those secrets httpstep cannot read",
+           "No TLS keys, frame 6", "AES_256_GCM", "SHA384");
+    EXPECT(&l, 0, DEC_STAGE_ENCRYPTED, 0,
+           "676 bytes from the server to the client in 4 TLS records, in frame 6",
+           "what an eavesdropper sees", "SSLKEYLOGFILE");
+    EXPECT(&l, 0, DEC_STAGE_ENCRYPTED, 1,
+           "179 bytes from the client to the server in 3 TLS records, in frames 8-9",
+           "Why httpstep cannot read them: it has no key for this TLS session");
     EXPECT(&l, 0, DEC_STAGE_CLOSE, 0, "SNI: class.example");
     unload(&l);
     load("samples/14-large-download.pcap", &l);
@@ -1290,6 +1311,380 @@ static void test_labels(void **state)
     assert_true(teach_break_ok(L'\uff0c', L'\u6587'));    /* after "，" */
 }
 
+/* ------------------------------------------- HTTPS and HTTP/2, by hand -- */
+
+/* a TLS stage: its facts owned by the stage */
+static struct dec_stage *add_tls(struct dec_record *d, enum dec_stage_kind kind, enum tr_dir dir,
+                                 tr_time ts, uint64_t length, const struct dec_tls_stage *t)
+{
+    struct dec_stage *s = add_stage(d, kind, -1, NULL);
+    s->dir = dir;
+    s->ts = s->ts_end = ts;
+    s->length = length;
+    if (t) {
+        struct dec_tls_stage *c = xmalloc(sizeof *c);
+        *c = *t;
+        s->tls_info = c;
+    }
+    return s;
+}
+
+/* an HTTP/2 stage of stream `stream` (exchange x), inside TLS, with frames
+ * of the given types and flags */
+static struct dec_stage *add_h2(struct dec_record *d, enum dec_stage_kind kind, int64_t x,
+                                uint32_t stream, struct msgrec *m, tr_time ts, tr_time ts_end,
+                                const uint8_t *types, const uint8_t *flags, size_t nh2)
+{
+    struct dec_stage *s = add_stage(d, kind, x, m);
+    s->stream = stream;
+    s->tls = true;
+    s->dir = kind == DEC_STAGE_REQUEST_LINE || kind == DEC_STAGE_REQUEST_HEADERS ||
+                     kind == DEC_STAGE_REQUEST_BODY || kind == DEC_STAGE_H2_PREFACE
+                 ? TR_DIR_C2S
+                 : TR_DIR_S2C;
+    s->ts = ts;
+    s->ts_end = ts_end;
+    s->length = 9 * nh2 + 20;
+    struct dec_h2_ref *r = xcalloc(nh2 ? nh2 : 1, sizeof *r);
+    for (size_t i = 0; i < nh2; i++)
+        r[i] = (struct dec_h2_ref){s->frames[0], types[i], flags[i], 20};
+    s->h2 = r;
+    s->nh2 = nh2;
+    return s;
+}
+
+static void tpseudo(struct msgrec *m, const char *name, const char *value)
+{
+    if (!m->pseudo) {
+        m->pseudo = xcalloc(8, sizeof *m->pseudo);
+        m->pub.pseudo = m->pseudo;
+    }
+    m->pseudo[m->pub.npseudo++] = (struct dec_header){tstr(m, name), tstr(m, value)};
+}
+
+static struct msgrec *h2_request(const char *path, uint32_t stream, int64_t hpack, int64_t plain)
+{
+    struct msgrec *m = tmsg(true);
+    m->pub.h2 = true;
+    m->pub.tls = true;
+    m->pub.stream = stream;
+    m->pub.method = tstr(m, "GET");
+    m->pub.target = tstr(m, path);
+    m->pub.version = tstr(m, "HTTP/2");
+    m->pub.scheme = tstr(m, "https");
+    m->pub.authority = tstr(m, "class.example");
+    tpseudo(m, ":method", "GET");
+    tpseudo(m, ":scheme", "https");
+    tpseudo(m, ":authority", "class.example");
+    tpseudo(m, ":path", path);
+    theader(m, "user-agent", "curl/8.5.0");
+    theader(m, "accept", "*/*");
+    m->pub.hpack_length = hpack;
+    m->pub.decoded_hlength = plain;
+    return m;
+}
+
+static struct msgrec *h2_response(int status, uint32_t stream, uint64_t body)
+{
+    struct msgrec *m = tmsg(false);
+    m->pub.h2 = true;
+    m->pub.tls = true;
+    m->pub.stream = stream;
+    m->pub.status = status;
+    m->pub.version = tstr(m, "HTTP/2");
+    char code[8];
+    snprintf(code, sizeof code, "%d", status);
+    tpseudo(m, ":status", code);
+    theader(m, "content-type", "text/css");
+    m->pub.hpack_length = 31;
+    m->pub.decoded_hlength = 88;
+    m->pub.framing = DEC_FRAMING_H2;
+    m->pub.body_length = body;
+    m->pub.decoded_length = -1;
+    return m;
+}
+
+static void add_note(struct dec_record *d, enum dec_note_kind k, uint64_t frame)
+{
+    xgrow(&d->notes, &d->cnotes, d->nnotes + 1, sizeof *d->notes);
+    d->notes[d->nnotes++] = note_new(k, 1, frame, dec_note_name(k), (struct dec_str){NULL, 0},
+                                     NULL);
+}
+
+/* an HTTPS connection with HTTP/2 inside: TLS 1.3, two streams at once,
+ * a push, a cancelled stream and GOAWAY */
+static void https_h2_record(struct dec_record *d)
+{
+    dec_record_init(d, 1);
+    d->tc.syn_seen = true;
+    struct dec_tls_stage ch = {.has_sni = true, .nalpn_offered = 2, .nversions = 2,
+                               .versions = {0x0304, 0x0303}, .nmessages = 1,
+                               .messages = {"ClientHello"}};
+    strcpy(ch.sni, "class.example");
+    strcpy(ch.alpn_offered[0], "h2");
+    strcpy(ch.alpn_offered[1], "http/1.1");
+    add_tls(d, DEC_STAGE_TLS_CLIENT_HELLO, TR_DIR_C2S, 1000, 517, &ch);
+    struct dec_tls_stage sh = {.decrypted = true, .version = 0x0304, .cipher = 0x1301,
+                               .has_cipher = true, .has_alpn = true, .has_cert = true,
+                               .nmessages = 5,
+                               .messages = {"ServerHello", "EncryptedExtensions", "Certificate",
+                                            "CertificateVerify", "Finished"}};
+    strcpy(sh.alpn, "h2");
+    strcpy(sh.cert_subject, "CN=class.example");
+    strcpy(sh.cert_issuer, "CN=httpstep test CA");
+    add_tls(d, DEC_STAGE_TLS_SERVER_HELLO, TR_DIR_S2C, 1800, 1370, &sh);
+    struct dec_tls_stage fin = {.decrypted = true, .nmessages = 1, .messages = {"Finished"}};
+    add_tls(d, DEC_STAGE_TLS_CLIENT_FINISHED, TR_DIR_C2S, 2500, 80, &fin);
+    static const uint8_t settings[] = {4}, none[] = {0}, ack[] = {4, 4}, ackf[] = {0, 1};
+    struct dec_stage *p = add_h2(d, DEC_STAGE_H2_PREFACE, -1, 0, NULL, 2600, 2600, settings,
+                                 none, 1);
+    struct dec_h2_kv *kv = xcalloc(3, sizeof *kv);
+    kv[0] = (struct dec_h2_kv){0x3, 100};
+    kv[1] = (struct dec_h2_kv){0x4, 10485760};
+    kv[2] = (struct dec_h2_kv){0x2, 0};
+    p->settings = kv;
+    p->nsettings = 3;
+    struct dec_stage *st = add_h2(d, DEC_STAGE_H2_SETTINGS, -1, 0, NULL, 3000, 3100, ack, ackf, 2);
+    kv = xcalloc(1, sizeof *kv);
+    kv[0] = (struct dec_h2_kv){0x5, 16777215};
+    st->settings = kv;
+    st->nsettings = 1;
+    static const uint8_t hdr[] = {1}, endh[] = {0x4}, data[] = {0, 0}, dataf[] = {0, 1},
+                         rst[] = {3}, go[] = {7}, pp[] = {5};
+    /* stream 1 and stream 3 in flight at the same time */
+    struct msgrec *q1 = h2_request("/index.html", 1, 40, 120);
+    add_h2(d, DEC_STAGE_REQUEST_LINE, 0, 1, q1, 3200, 3200, hdr, endh, 1);
+    add_h2(d, DEC_STAGE_REQUEST_HEADERS, 0, 1, q1, 3200, 3200, hdr, endh, 1);
+    struct msgrec *q3 = h2_request("/app.js", 3, 12, 116);
+    add_h2(d, DEC_STAGE_REQUEST_LINE, 1, 3, q3, 3300, 3300, hdr, endh, 1);
+    add_h2(d, DEC_STAGE_REQUEST_HEADERS, 1, 3, q3, 3300, 3300, hdr, endh, 1);
+    struct dec_stage *push = add_h2(d, DEC_STAGE_PUSH_PROMISE, 0, 1, NULL, 3400, 3400, pp, endh,
+                                    1);
+    push->promised_stream = 2;
+    struct msgrec *pq = tmsg(true);
+    pq->pub.h2 = true;
+    pq->pub.method = tstr(pq, "GET");
+    pq->pub.target = tstr(pq, "/style.css");
+    push->msg = dec_msg_ref(&pq->pub);
+    struct msgrec *r1 = h2_response(200, 1, 1234);
+    add_h2(d, DEC_STAGE_STATUS_LINE, 0, 1, r1, 3500, 3500, hdr, endh, 1);
+    add_h2(d, DEC_STAGE_RESPONSE_HEADERS, 0, 1, r1, 3500, 3500, hdr, endh, 1);
+    add_h2(d, DEC_STAGE_RESPONSE_BODY, 0, 1, r1, 3600, 3900, data, dataf, 2);
+    struct dec_stage *e1 = add_h2(d, DEC_STAGE_STREAM_END, 0, 1, NULL, 3900, 3900, data, dataf, 2);
+    e1->h2_how = "end_stream";
+    struct dec_stage *e3 = add_h2(d, DEC_STAGE_STREAM_END, 1, 3, NULL, 4000, 4000, rst, none, 1);
+    e3->h2_how = "rst_stream";
+    e3->error_code = "CANCEL";
+    e3->dir = TR_DIR_C2S;
+    struct dec_stage *g = add_h2(d, DEC_STAGE_GOAWAY, -1, 0, NULL, 5000, 5000, go, none, 1);
+    g->last_stream = 3;
+    g->error_code = "NO_ERROR";
+    dec_msg_unref(&q1->pub);
+    dec_msg_unref(&q3->pub);
+    dec_msg_unref(&pq->pub);
+    dec_msg_unref(&r1->pub);
+}
+
+static void expect_clean(const char *t)
+{
+    if (strstr(t, "(null)") || strstr(t, "%!") || !valid_utf8(t))
+        fail_msg("a hole in:\n%s", t);
+}
+
+/* the text of stage k, checked for holes; the caller frees it */
+static char *explain_ok(const struct dec_record *d, int k)
+{
+    char *t = explain(d, k);
+    expect_clean(t);
+    if (getenv("HTTPSTEP_DUMP"))  /* to read the texts: HTTPSTEP_DUMP=1 build/tests/test_explain */
+        printf("=== stage %d: %s\n%s\n\n", k, teach_stage_title(d->stgs[k]->kind), t);
+    return t;
+}
+
+#define EXPECT_K(d, k, ...)                                                                    \
+    do {                                                                                       \
+        char *t_ = explain_ok(d, k);                                                           \
+        for (const char *const *w_ = (const char *const[]){__VA_ARGS__, NULL}; *w_; w_++)      \
+            expect_in(t_, *w_);                                                                \
+        free(t_);                                                                              \
+    } while (0)
+
+static void test_https_h2_stages(void **state)
+{
+    (void)state;
+    struct dec_record d;
+    https_h2_record(&d);
+    EXPECT_K(&d, 0, "ClientHello, 517 bytes in frame 1", "server name (SNI) class.example",
+             "(ALPN) h2, http/1.1", "TLS versions offered TLS 1.3, TLS 1.2", "Step 1b",
+             "class.example, in the SNI extension", "travels in clear text",
+             "in its order of preference: h2, http/1.1", "supported_versions");
+    EXPECT_K(&d, 1, "version TLS 1.3, cipher suite TLS_AES_128_GCM_SHA256",
+             "messages: ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished",
+             "Step 1c", "AES_128_GCM: the cipher that encrypts every record", "SHA256: the hash",
+             "the server chose h2 (ALPN)", "CN=class.example, issued by CN=httpstep test CA",
+             "travels encrypted");
+    EXPECT_K(&d, 2, "Step 1d", "From the ClientHello to this Finished: 1.500 ms",
+             "TLS 1.3 needs one round trip", "read it with the TLS secrets of the key log");
+    EXPECT_K(&d, 3, "Step 1e", "MAX_CONCURRENT_STREAMS=100", "INITIAL_WINDOW_SIZE=10485760",
+             "SETTINGS_MAX_CONCURRENT_STREAMS = 100: the client accepts at most 100 streams",
+             "SETTINGS_ENABLE_PUSH = 0", "chose HTTP/2 in the TLS handshake",
+             "These bytes arrived encrypted");
+    EXPECT_K(&d, 4, "Step 1f", "SETTINGS_MAX_FRAME_SIZE = 16777215",
+             "the server also sent a SETTINGS frame with the ACK flag", "Inside TLS");
+    EXPECT_K(&d, 5, "Stream 1, a HEADERS frame",
+             ":method GET, :scheme https, :authority class.example, :path /index.html",
+             "Step 2 in HTTP/2", ":scheme https and :authority class.example",
+             "Stream 1 has an odd number", "While stream 1 was in progress, stream 3 was too");
+    EXPECT_K(&d, 6, "a header block of 40 bytes (HPACK) with 2 header fields and 4 pseudo-header",
+             "Step 3a in HTTP/2", "END_HEADERS", "took 40 bytes on the wire",
+             "HTTP/1.1 header lines take 120 bytes", "33%");
+    EXPECT_K(&d, 8, "The first header block of this kind on the connection (stream 1) took 40 "
+                    "bytes, this one 12");
+    EXPECT_K(&d, 9, "PUSH_PROMISE on stream 1", "promises stream 2, for GET /style.css",
+             "Step 6c");
+    ((struct dec_stage *)d.stgs[9])->stream = 2;  /* the decoder's stage names the promised stream only */
+    EXPECT_K(&d, 9, "PUSH_PROMISE in frame 10: the server promises stream 2, for GET /style.css");
+    EXPECT_K(&d, 15, "It processed the client's streams up to number 3");
+    EXPECT_K(&d, 10, ":status 200", "Step 4 in HTTP/2", "\"OK\"", "no reason phrase");
+    EXPECT_K(&d, 12, "1234 bytes of text/css (HTTP/2 DATA frames)", "here 2 frames",
+             "END_STREAM", "after the response's HEADERS come DATA frames");
+    EXPECT_K(&d, 13, "Stream 1 ends", "Step 7 for stream 1", "stream 3 was too");
+    EXPECT_K(&d, 14, "RST_STREAM from the client, error code CANCEL",
+             "the stream is no longer needed", "stream 1 was too");
+    EXPECT_K(&d, 15, "GOAWAY from the server", "last stream 3", "NO_ERROR",
+             "no error: a graceful end");
+    ((struct dec_stage *)d.stgs[15])->dir = TR_DIR_C2S;
+    EXPECT_K(&d, 15, "GOAWAY from the client", "The last stream the server opened (a push)");
+    dec_record_free(&d);
+}
+
+/* TLS 1.2 with HTTP/1.1 inside; and a connection without keys */
+static void test_tls12_and_encrypted(void **state)
+{
+    (void)state;
+    struct dec_record d;
+    dec_record_init(&d, 1);
+    struct dec_tls_stage ch = {.nversions = 1, .versions = {0x0303}};
+    add_tls(&d, DEC_STAGE_TLS_CLIENT_HELLO, TR_DIR_C2S, 1000, 200, &ch);
+    struct dec_tls_stage sh = {.decrypted = true, .version = 0x0303, .cipher = 0xc02f,
+                               .has_cipher = true, .has_cert = true, .nmessages = 4,
+                               .messages = {"ServerHello", "Certificate", "ServerKeyExchange",
+                                            "ServerHelloDone"}};
+    strcpy(sh.cert_subject, "CN=old.example");
+    strcpy(sh.cert_issuer, "CN=old CA");
+    add_tls(&d, DEC_STAGE_TLS_SERVER_HELLO, TR_DIR_S2C, 2000, 900, &sh);
+    struct dec_tls_stage fin = {.decrypted = true, .nmessages = 2,
+                                .messages = {"ClientKeyExchange", "Finished"}};
+    add_tls(&d, DEC_STAGE_TLS_CLIENT_FINISHED, TR_DIR_C2S, 3000, 126, &fin);
+    struct msgrec *q = tmsg(true);
+    q->pub.tls = true;
+    q->pub.method = tstr(q, "GET");
+    q->pub.target = tstr(q, "/");
+    q->pub.version = tstr(q, "HTTP/1.1");
+    struct dec_stage *rl = add_stage(&d, DEC_STAGE_REQUEST_LINE, 0, q);
+    rl->tls = true;
+    rl->length = 16;
+    dec_msg_unref(&q->pub);
+    EXPECT_K(&d, 0, "names no site", "no ALPN extension", "TLS versions offered TLS 1.2");
+    EXPECT_K(&d, 1, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ECDHE: the two sides agree",
+             "RSA: the server proves", "AES_128_GCM", "(the PRF)", "chose no application protocol",
+             "CN=old.example, issued by CN=old CA", "an eavesdropper reads it too");
+    EXPECT_K(&d, 2, "ClientKeyExchange, Finished", "TLS 1.2 needs two round trips",
+             "ClientKeyExchange carried");
+    EXPECT_K(&d, 3, "GET / HTTP/1.1", "These bytes arrived encrypted, in the TLS records of frame 4",
+             "same HTTP");
+    dec_record_free(&d);
+
+    dec_record_init(&d, 1);
+    struct dec_stage *s = add_stage(&d, DEC_STAGE_ENCRYPTED, -1, NULL);
+    s->dir = TR_DIR_S2C;
+    s->length = 4321;
+    s->records = 3;
+    struct dec_stage *s2 = add_stage(&d, DEC_STAGE_ENCRYPTED, -1, NULL);
+    s2->dir = TR_DIR_C2S;
+    s2->length = 99;
+    s2->records = 1;
+    add_note(&d, DEC_NOTE_TLS_NO_KEYS, 1);
+    /* the stage of the note's frame tells the note once, the next says why */
+    EXPECT_K(&d, 0, "4321 bytes from the server to the client in 3 TLS records, in frame 1",
+             "what an eavesdropper sees", "No TLS keys, frame 1", "SSLKEYLOGFILE", "--keylog");
+    char *t = explain_ok(&d, 0);
+    if (strstr(t, "Why httpstep cannot read them"))
+        fail_msg("the note's reason twice in:\n%s", t);
+    free(t);
+    EXPECT_K(&d, 1, "99 bytes from the client to the server in 1 TLS record, in frame 2",
+             "Why httpstep cannot read them: it has no key for this TLS session", "--keylog");
+    dec_record_free(&d);
+    dec_record_init(&d, 1);
+    s = add_stage(&d, DEC_STAGE_ENCRYPTED, -1, NULL);
+    s->length = 80;
+    s->records = 1;
+    add_note(&d, DEC_NOTE_TLS_DECRYPT_ERROR, 1);
+    EXPECT_K(&d, 0, "80 bytes from the client to the server in 1 TLS record,",
+             "authentication tag did not match", "written during this very capture");
+    t = explain_ok(&d, 0);
+    if (strstr(t, "SSLKEYLOGFILE=/tmp/keys.log"))  /* a key log was given: no how-to */
+        fail_msg("the key log how-to after a decryption error:\n%s", t);
+    free(t);
+    dec_record_free(&d);
+}
+
+/* The captures of tests/data/tls and tests/data/h2, read with their key
+ * logs; the figures are tshark's (-o tls.keylog_file:..., -d ...,http2):
+ * tls13-h2: ServerHello suite 0x1302 with ALPN h2, client SETTINGS
+ * INITIAL_WINDOW_SIZE 33554432 in frame 10, HEADERS of 35 bytes on stream
+ * 1 (frame 13) and 16 on stream 3 (frame 17); h2c-upgrade-rst: RST_STREAM
+ * error 8 (CANCEL) on stream 3 in frame 17 while stream 5 is open, GOAWAY
+ * last stream 0 in frame 25; h2c-nghttp-push: frame 8 holds PUSH_PROMISEs
+ * on streams 13 and 15 promising 2 and 4 */
+static void test_https_h2_captures(void **state)
+{
+    (void)state;
+    struct loaded l;
+    keylog = "tests/data/tls/tls13-h2.keys";
+    load("tests/data/tls/tls13-h2.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_HELLO, 0, "server name (SNI) localhost",
+           "(ALPN) h2, http/1.1", "TLS 1.3, TLS 1.2");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "cipher suite TLS_AES_256_GCM_SHA384",
+           "the server chose h2 (ALPN)", "CN=localhost, issued by CN=localhost", "self-signed",
+           "httpstep decrypted it");
+    EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "in frame 10", "INITIAL_WINDOW_SIZE=33554432",
+           "chose HTTP/2 in the TLS handshake", "These bytes arrived encrypted");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Stream 1, a HEADERS frame in frame 13",
+           ":path /hello.txt", ":authority localhost");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "a header block of 35 bytes (HPACK)");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 1, "a header block of 16 bytes (HPACK)",
+           "(stream 1) took 35 bytes, this one 16");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "14 bytes of text/plain (HTTP/2 DATA frames)",
+           "It begins: Hello, HTTPS!");
+    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "httpstep was given the TLS secrets");
+    unload(&l);
+    keylog = "tests/data/tls/tls13-0rtt.keys";
+    load("tests/data/tls/tls13-0rtt.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "GET /early HTTP/1.1",
+           "before the client's Finished (frame 8): it is 0-RTT early data");
+    unload(&l);
+    keylog = "tests/data/tls/tls13-hrr.keys";
+    load("tests/data/tls/tls13-hrr.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "messages: HelloRetryRequest",
+           "instead of a ServerHello the server answers with a HelloRetryRequest");
+    unload(&l);
+    keylog = NULL;
+    load("tests/data/h2/h2c-upgrade-rst.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "Upgrade: h2c", "SETTINGS_ENABLE_PUSH = 1");
+    EXPECT(&l, 0, DEC_STAGE_STREAM_END, 1, "Stream 3 ends, in frame 17: RST_STREAM from the "
+           "client, error code CANCEL", "While stream 3 was in progress, stream 5 was too");
+    EXPECT(&l, 0, DEC_STAGE_GOAWAY, 0, "GOAWAY from the client, in frame 25: last stream 0");
+    unload(&l);
+    load("tests/data/h2/h2c-nghttp-push.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "h2c, HTTP/2 in clear text, by prior knowledge");
+    EXPECT(&l, 0, DEC_STAGE_PUSH_PROMISE, 0,
+           "PUSH_PROMISE in frame 8: the server promises stream 2, for GET /style.css");
+    EXPECT(&l, 0, DEC_STAGE_PUSH_PROMISE, 1, "promises stream 4, for GET /style.css");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "streams 15, 2, 4 were too");
+    unload(&l);
+}
+
 /* The Chinese translation, when its .mo was built ($BUILD/locale or
  * build/locale, by make) and the C.UTF-8 locale exists: real values in the
  * translated texts, and the short step labels within the stepper row. */
@@ -1378,9 +1773,33 @@ static void test_chinese(void **state)
         unload(&l);
     }
     load("samples/13-https.pcap", &l);
-    EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0,
-           "客户端请求的服务器名称是 class.example；服务器选定了 TLS 1.3。");
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_HELLO, 0,
+           "客户端请求的服务器名称是 class.example；服务器选定了 TLS 1.3。", "第 1b 步");
+    EXPECT(&l, 0, DEC_STAGE_ENCRYPTED, 1, "179 字节从客户端发往服务器，共 3 条 TLS 记录",
+           "httpstep 读不了它们的原因");
     unload(&l);
+    /* HTTPS and HTTP/2 in Chinese: the capture's values in every text, and
+     * no English sentence left */
+    struct dec_record hd;
+    https_h2_record(&hd);
+    EXPECT_K(&hd, 0, "服务器名称（SNI）class.example", "提供的应用协议（ALPN）h2，http/1.1",
+             "第 1b 步", "以明文传送");
+    EXPECT_K(&hd, 1, "TLS_AES_128_GCM_SHA256", "AES_128_GCM：加密每条记录",
+             "CN=class.example，由 CN=httpstep test CA 签发");
+    EXPECT_K(&hd, 2, "第 1d 步", "1.500 毫秒", "TLS 1.3 只需要一次往返");
+    EXPECT_K(&hd, 3, "第 1e 步", "SETTINGS_MAX_CONCURRENT_STREAMS = 100：客户端最多接受服务器同时打开 100 个流");
+    EXPECT_K(&hd, 5, "HTTP/2 中的第 2 步", ":authority class.example", "流 1 进行的同时，同一连接上的流 3 也在进行");
+    EXPECT_K(&hd, 6, "40 字节", "120 字节", "33%");
+    EXPECT_K(&hd, 9, "流 2", "GET /style.css", "第 6c 步", "流 1");
+    EXPECT_K(&hd, 14, "RST_STREAM", "CANCEL", "这个流不再需要了");
+    EXPECT_K(&hd, 15, "最后的流 3", "NO_ERROR");
+    for (size_t k = 0; k < hd.nstgs; k++) {
+        char *t = explain_ok(&hd, (int)k);
+        if (strstr(t, " the ") || strstr(t, "Step ") || strstr(t, " stream "))
+            fail_msg("stage %zu: English in:\n%s", k, t);
+        free(t);
+    }
+    dec_record_free(&hd);
     assert_string_equal(teach_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
     size_t cols = 0;
     for (int step = 1; step <= 7; step++) {
@@ -1409,6 +1828,7 @@ static int dump(const char *path)
     if (dir)
         bindtextdomain("httpstep", dir);
     textdomain("httpstep");
+    keylog = getenv("HTTPSTEP_KEYLOG");
     struct loaded l;
     load(path, &l);
     for (size_t i = 0; i < l.nconns; i++) {
@@ -1456,6 +1876,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_stage_numbers),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_dns_lookup),
+        cmocka_unit_test(test_https_h2_stages),
+        cmocka_unit_test(test_tls12_and_encrypted),
+        cmocka_unit_test(test_https_h2_captures),
         cmocka_unit_test(test_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
