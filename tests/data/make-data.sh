@@ -16,7 +16,7 @@ OUT=${DATA_OUT:-$HERE}
 SERVERS=$HERE/../../samples/servers
 LIMIT=30
 PY=$(command -v python3 || true)
-ALL=(snaplen-96 midstream port-reuse rst-close v6-post-chunked not-http socks5 socks4a)
+ALL=(snaplen-96 midstream port-reuse rst-close v6-post-chunked not-http socks5 socks4a socks5-tls)
 
 LAB_NAME=make-data
 # shellcheck source=samples/lab.sh
@@ -235,6 +235,24 @@ t_socks4a() { # curl through a SOCKS 4 proxy (an address), then 4a (a name)
     cap_stop
     expect "$2" 'socks' -ge 4
     expect "$2" 'http.request' -eq 4
+}
+
+t_socks5-tls() { # curl https:// through a SOCKS 5 proxy, its TLS secrets kept beside
+    server "$1" 127.0.0.1 80 || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=localhost \
+        -keyout "$WORK/socks-tls.key" -out "$WORK/socks-tls.crt" 2>/dev/null || return 1
+    bg "$1" "$WORK/s_server.log" sh -c "cd '$WORK/www' && exec openssl s_server -accept 443 \
+        -cert '$WORK/socks-tls.crt' -key '$WORK/socks-tls.key' -WWW -quiet"
+    wait_port "$1" 443 || return 1
+    socks_proxy "$1" 1 || return 1
+    rm -f "$WORK/socks-tls.keys"
+    cap_start "$1" lo "$2" "tcp port 1080" || return 1
+    run "$1" env SSLKEYLOGFILE="$WORK/socks-tls.keys" curl -sS -k -o /dev/null --http1.1 \
+        --socks5-hostname 127.0.0.1:1080 https://localhost/hello.txt
+    cap_stop
+    install -m 0644 "$WORK/socks-tls.keys" "$OUT/socks5-tls.keys"
+    expect "$2" 'socks' -ge 4
+    expect "$2" 'tls.handshake.type == 1' -eq 1
 }
 
 # the midstream capture's signals from its client, left from an earlier capture

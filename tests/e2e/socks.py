@@ -139,11 +139,34 @@ def against_tshark():
             want = uris.get(st["client_port"], [])
             check(xs == want, "%s conn %d: requests %s, tshark %s" % (name, cid, xs, want))
             n += 1
-        # version 1 has no socks stage, but the note
+        # version 1 has neither the socks stage nor its note (a version-2 kind)
         v1 = run_json(path, "--json-version", "1")
         check(not any(l.get("stage") == "socks" for l in v1), name + ": a socks stage in v1")
         check(not any(l.get("kind") == "socks" for l in v1), name + ": a socks note in v1 (a version-2 kind)")
-    return n
+    # HTTPS through the proxy, decrypted with curl's key log: the requests
+    # and statuses tshark reads with the same keys
+    path = os.path.join(TOP, "tests", "data", "socks5-tls.pcap")
+    keys = os.path.join(TOP, "tests", "data", "socks5-tls.keys")
+    lines = run_json(path, "--keylog", keys)
+    reqs = subprocess.run(["tshark", "-r", path, "-o", "tls.keylog_file:" + keys, "-Y",
+                           "http.request", "-T", "fields", "-e", "http.request.uri"],
+                          capture_output=True, text=True, timeout=60).stdout.split()
+    # the response ends with the connection (HTTP/1.0, no length), which
+    # tshark's HTTP never ends: its status line from the decrypted stream
+    follow = subprocess.run(["tshark", "-r", path, "-o", "tls.keylog_file:" + keys, "-q", "-z",
+                             "follow,tls,ascii,0"], capture_output=True, text=True,
+                            timeout=60).stdout.splitlines()
+    codes = [l.split()[1] for l in follow if l.startswith("HTTP/1.")]
+    xs = [l for l in lines if l["type"] == "exchange"]
+    got = ([x["request"]["target"] for x in xs], [str(x["response"]["status"]) for x in xs])
+    check(got == (reqs, codes), "socks5-tls: exchanges %s, tshark %s" % (got, (reqs, codes)))
+    kinds = [l["stage"] for l in lines if l["type"] == "stage"]
+    check(kinds[:5] == ["handshake", "socks", "socks", "tls_client_hello", "tls_server_hello"],
+          "socks5-tls: the stages begin %s" % kinds[:5])
+    check(all(l.get("tls") for l in lines if l["type"] == "stage" and
+              l["stage"].startswith(("request", "status", "response"))),
+          "socks5-tls: an HTTP stage not marked tls")
+    return n + 1
 
 
 # ----------------------------------------------------------- handwritten --
