@@ -84,7 +84,9 @@ static bool keys_open(struct dec_pipeline *p, const struct dec_pipeline_opts *o,
     if (dsb) {
         char e[TR_ERRBUF_SIZE];
         snprintf(p->err, sizeof p->err, "%s", o->file);  /* the secrets' source name */
-        if (tr_pcapng_secrets(o->file, dsb_secrets, p, e) < 0 && p->warn)
+        /* a file that cannot be opened or is cut is the capture reader's to
+         * report (once); a secrets block that lies, only this reader sees */
+        if (tr_pcapng_secrets(o->file, dsb_secrets, p, e) == -2 && p->warn)
             p->warn(p->warn_ctx, e);
         p->err[0] = '\0';
     }

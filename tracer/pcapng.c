@@ -154,7 +154,7 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
             if (len < 20)
                 return fail(s, "a decryption secrets block at offset %" PRIu64
                                " of only %" PRIu32 " bytes",
-                            off, len);
+                            off, len) - 1; /* -2: the secrets themselves */
             uint8_t d[8];
             if (src_get(s, off + 8, d, 8, WINDOW) != 0)
                 return -1;
@@ -162,11 +162,11 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
             if (slen > len - 20 || ((uint64_t)slen + 3) / 4 * 4 > len - 20)
                 return fail(s, "a decryption secrets block at offset %" PRIu64
                                " claims %" PRIu32 " bytes of secrets in a block of %" PRIu32,
-                            off, slen, len);
+                            off, slen, len) - 1; /* -2: the secrets themselves */
             if (slen > TR_PCAPNG_MAX_SECRETS)
                 return fail(s, "a decryption secrets block at offset %" PRIu64
                                " of %" PRIu32 " bytes (more than %u MiB)",
-                            off, slen, TR_PCAPNG_MAX_SECRETS >> 20);
+                            off, slen, TR_PCAPNG_MAX_SECRETS >> 20) - 1; /* -2: the secrets themselves */
             uint8_t *data = xmalloc(slen ? slen : 1);
             if (src_get(s, off + 16, data, slen, slen) != 0) {
                 free(data);

@@ -534,8 +534,10 @@ typedef void (*tr_secrets_fn)(void *ctx, uint32_t type, const uint8_t *data, siz
  * orders; every section header sets its own. Returns the number of secrets
  * blocks, 0 for a file that is not pcapng (a pcap), or -1 with errbuf for a
  * read error or a block whose length lies ("'x.pcapng': a block at offset
- * 1234 claims 4096 bytes, but only 800 remain"); blocks found before it have
- * been handed to fn. Standard input ("-") and other files that cannot be
+ * 1234 claims 4096 bytes, but only 800 remain": libpcap meets the same
+ * problem when it reads the packets), or -2 with errbuf for a Decryption
+ * Secrets Block whose own lengths lie (which libpcap skips unread); blocks
+ * found before it have been handed to fn. Standard input ("-") and other files that cannot be
  * read twice (pipes) cannot be scanned: their bytes are libpcap's, and the
  * call returns 0 without reading; secrets in them are not found. Call it
  * before tr_capture_open (it opens the file itself). */

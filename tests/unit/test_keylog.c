@@ -496,7 +496,9 @@ static void test_pcapng_lies(void **state)
         for (int k = 0; k < 4; k++)
             c.p[cases[i].at + k] = (uint8_t)(cases[i].v >> (8 * k));
         eb[0] = '\0';
-        assert_int_equal(tr_pcapng_secrets_mem(c.p, c.n, "x", on_secrets, &f, eb), -1);
+        /* -2: a secrets block's own lengths; -1: the file's structure */
+        assert_int_equal(tr_pcapng_secrets_mem(c.p, c.n, "x", on_secrets, &f, eb),
+                         strstr(cases[i].msg, "decryption secrets block") ? -2 : -1);
         if (strcmp(eb, cases[i].msg) != 0)
             fail_msg("case %zu: %s", i, eb);
         free(c.p);
@@ -524,7 +526,7 @@ static void test_pcapng_lies(void **state)
             c.p[(x >> 8) % 400] = (uint8_t)(x >> 24);
         }
         int rc = tr_pcapng_secrets_mem(c.p, c.n, "x", on_secrets, &f, eb);
-        assert_true(rc >= -1 && rc <= 3);
+        assert_true(rc >= -2 && rc <= 3);
         free(c.p);
     }
     tlog_free(&f.log);
