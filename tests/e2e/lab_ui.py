@@ -17,57 +17,18 @@ import sys
 import tempfile
 import time
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("HTTPSTEP") or os.path.join(TOP, "httpstep")
-SLOW = 3.0 if "san" in BIN else 1.0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ui_tmux  # noqa: E402  (its terminal: Term, fail, the binary)
 
-failures = []
-tmpdir = None
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg)
+TOP, BIN, SLOW = ui_tmux.TOP, ui_tmux.BIN, ui_tmux.SLOW
+failures = ui_tmux.failures
+fail = ui_tmux.fail
 
 
-class Term:
-    n = 0
-
-    def __init__(self, args, w=80, h=24):
-        Term.n += 1
-        self.name = "lab%d" % Term.n
-        self.sock = os.path.join(tmpdir, self.name + ".sock")
-        cmd = "cd %s && env LANG=C.UTF-8 TERM=xterm-256color %s %s; sleep 30" % (
-            TOP, BIN, " ".join(args))
-        self.tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h), cmd)
-
-    def tmux(self, *a):
-        return subprocess.run(["tmux", "-S", self.sock, "-f", "/dev/null"] + list(a),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              timeout=20).stdout
-
-    def screen(self):
-        return self.tmux("capture-pane", "-p", "-t", self.name)
-
-    def keys(self, *k):
-        self.tmux("send-keys", "-t", self.name, *k)
-
+class Term(ui_tmux.Term):
     def type(self, text):
+        """text typed as it is (no key names)"""
         self.tmux("send-keys", "-t", self.name, "-l", text)
-
-    def wait(self, pred, what, timeout=10.0):
-        end = time.time() + timeout * SLOW
-        s = ""
-        while time.time() < end:
-            s = self.screen()
-            if pred(s):
-                return s
-            time.sleep(0.02)
-        fail("%s (screen was:\n%s)" % (what, s))
-        return s
-
-    def close(self):
-        self.tmux("kill-server")
 
 
 def answer_key(path, lang="en"):
@@ -247,11 +208,10 @@ def check_next():
 
 
 def main():
-    global tmpdir
     if not shutil.which("tmux"):
         print("tmux is missing")
         sys.exit(77)
-    tmpdir = tempfile.mkdtemp(prefix="httpstep-labui-")
+    tmpdir = ui_tmux.tmpdir = tempfile.mkdtemp(prefix="httpstep-labui-")
     try:
         check_quiz()
         check_zh()
