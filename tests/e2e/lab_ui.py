@@ -110,14 +110,18 @@ def check_quiz():
         s = t.wait(lambda s: "Hint: look at " + where[:60] in s.replace("\n", " ") or
                    "Hint: look at" in s, "the hint of question %d" % (i + 1))
         stage = re.search(r"stage (\d[a-c]?) (.*?), frame", where)
-        # Esc: the box goes, the explanation's title is the stage named
+        frame = re.search(r"frame (\d+)", where).group(1)
+
+        def at_place(s):
+            # the explanation's title is the stage named, or (the TCP
+            # questions) the packet's detail is shown
+            return "Lab:" not in s and (
+                re.search(r"Step %s \S %s" % (stage.group(1), re.escape(stage.group(2))), s) or
+                re.search(r"Frame %s\b" % frame, s))
+
+        # Esc: the box goes, and the place of the answer is on screen
         t.keys("Escape")
-        s = t.wait(lambda s: "Lab:" not in s, "Esc hides the box")
-        if stage and not re.search(r"Step %s \S %s" % (stage.group(1), re.escape(stage.group(2))),
-                                   s):
-            # the TCP questions show the packet's detail instead of the stage's text
-            if not re.search(r"Frame %s\b" % re.search(r"frame (\d+)", where).group(1), s):
-                fail("hint of question %d (%s): not at %s\n%s" % (i + 1, short(q["q"]), where, s))
+        t.wait(at_place, "hint of question %d (%s): at %s" % (i + 1, short(q["q"]), where))
         t.keys("L")
         t.wait(lambda s: box_question(s) == (i + 1, n), "L brings question %d back" % (i + 1))
         give(t, q, True)
