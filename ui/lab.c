@@ -238,7 +238,7 @@ int ui_lab_key(struct app *a, int ch)
         l->mode = LAB_OFF;
         return UI_HANDLED | UI_REDRAW;
     }
-    if (ch == '\t' && q) {
+    if (ch == '\t' && q && l->mode == LAB_QUIZ) {  /* (what comes next: it would show it) */
         l->hint = true;
         hint(a, q);
         return UI_HANDLED | UI_REDRAW;
