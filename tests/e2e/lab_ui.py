@@ -130,6 +130,9 @@ def check_quiz():
     t.wait(lambda s: "Score: %d of %d right" % (n, n) in s and "%d of them with a hint" % n in s,
            "the score counts the hints")
     t.keys("Enter", "q")
+    code = t.exit_code()
+    if code != "0":  # a sanitized build reports a leak or an error here
+        fail("the UI after the lab exited with %s" % code)
     t.close()
 
 
