@@ -357,7 +357,8 @@ static int run_lab(const struct options *o)
     teach_lab_generate(l, o->lab_seed);
     if (teach_lab_count(l) == 0) {
         teach_lab_free(l);
-        die(EXIT_INPUT, "%s: no lab questions: the capture holds no HTTP/1.x exchange to ask about",
+        die(EXIT_INPUT, "%s: no lab questions: the capture holds no TCP handshake or HTTP/1.x exchange "
+            "to ask about",
             o->file);
     }
     bool ok = true;

@@ -281,39 +281,32 @@ static const char *version_text(const struct dec_msg *m)
     return NULL;
 }
 
-/* H1, H2: the versions of the browser and of the server */
-static void q_versions(struct teach_lab *l, const struct lab_xs *xs)
+/* H1, H2: the version of the browser (request true) or of the server, from
+ * the first exchange with that message */
+static void q_version(struct teach_lab *l, const struct lab_xs *xs, bool request)
 {
     static const char *const opts11[] = {"HTTP/1.1", "HTTP/1.0", "HTTP/2", "HTTP/0.9"};
     static const char *const opts10[] = {"HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/0.9"};
     for (size_t i = 0; i < xs->n; i++) {
-        const struct dec_msg *m = xs->v[i].x->request;
-        const char *v = version_text(m);
-        if (!v)
-            break;
-        struct teach_lab_q *q = lab_add_q(l, "client_version", TEACH_LAB_CHOICE);
-        char *name = lab_request_name(m);
-        q->text = lab_printf(_("Which HTTP version does the client use in its first request (%s)?"),
-                             name);
-        lab_set_choices(q, 4, strcmp(v, "HTTP/1.1") == 0 ? opts11 : opts10);
-        q->why = lab_printf(_("Its request line ends with %s."), v);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_LINE, false);
-        free(name);
-        break;
-    }
-    for (size_t i = 0; i < xs->n; i++) {
-        const struct dec_msg *m = xs->v[i].x->response;
+        const struct dec_msg *m = request ? xs->v[i].x->request : xs->v[i].x->response;
         if (!m)
             continue;
         const char *v = version_text(m);
         if (!v)
             return;
-        struct teach_lab_q *q = lab_add_q(l, "server_version", TEACH_LAB_CHOICE);
+        struct teach_lab_q *q =
+            lab_add_q(l, request ? "client_version" : "server_version", TEACH_LAB_CHOICE);
         char *name = lab_request_name(xs->v[i].x->request);
-        q->text = lab_printf(_("Which HTTP version does the server answer %s with?"), name);
+        q->text = request ? lab_printf(_("Which HTTP version does the client use in its first "
+                                         "request (%s)?"),
+                                       name)
+                          : lab_printf(_("Which HTTP version does the server answer %s with?"),
+                                       name);
         lab_set_choices(q, 4, strcmp(v, "HTTP/1.1") == 0 ? opts11 : opts10);
-        q->why = lab_printf(_("Its status line begins with %s."), v);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
+        q->why = request ? lab_printf(_("Its request line ends with %s."), v)
+                         : lab_printf(_("Its status line begins with %s."), v);
+        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index,
+                        request ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, false);
         free(name);
         return;
     }
@@ -615,7 +608,8 @@ void teach_lab_generate(struct teach_lab *l, uint64_t seed)
     drop_questions(l);
     struct lab_xs xs = {0};
     collect(l, &xs);
-    q_versions(l, &xs);
+    q_version(l, &xs, true);
+    q_version(l, &xs, false);
     q_language(l, &xs);
     q_last_modified(l, &xs);
     q_content_length(l, &xs);

@@ -56,6 +56,28 @@ static const struct dec_msg *request_of(const struct dec_record *r, int64_t x)
     return k >= 0 ? r->stgs[k]->msg : NULL;
 }
 
+/* after the blank line of a message with Content-Length (m): a body of N bytes */
+static void body_length(const struct dec_record *r, const struct dec_msg *m,
+                        const struct dec_stage *next, struct teach_lab_q *q)
+{
+    char *text = m->request ? lab_printf(_("The request's headers said Content-Length: %llu. "
+                                           "What follows its blank line?"),
+                                         (unsigned long long)m->content_length)
+                            : lab_printf(_("The response's headers said Content-Length: %llu. "
+                                           "What follows the blank line?"),
+                                         (unsigned long long)m->content_length);
+    char *body = lab_printf(_("a body of %llu bytes"), (unsigned long long)m->content_length);
+    const char *req[] = {body, _("the server's status line"), _("the next request line"),
+                         _("nothing: the request is complete")};
+    const char *rsp[] = {body, _("the next status line"), _("a chunk size in hex"),
+                         _("nothing: the response is complete")};
+    fill(q, m->request ? "next_request_body" : "next_body_length", r, next, text, 4,
+         m->request ? req : rsp, 0,
+         lab_printf("%s", _("Content-Length counts the body's bytes after the blank line "
+                            "(RFC 9112 6.2).")));
+    free(body);
+}
+
 /* after a response's blank line: a body of N bytes, or none (HEAD, 204, 304) */
 static bool next_body(const struct dec_record *r, const struct dec_stage *s,
                       const struct dec_stage *next, struct teach_lab_q *q)
@@ -89,16 +111,7 @@ static bool next_body(const struct dec_record *r, const struct dec_stage *s,
     if (none || !body_next || !next->msg || next->msg != m)
         return false;
     if (m->framing == DEC_FRAMING_LENGTH && m->content_length > 0) {
-        char *text = lab_printf(_("The response's headers said Content-Length: %llu. What follows "
-                                  "the blank line?"),
-                                (unsigned long long)m->content_length);
-        char *body = lab_printf(_("a body of %llu bytes"), (unsigned long long)m->content_length);
-        const char *opts[] = {body, _("the next status line"), _("a chunk size in hex"),
-                              _("nothing: the response is complete")};
-        fill(q, "next_body_length", r, next, text, 4, opts, 0,
-             lab_printf("%s", _("Content-Length counts the body's bytes after the blank line "
-                                "(RFC 9112 6.2).")));
-        free(body);
+        body_length(r, m, next, q);
         return true;
     }
     if (m->framing == DEC_FRAMING_CHUNKED) {
@@ -142,16 +155,7 @@ static bool next_request_body(const struct dec_record *r, const struct dec_stage
     }
     if (m->framing == DEC_FRAMING_LENGTH && m->content_length > 0 &&
         next->kind == DEC_STAGE_REQUEST_BODY && next->exchange == s->exchange) {
-        char *text = lab_printf(_("The request's headers said Content-Length: %llu. What follows "
-                                  "its blank line?"),
-                                (unsigned long long)m->content_length);
-        char *body = lab_printf(_("a body of %llu bytes"), (unsigned long long)m->content_length);
-        const char *opts[] = {body, _("the server's status line"), _("the next request line"),
-                              _("nothing: the request is complete")};
-        fill(q, "next_request_body", r, next, text, 4, opts, 0,
-             lab_printf("%s", _("Content-Length counts the body's bytes after the blank line "
-                                "(RFC 9112 6.2).")));
-        free(body);
+        body_length(r, m, next, q);
         return true;
     }
     return false;

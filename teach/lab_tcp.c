@@ -9,13 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the first connection whose SYN and SYN-ACK were captured: one with HTTP
+ * exchanges first (the lab is about them), else any (HTTPS without keys) */
 static const struct dec_record *first_handshake(const struct teach_lab *l)
 {
-    for (size_t c = 0; c < l->nconns; c++) {
-        const struct dec_record *r = &l->conns[c]->rec;
-        if (r->have_tc && r->tc.syn_seen && r->tc.synack_seen && r->nxs)
-            return r;
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t c = 0; c < l->nconns; c++) {
+            const struct dec_record *r = &l->conns[c]->rec;
+            if (r->have_tc && r->tc.syn_seen && r->tc.synack_seen && (pass || r->nxs))
+                return r;
+        }
     return NULL;
 }
 
@@ -114,8 +117,10 @@ static void q_rtt(struct teach_lab *l)
                                 (unsigned long long)a->frame,
                                 teach_fmt_duration(rtt, false, d, sizeof d), a->ack);
             q->conn = r->conn_id;
-            q->exchange = 0;
-            q->stage = DEC_STAGE_REQUEST_LINE;
+            /* the stage its bytes begin (the request line), or the handshake */
+            const struct dec_stage *st = lab_stage_of(r, 0, DEC_STAGE_REQUEST_LINE, false);
+            q->exchange = st && dec_stage_has_frame(st, s->frame) ? 0 : -1;
+            q->stage = q->exchange == 0 ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_HANDSHAKE;
             q->frame = s->frame;
             q->packet = true;
             return;
@@ -237,9 +242,10 @@ static void q_pipelining(struct teach_lab *l)
 /* who closed the connection */
 static void q_close(struct teach_lab *l)
 {
-    for (size_t c = 0; c < l->nconns; c++) {
-        const struct dec_record *r = &l->conns[c]->rec;
-        if (!r->have_tc || !r->nxs || r->tc.close_how != TR_CLOSE_FIN ||
+    for (size_t c = 0; c < 2 * l->nconns; c++) {
+        /* a connection with HTTP exchanges first, else any */
+        const struct dec_record *r = &l->conns[c % l->nconns]->rec;
+        if (!r->have_tc || (c < l->nconns && !r->nxs) || r->tc.close_how != TR_CLOSE_FIN ||
             r->tc.close_initiator < 0 || !r->tc.close_frames[0])
             continue;
         struct teach_lab_q *q = lab_add_q(l, "who_closed", TEACH_LAB_CHOICE);

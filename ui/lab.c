@@ -95,7 +95,8 @@ void ui_lab_open(struct app *a)
     }
     if (teach_lab_count(l->lab) == 0) {
         snprintf(a->msg, sizeof a->msg, "%s",
-                 _("no lab questions: the capture holds no HTTP/1.x exchange to ask about"));
+                 _("no lab questions: the capture holds no TCP handshake or HTTP/1.x exchange to "
+                   "ask about"));
         return;
     }
     if (l->cur >= teach_lab_count(l->lab) && l->judged) {
@@ -238,7 +239,7 @@ int ui_lab_key(struct app *a, int ch)
         l->mode = LAB_OFF;
         return UI_HANDLED | UI_REDRAW;
     }
-    if (ch == '\t' && q) {
+    if (ch == '\t' && q && l->mode == LAB_QUIZ) {  /* (what comes next: it would show it) */
         l->hint = true;
         hint(a, q);
         return UI_HANDLED | UI_REDRAW;

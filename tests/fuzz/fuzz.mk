@@ -20,6 +20,8 @@ FUZZ_HARNESSES += tls keylog pcapng
 FUZZ_HARNESSES += h2
 # the readers of untrusted body bytes (decode/inspect.c) and the explanations
 FUZZ_HARNESSES += inspect
+# lab mode (issue 19): the questions of a capture, the checking of answers
+FUZZ_HARNESSES += lab
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 # the top Makefile's flags (its defines), without its sanitizers and optimization

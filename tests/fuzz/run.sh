@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 FUZZ_DIR=${FUZZ_DIR:-build-fuzz}
 FUZZ_CC=${FUZZ_CC:-clang}
-FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns tls keylog pcapng h2 inspect}
+FUZZ_HARNESSES=${FUZZ_HARNESSES:-capture packet tcp http content dns tls keylog pcapng h2 inspect lab}
 FUZZ_FLAGS=${FUZZ_FLAGS:-}
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 FUZZ_JOBS=${FUZZ_JOBS:-$([ "$ncpu" -ge 2 ] && echo 2 || echo 1)}

@@ -45,7 +45,18 @@ if command -v python3 >/dev/null 2>&1; then
     done
     python3 "$top/tests/fuzz/mkseeds_tls.py" "$out" "$@" || exit 1
 fi
-for d in capture packet tcp http content dns tls keylog pcapng h2 inspect; do
+# lab mode (issue 19): the small samples behind a part byte (0: a capture),
+# and answers behind 1
+rm -rf "${out:?}/lab"
+mkdir -p "$out/lab" || exit 1
+for f in "$top"/samples/*.pcap*; do
+    [ "$(wc -c <"$f")" -le 65536 ] || continue
+    { printf '\000'; cat "$f"; } >"$out/lab/$(basename "$f")"
+done
+for a in "1,039" "10.3 ms" "If-Modified-Since:" "b)" "Mon, 02 Sep 2024 08:00:00 GMT"; do
+    printf '\001%s' "$a" >"$out/lab/answer-$(printf '%s' "$a" | cksum | cut -d' ' -f1)"
+done
+for d in capture packet tcp http content dns tls keylog pcapng h2 inspect lab; do
     printf '%s %s  ' "$d" "$(ls "$out/$d" | wc -l)"
 done
 echo "seeds in $out"

@@ -1691,27 +1691,7 @@ static void test_https_h2_captures(void **state)
 static void test_chinese(void **state)
 {
     (void)state;
-    char dir[512] = "";
-    const char *builds[] = {getenv("BUILD"), "build"};
-    for (size_t i = 0; !dir[0] && i < 2; i++) {
-        if (!builds[i])
-            continue;
-        char mo[600];
-        snprintf(mo, sizeof mo, "%s/locale/zh_CN/LC_MESSAGES/httpstep.mo", builds[i]);
-        FILE *f = fopen(mo, "rb");
-        if (f) {
-            fclose(f);
-            snprintf(dir, sizeof dir, "%s/locale", builds[i]);
-        }
-    }
-    if (!dir[0] || !setlocale(LC_ALL, "C.UTF-8")) {
-        print_message("no zh_CN httpstep.mo or no C.UTF-8 locale: Chinese not checked\n");
-        skip();
-    }
-    setenv("LANGUAGE", "zh_CN", 1);
-    bindtextdomain("httpstep", dir);
-    bind_textdomain_codeset("httpstep", "UTF-8");
-    textdomain("httpstep");
+    tu_zh_catalog();
     struct loaded l;
     load("samples/08-status-codes.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 3, "304 Not Modified",

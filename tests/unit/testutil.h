@@ -944,4 +944,36 @@ static inline void drec_sink(struct drec *r, struct dec_sink *out)
     out->on_segment = drec_on_segment;
 }
 
+/* ---------------------------------------------------------------------- */
+/* Chinese: the zh_CN catalog of the build ($BUILD, else build) bound for
+ * the learner's texts, in a UTF-8 locale; skips the test (cmocka's skip)
+ * when the catalog or the locale is missing. */
+#include <libintl.h>
+#include <locale.h>
+
+static inline void tu_zh_catalog(void)
+{
+    char dir[512] = "";
+    const char *builds[] = {getenv("BUILD"), "build"};
+    for (size_t i = 0; !dir[0] && i < 2; i++) {
+        if (!builds[i])
+            continue;
+        char mo[600];
+        snprintf(mo, sizeof mo, "%s/locale/zh_CN/LC_MESSAGES/httpstep.mo", builds[i]);
+        FILE *f = fopen(mo, "rb");
+        if (f) {
+            fclose(f);
+            snprintf(dir, sizeof dir, "%s/locale", builds[i]);
+        }
+    }
+    if (!dir[0] || !setlocale(LC_ALL, "C.UTF-8")) {
+        print_message("no zh_CN httpstep.mo or no C.UTF-8 locale: Chinese not checked\n");
+        skip();
+    }
+    setenv("LANGUAGE", "zh_CN", 1);
+    bindtextdomain("httpstep", dir);
+    bind_textdomain_codeset("httpstep", "UTF-8");
+    textdomain("httpstep");
+}
+
 #endif
