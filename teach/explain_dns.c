@@ -24,11 +24,9 @@ struct dpara {
 static void para(struct dpara *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void para(struct dpara *p, const char *fmt, ...)
 {
-    if (p->out->len > p->start)
-        tr_sb_str(p->out, "\n\n");
     va_list ap;
     va_start(ap, fmt);
-    tr_sb_vprintf(p->out, fmt, ap);
+    teach_vpara(p->out, p->start, fmt, ap);
     va_end(ap);
 }
 

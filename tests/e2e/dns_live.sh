@@ -43,12 +43,7 @@ trap done_all EXIT
 
 ns_new "$NS_C" || exit 1
 ns_new "$NS_S" || exit 1
-ip link add hs-tdnsc0 netns "$NS_C" type veth peer name hs-tdnss0 netns "$NS_S" || exit 1
-ip -n "$NS_C" addr add 10.77.3.2/24 dev hs-tdnsc0
-ip -n "$NS_S" addr add 10.77.3.1/24 dev hs-tdnss0
-ip -n "$NS_S" addr add 10.77.3.53/24 dev hs-tdnss0
-ip -n "$NS_C" link set hs-tdnsc0 up
-ip -n "$NS_S" link set hs-tdnss0 up
+veth_pair "$NS_C" hs-tdnsc0 10.77.3.2/24 "$NS_S" hs-tdnss0 10.77.3.1/24 10.77.3.53/24 || exit 1
 mkdir -p "$ETC" "$WORK/www"
 printf 'nameserver 10.77.3.53\noptions timeout:2 attempts:1\n' >"$ETC/resolv.conf"
 printf '127.0.0.1\tlocalhost\n' >"$ETC/hosts"
