@@ -10,6 +10,7 @@
 # no filter expression while curl fetches http://www.lesson.test/: its --json must hold
 # the dns line of the lookup and the connection linked to it (conn.dns). Every process
 # runs under timeout and is stopped by its PID. Skips (77) without root or the tools.
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"  # tests/run.sh starts it with sh
 set -u -o pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 case ${HTTPSTEP:-} in
