@@ -266,9 +266,12 @@ static int64_t span(tr_time from, tr_time to)
  * connection's first request starts at its SYN: connect is the handshake,
  * blocked the client's delay between the handshake and its first request
  * byte. A request on a kept connection starts at its first byte, without
- * blocked and connect (-1: they do not apply). dns waits for the DNS
- * decoder; ssl, on an HTTPS connection, runs from the ClientHello to the
- * client's Finished, and is part of connect. */
+ * blocked and connect (-1: they do not apply). On a new connection whose
+ * lookup was captured (step 0, the record's dns_lookup stage) the entry
+ * starts at the query: dns is the query to its answer, and the client's
+ * delay from the answer to its SYN joins blocked. ssl, on an HTTPS
+ * connection, runs from the ClientHello to the client's Finished, and is
+ * part of connect. */
 bool rep_walk_har_timing(const struct rep_walk *wk, size_t i, struct rep_har_timing *t)
 {
     const struct dec_record *r = wk->r;
@@ -298,6 +301,13 @@ bool rep_walk_har_timing(const struct rep_walk *wk, size_t i, struct rep_har_tim
         t->started = r->tc.hs_ts[0];
         t->connect = span(r->tc.hs_ts[0], r->tc.hs_ts[2]);
         t->blocked = span(r->tc.hs_ts[2], q->ts_first);
+        const struct dec_dns_line *l =
+            r->nstgs && r->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP ? r->stgs[0]->dns : NULL;
+        if (l && l->answered && l->response_ts <= r->tc.hs_ts[0]) {
+            t->started = l->ts;
+            t->dns = span(l->ts, l->response_ts);
+            t->blocked += span(l->response_ts, r->tc.hs_ts[0]);
+        }
     } else {
         t->started = q->ts_first;
         t->connect = -1;

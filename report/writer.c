@@ -151,8 +151,9 @@ static void w_conn(void *ctx, struct dec_conn *c)
     struct rep_writer *w = ctx;
     if (w->json.on_conn)
         w->json.on_conn(w->json.ctx, c);
+    struct rep_conn *rc = NULL;
     if (w->records) {
-        struct rep_conn *rc = xcalloc(1, sizeof *rc);
+        rc = xcalloc(1, sizeof *rc);
         dec_record_init(&rc->rec, c->id);
         /* live, a connection may last for ever: keep its latest stages */
         rc->rec.rolling = w->live;
@@ -161,8 +162,12 @@ static void w_conn(void *ctx, struct dec_conn *c)
         rc->rs.on_conn(rc->rs.ctx, c);
     }
     struct rep_out *t = w->by_fmt[REP_FORMAT_TEXT];
-    if (t && t->live)
+    if (t && t->live) {
         rep_text_live_conn(t, c);
+        /* step 0: the record put the lookup first */
+        if (rc && rc->rec.nstgs && rc->rec.stgs[0]->kind == DEC_STAGE_DNS_LOOKUP)
+            rep_text_live_stage(t, c, &rc->rec, rc->rec.stgs[0], w->show);
+    }
 }
 
 static void w_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)

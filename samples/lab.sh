@@ -86,6 +86,19 @@ ns_del() {
     return 0
 }
 
+# veth_pair NS1 IF1 ADDR1 NS2 IF2 ADDR2...: a veth pair between two namespaces made with
+# ns_new, IF1 in NS1 with the address ADDR1 (a.b.c.d/len), IF2 in NS2 with the others; up.
+veth_pair() {
+    local ns1=$1 if1=$2 a1=$3 ns2=$4 if2=$5 a
+    shift 5
+    ip link add "$if1" netns "$ns1" type veth peer name "$if2" netns "$ns2" || return 1
+    ip -n "$ns1" addr add "$a1" dev "$if1" || return 1
+    for a in "$@"; do
+        ip -n "$ns2" addr add "$a" dev "$if2" || return 1
+    done
+    ip -n "$ns1" link set "$if1" up && ip -n "$ns2" link set "$if2" up
+}
+
 # wait_for FILE TEXT: wait (at most 10 s) until TEXT shows in FILE.
 wait_for() {
     local n

@@ -559,12 +559,7 @@ NETNS_DIRS=()
 dns_lab() {
     local ns=$1 srv=${1}srv
     ns_new "$srv" || return 1
-    ip link add hs-dnsc netns "$ns" type veth peer name hs-dnss netns "$srv" || return 1
-    ip -n "$ns" addr add 10.77.1.2/24 dev hs-dnsc
-    ip -n "$srv" addr add 10.77.1.1/24 dev hs-dnss
-    ip -n "$srv" addr add 10.77.1.53/24 dev hs-dnss
-    ip -n "$ns" link set hs-dnsc up
-    ip -n "$srv" link set hs-dnss up
+    veth_pair "$ns" hs-dnsc 10.77.1.2/24 "$srv" hs-dnss 10.77.1.1/24 10.77.1.53/24 || return 1
     mkdir -p "/etc/netns/$ns"
     NETNS_DIRS+=("/etc/netns/$ns")
     printf 'nameserver 10.77.1.53\noptions timeout:2 attempts:1\n' >"/etc/netns/$ns/resolv.conf"

@@ -12,13 +12,18 @@
 
 /* ------------------------------------------------------------ helpers -- */
 
+void teach_vpara(struct tr_sbuf *out, size_t start, const char *fmt, va_list ap)
+{
+    if (out->len > start)
+        tr_sb_str(out, "\n\n");
+    tr_sb_vprintf(out, fmt, ap);
+}
+
 void teach_para(struct teach_ex *e, const char *fmt, ...)
 {
-    if (e->out->len > e->start)
-        tr_sb_str(e->out, "\n\n");
     va_list ap;
     va_start(ap, fmt);
-    tr_sb_vprintf(e->out, fmt, ap);
+    teach_vpara(e->out, e->start, fmt, ap);
     va_end(ap);
 }
 

@@ -24,11 +24,9 @@ struct dpara {
 static void para(struct dpara *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void para(struct dpara *p, const char *fmt, ...)
 {
-    if (p->out->len > p->start)
-        tr_sb_str(p->out, "\n\n");
     va_list ap;
     va_start(ap, fmt);
-    tr_sb_vprintf(p->out, fmt, ap);
+    teach_vpara(p->out, p->start, fmt, ap);
     va_end(ap);
 }
 
@@ -164,14 +162,15 @@ void teach_explain_lookup(const struct dec_dns_line *d, const struct tr_addr *se
     const char *tw = type_words(d->qtype);
     if (tw)
         para(&p, _("The query carries an ID, %1$u, that the answer must repeat, and one question: "
-                   "the name %2$s and the type %3$s, which asks for %4$s. The client sent it from "
-                   "port %5$u, picked at random: with the ID, about 32 bits that a forged answer "
-                   "would have to guess."),
+                   "the name %2$s and the type %3$s, which asks for %4$s. It left from port %5$u: "
+                   "clients pick that port at random (RFC 5452), so that with the ID a forged "
+                   "answer has about 32 bits to guess."),
              d->id, d->name, d->qtype, tw, d->client.port);
     else
         para(&p, _("The query carries an ID, %1$u, that the answer must repeat, and one question: "
-                   "the name %2$s and the type %3$s. The client sent it from port %4$u, picked at "
-                   "random: with the ID, about 32 bits that a forged answer would have to guess."),
+                   "the name %2$s and the type %3$s. It left from port %4$u: clients pick that "
+                   "port at random (RFC 5452), so that with the ID a forged answer has about 32 "
+                   "bits to guess."),
              d->id, d->name, d->qtype, d->client.port);
     if (d->retry)
         para(&p, _("The same question had gone to another resolver before without an answer: "

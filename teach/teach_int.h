@@ -172,6 +172,8 @@ void teach_ex_done(struct teach_ex *e);
 
 /* a paragraph (paragraphs are separated by one empty line) */
 void teach_para(struct teach_ex *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the same into out, whose text began at start (a composer without a record) */
+void teach_vpara(struct tr_sbuf *out, size_t start, const char *fmt, va_list ap);
 /* a paragraph without placeholders (a table's, already translated) */
 void teach_para_str(struct teach_ex *e, const char *text);
 /* keep p until the end (returns it) */

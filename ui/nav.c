@@ -373,9 +373,11 @@ void ui_resolve_want(struct app *a)
     }
     if (k < 0)
         k = 0;
-    /* a connection's walk begins with step 0, the lookup before its handshake */
-    if (a->want_kind == DEC_STAGE_HANDSHAKE && k == 1 && a->det->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP)
+    /* walking on into a connection: its walk begins with step 0, the lookup
+     * before its handshake (a --goto to the handshake stays there) */
+    if (a->want_lookup && k == 1 && a->det->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP)
         k = 0;
+    a->want_lookup = false;
     a->want_kind = -1;
     a->want_nth = 0;
     a->want_final = false;
@@ -398,6 +400,8 @@ static void select_row(struct app *a, size_t pos, int kind, int nth, bool final,
     a->want_nth = nth;
     a->want_final = final;
     a->want_last = last;
+    a->want_lookup = a->next_lookup && kind == DEC_STAGE_HANDSHAKE;
+    a->next_lookup = false;
     a->stage = -1;
     load_detail(a);  /* reads anew only for another connection, or outside the window */
     ui_resolve_want(a);
@@ -453,6 +457,7 @@ void ui_next_stage(struct app *a, int dir)
             break;
     }
     if (dir > 0) {
+        a->next_lookup = true;
         ui_select_row(a, pos, DEC_STAGE_HANDSHAKE, false);
         if (a->stage < 0 && a->det->nstgs)
             ui_resolve_want(a);

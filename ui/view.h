@@ -112,6 +112,8 @@ struct app {
     int want_nth;               /* ... the nth of that kind in the exchange (0 first) */
     bool want_final;            /* ... not counting an interim response's stages */
     bool want_last;             /* ... or to the last stage */
+    bool want_lookup;           /* ... or to step 0 when the handshake asked for has it */
+    bool next_lookup;           /* the next selection walks on into a connection: step 0 */
     /* the selected row of the list */
     size_t sel;
     bool goto_done;

@@ -127,6 +127,24 @@ static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, 
     return lw;
 }
 
+/* a row's frame number (in attr) and time since the connection's first
+ * packet, then the client's rail */
+static void draw_when(struct app *a, const struct rect *r, const struct lcols *c, int y,
+                      uint64_t frame, tr_time ts, int attr)
+{
+    char buf[64];
+    int dim = ui_app_attr(a, UI_COLOR_DIM);
+    snprintf(buf, sizeof buf, "%*llu", c->fw, (unsigned long long)frame);
+    ui_put(stdscr, y, r->x + 1, c->fw, buf, attr);
+    tr_time t = ts - a->det->tc.first_ts;
+    if (c->secs)
+        snprintf(buf, sizeof buf, "%*.3fs", c->tw - 1, (double)t / 1e6);
+    else
+        snprintf(buf, sizeof buf, "%*.3fms", c->tw - 2, (double)t / 1e3);
+    ui_put(stdscr, y, r->x + 1 + c->fw + 1, c->tw, buf, dim);
+    ui_put(stdscr, y, r->x + c->cx - 1, 1, a->scr.g.vline, dim);
+}
+
 static void draw_row(struct app *a, const struct rect *r, const struct lcols *c, size_t k, int y,
                      const struct dec_stage *cur, size_t cursor)
 {
@@ -136,20 +154,11 @@ static void draw_row(struct app *a, const struct rect *r, const struct lcols *c,
     int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
                   : ui_app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
     int dim = ui_app_attr(a, UI_COLOR_DIM);
-    char buf[64];
     /* the cursor: a mark, and the frame number in the selection's colors */
     bool at = k == cursor && (a->focus == PANE_LADDER || a->ladder.picked);
     if (at)
         ui_put(stdscr, y, r->x, 1, a->scr.g.rarrow, ui_app_attr(a, UI_COLOR_FOCUS));
-    snprintf(buf, sizeof buf, "%*llu", c->fw, (unsigned long long)p->seg.frame);
-    ui_put(stdscr, y, r->x + 1, c->fw, buf, at ? ui_app_attr(a, UI_COLOR_SELECT) : dim);
-    tr_time t = p->seg.ts - d->tc.first_ts;
-    if (c->secs)
-        snprintf(buf, sizeof buf, "%*.3fs", c->tw - 1, (double)t / 1e6);
-    else
-        snprintf(buf, sizeof buf, "%*.3fms", c->tw - 2, (double)t / 1e3);
-    ui_put(stdscr, y, r->x + 1 + c->fw + 1, c->tw, buf, dim);
-    ui_put(stdscr, y, r->x + c->cx - 1, 1, a->scr.g.vline, dim);
+    draw_when(a, r, c, y, p->seg.frame, p->seg.ts, at ? ui_app_attr(a, UI_COLOR_SELECT) : dim);
     ui_put(stdscr, y, r->x + c->sx + 1, 1, a->scr.g.vline, dim);
     int aw = c->sx - c->cx + 1;
     for (int x = 0; x < aw; x++)
@@ -189,16 +198,7 @@ static void draw_lookup_row(struct app *a, const struct rect *r, const struct lc
     int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT) : ui_app_attr(a, UI_COLOR_CLIENT);
     int dim = ui_app_attr(a, UI_COLOR_DIM);
     char buf[96], label[320], ip[TR_ADDRSTRLEN];
-    uint64_t frame = i ? l->response_frame : l->frame;
-    snprintf(buf, sizeof buf, "%*llu", c->fw, (unsigned long long)frame);
-    ui_put(stdscr, y, r->x + 1, c->fw, buf, dim);
-    tr_time t = (i ? l->response_ts : l->ts) - d->tc.first_ts;
-    if (c->secs)
-        snprintf(buf, sizeof buf, "%*.3fs", c->tw - 1, (double)t / 1e6);
-    else
-        snprintf(buf, sizeof buf, "%*.3fms", c->tw - 2, (double)t / 1e3);
-    ui_put(stdscr, y, r->x + 1 + c->fw + 1, c->tw, buf, dim);
-    ui_put(stdscr, y, r->x + c->cx - 1, 1, a->scr.g.vline, dim);
+    draw_when(a, r, c, y, i ? l->response_frame : l->frame, i ? l->response_ts : l->ts, dim);
     /* the resolver's lane: its rail and its address, right of the arrow */
     int aw = c->sx - c->cx + 1;
     snprintf(buf, sizeof buf, _("DNS %s"), tr_addr_format(&l->server.addr, ip));

@@ -1091,12 +1091,43 @@ def case_https():
     t.keys("q")
     if t.exit_code() != "0":
         fail("https at 60x20: q did not end httpstep with status 0")
+def case_dns():
+    # step 0 (issue 17): the lookup before the handshake, its lane on the ladder, its
+    # explanation; p from the handshake goes back to it, --goto to the handshake stays there
+    for w, h in ((80, 24), (60, 20)):
+        t = start(["--goto", "1,dns_lookup", "samples/17-dns-lookup.pcap"], w, h)
+        s = t.wait(lambda s: title_of(s) == (0, "DNS lookup"),
+                   "17 at %dx%d: --goto 1,dns_lookup opens step 0" % (w, h))
+        rows = s.splitlines()
+        if any(len(l) > w for l in rows):
+            fail("17 at %dx%d: a line is wider than the screen" % (w, h))
+        lane = [l for l in rows if "A?" in l and ("10.77.1.53" in l or "10.77" in l)]
+        if not lane:
+            fail("17 at %dx%d: the query's arrow to the resolver is not on the ladder:\n%s"
+                 % (w, h, s))
+        if "www.lesson.test A? 10.77.1.1 (TTL 300 s)" not in explanation(s).replace("\n", " "):
+            fail("17 at %dx%d: the explanation does not open with the lookup:\n%s" % (w, h, s))
+        t.keys("n")
+        t.wait(lambda s: title_of(s) == (1, "Handshake"), "17: n from step 0 goes to the handshake")
+        t.keys("p")
+        t.wait(lambda s: title_of(s) == (0, "DNS lookup"), "17: p from the handshake goes to step 0")
+        t.keys("q")
+        t.close()
+    t = start(["--goto", "1,handshake", "samples/17-dns-lookup.pcap"])
+    t.wait(lambda s: title_of(s) == (1, "Handshake"), "17: --goto 1,handshake stays at the handshake")
+    t.keys("q")
+    t.close()
+    # 18: the connection's step 0 also tells the mistyped name's NXDOMAIN before it
+    t = start(["--goto", "1,dns_lookup", "samples/18-dns-nxdomain.pcap"], 120, 60)
+    t.wait(lambda s: "wwww.lesson.test" in s and "NXDOMAIN" in s,
+           "18: step 0 tells the NXDOMAIN of wwww.lesson.test")
+    t.keys("q")
     t.close()
 
 
 CASES = ["steps", "nav", "zh", "nohttp", "picker", "help", "golden", "restore", "ladder", "labels",
          "layout", "mono", "autoplay", "numbering", "search", "list", "status", "sizes", "live",
-         "robust", "lab", "https"]
+         "robust", "lab", "https", "dns"]
 
 
 def main():

@@ -529,6 +529,7 @@ static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
 static inline void fz_pipe_done(struct fz_pipe *p, uint64_t frames, uint64_t bytes)
 {
     tr_table_finish(p->table);
+    dec_finish(p->dec);  /* the DNS lookups never answered (pipeline.c does the same) */
     struct tr_stats ts;
     struct dec_stats ds;
     tr_table_stats(p->table, &ts);
@@ -537,7 +538,7 @@ static inline void fz_pipe_done(struct fz_pipe *p, uint64_t frames, uint64_t byt
              (unsigned long long)ts.active_conns, (unsigned long long)ts.tcp_conns);
     FZ_CHECK(ts.active_conns == 0, "%llu connections still open after tr_table_finish",
              (unsigned long long)ts.active_conns);
-    struct dec_run_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes, 0};
+    struct dec_run_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes, 0, ds.dns, ds.decrypted};
     rep_writer_stats(p->w, &st);
     rep_writer_flush(p->w);
     /* the learner's text of every stage kept: the explanations read the

@@ -7,7 +7,10 @@
  * rest is parsed as
  * one message (a UDP datagram), and as a TCP stream: each message the
  * framing gives is parsed too. Without a gap the framing must give the same
- * messages however the stream is cut.
+ * messages however the stream is cut. Then the decoder's pairing
+ * (decode/dnsflow.c) reads it as a query (QR cleared) from a client and as
+ * its response (QR set) from the resolver: a message whose question was
+ * read gives one dns line, answered by the second datagram.
  */
 #include "fuzz_common.h"
 
@@ -172,6 +175,60 @@ static void take(struct dec_dns_tcp *t, const uint8_t *p, size_t n, struct got *
     }
 }
 
+struct lines {
+    size_t n;
+};
+
+static void on_line(void *ctx, const struct dec_dns_line *d)
+{
+    struct lines *l = ctx;
+    l->n++;
+    FZ_CHECK(memchr(d->name, '\0', sizeof d->name) && memchr(d->qtype, '\0', sizeof d->qtype),
+             "a dns line's text not terminated");
+    FZ_CHECK(d->frame == 1, "a dns line of frame %llu", (unsigned long long)d->frame);
+    FZ_CHECK(!d->answered || (d->response_frame == 2 && d->rcode[0]), "answered by frame %llu",
+             (unsigned long long)d->response_frame);
+    FZ_CHECK(d->nanswers <= DEC_DNS_MAX_RRS && (d->nanswers == 0 || d->answers),
+             "%zu answers", d->nanswers);
+    for (size_t i = 0; i < d->nanswers; i++)
+        FZ_CHECK(memchr(d->answers[i].data, '\0', sizeof d->answers[i].data) != NULL,
+                 "answer %zu not terminated", i);
+}
+
+static void flow(const uint8_t *p, size_t n)
+{
+    struct lines got = {0};
+    struct dec_sink ds = {.ctx = &got, .on_dns = on_line};
+    struct dec_opts o = {.detect = true};
+    struct dec_decoder *d = dec_new(&o, &ds);
+    struct tr_sink ts;
+    dec_tracer_sink(d, &ts);
+    uint8_t *copy = fz_dup(p, n);
+    struct tr_datagram g = {.payload = copy, .caplen = (uint32_t)n, .len = (uint32_t)n,
+                            .frame = 1, .ts = 1000, .file_offset = -1, .tunnel = ""};
+    g.src.addr.family = g.dst.addr.family = 4;
+    g.src.addr.a[0] = 10, g.src.addr.a[3] = 2, g.src.port = 40001;
+    g.dst.addr.a[0] = 10, g.dst.addr.a[3] = 53, g.dst.port = 53;
+    if (n > 2)
+        copy[2] &= 0x7f;  /* a query */
+    ts.on_datagram(ts.ctx, &g);
+    struct tr_endpoint e = g.src;
+    g.src = g.dst;
+    g.dst = e;
+    g.frame = 2;
+    g.ts = 2000;
+    if (n > 2)
+        copy[2] |= 0x80;  /* its response */
+    ts.on_datagram(ts.ctx, &g);
+    dec_finish(d);
+    struct dec_stats st;
+    dec_stats(d, &st);
+    FZ_CHECK(st.dns == got.n && got.n <= 1, "%zu dns lines, stats %llu", got.n,
+             (unsigned long long)st.dns);
+    dec_free(d);
+    free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const size_t pieces[4] = {1, 2, 7, SIZE_MAX};
@@ -181,6 +238,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *rest = data + 1;
     size_t n = size - 1;
     parse(rest, n);
+    if (n <= 65535)
+        flow(rest, n);
 
     size_t piece = pieces[b & 3];
     int gap_at = (b >> 2) & 3;  /* 2: after piece 1, 3: after pieces 1 and 2 */
