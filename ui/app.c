@@ -324,44 +324,6 @@ static int mouse(struct app *a)
     return 0;
 }
 
-static int search_key(struct app *a, int ch)
-{
-    if (ch == 27) {  /* Escape */
-        a->searching = false;
-    } else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
-        a->searching = false;
-        if (a->ninput)
-            snprintf(a->query, sizeof a->query, "%s", a->input);
-        ui_search_start(a);
-    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-        if (a->ninput)
-            a->input[--a->ninput] = '\0';
-    } else if (ch >= 0x20 && ch < 0x100 && a->ninput + 1 < sizeof a->input) {
-        a->input[a->ninput++] = (char)ch;
-        a->input[a->ninput] = '\0';
-    }
-    return UI_HANDLED | UI_REDRAW;
-}
-
-static int help_key(struct app *a, enum ui_action act, int ch)
-{
-    if (act == UA_QUIT || act == UA_HELP || ch == 27)
-        a->help = false;
-    else if (act == UA_DOWN)
-        a->help_top++;
-    else if (act == UA_UP)
-        a->help_top--;
-    else if (act == UA_PGDN)
-        a->help_top += a->help_page;
-    else if (act == UA_PGUP)
-        a->help_top -= a->help_page;
-    else if (act == UA_HOME)
-        a->help_top = 0;
-    else if (act == UA_END)
-        a->help_top = INT_MAX / 2;  /* the drawing brings it back in range */
-    return UI_HANDLED | UI_REDRAW;
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -450,6 +412,9 @@ static int global_key(struct app *a, enum ui_action act)
         snprintf(a->msg, sizeof a->msg, "%s",
                  a->follow ? _("following the newest stage") : _("not following: you keep your place"));
         break;
+    case UA_EXPORT:
+        ui_export_exchange(a);
+        break;
     case UA_HELP:
         a->help = true;
         a->help_top = 0;
@@ -483,7 +448,7 @@ static int key(struct app *a, int ch)
         return UI_HANDLED | UI_REDRAW;
     }
     if (a->searching)
-        return search_key(a, ch);
+        return ui_search_key(a, ch);
     if (ch == KEY_MOUSE)
         return mouse(a);
     enum ui_action act = ui_key_action(ch);
@@ -505,7 +470,7 @@ static int key(struct app *a, int ch)
             return UI_HANDLED | UI_REDRAW;
     }
     if (a->help)
-        return help_key(a, act, ch);
+        return ui_help_key(a, act, ch);
     const struct ui_view *v = ui_views[a->focus];
     int f = v->key ? v->key(a, act) : 0;
     if (f & UI_HANDLED)

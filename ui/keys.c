@@ -38,6 +38,8 @@ const struct ui_binding ui_bindings[] = {
     {UA_ZOOM, {'z', 0, 0, 0}, "z", N_("zoom the focused pane"), N_("zoom")},
     {UA_BIG, {'B', 0, 0, 0}, "B", N_("projector mode: high contrast, fewer panes"), NULL},
     {UA_FOLLOW, {'f', 0, 0, 0}, "f", N_("live: follow the newest stage"), NULL},
+    {UA_EXPORT, {'E', 0, 0, 0}, "E",
+     N_("export the selected exchange as HTML and SVG files in the current directory"), NULL},
     {UA_HELP, {'?', 'h', KEY_F(1), 0}, "?", N_("this help"), N_("help")},
     {UA_REDRAW, {CTRL('l'), 0, 0, 0}, "Ctrl-L", N_("redraw the screen"), NULL},
     {UA_BACK, {27, 0, 0, 0}, "Esc",

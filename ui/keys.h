@@ -28,6 +28,7 @@ enum ui_action {
     UA_ZOOM,
     UA_BIG,
     UA_FOLLOW,
+    UA_EXPORT,
     UA_HELP,
     UA_REDRAW,
     UA_BACK,

@@ -682,7 +682,6 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     line_sequence(&f, o);
     line_ack(d, &f, o);
     line_window(&f, o);
-    line_ip(&f, o);
     struct acks acks;
     acks_build(d, &acks);
     line_rtt(d, &acks, k, o);
@@ -690,5 +689,6 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     line_carries(d, k, o);
     line_marks(p, &f, o);
     line_connection(d, &acks, o);
+    line_ip(&f, o);  /* last: the lab's answers come first at 80x24 */
     acks_free(&acks);
 }

@@ -217,6 +217,12 @@ void ui_apply_goto(struct app *a);
 /* a search for a->query from the selected row on; each step looks at rows
  * for up to budget microseconds (true while it goes on) */
 void ui_search_start(struct app *a);
+/* the export key: the selected exchange as HTML and SVG files in the current
+ * directory (export.c); a->msg says where, or why not */
+void ui_export_exchange(struct app *a);
+/* the keys of the search line and of the help (view_bars.c); UI_* flags */
+int ui_search_key(struct app *a, int ch);
+int ui_help_key(struct app *a, enum ui_action act, int ch);
 bool ui_search_step(struct app *a, int64_t budget);
 void ui_search_stop(struct app *a);
 void ui_follow_newest(struct app *a);
