@@ -663,6 +663,8 @@ struct dec_record {
     bool rolling;                /* drop the oldest stages and packets past the caps */
     uint64_t trimmed;            /* stages dropped from the front so far (rolling) */
     uint64_t version;            /* counts the events recorded: a reader's cache key */
+    size_t linked;               /* stages dec_record_link has linked (of trimmed_linked) */
+    uint64_t linked_trimmed;     /* `trimmed` when they were linked */
 };
 
 void dec_record_init(struct dec_record *r, uint64_t conn_id);
@@ -672,7 +674,9 @@ void dec_record_free(struct dec_record *r);
 void dec_record_window(struct dec_record *r, int64_t lo, int64_t hi);
 /* the dec_sink that records (events of conn_id only, unless it is 0) */
 void dec_record_sink(struct dec_record *r, struct dec_sink *out);
-/* link packets to the stages they carry (after loading, and after changes) */
+/* link packets to the stages they carry (after loading, and after changes);
+ * only the stages recorded since the last call, unless the rolling record
+ * dropped stages since (then all): a stage's packets are recorded before it */
 void dec_record_link(struct dec_record *r);
 /* an exchange, or NULL when not (yet) written or outside the window */
 const struct dec_exchange *dec_record_x(const struct dec_record *r, int64_t x);

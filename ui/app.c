@@ -520,6 +520,17 @@ static bool load_step(struct app *a)
     if (!a->main.done) {
         busy |= ui_pass_step(&a->main, SLICE_US);
         ui_ix_sort(&a->ix);
+        if (a->live && a->ix.nrows > LIVE_ROWS) {  /* memory bounded: the oldest half goes */
+            size_t pos = a->sel;
+            if (a->srch.active) {
+                ui_search_stop(a);
+                snprintf(a->msg, sizeof a->msg, "%s",
+                         _("search stopped: the live list let its oldest exchanges go"));
+            }
+            ui_ix_drop_oldest(&a->ix, a->ix.nrows - LIVE_ROWS / 2, &pos);
+            a->sel = pos == SIZE_MAX ? 0 : pos;
+            a->list.top = a->sel;
+        }
         if (a->live)
             ui_follow_newest(a);
         else if (a->ix.norder && a->det_conn == 0 && !o->goto_spec)
@@ -621,6 +632,19 @@ static bool goto_check(struct app *a, char *err)
     return false;
 }
 
+/* draw, and time autoplay's next step from when its text is on screen;
+ * returns the time drawn (ms) */
+static int64_t draw_timed(struct app *a)
+{
+    draw(a);
+    int64_t t = now_ms();
+    if (a->play_arm) {
+        a->next_play = t + reading_ms(a);
+        a->play_arm = false;
+    }
+    return t;
+}
+
 static int run(struct app *a)
 {
     if (!a->main.open && !open_main(a))
@@ -638,14 +662,8 @@ static int run(struct app *a)
         if (a->playing && !a->play_arm && now_ms() >= a->next_play)
             play_step(a);
         int64_t t = now_ms();
-        if (a->dirty && (!busy || t - last_draw >= 100)) {
-            draw(a);
-            last_draw = t;
-            if (a->play_arm) {
-                a->next_play = now_ms() + reading_ms(a);
-                a->play_arm = false;
-            }
-        }
+        if (a->dirty && (!busy || t - last_draw >= 100))
+            last_draw = draw_timed(a);
         int wait = busy || a->dirty ? 0 : a->playing ? (int)(a->next_play - now_ms()) : 1000;
         if (wait < 0)
             wait = 0;
@@ -665,8 +683,8 @@ static int run(struct app *a)
         }
         if (flags & UI_QUIT)
             break;
-        if (flags & UI_REDRAW)
-            a->dirty = true;
+        if (flags & UI_REDRAW)  /* answer the key at once, before reading more */
+            last_draw = draw_timed(a);
     }
     return a->main.failed ? 2 : 0;
 }

@@ -15,6 +15,7 @@ enum pane { PANE_LIST, PANE_LADDER, PANE_BYTES, PANE_EXPLAIN, PANE_COUNT };
 enum bytes_mode { BYTES_HEX, BYTES_TEXT, BYTES_DECODED, BYTES_MODES };
 
 #define SLICE_US 15000      /* reading per loop turn, so keys answer at once */
+#define LIVE_ROWS 16384     /* live: the list keeps the latest rows, at most this many */
 #define PLAY_DEFAULT_MS 2500
 
 /* what a key handler did (htop's HandlerResult) */

@@ -41,11 +41,24 @@ TITLES = {
 }
 
 failures = []
+current = {"case": ""}  # the case running, named in the summary of failures
 
 
 def fail(msg):
-    failures.append(msg)
+    failures.append("%s: %s" % (current["case"], msg) if current["case"] else msg)
     print("FAIL:", msg)
+
+
+def summary_lines(limit=20, width=160):
+    """The failed checks, a line each (their first line, cut), for the end of
+    the output: tests/run.sh shows only the last 30 lines of a failed test"""
+    out = []
+    for f in failures[:limit]:
+        first = f.strip().splitlines()[0] if f.strip() else "(empty)"
+        out.append("  - " + (first if len(first) <= width else first[:width - 1] + "…"))
+    if len(failures) > limit:
+        out.append("  ... and %d more (above)" % (len(failures) - limit))
+    return out
 
 
 class Term:
@@ -1143,7 +1156,11 @@ def main():
     try:
         for c in chosen:
             n = len(failures)
-            globals()["case_" + c]()
+            current["case"] = c
+            try:
+                globals()["case_" + c]()
+            except Exception as e:  # a broken case is a failed check, and the others still run
+                fail("%s raised %s: %s" % (c, type(e).__name__, e))
             print("%s: %s" % (c, "ok" if len(failures) == n else "FAILED"))
             if c == "steps" and failures:
                 break
@@ -1154,6 +1171,9 @@ def main():
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(tmpdir, ignore_errors=True)
     if failures:
+        print("failed checks:")
+        for line in summary_lines():
+            print(line)
         print("%d UI checks failed" % len(failures))
         return 1
     print("UI checks passed")
