@@ -82,7 +82,7 @@ REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/wal
 	report/lab.c
 UI_SRC := ui/index.c ui/screen.c ui/keys.c ui/picker.c ui/nav.c ui/packet.c \
 	ui/view_list.c ui/view_ladder.c ui/view_bytes.c ui/view_explain.c ui/view_bars.c ui/app.c \
-	ui/lab.c
+	ui/lab.c ui/export.c
 LIB_SRC := $(TRACER_SRC) $(DECODE_SRC) $(TEACH_SRC) $(REPORT_SRC) $(UI_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/httpstep.o

@@ -720,6 +720,8 @@ struct dec_record {
     uint64_t trimmed;            /* stages dropped from the front so far (rolling) */
     uint64_t version;            /* counts the events recorded: a reader's cache key */
     bool dns_seen;               /* the capture held DNS lookups before the connection */
+    size_t linked;               /* stages dec_record_link has linked (of trimmed_linked) */
+    uint64_t linked_trimmed;     /* `trimmed` when they were linked */
 };
 
 void dec_record_init(struct dec_record *r, uint64_t conn_id);
@@ -736,7 +738,9 @@ void dec_record_sink(struct dec_record *r, struct dec_sink *out);
  * the lookups (the UI's detail pass reads from the connection's first
  * frame) calls it with what an earlier pass saw. Once per record. */
 void dec_record_set_dns(struct dec_record *r, const struct dec_dns_line *dns, bool dns_seen);
-/* link packets to the stages they carry (after loading, and after changes) */
+/* link packets to the stages they carry (after loading, and after changes);
+ * only the stages recorded since the last call, unless the rolling record
+ * dropped stages since (then all): a stage's packets are recorded before it */
 void dec_record_link(struct dec_record *r);
 /* an exchange, or NULL when not (yet) written or outside the window */
 const struct dec_exchange *dec_record_x(const struct dec_record *r, int64_t x);

@@ -353,10 +353,16 @@ long dec_record_pkt_of(const struct dec_record *r, uint64_t frame)
 
 void dec_record_link(struct dec_record *r)
 {
-    for (size_t i = 0; i < r->npkts; i++)
-        r->pkts[i].stage = -1;
+    size_t from = r->linked;
+    if (r->linked_trimmed != r->trimmed || from > r->nstgs) {  /* stage indices moved */
+        for (size_t i = 0; i < r->npkts; i++)
+            r->pkts[i].stage = -1;
+        from = 0;
+    }
+    r->linked = r->nstgs;
+    r->linked_trimmed = r->trimmed;
     /* each stage claims the packets of its frames, the first stage first */
-    for (size_t k = 0; k < r->nstgs; k++) {
+    for (size_t k = from; k < r->nstgs; k++) {
         const struct dec_stage *s = r->stgs[k];
         bool any = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE;
         for (size_t f = 0; f < s->nframes; f++) {

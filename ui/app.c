@@ -325,44 +325,6 @@ static int mouse(struct app *a)
     return 0;
 }
 
-static int search_key(struct app *a, int ch)
-{
-    if (ch == 27) {  /* Escape */
-        a->searching = false;
-    } else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
-        a->searching = false;
-        if (a->ninput)
-            snprintf(a->query, sizeof a->query, "%s", a->input);
-        ui_search_start(a);
-    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-        if (a->ninput)
-            a->input[--a->ninput] = '\0';
-    } else if (ch >= 0x20 && ch < 0x100 && a->ninput + 1 < sizeof a->input) {
-        a->input[a->ninput++] = (char)ch;
-        a->input[a->ninput] = '\0';
-    }
-    return UI_HANDLED | UI_REDRAW;
-}
-
-static int help_key(struct app *a, enum ui_action act, int ch)
-{
-    if (act == UA_QUIT || act == UA_HELP || ch == 27)
-        a->help = false;
-    else if (act == UA_DOWN)
-        a->help_top++;
-    else if (act == UA_UP)
-        a->help_top--;
-    else if (act == UA_PGDN)
-        a->help_top += a->help_page;
-    else if (act == UA_PGUP)
-        a->help_top -= a->help_page;
-    else if (act == UA_HOME)
-        a->help_top = 0;
-    else if (act == UA_END)
-        a->help_top = INT_MAX / 2;  /* the drawing brings it back in range */
-    return UI_HANDLED | UI_REDRAW;
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -458,6 +420,9 @@ static int global_key(struct app *a, enum ui_action act)
     case UA_LAB_NEXT:
         ui_lab_next_toggle(a);
         break;
+    case UA_EXPORT:
+        ui_export_exchange(a);
+        break;
     case UA_HELP:
         a->help = true;
         a->help_top = 0;
@@ -491,7 +456,7 @@ static int key(struct app *a, int ch)
         return UI_HANDLED | UI_REDRAW;
     }
     if (a->searching)
-        return search_key(a, ch);
+        return ui_search_key(a, ch);
     if (ui_lab_active(a) && !a->help)
         return ui_lab_key(a, ch);
     if (ch == KEY_MOUSE)
@@ -515,7 +480,7 @@ static int key(struct app *a, int ch)
             return UI_HANDLED | UI_REDRAW;
     }
     if (a->help)
-        return help_key(a, act, ch);
+        return ui_help_key(a, act, ch);
     const struct ui_view *v = ui_views[a->focus];
     int f = v->key ? v->key(a, act) : 0;
     if (f & UI_HANDLED)
@@ -565,6 +530,17 @@ static bool load_step(struct app *a)
     if (!a->main.done) {
         busy |= ui_pass_step(&a->main, SLICE_US);
         ui_ix_sort(&a->ix);
+        if (a->live && a->ix.nrows > LIVE_ROWS) {  /* memory bounded: the oldest half goes */
+            size_t pos = a->sel;
+            if (a->srch.active) {
+                ui_search_stop(a);
+                snprintf(a->msg, sizeof a->msg, "%s",
+                         _("search stopped: the live list let its oldest exchanges go"));
+            }
+            ui_ix_drop_oldest(&a->ix, a->ix.nrows - LIVE_ROWS / 2, &pos);
+            a->sel = pos == SIZE_MAX ? 0 : pos;
+            a->list.top = a->sel;
+        }
         if (a->live)
             ui_follow_newest(a);
         else if (a->ix.norder && a->det_conn == 0 && !o->goto_spec)
@@ -666,6 +642,19 @@ static bool goto_check(struct app *a, char *err)
     return false;
 }
 
+/* draw, and time autoplay's next step from when its text is on screen;
+ * returns the time drawn (ms) */
+static int64_t draw_timed(struct app *a)
+{
+    draw(a);
+    int64_t t = now_ms();
+    if (a->play_arm) {
+        a->next_play = t + reading_ms(a);
+        a->play_arm = false;
+    }
+    return t;
+}
+
 static int run(struct app *a)
 {
     if (!a->main.open && !open_main(a))
@@ -683,14 +672,8 @@ static int run(struct app *a)
         if (a->playing && !a->play_arm && now_ms() >= a->next_play)
             play_step(a);
         int64_t t = now_ms();
-        if (a->dirty && (!busy || t - last_draw >= 100)) {
-            draw(a);
-            last_draw = t;
-            if (a->play_arm) {
-                a->next_play = now_ms() + reading_ms(a);
-                a->play_arm = false;
-            }
-        }
+        if (a->dirty && (!busy || t - last_draw >= 100))
+            last_draw = draw_timed(a);
         int wait = busy || a->dirty ? 0 : a->playing ? (int)(a->next_play - now_ms()) : 1000;
         if (wait < 0)
             wait = 0;
@@ -710,8 +693,8 @@ static int run(struct app *a)
         }
         if (flags & UI_QUIT)
             break;
-        if (flags & UI_REDRAW)
-            a->dirty = true;
+        if (flags & UI_REDRAW)  /* answer the key at once, before reading more */
+            last_draw = draw_timed(a);
     }
     return a->main.failed ? 2 : 0;
 }

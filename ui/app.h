@@ -58,6 +58,7 @@ struct ui_crow {
     int64_t file_offset;
     tr_time t0;
     uint32_t nrows;        /* exchange rows */
+    bool had_rows;         /* it had exchange rows (live: perhaps dropped since) */
     uint32_t last_row;     /* its newest row, UINT32_MAX none */
     uint32_t notes;
     char *sni;
@@ -89,6 +90,11 @@ void ui_ix_free(struct ui_index *ix);
 void ui_ix_sink(struct ui_index *ix, struct dec_sink *out);
 /* rebuild the display order if rows arrived */
 void ui_ix_sort(struct ui_index *ix);
+/* live: forget the `drop` oldest rows (in arrival order), and the ended
+ * connections left without a row; *pos, a position in the display order,
+ * becomes the same row's new position (SIZE_MAX: it was dropped). The
+ * counts (exchanges, notes...) stay those of the whole capture. */
+void ui_ix_drop_oldest(struct ui_index *ix, size_t drop, size_t *pos);
 struct ui_crow *ui_ix_conn(struct ui_index *ix, uint64_t id);
 
 /* ------------------------------------------------------------- picker -- */

@@ -76,6 +76,7 @@ static struct ui_row *row_of(struct ui_index *ix, uint32_t conn, uint64_t index,
     struct ui_row *r = row_new(ix, conn);
     r->index = (uint32_t)index;
     ix->conns[conn].nrows++;
+    ix->conns[conn].had_rows = true;
     return r;
 }
 
@@ -275,7 +276,7 @@ static void i_conn_end(void *ctx, struct dec_conn *c)
         return;
     cr->ended = true;
     cr->last_frame = c->tc->last_frame;
-    if (cr->nrows == 0) {  /* a connection with no exchange still gets a row */
+    if (cr->nrows == 0 && !cr->had_rows) {  /* a connection with no exchange still gets a row */
         struct ui_row *r = row_new(ix, (uint32_t)(cr - ix->conns));
         r->flags = XR_BARE;
         r->t_start = cr->t0;
@@ -310,16 +311,104 @@ static int cmp_rows(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* The display order grows as rows arrive: rows are made in arrival order and
+ * never change their key, so the order is kept sorted and only the rows
+ * new since the last call are sorted, then merged in from the first place
+ * one of them goes (most often the end: appended). */
 void ui_ix_sort(struct ui_index *ix)
 {
     if (!ix->order_dirty)
         return;
-    xgrow(&ix->order, &ix->corder, ix->nrows, sizeof *ix->order);
-    for (size_t i = 0; i < ix->nrows; i++)
-        ix->order[i] = (uint32_t)i;
-    ix->norder = ix->nrows;
-    sort_ix = ix;
-    qsort(ix->order, ix->norder, sizeof *ix->order, cmp_rows);
-    sort_ix = NULL;
     ix->order_dirty = false;
+    size_t old = ix->norder, k = ix->nrows - old;
+    if (!k)
+        return;
+    xgrow(&ix->order, &ix->corder, ix->nrows, sizeof *ix->order);
+    uint32_t *tail = ix->order + old;
+    for (size_t i = 0; i < k; i++)
+        tail[i] = (uint32_t)(old + i);
+    sort_ix = ix;
+    if (k > 1)
+        qsort(tail, k, sizeof *tail, cmp_rows);
+    ix->norder = ix->nrows;
+    if (!old || cmp_rows(&ix->order[old - 1], &tail[0]) <= 0) {
+        sort_ix = NULL;
+        return;  /* in order already: appended */
+    }
+    /* the first place a new row goes: after every row not greater */
+    size_t lo = 0, hi = old;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_rows(&ix->order[mid], &tail[0]) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* merge order[lo, old) with the new rows, from the back, in place:
+     * the new rows are copied out first */
+    uint32_t *fresh = xreallocarray(NULL, k, sizeof *fresh);
+    memcpy(fresh, tail, k * sizeof *fresh);
+    size_t i = old, j = k, w = old + k;
+    while (j > 0) {
+        if (i > lo && cmp_rows(&ix->order[i - 1], &fresh[j - 1]) > 0)
+            ix->order[--w] = ix->order[--i];
+        else
+            ix->order[--w] = fresh[--j];
+    }
+    free(fresh);
+    sort_ix = NULL;
+}
+
+void ui_ix_drop_oldest(struct ui_index *ix, size_t drop, size_t *pos)
+{
+    ui_ix_sort(ix);
+    if (drop > ix->nrows)
+        drop = ix->nrows;
+    if (!drop)
+        return;
+    uint32_t kept = *pos < ix->norder ? ix->order[*pos] : UINT32_MAX;
+    for (size_t i = 0; i < drop; i++) {
+        struct ui_row *r = &ix->rows[i];
+        free(r->target);
+        free(r->reason);
+        if (!(r->flags & XR_BARE))
+            ix->conns[r->conn].nrows--;
+    }
+    memmove(ix->rows, ix->rows + drop, (ix->nrows - drop) * sizeof *ix->rows);
+    ix->nrows -= drop;
+    for (size_t i = 0; i < ix->nrows; i++) {
+        uint32_t p = ix->rows[i].prev;
+        ix->rows[i].prev = p == UINT32_MAX || p < drop ? UINT32_MAX : p - (uint32_t)drop;
+    }
+    /* the connections: those ended without a row left go */
+    uint32_t *map = xreallocarray(NULL, ix->nconns ? ix->nconns : 1, sizeof *map);
+    size_t nc = 0;
+    for (size_t c = 0; c < ix->nconns; c++) {
+        struct ui_crow *cr = &ix->conns[c];
+        uint32_t l = cr->last_row;
+        cr->last_row = l == UINT32_MAX || l < drop ? UINT32_MAX : l - (uint32_t)drop;
+        if (cr->ended && cr->last_row == UINT32_MAX) {
+            free(cr->sni);
+            map[c] = UINT32_MAX;
+            continue;
+        }
+        map[c] = (uint32_t)nc;
+        ix->conns[nc++] = *cr;
+    }
+    ix->nconns = nc;
+    for (size_t i = 0; i < ix->nrows; i++)
+        ix->rows[i].conn = map[ix->rows[i].conn];  /* a row's connection is kept */
+    free(map);
+    /* the order, without the rows dropped (still sorted) */
+    size_t w = 0;
+    *pos = SIZE_MAX;
+    for (size_t i = 0; i < ix->norder; i++) {
+        uint32_t o = ix->order[i];
+        if (o < drop)
+            continue;
+        if (o == kept)
+            *pos = w;
+        ix->order[w++] = o - (uint32_t)drop;
+    }
+    ix->norder = w;
 }

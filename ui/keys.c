@@ -45,6 +45,8 @@ const struct ui_binding ui_bindings[] = {
     {UA_LAB_NEXT, {'w', 0, 0, 0}, "w",
      N_("what comes next? (on/off): before a step forward, guess the next stage (a, b, c...)"),
      NULL},
+    {UA_EXPORT, {'E', 0, 0, 0}, "E",
+     N_("export the selected exchange as HTML and SVG files in the current directory"), NULL},
     {UA_HELP, {'?', 'h', KEY_F(1), 0}, "?", N_("this help"), N_("help")},
     {UA_REDRAW, {CTRL('l'), 0, 0, 0}, "Ctrl-L", N_("redraw the screen"), NULL},
     {UA_BACK, {27, 0, 0, 0}, "Esc",

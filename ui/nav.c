@@ -6,16 +6,23 @@
 #define _GNU_SOURCE 1
 #include "view.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
-static int64_t now_ms(void)
+static int64_t now_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t now_ms(void)
+{
+    return now_us() / 1000;
 }
 
 /* live: the details of the most recent connections, recorded as they happen */
@@ -65,12 +72,30 @@ bool ui_pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
     return true;
 }
 
-/* read for up to budget microseconds; true when something was read */
+/* has a key been typed (the terminal is standard input)? */
+static bool key_waiting(void)
+{
+    struct pollfd k = {STDIN_FILENO, POLLIN, 0};
+    return poll(&k, 1, 0) > 0;
+}
+
+#define STEP_SUB_US 2000  /* a key typed while reading is seen this soon */
+
+/* read for up to budget microseconds, in short slices, stopping early when
+ * a key was typed (it is answered before reading more); true when
+ * something was read */
 bool ui_pass_step(struct pass *p, int64_t budget)
 {
     if (!p->open || p->done)
         return false;
-    uint64_t n = dec_pipeline_run(p->pipe, budget, p->stop);
+    int64_t end = now_us() + budget;
+    uint64_t n = 0, got;
+    do {
+        int64_t left = end - now_us();
+        got = dec_pipeline_run(p->pipe, left < STEP_SUB_US ? left : STEP_SUB_US, p->stop);
+        n += got;
+    } while (got > 0 && !(p->stop && *p->stop) && !dec_pipeline_done(p->pipe) &&
+             now_us() < end && !key_waiting());
     if ((p->stop && *p->stop) || dec_pipeline_done(p->pipe)) {
         /* the end, or a full window: nothing more is kept, no need to finish */
         p->done = true;

@@ -138,34 +138,41 @@ struct pkt_facts {
     char mark_rule[320];             /* why it is one: the rule and the values compared */
 };
 
+/* the rules that compare numbers the sender wrote: a = this segment's, b =
+ * that of ref_frame; the text takes a, b, ref_frame (tracer.h
+ * TR_SEG_RULE_LIST) */
+static const struct {
+    enum tr_seg_rule rule;
+    bool copy;
+    const char *text;
+} rule_texts[] = {
+    {TR_SEG_RULE_TSVAL, true,
+     N_("its TSval %1$u is newer than the TSval %2$u of frame %3$llu, the segment after the "
+        "hole: sent after it, so a copy (decided by the timestamps, RFC 7323)")},
+    {TR_SEG_RULE_TSVAL, false,
+     N_("its TSval %1$u is not newer than the TSval %2$u of frame %3$llu, which overtook it: "
+        "sent no later than it, so the original, delayed (decided by the timestamps, RFC 7323)")},
+    {TR_SEG_RULE_IPID, true,
+     N_("its IPv4 ID %1$u comes after the ID %2$u of frame %3$llu, the segment after the hole: "
+        "numbered later, so a copy (decided by the IP IDs, which this sender counts up)")},
+    {TR_SEG_RULE_IPID, false,
+     N_("its IPv4 ID %1$u comes before the ID %2$u of frame %3$llu, which overtook it: numbered "
+        "earlier, so the original, delayed (decided by the IP IDs, which this sender counts up)")},
+};
+
 /* the rule that decided a retransmission or a late original, with the
- * values it compared (tracer.h TR_SEG_RULE_LIST) */
+ * values it compared */
 static void mark_rule(const struct tr_seg *s, char *buf, size_t n)
 {
     bool copy = s->retransmission;
     unsigned long long ref = (unsigned long long)s->ref_frame;
     char a[32], b[32];
+    for (size_t i = 0; i < sizeof rule_texts / sizeof rule_texts[0]; i++)
+        if (rule_texts[i].rule == (enum tr_seg_rule)s->rule && rule_texts[i].copy == copy) {
+            snprintf(buf, n, _(rule_texts[i].text), s->rule_a, s->rule_b, ref);
+            return;
+        }
     switch ((enum tr_seg_rule)s->rule) {
-    case TR_SEG_RULE_TSVAL:
-        snprintf(buf, n,
-                 copy ? _("its TSval %1$u is newer than the TSval %2$u of frame %3$llu, the "
-                          "segment after the hole: sent after it, so a copy (decided by the "
-                          "timestamps, RFC 7323)")
-                      : _("its TSval %1$u is not newer than the TSval %2$u of frame %3$llu, "
-                          "which overtook it: sent no later than it, so the original, delayed "
-                          "(decided by the timestamps, RFC 7323)"),
-                 s->rule_a, s->rule_b, ref);
-        return;
-    case TR_SEG_RULE_IPID:
-        snprintf(buf, n,
-                 copy ? _("its IPv4 ID %1$u comes after the ID %2$u of frame %3$llu, the segment "
-                          "after the hole: numbered later, so a copy (decided by the IP IDs, "
-                          "which this sender counts up)")
-                      : _("its IPv4 ID %1$u comes before the ID %2$u of frame %3$llu, which "
-                          "overtook it: numbered earlier, so the original, delayed (decided by "
-                          "the IP IDs, which this sender counts up)"),
-                 s->rule_a, s->rule_b, ref);
-        return;
     case TR_SEG_RULE_TIMING:
         ui_app_fmt_dur(a, sizeof a, s->rule_a);
         ui_app_fmt_dur(b, sizeof b, s->rule_b);
@@ -696,7 +703,6 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     line_sequence(&f, o);
     line_ack(d, &f, o);
     line_window(&f, o);
-    line_ip(&f, o);
     struct acks acks;
     acks_build(d, &acks);
     line_rtt(d, &acks, k, o);
@@ -704,5 +710,6 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *o)
     line_carries(d, k, o);
     line_marks(p, &f, o);
     line_connection(d, &acks, o);
+    line_ip(&f, o);  /* last: the lab's answers come first at 80x24 */
     acks_free(&acks);
 }

@@ -15,6 +15,7 @@ enum pane { PANE_LIST, PANE_LADDER, PANE_BYTES, PANE_EXPLAIN, PANE_COUNT };
 enum bytes_mode { BYTES_HEX, BYTES_TEXT, BYTES_DECODED, BYTES_MODES };
 
 #define SLICE_US 15000      /* reading per loop turn, so keys answer at once */
+#define LIVE_ROWS 16384     /* live: the list keeps the latest rows, at most this many */
 #define PLAY_DEFAULT_MS 2500
 
 /* what a key handler did (htop's HandlerResult) */
@@ -220,6 +221,12 @@ void ui_apply_goto(struct app *a);
 /* a search for a->query from the selected row on; each step looks at rows
  * for up to budget microseconds (true while it goes on) */
 void ui_search_start(struct app *a);
+/* the export key: the selected exchange as HTML and SVG files in the current
+ * directory (export.c); a->msg says where, or why not */
+void ui_export_exchange(struct app *a);
+/* the keys of the search line and of the help (view_bars.c); UI_* flags */
+int ui_search_key(struct app *a, int ch);
+int ui_help_key(struct app *a, enum ui_action act, int ch);
 bool ui_search_step(struct app *a, int64_t budget);
 void ui_search_stop(struct app *a);
 void ui_follow_newest(struct app *a);

@@ -1,10 +1,11 @@
 /* view_bars.c - the one-line bars: title, the seven steps, timing, status,
- * the keys; and the help screen */
+ * the keys; the help screen; the keys of the search line and of the help */
 #define _GNU_SOURCE 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "view.h"
 #include "keys.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -525,4 +526,46 @@ void ui_bar_help(struct app *a)
     ui_fill(stdscr, r.y + h - 1, r.x, w, a->scr.g.hline, fa);
     if (a->help_top < max_top)
         ui_put(stdscr, r.y + h - 1, r.x + w - 3, 1, a->scr.g.ellipsis, fa);
+}
+
+/* ------------------------------------------------- their keys -- */
+
+/* a key while the search line is open */
+int ui_search_key(struct app *a, int ch)
+{
+    if (ch == 27) {  /* Escape */
+        a->searching = false;
+    } else if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+        a->searching = false;
+        if (a->ninput)
+            snprintf(a->query, sizeof a->query, "%s", a->input);
+        ui_search_start(a);
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        if (a->ninput)
+            a->input[--a->ninput] = '\0';
+    } else if (ch >= 0x20 && ch < 0x100 && a->ninput + 1 < sizeof a->input) {
+        a->input[a->ninput++] = (char)ch;
+        a->input[a->ninput] = '\0';
+    }
+    return UI_HANDLED | UI_REDRAW;
+}
+
+/* a key while the help is shown */
+int ui_help_key(struct app *a, enum ui_action act, int ch)
+{
+    if (act == UA_QUIT || act == UA_HELP || ch == 27)
+        a->help = false;
+    else if (act == UA_DOWN)
+        a->help_top++;
+    else if (act == UA_UP)
+        a->help_top--;
+    else if (act == UA_PGDN)
+        a->help_top += a->help_page;
+    else if (act == UA_PGUP)
+        a->help_top -= a->help_page;
+    else if (act == UA_HOME)
+        a->help_top = 0;
+    else if (act == UA_END)
+        a->help_top = INT_MAX / 2;  /* the drawing brings it back in range */
+    return UI_HANDLED | UI_REDRAW;
 }

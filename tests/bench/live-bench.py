@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """live-bench.py - `make bench`: httpstep capturing live at loopback rate.
 
-Usage: tests/bench/live-bench.py [-d SECONDS] [-n ROUNDS] [-B KIB] [-m MODES] HTTPSTEP
+Usage: tests/bench/live-bench.py [-d SECONDS] [-n ROUNDS] [-B KIB] [-m MODES] [--base BIN] HTTPSTEP
 
 Everything runs inside a network namespace this script creates and deletes:
 its loopback gets MTU 1500 with TSO/GSO/GRO off (frames are Ethernet-sized,
@@ -19,6 +19,10 @@ drift in the machine's load hits all alike):
   ui      httpstep -i lo in tmux (160x40)  the stepper, following live; a key
                                            ('?', the help) sent every ~0.4 s
                                            and timed until the screen shows it
+  ui-base the same with --base BIN       another build of httpstep (the one
+                                           before a change), interleaved with ui
+                                           in every round: before and after on
+                                           the same load, in one run
 For each: the packets offered (the namespace's lo rx counter while the
 capturer runs: every packet there is port-80 traffic), the rate offered over
 the load's duration, what the capturer read, what the kernel dropped
@@ -345,8 +349,8 @@ class Bench:
             return p, p.pid
         # ui: in tmux, started inside the namespace, the pane's process is httpstep
         self.tmux("kill-server")
-        cmd = " ".join(self.nsexec(a.httpstep, "--lang", "en", "-i", "lo",
-                                   *self.buffer_args()))
+        binary = a.base if mode == "ui-base" else a.httpstep
+        cmd = " ".join(self.nsexec(binary, "--lang", "en", "-i", "lo", *self.buffer_args()))
         self.tmux("new-session", "-d", "-s", "b", "-x", "160", "-y", "40",
                   f"LANG=C.UTF-8 TERM=xterm-256color exec {cmd}")
         pid = None
@@ -390,7 +394,7 @@ class Bench:
             if now >= next_rss:
                 rss_trace.append((round(now - t0), proc_status(pid, "VmRSS")))
                 next_rss += 5
-            if mode == "ui" and now >= next_key:
+            if mode in ("ui", "ui-base") and now >= next_key:
                 lat = self.key_probe()
                 if lat is not None:
                     keys.extend(lat)
@@ -411,7 +415,7 @@ class Bench:
                "others": others}
         m = re.search(r"Requests/sec:\s*([\d.]+)", wrk_out)
         res["reqs"] = float(m.group(1)) if m else None
-        if mode == "ui":
+        if mode in ("ui", "ui-base"):
             s = self.screen()
             m = re.search(r"live on \S+: (\d+) packets, (\d+) dropped", s)
             res["read"], res["dropped"] = (int(m.group(1)), int(m.group(2))) if m else (None, None)
@@ -479,7 +483,8 @@ def pct(xs, p):
 def report(b, results):
     a = b.a
     label = {"floor": "tcpdump -w /dev/null (floor)", "stats": "httpstep -i lo --stats",
-             "json": "httpstep -i lo --json (to tmpfs)", "ui": "httpstep -i lo (UI in tmux)"}
+             "json": "httpstep -i lo --json (to tmpfs)", "ui": "httpstep -i lo (UI in tmux)",
+             "ui-base": "--base: httpstep -i lo (UI in tmux)"}
     cpu = ""
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -517,17 +522,24 @@ def report(b, results):
     print("\nBusiest other processes when each run started (CPU % of one core):\n")
     for r in results:
         print(f"- {r['mode']} round {r['round']}: {r['others']}")
-    keys = [k for r in results if r["mode"] == "ui" for k in r["keys"]]
-    if keys:
+    uis = [m for m in ("ui-base", "ui") if any(r["mode"] == m for r in results)]
+    if any(r["keys"] for r in results):
         print(f"\n### The UI under that load: a key ('?' opens the help, 'q' closes it) "
               f"until tmux shows the change\n")
-        print("| presses | min | median | p90 | p99 | max (ms) | within "
-              f"{KEY_TARGET_MS} ms |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
+        print("| build | presses | min | median | p90 | p99 | max (ms) | within "
+              f"{KEY_TARGET_MS} ms | peak RSS (MiB) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for m in uis:
+        keys = [k for r in results if r["mode"] == m for k in r["keys"]]
+        if not keys:
+            continue
+        hwm = max((r["hwm"] or 0) for r in results if r["mode"] == m)
         within = sum(1 for k in keys if k <= KEY_TARGET_MS)
-        print(f"| {len(keys)} | {min(keys):.0f} | {statistics.median(keys):.0f} | "
+        name = f"--base {a.base}" if m == "ui-base" else a.httpstep
+        print(f"| {name} | {len(keys)} | {min(keys):.0f} | {statistics.median(keys):.0f} | "
               f"{pct(keys, 90):.0f} | {pct(keys, 99):.0f} | {max(keys):.0f} | "
-              f"{within}/{len(keys)} |")
+              f"{within}/{len(keys)} | {hwm / 1024:.1f} |")
+    if any(r["keys"] for r in results):
         print("\n(Measured by polling `tmux capture-pane` in a loop: includes tmux's own "
               "delay and the poll's, an upper bound of httpstep's answer.)")
     print("\n### RSS over the run (MiB at seconds since the load started)\n")
@@ -549,6 +561,8 @@ def main():
     ap.add_argument("--conns", type=int, default=int(os.environ.get("LIVE_CONNS", 8)))
     ap.add_argument("--threads", type=int, default=int(os.environ.get("LIVE_THREADS", 2)))
     ap.add_argument("--mix", choices=("mixed", "large"), default=os.environ.get("LIVE_MIX", "mixed"))
+    ap.add_argument("--base", default=os.environ.get("LIVE_BASE"),
+                    help="another httpstep whose UI runs too (mode ui-base, before ui)")
     try:
         a = ap.parse_args()
     except SystemExit as e:
@@ -557,8 +571,16 @@ def main():
         ap.print_usage(sys.stderr)
         sys.exit(2)
     modes = a.modes.split(",")
-    if any(m not in ("floor", "stats", "json", "ui") for m in modes):
-        die(f"unknown mode in '{a.modes}' (floor, stats, json, ui)")
+    if any(m not in ("floor", "stats", "json", "ui", "ui-base") for m in modes):
+        die(f"unknown mode in '{a.modes}' (floor, stats, json, ui, ui-base)")
+    if a.base:
+        a.base = os.path.abspath(a.base)
+        if not os.access(a.base, os.X_OK):
+            die(f"--base '{a.base}' is not an executable file")
+        if "ui" in modes and "ui-base" not in modes:
+            modes.insert(modes.index("ui"), "ui-base")
+    elif "ui-base" in modes:
+        die("mode ui-base needs --base BIN")
     a.httpstep = os.path.abspath(a.httpstep)
     if not os.access(a.httpstep, os.X_OK):
         die(f"'{a.httpstep}' is not an executable file")

@@ -26,6 +26,8 @@ import time
 
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("HTTPSTEP") or os.path.join(TOP, "httpstep")
+if "/" in BIN:  # a path as given from where this was started (cases may run elsewhere)
+    BIN = os.path.abspath(BIN)
 GOLDEN = os.path.join(TOP, "tests", "golden", "ui")
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 SLOW = 3.0 if "san" in BIN else 1.0   # sanitizer builds are slower
@@ -43,18 +45,31 @@ TITLES = {
 }
 
 failures = []
+current = {"case": ""}  # the case running, named in the summary of failures
 
 
 def fail(msg):
-    failures.append(msg)
+    failures.append("%s: %s" % (current["case"], msg) if current["case"] else msg)
     print("FAIL:", msg)
+
+
+def summary_lines(limit=20, width=160):
+    """The failed checks, a line each (their first line, cut), for the end of
+    the output: tests/run.sh shows only the last 30 lines of a failed test"""
+    out = []
+    for f in failures[:limit]:
+        first = f.strip().splitlines()[0] if f.strip() else "(empty)"
+        out.append("  - " + (first if len(first) <= width else first[:width - 1] + "…"))
+    if len(failures) > limit:
+        out.append("  ... and %d more (above)" % (len(failures) - limit))
+    return out
 
 
 class Term:
     """One tmux session running httpstep."""
     n = 0
 
-    def __init__(self, args, w=80, h=24, env=None, trap_hup=False):
+    def __init__(self, args, w=80, h=24, env=None, trap_hup=False, cwd=None):
         Term.n += 1
         self.name = "hs%d" % Term.n
         self.sock = os.path.join(tmpdir, self.name + ".sock")  # a server each: no races
@@ -63,7 +78,8 @@ class Term:
         envs = " ".join("%s=%s" % (k, v) for k, v in e.items())
         self.done_file = os.path.join(tmpdir, self.name + ".exit")
         cmd = "%scd %s && env %s %s %s; echo $? > %s; sleep 30" % (
-            "trap '' HUP; " if trap_hup else "", TOP, envs, BIN, " ".join(args), self.done_file)
+            "trap '' HUP; " if trap_hup else "", cwd or TOP, envs, BIN, " ".join(args),
+            self.done_file)
         self.tmux("new-session", "-d", "-s", self.name, "-x", str(w), "-y", str(h), cmd)
 
     def tmux(self, *a):
@@ -556,10 +572,24 @@ def case_ladder():
     s = t.wait(lambda s: "retransmission:" in explanation(s),
                "ladder: a retransmitted packet's detail says so, with its rule")
     text = explanation(s)
-    for want in ["R, retransmission: every byte of it had arrived before", "No RTT sample from a "
-                 "retransmission", "smallest window client", "Server: ", "bit/s"]:
+    for want in ["R, retransmission: its TSval", "the segment after the hole", "(decided by the "
+                 "timestamps, RFC 7323)", "No RTT sample from a retransmission",
+                 "smallest window client", "Server: ", "bit/s"]:
         if want not in text:
             fail("ladder: the retransmission's detail lacks %r:\n%s" % (want, text))
+    # the rule's values are the frame's: its TSval, and the TSval of the frame it names
+    m = re.search(r"Frame (\d+),.*?its TSval (\d+) is newer than the TSval (\d+) of frame (\d+)",
+                  text)
+    if m and shutil.which("tshark"):
+        cap = os.path.join(TOP, "samples", "12-lossy-network.pcap")
+        ts = {}
+        for fr in (m.group(1), m.group(4)):
+            out = subprocess.run(["tshark", "-r", cap, "-Y", "frame.number==" + fr, "-T", "fields",
+                                  "-e", "tcp.options.timestamp.tsval"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            ts[fr] = out.stdout.strip()
+        if ts[m.group(1)] != m.group(2) or ts[m.group(4)] != m.group(3):
+            fail("ladder: the rule's TSvals are not tshark's: %s" % ts)
     t.keys("q")
     t.close()
 
@@ -1122,12 +1152,95 @@ def case_dns():
     t.wait(lambda s: "wwww.lesson.test" in s and "NXDOMAIN" in s,
            "18: step 0 tells the NXDOMAIN of wwww.lesson.test")
     t.keys("q")
+def case_export():
+    """E writes the selected exchange as HTML and SVG in the current directory
+    (issue 18): the status line names the files; the HTML parses, the SVG is
+    XML with one arrow per packet of the exchange; an unwritable name is a
+    one-line message, not a broken screen"""
+    import html.parser
+    import xml.etree.ElementTree as ET
+    work = tempfile.mkdtemp(dir=tmpdir)
+    cap = os.path.join(TOP, "samples", "04-login-form.pcap")
+    lines = transcript(cap)
+    stages = [o for o in lines if o.get("type") == "stage"]
+    xs = sorted((o for o in lines if o.get("type") == "exchange"),
+                key=lambda o: (o["conn"], o["exchange"]))
+    second = xs[1]  # the list's row 2: rows go by connection, then exchange
+    t = Term(["--lang", "en", "--goto", "2", cap], cwd=work)
+    t.wait(lambda s: title_of(s) is not None, "export: the UI shows a stage")
+    t.keys("E")
+    names = ["04-login-form-x2.html", "04-login-form-x2.svg"]
+    t.wait(lambda s: "exchange 2 written to %s and %s" % tuple(names) in s,
+           "export: E says which files it wrote")
+    paths = [os.path.join(work, n) for n in names]
+    if not all(os.path.exists(p) for p in paths):
+        fail("export: the files are not in the current directory: %s" % os.listdir(work))
+        t.close()
+        return
+
+    class Html(html.parser.HTMLParser):
+        VOID = {"meta", "br", "hr", "img", "link", "input", "col", "wbr", "area", "base",
+                "source", "path", "line", "rect", "circle", "polyline", "polygon", "ellipse", "use",
+                "stop"}
+
+        def __init__(self):
+            super().__init__()
+            self.stack, self.errors, self.seen = [], [], set()
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.add(tag)
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_startendtag(self, tag, attrs):
+            self.seen.add(tag)
+
+        def handle_endtag(self, tag):
+            if tag in self.VOID:
+                return
+            if not self.stack or self.stack[-1] != tag:
+                self.errors.append("</%s> closes <%s>" % (tag, self.stack[-1] if self.stack else ""))
+            else:
+                self.stack.pop()
+
+    h = Html()
+    h.feed(open(paths[0], encoding="utf-8").read())
+    h.close()
+    if h.errors or h.stack or not {"html", "body", "svg"} <= h.seen:
+        fail("export: the HTML does not parse: %s, left open %s, tags %s"
+             % (h.errors[:3], h.stack, sorted(h.seen)[:10]))
+    page = open(paths[0], encoding="utf-8").read()
+    want = "%s %s" % (second["request"]["method"], second["request"]["target"])
+    if want not in page:
+        fail("export: the HTML does not hold exchange 2's request line %r" % want)
+    try:
+        root = ET.parse(paths[1]).getroot()
+        pkts = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "pkt"]
+        frames = sorted(int(g.get("data-frame")) for g in pkts)
+        close = [o for o in stages if o["conn"] == second["conn"] and o["stage"] == "close"]
+        if not root.tag.endswith("svg") or not pkts:
+            fail("export: the SVG has no ladder (%s, %d arrows)" % (root.tag, len(pkts)))
+        elif close and close[0]["frames"][-1] not in frames:
+            fail("export: the SVG's ladder lacks the close's last ACK, frame %d (has %s)"
+                 % (close[0]["frames"][-1], frames))
+    except ET.ParseError as e:
+        fail("export: the SVG is not XML: %s" % e)
+    # a name that cannot be written: a directory in its place
+    os.remove(paths[0])
+    os.mkdir(paths[0])
+    t.keys("E")
+    s = t.wait(lambda s: "export failed: cannot write" in s, "export: an unwritable file says why")
+    if title_of(s) is None:
+        fail("export: the screen is broken after a failed export:\n%s" % s)
+    t.keys("q")
+    if t.exit_code() != "0":
+        fail("export: the UI did not quit cleanly after exporting")
     t.close()
 
 
 CASES = ["steps", "nav", "zh", "nohttp", "picker", "help", "golden", "restore", "ladder", "labels",
          "layout", "mono", "autoplay", "numbering", "search", "list", "status", "sizes", "live",
-         "robust", "lab", "https", "dns"]
+         "robust", "lab", "https", "dns", "export"]
 
 
 def main():
@@ -1140,7 +1253,11 @@ def main():
     try:
         for c in chosen:
             n = len(failures)
-            globals()["case_" + c]()
+            current["case"] = c
+            try:
+                globals()["case_" + c]()
+            except Exception as e:  # a broken case is a failed check, and the others still run
+                fail("%s raised %s: %s" % (c, type(e).__name__, e))
             print("%s: %s" % (c, "ok" if len(failures) == n else "FAILED"))
             if c == "steps" and failures:
                 break
@@ -1151,6 +1268,9 @@ def main():
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(tmpdir, ignore_errors=True)
     if failures:
+        print("failed checks:")
+        for line in summary_lines():
+            print(line)
         print("%d UI checks failed" % len(failures))
         return 1
     print("UI checks passed")

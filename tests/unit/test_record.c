@@ -108,11 +108,61 @@ static void test_file_record_keeps_all(void **state)
     dec_record_free(&r);
 }
 
+/* dec_record_link links only the stages new since its last call (live: on
+ * every turn of the UI's loop); linking after every frame gives what one
+ * link over the whole record gives, on every sample (a stage's packets are
+ * recorded before it) and on a rolling record that dropped stages */
+static void test_link_incremental(void **state)
+{
+    (void)state;
+    static const char *const caps[] = {
+        "samples/01-classic-get.pcap", "samples/02-keep-alive.pcap", "samples/03-browser-page.pcapng",
+        "samples/06-expect-100-continue.pcap", "samples/10-pipelining.pcap",
+        "samples/12-lossy-network.pcap", "samples/13-https.pcap", "samples/14-large-download.pcap",
+    };
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+        for (int rolling = 0; rolling < 2; rolling++) {
+            struct dec_record r;
+            dec_record_init(&r, 1);
+            r.rolling = rolling;
+            struct dec_sink ds;
+            dec_record_sink(&r, &ds);
+            char err[TR_ERRBUF_SIZE];
+            struct dec_pipeline_opts po = {.file = caps[i], .preview = 4096, .decode_content = true};
+            struct dec_pipeline *p;
+            if (dec_pipeline_open(&p, &po, &ds, err) != DEC_PIPE_OK)
+                fail_msg("%s", err);
+            while (dec_pipeline_next(p) == DEC_PIPE_FRAME)
+                dec_record_link(&r);
+            dec_pipeline_close(p);
+            dec_record_link(&r);
+            int32_t *got = calloc(r.npkts + 1, sizeof *got);
+            assert_non_null(got);
+            for (size_t k = 0; k < r.npkts; k++)
+                got[k] = r.pkts[k].stage;
+            r.linked = 0;  /* as if never linked: all again */
+            r.linked_trimmed = r.trimmed + 1;
+            dec_record_link(&r);
+            size_t linked = 0;
+            for (size_t k = 0; k < r.npkts; k++) {
+                if (got[k] != r.pkts[k].stage)
+                    fail_msg("%s: frame %llu linked to stage %d, all at once %d", caps[i],
+                             (unsigned long long)r.pkts[k].seg.frame, got[k], r.pkts[k].stage);
+                linked += r.pkts[k].stage >= 0;
+            }
+            assert_true(linked > 0);
+            free(got);
+            dec_record_free(&r);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rolling_bounded),
         cmocka_unit_test(test_file_record_keeps_all),
+        cmocka_unit_test(test_link_incremental),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

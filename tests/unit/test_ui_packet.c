@@ -272,6 +272,79 @@ static void test_segment_facts(void **state)
     dec_record_free(&d);
 }
 
+/* the list's order grows with the rows: sorted by (connection, exchange)
+ * after every batch, whatever the batches (appended, or merged in the
+ * middle when an older connection has a new exchange) */
+static void test_ix_sort_incremental(void **state)
+{
+    (void)state;
+    struct ui_index ix;
+    ui_ix_init(&ix);
+    enum { CONNS = 7, ROWS = 3000 };
+    xgrow(&ix.conns, &ix.cconns, CONNS, sizeof *ix.conns);
+    ix.nconns = CONNS;
+    for (int c = 0; c < CONNS; c++)
+        ix.conns[c] = (struct ui_crow){.id = (uint64_t)(CONNS - c) * 10,  /* not in slot order */
+                                       .last_row = UINT32_MAX};
+    uint32_t next[CONNS] = {0};
+    uint64_t seed = 12345;
+    size_t batch = 1;
+    while (ix.nrows < ROWS) {
+        for (size_t b = 0; b < batch && ix.nrows < ROWS; b++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint32_t c = (uint32_t)((seed >> 33) % CONNS);
+            xgrow(&ix.rows, &ix.crows, ix.nrows + 1, sizeof *ix.rows);
+            ix.rows[ix.nrows] = (struct ui_row){.conn = c, .index = next[c]++,
+                                                .prev = ix.conns[c].last_row};
+            ix.conns[c].last_row = (uint32_t)ix.nrows++;
+            ix.conns[c].nrows++;
+        }
+        ix.order_dirty = true;
+        ui_ix_sort(&ix);
+        assert_int_equal(ix.norder, ix.nrows);
+        for (size_t i = 1; i < ix.norder; i++) {
+            const struct ui_row *x = &ix.rows[ix.order[i - 1]], *y = &ix.rows[ix.order[i]];
+            uint64_t cx = ix.conns[x->conn].id, cy = ix.conns[y->conn].id;
+            assert_true(cx < cy || (cx == cy && x->index < y->index));
+        }
+        batch = batch * 3 % 97 + 1;
+    }
+    /* live: the oldest rows go; the order stays sorted and whole, a
+     * position follows its row, ended connections without rows go */
+    for (int c = 0; c < CONNS; c++)
+        ix.conns[c].ended = c != 2;
+    size_t pos = ix.norder - 1, drop = ix.nrows / 2;
+    uint32_t want_row = ix.order[pos] - (uint32_t)drop;
+    struct ui_row want = ix.rows[ix.order[pos]];
+    ui_ix_drop_oldest(&ix, drop, &pos);
+    assert_int_equal(ix.nrows, ROWS - drop);
+    assert_int_equal(ix.norder, ix.nrows);
+    assert_int_equal(ix.order[pos], want_row);
+    assert_int_equal(ix.rows[ix.order[pos]].index, want.index);
+    for (size_t i = 1; i < ix.norder; i++) {
+        const struct ui_row *x = &ix.rows[ix.order[i - 1]], *y = &ix.rows[ix.order[i]];
+        uint64_t cx = ix.conns[x->conn].id, cy = ix.conns[y->conn].id;
+        assert_true(cx < cy || (cx == cy && x->index < y->index));
+    }
+    for (size_t i = 0; i < ix.nrows; i++) {
+        const struct ui_row *r = &ix.rows[i];
+        assert_true(r->conn < ix.nconns);
+        assert_true(r->prev == UINT32_MAX || r->prev < i);
+    }
+    size_t n = 0;
+    for (size_t c = 0; c < ix.nconns; c++)
+        n += ix.conns[c].nrows;
+    assert_int_equal(n, ix.nrows);
+    size_t all = ix.nrows;
+    pos = 0;
+    ui_ix_drop_oldest(&ix, all, &pos);  /* everything: only the open connection stays */
+    assert_int_equal(ix.norder, 0);
+    assert_int_equal(pos, SIZE_MAX);
+    assert_int_equal(ix.nconns, 1);
+    assert_int_equal(ix.conns[0].id, (uint64_t)(CONNS - 2) * 10);
+    ui_ix_free(&ix);
+}
+
 /* one segment with two pipelined requests says so, in every form */
 static void test_pipelined_label(void **state)
 {
@@ -315,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_fmt_bytes),       cmocka_unit_test(test_fmt_count),
         cmocka_unit_test(test_numbering),       cmocka_unit_test(test_rtt),
         cmocka_unit_test(test_reassembled_bytes), cmocka_unit_test(test_synack), cmocka_unit_test(test_segment_facts),
+        cmocka_unit_test(test_ix_sort_incremental),
         cmocka_unit_test(test_pipelined_label), cmocka_unit_test(test_interim_label),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
