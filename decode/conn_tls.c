@@ -45,6 +45,7 @@ struct ctls {
      * for it, so that a note follows the stage its record ends */
     struct dnote notes[8];
     size_t nnotes;
+    int owns[2];                 /* per direction: 0 not yet known, 1 TLS, 2 not TLS */
 };
 
 static void notes_flush(struct dconn *c)
@@ -287,6 +288,7 @@ static void plain_http1(struct dconn *c, const struct dec_tls_plain *p, uint64_t
         ms_gap(c, s, p->offset - s->pos, frame, ts);
         s->pos = p->offset;
     }
+    s->plain = true;
     s->xf = p->frames.v;
     s->nxf = p->frames.n;
     ms_feed(c, s, p->data, p->len, frame, ts);
@@ -389,6 +391,14 @@ void ct_start(struct dconn *c)
     c->pub.tls = true;
     c->pub.tls_facts = dec_tls_facts(ct->t);
     dc_mark_http(c);
+}
+
+bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+{
+    struct ctls *ct = c->ctls;
+    if (!ct->owns[dir] && n > 0)
+        ct->owns[dir] = dec_tls_looks_like_record(p, n) ? 1 : 2;
+    return ct->owns[dir] != 2;
 }
 
 void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,

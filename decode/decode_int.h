@@ -127,6 +127,7 @@ struct dstate {
      * the call), added to every frame list beside the piece's own frame */
     const uint64_t *xf;
     size_t nxf;
+    bool plain;                  /* it reads a TLS connection's plaintext */
 };
 
 struct dnote {
@@ -200,6 +201,10 @@ void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame
  * to it, and its plaintext to c->s[] (HTTP/1.x) or the HTTP/2 engine. */
 bool ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
 void ct_start(struct dconn *c);
+/* does the engine read this direction? Its first bytes (p, n) decide: a
+ * direction that does not begin with a TLS record (an HTTP server's answer
+ * to a ClientHello) is read as HTTP. Later calls may pass NULL, 0. */
+bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
 void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              uint64_t frame, tr_time ts);
 void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
@@ -226,7 +231,12 @@ void ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
 /* the connection ends: streams end, exchanges are written, conn_end.h2 */
 void ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts);
 void ch_free(struct dconn *c);
-/* decoder.c, for conn_h2.c: unlink an exchange from the queue unwritten */
+/* decoder.c, for conn_h2.c: drop messages (references; interim is freed);
+ * the exchange of messages, each referenced, for the sink */
+void dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n);
+struct dec_exchange *dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
+                                    struct msgrec *rsp, struct msgrec *const *interim, size_t n);
+/* unlink an exchange from the queue unwritten, and free it */
 void dc_xchg_detach(struct dconn *c, struct xchg *x);
 /* the Upgrade request asks for h2c (Upgrade: h2c and HTTP2-Settings) */
 bool dc_h2c_upgrade(const struct xchg *x);

@@ -539,7 +539,7 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     }
     m->offset = s->head_off;
     m->head_length = s->hlen;
-    m->tls = c->ctls != NULL;
+    m->tls = s->plain;
     m->first_frame = s->nfm ? s->fm[0].frame : frame;
     m->ts_first = s->nfm ? s->fm[0].ts : ts;
     m->last_frame = frame;

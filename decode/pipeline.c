@@ -80,8 +80,9 @@ static bool keys_open(struct dec_pipeline *p, const struct dec_pipeline_opts *o,
     if (dsb) {
         char e[TR_ERRBUF_SIZE];
         snprintf(p->err, sizeof p->err, "%s", o->file);  /* the secrets' source name */
-        if (tr_pcapng_secrets(o->file, dsb_secrets, p, e) < 0 && p->warn)
-            p->warn(p->warn_ctx, e);
+        /* an error here (no such file, a block that lies) is the capture's
+         * own: opening and reading it says it once */
+        tr_pcapng_secrets(o->file, dsb_secrets, p, e);
         p->err[0] = '\0';
     }
     p->refreshed = now_us();
