@@ -647,15 +647,19 @@ static void on_note(void *ctx, const struct dec_h2_note *n)
 
 /* ------------------------------------------------------------- the API -- */
 
-bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+bool ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n)
 {
-    if (c->ch2 || n < 3)
-        return false;
     if (dir == TR_DIR_C2S)  /* "PRI " at least: shorter could be PUT (message.c looks again) */
         return n >= 4 && dec_h2_match_preface(p, n) != DEC_INVALID;
-    /* the server's SETTINGS captured before the client's preface */
-    return !c->s[TR_DIR_C2S].seen_data && n >= DEC_H2_FRAME_HEADER &&
-           p[3] == DEC_H2_SETTINGS && dec_h2_sniff_frames(p, n) > 0;
+    return n >= DEC_H2_FRAME_HEADER && p[3] == DEC_H2_SETTINGS && dec_h2_sniff_frames(p, n) > 0;
+}
+
+bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+{
+    if (c->ch2)
+        return false;
+    /* from the server: its SETTINGS captured before the client's preface */
+    return (dir == TR_DIR_C2S || !c->s[TR_DIR_C2S].seen_data) && ch_looks_like(dir, p, n);
 }
 
 static void engine_new(struct dconn *c, const struct dec_h2_opts *o)

@@ -305,16 +305,16 @@ static void on_plain(void *ctx, const struct dec_tls_plain *p)
     tr_time ts = p->frames.n ? p->frames.ts_last : c->tc->last_ts;
     if (!ct->mode) {
         const struct dec_tls_facts *f = dec_tls_facts(ct->t);
+        /* ALPN h2; or, when the keys came too late to read the ALPN, the
+         * client's preface or the server's SETTINGS (RFC 9113 3.4) */
         bool h2 = (f->has_alpn && strcmp(f->alpn, "h2") == 0) ||
-                  ch_wanted(c, p->dir, p->data, p->len);
+                  (!f->has_alpn && ch_looks_like(p->dir, p->data, p->len));
         ct->mode = h2 ? 2 : 1;
         if (h2)
             ch_start(c, DEC_H2_START_PREFACE);
     }
     if (c->d->sink.on_plain)
         c->d->sink.on_plain(c->d->sink.ctx, &c->pub, p->dir, p->offset, p->data, p->len, frame);
-    for (int d = 0; d < 2; d++)
-        c->s[d].tls = 0;
     if (ct->mode == 2)
         ch_feed(c, p->dir, p->offset, p->data, p->len, p->frames.v, p->frames.n, ts);
     else

@@ -218,6 +218,8 @@ void ct_free(struct dconn *c);
 /* does the direction's first piece start HTTP/2 (the preface; or, from the
  * server, a SETTINGS frame before the client's preface was captured)? */
 bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+/* do these first bytes of a direction begin HTTP/2 (the preface, SETTINGS)? */
+bool ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n);
 /* start the engine: prior knowledge (preface) or Upgrade (x: the exchange
  * whose request asked for h2c, answered by 101 ending at s2c offset end) */
 void ch_start(struct dconn *c, enum dec_h2_start how);
