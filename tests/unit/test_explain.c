@@ -1552,6 +1552,13 @@ static void test_https_h2_captures(void **state)
            "It begins: Hello, HTTPS!");
     EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "httpstep was given the TLS secrets");
     unload(&l);
+    /* --json: the ClientHello at 1796235013.404834, the client's Finished at .451981 */
+    keylog = "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys";
+    load("tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_KEEP_ALIVE, 0, "a new TLS handshake, which took 47.147 ms");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+           "ServerKeyExchange message", "travels in clear text, so an eavesdropper reads it");
+    unload(&l);
     keylog = "tests/data/tls/tls13-0rtt.keys";
     load("tests/data/tls/tls13-0rtt.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "GET /early HTTP/1.1",
