@@ -1686,6 +1686,35 @@ static void test_chinese(void **state)
         free(t);
     }
     dec_record_free(&hd);
+    /* and the captures of tests/data/tls and h2, decrypted */
+    static const char *const more[][2] = {
+        {"tests/data/tls/tls13-h2.pcap", "tests/data/tls/tls13-h2.keys"},
+        {"tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap",
+         "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys"},
+        {"tests/data/tls/tls13-0rtt.pcap", "tests/data/tls/tls13-0rtt.keys"},
+        {"tests/data/tls/tls13-hrr.pcap", "tests/data/tls/tls13-hrr.keys"},
+        {"tests/data/h2/h2c-upgrade-rst.pcap", NULL},
+        {"tests/data/h2/h2c-nghttp-push.pcap", NULL},
+    };
+    for (size_t c = 0; c < sizeof more / sizeof more[0]; c++) {
+        keylog = more[c][1];
+        load(more[c][0], &l);
+        for (size_t i = 0; i < l.nconns; i++)
+            for (size_t k = 0; k < l.conns[i].nstgs; k++) {
+                char *t = explain(&l.conns[i], (int)k);
+                expect_clean(t);
+                /* (a body's excerpt may be English: look for the texts' own words) */
+                static const char *const words[] = {"Step ", "Stream ", " stream ", "in frame",
+                                                    "header block", "pseudo-header", "The server",
+                                                    "The client", "encrypted", NULL};
+                for (const char *const *w = words; *w; w++)
+                    if (strstr(t, *w))
+                        fail_msg("%s, stage %zu: English \"%s\" in:\n%s", more[c][0], k, *w, t);
+                free(t);
+            }
+        unload(&l);
+    }
+    keylog = NULL;
     assert_string_equal(teach_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
     size_t cols = 0;
     for (int step = 1; step <= 7; step++) {
