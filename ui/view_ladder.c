@@ -360,7 +360,8 @@ const struct ui_view ui_view_ladder = {
     .name = N_("ladder"),
     .help = N_("the packets of the connection, between client and server: frame number, time "
                "since its first packet, flags, sequence:next and a(cknowledgement) numbers "
-               "relative to each side's first, and the stages each carries (by name or number). "
+               "relative to each side's first, and the stages each carries (by name or number; "
+               "s3: HTTP/2's stream 3). "
                "Up and Down move a cursor on the packets; Enter or a click shows a packet's "
                "detail (Esc closes it)"),
     .draw = draw_ladder,
