@@ -400,6 +400,18 @@ static void preface_alone(struct dconn *c)
     dc_stage(c, st);
 }
 
+/* the body of a stream's direction, begun at off when it was not; NULL for
+ * a stream not known or a body already ended */
+static struct body *body_at(struct dconn *c, uint32_t stream, enum tr_dir dir, uint64_t off,
+                            struct h2x **xp)
+{
+    struct h2x *x = *xp = find(c->ch2, stream);
+    if (!x || x->b[dir].done)
+        return NULL;
+    body_begin(c, x, dir, off);
+    return &x->b[dir];
+}
+
 static void on_frame(void *ctx, const struct dec_h2_frame *f)
 {
     struct dconn *c = ctx;
@@ -439,13 +451,10 @@ static void on_frame(void *ctx, const struct dec_h2_frame *f)
     }
     if (f->type != DEC_H2_DATA || !f->stream)
         return;
-    struct h2x *x = find(ch, f->stream);
-    if (!x)
+    struct h2x *x;
+    struct body *b = body_at(c, f->stream, f->dir, f->offset, &x);
+    if (!b)
         return;
-    struct body *b = &x->b[f->dir];
-    if (b->done)
-        return;
-    body_begin(c, x, f->dir, f->offset);
     refs_add(&b->refs, &b->nrefs, &b->crefs, f->nframes ? f->frames[f->nframes - 1] : 0, f->type,
              f->flags, f->length);
     frames_of(&b->f, f->frames, f->nframes, f->ts, f->ts_end);
@@ -459,13 +468,10 @@ static void on_frame(void *ctx, const struct dec_h2_frame *f)
 static void on_data(void *ctx, const struct dec_h2_data *dd)
 {
     struct dconn *c = ctx;
-    struct h2x *x = find(c->ch2, dd->stream);
-    if (!x)
+    struct h2x *x;
+    struct body *b = body_at(c, dd->stream, dd->dir, dd->offset, &x);
+    if (!b)
         return;
-    struct body *b = &x->b[dd->dir];
-    if (b->done)
-        return;
-    body_begin(c, x, dd->dir, dd->offset);
     b->length += dd->len;
     if (!dd->data) {
         b->gap += dd->len;
