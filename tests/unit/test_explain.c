@@ -127,6 +127,7 @@ static const char *const captures[] = {
     "samples/09-methods.pcap",         "samples/10-pipelining.pcap",
     "samples/11-http10.pcap",          "samples/12-lossy-network.pcap",
     "samples/13-https.pcap",           "samples/14-large-download.pcap",
+    "samples/15-https-decrypted.pcapng", "samples/16-http2.pcapng",
     "tests/data/midstream.pcap",       "tests/data/not-http.pcap",
     "tests/data/port-reuse.pcap",      "tests/data/rst-close.pcap",
     "tests/data/snaplen-96.pcap",      "tests/data/v6-post-chunked.pcap",
@@ -1426,6 +1427,7 @@ static void test_https_h2_stages(void **state)
              "the server also sent a SETTINGS frame with the ACK flag", "Inside TLS");
     EXPECT_K(&d, 5, "Stream 1, a HEADERS frame",
              ":method GET, :scheme https, :authority class.example, :path /index.html",
+             "They are the request line, GET /index.html, as pseudo-header fields",
              "Step 2 in HTTP/2", ":scheme https and :authority class.example",
              "Stream 1 has an odd number", "While stream 1 was in progress, stream 3 was too");
     EXPECT_K(&d, 6, "a header block of 40 bytes (HPACK) with 2 header fields and 4 pseudo-header",
@@ -1438,7 +1440,8 @@ static void test_https_h2_stages(void **state)
     ((struct dec_stage *)d.stgs[9])->stream = 2;  /* the decoder's stage names the promised stream only */
     EXPECT_K(&d, 9, "PUSH_PROMISE in frame 10: the server promises stream 2, for GET /style.css");
     EXPECT_K(&d, 15, "It processed the client's streams up to number 3");
-    EXPECT_K(&d, 10, ":status 200", "Step 4 in HTTP/2", "\"OK\"", "no reason phrase");
+    EXPECT_K(&d, 10, ":status 200 in frame 11, the status line without a reason phrase",
+             "Step 4 in HTTP/2", "\"OK\"", "no reason phrase");
     EXPECT_K(&d, 12, "1234 bytes of text/css (HTTP/2 DATA frames)", "here 2 frames",
              "END_STREAM", "after the response's HEADERS come DATA frames");
     EXPECT_K(&d, 13, "Stream 1 ends", "Step 7 for stream 1", "stream 3 was too");
