@@ -1579,6 +1579,17 @@ static void test_https_h2_captures(void **state)
            "client, error code CANCEL", "While stream 3 was in progress, stream 5 was too");
     EXPECT(&l, 0, DEC_STAGE_GOAWAY, 0, "GOAWAY from the client, in frame 25: last stream 0");
     unload(&l);
+    /* samples/16-http2 (secrets in the pcapng): conn_end.h2 max_open 2, stream 5's
+     * HEADERS (frame 18) before stream 3's answer (frame 20) */
+    load("samples/16-http2.pcapng", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 2, "Stream 5, a HEADERS frame in frame 18",
+           "While stream 5 was in progress, stream 3 was too");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Stream 1");
+    char *t1 = explain_nth(&l, 0, DEC_STAGE_REQUEST_LINE, 0);
+    if (strstr(t1, "While stream 1"))  /* stream 1 ended (frame 15) before 3 began (17) */
+        fail_msg("stream 1 said to be multiplexed:\n%s", t1);
+    free(t1);
+    unload(&l);
     load("tests/data/h2/h2c-nghttp-push.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "h2c, HTTP/2 in clear text, by prior knowledge");
     EXPECT(&l, 0, DEC_STAGE_PUSH_PROMISE, 0,
