@@ -46,6 +46,7 @@ struct ctls {
     struct dnote notes[8];
     size_t nnotes;
     int owns[2];                 /* per direction: 0 not yet known, 1 TLS, 2 not TLS */
+    uint64_t pieces;             /* TCP pieces fed, for the key log's re-reading */
 };
 
 static void notes_flush(struct dconn *c)
@@ -404,8 +405,16 @@ bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
 void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              uint64_t frame, tr_time ts)
 {
+    struct ctls *ct = c->ctls;
     c->s[dir].seen_data = true;
-    dec_tls_data(c->ctls->t, dir, off, p, n, frame, ts);
+    const struct dec_tls_facts *f = dec_tls_facts(ct->t);
+    /* live, without keys yet: the key log may have grown since (read it
+     * again for every piece of the handshake, then every 16th piece) */
+    if (c->d->o.refresh_keys && f->client_hello && f->keys == DEC_TLS_KEYS_NONE &&
+        (ct->pieces < 32 || ct->pieces % 16 == 0))
+        c->d->o.refresh_keys(c->d->o.refresh_ctx);
+    ct->pieces++;
+    dec_tls_data(ct->t, dir, off, p, n, frame, ts);
 }
 
 void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
