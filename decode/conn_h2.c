@@ -187,6 +187,14 @@ static struct msgrec *msg_from_block(struct dconn *c, const struct dec_h2_block 
     return m;
 }
 
+/* the HTTP/2 frames that made a header block, added to a list */
+static void block_refs(const struct dec_h2_block *b, struct dec_h2_ref **v, size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < b->nh2frames; i++)
+        refs_add(v, n, cap, b->h2frames[i].last_frame, b->h2frames[i].type, b->h2frames[i].flags,
+                 b->h2frames[i].length);
+}
+
 /* the stages of a header block: the start line's and the headers' */
 static void block_stages(struct dconn *c, struct h2x *x, const struct dec_h2_block *b,
                          const struct dec_msg *m, bool request)
@@ -194,9 +202,7 @@ static void block_stages(struct dconn *c, struct h2x *x, const struct dec_h2_blo
     struct flist *f = &c->d->scratch;
     struct dec_h2_ref *refs = NULL;
     size_t nrefs = 0, crefs = 0;
-    for (size_t i = 0; i < b->nh2frames; i++)
-        refs_add(&refs, &nrefs, &crefs, b->h2frames[i].last_frame, b->h2frames[i].type,
-                 b->h2frames[i].flags, b->h2frames[i].length);
+    block_refs(b, &refs, &nrefs, &crefs);
     for (int k = 0; k < 2; k++) {
         enum dec_stage_kind kind = request ? (k ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_REQUEST_LINE)
                                            : (k ? DEC_STAGE_RESPONSE_HEADERS : DEC_STAGE_STATUS_LINE);
@@ -315,11 +321,7 @@ static void body_done(struct dconn *c, struct h2x *x, enum tr_dir dir, bool comp
 
 static void x_free(struct h2x *x)
 {
-    dec_msg_unref(x->req ? &x->req->pub : NULL);
-    dec_msg_unref(x->rsp ? &x->rsp->pub : NULL);
-    for (size_t i = 0; i < x->ninterim; i++)
-        dec_msg_unref(&x->interim[i]->pub);
-    free(x->interim);
+    dc_msgs_unref(x->req, x->rsp, x->interim, x->ninterim);
     for (int d = 0; d < 2; d++) {
         flist_free(&x->b[d].f);
         free(x->b[d].refs);
@@ -333,11 +335,8 @@ static void write_exchange(struct dconn *c, struct h2x *x, bool ended_well)
 {
     struct dec_decoder *d = c->d;
     if (d->sink.on_exchange) {
-        struct dec_exchange *ex = exchange_new(c->pub.id, x->index, x->ninterim);
-        ex->request = x->req ? dec_msg_ref(&x->req->pub) : NULL;
-        ex->response = x->rsp ? dec_msg_ref(&x->rsp->pub) : NULL;
-        for (size_t i = 0; i < x->ninterim; i++)
-            ((const struct dec_msg **)ex->interim)[i] = dec_msg_ref(&x->interim[i]->pub);
+        struct dec_exchange *ex =
+            dc_exchange_of(c, x->index, x->req, x->rsp, x->interim, x->ninterim);
         ex->stream = x->id;
         ex->pushed = x->pushed;
         ex->complete = ended_well && x->req && x->req->pub.complete && x->rsp &&
@@ -401,6 +400,18 @@ static void preface_alone(struct dconn *c)
     dc_stage(c, st);
 }
 
+/* the body of a stream's direction, begun at off when it was not; NULL for
+ * a stream not known or a body already ended */
+static struct body *body_at(struct dconn *c, uint32_t stream, enum tr_dir dir, uint64_t off,
+                            struct h2x **xp)
+{
+    struct h2x *x = *xp = find(c->ch2, stream);
+    if (!x || x->b[dir].done)
+        return NULL;
+    body_begin(c, x, dir, off);
+    return &x->b[dir];
+}
+
 static void on_frame(void *ctx, const struct dec_h2_frame *f)
 {
     struct dconn *c = ctx;
@@ -440,13 +451,10 @@ static void on_frame(void *ctx, const struct dec_h2_frame *f)
     }
     if (f->type != DEC_H2_DATA || !f->stream)
         return;
-    struct h2x *x = find(ch, f->stream);
-    if (!x)
+    struct h2x *x;
+    struct body *b = body_at(c, f->stream, f->dir, f->offset, &x);
+    if (!b)
         return;
-    struct body *b = &x->b[f->dir];
-    if (b->done)
-        return;
-    body_begin(c, x, f->dir, f->offset);
     refs_add(&b->refs, &b->nrefs, &b->crefs, f->nframes ? f->frames[f->nframes - 1] : 0, f->type,
              f->flags, f->length);
     frames_of(&b->f, f->frames, f->nframes, f->ts, f->ts_end);
@@ -460,13 +468,10 @@ static void on_frame(void *ctx, const struct dec_h2_frame *f)
 static void on_data(void *ctx, const struct dec_h2_data *dd)
 {
     struct dconn *c = ctx;
-    struct h2x *x = find(c->ch2, dd->stream);
-    if (!x)
+    struct h2x *x;
+    struct body *b = body_at(c, dd->stream, dd->dir, dd->offset, &x);
+    if (!b)
         return;
-    struct body *b = &x->b[dd->dir];
-    if (b->done)
-        return;
-    body_begin(c, x, dd->dir, dd->offset);
     b->length += dd->len;
     if (!dd->data) {
         b->gap += dd->len;
@@ -516,9 +521,7 @@ static void on_block(void *ctx, const struct dec_h2_block *b)
         if (bd->done)
             break;
         body_begin(c, x, b->dir, b->offset);
-        for (size_t i = 0; i < b->nh2frames; i++)
-            refs_add(&bd->refs, &bd->nrefs, &bd->crefs, b->h2frames[i].last_frame,
-                     b->h2frames[i].type, b->h2frames[i].flags, b->h2frames[i].length);
+        block_refs(b, &bd->refs, &bd->nrefs, &bd->crefs);
         frames_of(&bd->f, b->frames, b->nframes, b->ts, b->ts_end);
         if (b->offset + b->length > bd->end)
             bd->end = b->offset + b->length;
@@ -535,9 +538,7 @@ static void on_block(void *ctx, const struct dec_h2_block *b)
                                         b->length, f);
         struct dec_h2_ref *refs = NULL;
         size_t nrefs = 0, crefs = 0;
-        for (size_t i = 0; i < b->nh2frames; i++)
-            refs_add(&refs, &nrefs, &crefs, b->h2frames[i].last_frame, b->h2frames[i].type,
-                     b->h2frames[i].flags, b->h2frames[i].length);
+        block_refs(b, &refs, &nrefs, &crefs);
         st->h2 = refs;
         st->nh2 = nrefs;
         st->promised_stream = b->promised_stream;
@@ -652,15 +653,19 @@ static void on_note(void *ctx, const struct dec_h2_note *n)
 
 /* ------------------------------------------------------------- the API -- */
 
-bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+bool ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n)
 {
-    if (c->ch2 || n < 3)
-        return false;
     if (dir == TR_DIR_C2S)  /* "PRI " at least: shorter could be PUT (message.c looks again) */
         return n >= 4 && dec_h2_match_preface(p, n) != DEC_INVALID;
-    /* the server's SETTINGS captured before the client's preface */
-    return !c->s[TR_DIR_C2S].seen_data && n >= DEC_H2_FRAME_HEADER &&
-           p[3] == DEC_H2_SETTINGS && dec_h2_sniff_frames(p, n) > 0;
+    return n >= DEC_H2_FRAME_HEADER && p[3] == DEC_H2_SETTINGS && dec_h2_sniff_frames(p, n) > 0;
+}
+
+bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+{
+    if (c->ch2)
+        return false;
+    /* from the server: its SETTINGS captured before the client's preface */
+    return (dir == TR_DIR_C2S || !c->s[TR_DIR_C2S].seen_data) && ch_looks_like(dir, p, n);
 }
 
 static void engine_new(struct dconn *c, const struct dec_h2_opts *o)
@@ -778,10 +783,7 @@ void ch_free(struct dconn *c)
         x_unlink(ch, x);
         x_free(x);
     }
-    dec_msg_unref(ch->up_req ? &ch->up_req->pub : NULL);
-    for (size_t i = 0; i < ch->up_n; i++)
-        dec_msg_unref(&ch->up_interim[i]->pub);
-    free(ch->up_interim);
+    dc_msgs_unref(ch->up_req, NULL, ch->up_interim, ch->up_n);
     flist_free(&ch->pre_f);
     dec_h2_free(ch->h);
     free(ch);

@@ -45,6 +45,8 @@ struct ctls {
      * for it, so that a note follows the stage its record ends */
     struct dnote notes[8];
     size_t nnotes;
+    int owns[2];                 /* per direction: 0 not yet known, 1 TLS, 2 not TLS */
+    uint64_t pieces;             /* TCP pieces fed, for the key log's re-reading */
 };
 
 static void notes_flush(struct dconn *c)
@@ -287,6 +289,7 @@ static void plain_http1(struct dconn *c, const struct dec_tls_plain *p, uint64_t
         ms_gap(c, s, p->offset - s->pos, frame, ts);
         s->pos = p->offset;
     }
+    s->plain = true;
     s->xf = p->frames.v;
     s->nxf = p->frames.n;
     ms_feed(c, s, p->data, p->len, frame, ts);
@@ -303,16 +306,16 @@ static void on_plain(void *ctx, const struct dec_tls_plain *p)
     tr_time ts = p->frames.n ? p->frames.ts_last : c->tc->last_ts;
     if (!ct->mode) {
         const struct dec_tls_facts *f = dec_tls_facts(ct->t);
+        /* ALPN h2; or, when the keys came too late to read the ALPN, the
+         * client's preface or the server's SETTINGS (RFC 9113 3.4) */
         bool h2 = (f->has_alpn && strcmp(f->alpn, "h2") == 0) ||
-                  ch_wanted(c, p->dir, p->data, p->len);
+                  (!f->has_alpn && ch_looks_like(p->dir, p->data, p->len));
         ct->mode = h2 ? 2 : 1;
         if (h2)
             ch_start(c, DEC_H2_START_PREFACE);
     }
     if (c->d->sink.on_plain)
         c->d->sink.on_plain(c->d->sink.ctx, &c->pub, p->dir, p->offset, p->data, p->len, frame);
-    for (int d = 0; d < 2; d++)
-        c->s[d].tls = 0;
     if (ct->mode == 2)
         ch_feed(c, p->dir, p->offset, p->data, p->len, p->frames.v, p->frames.n, ts);
     else
@@ -391,11 +394,27 @@ void ct_start(struct dconn *c)
     dc_mark_http(c);
 }
 
+bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+{
+    struct ctls *ct = c->ctls;
+    if (!ct->owns[dir] && n > 0)
+        ct->owns[dir] = dec_tls_looks_like_record(p, n) ? 1 : 2;
+    return ct->owns[dir] != 2;
+}
+
 void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              uint64_t frame, tr_time ts)
 {
+    struct ctls *ct = c->ctls;
     c->s[dir].seen_data = true;
-    dec_tls_data(c->ctls->t, dir, off, p, n, frame, ts);
+    const struct dec_tls_facts *f = dec_tls_facts(ct->t);
+    /* live, without keys yet: the key log may have grown since (read it
+     * again for every piece of the handshake, then every 16th piece) */
+    if (c->d->o.refresh_keys && f->client_hello && f->keys == DEC_TLS_KEYS_NONE &&
+        (ct->pieces < 32 || ct->pieces % 16 == 0))
+        c->d->o.refresh_keys(c->d->o.refresh_ctx);
+    ct->pieces++;
+    dec_tls_data(ct->t, dir, off, p, n, frame, ts);
 }
 
 void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,

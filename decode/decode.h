@@ -599,6 +599,11 @@ struct dec_opts {
     size_t body_preview;         /* bytes of each body kept for the UI (0: none) */
     bool decode_content;         /* gzip, deflate, br: decoded_length */
     const struct dec_keylog *keys;  /* TLS secrets (borrowed; NULL: none) */
+    /* live: read the key logs again (dec_keylog_refresh), called before a
+     * TLS connection still without keys decodes more of its records (the
+     * browser writes its secrets during the handshake); NULL: never */
+    void (*refresh_keys)(void *ctx);
+    void *refresh_ctx;
 };
 
 #define DEC_DEFAULT_MAX_HEADER (64u << 10)

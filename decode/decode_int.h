@@ -127,6 +127,7 @@ struct dstate {
      * the call), added to every frame list beside the piece's own frame */
     const uint64_t *xf;
     size_t nxf;
+    bool plain;                  /* it reads a TLS connection's plaintext */
 };
 
 struct dnote {
@@ -238,6 +239,10 @@ void dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len);
  * to it, and its plaintext to c->s[] (HTTP/1.x) or the HTTP/2 engine. */
 bool ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
 void ct_start(struct dconn *c);
+/* does the engine read this direction? Its first bytes (p, n) decide: a
+ * direction that does not begin with a TLS record (an HTTP server's answer
+ * to a ClientHello) is read as HTTP. Later calls may pass NULL, 0. */
+bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
 void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              uint64_t frame, tr_time ts);
 void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
@@ -251,6 +256,8 @@ void ct_free(struct dconn *c);
 /* does the direction's first piece start HTTP/2 (the preface; or, from the
  * server, a SETTINGS frame before the client's preface was captured)? */
 bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+/* do these first bytes of a direction begin HTTP/2 (the preface, SETTINGS)? */
+bool ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n);
 /* start the engine: prior knowledge (preface) or Upgrade (x: the exchange
  * whose request asked for h2c, answered by 101 ending at s2c offset end) */
 void ch_start(struct dconn *c, enum dec_h2_start how);
@@ -264,7 +271,12 @@ void ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
 /* the connection ends: streams end, exchanges are written, conn_end.h2 */
 void ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts);
 void ch_free(struct dconn *c);
-/* decoder.c, for conn_h2.c: unlink an exchange from the queue unwritten */
+/* decoder.c, for conn_h2.c: drop messages (references; interim is freed);
+ * the exchange of messages, each referenced, for the sink */
+void dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n);
+struct dec_exchange *dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
+                                    struct msgrec *rsp, struct msgrec *const *interim, size_t n);
+/* unlink an exchange from the queue unwritten, and free it */
 void dc_xchg_detach(struct dconn *c, struct xchg *x);
 /* the Upgrade request asks for h2c (Upgrade: h2c and HTTP2-Settings) */
 bool dc_h2c_upgrade(const struct xchg *x);

@@ -67,9 +67,7 @@ void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const cha
 void dc_stage(struct dconn *c, struct dec_stage *s)
 {
     s->conn = c->pub.id;
-    if (c->ctls && s->msg)  /* an HTTP stage of the plaintext */
-        s->tls = true;
-    if (c->ctls && s->kind == DEC_STAGE_KEEP_ALIVE)
+    if (s->msg && s->msg->tls)  /* an HTTP stage of the plaintext */
         s->tls = true;
     if (c->decided && !c->dropped && c->d->sink.on_stage)
         c->d->sink.on_stage(c->d->sink.ctx, &c->pub, s);
@@ -138,13 +136,29 @@ void dc_decide(struct dconn *c, bool http)
 
 /* ------------------------------------------------------------ exchanges -- */
 
+void dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n)
+{
+    dec_msg_unref(req ? &req->pub : NULL);
+    dec_msg_unref(rsp ? &rsp->pub : NULL);
+    for (size_t i = 0; i < n; i++)
+        dec_msg_unref(&interim[i]->pub);
+    free(interim);
+}
+
+struct dec_exchange *dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
+                                    struct msgrec *rsp, struct msgrec *const *interim, size_t n)
+{
+    struct dec_exchange *ex = exchange_new(c->pub.id, index, n);
+    ex->request = req ? dec_msg_ref(&req->pub) : NULL;
+    ex->response = rsp ? dec_msg_ref(&rsp->pub) : NULL;
+    for (size_t i = 0; i < n; i++)
+        ((const struct dec_msg **)ex->interim)[i] = dec_msg_ref(&interim[i]->pub);
+    return ex;
+}
+
 static void xchg_free(struct xchg *x)
 {
-    dec_msg_unref(x->req ? &x->req->pub : NULL);
-    dec_msg_unref(x->rsp ? &x->rsp->pub : NULL);
-    for (size_t i = 0; i < x->ninterim; i++)
-        dec_msg_unref(&x->interim[i]->pub);
-    free(x->interim);
+    dc_msgs_unref(x->req, x->rsp, x->interim, x->ninterim);
     free(x);
 }
 
@@ -165,34 +179,19 @@ static void write_exchange(struct dconn *c, struct xchg *x)
         struct dec_stage *st =
             stage_from(DEC_STAGE_KEEP_ALIVE, (int64_t)x->index, TR_DIR_S2C, r->end, 0, f);
         st->reason_text = x->ka_reason;
+        st->tls = r->tls;
         dc_stage(c, st);
     }
     if (c->decided && !c->dropped && d->sink.on_exchange) {
-        struct dec_exchange *ex = exchange_new(c->pub.id, x->index, x->ninterim);
-        ex->request = x->req ? dec_msg_ref(&x->req->pub) : NULL;
-        ex->response = x->rsp ? dec_msg_ref(&x->rsp->pub) : NULL;
-        for (size_t i = 0; i < x->ninterim; i++)
-            ((const struct dec_msg **)ex->interim)[i] = dec_msg_ref(&x->interim[i]->pub);
+        struct dec_exchange *ex =
+            dc_exchange_of(c, x->index, x->req, x->rsp, x->interim, x->ninterim);
         ex->keep_alive = x->keep_alive;
         ex->tunnel = x->tunnel;
         ex->complete = msg_done_complete(x->req, x->req_done) && msg_done_complete(x->rsp, x->rsp_done);
         d->sink.on_exchange(d->sink.ctx, &c->pub, ex);
         dec_exchange_unref(ex);
     }
-    /* unlink (x is always the head) */
-    c->xhead = x->next;
-    if (!c->xhead)
-        c->xtail = NULL;
-    c->nqueued--;
-    for (int k = 0; k < 2; k++)
-        if (c->s[k].x == x) {
-            if (c->s[k].is_interim && c->s[k].m)
-                dec_msg_unref(&c->s[k].m->pub);
-            c->s[k].x = NULL;
-            c->s[k].m = NULL;
-            c->s[k].is_interim = false;
-        }
-    xchg_free(x);
+    dc_xchg_detach(c, x);  /* x is the head */
 }
 
 /* unlink x from the queue without writing it, and free it (its messages
@@ -549,7 +548,7 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
         if (c->dropped)
             return;
     }
-    if (c->ctls) {
+    if (c->ctls && ct_owns(c, dir, data, len)) {
         ct_data(c, dir, off, data, len, frame, ts);
         goto bytes;
     }
@@ -574,7 +573,7 @@ static void t_gap(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off, 
         dnsflow_tcp_gap(c->dns_tcp, dir, len);
     if (!c || c->dropped)
         return;
-    if (c->ctls)
+    if (c->ctls && ct_owns(c, dir, NULL, 0))
         ct_gap(c, dir, off, len, frame, ts);
     else
         ms_gap(c, &c->s[dir], len, frame, ts);
@@ -586,7 +585,7 @@ static void t_fin(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t frame
     struct dconn *c = user_of(tc);
     if (!c || c->dropped)
         return;
-    if (c->ctls)
+    if (c->ctls && ct_owns(c, dir, NULL, 0))
         ct_fin(c, dir, frame, ts);
     else
         ms_end(c, &c->s[dir], frame, ts);

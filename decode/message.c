@@ -5,6 +5,14 @@
  *
  * Bytes arrive in pieces of any size: a message head is gathered in a
  * buffer (capped) until its blank line; bodies stream through with counts.
+ * The same reader takes a TLS connection's plaintext (conn_tls.c), each
+ * piece with the frames of its record, and hands an HTTP/2 preface or an
+ * h2c Upgrade over to conn_h2.c.
+ *
+ * Over 800 lines: one state machine whose states (head, the three body
+ * framings, trailers, tunnel, resync after garbage or a gap) share the
+ * per-direction state and each other's helpers; split, each part would need
+ * most of the others' internals in a private header.
  */
 #include "decode_int.h"
 
@@ -539,7 +547,7 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     }
     m->offset = s->head_off;
     m->head_length = s->hlen;
-    m->tls = c->ctls != NULL;
+    m->tls = s->plain;
     m->first_frame = s->nfm ? s->fm[0].frame : frame;
     m->ts_first = s->nfm ? s->fm[0].ts : ts;
     m->last_frame = frame;

@@ -94,21 +94,24 @@ static bool keys_open(struct dec_pipeline *p, const struct dec_pipeline_opts *o,
     return true;
 }
 
-/* live: read what the key logs gained, at most ten times a second */
-static void keys_refresh(struct dec_pipeline *p)
+/* live: read what the key logs gained (one stat per file when nothing did) */
+static void keys_reread(void *ctx)
 {
-    if (!p->live || !p->keys)
-        return;
-    int64_t t = now_us();
-    if (t - p->refreshed < 100000)
-        return;
-    p->refreshed = t;
+    struct dec_pipeline *p = ctx;
+    p->refreshed = now_us();
     char e[TR_ERRBUF_SIZE];
     if (dec_keylog_refresh(p->keys, e) < 0) {
         if (!p->refresh_failed && p->warn)
             p->warn(p->warn_ctx, e);
         p->refresh_failed = true;
     }
+}
+
+/* live: and at least ten times a second */
+static void keys_refresh(struct dec_pipeline *p)
+{
+    if (p->live && p->keys && now_us() - p->refreshed >= 100000)
+        keys_reread(p);
 }
 
 enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct dec_pipeline_opts *o,
@@ -161,6 +164,7 @@ enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct de
         .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
         .body_preview = o->preview, .decode_content = o->decode_content, .keys = p->keys,
+        .refresh_keys = p->live && p->keys ? keys_reread : NULL, .refresh_ctx = p,
     };
     p->dec = dec_new(&dopts, sink);
     struct tr_sink ts;

@@ -98,11 +98,13 @@ static void t_ms(struct tr_sbuf *b, int64_t usec)
 static void t_stage_head(struct rep_obuf *o, const struct dec_stage *s, tr_time t0)
 {
     struct tr_sbuf b = {0};
-    rep_stage_step(&b, s);
+    rep_stage_step(&b, s);  /* nothing for encrypted bytes, of no step */
     size_t at = IND_S;
     rep_pad(o, 0, IND_S);
-    rep_ob_put(o, b.p, b.len);
-    at += rep_width(b.p, b.len);
+    if (b.len) {
+        rep_ob_put(o, b.p, b.len);
+        at += rep_width(b.p, b.len);
+    }
     tr_sb_reset(&b);
     rep_pad(o, at, IND_D);
     at = at < IND_D ? IND_D : at + 1;

@@ -24,7 +24,8 @@ PY=$(command -v python3 || true)
 ALL=(01-classic-get.pcap 02-keep-alive.pcap 03-browser-page.pcapng 04-login-form.pcap
     05-file-upload.pcap 06-expect-100-continue.pcap 07-gzip-chunked.pcap 08-status-codes.pcap
     09-methods.pcap 10-pipelining.pcap 11-http10.pcap 12-lossy-network.pcap 13-https.pcap
-    14-large-download.pcap 17-dns-lookup.pcap 18-dns-nxdomain.pcap)
+    14-large-download.pcap 15-https-decrypted.pcapng 16-http2.pcapng
+    17-dns-lookup.pcap 18-dns-nxdomain.pcap)
 
 LAB_NAME=make-samples
 # shellcheck source=samples/lab.sh
@@ -533,6 +534,59 @@ s13() { # HTTPS: the TLS handshake and the server name (SNI) are visible, nothin
     expect "$2" 'http' -eq 0
 }
 
+# tls_cert DIR: a self-signed certificate for class.example in DIR (cert.pem, key.pem)
+tls_cert() {
+    mkdir -p "$1"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \
+        -subj /CN=class.example -addext subjectAltName=DNS:class.example \
+        -keyout "$1/key.pem" -out "$1/cert.pem" >/dev/null 2>&1 || return 1
+    chmod -R a+rX "$1"
+}
+
+# inject_secrets PCAP KEYS OUT: the capture as pcapng with the key log inside it (a
+# Decryption Secrets Block), so that it opens decrypted with no other file
+inject_secrets() {
+    [ -s "$2" ] || { say "no key log was written"; return 1; }
+    editcap --inject-secrets "tls,$2" "$1" "$3" || return 1
+}
+
+s15() { # HTTPS decrypted: the same TLS 1.3, its key log inside the pcapng
+    local d=$WORK/tls15
+    tls_cert "$d" || return 1
+    nginx_start "$1" 15 "server { listen 127.0.0.1:443 ssl; server_name class.example;
+        ssl_protocols TLSv1.3; ssl_certificate $d/cert.pem; ssl_certificate_key $d/key.pem;
+        root $WORK/www; }"
+    wait_port "$1" 443 || return 1
+    cap_start "$1" lo "$2.pcap" "tcp port 443" || return 1
+    run "$1" env SSLKEYLOGFILE="$d/keys.log" curl -sS -k --http1.1 -o /dev/null -o /dev/null \
+        --resolve class.example:443:127.0.0.1 https://class.example/ https://class.example/style.css
+    cap_stop
+    inject_secrets "$2.pcap" "$d/keys.log" "$2" || return 1
+    expect "$2" 'tls.handshake.extensions_server_name == "class.example"' -eq 1
+    expect "$2" 'http.request' -eq 2
+    expect "$2" 'http.response.code == 200' -eq 2
+}
+
+s16() { # HTTP/2 inside TLS: three requests multiplexed on one connection, secrets inside
+    local d=$WORK/tls16
+    tls_cert "$d" || return 1
+    nginx_start "$1" 16 "server { listen 127.0.0.1:443 ssl http2; server_name class.example;
+        ssl_protocols TLSv1.3; ssl_certificate $d/cert.pem; ssl_certificate_key $d/key.pem;
+        root $WORK/www; }"
+    wait_port "$1" 443 || return 1
+    cap_start "$1" lo "$2.pcap" "tcp port 443" || return 1
+    run "$1" env SSLKEYLOGFILE="$d/keys.log" curl -sS -k --http2 -Z --no-progress-meter \
+        -o /dev/null -o /dev/null -o /dev/null --resolve class.example:443:127.0.0.1 \
+        https://class.example/page.html https://class.example/style.css \
+        https://class.example/script.js
+    cap_stop
+    inject_secrets "$2.pcap" "$d/keys.log" "$2" || return 1
+    expect "$2" 'tls.handshake.extensions_alpn_str == "h2" && tls.handshake.type == 1' -eq 1
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 1
+    expect_values "$2" 'http2.headers.method' -eq 3
+    expect_values "$2" 'http2.headers.status' -eq 3
+}
+
 s14() { # a 1.5 MB download: one response over many Ethernet-sized segments
     ip -n "$1" link set lo mtu 1500
     ip netns exec "$1" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 ||
@@ -637,6 +691,7 @@ tools_for() {
     03*) echo nginx chromium dumpcap ;;
     04* | 05* | 06* | 09* | 11*) echo curl ;;
     08* | 13*) echo nginx curl openssl ;;
+    15* | 16*) echo nginx curl openssl editcap ;;
     12*) echo nginx curl ;;
     17* | 18*) echo dnsmasq curl ;;
     esac

@@ -268,6 +268,18 @@ void teach_explain_keep_alive(struct teach_ex *e)
         teach_para_str(e, _("What it saves: a new connection for the next request would first "
                             "cost a three-way handshake, one round trip, and a new connection "
                             "also starts sending slowly (TCP slow start)."));
+    const struct dec_stage *ch = NULL, *fin = NULL;
+    for (size_t k = 0; k < d->nstgs && !fin; k++) {
+        if (d->stgs[k]->kind == DEC_STAGE_TLS_CLIENT_HELLO && !ch)
+            ch = d->stgs[k];
+        else if (d->stgs[k]->kind == DEC_STAGE_TLS_CLIENT_FINISHED && ch)
+            fin = d->stgs[k];
+    }
+    if (fin && fin->ts >= ch->ts)
+        teach_para(e, _("On HTTPS it saves more: a new connection would also need a new TLS "
+                        "handshake, which took %s here from the ClientHello to the client's "
+                        "Finished."),
+                   teach_duration(e, fin->ts - ch->ts));
     if (pipelined)
         teach_para_str(e, _("The client did not wait for this response: it had sent its next "
                             "request on the same connection already (pipelining). The server "

@@ -54,8 +54,8 @@ static void lead_request_line(struct teach_ex *e)
     const char *target = teach_clip(e, m->target.p ? teach_val(e, m->target) : "");
     const char *pseudo = m->h2 ? teach_h2_pseudo_list(e, m) : NULL;
     if (pseudo)
-        teach_para(e, _("Stream %1$u, a HEADERS frame in %2$s: %3$s. The method %4$s and the "
-                        "path %5$s are the request line."),
+        teach_para(e, _("Stream %1$u, a HEADERS frame in %2$s: %3$s. They are the request "
+                        "line, %4$s %5$s, as pseudo-header fields."),
                    e->s->stream, teach_frames_phrase(e, e->s), pseudo, method, target);
     else if (m->h2)
         teach_para(e, _("Stream %1$u: the method %2$s and the path %3$s, from the pseudo-header "
@@ -186,11 +186,13 @@ static void lead_status_line(struct teach_ex *e)
     if (e->x.rl >= 0 && e->x.rl < e->idx && s->ts >= e->d->stgs[e->x.rl]->ts)
         took = teach_duration(e, s->ts - e->d->stgs[e->x.rl]->ts);
     if (m->h2 && took)
-        teach_para(e, _("Stream %1$u: :status %2$d, in %3$s; %4$s after the request's HEADERS."),
+        teach_para(e, _("Stream %1$u: :status %2$d in %3$s, the status line without a reason "
+                        "phrase; %4$s after the request's HEADERS."),
                    s->stream, m->status, teach_frames_phrase(e, s), took);
     else if (m->h2)
-        teach_para(e, _("Stream %1$u: :status %2$d, in %3$s."), s->stream, m->status,
-                   teach_frames_phrase(e, s));
+        teach_para(e, _("Stream %1$u: :status %2$d in %3$s, the status line without a reason "
+                        "phrase."),
+                   s->stream, m->status, teach_frames_phrase(e, s));
     else if (took)
         teach_para(e, _("%1$s %2$d %3$s: the version %1$s, the status code %2$d and the reason "
                         "phrase \"%3$s\"; %4$s after the request line."),

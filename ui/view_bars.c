@@ -161,13 +161,23 @@ static void exchange_extras(const struct app *a, bool *req_body, int *interim)
 static void step_label(const struct app *a, int s, bool brief, bool req_body, int interim, char *buf,
                        size_t n)
 {
-    if (s == 3 && req_body)
+    /* step 1's later parts: the TLS handshake (1b-1d), HTTP/2's setup (1e, 1f) */
+    enum dec_stage_kind k = a->stage >= 0 && a->stage < ui_stage_count(a)
+                                ? a->det->stgs[a->stage]->kind
+                                : DEC_STAGE_COUNT;
+    bool tls = k == DEC_STAGE_TLS_CLIENT_HELLO || k == DEC_STAGE_TLS_SERVER_HELLO ||
+               k == DEC_STAGE_TLS_CLIENT_FINISHED;
+    bool h2 = k == DEC_STAGE_H2_PREFACE || k == DEC_STAGE_H2_SETTINGS;
+    if (s == 1 && tls)
+        snprintf(buf, n, "%s", brief ? _("TLS") : _("TLS handshake"));
+    else if (s == 1 && h2)
+        snprintf(buf, n, "%s", brief ? _("HTTP/2") : _("HTTP/2 setup"));
+    else if (s == 3 && req_body)
         snprintf(buf, n, "%s", brief ? _("Hdr+body") : _("Headers + body"));
     else if (s == 4 && interim)
         snprintf(buf, n, brief ? _("%d+Status") : _("%d + Status"), interim);
     else
         snprintf(buf, n, "%s", teach_step_label(s, brief));
-    (void)a;
 }
 
 void ui_bar_steps(struct app *a)

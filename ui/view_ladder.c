@@ -94,15 +94,33 @@ static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, 
     /* two families, one per pane so that the rows read alike: seq=, ack=
      * and len= where the arrows are long, else the compact seq:next and
      * a(ck); in each, the stages by name, short name, number, or none */
-    enum { F_SEQ_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN, F_FLAGS, F_COUNT };
+    /* an HTTP/2 segment: its streams matter more than its sequence numbers
+     * (multiplexing), so "PSH,ACK s3:2+3a" comes before the bare seq:next */
+    enum { F_SEQ_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_NUM, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN, F_FLAGS,
+           F_COUNT };
+    bool streams = data && num[0] == 's';
     int lw = 0;
     for (int f = wide ? F_SEQ_FULL : F_SEQ_BRIEF; f < F_COUNT; f++) {
         const char *what = f == F_SEQ_FULL                  ? full
                            : f == F_SEQ_BRIEF || f == F_BRIEF ? brief
-                           : f == F_SEQ_NUM                  ? num
+                           : f == F_SEQ_NUM || f == F_NUM     ? num
                                                              : "";
         if ((f == F_BRIEF || f == F_LEN) && !data)
             continue;
+        if (f == F_NUM && !streams)
+            continue;
+        if (f == F_NUM) {  /* with the flags, else the streams and stages alone */
+            *tight = false;
+            snprintf(label, n, " %s %s ", fl, num);
+            lw = ui_width(label);
+            if (lw > aw - 4) {
+                snprintf(label, n, " %s ", num);
+                lw = ui_width(label);
+            }
+            if (lw <= aw - 4)
+                break;
+            continue;
+        }
         if (f <= F_SEQ_NUM && !*what && (f != F_SEQ_FULL || data))
             continue;
         *tight = f == F_SEQ_TIGHT;
@@ -451,7 +469,8 @@ const struct ui_view ui_view_ladder = {
     .name = N_("ladder"),
     .help = N_("the packets of the connection, between client and server: frame number, time "
                "since its first packet, flags, sequence:next and a(cknowledgement) numbers "
-               "relative to each side's first, and the stages each carries (by name or number). "
+               "relative to each side's first, and the stages each carries (by name or number; "
+               "s3: HTTP/2's stream 3). "
                "Up and Down move a cursor on the packets; Enter or a click shows a packet's "
                "detail (Esc closes it)"),
     .draw = draw_ladder,

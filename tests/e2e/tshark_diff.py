@@ -472,7 +472,8 @@ def check(cap):
         ends = {l["conn"]: l for l in lines if l["type"] == "conn_end"}
         exs, stages = {}, {}
         for l in lines:
-            if l["type"] == "exchange":
+            if l["type"] == "exchange" and not l.get("stream"):
+                # HTTP/1.x only: HTTP/2 streams are json_tshark.py's (tshark's http2)
                 exs.setdefault(l["conn"], []).append(l)
             elif l["type"] == "stage":
                 stages.setdefault((l["conn"], l["exchange"], l["stage"]), l)

@@ -1111,6 +1111,13 @@ def case_https():
     if not seen:
         fail("h2: the ladder never shows streams 3 and 5 in one segment:\n%s" % t.screen())
     t.close()
+    # at 80 columns an HTTP/2 segment's streams win over its sequence numbers
+    t = start(["tests/data/h2/h2c-upgrade-rst.pcap"])
+    for _ in range(8):
+        t.keys("n")
+    t.wait(lambda s: "PSH,ACK s3:2+3a" in s and "s3:4+5" in s,
+           "h2 at 80x24: the ladder names streams ('PSH,ACK s3:2+3a')")
+    t.close()
     # 60x20 and no UTF-8: the list's mark in letters, the explanation still there
     t = Term(["--lang", "en", "tests/data/tls/tls13-h2.pcap", "--keylog",
               "tests/data/tls/tls13-h2.keys"], 60, 20, {"LANG": "C"})

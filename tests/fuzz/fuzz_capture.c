@@ -27,6 +27,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+static void fz_secrets(void *ctx, uint32_t type, const uint8_t *data, size_t len, int64_t offset)
+{
+    (void)offset;
+    if (type == TR_PCAPNG_SECRETS_TLS)
+        dec_keylog_add_text(ctx, DEC_TLS_KEYS_PCAPNG, "fuzz.pcapng", (const char *)data, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size))
@@ -48,8 +55,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* retransmissions are compared with the first copy read back from the
      * file, as httpstep.c does */
     struct tr_rereader *rr = tr_rereader_new(path);
+    /* a pcapng's Decryption Secrets Blocks, as dec_pipeline reads them: the
+     * decrypted paths (TLS plaintext into HTTP/1.x and HTTP/2) are fuzzed too */
+    struct dec_keylog *keys = dec_keylog_new();
+    tr_pcapng_secrets(path, fz_secrets, keys, err);
     struct fz_pipe p;
-    struct fz_pipe_opts o = {.format = REP_FORMAT_JSON, .reread = tr_rereader_read, .reread_ctx = rr};
+    struct fz_pipe_opts o = {.format = REP_FORMAT_JSON, .reread = tr_rereader_read, .reread_ctx = rr,
+                             .keys = keys};
     fz_pipe_init(&p, &o);
     struct rep_capture_info ci = {"fuzz.pcap", tr_capture_linktype_name(lt), tr_capture_snaplen(cap),
                                  false};
@@ -80,5 +92,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_pipe_done(&p, frames, bytes);
     tr_capture_close(cap);
     tr_rereader_free(rr);
+    dec_keylog_free(keys);
     return 0;
 }

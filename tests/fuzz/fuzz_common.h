@@ -433,6 +433,7 @@ struct fz_pipe_opts {
     const struct tr_endpoint *only;  /* follow one connection (tr_table_opts.only) */
     bool (*reread)(void *ctx, int64_t file_offset, uint64_t frame, struct tr_frame *out);
     void *reread_ctx;
+    const struct dec_keylog *keys;   /* TLS secrets (a pcapng's), or NULL */
 };
 
 struct fz_pipe {
@@ -512,7 +513,7 @@ static inline void fz_pipe_init(struct fz_pipe *p, const struct fz_pipe_opts *o)
         .ports = o->ports, .nports = o->nports, .detect = o->nports == 0,
         .max_header_bytes = o->max_header, .max_headers = o->max_headers,
         .max_pipeline = o->max_pipeline, .body_preview = o->preview,
-        .decode_content = !o->no_content,
+        .decode_content = !o->no_content, .keys = o->keys,
     };
     p->dec = dec_new(&dopts, &dsink);
     dec_tracer_sink(p->dec, &p->dec_tsink);
@@ -538,7 +539,8 @@ static inline void fz_pipe_done(struct fz_pipe *p, uint64_t frames, uint64_t byt
              (unsigned long long)ts.active_conns, (unsigned long long)ts.tcp_conns);
     FZ_CHECK(ts.active_conns == 0, "%llu connections still open after tr_table_finish",
              (unsigned long long)ts.active_conns);
-    struct dec_run_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes, 0, ds.dns, ds.decrypted};
+    struct dec_run_stats st = {frames, bytes, ts.tcp_conns, ds.http_conns, ds.exchanges, ds.notes,
+                               0, ds.dns, ds.decrypted};
     rep_writer_stats(p->w, &st);
     rep_writer_flush(p->w);
     /* the learner's text of every stage kept: the explanations read the

@@ -2534,18 +2534,12 @@ static const struct conv v2convs[] = {
      "end 1 exchanges=2\n"},
 };
 
-static void test_tls_h2(void **state)
-{
-    (void)state;
-    struct dec_opts o = default_opts();
-    check_convs(v2convs, NELEM(v2convs), &o);
-}
-
 static void test_conversations(void **state)
 {
     (void)state;
     struct dec_opts o = default_opts();
     check_convs(convs, NELEM(convs), &o);
+    check_convs(v2convs, NELEM(v2convs), &o);  /* TLS and HTTP/2 */
 }
 
 /* build/tests/test_decoder [PATTERN]: only the tests whose names match */
@@ -2555,7 +2549,6 @@ int main(int argc, char **argv)
         cmocka_set_test_filter(argv[1]);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conversations),
-        cmocka_unit_test(test_tls_h2),
         cmocka_unit_test(test_midstream),
         cmocka_unit_test(test_framing),
         cmocka_unit_test(test_keep_alive),

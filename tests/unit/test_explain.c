@@ -127,6 +127,7 @@ static const char *const captures[] = {
     "samples/09-methods.pcap",         "samples/10-pipelining.pcap",
     "samples/11-http10.pcap",          "samples/12-lossy-network.pcap",
     "samples/13-https.pcap",           "samples/14-large-download.pcap",
+    "samples/15-https-decrypted.pcapng", "samples/16-http2.pcapng",
     "samples/17-dns-lookup.pcap",      "samples/18-dns-nxdomain.pcap",
     "tests/data/dns/dns-retry.pcap",   "tests/data/dns/dns-curl.pcap",
     "tests/data/midstream.pcap",       "tests/data/not-http.pcap",
@@ -1533,6 +1534,7 @@ static void test_https_h2_stages(void **state)
              "the server also sent a SETTINGS frame with the ACK flag", "Inside TLS");
     EXPECT_K(&d, 5, "Stream 1, a HEADERS frame",
              ":method GET, :scheme https, :authority class.example, :path /index.html",
+             "They are the request line, GET /index.html, as pseudo-header fields",
              "Step 2 in HTTP/2", ":scheme https and :authority class.example",
              "Stream 1 has an odd number", "While stream 1 was in progress, stream 3 was too");
     EXPECT_K(&d, 6, "a header block of 40 bytes (HPACK) with 2 header fields and 4 pseudo-header",
@@ -1545,7 +1547,8 @@ static void test_https_h2_stages(void **state)
     ((struct dec_stage *)d.stgs[9])->stream = 2;  /* the decoder's stage names the promised stream only */
     EXPECT_K(&d, 9, "PUSH_PROMISE in frame 10: the server promises stream 2, for GET /style.css");
     EXPECT_K(&d, 15, "It processed the client's streams up to number 3");
-    EXPECT_K(&d, 10, ":status 200", "Step 4 in HTTP/2", "\"OK\"", "no reason phrase");
+    EXPECT_K(&d, 10, ":status 200 in frame 11, the status line without a reason phrase",
+             "Step 4 in HTTP/2", "\"OK\"", "no reason phrase");
     EXPECT_K(&d, 12, "1234 bytes of text/css (HTTP/2 DATA frames)", "here 2 frames",
              "END_STREAM", "after the response's HEADERS come DATA frames");
     EXPECT_K(&d, 13, "Stream 1 ends", "Step 7 for stream 1", "stream 3 was too");
@@ -1659,6 +1662,13 @@ static void test_https_h2_captures(void **state)
            "It begins: Hello, HTTPS!");
     EXPECT(&l, 0, DEC_STAGE_HANDSHAKE, 0, "httpstep was given the TLS secrets");
     unload(&l);
+    /* --json: the ClientHello at 1796235013.404834, the client's Finished at .451981 */
+    keylog = "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys";
+    load("tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_KEEP_ALIVE, 0, "a new TLS handshake, which took 47.147 ms");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+           "ServerKeyExchange message", "travels in clear text, so an eavesdropper reads it");
+    unload(&l);
     keylog = "tests/data/tls/tls13-0rtt.keys";
     load("tests/data/tls/tls13-0rtt.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "GET /early HTTP/1.1",
@@ -1675,6 +1685,17 @@ static void test_https_h2_captures(void **state)
     EXPECT(&l, 0, DEC_STAGE_STREAM_END, 1, "Stream 3 ends, in frame 17: RST_STREAM from the "
            "client, error code CANCEL", "While stream 3 was in progress, stream 5 was too");
     EXPECT(&l, 0, DEC_STAGE_GOAWAY, 0, "GOAWAY from the client, in frame 25: last stream 0");
+    unload(&l);
+    /* samples/16-http2 (secrets in the pcapng): conn_end.h2 max_open 2, stream 5's
+     * HEADERS (frame 18) before stream 3's answer (frame 20) */
+    load("samples/16-http2.pcapng", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 2, "Stream 5, a HEADERS frame in frame 18",
+           "While stream 5 was in progress, stream 3 was too");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Stream 1");
+    char *t1 = explain_nth(&l, 0, DEC_STAGE_REQUEST_LINE, 0);
+    if (strstr(t1, "While stream 1"))  /* stream 1 ended (frame 15) before 3 began (17) */
+        fail_msg("stream 1 said to be multiplexed:\n%s", t1);
+    free(t1);
     unload(&l);
     load("tests/data/h2/h2c-nghttp-push.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "h2c, HTTP/2 in clear text, by prior knowledge");
@@ -1780,6 +1801,35 @@ static void test_chinese(void **state)
         free(t);
     }
     dec_record_free(&hd);
+    /* and the captures of tests/data/tls and h2, decrypted */
+    static const char *const more[][2] = {
+        {"tests/data/tls/tls13-h2.pcap", "tests/data/tls/tls13-h2.keys"},
+        {"tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap",
+         "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys"},
+        {"tests/data/tls/tls13-0rtt.pcap", "tests/data/tls/tls13-0rtt.keys"},
+        {"tests/data/tls/tls13-hrr.pcap", "tests/data/tls/tls13-hrr.keys"},
+        {"tests/data/h2/h2c-upgrade-rst.pcap", NULL},
+        {"tests/data/h2/h2c-nghttp-push.pcap", NULL},
+    };
+    for (size_t c = 0; c < sizeof more / sizeof more[0]; c++) {
+        keylog = more[c][1];
+        load(more[c][0], &l);
+        for (size_t i = 0; i < l.nconns; i++)
+            for (size_t k = 0; k < l.conns[i].nstgs; k++) {
+                char *t = explain(&l.conns[i], (int)k);
+                expect_clean(t);
+                /* (a body's excerpt may be English: look for the texts' own words) */
+                static const char *const words[] = {"Step ", "Stream ", " stream ", "in frame",
+                                                    "header block", "pseudo-header", "The server",
+                                                    "The client", "encrypted", NULL};
+                for (const char *const *w = words; *w; w++)
+                    if (strstr(t, *w))
+                        fail_msg("%s, stage %zu: English \"%s\" in:\n%s", more[c][0], k, *w, t);
+                free(t);
+            }
+        unload(&l);
+    }
+    keylog = NULL;
     assert_string_equal(teach_stage_title(DEC_STAGE_STATUS_LINE), "状态行");
     size_t cols = 0;
     for (int step = 1; step <= 7; step++) {
