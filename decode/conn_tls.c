@@ -106,7 +106,10 @@ static void acc_flush(struct dconn *c, struct acc *a, enum tr_dir dir)
         st->tls_info = a->info;  /* the stage owns it */
         a->info = NULL;
     }
-    if (a->kind == DEC_STAGE_TLS_CLIENT_FINISHED)
+    /* the handshake is over at a Finished read (or records past reading),
+     * not at a lone change_cipher_spec: after a HelloRetryRequest, TLS 1.3's
+     * compatibility one comes before the second ClientHello */
+    if (a->kind == DEC_STAGE_TLS_CLIENT_FINISHED && (!st->tls_info || st->tls_info->nmessages))
         ct->finished = true;
     a->kind = ACC_NONE;
     dc_stage(c, st);
@@ -134,6 +137,15 @@ static int hs_kind(const struct ctls *ct, enum tr_dir dir, const struct dec_tls_
 }
 
 static void record_stage(struct dconn *c, const struct dec_tls_record *r);
+
+/* the open stage holds a Finished message */
+static bool has_finished(const struct acc *a)
+{
+    for (size_t i = 0; a->info && i < a->info->nmessages; i++)
+        if (strcmp(a->info->messages[i], "Finished") == 0)
+            return true;
+    return false;
+}
 
 static void on_record(void *ctx, const struct dec_tls_record *r)
 {
@@ -183,6 +195,20 @@ static void record_stage(struct dconn *c, const struct dec_tls_record *r)
     int kind;
     if (type == DEC_TLS_CT_HANDSHAKE && r->nmsgs > 0) {
         kind = hs_kind(ct, d, r);
+        if (kind == DEC_STAGE_TLS_CLIENT_HELLO && hs->kind == DEC_STAGE_TLS_CLIENT_FINISHED &&
+            hs->info && hs->info->nmessages == 0) {
+            /* a change_cipher_spec, then the ClientHello that answers a
+             * HelloRetryRequest (RFC 8446 D.4): one ClientHello stage */
+            hs->kind = DEC_STAGE_TLS_CLIENT_HELLO;
+            acc_add(hs, r);
+            return;
+        }
+        if (kind == DEC_STAGE_TLS_CLIENT_FINISHED && hs->kind == kind && has_finished(hs)) {
+            /* after the client's Finished: a post-handshake message
+             * (KeyUpdate, a certificate asked again) belongs to no stage */
+            acc_flush(c, hs, d);
+            return;
+        }
         if (hs->kind != ACC_NONE && hs->kind == kind &&
             !(kind == DEC_STAGE_TLS_CLIENT_HELLO && r->msg_types[0] == DEC_TLS_HS_CLIENT_HELLO))
             kind = -1;  /* joins the open stage */

@@ -103,10 +103,22 @@ void teach_explain_tls_client_hello(struct teach_ex *e)
                (unsigned long long)s->length, teach_frames_phrase(e, s), sni ? sni : none,
                t->nalpn_offered ? alpn_list(e, t) : none,
                t->nversions ? version_list(e, t->versions, t->nversions) : none);
-    teach_para_str(e, _("Step 1b: the connection is open, but this is HTTPS, so before any HTTP "
-                        "the client and the server build a TLS channel. The client begins with "
-                        "a ClientHello: it proposes, in clear text, the TLS versions it speaks "
-                        "and the cipher suites it accepts."));
+    bool retry = false;  /* a HelloRetryRequest came before this ClientHello */
+    for (int k = 0; k < e->idx; k++) {
+        const struct dec_stage *g = e->d->stgs[k];
+        if (g->kind == DEC_STAGE_TLS_SERVER_HELLO && g->tls_info && g->tls_info->hrr)
+            retry = true;
+    }
+    if (retry)
+        teach_para_str(e, _("Step 1b, second try: the server answered the first ClientHello with "
+                            "a HelloRetryRequest, so the client sends a second ClientHello, its key "
+                            "share now in the group the server asked for. TLS 1.3 allows this once; "
+                            "the handshake goes on from here with one round trip more."));
+    else
+        teach_para_str(e, _("Step 1b: the connection is open, but this is HTTPS, so before any HTTP "
+                            "the client and the server build a TLS channel. The client begins with "
+                            "a ClientHello: it proposes, in clear text, the TLS versions it speaks "
+                            "and the cipher suites it accepts."));
     if (sni)
         teach_para(e, _("It names the site it wants, %s, in the SNI extension (Server Name "
                         "Indication), so that a server holding many sites shows the right "

@@ -242,6 +242,34 @@ def tls_facts(name, lines, errs, want_note):
             errs.append("%s: encrypted stages with the keys" % name)
 
 
+def hello_frames(name, path, keys, lines, errs):
+    """the TLS stages' frames against tshark's handshake messages: one
+    tls_client_hello per ClientHello (two after a HelloRetryRequest), one
+    tls_server_hello per ServerHello (the HelloRetryRequest is one), one
+    tls_client_finished per client Finished"""
+    cmd = ["tshark", "-r", path, "-Y", "tls.handshake.type", "-T", "fields", "-e",
+           "frame.number", "-e", "tcp.srcport", "-e", "tls.handshake.type"]
+    if keys:
+        cmd[3:3] = ["-o", "tls.keylog_file:" + keys]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120).stdout
+    server_ports = {x["server"]["port"] for x in lines if x["type"] == "conn"}
+    want = {"tls_client_hello": [], "tls_server_hello": [], "tls_client_finished": []}
+    for row in out.splitlines():
+        f, port, types = row.split("\t")
+        for t in types.split(","):
+            if t == "1":
+                want["tls_client_hello"].append(int(f))
+            elif t == "2":
+                want["tls_server_hello"].append(int(f))
+            elif t == "20" and int(port) not in server_ports:
+                want["tls_client_finished"].append(int(f))
+    for kind, frames in want.items():
+        got = [x["frames"][-1] for x in lines if x["type"] == "stage" and x["stage"] == kind]
+        if got != frames:
+            errs.append("%s: %s stages end in frames %s, tshark's messages are in %s" %
+                        (name, kind, got, frames))
+
+
 def main():
     if not shutil.which("tshark"):
         print("no tshark")
@@ -256,6 +284,7 @@ def main():
         tls_facts(name, lines, errs, want_note)
         if want_note:
             continue
+        hello_frames(name, path, keys, lines, errs)
         h2 = any(x["type"] == "conn_end" and x.get("protocol") == "h2" for x in lines)
         check(name, lines, tshark(path, keys, []), h2, errs, counts)
         # the same without the keys: what an eavesdropper sees (the pcapng carries them)
