@@ -1,5 +1,10 @@
 /* httpstep.c - main: options, and the wiring capture -> tracer -> decoder ->
- * writer or UI (as tcpdump.c and htop.c do it) */
+ * writer or UI (as tcpdump.c and htop.c do it)
+ *
+ * Longer than 800 lines: the options table, their checks with a one-line
+ * error each, --help, and the wiring of every mode (writers, exports, lab, UI);
+ * no logic of a layer lives here.
+ */
 #include "tracer/tracer.h"
 #include "decode/decode.h"
 #include "report/report.h"
@@ -191,7 +196,7 @@ static char *join_args(char **argv, int n)
     size_t len = 1;
     for (int i = 0; i < n; i++)
         len += strlen(argv[i]) + 1;
-    char *s = xmalloc(len);
+    char *s = tr_xmalloc(len);
     s[0] = '\0';
     for (int i = 0; i < n; i++) {
         if (i)
@@ -260,7 +265,7 @@ static const char *interface_by_number(const char *arg)
             return arg;
         }
     if (n <= count)
-        name = xstrdup(list[n - 1]);  /* lives as long as the program */
+        name = tr_xstrdup(list[n - 1]);  /* lives as long as the program */
     tr_capture_free_list(list);
     return name;
 }

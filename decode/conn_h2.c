@@ -76,7 +76,7 @@ static void refs_add(struct dec_h2_ref **v, size_t *n, size_t *cap, uint64_t fra
 {
     if (*n >= 4096)  /* a body of thousands of frames: its first ones are listed */
         return;
-    xgrow(v, cap, *n + 1, sizeof **v);
+    tr_xgrow(v, cap, *n + 1, sizeof **v);
     (*v)[(*n)++] = (struct dec_h2_ref){frame, type, flags, length};
 }
 
@@ -84,7 +84,7 @@ static struct dec_h2_ref *refs_copy(const struct dec_h2_ref *v, size_t n)
 {
     if (!n)
         return NULL;
-    struct dec_h2_ref *r = xreallocarray(NULL, n, sizeof *r);
+    struct dec_h2_ref *r = tr_xreallocarray(NULL, n, sizeof *r);
     memcpy(r, v, n * sizeof *r);
     return r;
 }
@@ -92,15 +92,15 @@ static struct dec_h2_ref *refs_copy(const struct dec_h2_ref *v, size_t n)
 static void frames_of(struct flist *f, const uint64_t *v, size_t n, tr_time ts, tr_time ts_end)
 {
     for (size_t i = 0; i < n; i++)
-        flist_add(f, v[i], i + 1 == n ? ts_end : ts);
+        dec_flist_add(f, v[i], i + 1 == n ? ts_end : ts);
 }
 
 static struct dec_stage *h2_stage(struct dconn *c, enum dec_stage_kind kind, const struct h2x *x,
                                   uint32_t stream, enum tr_dir dir, uint64_t off, uint64_t len,
                                   struct flist *f)
 {
-    flist_finish(f);
-    struct dec_stage *st = stage_from(kind, x ? (int64_t)x->index : -1, dir, off, len, f);
+    dec_flist_finish(f);
+    struct dec_stage *st = dec_stage_from(kind, x ? (int64_t)x->index : -1, dir, off, len, f);
     st->stream = stream;
     st->tls = c->ctls != NULL;
     return st;
@@ -137,17 +137,17 @@ static void put_fields(struct msgrec *m, const struct dec_hpack_field *v, size_t
 /* a message from a header block (request, response, or a promised request) */
 static struct msgrec *msg_from_block(struct dconn *c, const struct dec_h2_block *b, bool request)
 {
-    struct msgrec *m = msgrec_new(request);
+    struct msgrec *m = dec_msgrec_new(request);
     struct dec_msg *pm = &m->pub;
     size_t sz = fields_size(b->pseudo, b->npseudo) + fields_size(b->fields, b->nfields);
-    m->arena = xmalloc(2 * sz + 64);  /* the fields, and the request line's words again */
+    m->arena = tr_xmalloc(2 * sz + 64);  /* the fields, and the request line's words again */
     m->alen = 0;
     if (b->nfields) {
-        m->hdrs = xcalloc(b->nfields, sizeof *m->hdrs);
+        m->hdrs = tr_xcalloc(b->nfields, sizeof *m->hdrs);
         put_fields(m, b->fields, b->nfields, m->hdrs);
     }
     if (b->npseudo) {
-        m->pseudo = xcalloc(b->npseudo, sizeof *m->pseudo);
+        m->pseudo = tr_xcalloc(b->npseudo, sizeof *m->pseudo);
         put_fields(m, b->pseudo, b->npseudo, m->pseudo);
     }
     pm->headers = m->hdrs;
@@ -206,7 +206,7 @@ static void block_stages(struct dconn *c, struct h2x *x, const struct dec_h2_blo
     for (int k = 0; k < 2; k++) {
         enum dec_stage_kind kind = request ? (k ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_REQUEST_LINE)
                                            : (k ? DEC_STAGE_RESPONSE_HEADERS : DEC_STAGE_STATUS_LINE);
-        flist_reset(f);
+        dec_flist_reset(f);
         frames_of(f, b->frames, b->nframes, b->ts, b->ts_end);
         /* the start line is in the pseudo-header fields: no bytes of its own */
         struct dec_stage *st = h2_stage(c, kind, x, b->stream, b->dir, b->offset,
@@ -214,7 +214,7 @@ static void block_stages(struct dconn *c, struct h2x *x, const struct dec_h2_blo
         st->msg = dec_msg_ref(m);
         st->h2 = refs_copy(refs, nrefs);
         st->nh2 = nrefs;
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
     }
     free(refs);
 }
@@ -258,7 +258,7 @@ static void body_done(struct dconn *c, struct h2x *x, enum tr_dir dir, bool comp
     if (!*mp && !b->on)
         return;
     if (!*mp) {  /* DATA without its HEADERS (the capture began after them) */
-        *mp = msgrec_new(dir == TR_DIR_C2S);
+        *mp = dec_msgrec_new(dir == TR_DIR_C2S);
         (*mp)->pub.h2 = true;
         (*mp)->pub.tls = c->ctls != NULL;
         (*mp)->pub.stream = x->id;
@@ -281,7 +281,7 @@ static void body_done(struct dconn *c, struct h2x *x, enum tr_dir dir, bool comp
         if (b->gap == 0 && complete) {
             m->decoded_length = dec_content_finish(b->content, &why);
             if (m->decoded_length < 0)
-                dc_note(c, DEC_NOTE_DECODE_ERROR, m->last_frame,
+                dec_dc_note(c, DEC_NOTE_DECODE_ERROR, m->last_frame,
                         "the %.*s body of stream %u could not be decoded: %s",
                         (int)(m->content_encoding.len > 20 ? 20 : m->content_encoding.len),
                         m->content_encoding.p, x->id, why ? why : "bad data");
@@ -291,7 +291,7 @@ static void body_done(struct dconn *c, struct h2x *x, enum tr_dir dir, bool comp
     }
     m->end = b->end;
     if (b->f.n) {
-        flist_finish(&b->f);
+        dec_flist_finish(&b->f);
         m->last_frame = b->f.v[b->f.n - 1];
         m->ts_last = b->f.ts_max;
     }
@@ -316,14 +316,14 @@ static void body_done(struct dconn *c, struct h2x *x, enum tr_dir dir, bool comp
     b->plen = b->pcap = 0;
     dec_content_free(b->content);
     b->content = NULL;
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
 }
 
 static void x_free(struct h2x *x)
 {
-    dc_msgs_unref(x->req, x->rsp, x->interim, x->ninterim);
+    dec_dc_msgs_unref(x->req, x->rsp, x->interim, x->ninterim);
     for (int d = 0; d < 2; d++) {
-        flist_free(&x->b[d].f);
+        dec_flist_free(&x->b[d].f);
         free(x->b[d].refs);
         free(x->b[d].preview);
         dec_content_free(x->b[d].content);
@@ -336,7 +336,7 @@ static void write_exchange(struct dconn *c, struct h2x *x, bool ended_well)
     struct dec_decoder *d = c->d;
     if (d->sink.on_exchange) {
         struct dec_exchange *ex =
-            dc_exchange_of(c, x->index, x->req, x->rsp, x->interim, x->ninterim);
+            dec_dc_exchange_of(c, x->index, x->req, x->rsp, x->interim, x->ninterim);
         ex->stream = x->id;
         ex->pushed = x->pushed;
         ex->complete = ended_well && x->req && x->req->pub.complete && x->rsp &&
@@ -365,7 +365,7 @@ static void on_preface(void *ctx, const struct dec_h2_preface *p)
     struct ch2 *ch = c->ch2;
     ch->pre = true;
     ch->pre_off = p->offset;
-    flist_reset(&ch->pre_f);
+    dec_flist_reset(&ch->pre_f);
     frames_of(&ch->pre_f, p->frames, p->nframes, p->ts, p->ts_end);
 }
 
@@ -380,13 +380,13 @@ static void settings_stage(struct dconn *c, enum dec_stage_kind kind, const stru
     st->h2 = refs_copy(&r, 1);
     st->nh2 = 1;
     if (f->nsettings) {
-        struct dec_h2_kv *kv = xreallocarray(NULL, f->nsettings, sizeof *kv);
+        struct dec_h2_kv *kv = tr_xreallocarray(NULL, f->nsettings, sizeof *kv);
         for (size_t i = 0; i < f->nsettings; i++)
             kv[i] = (struct dec_h2_kv){f->settings[i].id, f->settings[i].value};
         st->settings = kv;
         st->nsettings = f->nsettings;
     }
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
 }
 
 static void preface_alone(struct dconn *c)
@@ -397,7 +397,7 @@ static void preface_alone(struct dconn *c)
     ch->pre_done = true;
     struct dec_stage *st = h2_stage(c, DEC_STAGE_H2_PREFACE, NULL, 0, TR_DIR_C2S, ch->pre_off,
                                     DEC_H2_PREFACE_LEN, &ch->pre_f);
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
 }
 
 /* the body of a stream's direction, begun at off when it was not; NULL for
@@ -430,13 +430,13 @@ static void on_frame(void *ctx, const struct dec_h2_frame *f)
     }
     if (f->dir == TR_DIR_S2C && f->first && settings) {
         struct flist *fl = &c->d->scratch;
-        flist_reset(fl);
+        dec_flist_reset(fl);
         settings_stage(c, DEC_STAGE_H2_SETTINGS, f, f->offset, fl);
         return;
     }
     if (f->type == DEC_H2_GOAWAY && !f->malformed) {
         struct flist *fl = &c->d->scratch;
-        flist_reset(fl);
+        dec_flist_reset(fl);
         frames_of(fl, f->frames, f->nframes, f->ts, f->ts_end);
         struct dec_stage *st = h2_stage(c, DEC_STAGE_GOAWAY, NULL, 0, f->dir, f->offset,
                                         DEC_H2_FRAME_HEADER + (uint64_t)f->length, fl);
@@ -446,7 +446,7 @@ static void on_frame(void *ctx, const struct dec_h2_frame *f)
         st->nh2 = 1;
         st->last_stream = f->last_stream;
         st->error_code = dec_h2_error_name(f->error_code);
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
         return;
     }
     if (f->type != DEC_H2_DATA || !f->stream)
@@ -482,7 +482,7 @@ static void on_data(void *ctx, const struct dec_h2_data *dd)
     size_t cap = c->d->o.body_preview;
     if (b->plen < cap) {
         size_t take = cap - b->plen < dd->len ? cap - b->plen : dd->len;
-        xgrow(&b->preview, &b->pcap, b->plen + take, 1);
+        tr_xgrow(&b->preview, &b->pcap, b->plen + take, 1);
         memcpy(b->preview + b->plen, dd->data, take);
         b->plen += take;
     }
@@ -508,7 +508,7 @@ static void on_block(void *ctx, const struct dec_h2_block *b)
         struct msgrec *m = msg_from_block(c, b, false);
         block_stages(c, x, b, &m->pub, false);
         if (b->interim) {
-            xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
+            tr_xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
             x->interim[x->ninterim++] = m;
         } else {
             dec_msg_unref(x->rsp ? &x->rsp->pub : NULL);
@@ -532,7 +532,7 @@ static void on_block(void *ctx, const struct dec_h2_block *b)
             break;
         x->req = msg_from_block(c, b, true);
         struct flist *f = &c->d->scratch;
-        flist_reset(f);
+        dec_flist_reset(f);
         frames_of(f, b->frames, b->nframes, b->ts, b->ts_end);
         struct dec_stage *st = h2_stage(c, DEC_STAGE_PUSH_PROMISE, x, x->id, b->dir, b->offset,
                                         b->length, f);
@@ -543,7 +543,7 @@ static void on_block(void *ctx, const struct dec_h2_block *b)
         st->nh2 = nrefs;
         st->promised_stream = b->promised_stream;
         st->msg = dec_msg_ref(&x->req->pub);
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
         x->req->pub.complete = true;
         x->b[TR_DIR_C2S].done = true;  /* a promised request has no body */
         break;
@@ -558,7 +558,7 @@ static void stream_open(struct dconn *c, const struct dec_h2_stream *s)
     struct ch2 *ch = c->ch2;
     if (find(ch, s->id))
         return;
-    struct h2x *x = xcalloc(1, sizeof *x);
+    struct h2x *x = tr_xcalloc(1, sizeof *x);
     x->id = s->id;
     x->index = ch->base + s->index;
     x->pushed = s->pushed;
@@ -568,7 +568,7 @@ static void stream_open(struct dconn *c, const struct dec_h2_stream *s)
         c->d->st.exchanges += x->index + 1 - c->pub.exchanges;
         c->pub.exchanges = x->index + 1;
     }
-    dc_mark_http(c);
+    dec_dc_mark_http(c);
     if (s->upgraded && ch->up_req) {  /* stream 1: the Upgrade's request and its 101 */
         x->req = ch->up_req;
         ch->up_req = NULL;
@@ -590,9 +590,9 @@ static void stream_end(struct dconn *c, const struct dec_h2_stream *s)
     for (int d = 0; d < 2; d++)
         body_done(c, x, (enum tr_dir)d, well);
     struct flist *f = &c->d->scratch;
-    flist_reset(f);
+    dec_flist_reset(f);
     if (s->frame)
-        flist_add(f, s->frame, s->ts);
+        dec_flist_add(f, s->frame, s->ts);
     else
         f->ts_min = f->ts_max = s->ts;
     struct dec_stage *st = h2_stage(c, DEC_STAGE_STREAM_END, x, x->id, s->dir, ch->pos[s->dir],
@@ -610,7 +610,7 @@ static void stream_end(struct dconn *c, const struct dec_h2_stream *s)
     }
     if (s->how == DEC_H2_END_RST_STREAM || s->how == DEC_H2_END_GOAWAY)
         st->error_code = dec_h2_error_name(s->error_code);
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
     write_exchange(c, x, well);
     x_unlink(ch, x);
     x_free(x);
@@ -646,33 +646,33 @@ static void on_note(void *ctx, const struct dec_h2_note *n)
         break;
     }
     if (n->stream)
-        dc_note(c, k, n->frame, "HTTP/2 stream %u: %s", n->stream, n->detail);
+        dec_dc_note(c, k, n->frame, "HTTP/2 stream %u: %s", n->stream, n->detail);
     else
-        dc_note(c, k, n->frame, "HTTP/2: %s", n->detail);
+        dec_dc_note(c, k, n->frame, "HTTP/2: %s", n->detail);
 }
 
 /* ------------------------------------------------------------- the API -- */
 
-bool ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n)
+bool dec_ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n)
 {
     if (dir == TR_DIR_C2S)  /* "PRI " at least: shorter could be PUT (message.c looks again) */
         return n >= 4 && dec_h2_match_preface(p, n) != DEC_INVALID;
     return n >= DEC_H2_FRAME_HEADER && p[3] == DEC_H2_SETTINGS && dec_h2_sniff_frames(p, n) > 0;
 }
 
-bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+bool dec_ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
 {
     if (c->ch2)
         return false;
     /* from the server: its SETTINGS captured before the client's preface */
-    return (dir == TR_DIR_C2S || !c->s[TR_DIR_C2S].seen_data) && ch_looks_like(dir, p, n);
+    return (dir == TR_DIR_C2S || !c->s[TR_DIR_C2S].seen_data) && dec_ch_looks_like(dir, p, n);
 }
 
 static void engine_new(struct dconn *c, const struct dec_h2_opts *o)
 {
     if (!c->decided)
-        dc_decide(c, true);
-    struct ch2 *ch = xcalloc(1, sizeof *ch);
+        dec_dc_decide(c, true);
+    struct ch2 *ch = tr_xcalloc(1, sizeof *ch);
     c->ch2 = ch;
     struct dec_h2_sink sk = {
         .ctx = c, .on_preface = on_preface, .on_frame = on_frame, .on_block = on_block,
@@ -681,10 +681,10 @@ static void engine_new(struct dconn *c, const struct dec_h2_opts *o)
     ch->h = dec_h2_new(o, &sk);
     ch->base = c->pub.exchanges;
     c->pub.h2 = &ch->counts;
-    dc_mark_http(c);
+    dec_dc_mark_http(c);
 }
 
-void ch_start(struct dconn *c, enum dec_h2_start how)
+void dec_ch_start(struct dconn *c, enum dec_h2_start how)
 {
     if (c->dropped)
         return;
@@ -698,7 +698,7 @@ void ch_start(struct dconn *c, enum dec_h2_start how)
     }
 }
 
-void ch_upgrade(struct dconn *c, struct xchg *x, uint64_t end)
+void dec_ch_upgrade(struct dconn *c, struct xchg *x, uint64_t end)
 {
     (void)end;
     struct dec_str hs = {NULL, 0};
@@ -715,35 +715,35 @@ void ch_upgrade(struct dconn *c, struct xchg *x, uint64_t end)
     ch->up_req = x->req;
     x->req = NULL;
     ch->up_n = x->ninterim + (x->rsp ? 1 : 0);
-    ch->up_interim = ch->up_n ? xreallocarray(NULL, ch->up_n, sizeof *ch->up_interim) : NULL;
+    ch->up_interim = ch->up_n ? tr_xreallocarray(NULL, ch->up_n, sizeof *ch->up_interim) : NULL;
     for (size_t i = 0; i < x->ninterim; i++)
         ch->up_interim[i] = x->interim[i];
     if (x->rsp)
         ch->up_interim[x->ninterim] = x->rsp;
     x->ninterim = 0;
     x->rsp = NULL;
-    dc_xchg_detach(c, x);
+    dec_dc_xchg_detach(c, x);
     c->s[TR_DIR_S2C].st = P_H2;
     struct dstate *cs = &c->s[TR_DIR_C2S];
     if (cs->st == P_IDLE || cs->st == P_UPGRADE)
         cs->st = P_H2;
 }
 
-void ch_feed(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
+void dec_ch_feed(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              const uint64_t *frames, size_t nframes, tr_time ts)
 {
     if (c->ch2 && !c->ch2->fin[dir])
         dec_h2_feed(c->ch2->h, dir, off, p, n, frames, nframes, ts);
 }
 
-void ch_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
+void dec_ch_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
             tr_time ts)
 {
     if (c->ch2 && !c->ch2->fin[dir])
         dec_h2_gap(c->ch2->h, dir, off, len, frame, ts);
 }
 
-void ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
+void dec_ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
 {
     if (!c->ch2 || c->ch2->fin[dir])
         return;
@@ -751,7 +751,7 @@ void ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
     dec_h2_end(c->ch2->h, dir, frame, ts);
 }
 
-void ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts)
+void dec_ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts)
 {
     struct ch2 *ch = c->ch2;
     if (!ch || ch->finished)
@@ -773,7 +773,7 @@ void ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts)
         ch->counts.frames[t] = k.frames[t];
 }
 
-void ch_free(struct dconn *c)
+void dec_ch_free(struct dconn *c)
 {
     struct ch2 *ch = c->ch2;
     if (!ch)
@@ -783,8 +783,8 @@ void ch_free(struct dconn *c)
         x_unlink(ch, x);
         x_free(x);
     }
-    dc_msgs_unref(ch->up_req, NULL, ch->up_interim, ch->up_n);
-    flist_free(&ch->pre_f);
+    dec_dc_msgs_unref(ch->up_req, NULL, ch->up_interim, ch->up_n);
+    dec_flist_free(&ch->pre_f);
     dec_h2_free(ch->h);
     free(ch);
     c->ch2 = NULL;

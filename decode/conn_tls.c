@@ -53,7 +53,7 @@ static void notes_flush(struct dconn *c)
 {
     struct ctls *ct = c->ctls;
     for (size_t i = 0; i < ct->nnotes; i++) {
-        dc_note(c, ct->notes[i].kind, ct->notes[i].frame, "%s", ct->notes[i].detail);
+        dec_dc_note(c, ct->notes[i].kind, ct->notes[i].frame, "%s", ct->notes[i].detail);
         free(ct->notes[i].detail);
     }
     ct->nnotes = 0;
@@ -67,9 +67,9 @@ static void acc_open(struct acc *a, int kind, const struct dec_tls_record *r)
     a->off = r->offset;
     a->end = r->offset;
     a->records = 0;
-    flist_reset(&a->f);
+    dec_flist_reset(&a->f);
     if (kind != DEC_STAGE_ENCRYPTED && !a->info) {
-        a->info = xcalloc(1, sizeof *a->info);
+        a->info = tr_xcalloc(1, sizeof *a->info);
         a->info->decrypted = true;
     }
 }
@@ -81,7 +81,7 @@ static void acc_add(struct acc *a, const struct dec_tls_record *r)
     if (end > a->end)
         a->end = end;
     for (size_t i = 0; i < r->frames.n; i++)
-        flist_add(&a->f, r->frames.v[i], i == 0 ? r->frames.ts_first : r->frames.ts_last);
+        dec_flist_add(&a->f, r->frames.v[i], i == 0 ? r->frames.ts_first : r->frames.ts_last);
     if (a->info && r->state != DEC_TLS_REC_CLEAR && r->state != DEC_TLS_REC_DECRYPTED)
         a->info->decrypted = false;
 }
@@ -91,7 +91,7 @@ static void acc_flush(struct dconn *c, struct acc *a, enum tr_dir dir)
     if (a->kind == ACC_NONE)
         return;
     struct ctls *ct = c->ctls;
-    struct dec_stage *st = stage_from((enum dec_stage_kind)a->kind, -1, dir, a->off,
+    struct dec_stage *st = dec_stage_from((enum dec_stage_kind)a->kind, -1, dir, a->off,
                                       a->end - a->off, &a->f);
     st->records = a->records;
     if (a->info) {
@@ -112,7 +112,7 @@ static void acc_flush(struct dconn *c, struct acc *a, enum tr_dir dir)
     if (a->kind == DEC_STAGE_TLS_CLIENT_FINISHED && (!st->tls_info || st->tls_info->nmessages))
         ct->finished = true;
     a->kind = ACC_NONE;
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
 }
 
 static void flush_all(struct dconn *c)
@@ -267,7 +267,7 @@ static void on_handshake(void *ctx, const struct dec_tls_handshake *h)
         struct dec_tls_hello th = {.type = 1};
         if (h->u.ch.has_sni)
             snprintf(th.sni, sizeof th.sni, "%s", h->u.ch.sni);
-        dc_tls_hello(c, &th, h->frames.n ? h->frames.v[0] : 0);
+        dec_dc_tls_hello(c, &th, h->frames.n ? h->frames.v[0] : 0);
         break;
     }
     case DEC_TLS_HS_SERVER_HELLO:
@@ -285,7 +285,7 @@ static void on_handshake(void *ctx, const struct dec_tls_handshake *h)
         if (!h->u.sh.hrr) {
             struct dec_tls_hello th = {.type = 2, .version = h->u.sh.version,
                                        .legacy_version = h->u.sh.legacy_version};
-            dc_tls_hello(c, &th, h->frames.n ? h->frames.v[0] : 0);
+            dec_dc_tls_hello(c, &th, h->frames.n ? h->frames.v[0] : 0);
         }
         break;
     case DEC_TLS_HS_ENCRYPTED_EXTENSIONS:
@@ -312,13 +312,13 @@ static void plain_http1(struct dconn *c, const struct dec_tls_plain *p, uint64_t
 {
     struct dstate *s = &c->s[p->dir];
     if (s->pos != p->offset && p->offset > s->pos) {
-        ms_gap(c, s, p->offset - s->pos, frame, ts);
+        dec_ms_gap(c, s, p->offset - s->pos, frame, ts);
         s->pos = p->offset;
     }
     s->plain = true;
     s->xf = p->frames.v;
     s->nxf = p->frames.n;
-    ms_feed(c, s, p->data, p->len, frame, ts);
+    dec_ms_feed(c, s, p->data, p->len, frame, ts);
     s->xf = NULL;
     s->nxf = 0;
 }
@@ -335,15 +335,15 @@ static void on_plain(void *ctx, const struct dec_tls_plain *p)
         /* ALPN h2; or, when the keys came too late to read the ALPN, the
          * client's preface or the server's SETTINGS (RFC 9113 3.4) */
         bool h2 = (f->has_alpn && strcmp(f->alpn, "h2") == 0) ||
-                  (!f->has_alpn && ch_looks_like(p->dir, p->data, p->len));
+                  (!f->has_alpn && dec_ch_looks_like(p->dir, p->data, p->len));
         ct->mode = h2 ? 2 : 1;
         if (h2)
-            ch_start(c, DEC_H2_START_PREFACE);
+            dec_ch_start(c, DEC_H2_START_PREFACE);
     }
     if (c->d->sink.on_plain)
         c->d->sink.on_plain(c->d->sink.ctx, &c->pub, p->dir, p->offset, p->data, p->len, frame);
     if (ct->mode == 2)
-        ch_feed(c, p->dir, p->offset, p->data, p->len, p->frames.v, p->frames.n, ts);
+        dec_ch_feed(c, p->dir, p->offset, p->data, p->len, p->frames.v, p->frames.n, ts);
     else
         plain_http1(c, p, frame, ts);
 }
@@ -356,14 +356,14 @@ static void on_cut(void *ctx, enum tr_dir dir, uint64_t offset, enum dec_tls_why
     struct ctls *ct = c->ctls;
     notes_flush(c);
     if (ct->mode == 2) {
-        ch_fin(c, dir, frame, ts);
+        dec_ch_fin(c, dir, frame, ts);
     } else if (ct->mode == 1) {
         /* the rest of the plaintext is unknown: a gap (of at least a byte) */
         struct dstate *s = &c->s[dir];
         if (s->pos < offset)
-            ms_gap(c, s, offset - s->pos, frame, ts);
+            dec_ms_gap(c, s, offset - s->pos, frame, ts);
         s->pos = offset;
-        ms_gap(c, s, 1, frame, ts);
+        dec_ms_gap(c, s, 1, frame, ts);
     }
 }
 
@@ -382,12 +382,12 @@ static void on_note(void *ctx, const struct dec_tls_note *n)
     struct ctls *ct = c->ctls;
     if (ct->nnotes == sizeof ct->notes / sizeof ct->notes[0])
         notes_flush(c);
-    ct->notes[ct->nnotes++] = (struct dnote){kinds[n->kind], n->frame, xstrdup(n->detail)};
+    ct->notes[ct->nnotes++] = (struct dnote){kinds[n->kind], n->frame, tr_xstrdup(n->detail)};
 }
 
 /* ------------------------------------------------------------ the API -- */
 
-bool ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+bool dec_ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
 {
     const struct dstate *s = &c->s[dir];
     if (c->ctls || c->ch2 || s->seen_data || s->st != P_IDLE || n == 0)
@@ -399,13 +399,13 @@ bool ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t 
            !c->s[!dir].seen_http;
 }
 
-void ct_start(struct dconn *c)
+void dec_ct_start(struct dconn *c)
 {
     if (!c->decided)
-        dc_decide(c, true);
+        dec_dc_decide(c, true);
     if (c->dropped)
         return;
-    struct ctls *ct = xcalloc(1, sizeof *ct);
+    struct ctls *ct = tr_xcalloc(1, sizeof *ct);
     for (int d = 0; d < 2; d++)
         ct->hs[d].kind = ct->run[d].kind = ACC_NONE;
     c->ctls = ct;
@@ -417,10 +417,10 @@ void ct_start(struct dconn *c)
     ct->t = dec_tls_new(&o, &sk);
     c->pub.tls = true;
     c->pub.tls_facts = dec_tls_facts(ct->t);
-    dc_mark_http(c);
+    dec_dc_mark_http(c);
 }
 
-bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
+bool dec_ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
 {
     struct ctls *ct = c->ctls;
     if (!ct->owns[dir] && n > 0)
@@ -428,7 +428,7 @@ bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n)
     return ct->owns[dir] != 2;
 }
 
-void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
+void dec_ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              uint64_t frame, tr_time ts)
 {
     struct ctls *ct = c->ctls;
@@ -443,18 +443,18 @@ void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, s
     dec_tls_data(ct->t, dir, off, p, n, frame, ts);
 }
 
-void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
+void dec_ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
             tr_time ts)
 {
     dec_tls_gap(c->ctls->t, dir, off, len, frame, ts);
 }
 
-void ct_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
+void dec_ct_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts)
 {
     dec_tls_fin(c->ctls->t, dir, frame, ts);
 }
 
-void ct_end(struct dconn *c)
+void dec_ct_end(struct dconn *c)
 {
     struct ctls *ct = c->ctls;
     if (ct->ended)
@@ -468,7 +468,7 @@ void ct_end(struct dconn *c)
         c->d->st.decrypted++;
 }
 
-void ct_free(struct dconn *c)
+void dec_ct_free(struct dconn *c)
 {
     struct ctls *ct = c->ctls;
     if (!ct)
@@ -476,8 +476,8 @@ void ct_free(struct dconn *c)
     for (size_t i = 0; i < ct->nnotes; i++)
         free(ct->notes[i].detail);
     for (int d = 0; d < 2; d++) {
-        flist_free(&ct->hs[d].f);
-        flist_free(&ct->run[d].f);
+        dec_flist_free(&ct->hs[d].f);
+        dec_flist_free(&ct->run[d].f);
         free(ct->hs[d].info);
         free(ct->run[d].info);
     }

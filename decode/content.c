@@ -99,7 +99,7 @@ struct dec_content *dec_content_new(const char *coding, size_t len, bool *unknow
     }
     if (n == 0)
         return NULL;
-    struct dec_content *dc = xcalloc(1, sizeof *dc);
+    struct dec_content *dc = tr_xcalloc(1, sizeof *dc);
     dc->nlayers = n;
     for (int k = 0; k < n; k++)
         dc->layers[k].coding = list[n - 1 - k];
@@ -139,7 +139,7 @@ static void out_final(struct dec_content *dc, const uint8_t *p, size_t n)
         if (take > n)
             take = n;
         /* grow with what comes: most bodies are far below the cap */
-        xgrow(&dc->kept, &dc->kept_cap_used, dc->kept_len + take, 1);
+        tr_xgrow(&dc->kept, &dc->kept_cap_used, dc->kept_len + take, 1);
         memcpy(dc->kept + dc->kept_len, p, take);
         dc->kept_len += take;
     }
@@ -188,7 +188,7 @@ static void inflate_feed(struct dec_content *dc, int k, const uint8_t *in, size_
 {
     struct layer *l = &dc->layers[k];
     if (!l->out)
-        l->out = xmalloc(SCRATCH);
+        l->out = tr_xmalloc(SCRATCH);
     uint8_t *out = l->out;
     while (n > 0 && !dc->bad) {
         if (l->done)
@@ -255,7 +255,7 @@ static const char *isal_why(int rc)
 static bool inflate_start(struct dec_content *dc, struct layer *l, enum wrap w)
 {
     (void)dc;
-    l->isal = xcalloc(1, sizeof *l->isal);
+    l->isal = tr_xcalloc(1, sizeof *l->isal);
     isal_inflate_init(l->isal);
     /* the wrapper's checksum is verified as zlib verifies it */
     l->isal->crc_flag = w == W_GZIP ? ISAL_GZIP : w == W_ZLIB ? ISAL_ZLIB : ISAL_DEFLATE;
@@ -303,8 +303,8 @@ static void inflate_feed(struct dec_content *dc, int k, const uint8_t *in, size_
 {
     struct layer *l = &dc->layers[k];
     if (!l->out) {
-        l->out = xmalloc(SCRATCH);
-        l->stage = xmalloc(ISAL_CHUNK);
+        l->out = tr_xmalloc(SCRATCH);
+        l->stage = tr_xmalloc(ISAL_CHUNK);
     }
     while (n > 0 && !dc->bad && !l->done) {
         if (l->nstage == 0 && n >= ISAL_CHUNK) {
@@ -357,7 +357,7 @@ static void br_feed(struct dec_content *dc, int k, const uint8_t *in, size_t n)
 {
     struct layer *l = &dc->layers[k];
     if (!l->out)
-        l->out = xmalloc(SCRATCH);
+        l->out = tr_xmalloc(SCRATCH);
     uint8_t *out = l->out;
     if (!l->started) {
         l->br = BrotliDecoderCreateInstance(NULL, NULL, NULL);

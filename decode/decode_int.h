@@ -29,15 +29,15 @@ struct msgrec {
 };
 
 /* model.c: the objects of decode.h, made by the decoder */
-struct msgrec *msgrec_new(bool request);
+struct msgrec *dec_msgrec_new(bool request);
 /* a stage with room for n frames (nframes set, frames to fill) */
-struct dec_stage *stage_new(enum dec_stage_kind kind, size_t nframes);
+struct dec_stage *dec_stage_new(enum dec_stage_kind kind, size_t nframes);
 /* a stage whose frames come from a list (sorted and made unique) */
-struct dec_stage *stage_from(enum dec_stage_kind kind, int64_t exchange, enum tr_dir dir,
+struct dec_stage *dec_stage_from(enum dec_stage_kind kind, int64_t exchange, enum tr_dir dir,
                              uint64_t off, uint64_t len, const struct flist *f);
-struct dec_note *note_new(enum dec_note_kind kind, uint64_t conn, uint64_t frame,
+struct dec_note *dec_note_new(enum dec_note_kind kind, uint64_t conn, uint64_t frame,
                           const char *detail, struct dec_str sni, const char *tls_version);
-struct dec_exchange *exchange_new(uint64_t conn, uint64_t index, size_t ninterim);
+struct dec_exchange *dec_exchange_new(uint64_t conn, uint64_t index, size_t ninterim);
 
 struct xchg {
     struct xchg *next;
@@ -188,18 +188,18 @@ struct dec_decoder {
 };
 
 /* decoder.c, for message.c */
-void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
+void dec_dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void dc_stage(struct dconn *c, struct dec_stage *s);
-void dc_decide(struct dconn *c, bool http);
+void dec_dc_stage(struct dconn *c, struct dec_stage *s);
+void dec_dc_decide(struct dconn *c, bool http);
 /* HTTP (or TLS) was found on the connection: count it once */
-void dc_mark_http(struct dconn *c);
-struct xchg *dc_request_begins(struct dconn *c);
-struct xchg *dc_response_begins(struct dconn *c, bool interim);
+void dec_dc_mark_http(struct dconn *c);
+struct xchg *dec_dc_request_begins(struct dconn *c);
+struct xchg *dec_dc_response_begins(struct dconn *c, bool interim);
 /* a message ended at stream offset `end` */
-void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end);
-void dc_interim_done(struct dconn *c, struct dstate *s);
-void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame);
+void dec_dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end);
+void dec_dc_interim_done(struct dconn *c, struct dstate *s);
+void dec_dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame);
 
 /* socks.c: a SOCKS handshake before the protocol inside (issue 13) */
 struct dec_socks_state;
@@ -216,83 +216,83 @@ size_t dec_socks_feed(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t
 void dec_socks_end(struct dconn *c, uint64_t frame);
 void dec_socks_free(struct dconn *c);
 /* dnsflow.c: step 0, the DNS lookups (UDP datagrams, DNS over TCP) */
-struct dns_flow *dnsflow_new(struct dec_decoder *d);
-void dnsflow_free(struct dns_flow *f);
+struct dns_flow *dec_dnsflow_new(struct dec_decoder *d);
+void dec_dnsflow_free(struct dns_flow *f);
 /* the tracer's on_datagram (ctx: the decoder) */
-void dnsflow_datagram(void *ctx, const struct tr_datagram *g);
+void dec_dnsflow_datagram(void *ctx, const struct tr_datagram *g);
 /* the lookups never answered, written at the end */
-void dnsflow_finish(struct dns_flow *f);
+void dec_dnsflow_finish(struct dns_flow *f);
 /* conn.dns: the latest lookup answered before first_frame whose answers
  * hold server (the flow's reference: take one to keep it), or NULL; *seen:
  * a query was captured before first_frame */
-const struct dec_dns_line *dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
+const struct dec_dns_line *dec_dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
                                         uint64_t first_frame, bool *seen);
 /* a TCP connection on port 53: its two directions' framing */
-struct dnsf_tcp *dnsflow_tcp_new(void);
-void dnsflow_tcp_free(struct dnsf_tcp *t);
-void dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_conn *tc,
+struct dnsf_tcp *dec_dnsflow_tcp_new(void);
+void dec_dnsflow_tcp_free(struct dnsf_tcp *t);
+void dec_dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_conn *tc,
                       enum tr_dir dir, uint64_t off, const uint8_t *data, size_t len,
                       uint64_t frame, tr_time ts);
-void dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len);
-/* conn_tls.c: TLS on a connection. ct_start makes the engine (the
+void dec_dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len);
+/* conn_tls.c: TLS on a connection. dec_ct_start makes the engine (the
  * connection is decided); the tracer's events of both directions then go
  * to it, and its plaintext to c->s[] (HTTP/1.x) or the HTTP/2 engine. */
-bool ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
-void ct_start(struct dconn *c);
+bool dec_ct_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+void dec_ct_start(struct dconn *c);
 /* does the engine read this direction? Its first bytes (p, n) decide: a
  * direction that does not begin with a TLS record (an HTTP server's answer
  * to a ClientHello) is read as HTTP. Later calls may pass NULL, 0. */
-bool ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
-void ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
+bool dec_ct_owns(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+void dec_ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              uint64_t frame, tr_time ts);
-void ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
+void dec_ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
             tr_time ts);
-void ct_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
+void dec_ct_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
 /* the connection ends: the engine's last events, its facts for conn_end */
-void ct_end(struct dconn *c);
-void ct_free(struct dconn *c);
+void dec_ct_end(struct dconn *c);
+void dec_ct_free(struct dconn *c);
 
 /* conn_h2.c: HTTP/2 on a connection (h2c, or h2 inside TLS) */
 /* does the direction's first piece start HTTP/2 (the preface; or, from the
  * server, a SETTINGS frame before the client's preface was captured)? */
-bool ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
+bool dec_ch_wanted(const struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t n);
 /* do these first bytes of a direction begin HTTP/2 (the preface, SETTINGS)? */
-bool ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n);
+bool dec_ch_looks_like(enum tr_dir dir, const uint8_t *p, size_t n);
 /* start the engine: prior knowledge (preface) or Upgrade (x: the exchange
  * whose request asked for h2c, answered by 101 ending at s2c offset end) */
-void ch_start(struct dconn *c, enum dec_h2_start how);
-void ch_upgrade(struct dconn *c, struct xchg *x, uint64_t end);
+void dec_ch_start(struct dconn *c, enum dec_h2_start how);
+void dec_ch_upgrade(struct dconn *c, struct xchg *x, uint64_t end);
 /* bytes of a direction; frames[nframes] carried them (a TLS record's) */
-void ch_feed(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
+void dec_ch_feed(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *p, size_t n,
              const uint64_t *frames, size_t nframes, tr_time ts);
-void ch_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
+void dec_ch_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, uint64_t frame,
             tr_time ts);
-void ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
+void dec_ch_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
 /* the connection ends: streams end, exchanges are written, conn_end.h2 */
-void ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts);
-void ch_free(struct dconn *c);
+void dec_ch_end(struct dconn *c, bool closed, uint64_t frame, tr_time ts);
+void dec_ch_free(struct dconn *c);
 /* decoder.c, for conn_h2.c: drop messages (references; interim is freed);
  * the exchange of messages, each referenced, for the sink */
-void dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n);
-struct dec_exchange *dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
+void dec_dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n);
+struct dec_exchange *dec_dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
                                     struct msgrec *rsp, struct msgrec *const *interim, size_t n);
 /* unlink an exchange from the queue unwritten, and free it */
-void dc_xchg_detach(struct dconn *c, struct xchg *x);
+void dec_dc_xchg_detach(struct dconn *c, struct xchg *x);
 /* the Upgrade request asks for h2c (Upgrade: h2c and HTTP2-Settings) */
-bool dc_h2c_upgrade(const struct xchg *x);
+bool dec_dc_h2c_upgrade(const struct xchg *x);
 
 /* message.c */
-void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
+void dec_ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
              tr_time ts);
-void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts);
-void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts);
-void ms_free(struct dstate *s);
+void dec_ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts);
+void dec_ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts);
+void dec_ms_free(struct dstate *s);
 /* the rest of the direction is a tunnel belonging to exchange xindex */
-void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off);
-void flist_add(struct flist *f, uint64_t frame, tr_time ts);
-void flist_reset(struct flist *f);
-void flist_free(struct flist *f);
+void dec_ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off);
+void dec_flist_add(struct flist *f, uint64_t frame, tr_time ts);
+void dec_flist_reset(struct flist *f);
+void dec_flist_free(struct flist *f);
 /* sort and deduplicate in place */
-void flist_finish(struct flist *f);
+void dec_flist_finish(struct flist *f);
 
 #endif

@@ -38,12 +38,12 @@ static void emit_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, 
     d->st.notes_by_kind[kind]++;
     if (!d->sink.on_note)
         return;
-    struct dec_note *n = note_new(kind, c->pub.id, frame, detail, (struct dec_str){NULL, 0}, NULL);
+    struct dec_note *n = dec_note_new(kind, c->pub.id, frame, detail, (struct dec_str){NULL, 0}, NULL);
     d->sink.on_note(d->sink.ctx, &c->pub, n);
     dec_note_unref(n);
 }
 
-void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
+void dec_dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const char *fmt, ...)
 {
     if (c->dropped)
         return;
@@ -56,15 +56,15 @@ void dc_note(struct dconn *c, enum dec_note_kind kind, uint64_t frame, const cha
         frame = c->tc->last_frame;
     if (!c->decided) {
         if (!c->dnotes)
-            c->dnotes = xreallocarray(NULL, DEFER_NOTES, sizeof *c->dnotes);
+            c->dnotes = tr_xreallocarray(NULL, DEFER_NOTES, sizeof *c->dnotes);
         if (c->ndnotes < DEFER_NOTES)
-            c->dnotes[c->ndnotes++] = (struct dnote){kind, frame, xstrdup(buf)};
+            c->dnotes[c->ndnotes++] = (struct dnote){kind, frame, tr_xstrdup(buf)};
         return;
     }
     emit_note(c, kind, frame, buf);
 }
 
-void dc_stage(struct dconn *c, struct dec_stage *s)
+void dec_dc_stage(struct dconn *c, struct dec_stage *s)
 {
     s->conn = c->pub.id;
     if (s->msg && s->msg->tls)  /* an HTTP stage of the plaintext */
@@ -78,16 +78,16 @@ static void emit_handshake(struct dconn *c)
 {
     const struct tr_conn *tc = c->tc;
     struct flist *f = &c->d->scratch;
-    flist_reset(f);
+    dec_flist_reset(f);
     for (int i = 0; i < 3; i++)
         if (tc->hs_frames[i])
-            flist_add(f, tc->hs_frames[i], tc->hs_ts[i]);
-    struct dec_stage *st = stage_from(DEC_STAGE_HANDSHAKE, -1, TR_DIR_C2S, 0, 0, f);
+            dec_flist_add(f, tc->hs_frames[i], tc->hs_ts[i]);
+    struct dec_stage *st = dec_stage_from(DEC_STAGE_HANDSHAKE, -1, TR_DIR_C2S, 0, 0, f);
     st->rtt = tc->handshake_done ? tc->hs_ts[2] - tc->hs_ts[0] : -1;
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
 }
 
-void dc_mark_http(struct dconn *c)
+void dec_dc_mark_http(struct dconn *c)
 {
     if (!c->pub.http) {
         c->pub.http = true;
@@ -106,7 +106,7 @@ static void defer_free(struct dconn *c)
     c->ndnotes = c->ndsegs = 0;
 }
 
-void dc_decide(struct dconn *c, bool http)
+void dec_dc_decide(struct dconn *c, bool http)
 {
     struct dec_decoder *d = c->d;
     if (c->decided || c->dropped)
@@ -136,7 +136,7 @@ void dc_decide(struct dconn *c, bool http)
 
 /* ------------------------------------------------------------ exchanges -- */
 
-void dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n)
+void dec_dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **interim, size_t n)
 {
     dec_msg_unref(req ? &req->pub : NULL);
     dec_msg_unref(rsp ? &rsp->pub : NULL);
@@ -145,10 +145,10 @@ void dc_msgs_unref(struct msgrec *req, struct msgrec *rsp, struct msgrec **inter
     free(interim);
 }
 
-struct dec_exchange *dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
+struct dec_exchange *dec_dc_exchange_of(const struct dconn *c, uint64_t index, struct msgrec *req,
                                     struct msgrec *rsp, struct msgrec *const *interim, size_t n)
 {
-    struct dec_exchange *ex = exchange_new(c->pub.id, index, n);
+    struct dec_exchange *ex = dec_exchange_new(c->pub.id, index, n);
     ex->request = req ? dec_msg_ref(&req->pub) : NULL;
     ex->response = rsp ? dec_msg_ref(&rsp->pub) : NULL;
     for (size_t i = 0; i < n; i++)
@@ -158,7 +158,7 @@ struct dec_exchange *dc_exchange_of(const struct dconn *c, uint64_t index, struc
 
 static void xchg_free(struct xchg *x)
 {
-    dc_msgs_unref(x->req, x->rsp, x->interim, x->ninterim);
+    dec_dc_msgs_unref(x->req, x->rsp, x->interim, x->ninterim);
     free(x);
 }
 
@@ -173,30 +173,30 @@ static void write_exchange(struct dconn *c, struct xchg *x)
     if (x->keep_alive && x->rsp_done) {
         const struct dec_msg *r = &x->rsp->pub;
         struct flist *f = &d->scratch;
-        flist_reset(f);
-        flist_add(f, r->last_frame, r->ts_last);
+        dec_flist_reset(f);
+        dec_flist_add(f, r->last_frame, r->ts_last);
         /* at the offset where the response ended */
         struct dec_stage *st =
-            stage_from(DEC_STAGE_KEEP_ALIVE, (int64_t)x->index, TR_DIR_S2C, r->end, 0, f);
+            dec_stage_from(DEC_STAGE_KEEP_ALIVE, (int64_t)x->index, TR_DIR_S2C, r->end, 0, f);
         st->reason_text = x->ka_reason;
         st->tls = r->tls;
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
     }
     if (c->decided && !c->dropped && d->sink.on_exchange) {
         struct dec_exchange *ex =
-            dc_exchange_of(c, x->index, x->req, x->rsp, x->interim, x->ninterim);
+            dec_dc_exchange_of(c, x->index, x->req, x->rsp, x->interim, x->ninterim);
         ex->keep_alive = x->keep_alive;
         ex->tunnel = x->tunnel;
         ex->complete = msg_done_complete(x->req, x->req_done) && msg_done_complete(x->rsp, x->rsp_done);
         d->sink.on_exchange(d->sink.ctx, &c->pub, ex);
         dec_exchange_unref(ex);
     }
-    dc_xchg_detach(c, x);  /* x is the head */
+    dec_dc_xchg_detach(c, x);  /* x is the head */
 }
 
 /* unlink x from the queue without writing it, and free it (its messages
  * keep the references others took) */
-void dc_xchg_detach(struct dconn *c, struct xchg *x)
+void dec_dc_xchg_detach(struct dconn *c, struct xchg *x)
 {
     struct xchg **pp = &c->xhead, *prev = NULL;
     while (*pp && *pp != x) {
@@ -228,7 +228,7 @@ static struct dec_str header_of(const struct msgrec *m, const char *name)
     return (struct dec_str){NULL, 0};
 }
 
-bool dc_h2c_upgrade(const struct xchg *x)
+bool dec_dc_h2c_upgrade(const struct xchg *x)
 {
     struct dec_str q = header_of(x->req, "Upgrade"), r = header_of(x->rsp, "Upgrade");
     return q.p && r.p && dec_list_has_token((const uint8_t *)q.p, q.len, "h2c") &&
@@ -244,7 +244,7 @@ static void flush_ready(struct dconn *c)
 
 static struct xchg *xchg_new(struct dconn *c)
 {
-    struct xchg *x = xcalloc(1, sizeof *x);
+    struct xchg *x = tr_xcalloc(1, sizeof *x);
     x->index = c->pub.exchanges++;
     if (c->xtail)
         c->xtail->next = x;
@@ -253,17 +253,17 @@ static struct xchg *xchg_new(struct dconn *c)
     c->xtail = x;
     c->nqueued++;
     c->d->st.exchanges++;
-    dc_mark_http(c);
+    dec_dc_mark_http(c);
     return x;
 }
 
-struct xchg *dc_request_begins(struct dconn *c)
+struct xchg *dec_dc_request_begins(struct dconn *c)
 {
     size_t max = c->d->o.max_pipeline;
     /* not while the server is in the middle of the oldest one's response:
      * the server's reader points into it */
     if (c->nqueued >= max && c->xhead && !(c->xhead->rsp_started && !c->xhead->rsp_done)) {
-        dc_note(c, DEC_NOTE_LIMIT, 0,
+        dec_dc_note(c, DEC_NOTE_LIMIT, 0,
                 "more than %zu requests wait for a response: the oldest is written unanswered", max);
         write_exchange(c, c->xhead);
     }
@@ -275,7 +275,7 @@ struct xchg *dc_request_begins(struct dconn *c)
  * acknowledgment the response carries tells which requests the server had
  * read, and the response answers the newest of those (a server answers a
  * request after reading it; one waiting client sends the next after). */
-struct xchg *dc_response_begins(struct dconn *c, bool interim)
+struct xchg *dec_dc_response_begins(struct dconn *c, bool interim)
 {
     struct dstate *s = &c->s[TR_DIR_S2C];
     struct xchg *x = c->xhead;
@@ -288,7 +288,7 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim)
                 best = y;
         for (struct xchg *y = x; y != best; y = y->next) {
             y->rsp_started = y->rsp_done = true;
-            dc_note(c, DEC_NOTE_INCOMPLETE, 0,
+            dec_dc_note(c, DEC_NOTE_INCOMPLETE, 0,
                     "the response to request %llu was lost in a gap of the server's stream",
                     (unsigned long long)y->index);
         }
@@ -304,17 +304,17 @@ struct xchg *dc_response_begins(struct dconn *c, bool interim)
     return x;
 }
 
-void dc_interim_done(struct dconn *c, struct dstate *s)
+void dec_dc_interim_done(struct dconn *c, struct dstate *s)
 {
     struct xchg *x = s->x;
     struct msgrec *m = s->m;
     if (x->ninterim < MAX_INTERIM) {
-        xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
+        tr_xgrow(&x->interim, &x->icap, x->ninterim + 1, sizeof *x->interim);
         x->interim[x->ninterim++] = m;  /* the exchange takes the reader's reference */
     } else {
         if (!x->interim_capped) {
             x->interim_capped = true;
-            dc_note(c, DEC_NOTE_LIMIT, m->pub.last_frame,
+            dec_dc_note(c, DEC_NOTE_LIMIT, m->pub.last_frame,
                     "more than %d interim responses: the rest are not kept", MAX_INTERIM);
         }
         dec_msg_unref(&m->pub);
@@ -354,7 +354,7 @@ static void keep_alive_decision(struct xchg *x)
     }
 }
 
-void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end)
+void dec_dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t end)
 {
     struct xchg *x = s->x;
     s->x = NULL;
@@ -372,17 +372,17 @@ void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t 
         x->rsp_done = true;
         x->rsp->pub.complete = complete;
         int code = x->rsp->pub.status;
-        if (code == 101 && dc_h2c_upgrade(x)) {  /* HTTP/2 from the next byte on */
-            ch_upgrade(c, x, end);
+        if (code == 101 && dec_dc_h2c_upgrade(x)) {  /* HTTP/2 from the next byte on */
+            dec_ch_upgrade(c, x, end);
             flush_ready(c);
             return;
         }
         if (code == 101 || (x->connect && code >= 200 && code < 300)) {
             x->tunnel = true;
-            ms_tunnel(s, (int64_t)x->index, end);
+            dec_ms_tunnel(s, (int64_t)x->index, end);
             struct dstate *cs = &c->s[TR_DIR_C2S];
             if (cs->st == P_IDLE || cs->st == P_UPGRADE)
-                ms_tunnel(cs, (int64_t)x->index, cs->pos);
+                dec_ms_tunnel(cs, (int64_t)x->index, cs->pos);
         }
         keep_alive_decision(x);
     }
@@ -391,20 +391,20 @@ void dc_message_done(struct dconn *c, struct dstate *s, bool complete, uint64_t 
 
 static void tls_note(struct dconn *c);
 
-void dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame)
+void dec_dc_tls_hello(struct dconn *c, const struct dec_tls_hello *h, uint64_t frame)
 {
     if (h->type == 1 && !c->client_hello) {
         c->client_hello = true;
         c->tls_frame = frame;
         if (h->sni[0] && !c->sni)
-            c->sni = xstrdup(h->sni);
+            c->sni = tr_xstrdup(h->sni);
     } else if (h->type == 2 && !c->server_hello) {
         c->server_hello = true;
         c->tls_version = h->version;
         if (!c->tls_frame)
             c->tls_frame = frame;
     }
-    dc_mark_http(c);
+    dec_dc_mark_http(c);
     c->pub.tls = true;
     if (c->client_hello && c->server_hello)
         tls_note(c);  /* both hellos seen: say it now (live, as it happens) */
@@ -426,7 +426,7 @@ static void tls_note(struct dconn *c)
     c->d->st.notes_by_kind[DEC_NOTE_TLS]++;
     if (!c->d->sink.on_note)
         return;
-    struct dec_note *n = note_new(DEC_NOTE_TLS, c->pub.id,
+    struct dec_note *n = dec_note_new(DEC_NOTE_TLS, c->pub.id,
                                   c->tls_frame ? c->tls_frame : c->tc->first_frame, buf,
                                   (struct dec_str){c->sni, c->sni ? strlen(c->sni) : 0}, ver);
     c->d->sink.on_note(c->d->sink.ctx, &c->pub, n);
@@ -438,7 +438,7 @@ static void tls_note(struct dconn *c)
 static void t_conn(void *ctx, struct tr_conn *tc)
 {
     struct dec_decoder *d = ctx;
-    struct dconn *c = xcalloc(1, sizeof *c);
+    struct dconn *c = tr_xcalloc(1, sizeof *c);
     c->d = d;
     c->tc = tc;
     c->pub.id = tc->id;
@@ -451,15 +451,15 @@ static void t_conn(void *ctx, struct tr_conn *tc)
     c->server_port = port_listed(d, tc->server.port) || port_listed(d, tc->client.port);
     if (!c->server_port && (tc->server.port == TR_DEFAULT_UDP_PORT ||
                             tc->client.port == TR_DEFAULT_UDP_PORT)) {
-        c->dns_tcp = dnsflow_tcp_new();  /* DNS over TCP: lookups, not a connection shown */
+        c->dns_tcp = dec_dnsflow_tcp_new();  /* DNS over TCP: lookups, not a connection shown */
         c->dropped = true;
         return;
     }
-    c->pub.dns = dec_dns_line_ref(dnsflow_link(d->dns, &tc->server.addr, tc->first_frame,
+    c->pub.dns = dec_dns_line_ref(dec_dnsflow_link(d->dns, &tc->server.addr, tc->first_frame,
                                                &c->pub.dns_seen));
     c->pub.dns_frame = c->pub.dns ? c->pub.dns->frame : 0;
     if (c->server_port || !d->o.detect)
-        dc_decide(c, true);
+        dec_dc_decide(c, true);
 }
 
 static void t_handshake(void *ctx, struct tr_conn *tc)
@@ -505,7 +505,7 @@ static void t_segment(void *ctx, struct tr_conn *tc, const struct tr_seg *s)
         return;
     if (!c->decided) {
         if (!c->dsegs)
-            c->dsegs = xreallocarray(NULL, DEFER_SEGS, sizeof *c->dsegs);
+            c->dsegs = tr_xreallocarray(NULL, DEFER_SEGS, sizeof *c->dsegs);
         if (c->ndsegs < DEFER_SEGS)
             c->dsegs[c->ndsegs++] = *s;
         return;
@@ -519,7 +519,7 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
     struct dec_decoder *d = ctx;
     struct dconn *c = user_of(tc);
     if (c && c->dns_tcp)
-        dnsflow_tcp_data(d->dns, c->dns_tcp, tc, dir, off, data, len, frame, ts);
+        dec_dnsflow_tcp_data(d->dns, c->dns_tcp, tc, dir, off, data, len, frame, ts);
     if (!c || c->dropped)
         return;
     struct dstate *s = &c->s[dir];
@@ -541,23 +541,23 @@ static void t_data(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off,
     if (off + len > c->wire_pos[dir])
         c->wire_pos[dir] = off + len;
     if (!c->ctls && !c->ch2 && !s->seen_data) {
-        if (ct_wanted(c, dir, data, len))
-            ct_start(c);  /* HTTPS */
-        else if (ch_wanted(c, dir, data, len))
-            ch_start(c, DEC_H2_START_PREFACE);  /* h2c by prior knowledge */
+        if (dec_ct_wanted(c, dir, data, len))
+            dec_ct_start(c);  /* HTTPS */
+        else if (dec_ch_wanted(c, dir, data, len))
+            dec_ch_start(c, DEC_H2_START_PREFACE);  /* h2c by prior knowledge */
         if (c->dropped)
             return;
     }
-    if (c->ctls && ct_owns(c, dir, data, len)) {
-        ct_data(c, dir, off, data, len, frame, ts);
+    if (c->ctls && dec_ct_owns(c, dir, data, len)) {
+        dec_ct_data(c, dir, off, data, len, frame, ts);
         goto bytes;
     }
     if (s->pos != off) {  /* the tracer's offsets are the truth */
         if (off > s->pos)
-            ms_gap(c, s, off - s->pos, frame, ts);
+            dec_ms_gap(c, s, off - s->pos, frame, ts);
         s->pos = off;
     }
-    ms_feed(c, s, data, len, frame, ts);
+    dec_ms_feed(c, s, data, len, frame, ts);
 bytes:
     /* after feeding: the first bytes may be what decided that this is HTTP */
     if (c->decided && !c->dropped && d->sink.on_bytes)
@@ -570,13 +570,13 @@ static void t_gap(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t off, 
     (void)ctx;
     struct dconn *c = user_of(tc);
     if (c && c->dns_tcp)
-        dnsflow_tcp_gap(c->dns_tcp, dir, len);
+        dec_dnsflow_tcp_gap(c->dns_tcp, dir, len);
     if (!c || c->dropped)
         return;
-    if (c->ctls && ct_owns(c, dir, NULL, 0))
-        ct_gap(c, dir, off, len, frame, ts);
+    if (c->ctls && dec_ct_owns(c, dir, NULL, 0))
+        dec_ct_gap(c, dir, off, len, frame, ts);
     else
-        ms_gap(c, &c->s[dir], len, frame, ts);
+        dec_ms_gap(c, &c->s[dir], len, frame, ts);
 }
 
 static void t_fin(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t frame, tr_time ts)
@@ -585,24 +585,24 @@ static void t_fin(void *ctx, struct tr_conn *tc, enum tr_dir dir, uint64_t frame
     struct dconn *c = user_of(tc);
     if (!c || c->dropped)
         return;
-    if (c->ctls && ct_owns(c, dir, NULL, 0))
-        ct_fin(c, dir, frame, ts);
+    if (c->ctls && dec_ct_owns(c, dir, NULL, 0))
+        dec_ct_fin(c, dir, frame, ts);
     else
-        ms_end(c, &c->s[dir], frame, ts);
+        dec_ms_end(c, &c->s[dir], frame, ts);
 }
 
 static void conn_free(struct dec_decoder *d, struct dconn *c)
 {
     (void)d;
-    ct_free(c);
-    ch_free(c);
+    dec_ct_free(c);
+    dec_ch_free(c);
     while (c->xhead)
         write_exchange(c, c->xhead);
     for (int k = 0; k < 2; k++)
-        ms_free(&c->s[k]);
+        dec_ms_free(&c->s[k]);
     dec_socks_free(c);
     defer_free(c);
-    dnsflow_tcp_free(c->dns_tcp);
+    dec_dnsflow_tcp_free(c->dns_tcp);
     dec_dns_line_unref(c->pub.dns);
     free(c->sni);
     free(c);
@@ -618,17 +618,17 @@ static void t_close(void *ctx, struct tr_conn *tc)
     if (c->decided && !c->dropped) {
         dec_socks_end(c, tc->last_frame);
         if (c->ctls)
-            ct_end(c);  /* its last records and plaintext */
+            dec_ct_end(c);  /* its last records and plaintext */
         for (int k = 0; k < 2; k++)
-            ms_end(c, &c->s[k], tc->last_frame, tc->last_ts);
+            dec_ms_end(c, &c->s[k], tc->last_frame, tc->last_ts);
         if (c->ch2)
-            ch_end(c, tc->close_how == TR_CLOSE_FIN || tc->close_how == TR_CLOSE_RST, tc->last_frame, tc->last_ts);
+            dec_ch_end(c, tc->close_how == TR_CLOSE_FIN || tc->close_how == TR_CLOSE_RST, tc->last_frame, tc->last_ts);
         tls_note(c);
         while (c->xhead)
             write_exchange(c, c->xhead);
         /* step 7: the close */
         struct flist *f = &d->scratch;
-        flist_reset(f);
+        dec_flist_reset(f);
         uint64_t a = tc->close_frames[0], b = tc->close_frames[1];
         if (a && b && b < a) {
             uint64_t t = a;
@@ -637,24 +637,24 @@ static void t_close(void *ctx, struct tr_conn *tc)
         }
         tr_time cts = tc->close_ts ? tc->close_ts : tc->last_ts;
         if (a)
-            flist_add(f, a, cts);
+            dec_flist_add(f, a, cts);
         if (b)
-            flist_add(f, b, cts);
+            dec_flist_add(f, b, cts);
         tr_time cend = cts;
         for (int k = 0; k < 2; k++)  /* the ACKs of the FINs */
             if (c->fin[k].ack_frame) {
-                flist_add(f, c->fin[k].ack_frame, c->fin[k].ack_ts);
+                dec_flist_add(f, c->fin[k].ack_frame, c->fin[k].ack_ts);
                 if (c->fin[k].ack_ts > cend)
                     cend = c->fin[k].ack_ts;
             }
         enum tr_dir dir = tc->close_initiator == TR_DIR_S2C ? TR_DIR_S2C : TR_DIR_C2S;
-        struct dec_stage *st = stage_from(DEC_STAGE_CLOSE, -1, dir,
+        struct dec_stage *st = dec_stage_from(DEC_STAGE_CLOSE, -1, dir,
                                          c->ctls || c->ch2 ? c->wire_pos[dir] : c->s[dir].pos, 0, f);
         st->initiator = tc->close_initiator;
         st->ts = cts;
         st->ts_end = cend;
         st->how = tc->close_how;
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
         if (c->ch2)
             c->pub.protocol = "h2";
         else if (c->ctls && c->pub.tls_facts->decrypted && c->pub.exchanges)
@@ -679,7 +679,7 @@ static void t_note(void *ctx, struct tr_conn *tc, uint64_t frame, enum tr_note_k
         d->st.notes++;
         d->st.notes_by_kind[kind]++;
         if (d->sink.on_note) {
-            struct dec_note *n = note_new((enum dec_note_kind)kind, 0, frame, detail,
+            struct dec_note *n = dec_note_new((enum dec_note_kind)kind, 0, frame, detail,
                                           (struct dec_str){NULL, 0}, NULL);
             d->sink.on_note(d->sink.ctx, NULL, n);
             dec_note_unref(n);
@@ -689,7 +689,7 @@ static void t_note(void *ctx, struct tr_conn *tc, uint64_t frame, enum tr_note_k
     struct dconn *c = user_of(tc);
     if (!c)
         return;
-    dc_note(c, (enum dec_note_kind)kind, frame, "%s", detail);
+    dec_dc_note(c, (enum dec_note_kind)kind, frame, "%s", detail);
 }
 
 static enum tr_role_hint t_classify(void *ctx, const uint8_t *p, size_t n)
@@ -709,19 +709,19 @@ static enum tr_role_hint t_classify(void *ctx, const uint8_t *p, size_t n)
 struct dec_decoder *dec_new(const struct dec_opts *o, const struct dec_sink *sink)
 {
     static const uint16_t default_port = 80;
-    struct dec_decoder *d = xcalloc(1, sizeof *d);
+    struct dec_decoder *d = tr_xcalloc(1, sizeof *d);
     d->o = *o;
     d->sink = *sink;
     if (!o->nports) {
         d->o.nports = 1;
-        d->ports = xmalloc(sizeof *d->ports);
+        d->ports = tr_xmalloc(sizeof *d->ports);
         d->ports[0] = default_port;
     } else {
-        d->ports = xreallocarray(NULL, o->nports, sizeof *d->ports);
+        d->ports = tr_xreallocarray(NULL, o->nports, sizeof *d->ports);
         memcpy(d->ports, o->ports, o->nports * sizeof *d->ports);
     }
     d->o.ports = d->ports;
-    d->dns = dnsflow_new(d);
+    d->dns = dec_dnsflow_new(d);
     if (!d->o.max_header_bytes)
         d->o.max_header_bytes = DEC_DEFAULT_MAX_HEADER;
     if (!d->o.max_headers)
@@ -735,8 +735,8 @@ void dec_free(struct dec_decoder *d)
 {
     if (!d)
         return;
-    flist_free(&d->scratch);
-    dnsflow_free(d->dns);
+    dec_flist_free(&d->scratch);
+    dec_dnsflow_free(d->dns);
     free(d->ports);
     free(d);
 }
@@ -754,12 +754,12 @@ void dec_tracer_sink(struct dec_decoder *d, struct tr_sink *out)
     out->on_close = t_close;
     out->on_note = t_note;
     out->classify = t_classify;
-    out->on_datagram = dnsflow_datagram;
+    out->on_datagram = dec_dnsflow_datagram;
 }
 
 void dec_finish(struct dec_decoder *d)
 {
-    dnsflow_finish(d->dns);
+    dec_dnsflow_finish(d->dns);
 }
 
 void dec_stats(const struct dec_decoder *d, struct dec_stats *out)

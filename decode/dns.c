@@ -608,7 +608,7 @@ bool dec_dns_tcp_feed(struct dec_dns_tcp *t, const uint8_t *data, size_t len, si
             break;
         }
         if (!t->buf)
-            t->buf = xmalloc(DNS_MAX_MESSAGE);
+            t->buf = tr_xmalloc(DNS_MAX_MESSAGE);
         size_t k = want < len - i ? want : len - i;
         memcpy(t->buf + t->have, data + i, k);
         t->have += k;

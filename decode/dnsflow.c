@@ -61,11 +61,11 @@ struct dns_flow {
 
 static void addr_clear(struct dns_flow *f);
 
-struct dns_flow *dnsflow_new(struct dec_decoder *d)
+struct dns_flow *dec_dnsflow_new(struct dec_decoder *d)
 {
-    struct dns_flow *f = xcalloc(1, sizeof *f);
+    struct dns_flow *f = tr_xcalloc(1, sizeof *f);
     f->d = d;
-    f->msg = xmalloc(sizeof *f->msg);
+    f->msg = tr_xmalloc(sizeof *f->msg);
     return f;
 }
 
@@ -86,7 +86,7 @@ static void pend_unlink(struct dns_flow *f, struct dnsf_pend *p)
     f->npending--;
 }
 
-void dnsflow_free(struct dns_flow *f)
+void dec_dnsflow_free(struct dns_flow *f)
 {
     if (!f)
         return;
@@ -137,7 +137,7 @@ static void addr_grow(struct dns_flow *f)
         addr_clear(f);
         return;
     }
-    struct dnsf_addr *t = xcalloc(cap, sizeof *t);
+    struct dnsf_addr *t = tr_xcalloc(cap, sizeof *t);
     for (size_t i = 0; i < f->acap; i++)
         if (f->addrs[i].addr.family)
             *addr_slot(t, cap, &f->addrs[i].addr) = f->addrs[i];
@@ -166,7 +166,7 @@ static void addr_remember(struct dns_flow *f, const struct tr_addr *a,
     s->by[s->n++] = dec_dns_line_ref(l);
 }
 
-const struct dec_dns_line *dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
+const struct dec_dns_line *dec_dnsflow_link(const struct dns_flow *f, const struct tr_addr *server,
                                         uint64_t first_frame, bool *seen)
 {
     *seen = f->first_query && f->first_query < first_frame;
@@ -235,7 +235,7 @@ static void on_query(struct dns_flow *f, const struct dec_dns_msg *m, const stru
     }
     if (f->npending >= DNSF_MAX_PENDING)
         pend_flush(f, f->head);
-    struct dec_dns_line *l = xcalloc(1, sizeof *l);
+    struct dec_dns_line *l = tr_xcalloc(1, sizeof *l);
     char tbuf[DEC_DNS_TYPESTRLEN];
     l->refs = 1;
     l->frame = frame;
@@ -247,7 +247,7 @@ static void on_query(struct dns_flow *f, const struct dec_dns_msg *m, const stru
     copy_text(l->name, sizeof l->name, dec_dns_text(m, m->q[0].name));
     copy_text(l->qtype, sizeof l->qtype, dec_dns_type_name(m->q[0].type, tbuf));
     l->retry = retry;
-    struct dnsf_pend *p = xcalloc(1, sizeof *p);
+    struct dnsf_pend *p = tr_xcalloc(1, sizeof *p);
     p->key = *k;
     p->bucket = b;
     p->line = l;
@@ -284,7 +284,7 @@ static void on_response(struct dns_flow *f, const struct dec_dns_msg *m,
              (r->type == DEC_DNS_T_A || r->type == DEC_DNS_T_AAAA || r->type == DEC_DNS_T_CNAME) &&
              r->data != DEC_DNS_NOTEXT;
     }
-    struct dec_dns_answer *a = n ? xreallocarray(NULL, n, sizeof *a) : NULL;
+    struct dec_dns_answer *a = n ? tr_xreallocarray(NULL, n, sizeof *a) : NULL;
     n = 0;
     for (size_t i = 0; i < m->nrr; i++) {
         const struct dec_dns_rr *r = &m->rr[i];
@@ -326,7 +326,7 @@ static void malformed(struct dns_flow *f, const struct tr_endpoint *src,
     d->st.notes_by_kind[kind]++;
     if (!d->sink.on_note)
         return;
-    struct dec_note *n = note_new(kind, 0, frame, detail, (struct dec_str){NULL, 0}, NULL);
+    struct dec_note *n = dec_note_new(kind, 0, frame, detail, (struct dec_str){NULL, 0}, NULL);
     d->sink.on_note(d->sink.ctx, NULL, n);
     dec_note_unref(n);
 }
@@ -353,14 +353,14 @@ static void on_message(struct dns_flow *f, const uint8_t *p, size_t n, bool whol
         on_query(f, m, &k, tcp, frame, ts);
 }
 
-void dnsflow_datagram(void *ctx, const struct tr_datagram *g)
+void dec_dnsflow_datagram(void *ctx, const struct tr_datagram *g)
 {
     struct dec_decoder *d = ctx;
     on_message(d->dns, g->payload, g->caplen, g->caplen >= g->len, &g->src, &g->dst, false,
                g->frame, g->ts);
 }
 
-void dnsflow_finish(struct dns_flow *f)
+void dec_dnsflow_finish(struct dns_flow *f)
 {
     while (f->head)
         pend_flush(f, f->head);
@@ -372,12 +372,12 @@ struct dnsf_tcp {
     struct dec_dns_tcp dir[2];
 };
 
-struct dnsf_tcp *dnsflow_tcp_new(void)
+struct dnsf_tcp *dec_dnsflow_tcp_new(void)
 {
-    return xcalloc(1, sizeof(struct dnsf_tcp));
+    return tr_xcalloc(1, sizeof(struct dnsf_tcp));
 }
 
-void dnsflow_tcp_free(struct dnsf_tcp *t)
+void dec_dnsflow_tcp_free(struct dnsf_tcp *t)
 {
     if (!t)
         return;
@@ -386,7 +386,7 @@ void dnsflow_tcp_free(struct dnsf_tcp *t)
     free(t);
 }
 
-void dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_conn *tc,
+void dec_dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_conn *tc,
                       enum tr_dir dir, uint64_t off, const uint8_t *data, size_t len,
                       uint64_t frame, tr_time ts)
 {
@@ -408,7 +408,7 @@ void dnsflow_tcp_data(struct dns_flow *f, struct dnsf_tcp *t, const struct tr_co
     }
 }
 
-void dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len)
+void dec_dnsflow_tcp_gap(struct dnsf_tcp *t, enum tr_dir dir, uint64_t len)
 {
     dec_dns_tcp_gap(&t->dir[dir], len);
 }

@@ -27,7 +27,7 @@ static void touch(struct h2dir *d)
         return;
     d->ff_piece = d->piece;
     for (size_t i = 0; i < d->npframes; i++)
-        flist_add(&d->ff, d->pframes[i], d->pts);
+        dec_flist_add(&d->ff, d->pframes[i], d->pts);
 }
 
 static void malformed(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, const char *fmt,
@@ -36,10 +36,10 @@ static void malformed(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, 
     struct h2frame *f = &h->d[dir].f;
     f->skip = true;
     f->ev.malformed = true;
-    h2_note(h, dir, p, f->stream, f->offset, fmt, dec_h2_type_name(f->type), f->stream, f->length,
+    dec_h2_add_note(h, dir, p, f->stream, f->offset, fmt, dec_h2_type_name(f->type), f->stream, f->length,
             what);
     if (h2_is_fragment(f->type))
-        h2_lose_table(h, dir);
+        dec_h2_lose_table(h, dir);
 }
 
 #define BAD(p, what)                                                                               \
@@ -83,7 +83,7 @@ static void frame_check(struct dec_h2 *h, enum tr_dir dir)
             BAD(DEC_H2_P_FRAME_SIZE, "must be 5 bytes (6.3)");
         if (f->type == DEC_H2_RST_STREAM && f->length != 4)
             BAD(DEC_H2_P_FRAME_SIZE, "must be 4 bytes (6.4)");
-        if (f->length < h2_fixed_size(f->type, f->flags))
+        if (f->length < dec_h2_fixed_size(f->type, f->flags))
             BAD(DEC_H2_P_FRAME_SIZE, "too short for its padding and fields");
         return;
     default:
@@ -100,7 +100,7 @@ static void priority_fields(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p)
     f->ev.dependency = dep & 0x7fffffffu;
     f->ev.weight = (uint16_t)(p[4] + 1);
     if (f->ev.dependency == f->stream)
-        h2_note(h, dir, DEC_H2_P_SELF_DEPENDENCY, f->stream, f->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_SELF_DEPENDENCY, f->stream, f->offset,
                 "stream %u depends on itself (RFC 9113 5.3.1)", f->stream);
 }
 
@@ -155,17 +155,17 @@ static void fixed_done(struct dec_h2 *h, enum tr_dir dir)
     if (h2_is_fragment(f->type) || f->type == DEC_H2_DATA)
         f->ev.content_length = f->body;
     if (f->type == DEC_H2_DATA) {
-        h2_data_begin(h, dir);
+        dec_h2_data_begin(h, dir);
     } else if (f->type == DEC_H2_PUSH_PROMISE) {
         if (dir == TR_DIR_C2S)
-            h2_note(h, dir, DEC_H2_P_PUSH_REFUSED, f->stream, f->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_PUSH_REFUSED, f->stream, f->offset,
                     "PUSH_PROMISE from the client: only servers push (RFC 9113 8.4)");
         else if (!d->push_enabled)
-            h2_note(h, dir, DEC_H2_P_PUSH_REFUSED, f->stream, f->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_PUSH_REFUSED, f->stream, f->offset,
                     "PUSH_PROMISE after the client's SETTINGS_ENABLE_PUSH 0 (RFC 9113 6.6)");
-        h2_block_begin(h, dir);
+        dec_h2_block_begin(h, dir);
     } else if (f->type == DEC_H2_HEADERS) {
-        h2_block_begin(h, dir);
+        dec_h2_block_begin(h, dir);
     }
 }
 
@@ -176,7 +176,7 @@ static void body_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size
     struct h2frame *f = &d->f;
     switch (f->type) {
     case DEC_H2_DATA: {
-        struct h2stream *s = f->deliver ? h2_st_find(h, f->stream) : NULL;
+        struct h2stream *s = f->deliver ? dec_h2_st_find(h, f->stream) : NULL;
         if (!s) {
             f->deliver = false;  /* reset meanwhile by the other side */
             return;
@@ -195,7 +195,7 @@ static void body_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size
     case DEC_H2_HEADERS:
     case DEC_H2_PUSH_PROMISE:
     case DEC_H2_CONTINUATION:
-        h2_block_bytes(h, dir, p, n);
+        dec_h2_block_bytes(h, dir, p, n);
         return;
     case DEC_H2_SETTINGS:
         if (!p) {  /* entries lost: the frame cannot be applied */
@@ -209,7 +209,7 @@ static void body_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size
             p += t;
             n -= t;
             if (f->sacc_n == 6) {  /* RFC 9113 6.5.1 */
-                h2_settings_entry(h, dir, &d->cur, (uint16_t)(f->sacc[0] << 8 | f->sacc[1]),
+                dec_h2_settings_entry(h, dir, &d->cur, (uint16_t)(f->sacc[0] << 8 | f->sacc[1]),
                                   h2_be32(f->sacc + 2), f->offset);
                 f->sacc_n = 0;
             }
@@ -238,7 +238,7 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
         h->c.frames[f->type]++;
     else
         h->c.unknown_frames++;
-    flist_finish(&d->ff);
+    dec_flist_finish(&d->ff);
     ev->frames = d->ff.v;
     ev->nframes = d->ff.n;
     ev->ts = d->ff.ts_min;
@@ -248,9 +248,9 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
     bool live = !f->skip;
     bool ack = (f->flags & DEC_H2_F_ACK) != 0;
     const struct h2settings *acked = NULL;
-    if (live && f->type == DEC_H2_HEADERS && !h2_headers_stream(h, dir))
+    if (live && f->type == DEC_H2_HEADERS && !dec_h2_headers_stream(h, dir))
         d->blk.orphan = true;
-    if (live && f->type == DEC_H2_SETTINGS && ack && (acked = h2_settings_acked(h, dir))) {
+    if (live && f->type == DEC_H2_SETTINGS && ack && (acked = dec_h2_settings_acked(h, dir))) {
         ev->settings = acked->kept;
         ev->nsettings = acked->nkept;
     }
@@ -258,7 +258,7 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
         ev->settings = d->cur.kept;
         ev->nsettings = d->cur.nkept;
         if (f->length / 6 > DEC_H2_MAX_SETTINGS_KEPT)
-            h2_note(h, dir, DEC_H2_P_LIMIT_SETTINGS, 0, f->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_LIMIT_SETTINGS, 0, f->offset,
                     "a SETTINGS frame of %u entries: the first %d are shown", f->length / 6,
                     DEC_H2_MAX_SETTINGS_KEPT);
     }
@@ -271,44 +271,44 @@ static void frame_done(struct dec_h2 *h, enum tr_dir dir)
     struct h2stream *s;
     switch (f->type) {
     case DEC_H2_DATA:
-        if (f->deliver && (f->flags & DEC_H2_F_END_STREAM) && (s = h2_st_find(h, f->stream)))
-            h2_st_half_close(h, s, dir);
+        if (f->deliver && (f->flags & DEC_H2_F_END_STREAM) && (s = dec_h2_st_find(h, f->stream)))
+            dec_h2_st_half_close(h, s, dir);
         break;
     case DEC_H2_HEADERS:
     case DEC_H2_PUSH_PROMISE:
     case DEC_H2_CONTINUATION:
-        h2_block_frame(h, dir);
+        dec_h2_block_frame(h, dir);
         if (f->flags & DEC_H2_F_END_HEADERS)
-            h2_block_end(h, dir);
+            dec_h2_block_end(h, dir);
         break;
     case DEC_H2_SETTINGS:
         if (!ack)
-            h2_settings_sent(h, dir);
+            dec_h2_settings_sent(h, dir);
         break;
     case DEC_H2_RST_STREAM:
-        if ((s = h2_st_for_frame(h, dir, DEC_H2_RST_STREAM, f->stream)))
-            h2_st_close(h, s, dir, DEC_H2_END_RST_STREAM, ev->error_code);
+        if ((s = dec_h2_st_for_frame(h, dir, DEC_H2_RST_STREAM, f->stream)))
+            dec_h2_st_close(h, s, dir, DEC_H2_END_RST_STREAM, ev->error_code);
         else
-            h2_remember_reset(h, f->stream);
+            dec_h2_remember_reset(h, f->stream);
         break;
     case DEC_H2_WINDOW_UPDATE:
         if (ev->increment == 0)
-            h2_note(h, dir, DEC_H2_P_WINDOW_ZERO, f->stream, f->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_WINDOW_ZERO, f->stream, f->offset,
                     "WINDOW_UPDATE on stream %u with an increment of 0 (6.9)", f->stream);
         else if (f->stream)
-            h2_st_for_frame(h, dir, DEC_H2_WINDOW_UPDATE, f->stream);
+            dec_h2_st_for_frame(h, dir, DEC_H2_WINDOW_UPDATE, f->stream);
         break;
     case DEC_H2_GOAWAY:
         /* 6.8: streams the receiver opened above last_stream were not processed */
         if (h->goaway_from[dir] && ev->last_stream > h->goaway_last[dir])
-            h2_note(h, dir, DEC_H2_P_GOAWAY_INCREASED, 0, f->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_GOAWAY_INCREASED, 0, f->offset,
                     "a GOAWAY raised last_stream from %u to %u (6.8)", h->goaway_last[dir],
                     ev->last_stream);
         h->goaway_from[dir] = true;
         h->goaway_last[dir] = ev->last_stream;
         h->goaway = h->c.goaway = true;
         h->goaway_code = ev->error_code;
-        h2_st_end_all(h, dir, h2_other(dir), ev->last_stream, false, DEC_H2_END_GOAWAY,
+        dec_h2_st_end_all(h, dir, h2_other(dir), ev->last_stream, false, DEC_H2_END_GOAWAY,
                       ev->error_code);
         break;
     }
@@ -321,7 +321,7 @@ static void frame_cut(struct dec_h2 *h, enum tr_dir dir)
     f->ev.truncated = true;
     f->skip = true;
     if (h2_is_fragment(f->type))
-        h2_block_abandon(h, dir, "its frame was cut short");
+        dec_h2_block_abandon(h, dir, "its frame was cut short");
     frame_done(h, dir);
 }
 
@@ -339,7 +339,7 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
     if (length > d->max_frame) {
         /* 4.2: a length this side may not send. The header came where one
          * was due, so frames are looked for after it. */
-        h2_note(h, dir, DEC_H2_P_FRAME_TOO_LARGE, h2_be32(d->hdr + 5) & 0x7fffffffu, d->pos - 9,
+        dec_h2_add_note(h, dir, DEC_H2_P_FRAME_TOO_LARGE, h2_be32(d->hdr + 5) & 0x7fffffffu, d->pos - 9,
                 "a frame header says %u bytes, over the %u SETTINGS_MAX_FRAME_SIZE allows: "
                 "looking for frames after it", length, d->max_frame);
         d->st = D_HEADER;
@@ -360,24 +360,24 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
     f->ev.offset = f->offset;
     d->st = D_PAYLOAD;
     if (f->type == DEC_H2_SETTINGS)
-        h2_settings_reset(&d->cur);
+        dec_h2_settings_reset(&d->cur);
     if (!d->first_done) {  /* 3.4: each side's preface ends in (or is) a SETTINGS frame */
         d->first_done = true;
         f->first = true;
         if (f->type != DEC_H2_SETTINGS || (f->flags & DEC_H2_F_ACK))
-            h2_note(h, dir, DEC_H2_P_FIRST_NOT_SETTINGS, f->stream, f->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_FIRST_NOT_SETTINGS, f->stream, f->offset,
                     "the %s's first frame is %s, not SETTINGS (RFC 9113 3.4)",
                     dir == TR_DIR_C2S ? "client" : "server",
                     dec_h2_type_name(f->type) ? dec_h2_type_name(f->type) : "of an unknown type");
     }
     if (d->blk.active && (f->type != DEC_H2_CONTINUATION || f->stream != d->blk.stream)) {
         /* 6.10: nothing may come between a block's frames */
-        h2_note(h, dir, DEC_H2_P_CONTINUATION_EXPECTED, f->stream, f->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_CONTINUATION_EXPECTED, f->stream, f->offset,
                 "a %s frame on stream %u where a CONTINUATION of stream %u must come",
                 dec_h2_type_name(f->type) ? dec_h2_type_name(f->type) : "unknown",
                 f->stream, d->blk.stream);
         d->blk.active = false;
-        h2_lose_table(h, dir);
+        dec_h2_lose_table(h, dir);
     }
     if (!d->blk.active && f->type == DEC_H2_CONTINUATION) {
         malformed(h, dir, DEC_H2_P_CONTINUATION_UNEXPECTED, "%s frame on stream %u, %u bytes: %s",
@@ -386,7 +386,7 @@ static void frame_begin(struct dec_h2 *h, enum tr_dir dir)
     if (!f->skip)
         frame_check(h, dir);
     if (!f->skip) {
-        f->fixed = h2_fixed_size(f->type, f->flags);
+        f->fixed = dec_h2_fixed_size(f->type, f->flags);
         if (f->fixed == 0)
             fixed_done(h, dir);
     }
@@ -400,7 +400,7 @@ static size_t preface_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
     size_t m = DEC_H2_PREFACE_LEN - d->pre;
     m = m < n ? m : n;
     if (memcmp(p, &DEC_H2_PREFACE[d->pre], m) != 0) {
-        h2_note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
+        dec_h2_add_note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
                 "the client's first bytes are not the HTTP/2 connection preface (RFC 9113 3.4)");
         d->first_done = true;
         /* frames are looked for from the first byte, whatever piece held it */
@@ -412,14 +412,14 @@ static size_t preface_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
         return 0;
     }
     if (d->pre == 0)
-        flist_reset(&d->ff);
+        dec_flist_reset(&d->ff);
     touch(d);
     d->pre += m;
     d->pos += m;
     if (d->pre == DEC_H2_PREFACE_LEN) {
         d->st = D_HEADER;
         h->c.preface = true;
-        flist_finish(&d->ff);
+        dec_flist_finish(&d->ff);
         struct dec_h2_preface ev = {d->pos - DEC_H2_PREFACE_LEN, d->ff.v, d->ff.n, d->ff.ts_min,
                                     d->ff.ts_max};
         if (h->sink.on_preface)
@@ -432,7 +432,7 @@ static size_t header_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, 
 {
     struct h2dir *d = &h->d[dir];
     if (d->hlen == 0) {
-        flist_reset(&d->ff);
+        dec_flist_reset(&d->ff);
         d->ff_piece = 0;
     }
     touch(d);
@@ -468,7 +468,7 @@ static size_t payload_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
             } else {  /* fixed fields lost: the frame cannot be read */
                 f->skip = true;
                 if (h2_is_fragment(f->type))
-                    h2_lose_table(h, dir);
+                    dec_h2_lose_table(h, dir);
             }
             f->fixed_have += (uint32_t)m;
             if (!f->skip && f->fixed_have == f->fixed)
@@ -481,7 +481,7 @@ static size_t payload_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p,
             for (size_t j = 0; j < m; j++)
                 if (p[i + j]) {
                     f->pad_noted = true;
-                    h2_note(h, dir, DEC_H2_P_PAD_NONZERO, f->stream, f->offset,
+                    dec_h2_add_note(h, dir, DEC_H2_P_PAD_NONZERO, f->stream, f->offset,
                             "%s frame on stream %u: padding that is not zero",
                             dec_h2_type_name(f->type), f->stream);
                     break;
@@ -520,15 +520,15 @@ static void sbuf_append(struct sbuf *s, const uint8_t *p, size_t n, uint64_t off
         return;
     if (s->len == 0)
         sbuf_clear(s, off);
-    xgrow(&s->b, &s->cap, s->len + n, 1);
+    tr_xgrow(&s->b, &s->cap, s->len + n, 1);
     memcpy(s->b + s->len, p, n);
     s->len += n;
     const struct smark *last = s->nm ? &s->m[s->nm - 1] : NULL;
     if (last && last->nfr == nfr && last->ts == ts &&
         (nfr == 0 || memcmp(s->fr + last->fr, fr, nfr * sizeof *fr) == 0))
         return;  /* the same frames as the piece before: one piece */
-    xgrow(&s->m, &s->mcap, s->nm + 1, sizeof *s->m);
-    xgrow(&s->fr, &s->frcap, s->nfr + nfr + 1, sizeof *s->fr);
+    tr_xgrow(&s->m, &s->mcap, s->nm + 1, sizeof *s->m);
+    tr_xgrow(&s->fr, &s->frcap, s->nfr + nfr + 1, sizeof *s->fr);
     if (nfr)
         memcpy(s->fr + s->nfr, fr, nfr * sizeof *fr);
     s->m[s->nm++] = (struct smark){off, s->nfr, nfr, ts};
@@ -589,8 +589,8 @@ static void enter_sync(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_note_kind 
     struct h2dir *d = &h->d[dir];
     if (d->st == D_PAYLOAD)
         frame_cut(h, dir);
-    h2_block_abandon(h, dir, "framing was lost");
-    h2_lose_table(h, dir);
+    dec_h2_block_abandon(h, dir, "framing was lost");
+    dec_h2_lose_table(h, dir);
     d->st = D_SYNC;
     sbuf_clear(&d->s, d->pos);
     d->sskipped = 0;
@@ -620,7 +620,7 @@ static bool sync_search(struct dec_h2 *h, enum tr_dir dir, bool at_end, size_t *
     uint32_t maxlen = sync_maxlen(h, dir);
     size_t o = 0;
     for (; o < d->s.len; o++) {
-        enum h2_chain c = h2_chain_at(d->s.b + o, d->s.len - o, maxlen, at_end);
+        enum h2_chain c = dec_h2_chain_at(d->s.b + o, d->s.len - o, maxlen, at_end);
         if (c == CHAIN_YES) {
             *at = o;
             return true;
@@ -633,7 +633,7 @@ static bool sync_search(struct dec_h2 *h, enum tr_dir dir, bool at_end, size_t *
         d->sskipped += o;
     }
     if (d->sskipped > SYNC_GIVEUP) {
-        h2_note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
+        dec_h2_add_note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
                 "no HTTP/2 frames in %llu bytes: the rest of this direction is not read",
                 (unsigned long long)d->sskipped);
         d->st = D_DEAD;
@@ -666,7 +666,7 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
                 break;
             uint64_t skipped = d->sskipped + at;
             if (skipped > 0 || !d->squiet)
-                h2_note(h, dir, DEC_H2_P_SYNC_FOUND, 0, d->s.off + at,
+                dec_h2_add_note(h, dir, DEC_H2_P_SYNC_FOUND, 0, d->s.off + at,
                         "frames found again at offset %llu, %llu bytes skipped",
                         (unsigned long long)(d->s.off + at), (unsigned long long)skipped);
             sbuf_free(&own);
@@ -716,7 +716,7 @@ static void run(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n, b
 
 struct dec_h2 *dec_h2_new(const struct dec_h2_opts *opts, const struct dec_h2_sink *sink)
 {
-    struct dec_h2 *h = xcalloc(1, sizeof *h);
+    struct dec_h2 *h = tr_xcalloc(1, sizeof *h);
     if (sink)
         h->sink = *sink;
     h->o = *opts;
@@ -745,8 +745,8 @@ void dec_h2_free(struct dec_h2 *h)
     for (int i = 0; i < 2; i++) {
         struct h2dir *d = &h->d[i];
         dec_hpack_free(d->hp);
-        flist_free(&d->ff);
-        flist_free(&d->blk.frames);
+        dec_flist_free(&d->ff);
+        dec_flist_free(&d->blk.frames);
         free(d->blk.buf);
         free(d->blk.fr);
         sbuf_free(&d->s);
@@ -773,9 +773,9 @@ static void piece(struct h2dir *d, const uint64_t *frames, size_t nframes, tr_ti
 static void begin_call(struct dec_h2 *h)
 {
     if (!h->announced) {
-        h2_announce(h);
+        dec_h2_announce(h);
         if (h->o.start == DEC_H2_START_UPGRADE)
-            h2_settings_upgrade(h);
+            dec_h2_settings_upgrade(h);
     }
 }
 
@@ -821,7 +821,7 @@ static void gap_run(struct dec_h2 *h, enum tr_dir dir, uint64_t len)
     case D_PREFACE:
     case D_HEADER:
     case D_PAYLOAD:
-        h2_note(h, dir, DEC_H2_P_SYNC_LOST, 0, d->pos,
+        dec_h2_add_note(h, dir, DEC_H2_P_SYNC_LOST, 0, d->pos,
                 "%llu bytes never captured: the HTTP/2 frames after them must be found again",
                 (unsigned long long)len);
         d->first_done = true;
@@ -873,16 +873,16 @@ void dec_h2_end(struct dec_h2 *h, enum tr_dir dir, uint64_t frame, tr_time ts)
     switch (d->st) {
     case D_PREFACE:
         if (d->pre > 0)
-            h2_note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
+            dec_h2_add_note(h, dir, DEC_H2_P_NO_PREFACE, 0, d->pos - d->pre,
                     "the connection preface was cut short after %zu bytes", d->pre);
         break;
     case D_HEADER:
         if (d->hlen > 0)
-            h2_note(h, dir, DEC_H2_P_TRUNCATED_FRAME, 0, d->pos - d->hlen,
+            dec_h2_add_note(h, dir, DEC_H2_P_TRUNCATED_FRAME, 0, d->pos - d->hlen,
                     "the direction ends inside a frame header (%zu of 9 bytes)", d->hlen);
         break;
     case D_PAYLOAD:
-        h2_note(h, dir, DEC_H2_P_TRUNCATED_FRAME, d->f.stream, d->f.offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_TRUNCATED_FRAME, d->f.stream, d->f.offset,
                 "the direction ends inside a %s frame: %u of its %u payload bytes",
                 dec_h2_type_name(d->f.type) ? dec_h2_type_name(d->f.type) : "unknown", d->f.got,
                 d->f.length);
@@ -890,13 +890,13 @@ void dec_h2_end(struct dec_h2 *h, enum tr_dir dir, uint64_t frame, tr_time ts)
         break;
     case D_SYNC:
         if (d->s.len > 0)
-            h2_note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
+            dec_h2_add_note(h, dir, DEC_H2_P_SYNC_GIVEUP, 0, d->s.off,
                     "the last %zu bytes of this direction are not whole HTTP/2 frames", d->s.len);
         break;
     default:
         break;
     }
-    h2_block_abandon(h, dir, "its direction ended");
+    dec_h2_block_abandon(h, dir, "its direction ended");
     d->st = D_ENDED;
     d->pframes = NULL;
     d->npframes = 0;
@@ -917,7 +917,7 @@ void dec_h2_finish(struct dec_h2 *h, bool closed, uint64_t frame, tr_time ts)
     enum dec_h2_end how = h->goaway ? DEC_H2_END_GOAWAY
                           : closed  ? DEC_H2_END_CONN_CLOSE
                                     : DEC_H2_END_CAPTURE_END;
-    h2_st_end_all(h, TR_DIR_C2S, TR_DIR_C2S, 0, true, how, h->goaway ? h->goaway_code : 0);
+    dec_h2_st_end_all(h, TR_DIR_C2S, TR_DIR_C2S, 0, true, how, h->goaway ? h->goaway_code : 0);
     h->finished = true;
 }
 

@@ -507,7 +507,7 @@ struct dec_h2_counts {
 struct dec_h2;
 
 /* The sink is copied. Returns the engine (never NULL: allocation failure
- * exits, as xmalloc does). */
+ * exits, as tr_xmalloc does). */
 struct dec_h2 *dec_h2_new(const struct dec_h2_opts *opts, const struct dec_h2_sink *sink);
 /* Frees without further events (call dec_h2_finish first for them). */
 void dec_h2_free(struct dec_h2 *h);

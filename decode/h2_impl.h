@@ -210,59 +210,59 @@ static inline uint32_t h2_be32(const uint8_t *p)
 /* ---------------------------------------------------- h2_tables.c -- */
 
 /* the bytes a frame type's payload must start with, given its flags */
-uint32_t h2_fixed_size(unsigned type, uint8_t flags);
+uint32_t dec_h2_fixed_size(unsigned type, uint8_t flags);
 
 enum h2_chain { CHAIN_NO, CHAIN_YES, CHAIN_MORE };
 /* Does a frame start at b[0] (headers plausible for a sender, RFC 9113 4.1, 6)? */
-enum h2_chain h2_chain_at(const uint8_t *b, size_t n, uint32_t maxlen, bool at_end);
+enum h2_chain dec_h2_chain_at(const uint8_t *b, size_t n, uint32_t maxlen, bool at_end);
 
 /* ---------------------------------------------------- h2_stream.c -- */
 
 /* a note at the frame being read in direction dir */
-void h2_note(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, uint32_t stream,
+void dec_h2_add_note(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, uint32_t stream,
              uint64_t offset, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* blocks were lost: the dynamic table of direction dir is unknown from here */
-void h2_lose_table(struct dec_h2 *h, enum tr_dir dir);
+void dec_h2_lose_table(struct dec_h2 *h, enum tr_dir dir);
 
-struct h2stream *h2_st_find(struct dec_h2 *h, uint32_t id);
+struct h2stream *dec_h2_st_find(struct dec_h2 *h, uint32_t id);
 /* the stream a frame of this type names, adopted midstream, noted when it is
  * idle or closed where that is an error (RFC 9113 5.1); NULL: not followed */
-struct h2stream *h2_st_for_frame(struct dec_h2 *h, enum tr_dir dir, unsigned type, uint32_t id);
+struct h2stream *dec_h2_st_for_frame(struct dec_h2 *h, enum tr_dir dir, unsigned type, uint32_t id);
 /* HEADERS: the stream it opens or continues; NULL: not followed */
-struct h2stream *h2_headers_stream(struct dec_h2 *h, enum tr_dir dir);
+struct h2stream *dec_h2_headers_stream(struct dec_h2 *h, enum tr_dir dir);
 /* DATA: whether its bytes go to on_data (sets f->deliver) */
-void h2_data_begin(struct dec_h2 *h, enum tr_dir dir);
-void h2_st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum dec_h2_end how,
+void dec_h2_data_begin(struct dec_h2 *h, enum tr_dir dir);
+void dec_h2_st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum dec_h2_end how,
                  uint32_t code);
 /* the sender of dir sent END_STREAM on s */
-void h2_st_half_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir);
-void h2_remember_reset(struct dec_h2 *h, uint32_t id);
+void dec_h2_st_half_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir);
+void dec_h2_remember_reset(struct dec_h2 *h, uint32_t id);
 /* UPGRADE: stream 1, the HTTP/1.1 request, opens before anything else */
-void h2_announce(struct dec_h2 *h);
+void dec_h2_announce(struct dec_h2 *h);
 /* end every stream with an id above `above` (of one initiator, or of both
  * when any_init), in id order */
-void h2_st_end_all(struct dec_h2 *h, enum tr_dir dir, enum tr_dir init_only, uint32_t above,
+void dec_h2_st_end_all(struct dec_h2 *h, enum tr_dir dir, enum tr_dir init_only, uint32_t above,
                    bool any_init, enum dec_h2_end how, uint32_t code);
 
-void h2_settings_reset(struct h2settings *s);
+void dec_h2_settings_reset(struct h2settings *s);
 /* one entry of a SETTINGS frame or of HTTP2-Settings, in order (6.5.2) */
-void h2_settings_entry(struct dec_h2 *h, enum tr_dir dir, struct h2settings *s, uint16_t id,
+void dec_h2_settings_entry(struct dec_h2 *h, enum tr_dir dir, struct h2settings *s, uint16_t id,
                        uint32_t v, uint64_t offset);
 /* an ACK in direction dir: the oldest SETTINGS sent the other way, now in
  * effect (6.5.3), or NULL when none was seen */
-const struct h2settings *h2_settings_acked(struct dec_h2 *h, enum tr_dir dir);
+const struct h2settings *dec_h2_settings_acked(struct dec_h2 *h, enum tr_dir dir);
 /* the SETTINGS frame just read (d->cur) awaits its ACK */
-void h2_settings_sent(struct dec_h2 *h, enum tr_dir dir);
+void dec_h2_settings_sent(struct dec_h2 *h, enum tr_dir dir);
 /* UPGRADE: the client's HTTP2-Settings, acknowledged by the 101 (RFC 7540 3.2.1) */
-void h2_settings_upgrade(struct dec_h2 *h);
+void dec_h2_settings_upgrade(struct dec_h2 *h);
 
 /* header blocks (RFC 9113 4.3, 6.10): begun by HEADERS or PUSH_PROMISE (its
  * fixed fields read), fed fragment bytes (NULL: lost), told each frame, ended
  * by END_HEADERS (decoded, told, the stream moved on) or abandoned */
-void h2_block_begin(struct dec_h2 *h, enum tr_dir dir);
-void h2_block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n);
-void h2_block_frame(struct dec_h2 *h, enum tr_dir dir);
-void h2_block_end(struct dec_h2 *h, enum tr_dir dir);
-void h2_block_abandon(struct dec_h2 *h, enum tr_dir dir, const char *why);
+void dec_h2_block_begin(struct dec_h2 *h, enum tr_dir dir);
+void dec_h2_block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n);
+void dec_h2_block_frame(struct dec_h2 *h, enum tr_dir dir);
+void dec_h2_block_end(struct dec_h2 *h, enum tr_dir dir);
+void dec_h2_block_abandon(struct dec_h2 *h, enum tr_dir dir, const char *why);
 
 #endif

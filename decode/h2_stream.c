@@ -2,6 +2,10 @@
  * multiplexing counted), settings and their acknowledgment (6.5), and header
  * blocks: gathered, decoded by hpack.c, checked (8.2, 8.3), told as requests,
  * responses, trailers or pushes
+ *
+ * A little over 800 lines: the streams' state machine (RFC 9113 5.1), the header
+ * blocks across CONTINUATION and the SETTINGS bookkeeping read one another's
+ * state; split, they would need a second private header for a few lines.
  */
 #include "h2_impl.h"
 
@@ -12,7 +16,7 @@
 
 /* ------------------------------------------------------------------ notes -- */
 
-void h2_note(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, uint32_t stream,
+void dec_h2_add_note(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, uint32_t stream,
              uint64_t offset, const char *fmt, ...)
 {
     char buf[320];
@@ -31,7 +35,7 @@ void h2_note(struct dec_h2 *h, enum tr_dir dir, enum dec_h2_problem p, uint32_t 
 
 /* The dynamic table of direction dir is unknown from here (blocks were lost);
  * the next block that needs it says so (TABLE_UNKNOWN). */
-void h2_lose_table(struct dec_h2 *h, enum tr_dir dir)
+void dec_h2_lose_table(struct dec_h2 *h, enum tr_dir dir)
 {
     dec_hpack_lose(h->d[dir].hp);
     h->d[dir].table_noted = false;
@@ -44,7 +48,7 @@ static size_t slot_of(uint32_t id, size_t cap)
     return (size_t)(id * 2654435761u) & (cap - 1);
 }
 
-struct h2stream *h2_st_find(struct dec_h2 *h, uint32_t id)
+struct h2stream *dec_h2_st_find(struct dec_h2 *h, uint32_t id)
 {
     if (!h->tcap || id == SLOT_FREE)
         return NULL;
@@ -65,7 +69,7 @@ static void st_rehash(struct dec_h2 *h, size_t cap)
         h->tab = h->spare;
         memset(h->tab, 0, cap * sizeof *h->tab);
     } else {
-        h->tab = xcalloc(cap, sizeof *h->tab);
+        h->tab = tr_xcalloc(cap, sizeof *h->tab);
     }
     h->tcap = cap;
     h->ttomb = 0;
@@ -91,7 +95,7 @@ static struct h2stream *st_add(struct dec_h2 *h, enum tr_dir dir, uint32_t id)
 {
     if (h->tlive >= h->o.max_streams) {
         if (!h->overflow)
-            h2_note(h, dir, DEC_H2_P_LIMIT_STREAMS, id, h->d[dir].pos,
+            dec_h2_add_note(h, dir, DEC_H2_P_LIMIT_STREAMS, id, h->d[dir].pos,
                     "more than %zu streams at once: stream %u and later ones are not followed",
                     h->o.max_streams, id);
         h->overflow = true;
@@ -139,7 +143,7 @@ static void st_count_open(struct dec_h2 *h, struct h2stream *s)
         h->c.max_open = h->c.open;
 }
 
-void h2_remember_reset(struct dec_h2 *h, uint32_t id)
+void dec_h2_remember_reset(struct dec_h2 *h, uint32_t id)
 {
     h->resets[h->nresets++ % RESET_RING] = id;
 }
@@ -175,7 +179,7 @@ static void gone_add(struct dec_h2 *h, uint32_t id)
         uint32_t *old = h->gone;
         size_t ocap = h->gcap;
         h->gcap = ocap ? ocap * 2 : 64;
-        h->gone = xcalloc(h->gcap, sizeof *h->gone);
+        h->gone = tr_xcalloc(h->gcap, sizeof *h->gone);
         for (size_t i = 0; i < ocap; i++)
             if (old[i]) {
                 size_t j = slot_of(old[i], h->gcap);
@@ -192,14 +196,14 @@ static void gone_add(struct dec_h2 *h, uint32_t id)
     h->gn++;
 }
 
-void h2_st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum dec_h2_end how,
+void dec_h2_st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum dec_h2_end how,
                      uint32_t code)
 {
     if (s->fl & S_OPEN)
         h->c.open--;
     st_event(h, s, DEC_H2_STREAM_END, dir, how, code);
     if (how == DEC_H2_END_RST_STREAM)
-        h2_remember_reset(h, s->id);
+        dec_h2_remember_reset(h, s->id);
     if (s->fl & S_ADOPTED)
         gone_add(h, s->id);
     s->id = SLOT_TOMB;
@@ -208,11 +212,11 @@ void h2_st_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir, enum dec
 }
 
 /* the sender of dir will send no more on s: closed when both are done */
-void h2_st_half_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir)
+void dec_h2_st_half_close(struct dec_h2 *h, struct h2stream *s, enum tr_dir dir)
 {
     s->fl |= dir == TR_DIR_C2S ? S_DONE_C : S_DONE_S;
     if ((s->fl & S_DONE_C) && (s->fl & S_DONE_S))
-        h2_st_close(h, s, dir, DEC_H2_END_END_STREAM, 0);
+        dec_h2_st_close(h, s, dir, DEC_H2_END_END_STREAM, 0);
 }
 
 static bool sender_done(const struct h2stream *s, enum tr_dir dir)
@@ -245,9 +249,9 @@ static struct h2stream *st_adopt(struct dec_h2 *h, enum tr_dir dir, uint32_t id)
 
 /* The stream a frame of this type names, adopting it midstream, with a note
  * when it names an idle or closed one where that is an error (RFC 9113 5.1). */
-struct h2stream *h2_st_for_frame(struct dec_h2 *h, enum tr_dir dir, unsigned type, uint32_t id)
+struct h2stream *dec_h2_st_for_frame(struct dec_h2 *h, enum tr_dir dir, unsigned type, uint32_t id)
 {
-    struct h2stream *s = h2_st_find(h, id);
+    struct h2stream *s = dec_h2_st_find(h, id);
     if (s || id == 0)
         return s;
     bool strict = type == DEC_H2_DATA || type == DEC_H2_HEADERS;
@@ -258,17 +262,17 @@ struct h2stream *h2_st_for_frame(struct dec_h2 *h, enum tr_dir dir, unsigned typ
     const char *tn = dec_h2_type_name(type);
     if (id > h->last_id[h2_initiator(id)]) {
         if (type != DEC_H2_PRIORITY)  /* 5.1: PRIORITY may name an idle stream */
-            h2_note(h, dir, DEC_H2_P_STREAM_IDLE, id, h->d[dir].f.offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_STREAM_IDLE, id, h->d[dir].f.offset,
                     "%s on stream %u, which was never opened", tn, id);
     } else if (strict) {
-        h2_note(h, dir, DEC_H2_P_STREAM_CLOSED, id, h->d[dir].f.offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_STREAM_CLOSED, id, h->d[dir].f.offset,
                 "%s on stream %u, which is closed", tn, id);
     }
     return NULL;
 }
 
 /* UPGRADE: stream 1 is the HTTP/1.1 request, already sent whole (RFC 7540 3.2) */
-void h2_announce(struct dec_h2 *h)
+void dec_h2_announce(struct dec_h2 *h)
 {
     if (h->announced)
         return;
@@ -289,7 +293,7 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /* end every stream the filter picks, in id order */
-void h2_st_end_all(struct dec_h2 *h, enum tr_dir dir, enum tr_dir init_only, uint32_t above,
+void dec_h2_st_end_all(struct dec_h2 *h, enum tr_dir dir, enum tr_dir init_only, uint32_t above,
                        bool any_init, enum dec_h2_end how, uint32_t code)
 {
     size_t n = 0;
@@ -299,15 +303,15 @@ void h2_st_end_all(struct dec_h2 *h, enum tr_dir dir, enum tr_dir init_only, uin
             continue;
         if (!any_init && h2_initiator(id) != init_only)
             continue;
-        xgrow(&h->ids, &h->idscap, n + 1, sizeof *h->ids);
+        tr_xgrow(&h->ids, &h->idscap, n + 1, sizeof *h->ids);
         h->ids[n++] = id;
     }
     if (n > 1)
         qsort(h->ids, n, sizeof *h->ids, cmp_id);
     for (size_t i = 0; i < n; i++) {
-        struct h2stream *s = h2_st_find(h, h->ids[i]);
+        struct h2stream *s = dec_h2_st_find(h, h->ids[i]);
         if (s)
-            h2_st_close(h, s, dir, how, code);
+            dec_h2_st_close(h, s, dir, how, code);
     }
 }
 
@@ -336,7 +340,7 @@ static const char *setting_invalid(enum tr_dir dir, uint16_t id, uint32_t v)
     }
 }
 
-void h2_settings_reset(struct h2settings *s)
+void dec_h2_settings_reset(struct h2settings *s)
 {
     s->nkept = 0;
     for (size_t i = 0; i < SETTING_IDS; i++)
@@ -344,7 +348,7 @@ void h2_settings_reset(struct h2settings *s)
 }
 
 /* one entry of a SETTINGS frame (or of HTTP2-Settings), in order */
-void h2_settings_entry(struct dec_h2 *h, enum tr_dir dir, struct h2settings *s, uint16_t id,
+void dec_h2_settings_entry(struct dec_h2 *h, enum tr_dir dir, struct h2settings *s, uint16_t id,
                            uint32_t v, uint64_t offset)
 {
     if (s->nkept < DEC_H2_MAX_SETTINGS_KEPT)
@@ -352,7 +356,7 @@ void h2_settings_entry(struct dec_h2 *h, enum tr_dir dir, struct h2settings *s, 
     const char *why = setting_invalid(dir, id, v);
     if (why) {
         const char *name = dec_h2_setting_name(id);
-        h2_note(h, dir, DEC_H2_P_SETTINGS_VALUE, 0, offset, "%s %u %s: not applied",
+        dec_h2_add_note(h, dir, DEC_H2_P_SETTINGS_VALUE, 0, offset, "%s %u %s: not applied",
                 name ? name : "setting", v, why);
         return;
     }
@@ -373,7 +377,7 @@ static void settings_apply(struct dec_h2 *h, enum tr_dir dir, const struct h2set
         dec_hpack_set_max(d->hp, (uint32_t)s->val[DEC_H2_SET_HEADER_TABLE_SIZE]);
         if (!was && dec_hpack_table_known(d->hp) && d->table_noted) {
             d->table_noted = false;
-            h2_note(h, dir, DEC_H2_P_TABLE_KNOWN, 0, d->f.offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_TABLE_KNOWN, 0, d->f.offset,
                     "the %s dynamic table is wholly known again",
                     dir == TR_DIR_C2S ? "client's" : "server's");
         }
@@ -382,7 +386,7 @@ static void settings_apply(struct dec_h2 *h, enum tr_dir dir, const struct h2set
 
 /* RFC 9113 6.5.3: an ACK in direction dir acknowledges the oldest SETTINGS
  * sent the other way; its values now bound what is sent in dir. */
-const struct h2settings *h2_settings_acked(struct dec_h2 *h, enum tr_dir dir)
+const struct h2settings *dec_h2_settings_acked(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2dir *o = &h->d[h2_other(dir)];
     if (o->pn == 0)
@@ -394,11 +398,11 @@ const struct h2settings *h2_settings_acked(struct dec_h2 *h, enum tr_dir dir)
     return s;
 }
 
-void h2_settings_sent(struct dec_h2 *h, enum tr_dir dir)
+void dec_h2_settings_sent(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2dir *d = &h->d[dir];
     if (d->pn == PENDING_MAX) {  /* the oldest is taken as lost */
-        h2_note(h, dir, DEC_H2_P_LIMIT_SETTINGS, 0, d->f.offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_LIMIT_SETTINGS, 0, d->f.offset,
                 "more than %d SETTINGS frames await acknowledgment: the oldest is forgotten",
                 PENDING_MAX);
         d->phead = (d->phead + 1) % PENDING_MAX;
@@ -408,27 +412,27 @@ void h2_settings_sent(struct dec_h2 *h, enum tr_dir dir)
 }
 
 /* RFC 7540 3.2.1: the client's settings of an Upgrade, acknowledged by the 101 */
-void h2_settings_upgrade(struct dec_h2 *h)
+void dec_h2_settings_upgrade(struct dec_h2 *h)
 {
     if (!h->o.http2_settings)
         return;
     struct dec_h2_setting set[64];
     size_t n = 0;
     struct h2settings s;
-    h2_settings_reset(&s);
+    dec_h2_settings_reset(&s);
     if (dec_h2_parse_settings_b64(h->o.http2_settings, h->o.http2_settings_len, set, 64, &n) != 0) {
-        h2_note(h, TR_DIR_C2S, DEC_H2_P_SETTINGS_VALUE, 0, 0,
+        dec_h2_add_note(h, TR_DIR_C2S, DEC_H2_P_SETTINGS_VALUE, 0, 0,
                 "the HTTP2-Settings value is not a base64url SETTINGS payload: ignored");
         return;
     }
     for (size_t i = 0; i < n && i < 64; i++)
-        h2_settings_entry(h, TR_DIR_C2S, &s, set[i].id, set[i].value, 0);
+        dec_h2_settings_entry(h, TR_DIR_C2S, &s, set[i].id, set[i].value, 0);
     settings_apply(h, TR_DIR_S2C, &s);
 }
 
 /* ----------------------------------------------------------- header blocks -- */
 
-void h2_block_begin(struct dec_h2 *h, enum tr_dir dir)
+void dec_h2_block_begin(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2dir *d = &h->d[dir];
     struct h2block *b = &d->blk;
@@ -443,12 +447,12 @@ void h2_block_begin(struct dec_h2 *h, enum tr_dir dir)
     b->len = 0;
     b->wire = 0;
     b->nfr = 0;
-    flist_reset(&b->frames);
+    dec_flist_reset(&b->frames);
     b->offset = f->offset;
 }
 
 /* fragment bytes (NULL: never captured) */
-void h2_block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n)
+void dec_h2_block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t n)
 {
     struct h2dir *d = &h->d[dir];
     struct h2block *b = &d->blk;
@@ -459,47 +463,47 @@ void h2_block_bytes(struct dec_h2 *h, enum tr_dir dir, const uint8_t *p, size_t 
         return;
     if (!p) {
         b->dropped = true;
-        h2_lose_table(h, dir);
+        dec_h2_lose_table(h, dir);
         return;
     }
     if (n > h->o.max_block - b->len) {
-        h2_note(h, dir, DEC_H2_P_LIMIT_BLOCK, b->stream, b->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_LIMIT_BLOCK, b->stream, b->offset,
                 "a header block over %zu bytes on stream %u: not decoded", h->o.max_block,
                 b->stream);
         b->dropped = true;
-        h2_lose_table(h, dir);
+        dec_h2_lose_table(h, dir);
         return;
     }
-    xgrow(&b->buf, &b->cap, b->len + n, 1);
+    tr_xgrow(&b->buf, &b->cap, b->len + n, 1);
     memcpy(b->buf + b->len, p, n);
     b->len += n;
 }
 
 /* the block stops without END_HEADERS: what it held is lost to HPACK */
-void h2_block_abandon(struct dec_h2 *h, enum tr_dir dir, const char *why)
+void dec_h2_block_abandon(struct dec_h2 *h, enum tr_dir dir, const char *why)
 {
     struct h2block *b = &h->d[dir].blk;
     if (!b->active)
         return;
     b->active = false;
-    h2_note(h, dir, DEC_H2_P_BLOCK_ABANDONED, b->stream, b->offset,
+    dec_h2_add_note(h, dir, DEC_H2_P_BLOCK_ABANDONED, b->stream, b->offset,
             "the header block on stream %u ends without END_HEADERS: %s", b->stream, why);
-    h2_lose_table(h, dir);
+    dec_h2_lose_table(h, dir);
 }
 
 /* the frame just read is part of the block */
-void h2_block_frame(struct dec_h2 *h, enum tr_dir dir)
+void dec_h2_block_frame(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2dir *d = &h->d[dir];
     struct h2block *b = &d->blk;
     const struct h2frame *f = &d->f;
-    xgrow(&b->fr, &b->frcap, b->nfr + 1, sizeof *b->fr);
+    tr_xgrow(&b->fr, &b->frcap, b->nfr + 1, sizeof *b->fr);
     b->fr[b->nfr++] = (struct dec_h2_fref){
         f->offset, f->length, f->type, f->flags,
         d->ff.n ? d->ff.v[0] : 0, d->ff.n ? d->ff.v[d->ff.n - 1] : 0,
     };
     for (size_t i = 0; i < d->ff.n; i++)
-        flist_add(&b->frames, d->ff.v[i], i == 0 ? d->ff.ts_min : d->ff.ts_max);
+        dec_flist_add(&b->frames, d->ff.v[i], i == 0 ? d->ff.ts_min : d->ff.ts_max);
 }
 
 static bool str_is_n(struct dec_str s, const char *lit, size_t n)
@@ -593,7 +597,7 @@ static const char *fields_problem(const struct dec_hpack_block *hb, enum dec_h2_
 static void block_fields(struct dec_h2 *h, const struct dec_hpack_block *hb,
                          struct dec_h2_block *ev)
 {
-    xgrow(&h->split, &h->splitcap, hb->nfields + 1, sizeof *h->split);
+    tr_xgrow(&h->split, &h->splitcap, hb->nfields + 1, sizeof *h->split);
     size_t np = 0;
     for (size_t i = 0; i < hb->nfields; i++) {
         const struct dec_hpack_field *f = &hb->fields[i];
@@ -632,7 +636,7 @@ static struct h2stream *block_reserve(struct dec_h2 *h, enum tr_dir dir, const s
 {
     uint32_t id = b->promised;
     if (id == 0 || (id & 1) || id <= h->last_id[TR_DIR_S2C]) {
-        h2_note(h, dir, DEC_H2_P_STREAM_ID, id, b->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_STREAM_ID, id, b->offset,
                 "PUSH_PROMISE on stream %u promises stream %u: not a new even stream id", b->stream,
                 id);
         return NULL;
@@ -651,7 +655,7 @@ static struct h2stream *block_reserve(struct dec_h2 *h, enum tr_dir dir, const s
 }
 
 /* END_HEADERS: decode the block, say what it is, move the stream on */
-void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
+void dec_h2_block_end(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2dir *d = &h->d[dir];
     struct h2block *b = &d->blk;
@@ -664,7 +668,7 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
         if (dec_hpack_decode(d->hp, b->buf, b->len, &hb) == 0) {
             complete = true;
         } else {
-            h2_note(h, dir, DEC_H2_P_HPACK_ERROR, b->stream, b->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_HPACK_ERROR, b->stream, b->offset,
                     "the header block on stream %u does not decode (%s): the %s dynamic table is "
                     "unknown from here", b->stream, hb.error,
                     dir == TR_DIR_C2S ? "client's" : "server's");
@@ -672,19 +676,19 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
         }
         if (hb.unknown && !d->table_noted) {
             d->table_noted = true;
-            h2_note(h, dir, DEC_H2_P_TABLE_UNKNOWN, b->stream, b->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_TABLE_UNKNOWN, b->stream, b->offset,
                     "%llu of the %llu fields on stream %u use dynamic table entries added before "
                     "what was captured: shown as unknown", (unsigned long long)hb.unknown,
                     (unsigned long long)hb.nfields_total, b->stream);
         }
         if (!was && complete && dec_hpack_table_known(d->hp) && d->table_noted) {
             d->table_noted = false;
-            h2_note(h, dir, DEC_H2_P_TABLE_KNOWN, b->stream, b->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_TABLE_KNOWN, b->stream, b->offset,
                     "the %s dynamic table is wholly known again",
                     dir == TR_DIR_C2S ? "client's" : "server's");
         }
         if (hb.limited)
-            h2_note(h, dir, DEC_H2_P_LIMIT_FIELDS, b->stream, b->offset,
+            dec_h2_add_note(h, dir, DEC_H2_P_LIMIT_FIELDS, b->stream, b->offset,
                     "the header block on stream %u has more fields or bytes than are kept",
                     b->stream);
     }
@@ -696,7 +700,7 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
     struct dec_h2_block ev;
     memset(&ev, 0, sizeof ev);
     block_fields(h, &hb, &ev);
-    struct h2stream *s = h2_st_find(h, b->stream);
+    struct h2stream *s = dec_h2_st_find(h, b->stream);
     enum dec_h2_block_kind kind;
     if (b->type == DEC_H2_PUSH_PROMISE) {
         kind = DEC_H2_BLOCK_PUSH_PROMISE;
@@ -718,13 +722,13 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
     if (!bad && ev.status == 101)
         bad = "status 101: HTTP/2 has no Switching Protocols (RFC 9113 8.6)";
     if (bad)
-        h2_note(h, dir, DEC_H2_P_HEADER_FIELD, b->stream, b->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_HEADER_FIELD, b->stream, b->offset,
                 "%s header block on stream %u: %s",
                 dec_h2_block_name(kind), b->stream, bad);
     if (kind == DEC_H2_BLOCK_TRAILERS && !b->end_stream)
-        h2_note(h, dir, DEC_H2_P_TRAILERS_OPEN, b->stream, b->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_TRAILERS_OPEN, b->stream, b->offset,
                 "trailers on stream %u without END_STREAM (RFC 9113 8.1)", b->stream);
-    flist_finish(&b->frames);
+    dec_flist_finish(&b->frames);
     const struct dec_h2_fref *last = &b->fr[b->nfr - 1];
     ev.dir = dir;
     ev.stream = b->stream;
@@ -748,36 +752,36 @@ void h2_block_end(struct dec_h2 *h, enum tr_dir dir)
     ev.ts_end = b->frames.ts_max;
     if (s && h->sink.on_block)
         h->sink.on_block(h->sink.ctx, &ev);
-    if (kind != DEC_H2_BLOCK_PUSH_PROMISE && b->end_stream && (s = h2_st_find(h, b->stream)))
-        h2_st_half_close(h, s, dir);
+    if (kind != DEC_H2_BLOCK_PUSH_PROMISE && b->end_stream && (s = dec_h2_st_find(h, b->stream)))
+        dec_h2_st_half_close(h, s, dir);
 }
 
 /* DATA: which stream gets its bytes */
-void h2_data_begin(struct dec_h2 *h, enum tr_dir dir)
+void dec_h2_data_begin(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2frame *f = &h->d[dir].f;
-    struct h2stream *s = h2_st_for_frame(h, dir, DEC_H2_DATA, f->stream);
+    struct h2stream *s = dec_h2_st_for_frame(h, dir, DEC_H2_DATA, f->stream);
     if (!s)
         return;
     if (sender_done(s, dir)) {
-        h2_note(h, dir, DEC_H2_P_STREAM_CLOSED, f->stream, f->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_STREAM_CLOSED, f->stream, f->offset,
                 "DATA on stream %u after its sender's END_STREAM", f->stream);
         return;
     }
     uint16_t head = dir == TR_DIR_C2S ? S_REQ : S_HDR_S;
     if (!(s->fl & (head | S_ADOPTED)))
-        h2_note(h, dir, DEC_H2_P_DATA_BEFORE_HEADERS, f->stream, f->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_DATA_BEFORE_HEADERS, f->stream, f->offset,
                 "DATA on stream %u before the %s's header block (RFC 9113 8.1)", f->stream,
                 dir == TR_DIR_C2S ? "request" : "response");
     f->deliver = true;
 }
 
 /* HEADERS: the stream it opens or continues (RFC 9113 5.1, 5.1.1, 8.1) */
-struct h2stream *h2_headers_stream(struct dec_h2 *h, enum tr_dir dir)
+struct h2stream *dec_h2_headers_stream(struct dec_h2 *h, enum tr_dir dir)
 {
     struct h2frame *f = &h->d[dir].f;
     uint32_t id = f->stream;
-    struct h2stream *s = h2_st_find(h, id);
+    struct h2stream *s = dec_h2_st_find(h, id);
     if (!s && dir == TR_DIR_C2S && (id & 1) && id > h->last_id[TR_DIR_C2S]) {
         h->last_id[TR_DIR_C2S] = id;
         if (!h->first_new[TR_DIR_C2S])
@@ -789,14 +793,14 @@ struct h2stream *h2_headers_stream(struct dec_h2 *h, enum tr_dir dir)
         return s;
     }
     if (!s && dir == TR_DIR_C2S && !(id & 1)) {
-        h2_note(h, dir, DEC_H2_P_STREAM_ID, id, f->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_STREAM_ID, id, f->offset,
                 "HEADERS from the client on even stream %u: clients open odd ones (5.1.1)", id);
         return NULL;
     }
     if (!s)
-        return h2_st_for_frame(h, dir, DEC_H2_HEADERS, id);
+        return dec_h2_st_for_frame(h, dir, DEC_H2_HEADERS, id);
     if (sender_done(s, dir)) {
-        h2_note(h, dir, DEC_H2_P_STREAM_CLOSED, id, f->offset,
+        dec_h2_add_note(h, dir, DEC_H2_P_STREAM_CLOSED, id, f->offset,
                 "HEADERS on stream %u after its sender's END_STREAM", id);
         return NULL;
     }

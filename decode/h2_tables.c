@@ -129,7 +129,7 @@ int dec_h2_match_preface(const uint8_t *buf, size_t len)
 }
 
 /* the bytes a frame type's payload must start with, given its flags */
-uint32_t h2_fixed_size(unsigned type, uint8_t flags)
+uint32_t dec_h2_fixed_size(unsigned type, uint8_t flags)
 {
     switch (type) {
     case DEC_H2_DATA:
@@ -159,7 +159,7 @@ static bool plausible(const uint8_t *h, uint32_t maxlen, bool first)
     unsigned type = h[3];
     uint8_t flags = h[4];
     if (type >= DEC_H2_TYPE_COUNT || (flags & ~defined_flags(type)) || (stream >> 31) ||
-        len > maxlen || len < h2_fixed_size(type, flags))
+        len > maxlen || len < dec_h2_fixed_size(type, flags))
         return false;
     switch (type) {
     case DEC_H2_SETTINGS:
@@ -186,7 +186,7 @@ static bool plausible(const uint8_t *h, uint32_t maxlen, bool first)
  * are what stray bytes most often look like, so up to 4 headers are read
  * while all are empty. A CONTINUATION must come exactly where one is due.
  * At the end of the bytes, frames that end exactly there will do. */
-enum h2_chain h2_chain_at(const uint8_t *b, size_t n, uint32_t maxlen, bool at_end)
+enum h2_chain dec_h2_chain_at(const uint8_t *b, size_t n, uint32_t maxlen, bool at_end)
 {
     size_t at = 0;
     bool open_block = false, substance = false;
@@ -216,12 +216,12 @@ enum h2_chain h2_chain_at(const uint8_t *b, size_t n, uint32_t maxlen, bool at_e
 
 int dec_h2_sniff_frames(const uint8_t *buf, size_t len)
 {
-    switch (h2_chain_at(buf, len, 16384, false)) {
+    switch (dec_h2_chain_at(buf, len, 16384, false)) {
     case CHAIN_YES:
         return (int)(DEC_H2_FRAME_HEADER + h2_be24(buf));
     case CHAIN_MORE:
         /* one whole frame and nothing after it is a yes too */
-        if (len >= DEC_H2_FRAME_HEADER && h2_chain_at(buf, len, 16384, true) == CHAIN_YES)
+        if (len >= DEC_H2_FRAME_HEADER && dec_h2_chain_at(buf, len, 16384, true) == CHAIN_YES)
             return (int)len;
         return DEC_INCOMPLETE;
     default:

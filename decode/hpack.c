@@ -84,11 +84,11 @@ static void *pool_malloc(size_t size, void *ud)
         memcpy(&pl->free[c], b, sizeof(void *));
         pl->kept -= (size_t)1 << c;
     } else if (c != POOL_BIG) {
-        b = xmalloc((size_t)1 << c);
+        b = tr_xmalloc((size_t)1 << c);
     } else {
         if (size > SIZE_MAX - POOL_HEAD)
             return NULL;
-        b = xmalloc(size + POOL_HEAD);
+        b = tr_xmalloc(size + POOL_HEAD);
         memcpy(b + sizeof(size_t), &size, sizeof size);  /* a big block's size, for realloc */
     }
     b[0] = (uint8_t)c;
@@ -185,7 +185,7 @@ static nghttp2_hd_inflater *inflater_new(struct dec_hpack *hp)
     hp->mem = (nghttp2_mem){&hp->pool, pool_malloc, pool_free, pool_calloc, pool_realloc};
     nghttp2_hd_inflater *inf = NULL;
     if (nghttp2_hd_inflate_new2(&inf, &hp->mem) != 0 || !inf)
-        inf = xmalloc(SIZE_MAX);  /* out of memory: xmalloc's message and exit */
+        inf = tr_xmalloc(SIZE_MAX);  /* out of memory: tr_xmalloc's message and exit */
     return inf;
 }
 
@@ -203,7 +203,7 @@ const char *dec_hpack_rep_name(enum dec_hpack_rep r)
 
 struct dec_hpack *dec_hpack_new(bool table_known, size_t max_fields, size_t max_decoded)
 {
-    struct dec_hpack *hp = xcalloc(1, sizeof *hp);
+    struct dec_hpack *hp = tr_xcalloc(1, sizeof *hp);
     hp->max_fields = max_fields ? max_fields : DEC_H2_DEFAULT_MAX_FIELDS;
     hp->max_decoded = max_decoded ? max_decoded : DEC_H2_DEFAULT_MAX_DECODED;
     hp->set_known = table_known;
@@ -320,7 +320,7 @@ static void table_add(struct dec_hpack *hp, const uint8_t *name, uint32_t nlen, 
     evict_to(hp, room);
     if (hp->en == hp->ecap) {  /* grow the ring, keeping its order */
         size_t ncap = hp->ecap ? hp->ecap * 2 : 32;
-        struct ent *n = xreallocarray(NULL, ncap, sizeof *n);
+        struct ent *n = tr_xreallocarray(NULL, ncap, sizeof *n);
         for (size_t i = 0; i < hp->en; i++)
             n[i] = hp->ents[(hp->ehead + i) % hp->ecap];
         free(hp->ents);
@@ -342,7 +342,7 @@ static void table_add(struct dec_hpack *hp, const uint8_t *name, uint32_t nlen, 
             size_t cap = hp->sbcap ? hp->sbcap : 1024;
             while (cap - live < need)
                 cap *= 2;
-            hp->sb = xrealloc(hp->sb, cap);
+            hp->sb = tr_xrealloc(hp->sb, cap);
             hp->sbcap = cap;
         }
     }
@@ -455,7 +455,7 @@ static bool classify(struct dec_hpack *hp, const uint8_t *b, size_t len)
     hp->nreps = 0;
     size_t pos = 0;
     while (pos < len) {
-        xgrow(&hp->reps, &hp->rcap, hp->nreps + 1, sizeof *hp->reps);
+        tr_xgrow(&hp->reps, &hp->rcap, hp->nreps + 1, sizeof *hp->reps);
         if (!get_rep(b, len, &pos, &hp->reps[hp->nreps]))
             return false;
         hp->nreps++;
@@ -476,7 +476,7 @@ static bool arena_put(struct dec_hpack *hp, const void *p, size_t n, uint32_t *o
 {
     if (n > hp->max_decoded - hp->alen)
         return false;
-    xgrow(&hp->arena, &hp->acap, hp->alen + n + 1, 1);
+    tr_xgrow(&hp->arena, &hp->acap, hp->alen + n + 1, 1);
     if (n)
         memcpy(hp->arena + hp->alen, p, n);
     *off = (uint32_t)hp->alen;
@@ -513,8 +513,8 @@ static void emit_field(struct dec_hpack *hp, struct dec_hpack_block *out, const 
     if (value)
         o.vlen = (uint32_t)vlen;
     if (hp->nfields == hp->fcap) {  /* both arrays grow together */
-        xgrow(&hp->fields, &hp->fcap, hp->nfields + 1, sizeof *hp->fields);
-        hp->outf = xreallocarray(hp->outf, hp->fcap, sizeof *hp->outf);
+        tr_xgrow(&hp->fields, &hp->fcap, hp->nfields + 1, sizeof *hp->fields);
+        hp->outf = tr_xreallocarray(hp->outf, hp->fcap, sizeof *hp->outf);
     }
     struct dec_hpack_field *f = &hp->fields[hp->nfields];
     memset(f, 0, sizeof *f);
@@ -654,7 +654,7 @@ static bool take_str(struct dec_hpack *hp, const uint8_t *b, const struct lit *l
         p = nv.value;
         n = nv.valuelen;
     }
-    xgrow(&hp->tmp, &hp->tcap, *tlen + n + 1, 1);
+    tr_xgrow(&hp->tmp, &hp->tcap, *tlen + n + 1, 1);
     if (n)
         memcpy(hp->tmp + *tlen, p, n);
     *tlen += n;
@@ -755,7 +755,7 @@ static int decode_walk(struct dec_hpack *hp, const uint8_t *b, size_t len,
             if (!take_str(hp, b, &r.name, &tlen))
                 return walk_fail(hp, out, "a Huffman-coded name that does not decode");
         } else if (lk == LK_OK && tn) {
-            xgrow(&hp->tmp, &hp->tcap, tnl + 1, 1);
+            tr_xgrow(&hp->tmp, &hp->tcap, tnl + 1, 1);
             memcpy(hp->tmp, tn, tnl);
             tlen = tnl;
         } else {
@@ -763,7 +763,7 @@ static int decode_walk(struct dec_hpack *hp, const uint8_t *b, size_t len,
         }
         size_t nl = tlen;
         if (r.kind == DEC_HPACK_REP_INDEXED) {
-            xgrow(&hp->tmp, &hp->tcap, tlen + tvl + 1, 1);
+            tr_xgrow(&hp->tmp, &hp->tcap, tlen + tvl + 1, 1);
             if (tvl)
                 memcpy(hp->tmp + tlen, tv, tvl);
             tlen += tvl;

@@ -61,7 +61,7 @@ static const struct {
 
 struct dec_keylog *dec_keylog_new(void)
 {
-    return xcalloc(1, sizeof(struct dec_keylog));
+    return tr_xcalloc(1, sizeof(struct dec_keylog));
 }
 
 void dec_keylog_free(struct dec_keylog *k)
@@ -105,7 +105,7 @@ static const char *intern(struct dec_keylog *k, const char *name)
         if (strcmp(s->name, name) == 0)
             return s->name;
     size_t len = strlen(name);
-    struct ksrc *s = xmalloc(sizeof *s + len + 1);
+    struct ksrc *s = tr_xmalloc(sizeof *s + len + 1);
     memcpy(s->name, name, len + 1);
     s->next = k->srcs;
     k->srcs = s;
@@ -139,7 +139,7 @@ const struct dec_tls_keys *dec_keylog_find(const struct dec_keylog *k, const uin
 static void grow(struct dec_keylog *k)
 {
     size_t cap = k->cap ? k->cap * 2 : 64;
-    struct dec_tls_keys **tab = xcalloc(cap, sizeof *tab);
+    struct dec_tls_keys **tab = tr_xcalloc(cap, sizeof *tab);
     for (size_t i = 0; i < k->cap; i++) {
         if (!k->tab[i])
             continue;
@@ -163,7 +163,7 @@ static struct dec_tls_keys *entry(struct dec_keylog *k, const uint8_t r[32])
     size_t i = slot_of(r, k->cap);
     while (k->tab[i])
         i = (i + 1) & (k->cap - 1);
-    e = xcalloc(1, sizeof *e);
+    e = tr_xcalloc(1, sizeof *e);
     memcpy(e->client_random, r, 32);
     k->tab[i] = e;
     k->n++;
@@ -325,7 +325,7 @@ static size_t feed_lines(struct dec_keylog *k, struct lbuf *lb, const char *p, s
 size_t dec_keylog_add_text(struct dec_keylog *k, enum dec_tls_keysrc from, const char *source,
                            const char *text, size_t len)
 {
-    struct lbuf *lb = xmalloc(sizeof *lb);
+    struct lbuf *lb = tr_xmalloc(sizeof *lb);
     unsigned long line = 0;
     size_t consumed;
     lb->n = 0;
@@ -380,8 +380,8 @@ static int read_file(struct dec_keylog *k, struct kfile *f, char *errbuf)
         close(fd);
         return -1;
     }
-    char *buf = xmalloc(READ_CHUNK);
-    struct lbuf *lb = xmalloc(sizeof *lb);
+    char *buf = tr_xmalloc(READ_CHUNK);
+    struct lbuf *lb = tr_xmalloc(sizeof *lb);
     lb->n = 0;
     lb->over = false;
     int added = 0, rc = 0;
@@ -424,7 +424,7 @@ int dec_keylog_add_file(struct dec_keylog *k, const char *path, bool follow, cha
     for (struct kfile *f = k->files; f; f = f->next)
         if (strcmp(f->path, path) == 0)
             return 0;
-    struct kfile *f = xcalloc(1, sizeof *f);
+    struct kfile *f = tr_xcalloc(1, sizeof *f);
     f->path = intern(k, path);
     f->follow = follow;
     if (read_file(k, f, errbuf) < 0) {

@@ -25,7 +25,7 @@
 
 /* --------------------------------------------------------------- frames -- */
 
-void flist_add(struct flist *f, uint64_t frame, tr_time ts)
+void dec_flist_add(struct flist *f, uint64_t frame, tr_time ts)
 {
     if (f->n == 0 || ts < f->ts_min)
         f->ts_min = ts;
@@ -37,17 +37,17 @@ void flist_add(struct flist *f, uint64_t frame, tr_time ts)
         f->capped = true;
         return;
     }
-    xgrow(&f->v, &f->cap, f->n + 1, sizeof *f->v);
+    tr_xgrow(&f->v, &f->cap, f->n + 1, sizeof *f->v);
     f->v[f->n++] = frame;
 }
 
-void flist_reset(struct flist *f)
+void dec_flist_reset(struct flist *f)
 {
     f->n = 0;
     f->capped = false;
 }
 
-void flist_free(struct flist *f)
+void dec_flist_free(struct flist *f)
 {
     free(f->v);
     memset(f, 0, sizeof *f);
@@ -59,7 +59,7 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-void flist_finish(struct flist *f)
+void dec_flist_finish(struct flist *f)
 {
     bool sorted = true;
     for (size_t i = 1; i < f->n && sorted; i++)
@@ -171,7 +171,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
     for (const uint8_t *p = h + s->start_len, *e = h + end;
          p < e && (p = memchr(p, '\n', (size_t)(e - p))); p++)
         lines++;
-    m->hdrs = xreallocarray(NULL, lines ? lines : 1, sizeof *m->hdrs);
+    m->hdrs = tr_xreallocarray(NULL, lines ? lines : 1, sizeof *m->hdrs);
     size_t nh = 0;
     m->ce_idx = m->host_idx = -1;
     size_t max = c->d->o.max_headers;
@@ -189,7 +189,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
             if (limited)  /* it continues a header past the cap, not kept either */
                 continue;
             if (nh == 0) {
-                dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "a folded header line with no header before it");
                 continue;
             }
@@ -206,7 +206,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
         }
         if (nh >= max) {
             if (!limited)
-                dc_note(c, DEC_NOTE_LIMIT, frame,
+                dec_dc_note(c, DEC_NOTE_LIMIT, frame,
                         "more than %zu header fields in one message: the rest are not kept", max);
             limited = true;
             continue;
@@ -219,7 +219,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
             value = colon + 1;
             vlen = n - nlen - 1;
         } else {
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "a header line without a colon (%zu bytes): kept as a name with no value", n);
         }
         trim(&name, &nlen);
@@ -235,7 +235,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
             if (cl_idx < 0) {
                 cl_idx = idx;
             } else if (!(all_digits(v, hd->value.len, &x) && x == pm->content_length)) {
-                dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "two Content-Length headers that disagree: the first one is used");
             }
         } else if (id == H_TRANSFER_ENCODING) {
@@ -255,7 +255,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
             pm->upgrade = true;
         }
         if (idx == cl_idx && !all_digits(v, hd->value.len, &pm->content_length)) {
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "Content-Length '%.*s' is not a number",
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "Content-Length '%.*s' is not a number",
                     (int)(hd->value.len > 40 ? 40 : hd->value.len), v);
             cl_idx = -2;  /* present but unusable */
         }
@@ -271,7 +271,7 @@ static void msg_headers(struct dconn *c, struct dstate *s, struct msgrec *m, siz
         if (chunked) {
             pm->framing = DEC_FRAMING_CHUNKED;
             if (cl_idx >= 0)
-                dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+                dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                         "both Transfer-Encoding: chunked and Content-Length: chunked wins "
                         "(a request smuggling risk)");
         } else {
@@ -303,7 +303,7 @@ static void fm_add1(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
         s->fm[s->nfm - 1].frame = frame;
         return;
     }
-    xgrow(&s->fm, &s->fmcap, s->nfm + 1, sizeof *s->fm);
+    tr_xgrow(&s->fm, &s->fmcap, s->nfm + 1, sizeof *s->fm);
     s->fm[s->nfm++] = (struct fent){off, frame, ts};
 }
 
@@ -319,15 +319,15 @@ static void fm_add(struct dstate *s, uint64_t off, uint64_t frame, tr_time ts)
 static void piece_add(struct flist *f, const struct dstate *s, uint64_t frame, tr_time ts)
 {
     for (size_t i = 0; i < s->nxf; i++)
-        flist_add(f, s->xf[i], ts);
-    flist_add(f, frame, ts);
+        dec_flist_add(f, s->xf[i], ts);
+    dec_flist_add(f, frame, ts);
 }
 
 /* frames of head bytes [a, b) (relative to head_off) into the scratch list */
 static struct flist *head_frames(struct dconn *c, struct dstate *s, size_t a, size_t b)
 {
     struct flist *f = &c->d->scratch;
-    flist_reset(f);
+    dec_flist_reset(f);
     for (size_t i = 0; i < s->nfm; i++) {
         uint64_t lo = s->fm[i].off - s->head_off;
         size_t j = i + 1;  /* the frames of one TLS record share its offset */
@@ -335,10 +335,10 @@ static struct flist *head_frames(struct dconn *c, struct dstate *s, size_t a, si
             j++;
         uint64_t hi = j < s->nfm ? s->fm[j].off - s->head_off : s->hlen;
         if (lo < b && hi > a && hi > lo)
-            flist_add(f, s->fm[i].frame, s->fm[i].ts);
+            dec_flist_add(f, s->fm[i].frame, s->fm[i].ts);
     }
     if (f->n == 0 && s->nfm > 0)
-        flist_add(f, s->fm[s->nfm - 1].frame, s->fm[s->nfm - 1].ts);
+        dec_flist_add(f, s->fm[s->nfm - 1].frame, s->fm[s->nfm - 1].ts);
     return f;
 }
 
@@ -355,7 +355,7 @@ static void head_begin(struct dstate *s)
 
 static void head_append(struct dstate *s, const uint8_t *p, size_t n)
 {
-    xgrow(&s->head, &s->hcap, s->hlen + n, 1);
+    tr_xgrow(&s->head, &s->hcap, s->hlen + n, 1);
     memcpy(s->head + s->hlen, p, n);
     s->hlen += n;
 }
@@ -372,13 +372,13 @@ static void head_release(struct dstate *s)
     s->nfm = 0;
 }
 
-void ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off)
+void dec_ms_tunnel(struct dstate *s, int64_t xindex, uint64_t off)
 {
     s->st = P_TUNNEL;
     s->tunnel_off = off;
     s->tunnel_len = 0;
     s->tunnel_x = xindex;
-    flist_reset(&s->tf);
+    dec_flist_reset(&s->tf);
 }
 
 static void body_begin(struct dconn *c, struct dstate *s, uint64_t off)
@@ -386,7 +386,7 @@ static void body_begin(struct dconn *c, struct dstate *s, uint64_t off)
     struct dec_msg *m = &s->m->pub;
     s->body_off = off;
     s->nobody = false;
-    flist_reset(&s->bf);
+    dec_flist_reset(&s->bf);
     s->plen = 0;
     s->content_bad = false;
     if (m->content_encoding.p && c->d->o.decode_content) {
@@ -423,7 +423,7 @@ static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t 
         if (m->gap_bytes == 0 && !s->content_bad) {
             m->decoded_length = dec_content_finish(s->content, &why);
             if (m->decoded_length < 0 && complete)
-                dc_note(c, DEC_NOTE_DECODE_ERROR, m->last_frame,
+                dec_dc_note(c, DEC_NOTE_DECODE_ERROR, m->last_frame,
                         "the %.*s body could not be decoded: %s",
                         (int)(m->content_encoding.len > 20 ? 20 : m->content_encoding.len),
                         m->content_encoding.p, why ? why : "bad data");
@@ -439,10 +439,10 @@ static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t 
      * last chunk; one cut off before its first byte has none) */
     bool has_body = !s->nobody && end > s->body_off;
     if (m->framing != DEC_FRAMING_NONE && has_body) {
-        flist_finish(&s->bf);
+        dec_flist_finish(&s->bf);
         bool req = s->dir == TR_DIR_C2S;
         struct dec_stage *st =
-            stage_from(req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY, (int64_t)x->index,
+            dec_stage_from(req ? DEC_STAGE_REQUEST_BODY : DEC_STAGE_RESPONSE_BODY, (int64_t)x->index,
                        s->dir, s->body_off, end - s->body_off, &s->bf);
         st->msg = dec_msg_ref(m);
         /* the stage takes the preview and the decoded bytes */
@@ -456,12 +456,12 @@ static void body_end(struct dconn *c, struct dstate *s, bool complete, uint64_t 
         }
         s->preview = NULL;
         s->plen = s->pcap = 0;
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
     }
     dec_content_free(s->content);
     s->content = NULL;
     s->st = P_IDLE;
-    dc_message_done(c, s, m->complete, end);
+    dec_dc_message_done(c, s, m->complete, end);
 }
 
 static void body_data(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n)
@@ -472,7 +472,7 @@ static void body_data(struct dconn *c, struct dstate *s, const uint8_t *p, size_
     size_t cap = c->d->o.body_preview;
     if (s->plen < cap) {
         size_t take = cap - s->plen < n ? cap - s->plen : n;
-        xgrow(&s->preview, &s->pcap, s->plen + take, 1);  /* grows with the body, up to cap */
+        tr_xgrow(&s->preview, &s->pcap, s->plen + take, 1);  /* grows with the body, up to cap */
         memcpy(s->preview + s->plen, p, take);
         s->plen += take;
     }
@@ -495,28 +495,28 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     struct dec_reqline rl;
     struct dec_statusline sl;
     struct xchg *x;
-    struct msgrec *mr = msgrec_new(req);
+    struct msgrec *mr = dec_msgrec_new(req);
     struct dec_msg *m = &mr->pub;
     bool interim = false;
     if (req) {
         dec_parse_request_line(s->head, s->start_len, &rl);
-        x = dc_request_begins(c);
+        x = dec_dc_request_begins(c);
         x->req = mr;             /* the exchange holds the message */
     } else {
         dec_parse_status_line(s->head, s->start_len, &sl);
         interim = sl.status >= 100 && sl.status < 200 && sl.status != 101;
-        x = dc_response_begins(c, interim);
+        x = dec_dc_response_begins(c, interim);
         if (!interim) {
             dec_msg_unref(x->rsp ? &x->rsp->pub : NULL);
             x->rsp = mr;
         }
     }
-    /* an interim response is held by the reader until dc_interim_done */
+    /* an interim response is held by the reader until dec_dc_interim_done */
     s->x = x;
     s->m = mr;
     s->is_interim = interim;
     m->interim = interim;
-    mr->arena = xmalloc(s->hlen + 16);
+    mr->arena = tr_xmalloc(s->hlen + 16);
     mr->alen = 0;
     if (req) {
         m->method = arena_put(mr, s->head + rl.method.off, rl.method.len);
@@ -524,16 +524,16 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
         if (rl.version.len)
             m->version = arena_put(mr, s->head + rl.version.off, rl.version.len);
         if (!has_http_version(s->head, &rl) || rl.extra_parts)
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     rl.extra_parts ? "the request line has more than three words"
                     : rl.version.len ? "the request line's version is not HTTP/x.y"
                                      : "the request line has no HTTP version");
         if (rl.loose_space)  /* RFC 9112 3: one SP between the words */
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "the request line's words are not separated by single spaces (read as "
                     "servers do, RFC 9112 section 3)");
         if (rl.bad_target && has_http_version(s->head, &rl))
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "the request target '%.*s' is not valid under RFC 9112 section 3.2: not "
                     "'/path', 'scheme://...', 'host:port' nor '*'",
                     rl.target.len > 64 ? 64 : (int)rl.target.len, s->head + rl.target.off);
@@ -557,21 +557,21 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     /* the three stages of the head */
     int64_t xi = (int64_t)x->index;
     struct flist *f = head_frames(c, s, 0, s->start_len);
-    struct dec_stage *st = stage_from(req ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, xi,
+    struct dec_stage *st = dec_stage_from(req ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, xi,
                                       s->dir, s->head_off, s->start_len, f);
     st->msg = dec_msg_ref(m);
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
     f = head_frames(c, s, s->start_len, s->line_start);
-    st = stage_from(req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS, xi, s->dir,
+    st = dec_stage_from(req ? DEC_STAGE_REQUEST_HEADERS : DEC_STAGE_RESPONSE_HEADERS, xi, s->dir,
                     s->head_off + s->start_len, s->line_start - s->start_len, f);
     st->msg = dec_msg_ref(m);
-    dc_stage(c, st);
+    dec_dc_stage(c, st);
     if (!cut) {
         f = head_frames(c, s, s->line_start, s->hlen);
-        st = stage_from(req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi,
+        st = dec_stage_from(req ? DEC_STAGE_REQUEST_BLANK_LINE : DEC_STAGE_RESPONSE_BLANK_LINE, xi,
                         s->dir, s->head_off + s->line_start, s->hlen - s->line_start, f);
         st->msg = dec_msg_ref(m);
-        dc_stage(c, st);
+        dec_dc_stage(c, st);
     }
     head_release(s);
     s->seen_http = true;
@@ -588,7 +588,7 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     if (cut) {
         if (interim) {
             s->st = P_IDLE;
-            dc_interim_done(c, s);
+            dec_dc_interim_done(c, s);
         } else {
             s->body_off = end;
             s->nobody = true;
@@ -607,8 +607,8 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
             m->end = end;
             m->complete = true;
             s->st = P_IDLE;
-            dc_message_done(c, s, true, end);
-            ms_tunnel(s, xi, end);  /* what follows a CONNECT is the tunnel */
+            dec_dc_message_done(c, s, true, end);
+            dec_ms_tunnel(s, xi, end);  /* what follows a CONNECT is the tunnel */
             return;
         }
         if (m->framing == DEC_FRAMING_CLOSE)  /* a request body never ends with the close */
@@ -617,7 +617,7 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
         int code = m->status;
         if (interim) {
             s->st = P_IDLE;
-            dc_interim_done(c, s);
+            dec_dc_interim_done(c, s);
             return;
         }
         /* RFC 9112 6.3: no body after HEAD, 1xx, 204, 304, or a 2xx to CONNECT;
@@ -666,7 +666,7 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
     s->st = P_IDLE;
     if (!c->decided) {
         if (c->tc->syn_seen || c->s[!s->dir].seen_data) {
-            dc_decide(c, false);
+            dec_dc_decide(c, false);
             return;
         }
         s->resync = true;  /* maybe the capture starts inside a message */
@@ -680,7 +680,7 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
     if (first && c->tc->syn_seen && method_only) {
         /* "OPTIONS" alone on its line, then header fields: a request that
          * lost its target and version, not another protocol */
-        dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+        dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                 "a request line with a method only: no target and no HTTP version");
         s->resync = true;
         s->resync_noted = true;
@@ -690,7 +690,7 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
         if (!c->not_http_noted) {
             c->not_http_noted = true;
             c->pub.not_http = true;
-            dc_note(c, DEC_NOTE_NOT_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_NOT_HTTP, frame,
                     "the %s's bytes on this connection are not HTTP (nor TLS)",
                     s->dir == TR_DIR_C2S ? "client" : "server");
         }
@@ -700,13 +700,13 @@ static void garbage(struct dconn *c, struct dstate *s, uint64_t frame)
     if (!s->resync_noted) {
         s->resync_noted = true;
         if (!s->seen_http && !c->tc->syn_seen)
-            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+            dec_dc_note(c, DEC_NOTE_INCOMPLETE, frame,
                     "the capture starts inside a message: the %s's bytes are skipped up to the "
                     "next %s line",
                     s->dir == TR_DIR_C2S ? "client" : "server",
                     s->dir == TR_DIR_C2S ? "request" : "status");
         else
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "bytes from the %s that are not an HTTP %s: skipped up to the next one",
                     s->dir == TR_DIR_C2S ? "client" : "server",
                     s->dir == TR_DIR_C2S ? "request" : "response");
@@ -759,8 +759,8 @@ static void h2_switch(struct dconn *c, struct dstate *s, tr_time ts)
     for (size_t k = 0; k < s->nfm && nf < 64; k++)
         if (!nf || fr[nf - 1] != s->fm[k].frame)
             fr[nf++] = s->fm[k].frame;
-    ch_start(c, DEC_H2_START_PREFACE);
-    ch_feed(c, s->dir, s->head_off, s->head, s->hlen, fr, nf, ts);
+    dec_ch_start(c, DEC_H2_START_PREFACE);
+    dec_ch_feed(c, s->dir, s->head_off, s->head, s->hlen, fr, nf, ts);
     head_release(s);
     s->st = P_H2;
 }
@@ -775,7 +775,7 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
         const uint8_t *lf = memchr(p + i, '\n', n - i);
         size_t take = lf ? (size_t)(lf - (p + i)) + 1 : n - i;
         if (s->hlen + take > max) {
-            dc_note(c, DEC_NOTE_LIMIT, frame,
+            dec_dc_note(c, DEC_NOTE_LIMIT, frame,
                     "a message head longer than %zu bytes: it is skipped (see --max-header)", max);
             head_release(s);
             s->st = P_IDLE;
@@ -805,7 +805,7 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
         bool cr = ll >= 2 && s->head[s->hlen - 2] == '\r';
         if (!cr && !s->bare_lf && !(s->hunting && s->start_len == 0)) {  /* not on a guess */
             s->bare_lf = true;
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "a line that ends with a bare LF instead of CR LF (tolerated)");
         }
         if (s->start_len == 0) {
@@ -832,7 +832,7 @@ static size_t st_head(struct dconn *c, struct dstate *s, const uint8_t *p, size_
                 s->resync_noted = false;
             }
             if (!c->decided)
-                dc_decide(c, true);
+                dec_dc_decide(c, true);
         } else if (ll - 1 - cr == 0) {
             head_done(c, s, frame, ts, false);
             return i;
@@ -873,11 +873,11 @@ static void judge_first(struct dconn *c, struct dstate *s, const uint8_t *p, siz
     s->seen_data = true;
     if (dec_looks_like_tls(p, n)) {
         if (!c->decided)
-            dc_decide(c, true);
+            dec_dc_decide(c, true);
         if (c->dropped)
             return;
         c->pub.tls = true;
-        dc_mark_http(c);
+        dec_dc_mark_http(c);
         s->st = P_TLS;
         s->tls = 1;
         return;
@@ -890,7 +890,7 @@ static void judge_first(struct dconn *c, struct dstate *s, const uint8_t *p, siz
             s->resync = true;  /* perhaps inside a message: hunt for the next one */
             if (c->decided && !s->resync_noted) {
                 s->resync_noted = true;
-                dc_note(c, DEC_NOTE_INCOMPLETE, 0,
+                dec_dc_note(c, DEC_NOTE_INCOMPLETE, 0,
                         "the capture starts inside a message: the %s's bytes are skipped up to "
                         "the next %s line",
                         s->dir == TR_DIR_C2S ? "client" : "server",
@@ -908,7 +908,7 @@ static void tls_sniff(struct dconn *c, struct dstate *s, const uint8_t *p, size_
         s->tls_frame = frame;
     size_t take = MAX_TLS_SNIFF - s->tlen < n ? MAX_TLS_SNIFF - s->tlen : n;
     if (!s->tbuf)
-        s->tbuf = xmalloc(MAX_TLS_SNIFF);
+        s->tbuf = tr_xmalloc(MAX_TLS_SNIFF);
     memcpy(s->tbuf + s->tlen, p, take);
     s->tlen += take;
     struct dec_tls_hello h;
@@ -917,7 +917,7 @@ static void tls_sniff(struct dconn *c, struct dstate *s, const uint8_t *p, size_
         return;
     s->tls = 2;
     if (rc > 0 && h.type)
-        dc_tls_hello(c, &h, s->tls_frame);
+        dec_dc_tls_hello(c, &h, s->tls_frame);
     free(s->tbuf);
     s->tbuf = NULL;
     s->tlen = 0;
@@ -932,7 +932,7 @@ static size_t st_chunk_size(struct dconn *c, struct dstate *s, const uint8_t *p,
         /* too long before its LF: stop at the first byte over, wherever the
          * pieces end, and skip the rest of the line */
         size_t used = MAX_CHUNK_LINE + 1 - s->cltotal;
-        dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line longer than %d bytes",
+        dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line longer than %d bytes",
                 MAX_CHUNK_LINE);
         s->clen = 0;
         s->cltotal = 0;
@@ -954,7 +954,7 @@ static size_t st_chunk_size(struct dconn *c, struct dstate *s, const uint8_t *p,
     s->clen = 0;
     s->cltotal = 0;
     if (rc < 0) {
-        dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line that is not a hex number");
+        dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "a chunk-size line that is not a hex number");
         body_end(c, s, false, s->pos + take);
         s->resync = true;
         return take;
@@ -981,7 +981,7 @@ static size_t st_chunk_end(struct dconn *c, struct dstate *s, const uint8_t *p, 
         s->st = P_CHUNK_SIZE;
         return 1;
     }
-    dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "chunk data not followed by CR LF");
+    dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame, "chunk data not followed by CR LF");
     s->clen = 0;
     s->st = P_CHUNK_SIZE;
     return 0;
@@ -1026,7 +1026,7 @@ static size_t body_take(struct dconn *c, struct dstate *s, const uint8_t *p, siz
     return used;
 }
 
-void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
+void dec_ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint64_t frame,
              tr_time ts)
 {
     if (!s->seen_data && n > 0)
@@ -1077,7 +1077,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
             if (plausible_start(s, p, n))
                 s->st = P_IDLE;  /* another request after all */
             else
-                ms_tunnel(s, s->tunnel_x, s->pos);
+                dec_ms_tunnel(s, s->tunnel_x, s->pos);
             break;
         case P_TUNNEL:
             used = st_tunnel(c, s, p, n, frame, ts);
@@ -1093,7 +1093,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
                 fr[nf++] = s->xf[i];
             if (!nf || fr[nf - 1] != frame)
                 fr[nf++] = frame;
-            ch_feed(c, s->dir, s->pos, p, n, fr, nf, ts);
+            dec_ch_feed(c, s->dir, s->pos, p, n, fr, nf, ts);
             used = n;
             break;
         }
@@ -1110,7 +1110,7 @@ void ms_feed(struct dconn *c, struct dstate *s, const uint8_t *p, size_t n, uint
     }
 }
 
-void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts)
+void dec_ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_time ts)
 {
     s->lost = true;
     s->skip_line = false;  /* where the bytes after a gap stand is unknown: try a line start */
@@ -1149,12 +1149,12 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
             break;
         case P_HEAD:
             if (s->start_len > 0) {
-                dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                dec_dc_note(c, DEC_NOTE_INCOMPLETE, frame,
                         "a gap cuts this message head: what was captured of it is kept");
                 head_done(c, s, frame, ts, true);
             } else {
                 if (!s->hunting)  /* (while hunting it was no message yet) */
-                    dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+                    dec_dc_note(c, DEC_NOTE_INCOMPLETE, frame,
                             "a gap inside a message head: the message is lost; decoding goes on "
                             "at the next %s line", s->dir == TR_DIR_C2S ? "request" : "status");
                 s->hunting = false;
@@ -1170,7 +1170,7 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
             s->resync_noted = true;
             break;
         case P_UPGRADE:
-            ms_tunnel(s, s->tunnel_x, s->pos);
+            dec_ms_tunnel(s, s->tunnel_x, s->pos);
             used = 0;
             break;
         case P_TUNNEL:
@@ -1184,7 +1184,7 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
             }
             break;
         case P_H2:
-            ch_gap(c, s->dir, s->pos, len, frame, ts);
+            dec_ch_gap(c, s->dir, s->pos, len, frame, ts);
             break;
         case P_SKIP:
             break;
@@ -1194,13 +1194,13 @@ void ms_gap(struct dconn *c, struct dstate *s, uint64_t len, uint64_t frame, tr_
     }
 }
 
-void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
+void dec_ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
 {
     (void)ts;
     switch (s->st) {
     case P_HEAD:
         if (s->hlen > 0 && !c->dropped && !s->hunting)
-            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+            dec_dc_note(c, DEC_NOTE_INCOMPLETE, frame,
                     "the connection ended inside a message head (%zu bytes of it)", s->hlen);
         s->hunting = false;
         head_release(s);
@@ -1212,24 +1212,24 @@ void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
     case P_CHUNK_END:
     case P_TRAILER:
         if (s->st == P_BODY_LEN)
-            dc_note(c, DEC_NOTE_INCOMPLETE, frame,
+            dec_dc_note(c, DEC_NOTE_INCOMPLETE, frame,
                     "the connection ended %llu bytes before the end of the body",
                     (unsigned long long)s->remaining);
         else
-            dc_note(c, DEC_NOTE_INCOMPLETE, frame, "the connection ended inside a chunked body");
+            dec_dc_note(c, DEC_NOTE_INCOMPLETE, frame, "the connection ended inside a chunked body");
         body_end(c, s, false, s->pos);
         break;
     case P_BODY_CLOSE:
         body_end(c, s, true, s->pos);
         break;
     case P_H2:
-        ch_fin(c, s->dir, frame, ts);
+        dec_ch_fin(c, s->dir, frame, ts);
         break;
     case P_TUNNEL:
     case P_UPGRADE:
         if (s->tunnel_len > 0) {
-            flist_finish(&s->tf);
-            dc_stage(c, stage_from(DEC_STAGE_TUNNEL, s->tunnel_x, s->dir, s->tunnel_off,
+            dec_flist_finish(&s->tf);
+            dec_dc_stage(c, dec_stage_from(DEC_STAGE_TUNNEL, s->tunnel_x, s->dir, s->tunnel_off,
                                    s->tunnel_len, &s->tf));
         }
         s->st = P_IDLE;
@@ -1239,14 +1239,14 @@ void ms_end(struct dconn *c, struct dstate *s, uint64_t frame, tr_time ts)
     }
 }
 
-void ms_free(struct dstate *s)
+void dec_ms_free(struct dstate *s)
 {
     free(s->head);
     free(s->fm);
     free(s->tbuf);
     free(s->preview);
-    flist_free(&s->bf);
-    flist_free(&s->tf);
+    dec_flist_free(&s->bf);
+    dec_flist_free(&s->tf);
     dec_content_free(s->content);
     if (s->is_interim && s->m)   /* an interim response the reader still holds */
         dec_msg_unref(&s->m->pub);

@@ -98,9 +98,9 @@ bool dec_str_eq_ci(struct dec_str s, const char *z)
 
 /* ----------------------------------------------------------- messages -- */
 
-struct msgrec *msgrec_new(bool request)
+struct msgrec *dec_msgrec_new(bool request)
 {
-    struct msgrec *m = xcalloc(1, sizeof *m);
+    struct msgrec *m = tr_xcalloc(1, sizeof *m);
     m->pub.refs = 1;
     m->pub.request = request;
     m->pub.decoded_length = -1;
@@ -130,11 +130,11 @@ void dec_msg_unref(const struct dec_msg *m)
 
 /* ------------------------------------------------------------- stages -- */
 
-struct dec_stage *stage_new(enum dec_stage_kind kind, size_t nframes)
+struct dec_stage *dec_stage_new(enum dec_stage_kind kind, size_t nframes)
 {
     if (nframes > (SIZE_MAX - sizeof(struct dec_stage)) / sizeof(uint64_t))
         nframes = 0;
-    struct dec_stage *s = xcalloc(1, sizeof *s + nframes * sizeof s->frames[0]);
+    struct dec_stage *s = tr_xcalloc(1, sizeof *s + nframes * sizeof s->frames[0]);
     s->refs = 1;
     s->kind = kind;
     s->exchange = -1;
@@ -150,10 +150,10 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-struct dec_stage *stage_from(enum dec_stage_kind kind, int64_t exchange, enum tr_dir dir,
+struct dec_stage *dec_stage_from(enum dec_stage_kind kind, int64_t exchange, enum tr_dir dir,
                              uint64_t off, uint64_t len, const struct flist *f)
 {
-    struct dec_stage *s = stage_new(kind, f->n);
+    struct dec_stage *s = dec_stage_new(kind, f->n);
     s->exchange = exchange;
     s->dir = dir;
     s->offset = off;
@@ -222,14 +222,14 @@ bool dec_stage_interim(const struct dec_stage *s)
 
 /* ---------------------------------------------------------- exchanges -- */
 
-struct dec_exchange *exchange_new(uint64_t conn, uint64_t index, size_t ninterim)
+struct dec_exchange *dec_exchange_new(uint64_t conn, uint64_t index, size_t ninterim)
 {
-    struct dec_exchange *x = xcalloc(1, sizeof *x);
+    struct dec_exchange *x = tr_xcalloc(1, sizeof *x);
     x->refs = 1;
     x->conn = conn;
     x->index = index;
     if (ninterim) {
-        x->interim = xcalloc(ninterim, sizeof *x->interim);
+        x->interim = tr_xcalloc(ninterim, sizeof *x->interim);
         x->ninterim = ninterim;
     }
     return x;
@@ -263,12 +263,12 @@ struct note_rec {
     char text[];                 /* the detail, then the server name */
 };
 
-struct dec_note *note_new(enum dec_note_kind kind, uint64_t conn, uint64_t frame,
+struct dec_note *dec_note_new(enum dec_note_kind kind, uint64_t conn, uint64_t frame,
                           const char *detail, struct dec_str sni, const char *tls_version)
 {
     size_t dl = detail ? strlen(detail) : 0;
     size_t sl = sni.p ? sni.len : 0;
-    struct note_rec *n = xmalloc(sizeof *n + dl + 1 + sl + 1);
+    struct note_rec *n = tr_xmalloc(sizeof *n + dl + 1 + sl + 1);
     memset(&n->pub, 0, sizeof n->pub);
     n->pub.refs = 1;
     n->pub.kind = kind;

@@ -38,7 +38,7 @@ char *dec_pipeline_default_filter(const uint16_t *ports, size_t nports, bool liv
         nports = 1;
     }
     size_t len = 32 + nports * 24;
-    char *s = xmalloc(len);
+    char *s = tr_xmalloc(len);
     size_t at = (size_t)snprintf(s, len, "(");
     for (size_t i = 0; i < nports; i++)
         at += (size_t)snprintf(s + at, len - at, "%stcp port %u", i ? " or " : "", ports[i]);
@@ -117,7 +117,7 @@ static void keys_refresh(struct dec_pipeline *p)
 enum dec_pipe_error dec_pipeline_open(struct dec_pipeline **out, const struct dec_pipeline_opts *o,
                                       const struct dec_sink *sink, char *errbuf)
 {
-    struct dec_pipeline *p = xcalloc(1, sizeof *p);
+    struct dec_pipeline *p = tr_xcalloc(1, sizeof *p);
     p->live = o->file == NULL;
     if (!keys_open(p, o, errbuf)) {
         dec_keylog_free(p->keys);

@@ -114,7 +114,7 @@ void dec_record_set_dns(struct dec_record *r, const struct dec_dns_line *dns, bo
     r->dns_seen = r->dns_seen || dns_seen;
     if (!dns || (r->nstgs && r->stgs[0]->kind == DEC_STAGE_DNS_LOOKUP))
         return;
-    struct dec_stage *s = stage_new(DEC_STAGE_DNS_LOOKUP, dns->answered ? 2 : 1);
+    struct dec_stage *s = dec_stage_new(DEC_STAGE_DNS_LOOKUP, dns->answered ? 2 : 1);
     s->conn = r->conn_id;
     s->exchange = -1;
     s->dir = TR_DIR_C2S;
@@ -124,7 +124,7 @@ void dec_record_set_dns(struct dec_record *r, const struct dec_dns_line *dns, bo
     if (dns->answered)
         s->frames[1] = dns->response_frame;
     s->dns = dec_dns_line_ref(dns);
-    xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
+    tr_xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
     memmove(r->stgs + 1, r->stgs, r->nstgs * sizeof *r->stgs);
     r->stgs[0] = s;
     r->nstgs++;
@@ -180,7 +180,7 @@ static void r_stage(void *ctx, struct dec_conn *c, const struct dec_stage *s)
         notes_trim(r, r->stgs[0]->nframes ? r->stgs[0]->frames[0] : 0);
         xs_trim(r);
     }
-    xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
+    tr_xgrow(&r->stgs, &r->cstgs, r->nstgs + 1, sizeof *r->stgs);
     r->stgs[r->nstgs++] = dec_stage_ref(s);
     r->version++;
     if (s->kind == DEC_STAGE_CLOSE)
@@ -196,7 +196,7 @@ static void r_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange 
     if (k > 1000000)
         return;
     if (k >= r->nxs) {
-        xgrow(&r->xs, &r->cxs, k + 1, sizeof *r->xs);
+        tr_xgrow(&r->xs, &r->cxs, k + 1, sizeof *r->xs);
         memset(r->xs + r->nxs, 0, (k + 1 - r->nxs) * sizeof *r->xs);
         r->nxs = k + 1;
     }
@@ -224,7 +224,7 @@ static void r_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
     }
     if (!keep)
         return;
-    xgrow(&r->notes, &r->cnotes, r->nnotes + 1, sizeof *r->notes);
+    tr_xgrow(&r->notes, &r->cnotes, r->nnotes + 1, sizeof *r->notes);
     r->notes[r->nnotes++] = dec_note_ref(n);
     r->version++;
 }
@@ -251,7 +251,7 @@ static void r_segment(void *ctx, struct dec_conn *c, const struct tr_seg *s)
         memmove(r->pkts + 3, r->pkts + 3 + DEC_REC_PRE_PKTS, DEC_REC_PRE_PKTS * sizeof *r->pkts);
         r->npkts -= DEC_REC_PRE_PKTS;
     }
-    xgrow(&r->pkts, &r->cpkts, r->npkts + 1, sizeof *r->pkts);
+    tr_xgrow(&r->pkts, &r->cpkts, r->npkts + 1, sizeof *r->pkts);
     r->pkts[r->npkts++] = (struct dec_pkt){*s, -1, 0};
     r->version++;
 }
@@ -293,7 +293,7 @@ static void keep_bytes(struct dec_record *r, struct dec_stream *st, uint64_t off
             return;
         }
         size_t fill = (size_t)(offset - end);
-        xgrow(&st->data, &st->cap, st->len + fill, 1);
+        tr_xgrow(&st->data, &st->cap, st->len + fill, 1);
         memset(st->data + st->len, 0, fill);
         st->len += fill;
         end = offset;
@@ -309,7 +309,7 @@ static void keep_bytes(struct dec_record *r, struct dec_stream *st, uint64_t off
         len = room;
         st->capped = true;
     }
-    xgrow(&st->data, &st->cap, st->len + len, 1);
+    tr_xgrow(&st->data, &st->cap, st->len + len, 1);
     memcpy(st->data + st->len, data, len);
     st->len += len;
     r->version++;

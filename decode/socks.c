@@ -297,12 +297,12 @@ static void emit_side(struct dconn *c, enum tr_dir dir)
     struct socks_side *sd = &st->side[dir];
     if (!sd->used || sd->f.n == 0)
         return;
-    struct dec_stage *s = stage_from(DEC_STAGE_SOCKS, -1, dir, 0, sd->used, &sd->f);
-    struct dec_socks *k = xmalloc(sizeof *k);
+    struct dec_stage *s = dec_stage_from(DEC_STAGE_SOCKS, -1, dir, 0, sd->used, &sd->f);
+    struct dec_socks *k = tr_xmalloc(sizeof *k);
     *k = st->info;
     s->socks = k;
-    dc_stage(c, s);
-    flist_reset(&sd->f);
+    dec_dc_stage(c, s);
+    dec_flist_reset(&sd->f);
     sd->used = 0;
 }
 
@@ -318,15 +318,15 @@ static void finish(struct dconn *c, uint64_t frame)
     const struct dec_socks *k = &st->info;
     st->info.done = true;
     if (k->granted)
-        dc_note(c, DEC_NOTE_SOCKS, frame, "%s %s to %s:%u granted: the %s inside follows",
+        dec_dc_note(c, DEC_NOTE_SOCKS, frame, "%s %s to %s:%u granted: the %s inside follows",
                 c->pub.socks, command_name(k), k->host, (unsigned)k->port,
                 k->command == 1 ? "protocol" : "traffic");
     else if (k->unreadable)
-        dc_note(c, DEC_NOTE_SOCKS, frame,
+        dec_dc_note(c, DEC_NOTE_SOCKS, frame,
                 "%s: the proxy chose a method httpstep cannot read (0x%02x)", c->pub.socks,
                 (unsigned)k->method);
     else
-        dc_note(c, DEC_NOTE_SOCKS, frame, "%s %s to %s:%u refused by the proxy", c->pub.socks,
+        dec_dc_note(c, DEC_NOTE_SOCKS, frame, "%s %s to %s:%u refused by the proxy", c->pub.socks,
                 command_name(k), k->host[0] ? k->host : "?", (unsigned)k->port);
 }
 
@@ -336,7 +336,7 @@ bool dec_socks_begin(struct dconn *c, const uint8_t *p, size_t n)
 {
     if (c->socks || !dec_socks_looks(p, n))
         return false;
-    struct dec_socks_state *st = xcalloc(1, sizeof *st);
+    struct dec_socks_state *st = tr_xcalloc(1, sizeof *st);
     st->info.version = p[0];
     st->info.reply = -1;
     st->info.method = -1;
@@ -346,7 +346,7 @@ bool dec_socks_begin(struct dconn *c, const uint8_t *p, size_t n)
     c->socks = st;
     c->pub.socks = p[0] == 5 ? "SOCKS 5" : "SOCKS 4";  /* 4a once the request is read */
     if (!c->decided)
-        dc_decide(c, true);
+        dec_dc_decide(c, true);
     return true;
 }
 
@@ -372,13 +372,13 @@ size_t dec_socks_feed(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t
             sd->n += take;
             sd->used += take;
             used += take;
-            flist_add(&sd->f, frame, ts);
+            dec_flist_add(&sd->f, frame, ts);
             break;
         }
         if (m <= 0) {
             st->failed = true;
             sd->phase = SP_FAILED;
-            dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
+            dec_dc_note(c, DEC_NOTE_MALFORMED_HTTP, frame,
                     "%s: the %s sent a handshake message that breaks the protocol",
                     c->pub.socks, dir == TR_DIR_C2S ? "client" : "proxy");
             break;
@@ -387,7 +387,7 @@ size_t dec_socks_feed(struct dconn *c, enum tr_dir dir, const uint8_t *p, size_t
         sd->n = 0;
         sd->used += here;
         used += here;
-        flist_add(&sd->f, frame, ts);
+        dec_flist_add(&sd->f, frame, ts);
         if (st->info.version == 4 && st->info.v4a)
             c->pub.socks = "SOCKS 4a";
         if (sd->phase == SP_DONE) {
@@ -417,7 +417,7 @@ void dec_socks_end(struct dconn *c, uint64_t frame)
     st->info.done = true;
     emit_side(c, TR_DIR_C2S);
     emit_side(c, TR_DIR_S2C);
-    dc_note(c, DEC_NOTE_SOCKS, frame, "%s: the handshake did not finish", c->pub.socks);
+    dec_dc_note(c, DEC_NOTE_SOCKS, frame, "%s: the handshake did not finish", c->pub.socks);
 }
 
 void dec_socks_free(struct dconn *c)
@@ -425,8 +425,8 @@ void dec_socks_free(struct dconn *c)
     struct dec_socks_state *st = c->socks;
     if (!st)
         return;
-    flist_free(&st->side[0].f);
-    flist_free(&st->side[1].f);
+    dec_flist_free(&st->side[0].f);
+    dec_flist_free(&st->side[1].f);
     free(st);
     c->socks = NULL;
 }

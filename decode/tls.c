@@ -358,7 +358,7 @@ static int64_t asn1_seconds(const ASN1_TIME *t)
     return (int64_t)timegm(&tm);
 }
 
-void tls_x509_describe(const uint8_t *der, size_t len, struct dec_tls_certificate *out)
+void dec_tls_x509_describe(const uint8_t *der, size_t len, struct dec_tls_certificate *out)
 {
     if (len > (size_t)LONG_MAX)
         return;
@@ -395,7 +395,7 @@ int dec_tls_parse_certificate(const uint8_t *body, size_t len, bool tls13,
             return DEC_INVALID;
         if (o->count++ == 0) {
             o->first_len = (uint32_t)cert.n;
-            tls_x509_describe(cert.p, cert.n, o);
+            dec_tls_x509_describe(cert.p, cert.n, o);
         }
     }
     return list.bad ? DEC_INVALID : 0;
@@ -545,7 +545,7 @@ static int hello_fill(const uint8_t *msg, size_t need, struct dec_tls_hello *out
     if (msg[0] == DEC_TLS_HS_CLIENT_HELLO) {
         if (!hello_fixed_ok(msg[0], msg + 4, need - 4))
             return DEC_INVALID;
-        struct dec_tls_client_hello *ch = xmalloc(sizeof *ch);
+        struct dec_tls_client_hello *ch = tr_xmalloc(sizeof *ch);
         dec_tls_parse_client_hello(msg + 4, need - 4, ch);
         out->type = msg[0];
         out->version = ch->legacy_version;
@@ -601,10 +601,10 @@ int dec_tls_parse_hello(const uint8_t *buf, size_t len, struct dec_tls_hello *ou
                 whole = frag;
                 break;
             }
-            msg = xmalloc(need);
+            msg = tr_xmalloc(need);
         }
         if (!msg) { /* a header split across records: gather it too */
-            msg = xmalloc(DEC_TLS_MAX_HANDSHAKE);
+            msg = tr_xmalloc(DEC_TLS_MAX_HANDSHAKE);
             need = 0;
         }
         size_t take = rlen;

@@ -13,6 +13,10 @@
  * RFCs: 8446 (TLS 1.3), 5246 (TLS 1.2), 7366 (encrypt-then-MAC), 7905
  * (ChaCha20-Poly1305 in TLS 1.2), 5288 (AES-GCM in TLS 1.2), 6066 (SNI),
  * 7301 (ALPN), RFC 9850 / draft-ietf-tls-keylogfile (the key log format).
+ *
+ * Longer than 800 lines: the public face of the TLS engine (the IANA tables
+ * as X-macros, the parsed handshake structs, the events): declarations and
+ * their documentation, no code.
  */
 #ifndef HTTPSTEP_TLS_H
 #define HTTPSTEP_TLS_H
@@ -873,7 +877,7 @@ struct dec_tls_facts {
 
 struct dec_tls;
 
-/* Never fails (memory comes from xmalloc). opts->keys is borrowed: it must
+/* Never fails (memory comes from tr_xmalloc). opts->keys is borrowed: it must
  * outlive the engine. sink is copied. */
 struct dec_tls *dec_tls_new(const struct dec_tls_opts *opts, const struct dec_tls_sink *sink);
 void dec_tls_free(struct dec_tls *t);

@@ -3,6 +3,10 @@
  * message reassembly (RFC 8446 4, 5.1), the epochs of record protection and
  * their keys from the key log (RFC 8446 7, RFC 5246 6.3), and the events of
  * tls.h: records, handshake messages, alerts, plaintext, notes
+ *
+ * Longer than 800 lines: the per-connection TLS engine is one state machine
+ * (records, handshake reassembly, key schedule steps, decryption per
+ * direction); the pure parsers and the crypto are in tls.c and tls_crypto.c.
  */
 #include "tls_int.h"
 
@@ -106,7 +110,7 @@ struct dec_tls {
     uint8_t server_random[32];
     bool have_sr;
     const struct dec_tls_suite *suite;
-    bool suite_ok;               /* the engine decrypts it (tls_cipher_supported) */
+    bool suite_ok;               /* the engine decrypts it (dec_tls_cipher_supported) */
     uint16_t version;
     bool tls13;
     bool offers13;
@@ -121,14 +125,14 @@ struct dec_tls {
 
 /* ----------------------------------------------------------- helpers -- */
 
-static void flist_reset(struct flist *f)
+static void dec_flist_reset(struct flist *f)
 {
     f->n = 0;
     f->capped = false;
     f->ts_first = f->ts_last = 0;
 }
 
-static void flist_add(struct flist *f, uint64_t frame, tr_time ts)
+static void dec_flist_add(struct flist *f, uint64_t frame, tr_time ts)
 {
     if (f->n == 0 && !f->capped)
         f->ts_first = ts;
@@ -139,7 +143,7 @@ static void flist_add(struct flist *f, uint64_t frame, tr_time ts)
         f->capped = true;
         return;
     }
-    xgrow(&f->v, &f->cap, f->n + 1, sizeof *f->v);
+    tr_xgrow(&f->v, &f->cap, f->n + 1, sizeof *f->v);
     f->v[f->n++] = frame;
 }
 
@@ -147,7 +151,7 @@ static void flist_merge(struct flist *dst, const struct flist *src)
 {
     tr_time first = dst->n || dst->capped ? dst->ts_first : src->ts_first;
     for (size_t i = 0; i < src->n; i++)
-        flist_add(dst, src->v[i], src->ts_last);
+        dec_flist_add(dst, src->v[i], src->ts_last);
     dst->ts_first = first;
     dst->ts_last = src->ts_last;
     dst->capped |= src->capped;
@@ -194,7 +198,7 @@ static void set_why(struct dec_tls *t, enum dec_tls_why w)
 
 struct dec_tls *dec_tls_new(const struct dec_tls_opts *opts, const struct dec_tls_sink *sink)
 {
-    struct dec_tls *t = xcalloc(1, sizeof *t);
+    struct dec_tls *t = tr_xcalloc(1, sizeof *t);
     if (sink)
         t->sink = *sink;
     t->store = opts ? opts->keys : NULL;
@@ -228,8 +232,8 @@ void dec_tls_free(struct dec_tls *t)
         free(d->hs);
         free(d->rf.v);
         free(d->hf.v);
-        tls_key_done(&d->key);
-        tls_key_done(&d->alt);
+        dec_tls_key_done(&d->key);
+        dec_tls_key_done(&d->alt);
     }
     early_drop(t);
     free(t->ch);
@@ -338,7 +342,7 @@ static size_t suites_for(struct dec_tls *t, size_t slen, const struct dec_tls_su
     }
     for (size_t i = 0; t->ch && i < t->ch->nsuites && n < cap; i++) {
         const struct dec_tls_suite *s = dec_tls_suite(t->ch->suites[i]);
-        if (s && s->tls13 && dec_tls_hash_info(s->hash)->len == slen && tls_cipher_supported(s))
+        if (s && s->tls13 && dec_tls_hash_info(s->hash)->len == slen && dec_tls_cipher_supported(s))
             out[n++] = s;
     }
     return n;
@@ -359,7 +363,7 @@ static int key_block(struct dec_tls *t)
     size_t mac = ci->kind == DEC_TLS_CK_CBC ? hi->len : 0;
     size_t need = 2 * mac + 2 * ci->key_len + 2 * ci->fixed_iv_len;
     if (!k || need > sizeof t->kb ||
-        tls12_key_block(prf, k->s[DEC_TLS_SECRET_MASTER].v, t->ch->random, t->server_random,
+        dec_tls12_key_block(prf, k->s[DEC_TLS_SECRET_MASTER].v, t->ch->random, t->server_random,
                         t->kb, need) != 0)
         return -1;
     t->kb_done = true;
@@ -385,7 +389,7 @@ static bool key_ready(struct dec_tls *t, struct dir *d)
         size_t kl = ci->key_len, il = ci->fixed_iv_len, c = d->dir == TR_DIR_C2S ? 0 : 1;
         const uint8_t *mk = t->kb + c * mac, *key = t->kb + 2 * mac + c * kl,
                       *iv = t->kb + 2 * mac + 2 * kl + c * il;
-        if (tls_key_set12(&d->key, t->suite, t->version, mk, key, iv, t->f.encrypt_then_mac) != 0)
+        if (dec_tls_key_set12(&d->key, t->suite, t->version, mk, key, iv, t->f.encrypt_then_mac) != 0)
             return false;
         used_secret(t, &k->s[DEC_TLS_SECRET_MASTER]);
     } else {
@@ -396,13 +400,13 @@ static bool key_ready(struct dec_tls *t, struct dir *d)
                 memcpy(d->secret, s->v, s->len);
                 d->slen = s->len;
                 for (uint32_t i = 0; i < d->phase; i++)
-                    if (tls13_next_secret(dec_tls_hash_info(t->suite->hash), d->secret,
+                    if (dec_tls13_next_secret(dec_tls_hash_info(t->suite->hash), d->secret,
                                           d->slen) != 0)
                         return false;
             }
             secret = d->secret;
         }
-        if (tls_key_set13(&d->key, t->suite, secret, s->len) != 0)
+        if (dec_tls_key_set13(&d->key, t->suite, secret, s->len) != 0)
             return false;
     }
     d->key_set = true;
@@ -480,13 +484,13 @@ static void early_hold(struct dec_tls *t, struct dir *d, const struct dec_tls_re
                    true);
         return;
     }
-    struct pending *p = xmalloc(sizeof *p + len);
+    struct pending *p = tr_xmalloc(sizeof *p + len);
     p->next = NULL;
     p->record = r->index;
     p->tcp_offset = r->offset;
     p->tcp_length = r->header_len + r->length;
     p->nframes = r->frames.n;
-    p->frames = xreallocarray(NULL, p->nframes ? p->nframes : 1, sizeof *p->frames);
+    p->frames = tr_xreallocarray(NULL, p->nframes ? p->nframes : 1, sizeof *p->frames);
     if (p->nframes)
         memcpy(p->frames, r->frames.v, p->nframes * sizeof *p->frames);
     p->capped = r->frames.capped;
@@ -512,7 +516,7 @@ static void epoch_set(struct dir *d, enum dec_tls_epoch e)
 static void on_client_hello(struct dec_tls *t, const struct dec_tls_client_hello *ch)
 {
     if (!t->ch)
-        t->ch = xmalloc(sizeof *t->ch);
+        t->ch = tr_xmalloc(sizeof *t->ch);
     else if (memcmp(t->ch->random, ch->random, 32) != 0) { /* a new random (renegotiation) */
         t->keys = NULL;
         t->looked = false;
@@ -548,7 +552,7 @@ static void on_server_hello(struct dec_tls *t, const struct dec_tls_server_hello
     t->f.has_suite = true;
     t->f.suite = sh->suite;
     t->suite = dec_tls_suite(sh->suite);
-    t->suite_ok = tls_cipher_supported(t->suite);
+    t->suite_ok = dec_tls_cipher_supported(t->suite);
     t->f.suite_name = t->suite ? t->suite->name : NULL;
     if (sh->hrr) { /* RFC 8446 4.1.4: TLS 1.3, no keys yet; early data is refused */
         t->f.hrr = true;
@@ -630,7 +634,7 @@ static struct dec_tls_handshake *hs_event(struct dec_tls *t, struct dir *d, uint
                                           const uint8_t *body, uint32_t len)
 {
     if (!t->ev)
-        t->ev = xmalloc(sizeof *t->ev);
+        t->ev = tr_xmalloc(sizeof *t->ev);
     struct dec_tls_handshake *h = t->ev;
     memset(h, 0, sizeof *h);
     h->dir = d->dir;
@@ -755,7 +759,7 @@ static void hs_feed(struct dec_tls *t, struct dir *d, const uint8_t *p, size_t n
                 d->hoff = r->offset;
                 d->hdec = r->state == DEC_TLS_REC_DECRYPTED;
                 d->hepoch = r->epoch;
-                flist_reset(&d->hf);
+                dec_flist_reset(&d->hf);
                 flist_merge(&d->hf, &d->rf);
                 d->hlast = r->index;
             }
@@ -767,7 +771,7 @@ static void hs_feed(struct dec_tls *t, struct dir *d, const uint8_t *p, size_t n
             d->hgot = 0;
             d->hskip = d->hneed > DEC_TLS_MAX_HANDSHAKE;
             if (!d->hskip && d->hneed > d->hscap) {
-                d->hs = xrealloc(d->hs, d->hneed);
+                d->hs = tr_xrealloc(d->hs, d->hneed);
                 d->hscap = d->hneed;
             }
         }
@@ -811,7 +815,7 @@ static void alerts(struct dec_tls *t, struct dir *d, const uint8_t *p, size_t n,
 static uint8_t *pbuf(struct dir *d, size_t len)
 {
     if (len > d->pcap) {
-        d->pbuf = xrealloc(d->pbuf, len);
+        d->pbuf = tr_xrealloc(d->pbuf, len);
         d->pcap = len;
     }
     return d->pbuf;
@@ -828,9 +832,9 @@ static enum open_rc try_suites(struct dec_tls *t, struct dir *d, const uint8_t *
     const struct dec_tls_suite *cand[8];
     size_t nc = suites_for(t, s->len, cand, 8);
     for (size_t i = 0; i < nc; i++) {
-        if (tls_key_set13(&d->key, cand[i], s->v, s->len) != 0)
+        if (dec_tls_key_set13(&d->key, cand[i], s->v, s->len) != 0)
             continue;
-        if (tls_key_open(&d->key, d->seq, hdr, frag, len, out, plain, plen, inner) == 0) {
+        if (dec_tls_key_open(&d->key, d->seq, hdr, frag, len, out, plain, plen, inner) == 0) {
             d->key_set = true;
             d->key_epoch = d->epoch;
             d->key_phase = d->phase;
@@ -854,7 +858,7 @@ static bool try_next(struct dec_tls *t, struct dir *d, const uint8_t *hdr, const
         return false;
     const struct dec_tls_secret *s = &keys_get(t)->s[secret_kind(d->dir, next)];
     if (!(d->alt.ready && d->alt_epoch == next)) { /* set up once, not per record */
-        if (tls_key_set13(&d->alt, t->suite, s->v, s->len) != 0)
+        if (dec_tls_key_set13(&d->alt, t->suite, s->v, s->len) != 0)
             return false;
         d->alt_epoch = next;
     }
@@ -862,7 +866,7 @@ static bool try_next(struct dec_tls *t, struct dir *d, const uint8_t *hdr, const
     uint64_t hi = d->blind ? d->seq : 0;
     uint64_t lo = hi > DEC_TLS_RESYNC_MAX ? hi - DEC_TLS_RESYNC_MAX : 0;
     for (uint64_t j = hi + 1; j-- > lo;) {
-        if (tls_key_open(&d->alt, j, hdr, frag, len, out, plain, plen, inner) != 0)
+        if (dec_tls_key_open(&d->alt, j, hdr, frag, len, out, plain, plen, inner) != 0)
             continue;
         struct tls_key tmp = d->key;
         d->key = d->alt;
@@ -948,7 +952,7 @@ static enum dec_tls_rec_state unprotect(struct dec_tls *t, struct dir *d, const 
         !(d->key_set && d->key_epoch == DEC_TLS_EPOCH_EARLY)) {
         rc = try_suites(t, d, d->hdr, frag, len, out, plain, plen, inner);
     } else if (why == DEC_TLS_WHY_NONE && key_ready(t, d)) {
-        rc = tls_key_open(&d->key, d->seq, d->hdr, frag, len, out, plain, plen, inner) == 0
+        rc = dec_tls_key_open(&d->key, d->seq, d->hdr, frag, len, out, plain, plen, inner) == 0
                  ? OPEN_OK
                  : OPEN_FAIL;
     } else if (why == DEC_TLS_WHY_NONE && (d->epoch != DEC_TLS_EPOCH_EARLY || t->suite)) {
@@ -991,7 +995,7 @@ static void after_record(struct dec_tls *t, struct dir *d, bool prot)
         d->phase++;
         d->seq = 0;
         d->key_set = false;
-        if (d->slen && tls13_next_secret(dec_tls_hash_info(t->suite->hash), d->secret,
+        if (d->slen && dec_tls13_next_secret(dec_tls_hash_info(t->suite->hash), d->secret,
                                          d->slen) != 0)
             d->slen = 0;
     }
@@ -1211,7 +1215,7 @@ static void header_done(struct dec_tls *t, struct dir *d, uint64_t frame, tr_tim
             d->sslv2 = true;
             d->rec_len = (uint32_t)mlen; /* body after the 2-byte header */
             if (d->bcap < mlen + 2) {
-                d->buf = xrealloc(d->buf, mlen + 2);
+                d->buf = tr_xrealloc(d->buf, mlen + 2);
                 d->bcap = mlen + 2;
             }
             memcpy(d->buf, h, 5);
@@ -1248,9 +1252,9 @@ static void consume(struct dec_tls *t, struct dir *d, uint64_t off, const uint8_
         if (d->fs == F_HEAD) {
             if (d->hlen == 0) {
                 d->rec_off = off;
-                flist_reset(&d->rf);
+                dec_flist_reset(&d->rf);
             }
-            flist_add(&d->rf, frame, ts);
+            dec_flist_add(&d->rf, frame, ts);
             size_t take = 5 - d->hlen < n ? 5 - d->hlen : n;
             memcpy(d->hdr + d->hlen, p, take);
             d->hlen += take;
@@ -1271,7 +1275,7 @@ static void consume(struct dec_tls *t, struct dir *d, uint64_t off, const uint8_
             }
             continue;
         }
-        flist_add(&d->rf, frame, ts);
+        dec_flist_add(&d->rf, frame, ts);
         uint32_t need = d->rec_len - d->got;
         if (d->got == 0 && n >= need && !d->skip && !d->sslv2) {
             /* the whole fragment in this piece: read it where it is */
@@ -1288,7 +1292,7 @@ static void consume(struct dec_tls *t, struct dir *d, uint64_t off, const uint8_
             size_t at = d->sslv2 ? 2 + d->got : d->got;
             size_t cap = d->sslv2 ? 2 + (size_t)d->rec_len : d->rec_len;
             if (cap > d->bcap) {
-                d->buf = xrealloc(d->buf, cap);
+                d->buf = tr_xrealloc(d->buf, cap);
                 d->bcap = cap;
             }
             memcpy(d->buf + at, p, take);

@@ -30,7 +30,7 @@ static int kdf_derive(const char *name, OSSL_PARAM *params, uint8_t *out, size_t
     return ok ? 0 : -1;
 }
 
-int tls13_expand_label(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
+int dec_tls13_expand_label(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
                        const char *label, const uint8_t *ctx, size_t ctxlen, uint8_t *out,
                        size_t len)
 {
@@ -63,12 +63,12 @@ int tls13_expand_label(const struct dec_tls_hash_info *h, const uint8_t *secret,
     return kdf_derive("HKDF", params, out, len);
 }
 
-int tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t slen)
+int dec_tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t slen)
 {
     /* application_traffic_secret_N+1 = HKDF-Expand-Label(
      *     application_traffic_secret_N, "traffic upd", "", Hash.length) */
     uint8_t next[DEC_TLS_MAX_SECRET];
-    if (slen > sizeof next || tls13_expand_label(h, secret, slen, "traffic upd", NULL, 0, next,
+    if (slen > sizeof next || dec_tls13_expand_label(h, secret, slen, "traffic upd", NULL, 0, next,
                                                  slen) != 0)
         return -1;
     memcpy(secret, next, slen);
@@ -76,7 +76,7 @@ int tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t
     return 0;
 }
 
-int tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
+int dec_tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
               const char *label, const uint8_t *seed, size_t seedlen, uint8_t *out, size_t len)
 {
     /* PRF(secret, label, seed) = P_<hash>(secret, label + seed) (RFC 5246 5) */
@@ -92,7 +92,7 @@ int tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t s
     return kdf_derive("TLS1-PRF", params, out, len);
 }
 
-int tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
+int dec_tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
                     const uint8_t client_random[32], const uint8_t server_random[32],
                     uint8_t *out, size_t len)
 {
@@ -101,7 +101,7 @@ int tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
     uint8_t seed[64];
     memcpy(seed, server_random, 32);
     memcpy(seed + 32, client_random, 32);
-    return tls12_prf(h, master, 48, "key expansion", seed, sizeof seed, out, len);
+    return dec_tls12_prf(h, master, 48, "key expansion", seed, sizeof seed, out, len);
 }
 
 /* ---------------------------------------------------------- the keys -- */
@@ -119,7 +119,7 @@ static bool kind_decrypted(enum dec_tls_cipher_kind kind, bool tls13)
     }
 }
 
-bool tls_cipher_supported(const struct dec_tls_suite *s)
+bool dec_tls_cipher_supported(const struct dec_tls_suite *s)
 {
     if (!s)
         return false;
@@ -159,7 +159,7 @@ static int key_cipher(struct tls_key *k, const struct dec_tls_suite *s, const ui
     return 0;
 }
 
-int tls_key_set13(struct tls_key *k, const struct dec_tls_suite *s, const uint8_t *secret,
+int dec_tls_key_set13(struct tls_key *k, const struct dec_tls_suite *s, const uint8_t *secret,
                   size_t slen)
 {
     uint8_t key[32];
@@ -170,8 +170,8 @@ int tls_key_set13(struct tls_key *k, const struct dec_tls_suite *s, const uint8_
         return -1;
     /* [sender]_write_key = HKDF-Expand-Label(Secret, "key", "", key_length)
      * [sender]_write_iv  = HKDF-Expand-Label(Secret, "iv", "", iv_length) (RFC 8446 7.3) */
-    if (tls13_expand_label(hi, secret, slen, "key", NULL, 0, key, ci->key_len) != 0 ||
-        tls13_expand_label(hi, secret, slen, "iv", NULL, 0, k->iv, sizeof k->iv) != 0)
+    if (dec_tls13_expand_label(hi, secret, slen, "key", NULL, 0, key, ci->key_len) != 0 ||
+        dec_tls13_expand_label(hi, secret, slen, "iv", NULL, 0, k->iv, sizeof k->iv) != 0)
         return -1;
     int rc = key_cipher(k, s, key);
     OPENSSL_cleanse(key, sizeof key);
@@ -183,7 +183,7 @@ int tls_key_set13(struct tls_key *k, const struct dec_tls_suite *s, const uint8_
     return 0;
 }
 
-int tls_key_set12(struct tls_key *k, const struct dec_tls_suite *s, uint16_t version,
+int dec_tls_key_set12(struct tls_key *k, const struct dec_tls_suite *s, uint16_t version,
                   const uint8_t *mac_key, const uint8_t *key, const uint8_t *iv, bool etm)
 {
     k->ready = false;
@@ -213,7 +213,7 @@ int tls_key_set12(struct tls_key *k, const struct dec_tls_suite *s, uint16_t ver
     return 0;
 }
 
-void tls_key_done(struct tls_key *k)
+void dec_tls_key_done(struct tls_key *k)
 {
     EVP_CIPHER_CTX_free(k->ctx);
     EVP_CIPHER_free(k->cipher);
@@ -398,7 +398,7 @@ static int open12_cbc(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], con
     return 0;
 }
 
-int tls_key_open(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], const uint8_t *frag,
+int dec_tls_key_open(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], const uint8_t *frag,
                  size_t len, uint8_t *out, const uint8_t **plain, size_t *plain_len,
                  uint8_t *inner_type)
 {

@@ -114,31 +114,31 @@ struct tls_key {
 
 /* HKDF-Expand-Label (RFC 8446 7.1) with hash h: out = len bytes. label
  * without the "tls13 " prefix. Returns 0, -1 on a libcrypto failure. */
-int tls13_expand_label(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
+int dec_tls13_expand_label(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
                        const char *label, const uint8_t *ctx, size_t ctxlen, uint8_t *out,
                        size_t len);
 /* The next application traffic secret (RFC 8446 7.2): in place. */
-int tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t slen);
+int dec_tls13_next_secret(const struct dec_tls_hash_info *h, uint8_t *secret, size_t slen);
 /* The TLS 1.2 PRF (RFC 5246 5) with hash h: len bytes of
  * P_hash(secret, label + seed). */
-int tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
+int dec_tls12_prf(const struct dec_tls_hash_info *h, const uint8_t *secret, size_t slen,
               const char *label, const uint8_t *seed, size_t seedlen, uint8_t *out, size_t len);
 /* The TLS 1.2 key block (RFC 5246 6.3): PRF(master, "key expansion",
  * server_random + client_random) with hash h, len bytes. */
-int tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
+int dec_tls12_key_block(const struct dec_tls_hash_info *h, const uint8_t master[48],
                     const uint8_t client_random[32], const uint8_t server_random[32],
                     uint8_t *out, size_t len);
 
 /* Set up k for a TLS 1.3 traffic secret (key and iv by HKDF-Expand-Label).
  * Returns 0, -1 when the cipher is not available. */
-int tls_key_set13(struct tls_key *k, const struct dec_tls_suite *s, const uint8_t *secret,
+int dec_tls_key_set13(struct tls_key *k, const struct dec_tls_suite *s, const uint8_t *secret,
                   size_t slen);
 /* Set up k for one direction of TLS 1.2 from its part of the key block. */
-int tls_key_set12(struct tls_key *k, const struct dec_tls_suite *s, uint16_t version,
+int dec_tls_key_set12(struct tls_key *k, const struct dec_tls_suite *s, uint16_t version,
                   const uint8_t *mac_key, const uint8_t *key, const uint8_t *iv, bool etm);
-void tls_key_done(struct tls_key *k);
+void dec_tls_key_done(struct tls_key *k);
 /* Is the suite's cipher one this engine decrypts (and libcrypto has)? */
-bool tls_cipher_supported(const struct dec_tls_suite *s);
+bool dec_tls_cipher_supported(const struct dec_tls_suite *s);
 
 /* Open one protected record. hdr: its 5-byte header; frag/len: the bytes
  * after it. The plaintext is written at the same distance from `out` as the
@@ -147,11 +147,11 @@ bool tls_cipher_supported(const struct dec_tls_suite *s);
  * *plain_len set to the content and, for 1.3, *inner_type to the
  * TLSInnerPlaintext type; -1 when the record does not authenticate or is
  * malformed for the cipher. */
-int tls_key_open(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], const uint8_t *frag,
+int dec_tls_key_open(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], const uint8_t *frag,
                  size_t len, uint8_t *out, const uint8_t **plain, size_t *plain_len,
                  uint8_t *inner_type);
 
 /* tls.c: the certificate's first entry through d2i_X509 */
-void tls_x509_describe(const uint8_t *der, size_t len, struct dec_tls_certificate *out);
+void dec_tls_x509_describe(const uint8_t *der, size_t len, struct dec_tls_certificate *out);
 
 #endif

@@ -12,7 +12,7 @@ void rep_ob_init(struct rep_obuf *o, FILE *f)
 {
     o->f = f;
     o->cap = OBUF_CAP;
-    o->buf = xmalloc(o->cap);
+    o->buf = tr_xmalloc(o->cap);
     o->len = 0;
     o->err = false;
     o->flushed = 0;
@@ -47,7 +47,7 @@ void rep_ob_room(struct rep_obuf *o, size_t n)
         o->len = 0;
         if (n > o->cap) {
             o->cap = n;
-            o->buf = xrealloc(o->buf, o->cap);
+            o->buf = tr_xrealloc(o->buf, o->cap);
         }
     }
 }
@@ -208,7 +208,7 @@ void rep_ob_printf(struct rep_obuf *o, const char *fmt, ...)
         rep_ob_put(o, tmp, (size_t)n);
         return;
     }
-    char *big = xmalloc((size_t)n + 1);
+    char *big = tr_xmalloc((size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -485,7 +485,7 @@ void rep_wrap(struct rep_obuf *o, const char *s, size_t n, size_t width, size_t 
             size_t cols;
             uint32_t cp;
             size_t k = char_at(s + i, e - i, &cols, &cp);
-            xgrow(&c, &cap, nc + 1, sizeof *c);
+            tr_xgrow(&c, &cap, nc + 1, sizeof *c);
             c[nc++] = (struct wchar){(uint32_t)i, (uint32_t)k, cp, (uint8_t)cols};
             i += k;
         }

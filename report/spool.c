@@ -40,7 +40,7 @@ struct rep_obuf *rep_spool_begin(struct rep_spool *s, int64_t k1, int64_t k2, ui
 {
     if (s->open)
         rep_spool_end(s);
-    xgrow(&s->ch, &s->cap, s->n + 1, sizeof *s->ch);
+    tr_xgrow(&s->ch, &s->cap, s->n + 1, sizeof *s->ch);
     s->ch[s->n] = (struct rep_chunk){k1, k2, s->seq++, conn, kind, row, rep_ob_tell(&s->ob), 0};
     s->open = true;
     return &s->ob;

@@ -81,7 +81,7 @@ static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row
                 b[n - 1].more++;
             continue;
         }
-        xgrow(&b, &cap, n + 1, sizeof *b);
+        tr_xgrow(&b, &cap, n + 1, sizeof *b);
         b[n] = (struct bracket){first, last, {(int)k}, 1, 0, role, 0, 0};
         n++;
     }

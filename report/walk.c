@@ -69,9 +69,9 @@ static size_t pkt_from(const struct dec_record *r, uint64_t f)
 static void packet_stages(struct rep_walk *wk)
 {
     const struct dec_record *r = wk->r;
-    wk->pkt_off = xcalloc(r->npkts + 1, sizeof *wk->pkt_off);
+    wk->pkt_off = tr_xcalloc(r->npkts + 1, sizeof *wk->pkt_off);
     for (int pass = 0; pass < 2; pass++) {
-        size_t *fill = pass ? xcalloc(r->npkts + 1, sizeof *fill) : NULL;
+        size_t *fill = pass ? tr_xcalloc(r->npkts + 1, sizeof *fill) : NULL;
         for (size_t k = 0; k < r->nstgs; k++) {
             const struct dec_stage *s = r->stgs[k];
             bool any = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE;
@@ -91,7 +91,7 @@ static void packet_stages(struct rep_walk *wk)
         if (pass == 0) {
             for (size_t p = 0; p < r->npkts; p++)
                 wk->pkt_off[p + 1] += wk->pkt_off[p];
-            wk->pkt_stg = xreallocarray(NULL, wk->pkt_off[r->npkts] + 1, sizeof *wk->pkt_stg);
+            wk->pkt_stg = tr_xreallocarray(NULL, wk->pkt_off[r->npkts] + 1, sizeof *wk->pkt_stg);
         }
         free(fill);
     }
@@ -119,11 +119,11 @@ void rep_walk_init(struct rep_walk *wk, const struct dec_record *r)
     }
     bool bare = lo < 0;
     wk->nrows = bare ? 1 : (size_t)(hi - lo + 1);
-    wk->rows = xcalloc(wk->nrows, sizeof *wk->rows);
+    wk->rows = tr_xcalloc(wk->nrows, sizeof *wk->rows);
     /* the row of each stage: its exchange's; the handshake the first, the
      * close the last, another stage of the connection the row before it */
-    size_t *row_of = xreallocarray(NULL, r->nstgs + 1, sizeof *row_of);
-    size_t *count = xcalloc(wk->nrows, sizeof *count);
+    size_t *row_of = tr_xreallocarray(NULL, r->nstgs + 1, sizeof *row_of);
+    size_t *count = tr_xcalloc(wk->nrows, sizeof *count);
     size_t prev = 0;
     for (size_t k = 0; k < r->nstgs; k++) {
         const struct dec_stage *s = r->stgs[k];
@@ -142,7 +142,7 @@ void rep_walk_init(struct rep_walk *wk, const struct dec_record *r)
         row_of[k] = prev = row;
         count[row]++;
     }
-    wk->idx = xreallocarray(NULL, r->nstgs + 1, sizeof *wk->idx);
+    wk->idx = tr_xreallocarray(NULL, r->nstgs + 1, sizeof *wk->idx);
     size_t at = 0;
     for (size_t i = 0; i < wk->nrows; i++) {
         struct rep_row *row = &wk->rows[i];

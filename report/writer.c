@@ -107,7 +107,7 @@ static bool add_out(struct rep_writer *w, enum rep_format f, FILE *out, const ch
 
 struct rep_writer *rep_writer_new(const struct rep_writer_opts *opts, char *errbuf)
 {
-    struct rep_writer *w = xcalloc(1, sizeof *w);
+    struct rep_writer *w = tr_xcalloc(1, sizeof *w);
     w->live = opts->live;
     w->utf8 = opts->utf8;
     w->show = opts->preview ? opts->preview : REP_SHOW_DEFAULT;
@@ -153,7 +153,7 @@ static void w_conn(void *ctx, struct dec_conn *c)
         w->json.on_conn(w->json.ctx, c);
     struct rep_conn *rc = NULL;
     if (w->records) {
-        rc = xcalloc(1, sizeof *rc);
+        rc = tr_xcalloc(1, sizeof *rc);
         dec_record_init(&rc->rec, c->id);
         /* live, a connection may last for ever: keep its latest stages */
         rc->rec.rolling = w->live;
@@ -188,7 +188,7 @@ static void find_page(struct rep_writer *w, const struct dec_conn *c, const stru
 {
     struct tr_sbuf b = {0};
     if (rep_har_page_of(x, c->tc, &b)) {
-        xgrow(&w->pages, &w->cpages, w->npages + 1, sizeof *w->pages);
+        tr_xgrow(&w->pages, &w->cpages, w->npages + 1, sizeof *w->pages);
         w->pages[w->npages++] =
             (struct rep_page){tr_sb_take(&b), x->request->ts_first, c->id, (int64_t)x->index};
     }
@@ -224,7 +224,7 @@ static void w_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
         rep_text_live_note(t, c, n);
     else if (!c && w->records) {
         if (w->nfnotes < FRAME_NOTES_MAX) {
-            xgrow(&w->fnotes, &w->cfnotes, w->nfnotes + 1, sizeof *w->fnotes);
+            tr_xgrow(&w->fnotes, &w->cfnotes, w->nfnotes + 1, sizeof *w->fnotes);
             w->fnotes[w->nfnotes++] = dec_note_ref(n);
         } else {
             w->fnotes_more++;
@@ -278,7 +278,7 @@ static void w_conn_end(void *ctx, struct dec_conn *c)
     dec_record_link(&rc->rec);
     struct rep_walk wk;
     rep_walk_init(&wk, &rc->rec);
-    xgrow(&w->rc, &w->crc, w->nrc + 1, sizeof *w->rc);
+    tr_xgrow(&w->rc, &w->crc, w->nrc + 1, sizeof *w->rc);
     w->rc[w->nrc++] = (struct rep_rowcount){c->id, wk.nrows, 0};
     w->rc_sorted = false;
     struct rep_ren rn = {.wk = &wk, .num_base = -1, .show = w->show, .highlight = -1,
@@ -383,8 +383,8 @@ void rep_writer_capture(struct rep_writer *w, const struct rep_capture_info *ci)
     free(w->ci_source);
     free(w->ci_link);
     w->ci = *ci;
-    w->ci.source = w->ci_source = xstrdup(ci->source);
-    w->ci.link_type = w->ci_link = xstrdup(ci->link_type);
+    w->ci.source = w->ci_source = tr_xstrdup(ci->source);
+    w->ci.link_type = w->ci_link = tr_xstrdup(ci->link_type);
     EACH_OUT(w, o) {
         if (o->format == REP_FORMAT_JSON)
             rep_json_capture(o, ci);

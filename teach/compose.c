@@ -37,7 +37,7 @@ void teach_para_str(struct teach_ex *e, const char *text)
 
 const char *teach_own(struct teach_ex *e, char *p)
 {
-    xgrow(&e->own, &e->cown, e->nown + 1, sizeof *e->own);
+    tr_xgrow(&e->own, &e->cown, e->nown + 1, sizeof *e->own);
     e->own[e->nown++] = p;
     return p;
 }
@@ -49,7 +49,7 @@ const char *teach_printf(struct teach_ex *e, const char *fmt, ...)
     va_start(ap, fmt);
     tr_sb_vprintf(&b, fmt, ap);
     va_end(ap);
-    return teach_own(e, b.p ? b.p : xstrdup(""));
+    return teach_own(e, b.p ? b.p : tr_xstrdup(""));
 }
 
 /* the length of s cut to at most max bytes, at a UTF-8 character boundary */
@@ -169,7 +169,7 @@ const char *teach_frame_list(struct teach_ex *e, const uint64_t *f, size_t n)
         tr_sb_printf(&b, "%s%llu", i ? ", " : "", (unsigned long long)f[i]);
     if (n > TEACH_FRAMES_MAX)
         tr_sb_str(&b, ", ...");
-    return teach_own(e, b.p ? b.p : xstrdup(""));
+    return teach_own(e, b.p ? b.p : tr_xstrdup(""));
 }
 #define RANGES_MAX 6  /* runs of consecutive frames listed */
 
@@ -194,7 +194,7 @@ const char *teach_frame_ranges(struct teach_ex *e, const uint64_t *f, size_t n)
         runs++;
         i = j + 1;
     }
-    return teach_own(e, b.p ? b.p : xstrdup(""));
+    return teach_own(e, b.p ? b.p : tr_xstrdup(""));
 }
 
 const char *teach_frames_phrase(struct teach_ex *e, const struct dec_stage *s)

@@ -75,7 +75,7 @@ void teach_h2_alongside(struct teach_ex *e)
     uint32_t me = e->s->stream;
     if (!me)
         return;
-    struct span *sp = xcalloc(SPANS_MAX, sizeof *sp);
+    struct span *sp = tr_xcalloc(SPANS_MAX, sizeof *sp);
     size_t n = stream_spans(e->d, sp, SPANS_MAX), mine = n;
     for (size_t i = 0; i < n; i++)
         if (sp[i].stream == me)
@@ -242,7 +242,7 @@ static const char *settings_brief(struct teach_ex *e, const struct dec_stage *s)
         else
             tr_sb_printf(&b, "0x%04x=%u", s->settings[i].id, s->settings[i].value);
     }
-    return teach_own(e, b.p ? tr_sb_take(&b) : xstrdup(""));
+    return teach_own(e, b.p ? tr_sb_take(&b) : tr_xstrdup(""));
 }
 
 static void explain_settings(struct teach_ex *e)

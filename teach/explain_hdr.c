@@ -36,7 +36,7 @@ static void more_authorization(struct teach_ex *e, const struct dec_header *h)
             i++;
         const char *b = teach_safe_bytes(e, v + i, n - i, TEACH_VAL_MAX);
         size_t cap = (n - i) / 4 * 3 + 3, len;
-        uint8_t *raw = xmalloc(cap);
+        uint8_t *raw = tr_xmalloc(cap);
         const uint8_t *colon = NULL;
         if (dec_base64_decode(v + i, n - i, raw, cap, &len))
             colon = memchr(raw, ':', len);

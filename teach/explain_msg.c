@@ -15,7 +15,7 @@
 /* percent-decoded (and '+' as a space), made safe for the screen */
 static const char *pct_decoded(struct teach_ex *e, const uint8_t *p, struct dec_span sp)
 {
-    uint8_t *buf = xmalloc(sp.len ? sp.len : 1);
+    uint8_t *buf = tr_xmalloc(sp.len ? sp.len : 1);
     size_t k = dec_pct_decode(p + sp.off, sp.len, true, buf, sp.len);
     const char *s = teach_safe_bytes(e, buf, k, TEACH_VAL_MAX);
     free(buf);
@@ -312,7 +312,7 @@ static const char *hex_bytes(struct teach_ex *e, const uint8_t *p, size_t n)
     struct tr_sbuf b = {0};
     for (size_t i = 0; i < n; i++)
         tr_sb_printf(&b, "%s%02x", i ? " " : "", p[i]);
-    return teach_own(e, b.p ? b.p : xstrdup(""));
+    return teach_own(e, b.p ? b.p : tr_xstrdup(""));
 }
 
 static void explain_magic(struct teach_ex *e, const uint8_t *p, size_t n)
@@ -532,7 +532,7 @@ static const char *media_type(struct teach_ex *e, const struct dec_header *ct)
 {
     const uint8_t *v = ct->value.p ? (const uint8_t *)ct->value.p : (const uint8_t *)"";
     struct dec_span mt = dec_media_type(v, ct->value.p ? ct->value.len : 0);
-    char *m = xstrndup((const char *)v + mt.off, mt.len);
+    char *m = tr_xstrndup((const char *)v + mt.off, mt.len);
     for (char *q = m; *q; q++)
         if (*q >= 'A' && *q <= 'Z')
             *q = (char)(*q - 'A' + 'a');

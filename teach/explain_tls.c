@@ -31,7 +31,7 @@ static const char *version_list(struct teach_ex *e, const uint16_t *v, size_t n)
         else
             tr_sb_printf(&b, "0x%04x", v[i]);
     }
-    return teach_own(e, b.p ? tr_sb_take(&b) : xstrdup(""));
+    return teach_own(e, b.p ? tr_sb_take(&b) : tr_xstrdup(""));
 }
 
 static const char *version_name(struct teach_ex *e, uint16_t v)
@@ -51,7 +51,7 @@ static const char *alpn_list(struct teach_ex *e, const struct dec_tls_stage *t)
         tr_sb_str(&b, v);
         free(v);
     }
-    return teach_own(e, b.p ? tr_sb_take(&b) : xstrdup(""));
+    return teach_own(e, b.p ? tr_sb_take(&b) : tr_xstrdup(""));
 }
 
 static const char *safe_cstr(struct teach_ex *e, const char *s, size_t cap)

@@ -83,7 +83,7 @@ char *teach_safe_dup(const char *p, size_t n)
             tr_sb_put(&b, esc, 4);
     }
     if (!b.p)
-        return xstrdup("");
+        return tr_xstrdup("");
     return b.p;
 }
 

@@ -29,7 +29,7 @@ static void l_conn(void *ctx, struct dec_conn *c)
     c->user = NULL;
     if (l->nconns == TEACH_LAB_MAX_CONNS)
         return;
-    struct lab_conn *lc = xcalloc(1, sizeof *lc);
+    struct lab_conn *lc = tr_xcalloc(1, sizeof *lc);
     dec_record_init(&lc->rec, c->id);
     lc->rec.stream_cap = LAB_STREAM_CAP;
     dec_record_sink(&lc->rec, &lc->rs);
@@ -103,7 +103,7 @@ void teach_lab_sink(struct teach_lab *l, struct dec_sink *out)
 
 struct teach_lab *teach_lab_new(void)
 {
-    return xcalloc(1, sizeof(struct teach_lab));
+    return tr_xcalloc(1, sizeof(struct teach_lab));
 }
 
 static void drop_questions(struct teach_lab *l)
@@ -157,7 +157,7 @@ const struct teach_lab_q *teach_lab_get(const struct teach_lab *l, size_t i)
 
 /* ------------------------------------------------------------- helpers -- */
 
-char *lab_printf(const char *fmt, ...)
+char *teach_lab_printf(const char *fmt, ...)
 {
     struct tr_sbuf b = {0};
     va_list ap;
@@ -168,21 +168,21 @@ char *lab_printf(const char *fmt, ...)
 }
 
 /* a wire string, escaped and cut to max bytes ("..." after a cut) */
-char *lab_wire(struct dec_str v, size_t max)
+char *teach_lab_wire(struct dec_str v, size_t max)
 {
     if (!v.p)
-        return xstrdup("");
+        return tr_xstrdup("");
     size_t n = v.len > max ? max : v.len;
     char *s = teach_safe_dup(v.p, n);
     if (n < v.len) {
-        char *t = lab_printf("%s...", s);
+        char *t = teach_lab_printf("%s...", s);
         free(s);
         s = t;
     }
     return s;
 }
 
-const struct dec_header *lab_header(const struct dec_msg *m, const char *name)
+const struct dec_header *teach_lab_header(const struct dec_msg *m, const char *name)
 {
     if (!m)
         return NULL;
@@ -193,18 +193,18 @@ const struct dec_header *lab_header(const struct dec_msg *m, const char *name)
 }
 
 /* "GET /index.html", escaped, for a question */
-char *lab_request_name(const struct dec_msg *q)
+char *teach_lab_request_name(const struct dec_msg *q)
 {
-    char *m = lab_wire(q->method, 16), *t = lab_wire(q->target, 60);
-    char *s = lab_printf("%s %s", m, t);
+    char *m = teach_lab_wire(q->method, 16), *t = teach_lab_wire(q->target, 60);
+    char *s = teach_lab_printf("%s %s", m, t);
     free(m);
     free(t);
     return s;
 }
 
-struct teach_lab_q *lab_add_q(struct teach_lab *l, const char *id, enum teach_lab_kind kind)
+struct teach_lab_q *teach_lab_add_q(struct teach_lab *l, const char *id, enum teach_lab_kind kind)
 {
-    xgrow(&l->qs, &l->cq, l->nq + 1, sizeof *l->qs);
+    tr_xgrow(&l->qs, &l->cq, l->nq + 1, sizeof *l->qs);
     struct teach_lab_q *q = &l->qs[l->nq++];
     memset(q, 0, sizeof *q);
     q->id = id;
@@ -214,7 +214,7 @@ struct teach_lab_q *lab_add_q(struct teach_lab *l, const char *id, enum teach_la
 }
 
 /* the stage of a kind in exchange x of r (interim: of a 1xx response), or NULL */
-const struct dec_stage *lab_stage_of(const struct dec_record *r, int64_t x,
+const struct dec_stage *teach_lab_stage_of(const struct dec_record *r, int64_t x,
                                      enum dec_stage_kind kind, bool interim)
 {
     for (size_t i = 0; i < r->nstgs; i++) {
@@ -225,24 +225,24 @@ const struct dec_stage *lab_stage_of(const struct dec_record *r, int64_t x,
     return NULL;
 }
 
-void lab_where_stage(struct teach_lab_q *q, const struct dec_record *r, int64_t x,
+void teach_lab_where_stage(struct teach_lab_q *q, const struct dec_record *r, int64_t x,
                         enum dec_stage_kind kind, bool interim)
 {
     q->conn = r->conn_id;
     q->exchange = x;
     q->stage = kind;
     q->interim = interim;
-    const struct dec_stage *s = lab_stage_of(r, x, kind, interim);
+    const struct dec_stage *s = teach_lab_stage_of(r, x, kind, interim);
     q->frame = s && s->nframes ? s->frames[0] : 0;
 }
 
 /* a choice question's options; the first listed is the right one */
-void lab_set_choices(struct teach_lab_q *q, size_t n, const char *const *opts)
+void teach_lab_set_choices(struct teach_lab_q *q, size_t n, const char *const *opts)
 {
     for (size_t i = 0; i < n && i < TEACH_LAB_MAX_CHOICES; i++)
-        q->choices[q->nchoices++] = xstrdup(opts[i]);
+        q->choices[q->nchoices++] = tr_xstrdup(opts[i]);
     q->right = 0;
-    q->answer = xstrdup(q->choices[0]);
+    q->answer = tr_xstrdup(q->choices[0]);
 }
 
 /* -------------------------------------------------- walking the model -- */
@@ -266,7 +266,7 @@ static void collect(const struct teach_lab *l, struct lab_xs *xs)
             const struct dec_exchange *x = r->xs[i];
             if (!x || !x->request || x->request->h2)
                 continue;
-            xgrow(&xs->v, &xs->cap, xs->n + 1, sizeof *xs->v);
+            tr_xgrow(&xs->v, &xs->cap, xs->n + 1, sizeof *xs->v);
             xs->v[xs->n++] = (struct lab_x){r, x};
         }
     }
@@ -295,17 +295,17 @@ static void q_version(struct teach_lab *l, const struct lab_xs *xs, bool request
         if (!v)
             return;
         struct teach_lab_q *q =
-            lab_add_q(l, request ? "client_version" : "server_version", TEACH_LAB_CHOICE);
-        char *name = lab_request_name(xs->v[i].x->request);
-        q->text = request ? lab_printf(_("Which HTTP version does the client use in its first "
+            teach_lab_add_q(l, request ? "client_version" : "server_version", TEACH_LAB_CHOICE);
+        char *name = teach_lab_request_name(xs->v[i].x->request);
+        q->text = request ? teach_lab_printf(_("Which HTTP version does the client use in its first "
                                          "request (%s)?"),
                                        name)
-                          : lab_printf(_("Which HTTP version does the server answer %s with?"),
+                          : teach_lab_printf(_("Which HTTP version does the server answer %s with?"),
                                        name);
-        lab_set_choices(q, 4, strcmp(v, "HTTP/1.1") == 0 ? opts11 : opts10);
-        q->why = request ? lab_printf(_("Its request line ends with %s."), v)
-                         : lab_printf(_("Its status line begins with %s."), v);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index,
+        teach_lab_set_choices(q, 4, strcmp(v, "HTTP/1.1") == 0 ? opts11 : opts10);
+        q->why = request ? teach_lab_printf(_("Its request line ends with %s."), v)
+                         : teach_lab_printf(_("Its status line begins with %s."), v);
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index,
                         request ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_STATUS_LINE, false);
         free(name);
         return;
@@ -317,7 +317,7 @@ static void q_language(struct teach_lab *l, const struct lab_xs *xs)
 {
     for (size_t i = 0; i < xs->n; i++) {
         const struct dec_msg *m = xs->v[i].x->request;
-        const struct dec_header *h = lab_header(m, "Accept-Language");
+        const struct dec_header *h = teach_lab_header(m, "Accept-Language");
         if (!h || !h->value.p)
             continue;
         size_t pos = 0;
@@ -330,17 +330,17 @@ static void q_language(struct teach_lab *l, const struct lab_xs *xs)
             n++;
         if (n == 0 || n > 35)
             continue;
-        struct teach_lab_q *q = lab_add_q(l, "accept_language", TEACH_LAB_NAME);
-        char *name = lab_request_name(m);
-        q->text = lab_printf(_("Which language does the browser prefer most in %s (the first one "
+        struct teach_lab_q *q = teach_lab_add_q(l, "accept_language", TEACH_LAB_NAME);
+        char *name = teach_lab_request_name(m);
+        q->text = teach_lab_printf(_("Which language does the browser prefer most in %s (the first one "
                                "its Accept-Language header names)?"),
                              name);
-        q->accept[q->naccept++] = lab_wire((struct dec_str){h->value.p + item.off, n}, 35);
-        q->answer = xstrdup(q->accept[0]);
-        char *all = lab_wire(h->value, 120);
-        q->why = lab_printf(_("Accept-Language: %s"), all);
+        q->accept[q->naccept++] = teach_lab_wire((struct dec_str){h->value.p + item.off, n}, 35);
+        q->answer = tr_xstrdup(q->accept[0]);
+        char *all = teach_lab_wire(h->value, 120);
+        q->why = teach_lab_printf(_("Accept-Language: %s"), all);
         free(all);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_HEADERS, false);
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_HEADERS, false);
         free(name);
         return;
     }
@@ -352,19 +352,19 @@ static void q_last_modified(struct teach_lab *l, const struct lab_xs *xs)
 {
     for (size_t i = 0; i < xs->n; i++) {
         const struct dec_msg *m = xs->v[i].x->response;
-        const struct dec_header *h = lab_header(m, "Last-Modified");
+        const struct dec_header *h = teach_lab_header(m, "Last-Modified");
         if (!h || !h->value.p || m->status != 200)
             continue;
         char opts[TEACH_LAB_MAX_CHOICES][40];
-        if (!lab_date_choices(h->value.p, h->value.len, opts))
+        if (!teach_lab_date_choices(h->value.p, h->value.len, opts))
             continue;
-        struct teach_lab_q *q = lab_add_q(l, "last_modified", TEACH_LAB_CHOICE);
-        char *name = lab_request_name(xs->v[i].x->request);
-        q->text = lab_printf(_("When was the file of %s last modified at the server?"), name);
+        struct teach_lab_q *q = teach_lab_add_q(l, "last_modified", TEACH_LAB_CHOICE);
+        char *name = teach_lab_request_name(xs->v[i].x->request);
+        q->text = teach_lab_printf(_("When was the file of %s last modified at the server?"), name);
         const char *p[TEACH_LAB_MAX_CHOICES] = {opts[0], opts[1], opts[2], opts[3]};
-        lab_set_choices(q, TEACH_LAB_MAX_CHOICES, p);
-        q->why = lab_printf(_("Last-Modified: %s"), opts[0]);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_RESPONSE_HEADERS,
+        teach_lab_set_choices(q, TEACH_LAB_MAX_CHOICES, p);
+        q->why = teach_lab_printf(_("Last-Modified: %s"), opts[0]);
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_RESPONSE_HEADERS,
                     false);
         free(name);
         return;
@@ -379,18 +379,18 @@ static void q_content_length(struct teach_lab *l, const struct lab_xs *xs)
         if (!m || m->framing != DEC_FRAMING_LENGTH || m->body_length == 0 || !m->complete ||
             m->gap_bytes)
             continue;
-        struct teach_lab_q *q = lab_add_q(l, "content_length", TEACH_LAB_NUMBER);
-        char *name = lab_request_name(xs->v[i].x->request);
-        q->text = lab_printf(_("How many bytes of content (the body) does the server return for "
+        struct teach_lab_q *q = teach_lab_add_q(l, "content_length", TEACH_LAB_NUMBER);
+        char *name = teach_lab_request_name(xs->v[i].x->request);
+        q->text = teach_lab_printf(_("How many bytes of content (the body) does the server return for "
                                "%s?"),
                              name);
         q->value = (double)m->body_length;
-        q->answer = lab_printf("%llu", (unsigned long long)m->body_length);
-        q->why = lab_printf(_("Content-Length: %llu, and %llu bytes of body followed the blank "
+        q->answer = teach_lab_printf("%llu", (unsigned long long)m->body_length);
+        q->why = teach_lab_printf(_("Content-Length: %llu, and %llu bytes of body followed the blank "
                               "line."),
                             (unsigned long long)m->content_length,
                             (unsigned long long)m->body_length);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_RESPONSE_BODY, false);
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_RESPONSE_BODY, false);
         free(name);
         return;
     }
@@ -404,35 +404,35 @@ static void q_conditional(struct teach_lab *l, const struct lab_xs *xs)
         const struct dec_msg *m = xs->v[i].x->request;
         const struct dec_header *h = NULL;
         for (size_t k = 0; k < 2 && !h; k++)
-            h = lab_header(m, cond[k]);
+            h = teach_lab_header(m, cond[k]);
         if (!h)
             continue;
-        char *name = lab_request_name(m);
-        struct teach_lab_q *q = lab_add_q(l, "conditional_header", TEACH_LAB_NAME);
-        q->text = lab_printf(_("Request %s is a conditional GET. Which header makes it one?"),
+        char *name = teach_lab_request_name(m);
+        struct teach_lab_q *q = teach_lab_add_q(l, "conditional_header", TEACH_LAB_NAME);
+        q->text = teach_lab_printf(_("Request %s is a conditional GET. Which header makes it one?"),
                              name);
-        q->accept[q->naccept++] = lab_wire(h->name, 40);
-        q->answer = xstrdup(q->accept[0]);
-        char *v = lab_wire(h->value, 80);
-        q->why = lab_printf("%s: %s", q->accept[0], v);
+        q->accept[q->naccept++] = teach_lab_wire(h->name, 40);
+        q->answer = tr_xstrdup(q->accept[0]);
+        char *v = teach_lab_wire(h->value, 80);
+        q->why = teach_lab_printf("%s: %s", q->accept[0], v);
         free(v);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_HEADERS, false);
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_HEADERS, false);
         const struct dec_msg *rsp = xs->v[i].x->response;
         if (rsp && rsp->status >= 100 && rsp->status <= 599) {
-            q = lab_add_q(l, "conditional_status", TEACH_LAB_NUMBER);
-            q->text = lab_printf(_("Which status code does the server answer that conditional GET "
+            q = teach_lab_add_q(l, "conditional_status", TEACH_LAB_NUMBER);
+            q->text = teach_lab_printf(_("Which status code does the server answer that conditional GET "
                                    "(%s) with?"),
                                  name);
             q->value = rsp->status;
-            q->answer = lab_printf("%d", rsp->status);
-            char *reason = lab_wire(rsp->reason, 40);
+            q->answer = teach_lab_printf("%d", rsp->status);
+            char *reason = teach_lab_wire(rsp->reason, 40);
             q->why = rsp->status == 304
-                         ? lab_printf(_("%d %s: the file has not changed, so no body is sent."),
+                         ? teach_lab_printf(_("%d %s: the file has not changed, so no body is sent."),
                                       rsp->status, reason)
-                         : lab_printf(_("%d %s: the condition did not spare the transfer."),
+                         : teach_lab_printf(_("%d %s: the condition did not spare the transfer."),
                                       rsp->status, reason);
             free(reason);
-            lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
+            teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
         }
         free(name);
         return;
@@ -444,24 +444,24 @@ static void q_frames(struct teach_lab *l, const struct lab_xs *xs)
 {
     for (size_t i = 0; i < xs->n; i++) {
         const struct dec_stage *s =
-            lab_stage_of(xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
+            teach_lab_stage_of(xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
         if (!s || !s->nframes || s->nframes > TEACH_LAB_MAX_ALSO)
             continue;
-        struct teach_lab_q *q = lab_add_q(l, "status_frame", TEACH_LAB_NUMBER);
-        char *name = lab_request_name(xs->v[i].x->request);
-        q->text = lab_printf(_("In which frame does the status line of the response to %s "
+        struct teach_lab_q *q = teach_lab_add_q(l, "status_frame", TEACH_LAB_NUMBER);
+        char *name = teach_lab_request_name(xs->v[i].x->request);
+        q->text = teach_lab_printf(_("In which frame does the status line of the response to %s "
                                "arrive?"),
                              name);
         q->value = (double)s->frames[0];
         for (size_t k = 1; k < s->nframes; k++)
             q->also[q->nalso++] = s->frames[k];
-        q->answer = lab_printf("%llu", (unsigned long long)s->frames[0]);
+        q->answer = teach_lab_printf("%llu", (unsigned long long)s->frames[0]);
         q->why = s->nframes > 1
-                     ? lab_printf(_("The status line's bytes came in frames %llu to %llu."),
+                     ? teach_lab_printf(_("The status line's bytes came in frames %llu to %llu."),
                                   (unsigned long long)s->frames[0],
                                   (unsigned long long)s->frames[s->nframes - 1])
-                     : lab_printf(_("Its bytes begin the server's stream of this response."));
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
+                     : teach_lab_printf(_("Its bytes begin the server's stream of this response."));
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_STATUS_LINE, false);
         free(name);
         break;
     }
@@ -489,21 +489,21 @@ static void q_frames(struct teach_lab *l, const struct lab_xs *xs)
     }
     if (!segs)
         return;
-    struct teach_lab_q *q = lab_add_q(l, "response_segments", TEACH_LAB_NUMBER);
-    char *name = lab_request_name(best->x->request);
-    q->text = lab_printf(_("How many TCP segments with data carried the response to %s (not "
+    struct teach_lab_q *q = teach_lab_add_q(l, "response_segments", TEACH_LAB_NUMBER);
+    char *name = teach_lab_request_name(best->x->request);
+    q->text = teach_lab_printf(_("How many TCP segments with data carried the response to %s (not "
                            "counting retransmissions)?"),
                          name);
     q->value = (double)segs;
-    q->answer = lab_printf("%llu", (unsigned long long)segs);
-    q->why = lab_printf(P_("%llu bytes of response (status line, headers and body) in %llu "
+    q->answer = teach_lab_printf("%llu", (unsigned long long)segs);
+    q->why = teach_lab_printf(P_("%llu bytes of response (status line, headers and body) in %llu "
                            "segment, frames %llu to %llu.",
                            "%llu bytes of response (status line, headers and body) in %llu "
                            "segments, frames %llu to %llu.",
                            segs),
                         (unsigned long long)(m->end - m->offset), (unsigned long long)segs,
                         (unsigned long long)first, (unsigned long long)last);
-    lab_where_stage(q, best->r, (int64_t)best->x->index,
+    teach_lab_where_stage(q, best->r, (int64_t)best->x->index,
                 m->body_length ? DEC_STAGE_RESPONSE_BODY : DEC_STAGE_STATUS_LINE, false);
     q->frame = first;
     free(name);
@@ -513,7 +513,7 @@ static void q_frames(struct teach_lab *l, const struct lab_xs *xs)
 static void q_basic(struct teach_lab *l, const struct lab_xs *xs)
 {
     for (size_t i = 0; i < xs->n; i++) {
-        const struct dec_header *h = lab_header(xs->v[i].x->request, "Authorization");
+        const struct dec_header *h = teach_lab_header(xs->v[i].x->request, "Authorization");
         if (!h || !h->value.p || h->value.len < 7 || h->value.len > 700 ||
             strncasecmp(h->value.p, "Basic ", 6) != 0)
             continue;
@@ -530,19 +530,19 @@ static void q_basic(struct teach_lab *l, const struct lab_xs *xs)
             printable &= out[k] >= 0x20 && out[k] < 0x7f;
         if (!printable)
             continue;
-        struct teach_lab_q *q = lab_add_q(l, "basic_auth", TEACH_LAB_EXACT);
-        char *name = lab_request_name(xs->v[i].x->request);
-        q->text = lab_printf(_("The Authorization header of %s carries Basic credentials. What "
+        struct teach_lab_q *q = teach_lab_add_q(l, "basic_auth", TEACH_LAB_EXACT);
+        char *name = teach_lab_request_name(xs->v[i].x->request);
+        q->text = teach_lab_printf(_("The Authorization header of %s carries Basic credentials. What "
                                "user name and password does it hold (answer user:password)?"),
                              name);
-        q->accept[q->naccept++] = lab_printf("%.*s", (int)len, (const char *)out);
-        q->answer = xstrdup(q->accept[0]);
-        char *v = lab_wire(h->value, 200);
-        q->why = lab_printf(_("Authorization: %s; the text after \"Basic\" is Base64, which "
+        q->accept[q->naccept++] = teach_lab_printf("%.*s", (int)len, (const char *)out);
+        q->answer = tr_xstrdup(q->accept[0]);
+        char *v = teach_lab_wire(h->value, 200);
+        q->why = teach_lab_printf(_("Authorization: %s; the text after \"Basic\" is Base64, which "
                               "anyone can decode: it is not encrypted."),
                             v);
         free(v);
-        lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_HEADERS, false);
+        teach_lab_where_stage(q, xs->v[i].r, (int64_t)xs->v[i].x->index, DEC_STAGE_REQUEST_HEADERS, false);
         free(name);
         return;
     }
@@ -553,14 +553,14 @@ static void q_requests(struct teach_lab *l, const struct lab_xs *xs)
 {
     if (!xs->n)
         return;
-    struct teach_lab_q *q = lab_add_q(l, "requests", TEACH_LAB_NUMBER);
-    q->text = lab_printf("%s", _("How many HTTP requests did the client send in this capture?"));
+    struct teach_lab_q *q = teach_lab_add_q(l, "requests", TEACH_LAB_NUMBER);
+    q->text = teach_lab_printf("%s", _("How many HTTP requests did the client send in this capture?"));
     q->value = (double)xs->n;
-    q->answer = lab_printf("%zu", xs->n);
-    q->why = lab_printf(P_("The capture holds %zu request line.",
+    q->answer = teach_lab_printf("%zu", xs->n);
+    q->why = teach_lab_printf(P_("The capture holds %zu request line.",
                            "The capture holds %zu request lines.", xs->n),
                         xs->n);
-    lab_where_stage(q, xs->v[0].r, (int64_t)xs->v[0].x->index, DEC_STAGE_REQUEST_LINE, false);
+    teach_lab_where_stage(q, xs->v[0].r, (int64_t)xs->v[0].x->index, DEC_STAGE_REQUEST_LINE, false);
 }
 
 /* ------------------------------------------------------------ the lab -- */
@@ -574,7 +574,7 @@ static uint64_t rng_next(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-void lab_shuffle_choices(struct teach_lab_q *q, uint64_t *s)
+void teach_lab_shuffle_choices(struct teach_lab_q *q, uint64_t *s)
 {
     for (size_t k = q->nchoices; k > 1; k--) {
         size_t j = (size_t)(rng_next(s) % k);
@@ -600,7 +600,7 @@ static void shuffle(struct teach_lab *l, uint64_t seed)
         l->qs[j] = t;
     }
     for (size_t i = 0; i < l->nq; i++)
-        lab_shuffle_choices(&l->qs[i], &s);
+        teach_lab_shuffle_choices(&l->qs[i], &s);
 }
 
 void teach_lab_generate(struct teach_lab *l, uint64_t seed)
@@ -617,7 +617,7 @@ void teach_lab_generate(struct teach_lab *l, uint64_t seed)
     q_conditional(l, &xs);
     q_basic(l, &xs);
     q_frames(l, &xs);
-    lab_tcp_questions(l);
+    teach_lab_tcp_questions(l);
     free(xs.v);
     shuffle(l, seed);
 }

@@ -211,7 +211,7 @@ static void fmt_date(time_t t, char out[40])
              month[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-bool lab_date_choices(const char *p, size_t n, char out[TEACH_LAB_MAX_CHOICES][40])
+bool teach_lab_date_choices(const char *p, size_t n, char out[TEACH_LAB_MAX_CHOICES][40])
 {
     /* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" (29 bytes) */
     char s[30];

@@ -18,33 +18,33 @@ struct teach_lab {
 };
 
 /* a new question at the end of l (kind, id; the rest zero, exchange -1) */
-struct teach_lab_q *lab_add_q(struct teach_lab *l, const char *id, enum teach_lab_kind kind);
+struct teach_lab_q *teach_lab_add_q(struct teach_lab *l, const char *id, enum teach_lab_kind kind);
 /* the answer is at stage kind of exchange x of r (its first frame) */
-void lab_where_stage(struct teach_lab_q *q, const struct dec_record *r, int64_t x,
+void teach_lab_where_stage(struct teach_lab_q *q, const struct dec_record *r, int64_t x,
                      enum dec_stage_kind kind, bool interim);
 /* a choice question's options (copied); the first is the right one */
-void lab_set_choices(struct teach_lab_q *q, size_t n, const char *const *opts);
+void teach_lab_set_choices(struct teach_lab_q *q, size_t n, const char *const *opts);
 /* lab_tcp.c: the TCP lab's questions, added to l */
-void lab_tcp_questions(struct teach_lab *l);
+void teach_lab_tcp_questions(struct teach_lab *l);
 
 /* a new string (the caller frees it) */
-char *lab_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *teach_lab_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* a wire string escaped for the screen, cut to max bytes ("..." after a cut);
  * a new string ("" when absent) */
-char *lab_wire(struct dec_str v, size_t max);
+char *teach_lab_wire(struct dec_str v, size_t max);
 /* the first header so named (ignoring case), or NULL */
-const struct dec_header *lab_header(const struct dec_msg *m, const char *name);
+const struct dec_header *teach_lab_header(const struct dec_msg *m, const char *name);
 /* "GET /index.html", escaped; a new string */
-char *lab_request_name(const struct dec_msg *q);
+char *teach_lab_request_name(const struct dec_msg *q);
 /* the stage of a kind in exchange x of r (interim: of a 1xx response), or NULL */
-const struct dec_stage *lab_stage_of(const struct dec_record *r, int64_t x,
+const struct dec_stage *teach_lab_stage_of(const struct dec_record *r, int64_t x,
                                      enum dec_stage_kind kind, bool interim);
 /* An HTTP-date (RFC 9110 5.6.7, IMF-fixdate) and three wrong ones for a
  * multiple choice: a day later, a year earlier, a month later, each in the
  * same form (out[0] the date as sent, normalized). False when it is not an
  * IMF-fixdate. */
-bool lab_date_choices(const char *p, size_t n, char out[TEACH_LAB_MAX_CHOICES][40]);
+bool teach_lab_date_choices(const char *p, size_t n, char out[TEACH_LAB_MAX_CHOICES][40]);
 /* put the choices of q in an order drawn from *seed (which moves on) */
-void lab_shuffle_choices(struct teach_lab_q *q, uint64_t *seed);
+void teach_lab_shuffle_choices(struct teach_lab_q *q, uint64_t *seed);
 
 #endif

@@ -30,9 +30,9 @@ static void fill(struct teach_lab_q *q, const char *id, const struct dec_record 
     q->kind = TEACH_LAB_CHOICE;
     q->text = text;
     for (size_t i = 0; i < n && i < TEACH_LAB_MAX_CHOICES; i++)
-        q->choices[q->nchoices++] = xstrdup(opts[i]);
+        q->choices[q->nchoices++] = tr_xstrdup(opts[i]);
     q->right = right;
-    q->answer = xstrdup(opts[right]);
+    q->answer = tr_xstrdup(opts[right]);
     q->why = why;
     q->conn = r->conn_id;
     q->exchange = next->exchange;
@@ -41,7 +41,7 @@ static void fill(struct teach_lab_q *q, const char *id, const struct dec_record 
     q->frame = next->nframes ? next->frames[0] : 0;
     /* the same order each time this stage is reached */
     uint64_t seed = (r->conn_id << 32) ^ next->offset ^ ((uint64_t)next->kind << 56);
-    lab_shuffle_choices(q, &seed);
+    teach_lab_shuffle_choices(q, &seed);
 }
 
 static bool is_method(const struct dec_msg *m, const char *name)
@@ -60,20 +60,20 @@ static const struct dec_msg *request_of(const struct dec_record *r, int64_t x)
 static void body_length(const struct dec_record *r, const struct dec_msg *m,
                         const struct dec_stage *next, struct teach_lab_q *q)
 {
-    char *text = m->request ? lab_printf(_("The request's headers said Content-Length: %llu. "
+    char *text = m->request ? teach_lab_printf(_("The request's headers said Content-Length: %llu. "
                                            "What follows its blank line?"),
                                          (unsigned long long)m->content_length)
-                            : lab_printf(_("The response's headers said Content-Length: %llu. "
+                            : teach_lab_printf(_("The response's headers said Content-Length: %llu. "
                                            "What follows the blank line?"),
                                          (unsigned long long)m->content_length);
-    char *body = lab_printf(_("a body of %llu bytes"), (unsigned long long)m->content_length);
+    char *body = teach_lab_printf(_("a body of %llu bytes"), (unsigned long long)m->content_length);
     const char *req[] = {body, _("the server's status line"), _("the next request line"),
                          _("nothing: the request is complete")};
     const char *rsp[] = {body, _("the next status line"), _("a chunk size in hex"),
                          _("nothing: the response is complete")};
     fill(q, m->request ? "next_request_body" : "next_body_length", r, next, text, 4,
          m->request ? req : rsp, 0,
-         lab_printf("%s", _("Content-Length counts the body's bytes after the blank line "
+         teach_lab_printf("%s", _("Content-Length counts the body's bytes after the blank line "
                             "(RFC 9112 6.2).")));
     free(body);
 }
@@ -89,13 +89,13 @@ static bool next_body(const struct dec_record *r, const struct dec_stage *s,
     bool body_next = next->kind == DEC_STAGE_RESPONSE_BODY && next->exchange == s->exchange;
     bool none = is_method(req, "HEAD") || m->status == 204 || m->status == 304;
     if (none && !body_next) {
-        const struct dec_header *cl = lab_header(m, "Content-Length");
-        char *name = lab_request_name(req);
-        char *text = cl ? lab_printf(_("The response to %s (%d) says Content-Length: %.*s. Does a "
+        const struct dec_header *cl = teach_lab_header(m, "Content-Length");
+        char *name = teach_lab_request_name(req);
+        char *text = cl ? teach_lab_printf(_("The response to %s (%d) says Content-Length: %.*s. Does a "
                                        "body follow its blank line?"),
                                      name, m->status, (int)(cl->value.len > 20 ? 20 : cl->value.len),
                                      cl->value.p)
-                        : lab_printf(_("The response to %s (%d) has ended its headers. Does a body "
+                        : teach_lab_printf(_("The response to %s (%d) has ended its headers. Does a body "
                                        "follow its blank line?"),
                                      name, m->status);
         free(name);
@@ -105,7 +105,7 @@ static bool next_body(const struct dec_record *r, const struct dec_stage *s,
         const char *opts[] = {_("no body"), _("a body of Content-Length bytes"),
                               _("a body until the connection closes")};
         fill(q, "next_no_body", r, next, text, 3, opts, 0,
-             xstrdup(is_method(req, "HEAD") ? why_head : why_code));
+             tr_xstrdup(is_method(req, "HEAD") ? why_head : why_code));
         return true;
     }
     if (none || !body_next || !next->msg || next->msg != m)
@@ -115,13 +115,13 @@ static bool next_body(const struct dec_record *r, const struct dec_stage *s,
         return true;
     }
     if (m->framing == DEC_FRAMING_CHUNKED) {
-        char *text = lab_printf("%s", _("The response's headers said Transfer-Encoding: chunked. "
+        char *text = teach_lab_printf("%s", _("The response's headers said Transfer-Encoding: chunked. "
                                         "What follows the blank line?"));
         const char *opts[] = {_("a chunk size in hex, then that many bytes"),
                               _("a body of Content-Length bytes"), _("the next status line"),
                               _("nothing: the response is complete")};
         fill(q, "next_body_chunked", r, next, text, 4, opts, 0,
-             lab_printf("%s", _("A chunked body is chunks, each after its size in hex, ending with "
+             teach_lab_printf("%s", _("A chunked body is chunks, each after its size in hex, ending with "
                                 "a chunk of size 0 (RFC 9112 7.1).")));
         return true;
     }
@@ -135,12 +135,12 @@ static bool next_request_body(const struct dec_record *r, const struct dec_stage
     const struct dec_msg *m = s->msg;
     if (!m)
         return false;
-    const struct dec_header *ex = lab_header(m, "Expect");
+    const struct dec_header *ex = teach_lab_header(m, "Expect");
     if (ex && dec_str_eq_ci(ex->value, "100-continue") && next->kind == DEC_STAGE_STATUS_LINE &&
         next->exchange == s->exchange && next->msg && next->msg->interim &&
         next->msg->status == 100) {
-        char *name = lab_request_name(m);
-        char *text = lab_printf(_("%s says Expect: 100-continue and has a body to send. What does "
+        char *name = teach_lab_request_name(m);
+        char *text = teach_lab_printf(_("%s says Expect: 100-continue and has a body to send. What does "
                                   "the client wait for before it sends the body?"),
                                 name);
         free(name);
@@ -149,7 +149,7 @@ static bool next_request_body(const struct dec_record *r, const struct dec_stage
                               _("the TCP acknowledgement of its headers"),
                               _("nothing: the body follows at once")};
         fill(q, "next_expect", r, next, text, 4, opts, 0,
-             lab_printf("%s", _("With Expect: 100-continue the client asks whether to send the "
+             teach_lab_printf("%s", _("With Expect: 100-continue the client asks whether to send the "
                                 "body; 100 Continue says yes (RFC 9110 10.1.1).")));
         return true;
     }
@@ -183,20 +183,20 @@ static bool next_pipeline(const struct dec_record *r, int idx, const struct dec_
     const char *opts[TEACH_LAB_MAX_CHOICES];
     for (size_t i = 0; i < n; i++) {
         const struct dec_msg *m = request_of(r, waiting[i]);
-        char *rn = lab_request_name(m);
-        names[i] = lab_printf(_("the response to %s (request %lld)"), rn,
+        char *rn = teach_lab_request_name(m);
+        names[i] = teach_lab_printf(_("the response to %s (request %lld)"), rn,
                               (long long)waiting[i] + 1);
         free(rn);
         opts[i] = names[i];
     }
-    char *text = lab_printf(P_("%zu request is waiting for its response on this connection. "
+    char *text = teach_lab_printf(P_("%zu request is waiting for its response on this connection. "
                                "Which response comes next?",
                                "%zu requests are waiting for their responses on this connection. "
                                "Which response comes next?",
                                n),
                             n);
     fill(q, "next_pipeline", r, next, text, n, opts, 0,
-         lab_printf("%s", _("An HTTP/1.1 server answers pipelined requests in the order they came "
+         teach_lab_printf("%s", _("An HTTP/1.1 server answers pipelined requests in the order they came "
                             "(RFC 9112 9.3.2).")));
     for (size_t i = 0; i < n; i++)
         free(names[i]);
@@ -210,11 +210,11 @@ static bool next_headers(const struct dec_record *r, const struct dec_stage *s,
     if (next->kind != DEC_STAGE_RESPONSE_HEADERS || next->exchange != s->exchange ||
         next->msg != s->msg || !next->msg || !next->msg->nheaders)
         return false;
-    char *text = lab_printf("%s", _("The status line has arrived. What comes after it?"));
+    char *text = teach_lab_printf("%s", _("The status line has arrived. What comes after it?"));
     const char *opts[] = {_("the response headers, one per line"), _("the body"),
                           _("the blank line, then the body"), _("the next request")};
     fill(q, "next_headers", r, next, text, 4, opts, 0,
-         lab_printf("%s", _("A response is a status line, header lines, a blank line, then the "
+         teach_lab_printf("%s", _("A response is a status line, header lines, a blank line, then the "
                             "body (RFC 9112 2.1).")));
     return true;
 }
@@ -227,11 +227,11 @@ static bool next_close(const struct dec_record *r, const struct dec_stage *s,
     if (next->kind != DEC_STAGE_CLOSE || next->how != TR_CLOSE_FIN ||
         next->initiator != TR_DIR_S2C || !m || m->request || m->interim || !m->conn_close)
         return false;
-    char *text = lab_printf("%s", _("The response said Connection: close and is complete. Who "
+    char *text = teach_lab_printf("%s", _("The response said Connection: close and is complete. Who "
                                     "sends the first FIN?"));
     const char *opts[] = {_("the server"), _("the client"), _("both at the same time")};
     fill(q, "next_close", r, next, text, 3, opts, 0,
-         lab_printf("%s", _("A server that sends Connection: close closes the connection after "
+         teach_lab_printf("%s", _("A server that sends Connection: close closes the connection after "
                             "that response (RFC 9112 9.6).")));
     return true;
 }

@@ -39,25 +39,25 @@ static void q_handshake(struct teach_lab *l)
     if (!syn || !sa || !(syn->flags & TR_TCP_SYN) || !(sa->flags & TR_TCP_SYN) ||
         !(sa->flags & TR_TCP_ACK))
         return;
-    struct teach_lab_q *q = lab_add_q(l, "syn_seq", TEACH_LAB_NUMBER);
-    q->text = lab_printf(_("What is the sequence number (absolute, as sent) of the SYN that opens "
+    struct teach_lab_q *q = teach_lab_add_q(l, "syn_seq", TEACH_LAB_NUMBER);
+    q->text = teach_lab_printf(_("What is the sequence number (absolute, as sent) of the SYN that opens "
                            "connection %llu?"),
                          (unsigned long long)r->conn_id);
     q->value = syn->seq;
-    q->answer = lab_printf("%u", syn->seq);
-    q->why = lab_printf(_("Frame %llu: SYN, Seq %u; tools show it as relative 0."),
+    q->answer = teach_lab_printf("%u", syn->seq);
+    q->why = teach_lab_printf(_("Frame %llu: SYN, Seq %u; tools show it as relative 0."),
                         (unsigned long long)syn->frame, syn->seq);
     q->conn = r->conn_id;
     q->stage = DEC_STAGE_HANDSHAKE;
     q->frame = syn->frame;
     q->packet = true;
 
-    q = lab_add_q(l, "synack_ack", TEACH_LAB_NUMBER);
-    q->text = lab_printf(_("What acknowledgement number (absolute) does the server's SYN-ACK "
+    q = teach_lab_add_q(l, "synack_ack", TEACH_LAB_NUMBER);
+    q->text = teach_lab_printf(_("What acknowledgement number (absolute) does the server's SYN-ACK "
                            "carry?"));
     q->value = sa->ack;
-    q->answer = lab_printf("%u", sa->ack);
-    q->why = lab_printf(_("Frame %llu: SYN-ACK, Ack %u = the client's ISN %u + 1."),
+    q->answer = teach_lab_printf("%u", sa->ack);
+    q->why = teach_lab_printf(_("Frame %llu: SYN-ACK, Ack %u = the client's ISN %u + 1."),
                         (unsigned long long)sa->frame, sa->ack, syn->seq);
     q->conn = r->conn_id;
     q->stage = DEC_STAGE_HANDSHAKE;
@@ -66,16 +66,16 @@ static void q_handshake(struct teach_lab *l)
 
     if (sa->ack != syn->seq + 1u)
         return;
-    q = lab_add_q(l, "synack_why", TEACH_LAB_CHOICE);
-    q->text = lab_printf("%s", _("Why does the SYN-ACK acknowledge that number?"));
+    q = teach_lab_add_q(l, "synack_why", TEACH_LAB_CHOICE);
+    q->text = teach_lab_printf("%s", _("Why does the SYN-ACK acknowledge that number?"));
     const char *opts[] = {
         _("the client's SYN used one sequence number: the server expects the client's ISN + 1"),
         _("it is the number of bytes the client sent so far"),
         _("the server picks it at random"),
         _("it is the server's own initial sequence number"),
     };
-    lab_set_choices(q, 4, opts);
-    q->why = lab_printf(_("%u = %u + 1 (RFC 9293 3.4: a SYN occupies one sequence number)."),
+    teach_lab_set_choices(q, 4, opts);
+    q->why = teach_lab_printf(_("%u = %u + 1 (RFC 9293 3.4: a SYN occupies one sequence number)."),
                         sa->ack, syn->seq);
     q->conn = r->conn_id;
     q->stage = DEC_STAGE_HANDSHAKE;
@@ -103,8 +103,8 @@ static void q_rtt(struct teach_lab *l)
             int64_t rtt = a->ts - s->ts;
             if (rtt < 0)
                 return;
-            struct teach_lab_q *q = lab_add_q(l, "rtt_sample", TEACH_LAB_NUMBER);
-            q->text = lab_printf(_("Frame %llu carries the client's first %u bytes of data. How "
+            struct teach_lab_q *q = teach_lab_add_q(l, "rtt_sample", TEACH_LAB_NUMBER);
+            q->text = teach_lab_printf(_("Frame %llu carries the client's first %u bytes of data. How "
                                    "long after it did the acknowledgement of all of them arrive "
                                    "(its RTT sample, in microseconds)?"),
                                  (unsigned long long)s->frame, s->len);
@@ -112,13 +112,13 @@ static void q_rtt(struct teach_lab *l)
             q->usec = true;
             q->tol = rtt / 10 > 1 ? (double)(rtt / 10) : 1;  /* 10%, at least 1 us */
             char d[32];
-            q->answer = lab_printf("%lld", (long long)rtt);
-            q->why = lab_printf(_("Frame %llu acknowledges them %s later (Ack %u)."),
+            q->answer = teach_lab_printf("%lld", (long long)rtt);
+            q->why = teach_lab_printf(_("Frame %llu acknowledges them %s later (Ack %u)."),
                                 (unsigned long long)a->frame,
                                 teach_fmt_duration(rtt, false, d, sizeof d), a->ack);
             q->conn = r->conn_id;
             /* the stage its bytes begin (the request line), or the handshake */
-            const struct dec_stage *st = lab_stage_of(r, 0, DEC_STAGE_REQUEST_LINE, false);
+            const struct dec_stage *st = teach_lab_stage_of(r, 0, DEC_STAGE_REQUEST_LINE, false);
             q->exchange = st && dec_stage_has_frame(st, s->frame) ? 0 : -1;
             q->stage = q->exchange == 0 ? DEC_STAGE_REQUEST_LINE : DEC_STAGE_HANDSHAKE;
             q->frame = s->frame;
@@ -147,13 +147,13 @@ static void q_window(struct teach_lab *l)
     }
     if (!frame)
         return;
-    struct teach_lab_q *q = lab_add_q(l, "min_window", TEACH_LAB_NUMBER);
-    q->text = lab_printf(_("What is the smallest receive window (in bytes, after window scaling) "
+    struct teach_lab_q *q = teach_lab_add_q(l, "min_window", TEACH_LAB_NUMBER);
+    q->text = teach_lab_printf(_("What is the smallest receive window (in bytes, after window scaling) "
                            "the client advertised on connection %llu?"),
                          (unsigned long long)r->conn_id);
     q->value = (double)min;
-    q->answer = lab_printf("%llu", (unsigned long long)min);
-    q->why = lab_printf(_("Frame %llu advertises %llu bytes."), (unsigned long long)frame,
+    q->answer = teach_lab_printf("%llu", (unsigned long long)min);
+    q->why = teach_lab_printf(_("Frame %llu advertises %llu bytes."), (unsigned long long)frame,
                         (unsigned long long)min);
     q->conn = r->conn_id;
     q->stage = DEC_STAGE_HANDSHAKE;
@@ -181,12 +181,12 @@ static void q_retrans(struct teach_lab *l)
     }
     if (!n)
         return;
-    struct teach_lab_q *q = lab_add_q(l, "retransmissions", TEACH_LAB_NUMBER);
-    q->text = lab_printf("%s", _("How many TCP segments in this capture are retransmissions?"));
+    struct teach_lab_q *q = teach_lab_add_q(l, "retransmissions", TEACH_LAB_NUMBER);
+    q->text = teach_lab_printf("%s", _("How many TCP segments in this capture are retransmissions?"));
     q->value = (double)n;
     q->tol = (double)timing;
-    q->answer = lab_printf("%llu", (unsigned long long)n);
-    q->why = timing ? lab_printf(P_("%llu segments repeat bytes sent before; the first is frame "
+    q->answer = teach_lab_printf("%llu", (unsigned long long)n);
+    q->why = timing ? teach_lab_printf(P_("%llu segments repeat bytes sent before; the first is frame "
                                     "%llu. %llu segment was told from a late original by timing "
                                     "alone, so a count that differs by that much is right too.",
                                     "%llu segments repeat bytes sent before; the first is frame "
@@ -195,7 +195,7 @@ static void q_retrans(struct teach_lab *l)
                                     timing),
                                  (unsigned long long)n, (unsigned long long)first,
                                  (unsigned long long)timing)
-                    : lab_printf(P_("%llu segment repeats bytes sent before; the first is frame "
+                    : teach_lab_printf(P_("%llu segment repeats bytes sent before; the first is frame "
                                     "%llu.",
                                     "%llu segments repeat bytes sent before; the first is frame "
                                     "%llu.",
@@ -213,8 +213,8 @@ static void q_pipelining(struct teach_lab *l)
     for (size_t c = 0; c < l->nconns; c++) {
         const struct dec_record *r = &l->conns[c]->rec;
         const struct dec_exchange *x0 = dec_record_x(r, 0);
-        if (!x0 || !x0->response || r->nxs < 2)
-            continue;
+        if (!x0 || !x0->response || r->nxs < 2 || x0->stream)
+            continue;  /* HTTP/2 multiplexes streams: not pipelining (RFC 9113 5) */
         uint64_t before = 0;
         for (size_t i = 0; i < r->nxs; i++) {
             const struct dec_exchange *x = r->xs[i];
@@ -222,19 +222,19 @@ static void q_pipelining(struct teach_lab *l)
                 x->request->first_frame < x0->response->first_frame)
                 before++;
         }
-        struct teach_lab_q *q = lab_add_q(l, "pipelining", TEACH_LAB_NUMBER);
-        q->text = lab_printf(_("On connection %llu, how many requests had the client sent before "
+        struct teach_lab_q *q = teach_lab_add_q(l, "pipelining", TEACH_LAB_NUMBER);
+        q->text = teach_lab_printf(_("On connection %llu, how many requests had the client sent before "
                                "the first response began to arrive (frame %llu)?"),
                              (unsigned long long)r->conn_id,
                              (unsigned long long)x0->response->first_frame);
         q->value = (double)before;
-        q->answer = lab_printf("%llu", (unsigned long long)before);
-        q->why = before > 1 ? lab_printf(_("%llu requests: the client pipelines them (RFC 9112 "
+        q->answer = teach_lab_printf("%llu", (unsigned long long)before);
+        q->why = before > 1 ? teach_lab_printf(_("%llu requests: the client pipelines them (RFC 9112 "
                                            "9.3.2), and the responses come in the same order."),
                                          (unsigned long long)before)
-                            : lab_printf("%s", _("One: the client waits for each response "
+                            : teach_lab_printf("%s", _("One: the client waits for each response "
                                                  "before it sends the next request."));
-        lab_where_stage(q, r, 0, DEC_STAGE_STATUS_LINE, false);
+        teach_lab_where_stage(q, r, 0, DEC_STAGE_STATUS_LINE, false);
         return;
     }
 }
@@ -248,14 +248,14 @@ static void q_close(struct teach_lab *l)
         if (!r->have_tc || (c < l->nconns && !r->nxs) || r->tc.close_how != TR_CLOSE_FIN ||
             r->tc.close_initiator < 0 || !r->tc.close_frames[0])
             continue;
-        struct teach_lab_q *q = lab_add_q(l, "who_closed", TEACH_LAB_CHOICE);
-        q->text = lab_printf(_("Who began closing connection %llu (sent the first FIN)?"),
+        struct teach_lab_q *q = teach_lab_add_q(l, "who_closed", TEACH_LAB_CHOICE);
+        q->text = teach_lab_printf(_("Who began closing connection %llu (sent the first FIN)?"),
                              (unsigned long long)r->conn_id);
         const char *cl = _("the client"), *sv = _("the server");
         const char *opts[] = {r->tc.close_initiator == TR_DIR_C2S ? cl : sv,
                               r->tc.close_initiator == TR_DIR_C2S ? sv : cl};
-        lab_set_choices(q, 2, opts);
-        q->why = lab_printf(_("Frame %llu: the first FIN, from %s."),
+        teach_lab_set_choices(q, 2, opts);
+        q->why = teach_lab_printf(_("Frame %llu: the first FIN, from %s."),
                             (unsigned long long)r->tc.close_frames[0], opts[0]);
         q->conn = r->conn_id;
         q->stage = DEC_STAGE_CLOSE;
@@ -264,7 +264,7 @@ static void q_close(struct teach_lab *l)
     }
 }
 
-void lab_tcp_questions(struct teach_lab *l)
+void teach_lab_tcp_questions(struct teach_lab *l)
 {
     q_handshake(l);
     q_rtt(l);

@@ -19,7 +19,7 @@ void teach_notes_mark(struct teach_ex *e)
 {
     const struct dec_record *d = e->d;
     const struct dec_stage *s = e->s;
-    e->mine = xcalloc(d->nnotes ? d->nnotes : 1, sizeof *e->mine);
+    e->mine = tr_xcalloc(d->nnotes ? d->nnotes : 1, sizeof *e->mine);
     bool has = s->nframes > 0, lowest = true;
     uint64_t first = has ? s->frames[0] : 0, min_first = UINT64_MAX, next_first = UINT64_MAX;
     for (size_t k = 0; k < d->nstgs; k++) {
@@ -283,7 +283,7 @@ void teach_notes(struct teach_ex *e)
             const struct dec_note *n = d->notes[i];
             if ((int)n->kind != k || !e->mine[i])
                 continue;
-            xgrow(&frames, &cap, count + 1, sizeof *frames);
+            tr_xgrow(&frames, &cap, count + 1, sizeof *frames);
             frames[count++] = n->frame;
             if (!first)
                 first = n;

@@ -168,9 +168,9 @@ static int open_live(struct tr_capture *c, const struct tr_capture_opts *o, char
 
 int tr_capture_open(struct tr_capture **out, const struct tr_capture_opts *o, char *errbuf)
 {
-    struct tr_capture *c = xcalloc(1, sizeof *c);
+    struct tr_capture *c = tr_xcalloc(1, sizeof *c);
     c->live = o->file == NULL;
-    c->name = xstrdup(c->live ? o->iface : o->file);
+    c->name = tr_xstrdup(c->live ? o->iface : o->file);
     int rc = c->live ? open_live(c, o, errbuf) : open_file(c, o->file, errbuf);
     if (rc < 0) {
         tr_capture_close(c);
@@ -377,7 +377,7 @@ char **tr_capture_interfaces(char *errbuf)
     size_t n = 0;
     for (pcap_if_t *d = all; d; d = d->next)
         n++;
-    char **list = xcalloc(n + 1, sizeof *list);
+    char **list = tr_xcalloc(n + 1, sizeof *list);
     size_t k = 0;
     /* loopback first: live-watching a local server is the common case */
     for (int pass = 0; pass < 2; pass++)
@@ -387,11 +387,11 @@ char **tr_capture_interfaces(char *errbuf)
                 strncmp(d->name, "nflog", 5) == 0 || strncmp(d->name, "nfqueue", 7) == 0 ||
                 strncmp(d->name, "dbus", 4) == 0 || strncmp(d->name, "bluetooth", 9) == 0)
                 continue;
-            list[k++] = xstrdup(d->name);
+            list[k++] = tr_xstrdup(d->name);
         }
     for (pcap_if_t *d = all; d; d = d->next)
         if (strcmp(d->name, "any") == 0)
-            list[k++] = xstrdup("any");
+            list[k++] = tr_xstrdup("any");
     list[k] = NULL;
     pcap_freealldevs(all);
     return list;
@@ -416,8 +416,8 @@ struct tr_rereader *tr_rereader_new(const char *path)
 {
     if (!path || strcmp(path, "-") == 0)
         return NULL;
-    struct tr_rereader *r = xcalloc(1, sizeof *r);
-    r->path = xstrdup(path);
+    struct tr_rereader *r = tr_xcalloc(1, sizeof *r);
+    r->path = tr_xstrdup(path);
     return r;
 }
 

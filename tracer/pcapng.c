@@ -167,7 +167,7 @@ static int scan(struct src *s, tr_secrets_fn fn, void *ctx)
                 return fail(s, "a decryption secrets block at offset %" PRIu64
                                " of %" PRIu32 " bytes (more than %u MiB)",
                             off, slen, TR_PCAPNG_MAX_SECRETS >> 20) - 1; /* -2: the secrets themselves */
-            uint8_t *data = xmalloc(slen ? slen : 1);
+            uint8_t *data = tr_xmalloc(slen ? slen : 1);
             if (src_get(s, off + 16, data, slen, slen) != 0) {
                 free(data);
                 return -1;
@@ -195,7 +195,7 @@ int tr_pcapng_secrets(const char *path, tr_secrets_fn fn, void *ctx, char *errbu
         return 0; /* a pipe or a device: it cannot be read twice */
     }
     s.size = (uint64_t)st.st_size;
-    s.win = xmalloc(WINDOW);
+    s.win = tr_xmalloc(WINDOW);
     int rc = scan(&s, fn, ctx);
     free(s.win);
     close(s.fd);

@@ -9,7 +9,7 @@
 
 void tr_sb_put(struct tr_sbuf *b, const char *s, size_t n)
 {
-    xgrow(&b->p, &b->cap, b->len + n + 1, 1);
+    tr_xgrow(&b->p, &b->cap, b->len + n + 1, 1);
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -26,7 +26,7 @@ void tr_sb_vprintf(struct tr_sbuf *b, const char *fmt, va_list ap)
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     if (n >= 0) {
-        xgrow(&b->p, &b->cap, b->len + (size_t)n + 1, 1);
+        tr_xgrow(&b->p, &b->cap, b->len + (size_t)n + 1, 1);
         vsnprintf(b->p + b->len, (size_t)n + 1, fmt, again);
         b->len += (size_t)n;
     }
@@ -50,7 +50,7 @@ void tr_sb_reset(struct tr_sbuf *b)
 
 char *tr_sb_take(struct tr_sbuf *b)
 {
-    char *p = b->p ? b->p : xstrdup("");
+    char *p = b->p ? b->p : tr_xstrdup("");
     memset(b, 0, sizeof *b);
     return p;
 }

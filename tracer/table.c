@@ -117,7 +117,7 @@ static size_t bucket_of(const struct tr_table *t, const struct conn *c)
 static void table_grow(struct tr_table *t)
 {
     size_t n = t->nbuckets * 2;
-    struct conn **nb = xcalloc(n, sizeof *nb);
+    struct conn **nb = tr_xcalloc(n, sizeof *nb);
     struct conn **old = t->buckets;
     size_t oldn = t->nbuckets;
     t->buckets = nb;
@@ -234,11 +234,11 @@ static void bury(struct tr_table *t, struct conn *c)
         tomb_drop_oldest(t);
     if (!t->tombs) {
         t->ntomb_buckets = 1024;
-        t->tombs = xcalloc(t->ntomb_buckets, sizeof *t->tombs);
+        t->tombs = tr_xcalloc(t->ntomb_buckets, sizeof *t->tombs);
     }
     if (t->ntombs >= t->ntomb_buckets) {  /* grow: rehash the live ones */
         size_t n = t->ntomb_buckets * 2;
-        struct tomb **nb = xcalloc(n, sizeof *nb);
+        struct tomb **nb = tr_xcalloc(n, sizeof *nb);
         for (size_t i = 0; i < t->ntomb_buckets; i++)
             for (struct tomb *m = t->tombs[i], *next; m; m = next) {
                 next = m->hnext;
@@ -251,7 +251,7 @@ static void bury(struct tr_table *t, struct conn *c)
         t->tombs = nb;
         t->ntomb_buckets = n;
     }
-    struct tomb *m = xcalloc(1, sizeof *m);
+    struct tomb *m = tr_xcalloc(1, sizeof *m);
     m->client = c->pub.client;
     m->server = c->pub.server;
     m->closed = c->pub.last_ts;
@@ -270,10 +270,10 @@ static void bury(struct tr_table *t, struct conn *c)
 
 struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sink *sink)
 {
-    struct tr_table *t = xcalloc(1, sizeof *t);
+    struct tr_table *t = tr_xcalloc(1, sizeof *t);
     t->sink = *sink;
     if (o->nserver_ports) {
-        t->ports = xreallocarray(NULL, o->nserver_ports, sizeof *t->ports);
+        t->ports = tr_xreallocarray(NULL, o->nserver_ports, sizeof *t->ports);
         memcpy(t->ports, o->server_ports, o->nserver_ports * sizeof *t->ports);
         t->nports = o->nserver_ports;
     }
@@ -281,7 +281,7 @@ struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sin
     static const uint16_t dns_port = TR_DEFAULT_UDP_PORT;
     const uint16_t *up = o->udp_ports ? o->udp_ports : &dns_port;
     t->nudp_ports = o->udp_ports ? o->nudp_ports : 1;
-    t->udp_ports = xreallocarray(NULL, t->nudp_ports ? t->nudp_ports : 1, sizeof *t->udp_ports);
+    t->udp_ports = tr_xreallocarray(NULL, t->nudp_ports ? t->nudp_ports : 1, sizeof *t->udp_ports);
     memcpy(t->udp_ports, up, t->nudp_ports * sizeof *t->udp_ports);
     if (o->only) {
         t->only_set = true;
@@ -293,7 +293,7 @@ struct tr_table *tr_table_new(const struct tr_table_opts *o, const struct tr_sin
     t->max_conns = o->max_conns ? o->max_conns : TR_DEFAULT_MAX_CONNS;
     t->max_ooo = o->max_ooo_bytes ? o->max_ooo_bytes : TR_DEFAULT_MAX_OOO;
     t->nbuckets = 1024;
-    t->buckets = xcalloc(t->nbuckets, sizeof *t->buckets);
+    t->buckets = tr_xcalloc(t->nbuckets, sizeof *t->buckets);
     return t;
 }
 
@@ -381,7 +381,7 @@ static struct conn *conn_new(struct tr_table *t, const struct tr_packet *p, uint
     if (t->count >= t->nbuckets)
         table_grow(t);
 
-    struct conn *c = xcalloc(1, sizeof *c);
+    struct conn *c = tr_xcalloc(1, sizeof *c);
     c->pub.id = ++t->next_id;
     c->pub.first_frame = frame;
     c->pub.first_ts = ts;

@@ -8,6 +8,10 @@
  * until it is certain that it never will (the peer acknowledged bytes past
  * it, the out-of-order cap, a reset, the end of the capture): then the hole
  * is delivered as a gap.
+ *
+ * Longer than 800 lines: reassembly is one state machine (the two streams, held
+ * out-of-order pieces, gaps, FIN/RST and the close's last ACK); its helpers
+ * are in seginfo.c and table.c already.
  */
 #include "tracer.h"
 #include "tracer_int.h"
@@ -266,7 +270,7 @@ static void piece_date(const struct tr_table *t, struct piece *n)
  * second part follows it in the list. */
 static void piece_split(struct piece *p, uint32_t at)
 {
-    struct piece *n = xmalloc(sizeof *n);
+    struct piece *n = tr_xmalloc(sizeof *n);
     *n = *p;
     n->seq = at;
     n->len = p->seq + p->len - at;
@@ -304,7 +308,7 @@ static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq
                     }
                     if (p->len > over)
                         piece_split(p, seq + over);
-                    p->data = xmalloc(over);
+                    p->data = tr_xmalloc(over);
                     memcpy(p->data, data, over);
                     p->frame = frame;
                     p->ts = ts;
@@ -325,7 +329,7 @@ static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq
             }
             take = p->seq - seq;  /* up to the next held piece */
         }
-        struct piece *n = xmalloc(sizeof *n);
+        struct piece *n = tr_xmalloc(sizeof *n);
         n->seq = seq;
         n->len = take;
         n->frame = frame;
@@ -335,7 +339,7 @@ static void hold(struct tr_table *t, struct conn *c, enum tr_dir d, uint32_t seq
         piece_date(t, n);
         n->data = NULL;
         if (data) {
-            n->data = xmalloc(take);
+            n->data = tr_xmalloc(take);
             memcpy(n->data, data, take);
             data += take;
         }
@@ -741,7 +745,7 @@ void tr_tcp_segment(struct tr_table *t, struct conn *c, enum tr_dir dir, const s
         bool now = (syn && !ack) || p->len > 0 || (p->flags & (TR_TCP_FIN | TR_TCP_RST));
         if (!now && c->npending < PENDING_MAX) {
             if (!c->pending)
-                c->pending = xreallocarray(NULL, PENDING_MAX, sizeof *c->pending);
+                c->pending = tr_xreallocarray(NULL, PENDING_MAX, sizeof *c->pending);
             struct tr_seg *ps = &c->pending[c->npending++];
             tr_seg_fill(c, dir, p, frame, ts, off, ps);
             tr_seg_marks(c, dir, p, ps);

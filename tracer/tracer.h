@@ -21,19 +21,19 @@
 /* On failure they call the fatal hook (the UI restores the terminal), print */
 /* one line and exit with status 4.                                          */
 
-void *xmalloc(size_t size);
-void *xcalloc(size_t nmemb, size_t size);
-void *xrealloc(void *ptr, size_t size);
+void *tr_xmalloc(size_t size);
+void *tr_xcalloc(size_t nmemb, size_t size);
+void *tr_xrealloc(void *ptr, size_t size);
 /* realloc of nmemb * size bytes, failing cleanly on multiplication overflow */
-void *xreallocarray(void *ptr, size_t nmemb, size_t size);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
+void *tr_xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *tr_xstrdup(const char *s);
+char *tr_xstrndup(const char *s, size_t n);
 /* called once before the out-of-memory message; NULL to clear */
-void xalloc_set_fatal_hook(void (*hook)(void));
+void tr_xalloc_set_fatal_hook(void (*hook)(void));
 
 /* Grow *arr (of elements of `size` bytes, capacity *cap) to hold `need`
  * elements; capacity doubles. */
-void xgrow(void *arr, size_t *cap, size_t need, size_t size);
+void tr_xgrow(void *arr, size_t *cap, size_t need, size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Strings: a growing buffer, always NUL-terminated once written (sbuf.c).   */

@@ -8,7 +8,7 @@
 
 static void (*fatal_hook)(void);
 
-void xalloc_set_fatal_hook(void (*hook)(void))
+void tr_xalloc_set_fatal_hook(void (*hook)(void))
 {
     fatal_hook = hook;
 }
@@ -21,7 +21,7 @@ static void oom(size_t size)
     exit(4);
 }
 
-void *xmalloc(size_t size)
+void *tr_xmalloc(size_t size)
 {
     void *p = malloc(size ? size : 1);
     if (!p)
@@ -29,7 +29,7 @@ void *xmalloc(size_t size)
     return p;
 }
 
-void *xcalloc(size_t nmemb, size_t size)
+void *tr_xcalloc(size_t nmemb, size_t size)
 {
     void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
     if (!p)
@@ -37,7 +37,7 @@ void *xcalloc(size_t nmemb, size_t size)
     return p;
 }
 
-void *xrealloc(void *ptr, size_t size)
+void *tr_xrealloc(void *ptr, size_t size)
 {
     void *p = realloc(ptr, size ? size : 1);
     if (!p)
@@ -45,27 +45,27 @@ void *xrealloc(void *ptr, size_t size)
     return p;
 }
 
-void *xreallocarray(void *ptr, size_t nmemb, size_t size)
+void *tr_xreallocarray(void *ptr, size_t nmemb, size_t size)
 {
     if (size && nmemb > SIZE_MAX / size)
         oom(SIZE_MAX);
-    return xrealloc(ptr, nmemb * size);
+    return tr_xrealloc(ptr, nmemb * size);
 }
 
-char *xstrdup(const char *s)
+char *tr_xstrdup(const char *s)
 {
-    return xstrndup(s, strlen(s));
+    return tr_xstrndup(s, strlen(s));
 }
 
-char *xstrndup(const char *s, size_t n)
+char *tr_xstrndup(const char *s, size_t n)
 {
-    char *p = xmalloc(n + 1);
+    char *p = tr_xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }
 
-void xgrow(void *arr, size_t *cap, size_t need, size_t size)
+void tr_xgrow(void *arr, size_t *cap, size_t need, size_t size)
 {
     void **ap = arr;
     if (need <= *cap)
@@ -76,7 +76,7 @@ void xgrow(void *arr, size_t *cap, size_t need, size_t size)
             oom(SIZE_MAX);
         n *= 2;
     }
-    *ap = xreallocarray(*ap, n, size);
+    *ap = tr_xreallocarray(*ap, n, size);
     *cap = n;
 }
 

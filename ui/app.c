@@ -729,7 +729,7 @@ static void app_free(struct app *a)
 int ui_run(const struct ui_run_opts *opts)
 {
     struct ui_run_opts o = *opts;
-    struct app *a = xcalloc(1, sizeof *a);
+    struct app *a = tr_xcalloc(1, sizeof *a);
     the_app = a;
     a->o = &o;
     a->utf8 = teach_i18n_init(o.lang);
@@ -756,13 +756,13 @@ int ui_run(const struct ui_run_opts *opts)
         return 1;
     }
     ui_screen_big(&a->scr, o.big);
-    xalloc_set_fatal_hook(fatal_hook);
+    tr_xalloc_set_fatal_hook(fatal_hook);
     struct ui_pick pick = {.port = o.nports ? o.ports[0] : 80, .filter = o.filter};
     int status = 0;
     if (!o.file && !o.iface) {
         if (!ui_picker(&a->scr, teach_lang_zh(), &ui_stop, &pick)) {
             ui_screen_free();
-            xalloc_set_fatal_hook(NULL);
+            tr_xalloc_set_fatal_hook(NULL);
             free(a);
             return 0;
         }
@@ -778,7 +778,7 @@ int ui_run(const struct ui_run_opts *opts)
     }
     status = run(a);
     ui_screen_free();
-    xalloc_set_fatal_hook(NULL);
+    tr_xalloc_set_fatal_hook(NULL);
     if (status != 0)
         fprintf(stderr, "httpstep: %s\n", a->main.err);
     app_free(a);

@@ -50,7 +50,7 @@ static uint32_t conn_slot(struct ui_index *ix, uint64_t id)
 
 static struct ui_row *row_new(struct ui_index *ix, uint32_t conn)
 {
-    xgrow(&ix->rows, &ix->crows, ix->nrows + 1, sizeof *ix->rows);
+    tr_xgrow(&ix->rows, &ix->crows, ix->nrows + 1, sizeof *ix->rows);
     struct ui_row *r = &ix->rows[ix->nrows++];
     memset(r, 0, sizeof *r);
     r->conn = conn;
@@ -109,7 +109,7 @@ static void i_conn(void *ctx, struct dec_conn *c)
 {
     struct ui_index *ix = ctx;
     const struct tr_conn *tc = c->tc;
-    xgrow(&ix->conns, &ix->cconns, ix->nconns + 1, sizeof *ix->conns);
+    tr_xgrow(&ix->conns, &ix->cconns, ix->nconns + 1, sizeof *ix->conns);
     struct ui_crow *cr = &ix->conns[ix->nconns++];
     memset(cr, 0, sizeof *cr);
     cr->id = c->id;
@@ -132,7 +132,7 @@ static void i_dns(void *ctx, const struct dec_dns_line *d)
     if (ix->nlookups >= UI_IX_LOOKUPS)
         return;
     if (!ix->lookups)
-        ix->lookups = xreallocarray(NULL, UI_IX_LOOKUPS, sizeof *ix->lookups);
+        ix->lookups = tr_xreallocarray(NULL, UI_IX_LOOKUPS, sizeof *ix->lookups);
     ix->lookups[ix->nlookups++] = dec_dns_line_ref(d);
 }
 
@@ -283,7 +283,7 @@ static void i_conn_end(void *ctx, struct dec_conn *c)
         r->t_end = c->tc->last_ts;
         r->first_frame = cr->first_frame;
         snprintf(r->method, sizeof r->method, "%s", cr->tls ? "TLS" : "TCP");
-        r->target = cr->sni ? xstrdup(cr->sni) : NULL;
+        r->target = cr->sni ? tr_xstrdup(cr->sni) : NULL;
     }
 }
 
@@ -323,7 +323,7 @@ void ui_ix_sort(struct ui_index *ix)
     size_t old = ix->norder, k = ix->nrows - old;
     if (!k)
         return;
-    xgrow(&ix->order, &ix->corder, ix->nrows, sizeof *ix->order);
+    tr_xgrow(&ix->order, &ix->corder, ix->nrows, sizeof *ix->order);
     uint32_t *tail = ix->order + old;
     for (size_t i = 0; i < k; i++)
         tail[i] = (uint32_t)(old + i);
@@ -346,7 +346,7 @@ void ui_ix_sort(struct ui_index *ix)
     }
     /* merge order[lo, old) with the new rows, from the back, in place:
      * the new rows are copied out first */
-    uint32_t *fresh = xreallocarray(NULL, k, sizeof *fresh);
+    uint32_t *fresh = tr_xreallocarray(NULL, k, sizeof *fresh);
     memcpy(fresh, tail, k * sizeof *fresh);
     size_t i = old, j = k, w = old + k;
     while (j > 0) {
@@ -381,7 +381,7 @@ void ui_ix_drop_oldest(struct ui_index *ix, size_t drop, size_t *pos)
         ix->rows[i].prev = p == UINT32_MAX || p < drop ? UINT32_MAX : p - (uint32_t)drop;
     }
     /* the connections: those ended without a row left go */
-    uint32_t *map = xreallocarray(NULL, ix->nconns ? ix->nconns : 1, sizeof *map);
+    uint32_t *map = tr_xreallocarray(NULL, ix->nconns ? ix->nconns : 1, sizeof *map);
     size_t nc = 0;
     for (size_t c = 0; c < ix->nconns; c++) {
         struct ui_crow *cr = &ix->conns[c];

@@ -35,7 +35,7 @@ struct ui_lab {
 static struct ui_lab *lab_of(struct app *a)
 {
     if (!a->lab)
-        a->lab = xcalloc(1, sizeof *a->lab);
+        a->lab = tr_xcalloc(1, sizeof *a->lab);
     return a->lab;
 }
 

@@ -120,7 +120,7 @@ static struct dec_record *live_get(struct app *a, uint64_t id, bool create)
     if (!create)
         return NULL;
     if (!a->recs)
-        a->recs = xcalloc(LIVE_KEEP, sizeof *a->recs);
+        a->recs = tr_xcalloc(LIVE_KEEP, sizeof *a->recs);
     size_t slot = a->nrecs;
     if (a->nrecs == LIVE_KEEP) {
         /* drop the least recently active one that is not on screen */

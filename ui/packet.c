@@ -229,7 +229,7 @@ static void acks_build(const struct dec_record *d, struct acks *a)
     a->n = d->npkts;
     int64_t cur[2] = {-1, -1};
     for (int dir = 0; dir < 2; dir++)
-        a->most[dir] = xreallocarray(NULL, a->n ? a->n : 1, sizeof *a->most[dir]);
+        a->most[dir] = tr_xreallocarray(NULL, a->n ? a->n : 1, sizeof *a->most[dir]);
     for (size_t j = 0; j < a->n; j++) {
         const struct tr_seg *s = &d->pkts[j].seg;
         int peer = s->dir == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S;
@@ -340,7 +340,7 @@ static uint64_t spans_add(struct spans *s, uint64_t lo, uint64_t hi)
         j++;
     }
     if (j == i) {  /* a span of its own */
-        xgrow(&s->v, &s->cap, s->n + 1, sizeof *s->v);
+        tr_xgrow(&s->v, &s->cap, s->n + 1, sizeof *s->v);
         memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof *s->v);
         s->n++;
     } else if (j > i + 1) {

@@ -26,7 +26,7 @@ static char *field(char **p)
 {
     char *s = *p;
     if (!s)
-        return xstrdup("");
+        return tr_xstrdup("");
     char *tab = strchr(s, '\t');
     if (tab) {
         *tab = '\0';
@@ -37,7 +37,7 @@ static char *field(char **p)
     size_t n = strlen(s);
     while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
         s[--n] = '\0';
-    return xstrdup(s);
+    return tr_xstrdup(s);
 }
 
 const char *ui_samples_dir(void)
@@ -80,7 +80,7 @@ static size_t load_samples(const char *dir, struct sample **out)
         }
         if (line[0] == '\n' || line[0] == '#')
             continue;
-        xgrow(out, &cap, n + 1, sizeof **out);
+        tr_xgrow(out, &cap, n + 1, sizeof **out);
         char *p = line;
         struct sample *s = &(*out)[n++];
         s->file = field(&p);
@@ -135,7 +135,7 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
     while (ifaces && ifaces[ni])
         ni++;
     size_t n = ns + ni;
-    struct item *items = xcalloc(n ? n : 1, sizeof *items);
+    struct item *items = tr_xcalloc(n ? n : 1, sizeof *items);
     for (size_t i = 0; i < ns; i++)
         items[i] = (struct item){false, &samples[i], NULL};
     for (size_t i = 0; i < ni; i++)
@@ -271,12 +271,12 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
         else if (act == UA_OPEN && n) {
             const struct item *it = &items[sel];
             if (it->live) {
-                out->iface = xstrdup(it->iface);
+                out->iface = tr_xstrdup(it->iface);
             } else {
                 char path[4200];
                 snprintf(path, sizeof path, "%s/%s", dir, it->s->file);
-                out->file = xstrdup(path);
-                out->goto_spec = it->s->go[0] ? xstrdup(it->s->go) : NULL;
+                out->file = tr_xstrdup(path);
+                out->goto_spec = it->s->go[0] ? tr_xstrdup(it->s->go) : NULL;
             }
             chosen = true;
             break;

@@ -92,7 +92,7 @@ static void title(struct app *a, char *t, size_t n)
         teach_stage_label(s, false, label, sizeof label);
         if (s->stream)  /* an HTTP/2 stage: its stream */
             snprintf(stream, sizeof stream, _(" %s stream %u"), a->scr.g.sep, s->stream);
-        if (dec_stage_step(s->kind) > 0)
+        if (dec_stage_step(s->kind) >= 0)  /* step 0: the lookup */
             snprintf(t, n, _("Step %s %s %s"), teach_stage_number(s->kind), a->scr.g.sep, label);
         else  /* encrypted bytes: no step */
             snprintf(t, n, "%s", label);

@@ -14,6 +14,9 @@ questions of tests/e2e/lab_questions.tsv. Screens that are stable are
 compared with tests/golden/ui/*.txt (tests/golden/update.sh rewrites them).
 
     tests/e2e/ui_tmux.py [CASE ...]     (no case: all of them)
+
+Longer than 800 lines: one case per part of the screen and per key group,
+sharing the terminal driver at the top.
 """
 import json
 import os

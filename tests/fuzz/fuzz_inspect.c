@@ -132,11 +132,11 @@ static void header(struct msgrec *m, const char *name, const uint8_t *v, size_t 
 
 static void add_stage(struct dec_record *d, enum dec_stage_kind kind, struct msgrec *m)
 {
-    struct dec_stage *s = stage_new(kind, 1);
+    struct dec_stage *s = dec_stage_new(kind, 1);
     s->exchange = 0;
     s->frames[0] = d->nstgs + 1;
     s->msg = dec_msg_ref(&m->pub);
-    xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
+    tr_xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
     d->stgs[d->nstgs++] = s;
 }
 
@@ -159,20 +159,20 @@ static void explain(const uint8_t *body, size_t n, const char *key, size_t klen,
                     int ct)
 {
     size_t cut = n < 512 ? n : 512;  /* header values: a head is small */
-    struct msgrec *m = msgrec_new(true);
-    m->arena = xmalloc(8 * cut + 4 * klen + 512);
-    m->hdrs = xcalloc(16, sizeof *m->hdrs);
+    struct msgrec *m = dec_msgrec_new(true);
+    m->arena = tr_xmalloc(8 * cut + 4 * klen + 512);
+    m->hdrs = tr_xcalloc(16, sizeof *m->hdrs);
     m->pub.headers = m->hdrs;
     m->pub.method = str_in(m, "POST", 4);
     size_t tl = 2 + cut;
-    uint8_t *target = xmalloc(tl);
+    uint8_t *target = tr_xmalloc(tl);
     memcpy(target, "/?", 2);
     memcpy(target + 2, body, cut);
     m->pub.target = str_in(m, target, tl);
     free(target);
     m->pub.version = str_in(m, "HTTP/1.1", 8);
     size_t cl = strlen(ctypes[ct]);
-    uint8_t *ctype = xmalloc(cl + klen + 1);
+    uint8_t *ctype = tr_xmalloc(cl + klen + 1);
     memcpy(ctype, ctypes[ct], cl);
     if (key_ct || ct == 0 || ct == 7) {
         memcpy(ctype + cl, key, klen);

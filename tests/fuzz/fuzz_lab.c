@@ -90,7 +90,7 @@ static void answer(const uint8_t *data, size_t size)
                  "verdict %d", (int)v);
     }
     char dates[TEACH_LAB_MAX_CHOICES][40];
-    if (lab_date_choices(a, size, dates))
+    if (teach_lab_date_choices(a, size, dates))
         for (size_t i = 0; i < TEACH_LAB_MAX_CHOICES; i++)
             FZ_CHECK(memchr(dates[i], '\0', 40) && strlen(dates[i]) == 29, "date %zu", i);
     free(a);

@@ -232,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             continue;
         case 5: {
             unsigned key = dir == TR_DIR_C2S ? 3 : 4;
-            tls13_next_secret(dec_tls_hash_info(DEC_TLS_HASH_SHA256), secrets[key], 32);
+            dec_tls13_next_secret(dec_tls_hash_info(DEC_TLS_HASH_SHA256), secrets[key], 32);
             seq13[key] = 0;
             continue;
         }

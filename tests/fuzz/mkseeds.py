@@ -15,6 +15,9 @@ and then small handwritten seeds (frames of every link type and
 encapsulation, HTTP conversations, gzip/deflate/br bodies, DNS messages, forms, multipart
 bodies, pictures, header values).
 The formats are described at the top of each harness.
+
+Longer than 800 lines: the seeds of every harness, each built by hand from
+the formats it reads; one file so that seeds.sh has one entry point.
 """
 import gzip
 import hashlib

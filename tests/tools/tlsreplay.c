@@ -53,7 +53,7 @@ static void buf_add(struct buf *b, const uint8_t *p, size_t n)
         size_t cap = b->cap ? b->cap * 2 : 4096;
         while (cap < b->n + n)
             cap *= 2;
-        b->p = xrealloc(b->p, cap);
+        b->p = tr_xrealloc(b->p, cap);
         b->cap = cap;
     }
     memcpy(b->p + b->n, p, n);
@@ -158,7 +158,7 @@ static void on_note(void *ctx, const struct dec_tls_note *n)
 static void t_conn(void *ctx, struct tr_conn *tc)
 {
     (void)ctx;
-    struct rconn *c = xcalloc(1, sizeof *c);
+    struct rconn *c = tr_xcalloc(1, sizeof *c);
     c->id = tc->id;
     tc->user = c;
     g.conns++;

@@ -5,6 +5,9 @@
  * Every conversation must give the same stages, exchanges and notes fed
  * whole, one byte at a time, and cut at every split point (http-parser
  * test.c test_scan style).
+ *
+ * Longer than 800 lines: a test file (every framing, split at every point,
+ * pipelining, tunnels, TLS and HTTP/2 on the decoder).
  */
 #include "testutil.h"
 

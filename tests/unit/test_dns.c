@@ -4,6 +4,9 @@
  * real response), the pairing key, the CNAME chain, DNS over TCP's framing at
  * every split point and across gaps, and the captures of tests/data/dns/
  * read the way tshark reads them (their NAME.tshark files)
+ *
+ * Longer than 800 lines: a test file (hand-built DNS messages, one case per
+ * record type, compression trap and malformed field).
  */
 #include "testutil.h"
 #include "dnsbuild.h"

@@ -8,6 +8,9 @@
  *       (in the language of the locale; HTTPSTEP_LOCALEDIR names the
  *       directory holding <lang>/LC_MESSAGES/httpstep.mo; HTTPSTEP_KEYLOG a
  *       key log of its TLS secrets)
+ *
+ * Longer than 800 lines: a test file (each stage kind's text in two languages,
+ * checked against the facts of real captures).
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700  /* wcswidth */
@@ -629,9 +632,9 @@ static void test_test_data(void **state)
 /* a message built by hand: its strings and headers live in its own arena */
 static struct msgrec *tmsg(bool request)
 {
-    struct msgrec *m = msgrec_new(request);
-    m->arena = xmalloc(1u << 16);
-    m->hdrs = xcalloc(64, sizeof *m->hdrs);
+    struct msgrec *m = dec_msgrec_new(request);
+    m->arena = tr_xmalloc(1u << 16);
+    m->hdrs = tr_xcalloc(64, sizeof *m->hdrs);
     m->pub.headers = m->hdrs;
     return m;
 }
@@ -658,12 +661,12 @@ static void theader(struct msgrec *m, const char *name, const char *value)
 static struct dec_stage *add_stage(struct dec_record *d, enum dec_stage_kind kind, int64_t x,
                                    struct msgrec *m)
 {
-    struct dec_stage *s = stage_new(kind, 1);
+    struct dec_stage *s = dec_stage_new(kind, 1);
     s->exchange = x;
     s->frames[0] = d->nstgs + 1;
     if (m)
         s->msg = dec_msg_ref(&m->pub);
-    xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
+    tr_xgrow(&d->stgs, &d->cstgs, d->nstgs + 1, sizeof *d->stgs);
     d->stgs[d->nstgs++] = s;
     return s;
 }
@@ -827,8 +830,8 @@ static void test_notes(void **state)
     struct dec_stage *s = add_stage(&d, DEC_STAGE_RESPONSE_BODY, 0, m);
     dec_msg_unref(&m->pub);
     for (int k = 0; k < DEC_NOTE_COUNT; k++) {
-        xgrow(&d.notes, &d.cnotes, d.nnotes + 1, sizeof *d.notes);
-        d.notes[d.nnotes++] = note_new((enum dec_note_kind)k, 1, s->frames[0],
+        tr_xgrow(&d.notes, &d.cnotes, d.nnotes + 1, sizeof *d.notes);
+        d.notes[d.nnotes++] = dec_note_new((enum dec_note_kind)k, 1, s->frames[0],
                                        dec_note_name((enum dec_note_kind)k),
                                        (struct dec_str){NULL, 0}, NULL);
     }
@@ -870,7 +873,7 @@ static void test_bodies(void **state)
         dec_msg_unref(&m->pub);
         const char *body = pass == 0 ? (const char *)gif : "{\"name\": \"jinqiao\"}";
         size_t n = pass == 0 ? sizeof gif - 1 : strlen(body);
-        uint8_t *copy = xmalloc(n);
+        uint8_t *copy = tr_xmalloc(n);
         memcpy(copy, body, n);
         s->preview = copy;
         s->preview_len = n;
@@ -1025,11 +1028,11 @@ static char *close_text(const struct tpkt *p, size_t n, enum tr_close_how how, i
     struct dec_record d;
     dec_record_init(&d, 1);
     d.tc.syn_seen = true;
-    struct dec_stage *s = stage_new(DEC_STAGE_CLOSE, n);
+    struct dec_stage *s = dec_stage_new(DEC_STAGE_CLOSE, n);
     s->exchange = -1;
     s->how = how;
     s->initiator = initiator;
-    d.pkts = xcalloc(n, sizeof *d.pkts);
+    d.pkts = tr_xcalloc(n, sizeof *d.pkts);
     d.cpkts = n;
     for (size_t i = 0; i < n; i++) {
         s->frames[i] = p[i].frame;
@@ -1038,7 +1041,7 @@ static char *close_text(const struct tpkt *p, size_t n, enum tr_close_how how, i
                     .ack = p[i].ack},
             .stage = 0};
     }
-    xgrow(&d.stgs, &d.cstgs, 1, sizeof *d.stgs);
+    tr_xgrow(&d.stgs, &d.cstgs, 1, sizeof *d.stgs);
     d.stgs[d.nstgs++] = s;
     char *t = explain(&d, 0);
     dec_record_free(&d);
@@ -1323,7 +1326,7 @@ static struct dec_stage *add_tls(struct dec_record *d, enum dec_stage_kind kind,
     s->ts = s->ts_end = ts;
     s->length = length;
     if (t) {
-        struct dec_tls_stage *c = xmalloc(sizeof *c);
+        struct dec_tls_stage *c = tr_xmalloc(sizeof *c);
         *c = *t;
         s->tls_info = c;
     }
@@ -1346,7 +1349,7 @@ static struct dec_stage *add_h2(struct dec_record *d, enum dec_stage_kind kind, 
     s->ts = ts;
     s->ts_end = ts_end;
     s->length = 9 * nh2 + 20;
-    struct dec_h2_ref *r = xcalloc(nh2 ? nh2 : 1, sizeof *r);
+    struct dec_h2_ref *r = tr_xcalloc(nh2 ? nh2 : 1, sizeof *r);
     for (size_t i = 0; i < nh2; i++)
         r[i] = (struct dec_h2_ref){s->frames[0], types[i], flags[i], 20};
     s->h2 = r;
@@ -1357,7 +1360,7 @@ static struct dec_stage *add_h2(struct dec_record *d, enum dec_stage_kind kind, 
 static void tpseudo(struct msgrec *m, const char *name, const char *value)
 {
     if (!m->pseudo) {
-        m->pseudo = xcalloc(8, sizeof *m->pseudo);
+        m->pseudo = tr_xcalloc(8, sizeof *m->pseudo);
         m->pub.pseudo = m->pseudo;
     }
     m->pseudo[m->pub.npseudo++] = (struct dec_header){tstr(m, name), tstr(m, value)};
@@ -1407,8 +1410,8 @@ static struct msgrec *h2_response(int status, uint32_t stream, uint64_t body)
 
 static void add_note(struct dec_record *d, enum dec_note_kind k, uint64_t frame)
 {
-    xgrow(&d->notes, &d->cnotes, d->nnotes + 1, sizeof *d->notes);
-    d->notes[d->nnotes++] = note_new(k, 1, frame, dec_note_name(k), (struct dec_str){NULL, 0},
+    tr_xgrow(&d->notes, &d->cnotes, d->nnotes + 1, sizeof *d->notes);
+    d->notes[d->nnotes++] = dec_note_new(k, 1, frame, dec_note_name(k), (struct dec_str){NULL, 0},
                                      NULL);
 }
 
@@ -1439,14 +1442,14 @@ static void https_h2_record(struct dec_record *d)
     static const uint8_t settings[] = {4}, none[] = {0}, ack[] = {4, 4}, ackf[] = {0, 1};
     struct dec_stage *p = add_h2(d, DEC_STAGE_H2_PREFACE, -1, 0, NULL, 2600, 2600, settings,
                                  none, 1);
-    struct dec_h2_kv *kv = xcalloc(3, sizeof *kv);
+    struct dec_h2_kv *kv = tr_xcalloc(3, sizeof *kv);
     kv[0] = (struct dec_h2_kv){0x3, 100};
     kv[1] = (struct dec_h2_kv){0x4, 10485760};
     kv[2] = (struct dec_h2_kv){0x2, 0};
     p->settings = kv;
     p->nsettings = 3;
     struct dec_stage *st = add_h2(d, DEC_STAGE_H2_SETTINGS, -1, 0, NULL, 3000, 3100, ack, ackf, 2);
-    kv = xcalloc(1, sizeof *kv);
+    kv = tr_xcalloc(1, sizeof *kv);
     kv[0] = (struct dec_h2_kv){0x5, 16777215};
     st->settings = kv;
     st->nsettings = 1;

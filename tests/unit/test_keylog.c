@@ -195,7 +195,7 @@ static void test_every_cut(void **state)
 
 static char *tmpdir(void)
 {
-    char *d = xstrdup("/tmp/httpstep-keylog-XXXXXX");
+    char *d = tr_xstrdup("/tmp/httpstep-keylog-XXXXXX");
     assert_non_null(mkdtemp(d));
     return d;
 }

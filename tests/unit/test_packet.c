@@ -1,6 +1,9 @@
 /* test_packet.c - tr_packet_decode: every link type, IPv4 options and
  * lengths, IPv6 extension header chains, TCP options, and hostile frames
  * (every truncation, impossible lengths, random bytes)
+ *
+ * Longer than 800 lines: one test per link type and encapsulation, each with
+ * its hand-built packet bytes.
  */
 #include "testutil.h"
 

@@ -408,7 +408,7 @@ static char *slurp(const char *path)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *s = xmalloc((size_t)n + 1);
+    char *s = tr_xmalloc((size_t)n + 1);
     assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
     s[n] = '\0';
     fclose(f);

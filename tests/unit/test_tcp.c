@@ -3,6 +3,9 @@
  *
  * The client is 10.0.0.1:40000 (ISN 1000), the server 10.0.0.2:80 (ISN
  * 5000); frames are numbered from 1, 100 microseconds apart.
+ *
+ * Longer than 800 lines: a test file (reassembly in order, reversed,
+ * duplicated, overlapping, with gaps, across the wrap, every close).
  */
 #include "testutil.h"
 

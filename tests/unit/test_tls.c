@@ -7,6 +7,9 @@
  * 0-RTT accepted and rejected, keys that arrive late, no keys, wrong keys,
  * gaps, a capture that starts mid-connection, and the handshake parsers and
  * tables against hostile bytes
+ *
+ * Longer than 800 lines: a test file (RFC 8448's vectors, every cipher suite,
+ * records split and cut, each with its bytes).
  */
 #define _GNU_SOURCE /* memmem */
 #include "testutil.h"
@@ -208,7 +211,7 @@ static void test_rfc8448_key_schedule(void **state)
         struct bb secret = hexb(r8448_labels[i].secret), ctx = hexb(r8448_labels[i].ctx),
                   want = hexb(r8448_labels[i].out);
         uint8_t out[64];
-        assert_int_equal(tls13_expand_label(sha256, secret.p, secret.n, r8448_labels[i].label,
+        assert_int_equal(dec_tls13_expand_label(sha256, secret.p, secret.n, r8448_labels[i].label,
                                             ctx.p, ctx.n, out, want.n),
                          0);
         if (memcmp(out, want.p, want.n) != 0) {
@@ -236,29 +239,29 @@ static void test_rfc8448_record(void **state)
     assert_int_equal(rec.n, 679);
     assert_int_equal(want.n, 657);
     struct tls_key k = {0};
-    assert_int_equal(tls_key_set13(&k, dec_tls_suite(0x1301), secret.p, secret.n), 0);
+    assert_int_equal(dec_tls_key_set13(&k, dec_tls_suite(0x1301), secret.p, secret.n), 0);
     uint8_t *out = malloc(rec.n);
     const uint8_t *plain;
     size_t plen;
     uint8_t inner;
-    assert_int_equal(tls_key_open(&k, 0, rec.p, rec.p + 5, rec.n - 5, out, &plain, &plen, &inner),
+    assert_int_equal(dec_tls_key_open(&k, 0, rec.p, rec.p + 5, rec.n - 5, out, &plain, &plen, &inner),
                      0);
     assert_int_equal(inner, DEC_TLS_CT_HANDSHAKE);
     assert_int_equal(plen, want.n);
     assert_memory_equal(plain, want.p, want.n);
     /* the wrong sequence number, or one flipped bit: no authentication */
-    assert_int_equal(tls_key_open(&k, 1, rec.p, rec.p + 5, rec.n - 5, out, &plain, &plen, &inner),
+    assert_int_equal(dec_tls_key_open(&k, 1, rec.p, rec.p + 5, rec.n - 5, out, &plain, &plen, &inner),
                      -1);
     rec.p[100] ^= 1;
-    assert_int_equal(tls_key_open(&k, 0, rec.p, rec.p + 5, rec.n - 5, out, &plain, &plen, &inner),
+    assert_int_equal(dec_tls_key_open(&k, 0, rec.p, rec.p + 5, rec.n - 5, out, &plain, &plen, &inner),
                      -1);
     rec.p[100] ^= 1;
     /* in place: the plaintext where the ciphertext was */
     assert_int_equal(
-        tls_key_open(&k, 0, rec.p, rec.p + 5, rec.n - 5, rec.p + 5, &plain, &plen, &inner), 0);
+        dec_tls_key_open(&k, 0, rec.p, rec.p + 5, rec.n - 5, rec.p + 5, &plain, &plen, &inner), 0);
     assert_ptr_equal(plain, rec.p + 5);
     assert_memory_equal(plain, want.p, want.n);
-    tls_key_done(&k);
+    dec_tls_key_done(&k);
     free(out);
     bb_free(&rec);
     bb_free(&secret);
@@ -715,7 +718,7 @@ static void test_rfc8448_keys(void **state)
      * authentication, the rest of its direction stays encrypted; the
      * client's direction decrypts */
     {
-        char *text = xstrdup(r8448_keylog());
+        char *text = tr_xstrdup(r8448_keylog());
         char *p = strstr(text, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
         p += strlen("SERVER_HANDSHAKE_TRAFFIC_SECRET") + 1 + 64 + 1;
         *p = *p == '0' ? '1' : '0';
@@ -1180,7 +1183,7 @@ static void run_flow13(const struct flow13 *fl)
         hs_msg_hex(&m, DEC_TLS_HS_KEY_UPDATE, "00");
         seal13(&r, fl->suite, s_ap, hl, sseq++, 22, m.p, m.n, 0);
         m.n = 0;
-        assert_int_equal(tls13_next_secret(dec_tls_hash_info(s->hash), next, hl), 0);
+        assert_int_equal(dec_tls13_next_secret(dec_tls_hash_info(s->hash), next, hl), 0);
         sseq = 0;
     }
     seal13(&r, fl->suite, next, hl, sseq++, 23, (const uint8_t *)rsp2_text, strlen(rsp2_text),
@@ -1442,7 +1445,7 @@ static void test_tls12_flows(void **state)
                                       0xc027, 0xc028, 0x002f, 0x003d, 0xc012, 0xc076, 0xc060};
     for (size_t i = 0; i < NELEM(suites); i++) {
         const struct dec_tls_suite *s = dec_tls_suite(suites[i]);
-        if (!tls_cipher_supported(s)) { /* a libcrypto without it (3DES, Camellia, ARIA) */
+        if (!dec_tls_cipher_supported(s)) { /* a libcrypto without it (3DES, Camellia, ARIA) */
             print_message("skipped %s: libcrypto lacks %s\n", s->name,
                           dec_tls_cipher_info(s->cipher)->evp);
             continue;
@@ -1625,7 +1628,7 @@ static void test_tls12_prf(void **state)
                           "9d ef 9b 97 fc e3 4f 79 67 89 ba a4 80 82 d1 22 ee 42 c5 a7 2e 5a 51 "
                           "10 ff f7 01 87 34 7b 66");
     uint8_t out[100];
-    assert_int_equal(tls12_prf(dec_tls_hash_info(DEC_TLS_HASH_SHA256), secret.p, secret.n,
+    assert_int_equal(dec_tls12_prf(dec_tls_hash_info(DEC_TLS_HASH_SHA256), secret.p, secret.n,
                                "test label", seed.p, seed.n, out, sizeof out),
                      0);
     assert_memory_equal(out, want.p, 100);
@@ -1642,7 +1645,7 @@ static void test_tls12_prf(void **state)
         sr[i] = (uint8_t)(0x40 + i);
     }
     struct bb kbw = hexb(TLS12_KEY_BLOCK_VECTOR);
-    assert_int_equal(tls12_key_block(dec_tls_hash_info(DEC_TLS_HASH_SHA256), master, cr, sr, kb,
+    assert_int_equal(dec_tls12_key_block(dec_tls_hash_info(DEC_TLS_HASH_SHA256), master, cr, sr, kb,
                                      sizeof kb),
                      0);
     assert_int_equal(kbw.n, sizeof kb);
@@ -1708,11 +1711,11 @@ static void test_tables(void **state)
     assert_string_equal(dec_tls_note_name(DEC_TLS_NOTE_UNSUPPORTED), "tls_unsupported");
     assert_null(dec_tls_why_text(DEC_TLS_WHY_NONE));
     assert_string_equal(dec_tls_why_text(DEC_TLS_WHY_CIPHER), "cipher not supported");
-    assert_true(tls_cipher_supported(dec_tls_suite(0x1301)));
-    assert_true(tls_cipher_supported(dec_tls_suite(0x1303)));
-    assert_true(tls_cipher_supported(dec_tls_suite(0xc014)));
-    assert_false(tls_cipher_supported(dec_tls_suite(0x0005))); /* RC4 */
-    assert_false(tls_cipher_supported(dec_tls_suite(0x1304))); /* CCM */
+    assert_true(dec_tls_cipher_supported(dec_tls_suite(0x1301)));
+    assert_true(dec_tls_cipher_supported(dec_tls_suite(0x1303)));
+    assert_true(dec_tls_cipher_supported(dec_tls_suite(0xc014)));
+    assert_false(dec_tls_cipher_supported(dec_tls_suite(0x0005))); /* RC4 */
+    assert_false(dec_tls_cipher_supported(dec_tls_suite(0x1304))); /* CCM */
 }
 
 static void test_client_hello_fields(void **state)

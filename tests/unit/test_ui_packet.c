@@ -91,7 +91,7 @@ static void hand_seg(struct hand *h, enum tr_dir dir, double ms, uint64_t off, u
                      int64_t ack, bool retrans)
 {
     struct dec_record *d = &h->d;
-    xgrow(&d->pkts, &d->cpkts, d->npkts + 1, sizeof *d->pkts);
+    tr_xgrow(&d->pkts, &d->cpkts, d->npkts + 1, sizeof *d->pkts);
     struct tr_seg s = {
         .frame = ++h->frame, .ts = (tr_time)(ms * 1000), .dir = dir, .flags = TR_TCP_ACK,
         .seq = (uint32_t)(d->tc.side[dir].isn + 1 + off), .rel_seq = (uint32_t)(1 + off),
@@ -281,7 +281,7 @@ static void test_ix_sort_incremental(void **state)
     struct ui_index ix;
     ui_ix_init(&ix);
     enum { CONNS = 7, ROWS = 3000 };
-    xgrow(&ix.conns, &ix.cconns, CONNS, sizeof *ix.conns);
+    tr_xgrow(&ix.conns, &ix.cconns, CONNS, sizeof *ix.conns);
     ix.nconns = CONNS;
     for (int c = 0; c < CONNS; c++)
         ix.conns[c] = (struct ui_crow){.id = (uint64_t)(CONNS - c) * 10,  /* not in slot order */
@@ -293,7 +293,7 @@ static void test_ix_sort_incremental(void **state)
         for (size_t b = 0; b < batch && ix.nrows < ROWS; b++) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             uint32_t c = (uint32_t)((seed >> 33) % CONNS);
-            xgrow(&ix.rows, &ix.crows, ix.nrows + 1, sizeof *ix.rows);
+            tr_xgrow(&ix.rows, &ix.crows, ix.nrows + 1, sizeof *ix.rows);
             ix.rows[ix.nrows] = (struct ui_row){.conn = c, .index = next[c]++,
                                                 .prev = ix.conns[c].last_row};
             ix.conns[c].last_row = (uint32_t)ix.nrows++;

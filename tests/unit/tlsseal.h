@@ -136,8 +136,8 @@ static inline void seal13(struct bb *out, uint16_t suite, const uint8_t *secret,
     const struct dec_tls_cipher_info *ci = dec_tls_cipher_info(s->cipher);
     const struct dec_tls_hash_info *hi = dec_tls_hash_info(s->hash);
     uint8_t key[32], iv[12], nonce[12], hdr[5];
-    TS_CHECK((tls13_expand_label(hi, secret, slen, "key", NULL, 0, key, ci->key_len)) == 0);
-    TS_CHECK((tls13_expand_label(hi, secret, slen, "iv", NULL, 0, iv, 12)) == 0);
+    TS_CHECK((dec_tls13_expand_label(hi, secret, slen, "key", NULL, 0, key, ci->key_len)) == 0);
+    TS_CHECK((dec_tls13_expand_label(hi, secret, slen, "iv", NULL, 0, iv, 12)) == 0);
     memcpy(nonce, iv, 12);
     for (int i = 0; i < 8; i++)
         nonce[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
@@ -189,7 +189,7 @@ static inline void keys12(const struct dec_tls_suite *s, const uint8_t master[48
     size_t need = 2 * mac + 2 * ci->key_len + 2 * ci->fixed_iv_len;
     enum dec_tls_hash prf = s->hash == DEC_TLS_HASH_SHA384 ? DEC_TLS_HASH_SHA384
                                                            : DEC_TLS_HASH_SHA256;
-    TS_CHECK((tls12_key_block(dec_tls_hash_info(prf), master, cr, sr, kb, need)) == 0);
+    TS_CHECK((dec_tls12_key_block(dec_tls_hash_info(prf), master, cr, sr, kb, need)) == 0);
     for (int d = 0; d < 2; d++) {
         k[d].s = s;
         k[d].etm = etm;
