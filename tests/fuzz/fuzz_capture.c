@@ -8,22 +8,13 @@
 #define _GNU_SOURCE
 #include "fuzz_common.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
-static int memfd = -1;
-static char path[64];
+static struct fz_file input;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    memfd = memfd_create("fuzz_capture", 0);
-    if (memfd < 0) {
-        perror("memfd_create");
-        abort();
-    }
-    snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+    fz_file_init(&input, "fuzz_capture");
     return 0;
 }
 
@@ -36,11 +27,10 @@ static void fz_secrets(void *ctx, uint32_t type, const uint8_t *data, size_t len
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size))
-        abort();
+    fz_file_fill(&input, data, size);
 
     char err[TR_ERRBUF_SIZE];
-    struct tr_capture_opts copts = {.file = path, .offsets = true};
+    struct tr_capture_opts copts = {.file = input.path, .offsets = true};
     struct tr_capture *cap;
     if (tr_capture_open(&cap, &copts, err) < 0) {
         FZ_CHECK(memchr(err, '\0', sizeof err) != NULL && err[0], "no error message");
@@ -54,11 +44,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* retransmissions are compared with the first copy read back from the
      * file, as httpstep.c does */
-    struct tr_rereader *rr = tr_rereader_new(path);
+    struct tr_rereader *rr = tr_rereader_new(input.path);
     /* a pcapng's Decryption Secrets Blocks, as dec_pipeline reads them: the
      * decrypted paths (TLS plaintext into HTTP/1.x and HTTP/2) are fuzzed too */
     struct dec_keylog *keys = dec_keylog_new();
-    tr_pcapng_secrets(path, fz_secrets, keys, err);
+    tr_pcapng_secrets(input.path, fz_secrets, keys, err);
     struct fz_pipe p;
     struct fz_pipe_opts o = {.format = REP_FORMAT_JSON, .reread = tr_rereader_read, .reread_ctx = rr,
                              .keys = keys};

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <string.h>
 
 #define FZ_CHECK(cond, ...)                                                                       \
@@ -558,5 +560,31 @@ static inline void fz_pipe_done(struct fz_pipe *p, uint64_t frames, uint64_t byt
     dec_free(p->dec);
     rep_writer_free(p->w);
 }
+
+#ifdef _GNU_SOURCE /* memfd_create */
+/* A capture harness's input as a file: a memfd that the capture reader opens
+ * by its /proc/self/fd path (so capture.c's file checks run too). Make it
+ * once (fz_file_init in LLVMFuzzerInitialize), then fill it per input. */
+struct fz_file {
+    int fd;
+    char path[64];
+};
+
+static inline void fz_file_init(struct fz_file *f, const char *name)
+{
+    f->fd = memfd_create(name, 0);
+    if (f->fd < 0) {
+        perror("memfd_create");
+        abort();
+    }
+    snprintf(f->path, sizeof f->path, "/proc/self/fd/%d", f->fd);
+}
+
+static inline void fz_file_fill(const struct fz_file *f, const uint8_t *data, size_t size)
+{
+    if (ftruncate(f->fd, 0) != 0 || (size && pwrite(f->fd, data, size, 0) != (ssize_t)size))
+        abort();
+}
+#endif
 
 #endif

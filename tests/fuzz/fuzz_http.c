@@ -292,7 +292,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t size)
     struct dec_stats ds;
     dec_stats(dec, &ds);
     FZ_CHECK(ds.http_conns <= 1, "%llu HTTP connections of 1", (unsigned long long)ds.http_conns);
-    struct dec_run_stats st = {r.frame, size, 1, ds.http_conns, ds.exchanges, ds.notes, 0};
+    struct dec_run_stats st = {r.frame, size, 1, ds.http_conns, ds.exchanges, ds.notes, 0, ds.dns, ds.decrypted};
     rep_writer_stats(w, &st);
     rep_writer_flush(w);
     dec_free(dec);

@@ -14,31 +14,21 @@
 #include "fuzz_common.h"
 #include "../../teach/lab_int.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
-static int memfd = -1;
-static char path[64];
+static struct fz_file input;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    memfd = memfd_create("fuzz_lab", 0);
-    if (memfd < 0) {
-        perror("memfd_create");
-        abort();
-    }
-    snprintf(path, sizeof path, "/proc/self/fd/%d", memfd);
+    fz_file_init(&input, "fuzz_lab");
     return 0;
 }
 
 static void capture(const uint8_t *data, size_t size, uint64_t seed)
 {
-    if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size))
-        abort();
+    fz_file_fill(&input, data, size);
     char err[TR_ERRBUF_SIZE];
-    struct dec_pipeline_opts po = {.file = path};
+    struct dec_pipeline_opts po = {.file = input.path};
     struct teach_lab *l = teach_lab_new();
     if (!teach_lab_load(l, &po, err)) {
         FZ_CHECK(err[0] && memchr(err, '\0', sizeof err), "no error message");
