@@ -265,6 +265,10 @@ struct rep_end {
     const struct dec_note *const *fnotes;   /* frame-level notes kept */
     size_t nfnotes;
     uint64_t fnotes_more;        /* and so many not kept */
+    /* DNS lookups without an answer or with an error (NXDOMAIN): no connection
+     * follows them, so no step 0 shows them; the first LOOKUPS_MAX */
+    const struct dec_dns_line *const *lookups;
+    size_t nlookups;
     bool utf8;
     size_t show;
     /* the number base of a connection's rows */
