@@ -618,11 +618,7 @@ void rep_html_end(struct rep_out *out, const struct rep_end *e)
         rep_ob_xstr(o, _("DNS lookups without an answer or with an error"));
         rep_ob_str(o, "</h2>\n");
         struct tr_sbuf t = {0};
-        teach_explain_lookup(e->lookups[0], NULL, &t);
-        for (size_t i = 1; i < e->nlookups; i++) {
-            tr_sb_str(&t, "\n\n");
-            teach_lookup_summary(e->lookups[i], &t);
-        }
+        rep_lookups_text(e, &t);
         paras(o, t.p);
         tr_sb_free(&t);
         rep_ob_str(o, "</section>\n");

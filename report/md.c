@@ -512,13 +512,8 @@ void rep_md_end(struct rep_out *out, const struct rep_end *e)
         rep_ob_str(o, _("DNS lookups without an answer or with an error"));
         rep_ob_str(o, "\n\n");
         struct tr_sbuf t = {0};
-        teach_explain_lookup(e->lookups[0], NULL, &t);
+        rep_lookups_text(e, &t);
         paras(o, t.p);
-        for (size_t i = 1; i < e->nlookups; i++) {
-            tr_sb_reset(&t);
-            teach_lookup_summary(e->lookups[i], &t);
-            para(o, t.p, t.len);
-        }
         tr_sb_free(&t);
     }
     if (e->nfnotes && !e->goto_x) {

@@ -305,6 +305,8 @@ void rep_text_live_exchange(struct rep_out *o, const struct dec_conn *c,
 void rep_text_live_note(struct rep_out *o, const struct dec_conn *c, const struct dec_note *n);
 void rep_text_live_end(struct rep_out *o, const struct dec_conn *c);
 void rep_text_end(struct rep_out *o, const struct rep_end *e);
+/* walk.c: the lookups of e no connection can follow, told for the documents */
+void rep_lookups_text(const struct rep_end *e, struct tr_sbuf *out);
 
 /* html.c, md.c, svg.c, har.c: a connection's chunks into the spool */
 void rep_html_conn(struct rep_out *o, const struct rep_ren *rn, const struct dec_conn *c);
