@@ -235,12 +235,11 @@ static void content_view(struct rep_obuf *o, const struct dec_stage *s, size_t s
 
 /* ------------------------------------------------------------- stages -- */
 
-static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
+/* a learner's text as paragraphs (an empty line between them) */
+static void paras(struct rep_obuf *o, const char *p)
 {
-    struct tr_sbuf b = {0};
-    teach_explain(r, idx, &b);
     rep_ob_str(o, "<div class=\"explain\">");
-    const char *p = b.p ? b.p : "";
+    p = p ? p : "";
     while (*p) {
         const char *e = strstr(p, "\n\n");
         size_t n = e ? (size_t)(e - p) : strlen(p);
@@ -259,6 +258,13 @@ static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
             p++;
     }
     rep_ob_str(o, "</div>");
+}
+
+static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
+{
+    struct tr_sbuf b = {0};
+    teach_explain(r, idx, &b);
+    paras(o, b.p);
     tr_sb_free(&b);
 }
 
@@ -605,6 +611,16 @@ void rep_html_end(struct rep_out *out, const struct rep_end *e)
         rep_spool_copy(&out->sp, c, o, e->base(e->w, c->conn));
         if (c->kind == REP_CH_TOC && (i + 1 == out->sp.n || out->sp.ch[i + 1].kind != REP_CH_TOC))
             rep_ob_str(o, "</ol></nav>\n");
+    }
+    if (e->nlookups && !e->goto_x) {  /* the first told whole, the others in a line */
+        rep_ob_str(o, "<section class=\"conn\"><h2>");
+        rep_ob_xstr(o, _("DNS lookups without an answer or with an error"));
+        rep_ob_str(o, "</h2>\n");
+        struct tr_sbuf t = {0};
+        rep_lookups_text(e, &t);
+        paras(o, t.p);
+        tr_sb_free(&t);
+        rep_ob_str(o, "</section>\n");
     }
     if (e->nfnotes && !e->goto_x) {
         rep_ob_str(o, "<section class=\"conn\"><h2>");

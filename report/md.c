@@ -260,12 +260,10 @@ static void ladder(struct rep_obuf *o, const struct rep_walk *wk, size_t lo, siz
 
 /* ---------------------------------------------------------------- rows -- */
 
-static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
+/* a learner's text: its paragraphs (separated by an empty line) */
+static void paras(struct rep_obuf *o, const char *p)
 {
-    struct tr_sbuf b = {0};
-    teach_explain(r, idx, &b);
-    const char *p = b.p ? b.p : "";
-    while (*p) {
+    while (p && *p) {
         const char *e = strstr(p, "\n\n");
         size_t n = e ? (size_t)(e - p) : strlen(p);
         para(o, p, n);
@@ -273,6 +271,13 @@ static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
         while (*p == '\n')
             p++;
     }
+}
+
+static void explanation(struct rep_obuf *o, const struct dec_record *r, int idx)
+{
+    struct tr_sbuf b = {0};
+    teach_explain(r, idx, &b);
+    paras(o, b.p);
     tr_sb_free(&b);
 }
 
@@ -500,6 +505,15 @@ void rep_md_end(struct rep_out *out, const struct rep_end *e)
         rep_spool_copy(&out->sp, c, o, e->base(e->w, c->conn));
         if (c->kind == REP_CH_TOC && (i + 1 == out->sp.n || out->sp.ch[i + 1].kind != REP_CH_TOC))
             rep_ob_ch(o, '\n');
+    }
+    if (e->nlookups && !e->goto_x) {  /* the first told whole, the others in a line */
+        rep_ob_str(o, "## ");
+        rep_ob_str(o, _("DNS lookups without an answer or with an error"));
+        rep_ob_str(o, "\n\n");
+        struct tr_sbuf t = {0};
+        rep_lookups_text(e, &t);
+        paras(o, t.p);
+        tr_sb_free(&t);
     }
     if (e->nfnotes && !e->goto_x) {
         rep_ob_str(o, "## ");

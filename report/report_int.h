@@ -272,6 +272,10 @@ struct rep_end {
     const struct dec_note *const *fnotes;   /* frame-level notes kept */
     size_t nfnotes;
     uint64_t fnotes_more;        /* and so many not kept */
+    /* DNS lookups without an answer or with an error (NXDOMAIN): no connection
+     * follows them, so no step 0 shows them; the first LOOKUPS_MAX */
+    const struct dec_dns_line *const *lookups;
+    size_t nlookups;
     bool utf8;
     size_t show;
     /* the number base of a connection's rows */
@@ -308,6 +312,8 @@ void rep_text_live_exchange(struct rep_out *o, const struct dec_conn *c,
 void rep_text_live_note(struct rep_out *o, const struct dec_conn *c, const struct dec_note *n);
 void rep_text_live_end(struct rep_out *o, const struct dec_conn *c);
 void rep_text_end(struct rep_out *o, const struct rep_end *e);
+/* walk.c: the lookups of e no connection can follow, told for the documents */
+void rep_lookups_text(const struct rep_end *e, struct tr_sbuf *out);
 
 /* html.c, md.c, svg.c, har.c: a connection's chunks into the spool */
 void rep_html_conn(struct rep_out *o, const struct rep_ren *rn, const struct dec_conn *c);

@@ -604,6 +604,20 @@ void rep_text_end(struct rep_out *out, const struct rep_end *e)
             tr_sb_free(&b);
         }
     }
+    if (e->nlookups && !e->goto_x) {
+        struct tr_sbuf b = {0};
+        rep_ob_ch(o, '\n');
+        tr_sb_str(&b, _("DNS lookups without an answer or with an error (no connection can follow "
+                        "them):"));
+        t_emit(o, &b, 0, 2);
+        for (size_t i = 0; i < e->nlookups; i++) {
+            tr_sb_reset(&b);
+            teach_lookup_summary(e->lookups[i], &b);
+            rep_pad(o, 0, IND_S);
+            t_emit(o, &b, IND_S, IND_S + 2);
+        }
+        tr_sb_free(&b);
+    }
     if (e->st->http_conns == 0 && e->st->exchanges == 0) {
         struct tr_sbuf b = {0};
         rep_ob_ch(o, '\n');

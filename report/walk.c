@@ -319,6 +319,20 @@ bool rep_walk_har_timing(const struct rep_walk *wk, size_t i, struct rep_har_tim
     return true;
 }
 
+/* The lookups no connection can follow, as a learner's text: the first told
+ * whole (teach/), the others in a line each; paragraphs apart. */
+void rep_lookups_text(const struct rep_end *e, struct tr_sbuf *out)
+{
+    for (size_t i = 0; i < e->nlookups; i++) {
+        if (i) {
+            tr_sb_str(out, "\n\n");
+            teach_lookup_summary(e->lookups[i], out);
+        } else {
+            teach_explain_lookup(e->lookups[i], NULL, out);
+        }
+    }
+}
+
 /* ----------------------------------------------------------------- bytes -- */
 
 const uint8_t *rep_stage_bytes(const struct dec_record *r, const struct dec_stage *s, size_t *n)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define FRAME_NOTES_MAX 1000     /* frame-level notes kept for the documents */
+#define LOOKUPS_MAX 64           /* DNS lookups without an answer or with an error, likewise */
 
 /* a connection open now (dec_conn.user) */
 struct rep_conn {
@@ -40,6 +41,8 @@ struct rep_writer {
     const struct dec_note **fnotes;
     size_t nfnotes, cfnotes;
     uint64_t fnotes_more;
+    const struct dec_dns_line **lookups;  /* that no connection can follow (references) */
+    size_t nlookups, clookups;
     struct rep_page *pages;
     size_t npages, cpages;
     struct rep_capture_info ci;
@@ -254,6 +257,13 @@ static void w_dns(void *ctx, const struct dec_dns_line *d)
     struct rep_writer *w = ctx;
     if (w->json.on_dns)
         w->json.on_dns(w->json.ctx, d);
+    /* the documents tell, at their end, the lookups no connection can follow
+     * (a mistyped name's NXDOMAIN): no connection's step 0 shows them */
+    bool failed = !d->answered || strcmp(d->rcode, "NOERROR") != 0;
+    if (failed && w->records && !w->live && w->nlookups < LOOKUPS_MAX) {
+        xgrow(&w->lookups, &w->clookups, w->nlookups + 1, sizeof *w->lookups);
+        w->lookups[w->nlookups++] = dec_dns_line_ref(d);
+    }
 }
 
 static void w_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t offset,
@@ -400,7 +410,8 @@ void rep_writer_stats(struct rep_writer *w, const struct dec_run_stats *st)
         .ci = &w->ci, .st = st, .goto_x = w->goto_x,
         .goto_conn = w->goto_found ? w->goto_conn : 0, .goto_row = w->goto_row,
         .rows = w->total_rows, .http_conns = w->nrc, .fnotes = w->fnotes, .nfnotes = w->nfnotes,
-        .fnotes_more = w->fnotes_more, .utf8 = w->utf8, .show = w->show, .base = base_of, .w = w,
+        .fnotes_more = w->fnotes_more, .lookups = w->lookups, .nlookups = w->nlookups,
+        .utf8 = w->utf8, .show = w->show, .base = base_of, .w = w,
         .pages = w->pages, .npages = w->npages,
     };
     if (!w->ci.source)
@@ -476,6 +487,9 @@ void rep_writer_free(struct rep_writer *w)
     for (size_t i = 0; i < w->nfnotes; i++)
         dec_note_unref(w->fnotes[i]);
     free(w->fnotes);
+    for (size_t i = 0; i < w->nlookups; i++)
+        dec_dns_line_unref(w->lookups[i]);
+    free(w->lookups);
     for (size_t i = 0; i < w->npages; i++)
         free(w->pages[i].url);
     free(w->pages);

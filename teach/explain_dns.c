@@ -144,10 +144,17 @@ void teach_explain_lookup(const struct dec_dns_line *d, const struct tr_addr *se
                    "a DNS resolver, %3$s, which answers with the address: %4$s, the server of "
                    "this connection."),
              client, d->name, resolver, tr_addr_format(server, srv));
+    else if (count_type(d, "A") + count_type(d, "AAAA"))
+        para(&p, _("Step 0: before it can open a TCP connection, the client %1$s must know the "
+                   "server's IP address, and it only has a name, %2$s (from the URL). So it asks "
+                   "a DNS resolver, %3$s. No HTTP connection in this capture went to the address "
+                   "it gave."),
+             client, d->name, resolver);
     else
         para(&p, _("Step 0: before it can open a TCP connection, the client %1$s must know the "
                    "server's IP address, and it only has a name, %2$s (from the URL). So it asks "
-                   "a DNS resolver, %3$s. No HTTP connection in this capture followed this lookup."),
+                   "a DNS resolver, %3$s. This lookup gave no address, so no connection could "
+                   "follow from it."),
              client, d->name, resolver);
     if (d->tcp)
         para(&p, _("The question went over a TCP connection to port %1$u, each message after a "

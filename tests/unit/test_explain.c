@@ -574,7 +574,7 @@ static void test_dns_lookup(void **state)
     struct tr_sbuf b = {0};
     teach_explain_lookup(k.l[0], NULL, &b);
     expect_in(b.p, "wwww.lesson.test A? NXDOMAIN, no address, from 10.77.1.53");
-    expect_in(b.p, "No HTTP connection in this capture followed this lookup.");
+    expect_in(b.p, "This lookup gave no address, so no connection could follow from it.");
     expect_in(b.p, "NXDOMAIN (non-existent domain, RCODE 3): the resolver says that the name "
                    "wwww.lesson.test does not exist at all, not only that it has no A record.");
     assert_null(strstr(b.p, "TTL (time to live)"));  /* no answer record, no TTL */
