@@ -261,7 +261,7 @@ static void w_dns(void *ctx, const struct dec_dns_line *d)
      * (a mistyped name's NXDOMAIN): no connection's step 0 shows them */
     bool failed = !d->answered || strcmp(d->rcode, "NOERROR") != 0;
     if (failed && w->records && !w->live && w->nlookups < LOOKUPS_MAX) {
-        xgrow(&w->lookups, &w->clookups, w->nlookups + 1, sizeof *w->lookups);
+        tr_xgrow(&w->lookups, &w->clookups, w->nlookups + 1, sizeof *w->lookups);
         w->lookups[w->nlookups++] = dec_dns_line_ref(d);
     }
 }
