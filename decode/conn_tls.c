@@ -434,10 +434,12 @@ void dec_ct_data(struct dconn *c, enum tr_dir dir, uint64_t off, const uint8_t *
     struct ctls *ct = c->ctls;
     c->s[dir].seen_data = true;
     const struct dec_tls_facts *f = dec_tls_facts(ct->t);
-    /* live, without keys yet: the key log may have grown since (read it
-     * again for every piece of the handshake, then every 16th piece) */
-    if (c->d->o.refresh_keys && f->client_hello && f->keys == DEC_TLS_KEYS_NONE &&
-        (ct->pieces < 32 || ct->pieces % 16 == 0))
+    /* live: the key log may have grown since. TLS 1.3 clients write the
+     * handshake secrets first and the traffic secrets (CLIENT_TRAFFIC_SECRET_0)
+     * only after the server's Finished, just before their first request: so
+     * read it again for every piece of the first 32, whatever was found
+     * already, then every 16th (a file unchanged costs an fstat) */
+    if (c->d->o.refresh_keys && f->client_hello && (ct->pieces < 32 || ct->pieces % 16 == 0))
         c->d->o.refresh_keys(c->d->o.refresh_ctx);
     ct->pieces++;
     dec_tls_data(ct->t, dir, off, p, n, frame, ts);
