@@ -42,6 +42,15 @@ void ui_pass_close(struct pass *p)
     memset(p, 0, sizeof *p);
 }
 
+/* a malformed key log line, or a key log that went away: the status line
+ * shows the first (every pass re-reads the same files, so once per run) */
+static void keylog_warn(void *ctx, const char *msg)
+{
+    struct app *a = ctx;
+    if (a->keylog_warnings++ == 0)
+        snprintf(a->msg, sizeof a->msg, "%s", msg);
+}
+
 /* open a pass: the main one (sink: the index; live: and the records), or a
  * detail pass over the connection between only[0] and only[1] from the
  * record at offset (numbered first_frame) to stop_after */
@@ -62,6 +71,7 @@ bool ui_pass_open(struct app *a, struct pass *p, const struct dec_sink *sink,
         .snaplen = o->snaplen,
         .buffer_kib = o->buffer_kib,
         .keylogs = o->keylogs, .nkeylogs = o->nkeylogs,
+        .warn = keylog_warn, .warn_ctx = a,
     };
     if (dec_pipeline_open(&p->pipe, &po, sink, p->err) != DEC_PIPE_OK) {
         p->pipe = NULL;

@@ -137,6 +137,7 @@ struct app {
     bool hl_search;             /* show the query's matches (after a search found one) */
     struct search_state srch;
     char msg[TR_ERRBUF_SIZE];
+    unsigned keylog_warnings;   /* key log warnings seen (the first is shown) */
     bool play_arm;              /* autoplay: time the next step once the text is drawn */
     /* live */
     bool live;

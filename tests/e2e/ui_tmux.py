@@ -1152,6 +1152,17 @@ def case_https():
     t.keys("q")
     if t.exit_code() != "0":
         fail("https at 60x20: q did not end httpstep with status 0")
+    # a malformed key log line: the status line names the file and the line,
+    # and the secrets of the pcapng still decrypt
+    bad = os.path.join(tmpdir, "bad.keys")
+    with open(bad, "w") as f:
+        f.write("# a comment\nCLIENT_RANDOM 00\n")
+    t = start(["--keylog", bad, "samples/15-https-decrypted.pcapng"], 100, 30)
+    t.wait(lambda s: "'%s' line 2:" % bad in s and "/style.css" in s,
+           "https: a malformed key log line is named in the status line")
+    t.close()
+
+
 def case_dns():
     # step 0 (issue 17): the lookup before the handshake, its lane on the ladder, its
     # explanation; p from the handshake goes back to it, --goto to the handshake stays there
