@@ -431,13 +431,41 @@ static void j_message(struct rep_obuf *o, const struct dec_msg *m)
     rep_ob_ch(o, '}');
 }
 
+/* version 1: an exchange of version 2 not written, so not counted either
+ * (a reader of version 1 sees what httpstep without keys showed) */
+static void v1_skip(struct rep_out *w, uint64_t conn)
+{
+    w->v1skipped++;
+    for (size_t i = 0; i < w->nv1skip; i++)
+        if (w->v1skip[i].conn == conn) {
+            w->v1skip[i].n++;
+            return;
+        }
+    tr_xgrow(&w->v1skip, &w->cv1skip, w->nv1skip + 1, sizeof *w->v1skip);
+    w->v1skip[w->nv1skip++] = (struct rep_v1skip){conn, 1};
+}
+
+/* the exchanges of a connection that were not written; forgets it */
+static uint64_t v1_skipped(struct rep_out *w, uint64_t conn)
+{
+    for (size_t i = 0; i < w->nv1skip; i++)
+        if (w->v1skip[i].conn == conn) {
+            uint64_t n = w->v1skip[i].n;
+            w->v1skip[i] = w->v1skip[--w->nv1skip];
+            return n;
+        }
+    return 0;
+}
+
 static void j_exchange(void *ctx, struct dec_conn *c, const struct dec_exchange *x)
 {
     struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
     if (w->v1 && (x->stream || (x->request && x->request->tls) ||
-                  (x->response && x->response->tls)))
+                  (x->response && x->response->tls))) {
+        v1_skip(w, c->id);
         return;  /* an exchange of version 2 (HTTP/2, or inside TLS) */
+    }
     rep_ob_str(o, "{\"type\":\"exchange\",\"conn\":");
     rep_ob_u64(o, c->id);
     rep_ob_str(o, ",\"exchange\":");
@@ -476,8 +504,10 @@ static void j_note(void *ctx, struct dec_conn *c, const struct dec_note *n)
 {
     struct rep_out *w = ctx;
     struct rep_obuf *o = &w->ob;
-    if (w->v1 && n->kind > DEC_NOTE_INCOMPLETE)
-        return;  /* a note kind of version 2 */
+    if (w->v1 && n->kind > DEC_NOTE_INCOMPLETE) {
+        w->v1skipped_notes++;
+        return;  /* a note kind of version 2: neither written nor counted */
+    }
     rep_ob_str(o, "{\"type\":\"note\",\"conn\":");
     if (c)
         rep_ob_u64(o, c->id);
@@ -515,7 +545,7 @@ static void j_conn_end(void *ctx, struct dec_conn *c)
     rep_ob_str(o, "\",\"initiator\":");
     j_initiator(o, tc->close_initiator);
     rep_ob_str(o, ",\"exchanges\":");
-    rep_ob_u64(o, c->exchanges);
+    rep_ob_u64(o, w->v1 ? c->exchanges - v1_skipped(w, c->id) : c->exchanges);
     if (w->v1) {
         rep_ob_ch(o, '}');
         rep_ob_eol(o, w->live);
@@ -652,9 +682,9 @@ void rep_json_stats(struct rep_out *w, const struct dec_run_stats *st, bool flus
     rep_ob_str(o, ",\"http_conns\":");
     rep_ob_u64(o, st->http_conns);
     rep_ob_str(o, ",\"exchanges\":");
-    rep_ob_u64(o, st->exchanges);
+    rep_ob_u64(o, w->v1 ? st->exchanges - w->v1skipped : st->exchanges);
     rep_ob_str(o, ",\"notes\":");
-    rep_ob_u64(o, st->notes);
+    rep_ob_u64(o, w->v1 ? st->notes - w->v1skipped_notes : st->notes);
     rep_ob_str(o, ",\"dropped\":");
     rep_ob_u64(o, st->dropped);
     if (!w->v1) {

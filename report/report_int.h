@@ -258,6 +258,11 @@ struct rep_out {
     uint64_t last_conn;          /* live text: the connection written last */
     uint64_t svg_best;           /* SVG without goto: the smallest connection written */
     bool v1;                     /* JSON: strictly version 1 */
+    /* JSON version 1: exchanges of version 2 (HTTP/2, inside TLS) are not
+     * written, nor counted: per open connection that had some, and in all */
+    struct rep_v1skip { uint64_t conn, n; } *v1skip;
+    size_t nv1skip, cv1skip;
+    uint64_t v1skipped, v1skipped_notes;
 };
 
 /* what a document's end needs */

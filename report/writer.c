@@ -483,6 +483,7 @@ void rep_writer_free(struct rep_writer *w)
     EACH_OUT(w, o) {
         rep_ob_done(&o->ob);
         rep_spool_close(&o->sp);
+        free(o->v1skip);
     }
     for (size_t i = 0; i < w->nfnotes; i++)
         dec_note_unref(w->fnotes[i]);

@@ -60,8 +60,9 @@ def walk(d, key):
     return out
 
 
-def httpstep(path, keys):
-    cmd = [HTTPSTEP, "--json"] + (["--keylog", keys] if keys else []) + [path]
+def httpstep(path, keys, version=2):
+    cmd = [HTTPSTEP, "--json", "--json-version", str(version)] + \
+        (["--keylog", keys] if keys else []) + [path]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr.strip()))
@@ -270,6 +271,27 @@ def hello_frames(name, path, keys, lines, errs):
                         (name, kind, got, frames))
 
 
+def v1_counts(name, path, keys, errs):
+    """--json-version 1 writes no exchange or note of version 2, and counts
+    none either: its counts equal its lines, and the keys change nothing"""
+    v1 = httpstep(path, keys, 1)
+    per = {}
+    for x in v1:
+        if x["type"] == "exchange":
+            per[x["conn"]] = per.get(x["conn"], 0) + 1
+    st = [x for x in v1 if x["type"] == "stats"][-1]
+    for k in ("exchange", "note"):
+        n = sum(1 for x in v1 if x["type"] == k)
+        if st[k + "s"] != n:
+            errs.append("%s (version 1): stats.%ss is %d, with %d lines" % (name, k, st[k + "s"], n))
+    for x in v1:
+        if x["type"] == "conn_end" and x["exchanges"] != per.get(x["conn"], 0):
+            errs.append("%s (version 1): conn %d ends with exchanges %d, with %d lines"
+                        % (name, x["conn"], x["exchanges"], per.get(x["conn"], 0)))
+    if keys and httpstep(path, None, 1) != v1:
+        errs.append("%s (version 1): the key log changes the transcript" % name)
+
+
 def main():
     if not shutil.which("tshark"):
         print("no tshark")
@@ -293,10 +315,12 @@ def main():
             tls_facts(name + " (no keys)", bare, errs, "tls_no_keys")
             if any(x["type"] == "exchange" for x in bare):
                 errs.append("%s (no keys): exchanges without the keys" % name)
+        v1_counts(name, path, keys, errs)
     for path in sorted(glob.glob(os.path.join(TOP, "tests", "data", "h2", "*.pcap"))):
         name = os.path.basename(path)
         lines = httpstep(path, None)
         check(name, lines, tshark(path, None, H2_DECODE), True, errs, counts)
+        v1_counts(name, path, None, errs)
     for name, (o, t) in sorted(counts.items()):
         print("%-36s httpstep %3d exchanges, tshark %3d" % (name, o, t))
     for e in errs:
