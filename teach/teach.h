@@ -148,6 +148,11 @@ const struct teach_colour *teach_role_colour(enum teach_role r);
 /* the role of a status code's class (2xx OK, 3xx REDIRECT, 4xx, 5xx), or NORMAL */
 enum teach_role teach_status_role(int status);
 
+/* TLS: why records of the connection stay encrypted, in a short phrase for
+ * the transcript ("no key for this TLS session in the key log (--keylog)"),
+ * from the connection's notes; NULL when no note says (translated, static) */
+const char *teach_tls_why_encrypted(const struct dec_record *d);
+
 /* HTTP/2 (issue 16): a colour per stream, the same on the screen (8-colour
  * terminals: ANSI foregrounds) and in the exports (dark enough on white
  * paper). The colour follows from the stream's id alone, so the ladder, the
