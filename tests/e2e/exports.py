@@ -16,7 +16,9 @@
 - HTML: no script and nothing fetched; rendered by headless Chromium in
   English and Chinese: a screenshot and a PDF, both not empty, and no console
   message (a page with a script error shows that the check sees them);
-- Markdown and --text: no line wider than 80 columns;
+- Markdown and --text: no line wider than 80 columns; --text tells the
+  values of HTTP/2 and TLS stages that --json has (HPACK sizes, SETTINGS,
+  DATA lengths, RST_STREAM and GOAWAY codes, SNI, ALPN, versions, cipher);
 - HTTPS and HTTP/2 (tests/data/tls/tls13-h2.pcap with its key log): the HAR's
   https URL, HTTP/2 versions, pseudo-headers, HPACK size, stream, and ssl
   timing from the TLS stages; the HTML and Markdown explain the new stages;
@@ -422,6 +424,45 @@ for cap, keys in (("16-http2.pcapng", ()), ("h2c-nghttp-push.pcap", ())):
 r = run("--text", *KEYS, D("tls/tls13-h2.pcap"))
 for n, line in enumerate(r.stdout.decode().splitlines(), 1):
     check(width(line) <= 80, "h2 --text line %d is %d columns: %r" % (n, width(line), line))
+# --text tells HTTP/2 and TLS stages' values, those of --json (issue 16)
+for cap, keys in (("tls/tls13-h2.pcap", KEYS), ("h2/h2c-upgrade-rst.pcap", ()),
+                  ("h2/h2c-nghttp-push.pcap", ())):
+    text = run("--text", *keys, D(cap)).stdout.decode()
+    flat = re.sub(r"\n +", " ", text)  # wrapped lines joined
+    for n, line in enumerate(text.splitlines(), 1):
+        check(width(line) <= 80, "%s --text line %d is %d columns" % (cap, n, width(line)))
+    js = [json.loads(l) for l in run("--json", *keys, D(cap)).stdout.splitlines()]
+    want = []
+    for l in js:
+        if l["type"] != "stage":
+            continue
+        k = l["stage"]
+        if k in ("request_headers", "response_headers") and l.get("hpack_length") is not None:
+            want.append("HPACK: %d bytes on the wire; as HTTP/1.1 header lines %d bytes" %
+                        (l["hpack_length"], l["decoded_length"]))
+            want += ["%s: %s" % (n, v) for n, v in l["pseudo"]]
+        if k in ("h2_preface", "h2_settings"):
+            want += ["%s = %d" % (n, v) for n, v in l["settings"]]
+        for f in l.get("h2", []):
+            if f["type"] == "DATA":
+                want.append("DATA%s, %d bytes (frame %d)" % (
+                    " [%s]" % "|".join(f["flags"]) if f["flags"] else "", f["length"], f["frame"]))
+        if k == "stream_end" and l["how"] == "rst_stream":
+            want.append("RST_STREAM: the stream is cancelled, error code %s" % l["error_code"])
+        if k == "goaway":
+            want.append("last stream %d, error code %s" % (l["last_stream"], l["error_code"]))
+        if k == "push_promise":
+            want.append("promises stream %d for %s %s" % (l["promised_stream"], l["method"],
+                                                          l["target"]))
+        if k == "tls_client_hello":
+            want += ["server name (SNI): %s" % l["sni"], "ALPN offered: " + ", ".join(l["alpn"]),
+                     "versions offered: " + ", ".join(l["versions"])]
+        if k == "tls_server_hello":
+            want += ["version chosen: %s" % l["version"], "cipher suite: %s" % l["cipher"],
+                     "ALPN chosen: %s" % l["alpn"]]
+    check(len(want) >= 6, "%s: few HTTP/2 or TLS facts in --json: %r" % (cap, want))
+    for w in want:
+        check(w in flat, "%s --text lacks %r" % (cap, w))
 # without the keys: encrypted stages, no exchange, no step number in their headings
 r = run("--html", out("enc.html"), "--md", out("enc.md"), S("13-https.pcap"))
 check(r.returncode == 0, "13-https exports: exit %d" % r.returncode)
