@@ -185,9 +185,11 @@ def position(screen):
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
-def highlighted(line_with_escapes):
-    """The text drawn with the highlight colors (black on yellow) or reverse."""
-    out, on, fg, bg, rev = [], False, None, None, False
+def cells(line_with_escapes):
+    """(character, foreground, background, reverse) for each character of a
+    line with escapes (colours as SGR codes: "35", "43", or a 256-colour
+    index; None: the terminal's default)"""
+    out, fg, bg, rev = [], None, None, False
     i = 0
     s = line_with_escapes
     while i < len(s):
@@ -204,6 +206,10 @@ def highlighted(line_with_escapes):
                     rev = True
                 elif c == "27":
                     rev = False
+                elif c == "39":
+                    fg = None
+                elif c == "49":
+                    bg = None
                 elif c.startswith("3") and len(c) == 2:
                     fg = c
                 elif c.startswith("4") and len(c) == 2:
@@ -216,13 +222,16 @@ def highlighted(line_with_escapes):
                         bg = "4" + v if len(v) == 1 else v
                     k += 2
                 k += 1
-            on = bg in ("43", "103") or rev
             i = m.end()
             continue
-        if on:
-            out.append(s[i])
+        out.append((s[i], fg, bg, rev))
         i += 1
-    return "".join(out)
+    return out
+
+
+def highlighted(line_with_escapes):
+    """The text drawn with the highlight colors (black on yellow) or reverse."""
+    return "".join(ch for ch, _, bg, rev in cells(line_with_escapes) if bg in ("43", "103") or rev)
 
 
 def step_sample(path, stages, goto, extra=(), w=80, h=24):
@@ -613,45 +622,19 @@ def case_ladder():
     t.close()
 
 
-def cells(line_with_escapes):
-    """(character, foreground) for each character of a line with escapes
-    (the foreground as its SGR code: "35", or a 256-colour index; None: the default)"""
-    out, fg, i, s = [], None, 0, line_with_escapes
-    while i < len(s):
-        m = SGR.match(s, i)
-        if m:
-            codes = [c for c in m.group(1).split(";") if c] or ["0"]
-            k = 0
-            while k < len(codes):
-                c = codes[k]
-                if c == "0" or c == "39":
-                    fg = None
-                elif len(c) == 2 and c[0] == "3" and c != "38":
-                    fg = c
-                elif c == "38" and k + 2 < len(codes) and codes[k + 1] == "5":
-                    fg = "3" + codes[k + 2] if len(codes[k + 2]) == 1 else codes[k + 2]
-                    k += 2
-                k += 1
-            i = m.end()
-            continue
-        out.append((s[i], fg))
-        i += 1
-    return out
-
-
 def ladder_rows(t):
     """the ladder's rows now: frame -> (its text, the colour of its arrow
     head, {"s3": colour of the id in its label})"""
     rows = {}
     for raw in t.screen(escapes=True).splitlines():
         cs = cells(raw)
-        text = "".join(c for c, _ in cs)
+        text = "".join(c[0] for c in cs)
         m = re.match(r"^.\s*(\d+)\s+[\d.]+m?s │", text)
         if not m:
             continue
         rail = text.index("│")
         end = text.index("│", rail + 1) if "│" in text[rail + 1:] else len(text)
-        head = [fg for c, fg in cs[rail:end] if c in "▶◀"]
+        head = [c[1] for c in cs[rail:end] if c[0] in "▶◀"]
         ids = {}
         for mm in re.finditer(r"(?<=[ +(])s\d+(?=[:+ )])", text[rail:end]):
             ids[mm.group(0)] = cs[rail + mm.start()][1]
@@ -700,7 +683,7 @@ def case_streams():
         # the list's marker: "s3 " in stream 3's colour
         for raw in t.screen(escapes=True).splitlines():
             cs = cells(raw)
-            text = "".join(c for c, _ in cs)
+            text = "".join(c[0] for c in cs)
             m = re.search(r" s(\d+) /", text)
             if m and int(m.group(1)) in colour and cs[m.start() + 1][1] not in (None, "30"):
                 if cs[m.start() + 1][1] not in colour[int(m.group(1))]:
