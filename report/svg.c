@@ -25,6 +25,58 @@ static void colour(struct rep_obuf *o, enum teach_role r)
     rep_ob_rgb(o, teach_role_colour(r)->rgb_fg);
 }
 
+/* HTTP/2 (issue 16): a colour per stream, teach.h's palette as on the
+ * screen; on an HTTP/2 connection what belongs to no stream is dimmed */
+static bool has_streams(const struct dec_record *r)
+{
+    for (size_t k = 0; k < r->nstgs; k++)
+        if (r->stgs[k]->stream)
+            return true;
+    return false;
+}
+
+/* the first stream whose stages packet p carries, 0 none */
+static uint32_t pkt_stream(const struct rep_walk *wk, size_t p)
+{
+    if (!wk->r->pkts[p].seg.len)
+        return 0;
+    for (size_t j = wk->pkt_off[p]; j < wk->pkt_off[p + 1]; j++)
+        if (wk->r->stgs[wk->pkt_stg[j]]->stream)
+            return wk->r->stgs[wk->pkt_stg[j]]->stream;
+    return 0;
+}
+
+/* the colour of a role, or of stream id when it has one */
+static const struct teach_colour *stream_or(uint32_t id, enum teach_role role)
+{
+    return id ? teach_stream_colour(teach_stream_slot(id)) : teach_role_colour(role);
+}
+
+/* text of a label, its HTTP/2 stream ids ("s3") each in its stream's colour */
+static void label_xml(struct rep_obuf *o, const char *p, size_t n)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != 's' || (i && p[i - 1] != ' ' && p[i - 1] != '+'))
+            continue;
+        size_t e = i + 1;
+        uint32_t id = 0;
+        while (e < n && p[e] >= '0' && p[e] <= '9' && id < 100000000u)
+            id = id * 10 + (uint32_t)(p[e++] - '0');
+        if (e == i + 1 || !id || (e < n && p[e] != ' ' && p[e] != '+'))
+            continue;
+        rep_ob_xml(o, p + from, i - from, false);
+        rep_ob_str(o, "<tspan font-weight=\"bold\" fill=\"");
+        rep_ob_rgb(o, teach_stream_colour(teach_stream_slot(id))->rgb_fg);
+        rep_ob_str(o, "\">");
+        rep_ob_xml(o, p + i, e - i, false);
+        rep_ob_str(o, "</tspan>");
+        from = e;
+        i = e - 1;
+    }
+    rep_ob_xml(o, p + from, n - from, false);
+}
+
 static int arrow_y(size_t i)
 {
     return TOP + (int)i * RH + 22;
@@ -37,6 +89,7 @@ struct bracket {
     size_t n;
     size_t more;                 /* stages past the six named */
     enum teach_role role;
+    uint32_t stream;             /* HTTP/2: its stages' stream, whose colour it takes */
     int lane;
     int label_y;                 /* the top of its label */
 };
@@ -57,7 +110,7 @@ static bool stage_rows(const struct rep_walk *wk, int k, size_t lo, size_t hi, s
     return any;
 }
 
-static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row,
+static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row, bool h2,
                        struct bracket **out)
 {
     const struct dec_record *r = wk->r;
@@ -72,9 +125,12 @@ static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row
          * stages of other rows that share its packets (pipelining) */
         bool other = row >= 0 && rep_walk_row_of(wk, (int)k) != row;
         enum teach_role role = s->kind == DEC_STAGE_HANDSHAKE || s->kind == DEC_STAGE_CLOSE || other
+                                       || (h2 && !s->stream)  /* as its packets: of no stream */
                                    ? TEACH_ROLE_DIM
                                    : rep_dir_role(s->dir);
-        if (n && b[n - 1].first == first && b[n - 1].last == last && b[n - 1].role == role) {
+        uint32_t id = role == TEACH_ROLE_DIM ? 0 : s->stream;
+        if (n && b[n - 1].first == first && b[n - 1].last == last && b[n - 1].role == role &&
+            b[n - 1].stream == id) {
             if (b[n - 1].n < 6)
                 b[n - 1].stages[b[n - 1].n++] = (int)k;
             else
@@ -82,7 +138,7 @@ static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row
             continue;
         }
         tr_xgrow(&b, &cap, n + 1, sizeof *b);
-        b[n] = (struct bracket){first, last, {(int)k}, 1, 0, role, 0, 0};
+        b[n] = (struct bracket){first, last, {(int)k}, 1, 0, role, id, 0, 0};
         n++;
     }
     /* lanes: the first whose last bracket ended before this one begins */
@@ -131,8 +187,8 @@ static void stage_label(struct tr_sbuf *t, const struct dec_stage *s, int room)
     }
 }
 
-static void text(struct rep_obuf *o, int x, int y, const char *anchor, int size, const char *weight,
-                 enum teach_role role, const char *s, size_t n)
+static void text_in(struct rep_obuf *o, int x, int y, const char *anchor, int size,
+                    const char *weight, const struct teach_colour *c, const char *s, size_t n)
 {
     rep_ob_printf(o, "<text x=\"%d\" y=\"%d\" font-size=\"%d\"", x, y, size);
     if (strcmp(anchor, "start") != 0)
@@ -140,10 +196,16 @@ static void text(struct rep_obuf *o, int x, int y, const char *anchor, int size,
     if (*weight)
         rep_ob_printf(o, " font-weight=\"%s\"", weight);
     rep_ob_str(o, " fill=\"");
-    colour(o, role);
+    rep_ob_rgb(o, c->rgb_fg);
     rep_ob_str(o, "\">");
     rep_ob_xml(o, s, n, false);
     rep_ob_str(o, "</text>");
+}
+
+static void text(struct rep_obuf *o, int x, int y, const char *anchor, int size, const char *weight,
+                 enum teach_role role, const char *s, size_t n)
+{
+    text_in(o, x, y, anchor, size, weight, teach_role_colour(role), s, n);
 }
 
 /* the label on a packet's arrow: flags, length, the stages it carries;
@@ -156,6 +218,17 @@ static void packet_label(const struct rep_walk *wk, size_t p, int room, struct t
     rep_flags(fl, sizeof fl, g->flags);
     const int *stg = wk->pkt_stg + wk->pkt_off[p];
     size_t n = g->len ? wk->pkt_off[p + 1] - wk->pkt_off[p] : 0;
+    /* HTTP/2: every stream of the packet is named, "s3" before its first
+     * stage, or the ids alone ("s1+s3") where the stages are not */
+    struct tr_sbuf ids = {0};
+    for (size_t j = 0; j < n; j++) {
+        uint32_t id = r->stgs[stg[j]]->stream;
+        bool seen = !id;
+        for (size_t i = 0; i < j && !seen; i++)
+            seen = r->stgs[stg[i]]->stream == id;
+        if (!seen)
+            tr_sb_printf(&ids, "%ss%u", ids.len ? "+" : "", id);
+    }
     /* the stages by their titles, their short names, their short names
      * counted (pipelined requests: "Req.line x2"), or none */
     for (int form = 0; form < 4; form++) {
@@ -163,8 +236,14 @@ static void packet_label(const struct rep_walk *wk, size_t p, int room, struct t
         tr_sb_str(t, fl);
         if (g->len)
             tr_sb_printf(t, P_(" \xc2\xb7 %u byte", " \xc2\xb7 %u bytes", g->len), g->len);
+        uint32_t last = 0;
+        if (form >= 2 && ids.len) {
+            tr_sb_str(t, " \xc2\xb7 ");
+            tr_sb_put(t, ids.p, ids.len);
+        }
         for (size_t j = 0; j < n && form < 3; j++) {
             enum dec_stage_kind k = r->stgs[stg[j]]->kind;
+            uint32_t id = r->stgs[stg[j]]->stream;
             size_t same = 1;
             if (form == 2) {
                 bool seen = false;
@@ -175,14 +254,18 @@ static void packet_label(const struct rep_walk *wk, size_t p, int room, struct t
                 for (size_t i = j + 1; i < n; i++)
                     same += r->stgs[stg[i]]->kind == k;
             }
-            tr_sb_str(t, j ? " + " : " \xc2\xb7 ");
+            tr_sb_str(t, j ? " + " : form >= 2 && ids.len ? " " : " \xc2\xb7 ");
+            if (form < 2 && id && id != last)
+                tr_sb_printf(t, "s%u ", id);
+            last = id ? id : last;
             tr_sb_str(t, form == 0 ? teach_stage_title(k) : teach_stage_brief(k));
             if (same > 1)
                 tr_sb_printf(t, " \xc3\x97%zu", same);
         }
         if ((int)rep_width(t->p, t->len) * CHAR_W <= room)
-            return;
+            break;
     }
+    tr_sb_free(&ids);
 }
 
 static const char *mark_of(const struct dec_pkt *p, const char **why)
@@ -206,7 +289,7 @@ static const char *mark_of(const struct dec_pkt *p, const char **why)
     return NULL;
 }
 
-static void packet(const struct rep_ren *rn, size_t p, size_t i, tr_time t0)
+static void packet(const struct rep_ren *rn, size_t p, size_t i, tr_time t0, bool h2)
 {
     struct rep_obuf *o = rn->o;
     const struct dec_record *r = rn->wk->r;
@@ -215,7 +298,9 @@ static void packet(const struct rep_ren *rn, size_t p, size_t i, tr_time t0)
     int y = arrow_y(i);
     bool c2s = g->dir == TR_DIR_C2S;
     bool data = g->len > 0 || (g->flags & (TR_TCP_SYN | TR_TCP_FIN | TR_TCP_RST));
-    enum teach_role role = rep_dir_role(g->dir);
+    /* HTTP/2: its (first) stream's colour, what is of no stream dimmed */
+    uint32_t sid = h2 ? pkt_stream(rn->wk, p) : 0;
+    const struct teach_colour *col = stream_or(sid, h2 ? TEACH_ROLE_DIM : rep_dir_role(g->dir));
     bool hl = false;
     for (size_t j = rn->wk->pkt_off[p]; j < rn->wk->pkt_off[p + 1]; j++)
         hl |= rn->wk->pkt_stg[j] == rn->highlight;
@@ -253,18 +338,21 @@ static void packet(const struct rep_ren *rn, size_t p, size_t i, tr_time t0)
     int x1 = c2s ? CX : SX, x2 = c2s ? SX - 2 : CX + 2, head = c2s ? -12 : 12;
     rep_ob_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-width=\"%s\" stroke=\"",
                   x1, y, x2 + head / 2, y, data ? "2.5" : "1.5");
-    colour(o, role);
+    rep_ob_rgb(o, col->rgb_fg);
     rep_ob_str(o, data ? "\"/>" : "\" stroke-dasharray=\"6 4\"/>");
     rep_ob_printf(o, "<polygon points=\"%d,%d %d,%d %d,%d\" fill=\"", x2, y, x2 + head, y - 6,
                   x2 + head, y + 6);
-    colour(o, role);
+    rep_ob_rgb(o, col->rgb_fg);
     rep_ob_str(o, "\"/>");
     packet_label(rn->wk, p, SX - CX - 24, &t);
     rep_ob_printf(o, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" fill=\"",
                   (CX + SX) / 2, y - 6);
-    colour(o, role);
+    rep_ob_rgb(o, col->rgb_fg);
     rep_ob_str(o, "\">");
-    rep_ob_xml(o, t.p ? t.p : "", t.len, false);
+    if (h2)
+        label_xml(o, t.p ? t.p : "", t.len);
+    else
+        rep_ob_xml(o, t.p ? t.p : "", t.len, false);
     rep_ob_str(o, "</text></g>\n");
     tr_sb_free(&t);
 }
@@ -275,10 +363,11 @@ static void bracket_draw(const struct rep_ren *rn, const struct bracket *b, int 
     const struct dec_record *r = rn->wk->r;
     int x = LANE0 + b->lane * LANE_W;
     int y1 = arrow_y(b->first) - 10, y2 = arrow_y(b->last) + 8;
+    const struct teach_colour *col = stream_or(b->stream, b->role);
     rep_ob_printf(o, "<g class=\"stage\"><path d=\"M%d %dH%dV%dH%d\" fill=\"none\" "
                      "stroke-width=\"2.5\" stroke=\"",
                   x - 6, y1, x, y2, x - 6);
-    colour(o, b->role);
+    rep_ob_rgb(o, col->rgb_fg);
     rep_ob_str(o, "\"/>");
     int mid = (y1 + y2) / 2;
     int ly = b->label_y + 12;
@@ -287,18 +376,18 @@ static void bracket_draw(const struct rep_ren *rn, const struct bracket *b, int 
     int lmid = b->label_y + lines * LABEL_H / 2;
     rep_ob_printf(o, "<path d=\"M%d %dL%d %d\" fill=\"none\" stroke-width=\"1\" stroke=\"", x,
                   mid, label_x - 4, lmid);
-    colour(o, b->role);
+    rep_ob_rgb(o, col->rgb_fg);
     rep_ob_str(o, "\"/>");
     struct tr_sbuf t = {0};
     for (size_t i = 0; i < b->n; i++, ly += LABEL_H) {
         stage_label(&t, r->stgs[b->stages[i]], W - label_x - 6);
         bool hl = b->stages[i] == rn->highlight;
-        text(o, label_x, ly, "start", 13, hl ? "bold" : "", b->role, t.p, t.len);
+        text_in(o, label_x, ly, "start", 13, hl ? "bold" : "", col, t.p, t.len);
     }
     if (b->more) {
         tr_sb_reset(&t);
         tr_sb_printf(&t, P_("and %zu more stage", "and %zu more stages", b->more), b->more);
-        text(o, label_x, ly, "start", 13, "", b->role, t.p, t.len);
+        text_in(o, label_x, ly, "start", 13, "", col, t.p, t.len);
     }
     rep_ob_str(o, "</g>\n");
     tr_sb_free(&t);
@@ -339,8 +428,9 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
     if (lo > hi)
         lo = hi;
     size_t n = hi - lo;
+    bool h2 = has_streams(r);
     struct bracket *b = NULL;
-    size_t nb = brackets(wk, lo, hi, row, &b);
+    size_t nb = brackets(wk, lo, hi, row, h2, &b);
     int label_x = LANE0 + lanes_of(b, nb) * LANE_W + 10;
     /* labels at their bracket's middle, pushed down past the one before */
     int next_free = TOP;
@@ -356,6 +446,8 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
     int height = TOP + (int)n * RH + 16;
     if (next_free + 8 > height)
         height = next_free + 8;
+    int foot = h2 ? 22 : 0;  /* HTTP/2: a line of legend under the ladder */
+    height += foot;
     /* inside a page the heading says what it is: no title line */
     int y0 = rn->standalone ? 0 : 34;
     if (rn->standalone)
@@ -382,17 +474,23 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
     tr_sb_reset(&t);
     tr_sb_printf(&t, _("Server %s"), rep_endpoint(a, &r->tc.server));
     text(o, SX, 58, "middle", 15, "bold", TEACH_ROLE_SERVER, t.p, t.len);
+    if (h2) {  /* the legend of the streams' colours */
+        tr_sb_reset(&t);
+        tr_sb_str(&t, _("HTTP/2: a colour per stream (s1, s3 ...); a packet of several streams "
+                        "takes the first one's colour and names them all; grey: no stream"));
+        text(o, 16, height - 8, "start", 12, "", TEACH_ROLE_DIM, t.p, t.len);
+    }
     tr_sb_free(&t);
     rep_ob_printf(o, "<line x1=\"%d\" y1=\"66\" x2=\"%d\" y2=\"%d\" stroke-width=\"3\" stroke=\"",
-                  CX, CX, height - 8);
+                  CX, CX, height - 8 - foot);
     colour(o, TEACH_ROLE_CLIENT);
     rep_ob_printf(o, "\"/>\n<line x1=\"%d\" y1=\"66\" x2=\"%d\" y2=\"%d\" stroke-width=\"3\" "
                      "stroke=\"",
-                  SX, SX, height - 8);
+                  SX, SX, height - 8 - foot);
     colour(o, TEACH_ROLE_SERVER);
     rep_ob_str(o, "\"/>\n");
     for (size_t i = 0; i < n; i++)
-        packet(rn, lo + i, i, r->tc.first_ts);
+        packet(rn, lo + i, i, r->tc.first_ts, h2);
     for (size_t i = 0; i < nb; i++)
         bracket_draw(rn, &b[i], label_x);
     rep_ob_str(o, "</svg>\n");

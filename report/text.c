@@ -254,6 +254,166 @@ static void t_tunnel(struct rep_obuf *o, const struct dec_record *r, const struc
     tr_sb_free(&b);
 }
 
+/* ------------------------------------------------------ HTTP/2, TLS -- */
+
+#define H2_FRAMES_SHOWN 6  /* an HTTP/2 stage's frames listed, the rest counted */
+
+/* the HTTP/2 frames that made a stage: type, flags, payload length, the
+ * capture frame; past H2_FRAMES_SHOWN, their count and bytes */
+static void t_h2_frames(struct rep_obuf *o, const struct dec_stage *s)
+{
+    struct tr_sbuf b = {0};
+    uint64_t rest = 0;
+    for (size_t i = 0; i < s->nh2; i++) {
+        const struct dec_h2_ref *f = &s->h2[i];
+        if (i >= H2_FRAMES_SHOWN) {
+            rest += f->length;
+            continue;
+        }
+        const char *type = dec_h2_type_name(f->type), *flags[8];
+        if (type)
+            tr_sb_str(&b, type);
+        else
+            tr_sb_printf(&b, _("frame type 0x%x"), f->type);
+        size_t nf = dec_h2_flag_names(f->type, f->flags, flags, 8);
+        for (size_t k = 0; k < nf; k++)
+            tr_sb_printf(&b, "%s%s", k ? "|" : " [", flags[k]);
+        if (nf)
+            tr_sb_str(&b, "]");
+        tr_sb_printf(&b, P_(", %u byte (frame %llu)", ", %u bytes (frame %llu)", f->length),
+                     f->length, (unsigned long long)f->frame);
+        t_detail(o, &b, IND_D + 2);
+    }
+    if (s->nh2 > H2_FRAMES_SHOWN) {
+        size_t more = s->nh2 - H2_FRAMES_SHOWN;
+        tr_sb_printf(&b, P_("... and %zu more HTTP/2 frame, %llu bytes",
+                            "... and %zu more HTTP/2 frames, %llu bytes", more),
+                     more, (unsigned long long)rest);
+        t_detail(o, &b, IND_D + 2);
+    }
+    tr_sb_free(&b);
+}
+
+/* SETTINGS values as sent, one a line ("none" for an empty SETTINGS) */
+static void t_h2_settings(struct rep_obuf *o, const struct dec_stage *s)
+{
+    struct tr_sbuf b = {0};
+    if (!s->nsettings) {
+        tr_sb_str(&b, _("no SETTINGS values: the defaults of RFC 9113 hold"));
+        t_detail(o, &b, IND_D + 2);
+    }
+    for (size_t i = 0; i < s->nsettings; i++) {
+        const char *name = dec_h2_setting_name(s->settings[i].id);
+        if (name)
+            tr_sb_printf(&b, "%s = %u", name, s->settings[i].value);
+        else
+            tr_sb_printf(&b, "SETTINGS_0x%x = %u", s->settings[i].id, s->settings[i].value);
+        t_detail(o, &b, IND_D + 4);
+    }
+    tr_sb_free(&b);
+}
+
+/* a header block's size on the wire against the same fields as HTTP/1.1 lines */
+static void t_h2_hpack(struct tr_sbuf *b, const struct dec_msg *m)
+{
+    if (m->decoded_hlength > 0)
+        tr_sb_printf(b, _("HPACK: %1$lld bytes on the wire; as HTTP/1.1 header lines %2$lld "
+                          "bytes (%3$d%%)"),
+                     (long long)m->hpack_length, (long long)m->decoded_hlength,
+                     (int)((m->hpack_length * 100 + m->decoded_hlength / 2) / m->decoded_hlength));
+    else
+        tr_sb_printf(b, _("HPACK: %lld bytes on the wire"), (long long)m->hpack_length);
+}
+
+/* TLS versions by name, GREASE and unknown values left out */
+static void t_tls_versions(struct tr_sbuf *b, const uint16_t *v, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = dec_tls_version_name(v[i]);
+        if (name)
+            tr_sb_printf(b, "%s%s", k++ ? ", " : "", name);
+    }
+    if (!k)
+        tr_sb_str(b, _("none known"));
+}
+
+static bool t_has_message(const struct dec_tls_stage *t, const char *name)
+{
+    for (size_t i = 0; i < t->nmessages; i++)
+        if (t->messages[i] && strcmp(t->messages[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* a TLS handshake stage: what each side offered and chose, and why what
+ * follows stays encrypted when it does */
+static void t_tls(struct rep_obuf *o, const struct dec_record *r, const struct dec_stage *s,
+                  bool utf8)
+{
+    static const struct dec_tls_stage none;
+    const struct dec_tls_stage *t = s->tls_info ? s->tls_info : &none;
+    struct tr_sbuf b = {0};
+    if (s->kind == DEC_STAGE_TLS_CLIENT_HELLO) {
+        tr_sb_str(&b, _("versions offered: "));
+        t_tls_versions(&b, t->versions, t->nversions);
+        t_detail(o, &b, IND_D + 2);
+        tr_sb_str(&b, _("server name (SNI): "));
+        if (t->has_sni)
+            t_bytes(&b, t->sni, strnlen(t->sni, sizeof t->sni), utf8);
+        else
+            tr_sb_str(&b, _("none sent"));
+        t_detail(o, &b, IND_D + 2);
+        tr_sb_str(&b, _("ALPN offered: "));
+        for (size_t i = 0; i < t->nalpn_offered; i++) {
+            if (i)
+                tr_sb_str(&b, ", ");
+            t_bytes(&b, t->alpn_offered[i], strnlen(t->alpn_offered[i], 64), utf8);
+        }
+        if (!t->nalpn_offered)
+            tr_sb_str(&b, _("none"));
+        t_detail(o, &b, IND_D + 2);
+        tr_sb_free(&b);
+        return;
+    }
+    if (s->kind == DEC_STAGE_TLS_SERVER_HELLO) {
+        const char *v = t->version ? dec_tls_version_name(t->version) : NULL;
+        tr_sb_printf(&b, _("version chosen: %s"), v ? v : _("unknown"));
+        t_detail(o, &b, IND_D + 2);
+        const struct dec_tls_suite *cs = t->has_cipher ? dec_tls_suite(t->cipher) : NULL;
+        if (cs)
+            tr_sb_printf(&b, _("cipher suite: %s"), cs->name);
+        else if (t->has_cipher)
+            tr_sb_printf(&b, _("cipher suite: 0x%04x"), t->cipher);
+        else
+            tr_sb_printf(&b, _("cipher suite: %s"), _("unknown"));
+        t_detail(o, &b, IND_D + 2);
+        if (t->has_alpn) {
+            tr_sb_str(&b, _("ALPN chosen: "));
+            t_bytes(&b, t->alpn, strnlen(t->alpn, sizeof t->alpn), utf8);
+        } else if (t->version == 0x0304 && !t_has_message(t, "EncryptedExtensions")) {
+            /* TLS 1.3 sends it in EncryptedExtensions, which was not read */
+            tr_sb_str(&b, _("ALPN chosen: not seen (TLS 1.3 sends it encrypted)"));
+        } else {
+            tr_sb_str(&b, _("ALPN chosen: none"));
+        }
+        t_detail(o, &b, IND_D + 2);
+    }
+    if (t->nmessages) {
+        tr_sb_str(&b, _("handshake messages: "));
+        for (size_t i = 0; i < t->nmessages; i++)
+            tr_sb_printf(&b, "%s%s", i ? ", " : "", t->messages[i] ? t->messages[i] : "?");
+        t_detail(o, &b, IND_D + 2);
+    }
+    if (s->tls_info && !t->decrypted) {
+        const char *why = teach_tls_why_encrypted(r);
+        tr_sb_printf(&b, _("encrypted, not decrypted: %s"),
+                     why ? why : _("httpstep could not decrypt these records"));
+        t_detail(o, &b, IND_D + 2);
+    }
+    tr_sb_free(&b);
+}
+
 static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct dec_stage *s,
                     tr_time t0, size_t show, bool utf8)
 {
@@ -282,18 +442,47 @@ static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct
             t_dstr(&b, m->version, utf8);
         }
         t_detail(o, &b, IND_D + 2);
+        if (m->h2) {
+            tr_sb_str(&b, _("(HTTP/2 sends no request line: this one is made of the :method and "
+                            ":path pseudo-header fields)"));
+            t_detail(o, &b, IND_D + 3);
+        }
         break;
     case DEC_STAGE_STATUS_LINE:
         t_dstr(&b, m->version, utf8);
         tr_sb_printf(&b, " %d ", m->status);
         t_dstr(&b, m->reason, utf8);
         t_detail(o, &b, IND_D + 2);
+        if (m->h2) {
+            tr_sb_str(&b, _("(HTTP/2 sends no status line: this one is made of the :status "
+                            "pseudo-header field; HTTP/2 has no reason phrase)"));
+            t_detail(o, &b, IND_D + 3);
+        }
         break;
     case DEC_STAGE_REQUEST_HEADERS:
     case DEC_STAGE_RESPONSE_HEADERS:
-        tr_sb_printf(&b, P_("%zu header, %llu bytes", "%zu headers, %llu bytes", m->nheaders),
-                     m->nheaders, (unsigned long long)s->length);
+        if (m->h2 && m->npseudo) {  /* HTTP/2: the pseudo-header fields besides */
+            tr_sb_printf(&b, P_("%zu header", "%zu headers", m->nheaders), m->nheaders);
+            tr_sb_printf(&b, P_(" and %zu pseudo-header field", " and %zu pseudo-header fields",
+                                m->npseudo),
+                         m->npseudo);
+            tr_sb_printf(&b, P_(", %llu byte", ", %llu bytes", s->length),
+                         (unsigned long long)s->length);
+        } else {
+            tr_sb_printf(&b, P_("%zu header, %llu bytes", "%zu headers, %llu bytes", m->nheaders),
+                         m->nheaders, (unsigned long long)s->length);
+        }
         t_detail(o, &b, IND_D + 2);
+        if (m->h2 && m->hpack_length >= 0) {
+            t_h2_hpack(&b, m);
+            t_detail(o, &b, IND_D + 2);
+        }
+        for (size_t i = 0; m->h2 && i < m->npseudo; i++) {  /* HTTP/2's, first as sent */
+            t_dstr(&b, m->pseudo[i].name, utf8);
+            tr_sb_str(&b, ": ");
+            t_dstr(&b, m->pseudo[i].value, utf8);
+            t_detail(o, &b, IND_D + 4);
+        }
         for (size_t i = 0; i < m->nheaders; i++) {
             t_dstr(&b, m->headers[i].name, utf8);
             tr_sb_str(&b, ": ");
@@ -345,12 +534,71 @@ static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct
         teach_lookup_summary(s->dns, &b);
         t_detail(o, &b, IND_D + 2);
         break;
+    case DEC_STAGE_TLS_CLIENT_HELLO:
+    case DEC_STAGE_TLS_SERVER_HELLO:
+    case DEC_STAGE_TLS_CLIENT_FINISHED:
+        tr_sb_printf(&b, P_("%llu byte", "%llu bytes", s->length), (unsigned long long)s->length);
+        t_detail(o, &b, IND_D + 2);
+        t_tls(o, r, s, utf8);
+        break;
+    case DEC_STAGE_ENCRYPTED: {
+        const char *why = teach_tls_why_encrypted(r);
+        tr_sb_printf(&b, P_("%1$llu bytes in %2$llu TLS record, not decrypted: %3$s",
+                            "%1$llu bytes in %2$llu TLS records, not decrypted: %3$s", s->records),
+                     (unsigned long long)s->length, (unsigned long long)s->records,
+                     why ? why : _("httpstep could not decrypt these records"));
+        t_detail(o, &b, IND_D + 2);
+        break;
+    }
+    case DEC_STAGE_H2_PREFACE:
+        tr_sb_printf(&b, P_("%llu byte: the client's preface (PRI * HTTP/2.0), then its SETTINGS",
+                            "%llu bytes: the client's preface (PRI * HTTP/2.0), then its SETTINGS",
+                            s->length),
+                     (unsigned long long)s->length);
+        t_detail(o, &b, IND_D + 2);
+        t_h2_settings(o, s);
+        break;
+    case DEC_STAGE_H2_SETTINGS:
+        tr_sb_printf(&b, P_("%llu byte", "%llu bytes", s->length), (unsigned long long)s->length);
+        t_detail(o, &b, IND_D + 2);
+        t_h2_settings(o, s);
+        break;
+    case DEC_STAGE_PUSH_PROMISE:
+        tr_sb_printf(&b, _("the server promises stream %u for "), s->promised_stream);
+        t_dstr(&b, m->method, utf8);
+        tr_sb_str(&b, " ");
+        t_dstr(&b, m->target, utf8);
+        t_detail(o, &b, IND_D + 2);
+        break;
+    case DEC_STAGE_STREAM_END: {
+        const char *how = s->h2_how ? s->h2_how : "capture_end";
+        const char *code = s->error_code ? s->error_code : "?";
+        if (strcmp(how, "end_stream") == 0)
+            tr_sb_str(&b, _("END_STREAM: the stream is done"));
+        else if (strcmp(how, "rst_stream") == 0)
+            tr_sb_printf(&b, _("RST_STREAM: the stream is cancelled, error code %s"), code);
+        else if (strcmp(how, "goaway") == 0)
+            tr_sb_printf(&b, _("ended by the connection's GOAWAY, error code %s"), code);
+        else
+            tr_sb_str(&b, _("still open when the capture ended"));
+        t_detail(o, &b, IND_D + 2);
+        break;
+    }
+    case DEC_STAGE_GOAWAY:
+        tr_sb_printf(&b, _("last stream %1$u, error code %2$s"), s->last_stream,
+                     s->error_code ? s->error_code : "?");
+        t_detail(o, &b, IND_D + 2);
+        break;
     default:
         /* a stage kind this writer has no words for: its length */
         tr_sb_printf(&b, P_("%llu byte", "%llu bytes", s->length), (unsigned long long)s->length);
         t_detail(o, &b, IND_D + 2);
         break;
     }
+    /* HTTP/2: the frames that made it (DATA lengths, ACKs, RST_STREAM...); a
+     * request or status line's HEADERS are its header stage's, told there */
+    if (s->nh2 && s->kind != DEC_STAGE_REQUEST_LINE && s->kind != DEC_STAGE_STATUS_LINE)
+        t_h2_frames(o, s);
     tr_sb_free(&b);
 }
 

@@ -521,6 +521,34 @@ void teach_explain_inside_tls(struct teach_ex *e)
                    teach_frames_phrase(e, s));
 }
 
+const char *teach_tls_why_encrypted(const struct dec_record *d)
+{
+    /* the first note that tells, as explain_why_not's paragraphs in short;
+     * a TLS note before a gap */
+    bool gap = false;
+    for (size_t i = 0; i < d->nnotes; i++) {
+        switch (d->notes[i]->kind) {
+        case DEC_NOTE_TLS_NO_KEYS:
+            return _("no key for this TLS session: no key log given (--keylog) holds its "
+                     "secrets");
+        case DEC_NOTE_TLS_DECRYPT_ERROR:
+            return _("a record did not decrypt with the key log's secrets (another session's "
+                     "key, or bytes missing)");
+        case DEC_NOTE_TLS_UNSUPPORTED:
+            return _("a TLS version or cipher that httpstep does not decrypt");
+        case DEC_NOTE_MALFORMED_TLS:
+            return _("the bytes break the TLS record syntax");
+        case DEC_NOTE_GAP:
+            gap = true;
+            break;
+        default:
+            break;
+        }
+    }
+    return gap ? _("bytes never captured (a gap): a record cut by a gap cannot be decrypted")
+               : NULL;
+}
+
 /* did the connection's TLS handshake choose h2 by ALPN? */
 bool teach_tls_alpn_h2(const struct dec_record *d)
 {

@@ -148,6 +148,27 @@ const struct teach_colour *teach_role_colour(enum teach_role r);
 /* the role of a status code's class (2xx OK, 3xx REDIRECT, 4xx, 5xx), or NORMAL */
 enum teach_role teach_status_role(int status);
 
+/* TLS: why records of the connection stay encrypted, in a short phrase for
+ * the transcript ("no key for this TLS session in the key log (--keylog)"),
+ * from the connection's notes; NULL when no note says (translated, static) */
+const char *teach_tls_why_encrypted(const struct dec_record *d);
+
+/* HTTP/2 (issue 16): a colour per stream, the same on the screen (8-colour
+ * terminals: ANSI foregrounds) and in the exports (dark enough on white
+ * paper). The colour follows from the stream's id alone, so the ladder, the
+ * list and the SVG agree without a table per connection: the client's
+ * streams 1, 3, 5 ... take the colours in order, the server's pushed
+ * streams 2, 4 ... from the middle of the palette; past
+ * TEACH_STREAM_COLOURS streams the colours repeat, and the stream's id,
+ * always shown beside its colour, tells them apart. Stream 0 (the
+ * connection's own frames) has none. The roles' colours are not among the
+ * streams' meanings: an HTTP/2 ladder draws what is of no stream dimmed. */
+#define TEACH_STREAM_COLOURS 6
+/* the palette index of stream id (0 .. TEACH_STREAM_COLOURS - 1), -1 for 0 */
+int teach_stream_slot(uint32_t stream);
+/* the colour of a palette index (css "stream-0" ..), a static table entry */
+const struct teach_colour *teach_stream_colour(int slot);
+
 /* ------------------------------------------------------------------------ */
 /* Lab mode (issue 19, teach/lab*.c): questions about the capture in the    */
 /* style of the Kurose & Ross Wireshark labs, each asked only where the     */

@@ -47,6 +47,32 @@ size_t ui_pkt_stages(const struct dec_record *d, size_t k, int *out, size_t max)
     return n;
 }
 
+uint32_t ui_pkt_stream(const struct dec_record *d, size_t k, bool *mixed)
+{
+    int idx[64];
+    size_t cnt = d->pkts[k].seg.len ? ui_pkt_stages(d, k, idx, sizeof idx / sizeof idx[0]) : 0;
+    uint32_t first = 0;
+    bool more = false;
+    for (size_t i = 0; i < cnt; i++) {
+        uint32_t id = d->stgs[idx[i]]->stream;
+        if (id && !first)
+            first = id;
+        else if (id && id != first)
+            more = true;
+    }
+    if (mixed)
+        *mixed = more;
+    return first;
+}
+
+bool ui_record_streams(const struct dec_record *d)
+{
+    for (size_t i = 0; i < d->nstgs; i++)
+        if (d->stgs[i]->stream)
+            return true;
+    return false;
+}
+
 /* a request line or a final status line: each begins a message */
 static bool starts_message(const struct dec_stage *s)
 {

@@ -22,6 +22,9 @@ static const struct ui_glyphs ascii_glyphs = {
     "-", "|", ">", "<", "|", " > ", "\\r", "\\n", "#", ":", "~", "*",
 };
 
+_Static_assert(UI_COLOR_STREAM_END - UI_COLOR_STREAM0 == TEACH_STREAM_COLOURS,
+               "a colour pair per stream colour of teach.h");
+
 /* foreground, background per role; -1 is the terminal's default */
 static const short palette[UI_COLOR_COUNT][2] = {
     [UI_COLOR_NORMAL] = {-1, -1},
@@ -108,8 +111,14 @@ bool ui_screen_init(struct ui_screen *s, bool mono, bool utf8, char *errbuf)
     if (s->color) {
         start_color();
         use_default_colors();
-        for (int i = 1; i < UI_COLOR_COUNT; i++)
+        for (int i = 1; i < UI_COLOR_STREAM0; i++)
             init_pair((short)i, palette[i][0], palette[i][1]);
+        /* the streams' pairs where the terminal has room for them */
+        s->streams = COLOR_PAIRS >= UI_COLOR_COUNT && COLORS >= 8;
+        for (int i = 0; i < TEACH_STREAM_COLOURS && s->streams; i++) {
+            const struct teach_colour *c = teach_stream_colour(i);
+            init_pair((short)(UI_COLOR_STREAM0 + i), c->ansi_fg, c->ansi_bg);
+        }
     }
     getmaxyx(stdscr, s->h, s->w);
     return true;
@@ -169,6 +178,18 @@ int ui_attr(const struct ui_screen *s, enum ui_color role)
         a |= s->big ? 0 : A_DIM;
     if (s->big && role != UI_COLOR_DIM)
         a |= A_BOLD;  /* projector: high contrast */
+    return a;
+}
+
+int ui_stream_attr(const struct ui_screen *s, uint32_t stream, enum ui_color other)
+{
+    int slot = teach_stream_slot(stream);
+    if (!s->color || !s->streams || slot < 0)
+        return ui_attr(s, other);
+    int a = COLOR_PAIR(UI_COLOR_STREAM0 + slot);
+    /* blue reads on a dark terminal only bright; the projector: all bold */
+    if (s->big || teach_stream_colour(slot)->ansi_fg == COLOR_BLUE)
+        a |= A_BOLD;
     return a;
 }
 

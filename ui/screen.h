@@ -27,7 +27,9 @@ enum ui_color {
     UI_COLOR_CLIENT_ERR, /* 4xx */
     UI_COLOR_SERVER_ERR, /* 5xx */
     UI_COLOR_CRLF,       /* CR and LF made visible */
-    UI_COLOR_COUNT
+    UI_COLOR_STREAM0,    /* HTTP/2 streams: teach.h's palette, TEACH_STREAM_COLOURS */
+    UI_COLOR_STREAM_END = UI_COLOR_STREAM0 + 6,
+    UI_COLOR_COUNT = UI_COLOR_STREAM_END
 };
 
 struct ui_glyphs {
@@ -39,6 +41,7 @@ struct ui_screen {
     bool color;
     bool utf8;
     bool big;           /* projector mode: high contrast */
+    bool streams;       /* the HTTP/2 streams' colour pairs are set */
     int w, h;
     struct ui_glyphs g;
 };
@@ -52,6 +55,10 @@ void ui_screen_done(void);
 void ui_screen_free(void);
 void ui_screen_big(struct ui_screen *s, bool big);
 int ui_attr(const struct ui_screen *s, enum ui_color role);
+/* the attribute of an HTTP/2 stream (teach_stream_slot); stream 0, or no
+ * colours: that of role `other` (without colours the stream's id, always
+ * shown beside it, tells the streams apart) */
+int ui_stream_attr(const struct ui_screen *s, uint32_t stream, enum ui_color other);
 /* the attribute of a status code's class */
 int ui_status_attr(const struct ui_screen *s, int status);
 /* Draw UTF-8 text at (y, x), at most `width` columns (wide characters count

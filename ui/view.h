@@ -251,6 +251,12 @@ size_t ui_pkt_stages(const struct dec_record *d, size_t k, int *out, size_t max)
  * segment are counted ("3 requests: ...") */
 void ui_pkt_label(const struct dec_record *d, size_t k, enum ui_label_form form, char *buf,
                   size_t n);
+/* HTTP/2: the first stream whose stages it carries (0: none, the
+ * connection's own frames or no HTTP/2); *mixed set when it carries stages
+ * of another stream as well */
+uint32_t ui_pkt_stream(const struct dec_record *d, size_t k, bool *mixed);
+/* the record holds a stage of some HTTP/2 stream */
+bool ui_record_streams(const struct dec_record *d);
 /* TCP flags by name ("SYN", "PSH", "ACK"), joined by sep */
 void ui_tcp_flags(char *buf, size_t n, uint8_t flags, const char *sep);
 /* its detail, appended to out: one fact a line */

@@ -96,9 +96,29 @@ static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, 
      * a(ck); in each, the stages by name, short name, number, or none */
     /* an HTTP/2 segment: its streams matter more than its sequence numbers
      * (multiplexing), so "PSH,ACK s3:2+3a" comes before the bare seq:next */
-    enum { F_SEQ_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_NUM, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN, F_FLAGS,
-           F_COUNT };
-    bool streams = data && num[0] == 's';
+    /* where its stages do not fit, its streams' ids alone ("s2+s13+s15"):
+     * a packet of several streams names each */
+    enum { F_SEQ_FULL, F_SEQ_BRIEF, F_SEQ_NUM, F_NUM, F_IDS, F_SEQ, F_SEQ_TIGHT, F_BRIEF, F_LEN,
+           F_FLAGS, F_COUNT };
+    bool streams = data && ui_pkt_stream(d, k, NULL);
+    char ids[96] = "";
+    if (streams) {
+        int idx[64];
+        size_t cnt = ui_pkt_stages(d, k, idx, sizeof idx / sizeof idx[0]), il = 0;
+        uint32_t last = 0;
+        for (size_t i = 0; i < cnt && il + 1 < sizeof ids; i++) {
+            uint32_t id = d->stgs[idx[i]]->stream;
+            bool seen = !id || id == last;
+            for (size_t j = 0; j < i && !seen; j++)
+                seen = d->stgs[idx[j]]->stream == id;
+            if (seen)
+                continue;
+            il += (size_t)snprintf(ids + il, sizeof ids - il, "%ss%u", il ? "+" : "", id);
+            last = id;
+        }
+        if (il >= sizeof ids)
+            ids[0] = '\0';  /* too many to name: the other forms */
+    }
     int lw = 0;
     for (int f = wide ? F_SEQ_FULL : F_SEQ_BRIEF; f < F_COUNT; f++) {
         const char *what = f == F_SEQ_FULL                  ? full
@@ -107,14 +127,14 @@ static int arrow_label(struct app *a, size_t k, int aw, bool wide, char *label, 
                                                              : "";
         if ((f == F_BRIEF || f == F_LEN) && !data)
             continue;
-        if (f == F_NUM && !streams)
+        if ((f == F_NUM && !streams) || (f == F_IDS && !ids[0]))
             continue;
-        if (f == F_NUM) {  /* with the flags, else the streams and stages alone */
+        if (f == F_NUM || f == F_IDS) {  /* with the flags, else the streams and stages alone */
             *tight = false;
-            snprintf(label, n, " %s %s ", fl, num);
+            snprintf(label, n, " %s %s ", fl, f == F_NUM ? num : ids);
             lw = ui_width(label);
             if (lw > aw - 4) {
-                snprintf(label, n, " %s ", num);
+                snprintf(label, n, " %s ", f == F_NUM ? num : ids);
                 lw = ui_width(label);
             }
             if (lw <= aw - 4)
@@ -163,14 +183,43 @@ static void draw_when(struct app *a, const struct rect *r, const struct lcols *c
     ui_put(stdscr, y, r->x + c->cx - 1, 1, a->scr.g.vline, dim);
 }
 
+/* each HTTP/2 stream's ids in the label ("s3") in that stream's colour: a
+ * packet of several streams shows each of them (its arrow takes the first's) */
+static void stream_ids(struct app *a, const char *label, int lw, int y, int x)
+{
+    for (size_t i = 0; label[i]; i++) {
+        if (label[i] != 's' || (i && !strchr(" +(", label[i - 1])))
+            continue;
+        size_t e = i + 1;
+        uint32_t id = 0;
+        while (label[e] >= '0' && label[e] <= '9' && id < 100000000u)
+            id = id * 10 + (uint32_t)(label[e++] - '0');
+        if (e == i + 1 || !id || !strchr(": +)", label[e]) || !label[e])
+            continue;
+        char pre[320], tok[16];
+        snprintf(pre, sizeof pre, "%.*s", (int)i, label);
+        snprintf(tok, sizeof tok, "%.*s", (int)(e - i), label + i);
+        int col = ui_width(pre), tw = ui_width(tok);
+        if (col + tw <= lw)
+            ui_put(stdscr, y, x + col, tw, tok, ui_stream_attr(&a->scr, id, UI_COLOR_NORMAL) | A_BOLD);
+        i = e - 1;
+    }
+}
+
 static void draw_row(struct app *a, const struct rect *r, const struct lcols *c, size_t k, int y,
-                     const struct dec_stage *cur, size_t cursor)
+                     const struct dec_stage *cur, size_t cursor, bool h2)
 {
     const struct dec_record *d = a->det;
     const struct dec_pkt *p = &d->pkts[k];
     bool hl = cur && dec_stage_has_frame(cur, p->seg.frame);
-    int base = hl ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
-                  : ui_app_attr(a, p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER);
+    /* HTTP/2: a packet in the colour of its (first) stream, what is of no
+     * stream (the handshakes, SETTINGS, acknowledgements) dimmed */
+    enum ui_color side = p->seg.dir == TR_DIR_C2S ? UI_COLOR_CLIENT : UI_COLOR_SERVER;
+    if (h2 && a->scr.color && a->scr.streams)
+        side = UI_COLOR_DIM;
+    int base = hl   ? ui_app_attr(a, UI_COLOR_HIGHLIGHT)
+               : h2 ? ui_stream_attr(&a->scr, ui_pkt_stream(d, k, NULL), side)
+                    : ui_app_attr(a, side);
     int dim = ui_app_attr(a, UI_COLOR_DIM);
     /* the cursor: a mark, and the frame number in the selection's colors */
     bool at = k == cursor && (a->focus == PANE_LADDER || a->ladder.picked);
@@ -197,6 +246,8 @@ static void draw_row(struct app *a, const struct rect *r, const struct lcols *c,
         lx = p->seg.dir == TR_DIR_C2S ? c->cx + (room - lw + 1) / 2 : c->cx + 2 + (room - lw) / 2;
     if (lw > 0)
         ui_put(stdscr, y, r->x + lx, lw, label, base | A_BOLD);
+    if (lw > 0 && h2 && !hl)
+        stream_ids(a, label, lw, y, r->x + lx);
     /* notes on the arrow */
     const char *mark = p->seg.retransmission ? "R" : p->seg.out_of_order ? "O"
                        : (p->notes & (1u << DEC_NOTE_GAP)) ? "G"
@@ -357,11 +408,12 @@ static void draw_ladder(struct app *a, const struct rect *r)
     int head = a->ladder.s.top == 0 ? lookup_rows(d) : 0;  /* step 0 first */
     for (int i = 0; i < head && i < rows; i++)
         draw_lookup_row(a, r, &c, i, r->y + 1 + i);
+    bool h2 = ui_record_streams(d);
     for (int i = head; i < rows; i++) {
         size_t k = (size_t)a->ladder.s.top + (size_t)(i - head);
         if (k >= d->npkts)
             break;
-        draw_row(a, r, &c, k, r->y + 1 + i, cur, (size_t)cursor);
+        draw_row(a, r, &c, k, r->y + 1 + i, cur, (size_t)cursor, h2);
     }
 }
 
@@ -470,7 +522,13 @@ const struct ui_view ui_view_ladder = {
     .help = N_("the packets of the connection, between client and server: frame number, time "
                "since its first packet, flags, sequence:next and a(cknowledgement) numbers "
                "relative to each side's first, and the stages each carries (by name or number; "
-               "s3: HTTP/2's stream 3). "
+               "s3: HTTP/2's stream 3). On an HTTP/2 connection each stream has its colour "
+               "(magenta, cyan, yellow, blue, green, red for streams 1, 3, 5, 7, 9, 11, and again "
+               "from 13; pushed streams 2, 4, 6 from blue), its id in its colour in the label; "
+               "a packet carrying frames of several streams takes the first one's colour and names "
+               "every stream in its label; what belongs to no stream (handshakes, SETTINGS, "
+               "acknowledgements) is dimmed. Without colours (--mono, NO_COLOR) the ids tell the "
+               "streams apart. "
                "Up and Down move a cursor on the packets; Enter or a click shows a packet's "
                "detail (Esc closes it)"),
     .draw = draw_ladder,

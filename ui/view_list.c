@@ -150,17 +150,20 @@ static void draw_row(struct app *a, const struct rect *r, const struct cols *c, 
                             : "";
         /* before the target: a lock (or "TLS") for an exchange decrypted
          * from TLS, the HTTP/2 stream ("s3", "s2 push") */
-        char pre[48] = "";
-        size_t pl = 0;
+        char pre[48] = "", sid[32] = "";
         if (row->tls)
-            pl += (size_t)snprintf(pre + pl, sizeof pre - pl, "%s ", a->utf8 ? "\xf0\x9f\x94\x92" : "TLS");
-        if (row->stream)
-            snprintf(pre + pl, sizeof pre - pl, row->pushed ? _("s%u push ") : "s%u ", row->stream);
-        int pw = pre[0] ? ui_width(pre) : 0;
+            snprintf(pre, sizeof pre, "%s ", a->utf8 ? "\xf0\x9f\x94\x92" : "TLS");
+        if (row->stream)  /* in the stream's colour, as on the ladder */
+            snprintf(sid, sizeof sid, row->pushed ? _("s%u push ") : "s%u ", row->stream);
+        int lw = pre[0] ? ui_width(pre) : 0, sw = sid[0] ? ui_width(sid) : 0;
+        int pw = lw + sw;
         if (pw >= c->target_w)
-            pw = 0;
-        if (pw)
-            ui_put(stdscr, y, r->x + c->target, pw, pre, sel ? base : ui_app_attr(a, UI_COLOR_DIM));
+            pw = lw = sw = 0;
+        if (lw)
+            ui_put(stdscr, y, r->x + c->target, lw, pre, sel ? base : ui_app_attr(a, UI_COLOR_DIM));
+        if (sw)
+            ui_put(stdscr, y, r->x + c->target + lw, sw, sid,
+                   sel ? base : ui_stream_attr(&a->scr, row->stream, UI_COLOR_DIM));
         ui_put(stdscr, y, r->x + c->target + pw, c->target_w - pw, t, base);
         if (ui_width(t) > c->target_w - pw)
             ui_put(stdscr, y, r->x + c->target + c->target_w - 1, 1, a->scr.g.ellipsis, base);

@@ -11,10 +11,14 @@
   frame times (and checked against tshark's), cookies, query strings, posted
   form and multipart parameters and base64 content of a capture made here;
 - SVG: parsed by xml.etree, one arrow per TCP packet of the connection;
+  HTTP/2: each stream in a colour of its own (arrows, label ids, brackets),
+  a packet of several streams naming each, what is of no stream grey;
 - HTML: no script and nothing fetched; rendered by headless Chromium in
   English and Chinese: a screenshot and a PDF, both not empty, and no console
   message (a page with a script error shows that the check sees them);
-- Markdown and --text: no line wider than 80 columns;
+- Markdown and --text: no line wider than 80 columns; --text tells the
+  values of HTTP/2 and TLS stages that --json has (HPACK sizes, SETTINGS,
+  DATA lengths, RST_STREAM and GOAWAY codes, SNI, ALPN, versions, cipher);
 - HTTPS and HTTP/2 (tests/data/tls/tls13-h2.pcap with its key log): the HAR's
   https URL, HTTP/2 versions, pseudo-headers, HPACK size, stream, and ssl
   timing from the TLS stages; the HTML and Markdown explain the new stages;
@@ -361,9 +365,104 @@ svg = ET.parse(out("h2.svg")).getroot()
 texts = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
 check("TLS ClientHello" in texts and "Request line s3" in texts,
       "h2 SVG labels: %r" % texts[:300])
+# HTTP/2 streams in colour (issue 16): each stream's arrows and brackets in
+# one colour, two streams in two; a packet of several streams names every
+# stream of --json's frames in its label, each id in its stream's colour;
+# what is of no stream in the grey of the dim role
+for cap, keys in (("16-http2.pcapng", ()), ("h2c-nghttp-push.pcap", ())):
+    path = S(cap) if cap.startswith("16") else D("h2/" + cap)
+    r = run("--svg", out("s.svg"), *keys, path)
+    check(r.returncode == 0, "%s --svg: exit %d" % (cap, r.returncode))
+    js = [json.loads(l) for l in run("--json", *keys, path).stdout.splitlines()]
+    streams_of = {}  # frame -> streams of its stages, in order
+    for l in js:
+        if l["type"] == "stage" and l["dir"] in ("c2s", "s2c"):
+            for f in l["frames"]:
+                sl = streams_of.setdefault(f, [])
+                if l.get("stream", 0) not in sl:
+                    sl.append(l.get("stream", 0))
+    root = ET.parse(out("s.svg")).getroot()
+    colour_of = {}  # stream -> the arrow colours of its single-stream packets
+    grey = set()
+    for g in root.iter(NS + "g"):
+        if g.get("class") != "pkt":
+            continue
+        f = int(g.get("data-frame"))
+        stroke = g.find(NS + "line").get("stroke")
+        ids = [i for i in streams_of.get(f, []) if i]
+        label = [t for t in g.findall(NS + "text") if t.get("text-anchor") == "middle"][-1]
+        spans = [(t.text, t.get("fill")) for t in label.findall(NS + "tspan")]
+        if not ids:
+            grey.add(stroke)
+            check(not spans, "%s frame %d: stream ids %r on a packet of no stream" % (cap, f, spans))
+            continue
+        check([t for t, _ in spans] == ["s%d" % i for i in ids],
+              "%s frame %d: label ids %r, --json's streams %r" % (cap, f, spans, ids))
+        check(spans and stroke == spans[0][1],
+              "%s frame %d: arrow %s is not its first stream's colour %r" % (cap, f, stroke, spans))
+        for (t, fill) in spans:
+            colour_of.setdefault(int(t[1:]), set()).add(fill)
+    check(len(colour_of) >= 2, "%s: streams %r" % (cap, sorted(colour_of)))
+    check(all(len(c) == 1 for c in colour_of.values()),
+          "%s: a stream in several colours %r" % (cap, colour_of))
+    cols = [next(iter(c)) for c in colour_of.values()]
+    check(len(set(cols)) == len(cols), "%s: two streams share a colour %r" % (cap, colour_of))
+    check(grey == {"#5f6368"}, "%s: packets of no stream in %r, not the dim grey" % (cap, grey))
+    check(not set(cols) & grey, "%s: a stream's colour is the grey of no stream" % cap)
+    brackets = {}
+    for g in root.iter(NS + "g"):
+        if g.get("class") == "stage":
+            for t in g.findall(NS + "text"):
+                m = re.search(r" s(\d+)$", t.text or "")
+                if m:
+                    brackets.setdefault(int(m.group(1)), set()).add(t.get("fill"))
+    check(all(brackets.get(i) == c for i, c in colour_of.items()),
+          "%s: the brackets' colours %r, the arrows' %r" % (cap, brackets, colour_of))
+    check(any(len([i for i in v if i]) >= 2 for v in streams_of.values()) or cap.startswith("16"),
+          "%s: no packet of several streams to check" % cap)
+
 r = run("--text", *KEYS, D("tls/tls13-h2.pcap"))
 for n, line in enumerate(r.stdout.decode().splitlines(), 1):
     check(width(line) <= 80, "h2 --text line %d is %d columns: %r" % (n, width(line), line))
+# --text tells HTTP/2 and TLS stages' values, those of --json (issue 16)
+for cap, keys in (("tls/tls13-h2.pcap", KEYS), ("h2/h2c-upgrade-rst.pcap", ()),
+                  ("h2/h2c-nghttp-push.pcap", ())):
+    text = run("--text", *keys, D(cap)).stdout.decode()
+    flat = re.sub(r"\n +", " ", text)  # wrapped lines joined
+    for n, line in enumerate(text.splitlines(), 1):
+        check(width(line) <= 80, "%s --text line %d is %d columns" % (cap, n, width(line)))
+    js = [json.loads(l) for l in run("--json", *keys, D(cap)).stdout.splitlines()]
+    want = []
+    for l in js:
+        if l["type"] != "stage":
+            continue
+        k = l["stage"]
+        if k in ("request_headers", "response_headers") and l.get("hpack_length") is not None:
+            want.append("HPACK: %d bytes on the wire; as HTTP/1.1 header lines %d bytes" %
+                        (l["hpack_length"], l["decoded_length"]))
+            want += ["%s: %s" % (n, v) for n, v in l["pseudo"]]
+        if k in ("h2_preface", "h2_settings"):
+            want += ["%s = %d" % (n, v) for n, v in l["settings"]]
+        for f in l.get("h2", []):
+            if f["type"] == "DATA":
+                want.append("DATA%s, %d bytes (frame %d)" % (
+                    " [%s]" % "|".join(f["flags"]) if f["flags"] else "", f["length"], f["frame"]))
+        if k == "stream_end" and l["how"] == "rst_stream":
+            want.append("RST_STREAM: the stream is cancelled, error code %s" % l["error_code"])
+        if k == "goaway":
+            want.append("last stream %d, error code %s" % (l["last_stream"], l["error_code"]))
+        if k == "push_promise":
+            want.append("promises stream %d for %s %s" % (l["promised_stream"], l["method"],
+                                                          l["target"]))
+        if k == "tls_client_hello":
+            want += ["server name (SNI): %s" % l["sni"], "ALPN offered: " + ", ".join(l["alpn"]),
+                     "versions offered: " + ", ".join(l["versions"])]
+        if k == "tls_server_hello":
+            want += ["version chosen: %s" % l["version"], "cipher suite: %s" % l["cipher"],
+                     "ALPN chosen: %s" % l["alpn"]]
+    check(len(want) >= 6, "%s: few HTTP/2 or TLS facts in --json: %r" % (cap, want))
+    for w in want:
+        check(w in flat, "%s --text lacks %r" % (cap, w))
 # without the keys: encrypted stages, no exchange, no step number in their headings
 r = run("--html", out("enc.html"), "--md", out("enc.md"), S("13-https.pcap"))
 check(r.returncode == 0, "13-https exports: exit %d" % r.returncode)

@@ -9,6 +9,7 @@ at that place. Then N/P across exchanges, / finding a header, a resize in the
 middle of a session, --lang zh, a capture without HTTP, the picker, the help,
 and q restoring the terminal. Issue 14's cases: frames on the ladder and a
 packet's detail, labels, the layout, --mono focus, autoplay, one numbering,
+HTTP/2 streams in colours of their own (and their ids without colours),
 the search, the list, the status bar, sizes, live, robustness, and the lab
 questions of tests/e2e/lab_questions.tsv. Screens that are stable are
 compared with tests/golden/ui/*.txt (tests/golden/update.sh rewrites them).
@@ -184,9 +185,11 @@ def position(screen):
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
-def highlighted(line_with_escapes):
-    """The text drawn with the highlight colors (black on yellow) or reverse."""
-    out, on, fg, bg, rev = [], False, None, None, False
+def cells(line_with_escapes):
+    """(character, foreground, background, reverse) for each character of a
+    line with escapes (colours as SGR codes: "35", "43", or a 256-colour
+    index; None: the terminal's default)"""
+    out, fg, bg, rev = [], None, None, False
     i = 0
     s = line_with_escapes
     while i < len(s):
@@ -203,6 +206,10 @@ def highlighted(line_with_escapes):
                     rev = True
                 elif c == "27":
                     rev = False
+                elif c == "39":
+                    fg = None
+                elif c == "49":
+                    bg = None
                 elif c.startswith("3") and len(c) == 2:
                     fg = c
                 elif c.startswith("4") and len(c) == 2:
@@ -215,13 +222,16 @@ def highlighted(line_with_escapes):
                         bg = "4" + v if len(v) == 1 else v
                     k += 2
                 k += 1
-            on = bg in ("43", "103") or rev
             i = m.end()
             continue
-        if on:
-            out.append(s[i])
+        out.append((s[i], fg, bg, rev))
         i += 1
-    return "".join(out)
+    return out
+
+
+def highlighted(line_with_escapes):
+    """The text drawn with the highlight colors (black on yellow) or reverse."""
+    return "".join(ch for ch, _, bg, rev in cells(line_with_escapes) if bg in ("43", "103") or rev)
 
 
 def step_sample(path, stages, goto, extra=(), w=80, h=24):
@@ -610,6 +620,107 @@ def case_ladder():
             fail("ladder: the rule's TSvals are not tshark's: %s" % ts)
     t.keys("q")
     t.close()
+
+
+def ladder_rows(t):
+    """the ladder's rows now: frame -> (its text, the colour of its arrow
+    head, {"s3": colour of the id in its label})"""
+    rows = {}
+    for raw in t.screen(escapes=True).splitlines():
+        cs = cells(raw)
+        text = "".join(c[0] for c in cs)
+        m = re.match(r"^.\s*(\d+)\s+[\d.]+m?s │", text)
+        if not m:
+            continue
+        rail = text.index("│")
+        end = text.index("│", rail + 1) if "│" in text[rail + 1:] else len(text)
+        head = [c[1] for c in cs[rail:end] if c[0] in "▶◀"]
+        ids = {}
+        for mm in re.finditer(r"(?<=[ +(])s\d+(?=[:+ )])", text[rail:end]):
+            ids[mm.group(0)] = cs[rail + mm.start()][1]
+        rows[int(m.group(1))] = (text[rail:end], head[0] if head else None, ids)
+    return rows
+
+
+def case_streams():
+    """HTTP/2 (issue 16): a colour per stream on the ladder and in the list,
+    the same for a stream everywhere, two streams in two colours, a packet of
+    several streams naming each in its colour, the connection's own packets
+    in none of them; on an 8-colour terminal too; without colours the ids"""
+    js = transcript(os.path.join(TOP, "samples", "16-http2.pcapng"))
+    only = {}  # frame -> its one stream, for frames carrying stages of one stream
+    for l in js:
+        if l["type"] == "stage" and l.get("stream"):
+            for f in l["frames"]:
+                only.setdefault(f, set()).add(l["stream"])
+    for term, w, h in (("xterm-256color", 80, 24), ("xterm", 60, 20)):
+        t = Term(["--lang", "en", "--goto", "2,request_line", "samples/16-http2.pcapng"], w, h,
+                 env={"TERM": term})
+        t.wait(lambda s: title_of(s) is not None, "streams: the UI starts (%s)" % term)
+        t.keys("Tab")
+        t.settle("streams: the ladder")
+        rows = ladder_rows(t)
+        colour = {}  # stream -> the colours of its rows (not highlighted)
+        for f, (text, head, ids) in rows.items():
+            sset = only.get(f)
+            if sset and len(sset) == 1 and head not in (None, "30"):
+                colour.setdefault(next(iter(sset)), set()).add(head)
+        if len(colour) < 2:
+            fail("streams %s %dx%d: rows of fewer than two streams in colour: %r" % (term, w, h, rows))
+        for sid, c in colour.items():
+            if len(c) != 1:
+                fail("streams %s: stream %d's rows in several colours %r" % (term, sid, c))
+        firsts = [next(iter(c)) for c in colour.values()]
+        if len(set(firsts)) != len(firsts):
+            fail("streams %s %dx%d: two streams share a colour: %r" % (term, w, h, colour))
+        for f, (text, head, ids) in rows.items():
+            if f not in only and head in firsts and "SYN" not in text:
+                fail("streams %s: frame %d of no stream in a stream's colour %r" % (term, f, head))
+            for sid, fg in ids.items():
+                if int(sid[1:]) in colour and fg != "30" and fg not in colour[int(sid[1:])]:
+                    fail("streams %s: %s in the label of frame %d is %r, its rows %r"
+                         % (term, sid, f, fg, colour[int(sid[1:])]))
+        # the list's marker: "s3 " in stream 3's colour
+        for raw in t.screen(escapes=True).splitlines():
+            cs = cells(raw)
+            text = "".join(c[0] for c in cs)
+            m = re.search(r" s(\d+) /", text)
+            if m and int(m.group(1)) in colour and cs[m.start() + 1][1] not in (None, "30"):
+                if cs[m.start() + 1][1] not in colour[int(m.group(1))]:
+                    fail("streams %s: the list's s%s is %r, its ladder rows %r"
+                         % (term, m.group(1), cs[m.start() + 1][1], colour[int(m.group(1))]))
+        t.keys("q")
+        t.close()
+    # a packet of several streams (server push): every id, each in its colour,
+    # the arrow in the first one's
+    t = start(["tests/data/h2/h2c-nghttp-push.pcap"])
+    t.keys("Tab", "Home", *["Down"] * 7)
+    t.wait(lambda s: re.search(r"^▶\s*8 ", s, re.M), "streams: the cursor on frame 8")
+    t.keys("Up")
+    t.settle("streams: frame 8 off the cursor")
+    text, head, ids = ladder_rows(t).get(8, ("", None, {}))
+    if sorted(ids) != ["s13", "s15", "s2", "s4"]:
+        fail("streams: frame 8 (push promises and responses) names %r, want s2 s4 s13 s15:\n%s"
+             % (sorted(ids), text))
+    elif len(set(ids.values())) != 4 or head != ids["s2"]:
+        fail("streams: frame 8's ids in colours %r, its arrow %r (the first's, s2)" % (ids, head))
+    t.keys("q")
+    t.close()
+    # without colours: the ids on the rows, no colour at all
+    for extra, env in (([], {"NO_COLOR": "1"}), (["--mono"], {})):
+        t = Term(["--lang", "en", "--goto", "2,request_line"] + extra + ["samples/16-http2.pcapng"],
+                 80, 24, env=env)
+        t.wait(lambda s: title_of(s) is not None, "streams: the UI starts without colours")
+        t.keys("Tab")
+        t.settle("streams: the ladder without colours")
+        rows = ladder_rows(t)
+        if any(head not in (None,) for _, head, _ in rows.values()):
+            fail("streams %r: colours without colours" % (extra or env))
+        if not any("s3:" in text for text, _, _ in rows.values()) or \
+                not any("s5:" in text for text, _, _ in rows.values()):
+            fail("streams %r: the stream ids are not on the ladder:\n%s" % (extra or env, t.screen()))
+        t.keys("q")
+        t.close()
 
 
 def case_labels():
@@ -1282,7 +1393,7 @@ def case_export():
 
 CASES = ["steps", "nav", "zh", "nohttp", "picker", "help", "golden", "restore", "ladder", "labels",
          "layout", "mono", "autoplay", "numbering", "search", "list", "status", "sizes", "live",
-         "robust", "lab", "https", "dns", "export"]
+         "robust", "lab", "https", "dns", "export", "streams"]
 
 
 def main():

@@ -524,6 +524,41 @@ static void test_har_url(void **state)
     }
 }
 
+/* --------------------------------------------------- stream colours -- */
+
+/* HTTP/2's palette (teach/palette.c): the client's streams 1, 3 ... 11 in six
+ * colours, told apart on an 8-colour terminal and on paper, then again;
+ * pushed streams from the middle; stream 0 none */
+static void test_stream_colours(void **state)
+{
+    (void)state;
+    assert_int_equal(teach_stream_slot(0), -1);
+    int seen = 0;
+    for (uint32_t id = 1; id <= 11; id += 2) {
+        int slot = teach_stream_slot(id);
+        assert_true(slot >= 0 && slot < TEACH_STREAM_COLOURS);
+        assert_false(seen & (1 << slot));
+        seen |= 1 << slot;
+        assert_int_equal(teach_stream_slot(id + 2 * TEACH_STREAM_COLOURS), slot);
+    }
+    assert_int_equal(teach_stream_slot(2), TEACH_STREAM_COLOURS / 2);
+    assert_int_equal(teach_stream_slot(4), TEACH_STREAM_COLOURS / 2 + 1);
+    assert_true(teach_stream_slot(0xffffffffu) >= 0);
+    for (int i = 0; i < TEACH_STREAM_COLOURS; i++) {
+        const struct teach_colour *a = teach_stream_colour(i);
+        /* a colour of the 8 (not black, not white: the background's) */
+        assert_true(a->ansi_fg >= 1 && a->ansi_fg <= 6);
+        /* dark enough on white paper: each channel below 0xc8, the sum below 0x180 */
+        unsigned r = a->rgb_fg >> 16, g = (a->rgb_fg >> 8) & 0xff, b = a->rgb_fg & 0xff;
+        assert_true(r < 0xc8 && g < 0xc8 && b < 0xc8 && r + g + b < 0x180);
+        assert_true(a->rgb_fg != teach_role_colour(TEACH_ROLE_DIM)->rgb_fg);
+        for (int k = 0; k < i; k++) {
+            assert_int_not_equal(teach_stream_colour(k)->ansi_fg, a->ansi_fg);
+            assert_int_not_equal(teach_stream_colour(k)->rgb_fg, a->rgb_fg);
+        }
+    }
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -544,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_walk),
         cmocka_unit_test(test_export_exchange),
         cmocka_unit_test(test_har_url),
+        cmocka_unit_test(test_stream_colours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
