@@ -111,15 +111,21 @@ static bool stage_rows(const struct rep_walk *wk, int k, size_t lo, size_t hi, s
 }
 
 static size_t brackets(const struct rep_walk *wk, size_t lo, size_t hi, long row, bool h2,
-                       struct bracket **out)
+                       size_t pre, struct bracket **out)
 {
     const struct dec_record *r = wk->r;
     struct bracket *b = NULL;
     size_t n = 0, cap = 0;
+    if (pre) {  /* step 0, the lookup: its rows come first */
+        tr_xgrow(&b, &cap, n + 1, sizeof *b);
+        b[n++] = (struct bracket){0, pre - 1, {0}, 1, 0, TEACH_ROLE_CLIENT, 0, 0, 0};
+    }
     for (size_t k = 0; k < r->nstgs; k++) {
         size_t first, last;
         if (!stage_rows(wk, (int)k, lo, hi, &first, &last))
             continue;
+        first += pre;
+        last += pre;
         const struct dec_stage *s = r->stgs[k];
         /* dimmed: the handshake and close, and in the ladder of one row the
          * stages of other rows that share its packets (pipelining) */
@@ -174,7 +180,7 @@ static void stage_label(struct tr_sbuf *t, const struct dec_stage *s, int room)
     tr_sb_reset(t);
     /* the stage's step ("-" for encrypted bytes, of no step), an HTTP/2 stream's id */
     char num[8] = "-";
-    if (dec_stage_step(s->kind) > 0)
+    if (dec_stage_step(s->kind) >= 0)  /* step 0 is the lookup */
         snprintf(num, sizeof num, "%d", dec_stage_step(s->kind));
     tr_sb_printf(t, "%s  %s", num, teach_stage_title(s->kind));
     if (s->stream)
@@ -357,6 +363,77 @@ static void packet(const struct rep_ren *rn, size_t p, size_t i, tr_time t0, boo
     tr_sb_free(&t);
 }
 
+/* step 0 on this ladder: the lookup that gave the server's address, when
+ * the ladder begins with the connection (the whole one, or the row that
+ * holds the lookup's stage); *rows: its query and answer rows */
+static const struct dec_dns_line *lookup_of(const struct rep_walk *wk, size_t lo, long row,
+                                            size_t *rows)
+{
+    const struct dec_record *r = wk->r;
+    *rows = 0;
+    if (!r->nstgs || r->stgs[0]->kind != DEC_STAGE_DNS_LOOKUP || !r->stgs[0]->dns)
+        return NULL;
+    if (row >= 0 ? rep_walk_row_of(wk, 0) != row : lo != 0)
+        return NULL;
+    const struct dec_dns_line *l = r->stgs[0]->dns;
+    *rows = l->answered ? 2 : 1;
+    return l;
+}
+
+#define RX ((CX + SX) / 2 + 40)  /* the resolver's line, between the two */
+
+/* row i of the lookup (0: the query, 1: the answer) between the client's
+ * line and the resolver's */
+static void lookup_row(const struct rep_ren *rn, const struct dec_dns_line *l, int i, tr_time t0)
+{
+    struct rep_obuf *o = rn->o;
+    int y = arrow_y((size_t)i);
+    uint64_t frame = i ? l->response_frame : l->frame;
+    tr_time ts = i ? l->response_ts : l->ts;
+    rep_ob_printf(o, "<g class=\"dns\" data-frame=\"%llu\">", (unsigned long long)frame);
+    if (rn->highlight == 0) {
+        rep_ob_printf(o, "<rect x=\"4\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"", y - 20,
+                      SX + 16, RH - 2);
+        rep_ob_rgb(o, teach_role_colour(TEACH_ROLE_HIGHLIGHT)->rgb_bg);
+        rep_ob_str(o, "\"/>");
+    }
+    rep_ob_printf(o, "<text x=\"96\" y=\"%d\" font-size=\"12\" text-anchor=\"end\" fill=\"",
+                  y + 4);
+    colour(o, TEACH_ROLE_DIM);
+    rep_ob_str(o, "\">");
+    rep_ob_ms(o, ts - t0);
+    rep_ob_ch(o, ' ');
+    rep_ob_xstr(o, _("ms"));
+    rep_ob_str(o, "</text>");
+    char buf[320];
+    int n = snprintf(buf, sizeof buf, "#%llu", (unsigned long long)frame);
+    text(o, 146, y + 4, "end", 13, "bold", TEACH_ROLE_NORMAL, buf, (size_t)n);
+    int x1 = i ? RX : CX, x2 = i ? CX + 2 : RX - 2, head = i ? 12 : -12;
+    rep_ob_printf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-width=\"2.5\" "
+                     "stroke=\"",
+                  x1, y, x2 + head / 2, y);
+    colour(o, TEACH_ROLE_CLIENT);
+    rep_ob_printf(o, "\"/><polygon points=\"%d,%d %d,%d %d,%d\" fill=\"", x2, y, x2 + head,
+                  y - 6, x2 + head, y + 6);
+    colour(o, TEACH_ROLE_CLIENT);
+    rep_ob_str(o, "\"/>");
+    /* the label, cut to the arrow's length */
+    teach_lookup_arrow(l, i == 1, buf, sizeof buf);
+    size_t len = strlen(buf), room = (size_t)(RX - CX - 16) / CHAR_W;
+    while (len > room && rep_width(buf, len) > room)
+        len--;
+    while (len && (buf[len - 1] & 0xc0) == 0x80)  /* not inside a character */
+        len--;
+    if (len && (buf[len - 1] & 0xc0) == 0xc0)
+        len--;
+    rep_ob_printf(o, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" fill=\"",
+                  (CX + RX) / 2, y - 6);
+    colour(o, TEACH_ROLE_CLIENT);
+    rep_ob_str(o, "\">");
+    rep_ob_xml(o, buf, len, false);
+    rep_ob_str(o, "</text></g>\n");
+}
+
 static void bracket_draw(const struct rep_ren *rn, const struct bracket *b, int label_x)
 {
     struct rep_obuf *o = rn->o;
@@ -429,8 +506,10 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
         lo = hi;
     size_t n = hi - lo;
     bool h2 = has_streams(r);
+    size_t pre;
+    const struct dec_dns_line *look = lookup_of(wk, lo, row, &pre);
     struct bracket *b = NULL;
-    size_t nb = brackets(wk, lo, hi, row, h2, &b);
+    size_t nb = brackets(wk, lo, hi, row, h2, pre, &b);
     int label_x = LANE0 + lanes_of(b, nb) * LANE_W + 10;
     /* labels at their bracket's middle, pushed down past the one before */
     int next_free = TOP;
@@ -443,7 +522,7 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
         b[i].label_y = y;
         next_free = y + lines * LABEL_H + 4;
     }
-    int height = TOP + (int)n * RH + 16;
+    int height = TOP + (int)(n + pre) * RH + 16;
     if (next_free + 8 > height)
         height = next_free + 8;
     int foot = h2 ? 22 : 0;  /* HTTP/2: a line of legend under the ladder */
@@ -480,7 +559,6 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
                         "takes the first one's colour and names them all; grey: no stream"));
         text(o, 16, height - 8, "start", 12, "", TEACH_ROLE_DIM, t.p, t.len);
     }
-    tr_sb_free(&t);
     rep_ob_printf(o, "<line x1=\"%d\" y1=\"66\" x2=\"%d\" y2=\"%d\" stroke-width=\"3\" stroke=\"",
                   CX, CX, height - 8 - foot);
     colour(o, TEACH_ROLE_CLIENT);
@@ -489,8 +567,22 @@ void rep_svg_ladder(const struct rep_ren *rn, size_t lo, size_t hi, long row)
                   SX, SX, height - 8 - foot);
     colour(o, TEACH_ROLE_SERVER);
     rep_ob_str(o, "\"/>\n");
+    if (look) {  /* the resolver's line, as long as the lookup's rows */
+        char ip[TR_ADDRSTRLEN];
+        tr_sb_reset(&t);
+        tr_sb_printf(&t, _("DNS %s"), tr_addr_format(&look->server.addr, ip));
+        text(o, RX, 58, "middle", 15, "bold", TEACH_ROLE_CLIENT, t.p, t.len);
+        rep_ob_printf(o, "<line x1=\"%d\" y1=\"66\" x2=\"%d\" y2=\"%d\" stroke-width=\"2\" "
+                         "stroke-dasharray=\"4 3\" stroke=\"",
+                      RX, RX, arrow_y(pre - 1) + 14);
+        colour(o, TEACH_ROLE_CLIENT);
+        rep_ob_str(o, "\"/>\n");
+        for (size_t i = 0; i < pre; i++)
+            lookup_row(rn, look, (int)i, r->tc.first_ts);
+    }
+    tr_sb_free(&t);
     for (size_t i = 0; i < n; i++)
-        packet(rn, lo + i, i, r->tc.first_ts, h2);
+        packet(rn, lo + i, i + pre, r->tc.first_ts, h2);
     for (size_t i = 0; i < nb; i++)
         bracket_draw(rn, &b[i], label_x);
     rep_ob_str(o, "</svg>\n");

@@ -177,6 +177,32 @@ for name, goto, stream in (("01-classic-get.pcap", None, 0), ("09-methods.pcap",
     check(set(arrows) <= set(want) and missing in ([], want[-1:]),
           "%s: arrows %s, tshark's packets %s" % (name, arrows, want))
 
+# step 0 on the SVG ladder: the lookup's query and answer on the resolver's line,
+# before the handshake, their frames and texts those of --json's dns line; not on
+# the ladder of an exchange the lookup is not part of, nor without a lookup
+lk = [json.loads(x) for x in run("--json", S("17-dns-lookup.pcap")).stdout.splitlines()]
+dns = [x for x in lk if x["type"] == "dns"][0]
+for goto in (None, "1"):
+    r = run("--svg", out("d.svg"), *(["--goto", goto] if goto else []), S("17-dns-lookup.pcap"))
+    check(r.returncode == 0, "17 --svg: exit %d" % r.returncode)
+    root = ET.parse(out("d.svg")).getroot()
+    rows = [g for g in root.iter(NS + "g") if g.get("class") in ("dns", "pkt")]
+    look = [int(g.get("data-frame")) for g in rows if g.get("class") == "dns"]
+    check(look == [dns["frame"], dns["response_frame"]] and
+          [g.get("class") for g in rows[:2]] == ["dns", "dns"],
+          "17 --svg%s: the lookup's rows %s, --json's frames %s" % (
+              " --goto " + goto if goto else "", look, [dns["frame"], dns["response_frame"]]))
+    texts = [t.text or "" for t in root.iter(NS + "text")]
+    a = dns["answers"][0]
+    check(any(dns["name"] in t for t in texts) and any(a["data"] in t and str(a["ttl"]) in t
+                                                       for t in texts) and
+          "DNS %s" % dns["server"]["ip"] in texts and "0  DNS lookup" in texts,
+          "17 --svg: the lookup's name, answer, resolver or stage label missing: %s" % texts)
+for args in (["--goto", "2", S("03-browser-page.pcapng")], [S("01-classic-get.pcap")]):
+    r = run("--svg", out("d.svg"), *args)
+    check(r.returncode == 0 and b'class="dns"' not in open(out("d.svg"), "rb").read(),
+          "--svg %s: a lookup row where the capture has none" % " ".join(args))
+
 # ------------------------------------------------------------------ HAR --
 
 r = run("--har", out("01.har"), S("01-classic-get.pcap"))
