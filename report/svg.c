@@ -420,12 +420,11 @@ static void lookup_row(const struct rep_ren *rn, const struct dec_dns_line *l, i
     /* the label, cut to the arrow's length */
     teach_lookup_arrow(l, i == 1, buf, sizeof buf);
     size_t len = strlen(buf), room = (size_t)(RX - CX - 16) / CHAR_W;
-    while (len > room && rep_width(buf, len) > room)
+    while (len && rep_width(buf, len) > room) {
         len--;
-    while (len && (buf[len - 1] & 0xc0) == 0x80)  /* not inside a character */
-        len--;
-    if (len && (buf[len - 1] & 0xc0) == 0xc0)
-        len--;
+        while (len && (buf[len] & 0xc0) == 0x80)  /* cut between characters */
+            len--;
+    }
     rep_ob_printf(o, "<text x=\"%d\" y=\"%d\" font-size=\"13\" text-anchor=\"middle\" fill=\"",
                   (CX + RX) / 2, y - 6);
     colour(o, TEACH_ROLE_CLIENT);
