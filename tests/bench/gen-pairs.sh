@@ -300,14 +300,17 @@ record() {
     local proto=$1 want=$2 out=$PREFIX-$1.pcap partial=$PREFIX-$1.pcap.partial keys=$WORK/keys/$1
     local t0=$SECONDS filter="tcp port 80"
     [ "$proto" = h1 ] || filter="tcp port 443"
-    rm -f "$partial"
-    tcpdump -i lo -s 0 -B 65536 -nn -Z root -w "$partial" "$filter" 2> "$WORK/tcpdump.err" &
+    local terr=$WORK/tcpdump-$proto.err
+    rm -f "$partial" "$terr"
+    tcpdump -i lo -s 0 -B 65536 -nn -Z root -w "$partial" "$filter" 2> "$terr" &
     local tpid=$!
     PIDS+=("$tpid")
     for _ in $(seq 50); do
-        grep -q 'listening on' "$WORK/tcpdump.err" 2>/dev/null && break
+        grep -q 'listening on' "$terr" 2>/dev/null && break
         sleep 0.1
     done
+    grep -q 'listening on' "$terr" || { cat "$terr" >&2; die "tcpdump did not start"; }
+    sleep 0.5
     local b=0 size
     while :; do
         batch "$proto" "$b" "$keys"
@@ -319,16 +322,21 @@ record() {
             [ "$b" -lt "$want" ] || break
         fi
         [ $((SECONDS - t0)) -lt "$MAX_SECONDS" ] || die "MAX_SECONDS reached after $b batches ($proto)"
-        kill -0 "$tpid" 2>/dev/null || { cat "$WORK/tcpdump.err" >&2; die "tcpdump died"; }
+        kill -0 "$tpid" 2>/dev/null || { cat "$terr" >&2; die "tcpdump died"; }
     done
     sleep 0.5
     kill -INT "$tpid" 2>/dev/null || true
     wait "$tpid" 2>/dev/null || true
     unset 'PIDS[${#PIDS[@]}-1]'
-    grep -E 'packets (captured|received by filter|dropped by kernel)' "$WORK/tcpdump.err" |
+    grep -E 'packets (captured|received by filter|dropped by kernel)' "$terr" |
         sed "s/^/# $proto: tcpdump: /" >> "$WORK/summary"
-    grep -q '^0 packets dropped by kernel' "$WORK/tcpdump.err" ||
-        say "warning: tcpdump dropped packets in the $proto capture"
+    grep -q '^0 packets dropped by kernel' "$terr" ||
+        die "tcpdump dropped packets in the $proto capture"
+    # every connection of every batch in the capture, from its SYN
+    local syns
+    syns=$(tcpdump -nn -r "$partial" '(ip and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or
+        (ip6 and ip6[6] = 6 and ip6[53] & 0x12 = 0x02)' 2>/dev/null | wc -l)
+    [ "$syns" -eq $((b * 30)) ] || die "the $proto capture has $syns connections (SYNs), wanted $((b * 30))"
     mv -f "$partial" "$out"
     if [ "$proto" != h1 ]; then
         cat "$keys".[1-4] > "$PREFIX-$proto.keys"
