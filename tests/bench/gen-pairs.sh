@@ -29,9 +29,11 @@
 #   - the same over IPv6 with Accept-Encoding: gzip, deflate (text comes back gzip'd,
 #     chunked)
 #   - 2 connections POSTing a JSON body 25 times each to /api/items
-#   - 20 short connections of one request each (a new handshake each: the paths
-#     20 by 20 along the list, batch after batch)
-# 1,400 requests, about 22 MB of capture per batch.  The loopback has MTU 1500 and its
+#   - 140 short connections of one request each (a new handshake each: the paths 140 by
+#     140 along the list, batch after batch; 7 at a time), as wrk's "Connection: close"
+#     and the curl loops of gen-capture.sh (which has 14% of its requests alone on their
+#     connection; here 9%)
+# 1,518 requests on 150 connections, about 22 MB of capture per batch.  The loopback has MTU 1500 and its
 # offloads off (Ethernet-sized frames), as in gen-capture.sh.  Every process is stopped
 # by PID.
 #
@@ -179,6 +181,8 @@ PATHS=$WORK/paths.txt
 } | awk -v seed="$SEED" 'BEGIN { srand(seed) } { printf "%.8f\t%s\n", rand(), $0 }' |
     sort -n | cut -f2 > "$PATHS"
 NPATHS=$(wc -l < "$PATHS")
+SHORT=140                 # short connections per batch, one request each
+CONNS=$((4 + 4 + 2 + SHORT))
 
 # ------------------------------------------------------------------ nginx
 cat > "$WORK/nginx/nginx.conf" <<EOF
@@ -241,7 +245,7 @@ done
 # batch PROTO B KEYS: batch number B (0-based) over PROTO (h1: http://, tls: https:// with
 # ALPN http/1.1, h2: https:// with ALPN h2); the clients' key logs go to KEYS.N
 batch() {
-    local proto=$1 b=$2 keys=$3 scheme=https m=32 alpn=() i k
+    local proto=$1 b=$2 keys=$3 scheme=https m=32 alpn=() i j k
     case $proto in
         h1) scheme=http; m=1; alpn=(--h1) ;;
         tls) m=1; alpn=(--h1) ;;
@@ -266,29 +270,32 @@ batch() {
         -H 'Content-Type: application/json' \
         -d "$WORK/body.json" "$h4/api/items" > "$WORK/h2load.3" 2>&1 &
     pids+=($!)
+    # the short connections: 7 loops of 20 at once, the paths 140 by 140 along the list
     : > "$WORK/short"
-    for ((i = 0; i < 20; i++)); do
-        echo " $(sed -n "$(( (b * 20 + i) % NPATHS + 1 ))p" "$PATHS")" >> "$WORK/short"
+    for ((i = 0; i < SHORT; i++)); do
+        echo " $(sed -n "$(( (b * SHORT + i) % NPATHS + 1 ))p" "$PATHS")" >> "$WORK/short"
     done
-    (
-        while read -r k; do
-            SSLKEYLOGFILE=$keys.4 h2load "${common[@]}" -c 1 -n 1 -m 1 "$h4$k" \
-                >> "$WORK/h2load.4" 2>&1 || exit 1
-        done < "$WORK/short"
-    ) &
-    pids+=($!)
+    for ((j = 0; j < SHORT / 20; j++)); do
+        (
+            sed -n "$((j * 20 + 1)),$((j * 20 + 20))p" "$WORK/short" | while read -r k; do
+                SSLKEYLOGFILE=$keys.4.$j h2load "${common[@]}" -c 1 -n 1 -m 1 "$h4$k" \
+                    >> "$WORK/h2load.4.$j" 2>&1 || exit 1
+            done
+        ) &
+        pids+=($!)
+    done
     local rc=0 p
     for p in "${pids[@]}"; do wait "$p" || rc=1; done
     [ "$rc" -eq 0 ] || { tail -n 20 "$WORK"/h2load.* >&2; die "h2load failed in batch $b ($proto)"; }
     # every request must have had its answer: a 404 for the missing paths, a 2xx for the
     # others
-    local want=$((8 * NPATHS + 50 + 20)) want404 ok nf
+    local want=$((8 * NPATHS + 50 + SHORT)) want404 ok nf
     want404=$(awk '/^ \/missing\// { s++ } /^\/missing\// { s += 8 } END { print s + 0 }' \
         "$PATHS" "$WORK/short")
-    ok=$(cat "$WORK"/h2load.[1-4] | awk '/^status codes:/ { s += $3 } END { print s + 0 }')
-    nf=$(cat "$WORK"/h2load.[1-4] | awk '/^status codes:/ { s += $7 } END { print s + 0 }')
+    ok=$(cat "$WORK"/h2load.[1-4]* | awk '/^status codes:/ { s += $3 } END { print s + 0 }')
+    nf=$(cat "$WORK"/h2load.[1-4]* | awk '/^status codes:/ { s += $7 } END { print s + 0 }')
     [ "$ok" -eq $((want - want404)) ] && [ "$nf" -eq "$want404" ] || {
-        grep -h -A1 "^requests:" "$WORK"/h2load.[1-4] >&2
+        grep -h -A1 "^requests:" "$WORK"/h2load.[1-4]* >&2
         die "batch $b ($proto): $ok 2xx and $nf 4xx answers of $want requests, wanted $((want - want404)) and $want404"
     }
     rm -f "$WORK"/h2load.*
@@ -336,15 +343,15 @@ record() {
     local syns
     syns=$(tcpdump -nn -r "$partial" '(ip and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or
         (ip6 and ip6[6] = 6 and ip6[53] & 0x12 = 0x02)' 2>/dev/null | wc -l)
-    [ "$syns" -eq $((b * 30)) ] || die "the $proto capture has $syns connections (SYNs), wanted $((b * 30))"
+    [ "$syns" -eq $((b * CONNS)) ] || die "the $proto capture has $syns connections (SYNs), wanted $((b * CONNS))"
     mv -f "$partial" "$out"
     if [ "$proto" != h1 ]; then
-        cat "$keys".[1-4] > "$PREFIX-$proto.keys"
+        cat "$keys".[1-4]* > "$PREFIX-$proto.keys"
     fi
     BATCHES=$b
     echo "$proto: batches=$b seconds=$((SECONDS - t0)) bytes=$(stat -c %s "$out")" \
         "packets=$(tcpdump -nn -r "$out" 2>/dev/null | wc -l)" \
-        "keylog_lines=$(cat "$keys".[1-4] 2>/dev/null | wc -l)" >> "$WORK/summary"
+        "keylog_lines=$(cat "$keys".[1-4]* 2>/dev/null | wc -l)" >> "$WORK/summary"
     say "$(tail -n 1 "$WORK/summary")"
 }
 
@@ -358,10 +365,10 @@ wait "$NGINX_PID" 2>/dev/null || true
 PIDS=()
 {
     echo "# $(basename "$PREFIX"): recorded $(date -u +%FT%TZ) by gen-pairs.sh, mtu=$MTU, seed=$SEED"
-    echo "# each capture: $N batches of $((8 * NPATHS + 70)) requests (h2load $(h2load --version | awk '{ print $2 }'), nginx TLS 1.3 TLS_AES_128_GCM_SHA256)"
+    echo "# each capture: $N batches of $((8 * NPATHS + 50 + SHORT)) requests (h2load $(h2load --version | awk '{ print $2 }'), nginx TLS 1.3 TLS_AES_128_GCM_SHA256)"
     echo "batches=$N"
-    echo "requests=$((N * (8 * NPATHS + 70)))"
-    echo "connections=$((N * 30))"
+    echo "requests=$((N * (8 * NPATHS + 50 + SHORT)))"
+    echo "connections=$((N * CONNS))"
     cat "$WORK/summary"
 } > "$PREFIX.txt"
 cat "$PREFIX.txt"
