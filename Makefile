@@ -104,7 +104,7 @@ DEB_BUILD += libnghttp2-dev
 DEB_TEST += nghttp2-client nghttp2-server python3-h2
 
 .PHONY: all deps check test units e2e demo install clean have-libs bench valgrind har-validator \
-	bench-live inflate-bench test-inflate print-build
+	bench-live bench-pairs inflate-bench test-inflate print-build
 
 all: $(BUILD)/httpstep $(MO_FILES)
 	@cp -f $(BUILD)/httpstep ./httpstep
@@ -209,6 +209,10 @@ valgrind: all
 BENCH_PCAP ?=
 bench: all
 	tests/bench/run-bench.sh ./httpstep $(BENCH_PCAP)
+
+# -- issues 15, 16: only the TLS and HTTP/2 pairs (BENCH_PAIR_MIB=256; root to record them)
+bench-pairs: all
+	tests/bench/pairs-bench.sh ./httpstep
 
 # -- issue 20: only the live part of the benchmark (root; LIVE_SECONDS=30 ...)
 bench-live: all

@@ -14,11 +14,84 @@
 #include <openssl/params.h>
 #include <string.h>
 
+/* ------------------------------------------------- fetched algorithms -- */
+
+/* libcrypto's algorithms fetched once per process: EVP_*_fetch takes a lock and looks the
+ * name up, which a handshake did a dozen times (13% of --json on a capture of short TLS
+ * connections, `make bench-pairs`). Each fetch_* returns a reference of its own, freed by
+ * the caller as a fetched one; the table keeps one until exit. Static and unlocked: a
+ * process reads its captures on one thread. */
+enum { FETCHED_N = 8 };
+enum fetched_kind { F_CIPHER, F_MD, F_KDF, F_MAC };
+static struct fetched {
+    enum fetched_kind kind;
+    const char *name; /* NULL: free slot */
+    void *alg;
+} fetched[FETCHED_N];
+
+static void *fetch_new(enum fetched_kind kind, const char *name)
+{
+    switch (kind) {
+    case F_CIPHER:
+        return EVP_CIPHER_fetch(NULL, name, NULL);
+    case F_MD:
+        return EVP_MD_fetch(NULL, name, NULL);
+    case F_KDF:
+        return EVP_KDF_fetch(NULL, name, NULL);
+    case F_MAC:
+        return EVP_MAC_fetch(NULL, name, NULL);
+    }
+    return NULL;
+}
+
+static void *fetch_ref(enum fetched_kind kind, void *alg)
+{
+    int ok = 0;
+    switch (kind) {
+    case F_CIPHER:
+        ok = EVP_CIPHER_up_ref(alg);
+        break;
+    case F_MD:
+        ok = EVP_MD_up_ref(alg);
+        break;
+    case F_KDF:
+        ok = EVP_KDF_up_ref(alg);
+        break;
+    case F_MAC:
+        ok = EVP_MAC_up_ref(alg);
+        break;
+    }
+    return ok == 1 ? alg : NULL;
+}
+
+static void *fetch_alg(enum fetched_kind kind, const char *name)
+{
+    size_t i;
+    for (i = 0; i < FETCHED_N && fetched[i].name; i++)
+        if (fetched[i].kind == kind && strcmp(fetched[i].name, name) == 0)
+            return fetch_ref(kind, fetched[i].alg);
+    void *alg = fetch_new(kind, name);
+    if (!alg || i == FETCHED_N)
+        return alg; /* not found, or the table full: this reference alone */
+    fetched[i] = (struct fetched){kind, name, alg};
+    return fetch_ref(kind, alg);
+}
+
+static EVP_CIPHER *fetch_cipher(const char *name)
+{
+    return fetch_alg(F_CIPHER, name);
+}
+
+static EVP_MD *fetch_md(const char *name)
+{
+    return fetch_alg(F_MD, name);
+}
+
 /* ------------------------------------------------------------ the KDFs -- */
 
 static int kdf_derive(const char *name, OSSL_PARAM *params, uint8_t *out, size_t len)
 {
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, name, NULL);
+    EVP_KDF *kdf = fetch_alg(F_KDF, name);
     if (!kdf)
         return -1;
     EVP_KDF_CTX *kctx = EVP_KDF_CTX_new(kdf);
@@ -127,8 +200,8 @@ bool dec_tls_cipher_supported(const struct dec_tls_suite *s)
     const struct dec_tls_hash_info *hi = dec_tls_hash_info(s->hash);
     if (!ci || !ci->evp || !hi || !hi->evp || !kind_decrypted(ci->kind, s->tls13))
         return false;
-    EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, ci->evp, NULL);
-    EVP_MD *md = EVP_MD_fetch(NULL, hi->evp, NULL);
+    EVP_CIPHER *c = fetch_cipher(ci->evp);
+    EVP_MD *md = fetch_md(hi->evp);
     bool ok = c && md;
     EVP_CIPHER_free(c);
     EVP_MD_free(md);
@@ -146,7 +219,7 @@ static int key_cipher(struct tls_key *k, const struct dec_tls_suite *s, const ui
         return -1;
     if (!k->cipher || k->cipher_id != s->cipher) {
         EVP_CIPHER_free(k->cipher);
-        k->cipher = EVP_CIPHER_fetch(NULL, k->ci->evp, NULL);
+        k->cipher = fetch_cipher(k->ci->evp);
         k->cipher_id = s->cipher;
         if (!k->cipher)
             return -1;
@@ -196,7 +269,7 @@ int dec_tls_key_set12(struct tls_key *k, const struct dec_tls_suite *s, uint16_t
         memcpy(k->iv, iv, k->ci->fixed_iv_len);
     if (k->ci->kind == DEC_TLS_CK_CBC) {
         if (!k->mac) {
-            EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+            EVP_MAC *mac = fetch_alg(F_MAC, "HMAC");
             k->mac = mac ? EVP_MAC_CTX_new(mac) : NULL;
             EVP_MAC_free(mac);
             if (!k->mac)

@@ -151,7 +151,7 @@ int dec_tls_key_open(struct tls_key *k, uint64_t seq, const uint8_t hdr[5], cons
                  size_t len, uint8_t *out, const uint8_t **plain, size_t *plain_len,
                  uint8_t *inner_type);
 
-/* tls.c: the certificate's first entry through d2i_X509 */
+/* tls.c: the certificate's first entry through d2i_X509 (the last few kept) */
 void dec_tls_x509_describe(const uint8_t *der, size_t len, struct dec_tls_certificate *out);
 
 #endif

@@ -12,7 +12,9 @@
 # Each run: wall time (monotonic clock), user+sys (wait4(2)) and peak RSS (GNU
 # time %M, the command alone).
 # Then: httpstep's peak RSS on a ~10 MiB head of the capture against the whole
-# one (memory flatness), and on the gen-stress.py captures; then, as root,
+# one (memory flatness), and on the gen-stress.py captures; then the TLS and
+# HTTP/2 pairs (pairs-bench.sh: the same requests in clear, in TLS 1.3 and over
+# HTTP/2 in TLS, recorded by gen-pairs.sh as root when missing); then, as root,
 # live capture at loopback rate (live-bench.py: nginx and wrk in a network
 # namespace, tcpdump as the floor, --stats, --json and the UI).
 # Prints Markdown on stdout; progress goes to stderr.
@@ -24,6 +26,8 @@
 #   BENCH_SLOW_RUNS=1 runs of tcpflow and tshark (0: skip them)
 #   BENCH_TIMEOUT=1200  seconds before one run is killed
 #   BENCH_STRICT=1    exit 1 when a target is missed (default: report only)
+#   BENCH_PAIRS=1     the TLS and HTTP/2 pairs (0: skip them); BENCH_PAIR_MIB=256
+#                     (the size of each), as pairs-bench.sh says
 #   BENCH_LIVE=1      the live benchmark (0: skip it); LIVE_* as live-bench.py says
 # Exit: 0 when every run finished (targets are reported, not enforced unless
 # BENCH_STRICT=1), 1 on a failed run or setup error, 2 on usage.
@@ -94,54 +98,7 @@ if [ ! -x "$FLOOR" ] || [ "$HERE/floor.c" -nt "$FLOOR" ]; then
     cc -O2 -Wall -o "$FLOOR" "$HERE/floor.c" -lpcap || die "cannot build the floor (needs libpcap-dev)"
 fi
 
-# measure.py OUT ERR TIMEOUT CMD...: run CMD under GNU time (stdout > OUT,
-# stderr > ERR) in its own session; print "wall<TAB>user+sys<TAB>maxrss_kib<TAB>status",
-# status being the exit code, "signal N" or "timeout" (the session is killed).
-# Peak RSS is GNU time's %M (ru_maxrss of CMD alone): a Python parent would add
-# its own ~10 MiB, as ru_maxrss keeps the pre-exec high-water mark of the fork.
-cat > "$WORK/measure.py" <<'EOF'
-import os, signal, sys, time
-out, err, limit, cmd = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4:]
-rssfile = err + ".rss"
-t0 = time.perf_counter()
-pid = os.fork()
-if pid == 0:
-    try:
-        os.setsid()
-        fo = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        fe = os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(fo, 1)
-        os.dup2(fe, 2)
-        os.execv("/usr/bin/time", ["time", "-f", "%M", "-o", rssfile, "--"] + cmd)
-    except OSError as e:
-        os.write(2, f"/usr/bin/time: {e}\n".encode())
-    os._exit(127)
-timed_out = False
-def on_alarm(signum, frame):
-    global timed_out
-    timed_out = True
-    os.killpg(pid, signal.SIGKILL)
-signal.signal(signal.SIGALRM, on_alarm)
-signal.setitimer(signal.ITIMER_REAL, limit)
-_, status, ru = os.wait4(pid, 0)
-wall = time.perf_counter() - t0
-signal.setitimer(signal.ITIMER_REAL, 0)
-try:
-    lines = open(rssfile).read().split("\n")
-    os.unlink(rssfile)
-except OSError:
-    lines = []
-rss = lines[-2] if len(lines) >= 2 and lines[-2].isdigit() else "0"
-st = "0" if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 else str(os.waitstatus_to_exitcode(status))
-for l in lines:
-    if l.startswith("Command terminated by signal"):
-        st = "signal " + l.split()[-1]
-    elif l.startswith("Command exited with non-zero status"):
-        st = l.split()[-1]
-if timed_out:
-    st = "timeout"
-print(f"{wall:.4f}\t{ru.ru_utime + ru.ru_stime:.4f}\t{rss}\t{st}")
-EOF
+MEASURE=$HERE/measure.py   # one measured run: wall, user+sys, peak RSS, status
 
 RESULTS=$WORK/results.tsv
 : > "$RESULTS"
@@ -151,7 +108,7 @@ RESULTS=$WORK/results.tsv
 measure() {
     local label=$1 log=$2 out=$3 line
     shift 3
-    line=$(python3 "$WORK/measure.py" "$out" "$LOGS/$log.err" "$TIMEOUT" "$@")
+    line=$(python3 "$MEASURE" "$out" "$LOGS/$log.err" "$TIMEOUT" "$@")
     printf '%s\t%s\n' "$label" "$line" | tee -a "$RESULTS"
 }
 
@@ -424,6 +381,11 @@ if [ -s "$LOGS/stats-1.out" ]; then
     printf '\n### httpstep --stats output (round 1)\n\n```\n'
     head -n 30 "$LOGS/stats-1.out"
     printf '```\n'
+fi
+# ------------------------------------------------------------ TLS, HTTP/2
+if [ "${BENCH_PAIRS:-1}" != 0 ]; then
+    echo
+    "$HERE/pairs-bench.sh" -n "$RUNS" "$HTTPSTEP" || { say "the TLS and HTTP/2 pairs failed"; rc=1; }
 fi
 # ------------------------------------------------------------------- live
 if [ "${BENCH_LIVE:-1}" != 0 ]; then

@@ -1847,6 +1847,59 @@ static void test_parsers_hostile(void **state)
     assert_int_equal(dec_tls_parse_key_update((const uint8_t *)"\x00\x00", 2, &ku), DEC_INVALID);
 }
 
+/* the certificates already described are kept (the same server's on every connection):
+ * a hit only on the very same DER bytes, a certificate of the same length with another
+ * subject read afresh, and every one described as on its first reading after others
+ * pushed it out */
+static void test_certificate_memo(void **state)
+{
+    (void)state;
+    struct bb m = hexb(r8448_cert);
+    const uint8_t *body = m.p + 4;
+    size_t n = m.n - 4;
+    struct dec_tls_certificate first, out;
+    assert_int_equal(dec_tls_parse_certificate(body, n, true, &first), 0);
+    assert_true(first.parsed);
+    assert_string_equal(first.subject, "CN=rsa");
+    assert_true(first.not_before > 0 && first.not_after > first.not_before);
+    /* the subject's "rsa" is the last one in the DER (the issuer's comes first) */
+    size_t at = 0;
+    for (size_t i = 0; i + 3 <= n; i++)
+        if (memcmp(body + i, "rsa", 3) == 0)
+            at = i;
+    assert_true(at > 0);
+    uint8_t *other = malloc(n);
+    for (char c = 'b'; c <= 'h'; c++) { /* seven subjects: more than are kept */
+        memcpy(other, body, n);
+        other[at + 2] = (uint8_t)c;
+        char want[16];
+        snprintf(want, sizeof want, "CN=rs%c", c);
+        for (int twice = 0; twice < 2; twice++) {
+            assert_int_equal(dec_tls_parse_certificate(other, n, true, &out), 0);
+            assert_true(out.parsed);
+            assert_string_equal(out.subject, want);
+            assert_string_equal(out.issuer, "CN=rsa");
+            assert_true(out.not_before == first.not_before && out.not_after == first.not_after);
+        }
+        assert_int_equal(dec_tls_parse_certificate(body, n, true, &out), 0);
+        assert_string_equal(out.subject, "CN=rsa");
+    }
+    /* not DER, twice: not parsed either time */
+    memcpy(other, body, n);
+    other[12] ^= 0xff;
+    for (int twice = 0; twice < 2; twice++) {
+        assert_int_equal(dec_tls_parse_certificate(other, n, true, &out), 0);
+        assert_false(out.parsed);
+        assert_string_equal(out.subject, "");
+        assert_true(out.not_before == 0 && out.not_after == 0);
+    }
+    assert_int_equal(dec_tls_parse_certificate(body, n, true, &out), 0);
+    assert_true(out.parsed && out.not_before == first.not_before);
+    assert_string_equal(out.subject, "CN=rsa");
+    free(other);
+    bb_free(&m);
+}
+
 /* an SSLv2-compatible ClientHello (RFC 5246 E.2) */
 static void test_sslv2_hello(void **state)
 {
@@ -1989,6 +2042,7 @@ int main(void)
         cmocka_unit_test(test_tables),
         cmocka_unit_test(test_client_hello_fields),
         cmocka_unit_test(test_parsers_hostile),
+        cmocka_unit_test(test_certificate_memo),
         cmocka_unit_test(test_sslv2_hello),
         cmocka_unit_test(test_records_hostile),
     };
