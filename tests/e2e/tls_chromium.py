@@ -3,9 +3,10 @@
 
 In a network namespace of its own (on its loopback), nginx serves a small page (HTML, a
 style sheet, a script, an image) over TLS with a self-signed certificate, HTTP/2 and
-HTTP/1.1 (ALPN). Debian's headless Chromium loads it twice, with its key log
-(SSLKEYLOGFILE and --ssl-key-log-file) written to a file: once as it comes (HTTP/2), once
-with --disable-http2 (HTTP/1.1); tcpdump captures each load. Then, per capture:
+HTTP/1.1 (ALPN). Debian's headless Chromium loads it three times, with its key log
+(SSLKEYLOGFILE and --ssl-key-log-file) written to a file: as it comes (HTTP/2, TLS 1.3),
+with --disable-http2 (HTTP/1.1), and from a port that speaks TLS 1.2 only (HTTP/2, the
+CLIENT_RANDOM master secret); tcpdump captures each load. Then, per capture:
 
   decrypted   `httpstep --json --keylog K` decrypts every TLS connection
               (conn_end.tls.decrypted, no `encrypted` stage), with the TLS stages
@@ -13,7 +14,7 @@ with --disable-http2 (HTTP/1.1); tcpdump captures each load. Then, per capture:
               oracle) field by field, as json_tshark.py compares them (HTTP/2: per
               stream; HTTP/1.1: per connection, in order), and the page's four files
               are among them
-  protocol    the first load is HTTP/2 (conn_end.protocol "h2"), the second HTTP/1.1
+  protocol    HTTP/2 or HTTP/1.1 (conn_end.protocol) and the TLS version, as asked
   key lines   the explanations (--md, in English and in Chinese) name the key log line
               that decrypted each part, and each line named holds that label
 
@@ -34,7 +35,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import json_tshark  # noqa: E402  (the comparison with tshark)
 
 HTTPSTEP = json_tshark.HTTPSTEP
-PORT = 8443
+PORT = 8443                      # TLS 1.2 and 1.3
+PORT12 = 8444                    # TLS 1.2 only
 HOST = "class.test"
 FILES = {"/": "index.html", "/style.css": "style.css", "/app.js": "app.js",
          "/dot.png": "dot.png"}
@@ -92,8 +94,17 @@ http {
         ssl_protocols TLSv1.2 TLSv1.3;
         root %(t)s/www;
     }
+    server {
+        listen 127.0.0.1:%(p12)d ssl http2;
+        server_name %(h)s;
+        ssl_certificate %(t)s/cert.pem;
+        ssl_certificate_key %(t)s/key.pem;
+        ssl_protocols TLSv1.2;
+        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305;
+        root %(t)s/www;
+    }
 }
-""" % {"t": tmp, "p": PORT, "h": HOST})
+""" % {"t": tmp, "p": PORT, "p12": PORT12, "h": HOST})
     return conf
 
 
@@ -122,13 +133,13 @@ def wait_for(pred, secs):
     return False
 
 
-def load(ns, tmp, name, h2):
+def load(ns, tmp, name, h2, port):
     """one page load by Chromium, captured: (capture, key log)"""
     cap = os.path.join(tmp, name + ".pcap")
     keys = os.path.join(tmp, name + ".keys")
     err = open(os.path.join(tmp, name + ".tcpdump.err"), "w+")
     dump = Proc(["ip", "netns", "exec", ns, "timeout", "90", "tcpdump", "-i", "lo", "-U",
-                 "-s", "0", "-w", cap, "tcp", "port", str(PORT)], subprocess.DEVNULL, err)
+                 "-s", "0", "-w", cap, "tcp", "port", str(port)], subprocess.DEVNULL, err)
     try:
         if not wait_for(lambda: "listening on" in open(err.name).read(), 15):
             raise RuntimeError("tcpdump did not start: " + open(err.name).read().strip())
@@ -140,7 +151,7 @@ def load(ns, tmp, name, h2):
                 "--user-data-dir=" + os.path.join(tmp, "profile-" + name),
                 "--host-resolver-rules=MAP %s 127.0.0.1" % HOST,
                 "--ssl-key-log-file=" + keys, "--virtual-time-budget=3000", "--dump-dom",
-                "https://%s:%d/" % (HOST, PORT)]
+                "https://%s:%d/" % (HOST, port)]
         if not h2:
             argv.insert(argv.index("--disable-gpu"), "--disable-http2")
         r = subprocess.run(argv, capture_output=True, text=True, timeout=90)
@@ -197,7 +208,7 @@ def explanations(name, cap, keys, errs):
               (name, lang, len(seen)))
 
 
-def compare(name, cap, keys, h2, errs):
+def compare(name, cap, keys, h2, version, errs):
     lines = json_tshark.httpstep(cap, keys)
     json_tshark.tls_facts(name, lines, errs, None)
     json_tshark.hello_frames(name, cap, keys, lines, errs)
@@ -206,6 +217,9 @@ def compare(name, cap, keys, h2, errs):
     # a connection Chromium opened ahead and never used carries a handshake
     # only (protocol "tls", decrypted as well)
     protos = {x.get("protocol") for x in lines if x["type"] == "conn_end"} - {"tls"}
+    versions = {x["tls"]["version"] for x in lines if x["type"] == "conn_end" and "tls" in x}
+    if versions != {version}:
+        errs.append("%s: TLS versions %s, want %s" % (name, sorted(map(str, versions)), version))
     want = "h2" if h2 else "http/1.1"
     if protos != {want}:
         errs.append("%s: connections of %s, want %s only" % (name, sorted(map(str, protos)),
@@ -239,14 +253,16 @@ def main():
         server = Proc(["ip", "netns", "exec", ns, "timeout", "240", "nginx", "-c", conf, "-p",
                        tmp], subprocess.DEVNULL, subprocess.DEVNULL)
         up = wait_for(lambda: subprocess.run(
-            ["ip", "netns", "exec", ns, "ss", "-Htln", "sport", "=", str(PORT)],
+            ["ip", "netns", "exec", ns, "ss", "-Htln", "sport", "=", str(PORT12)],
             capture_output=True, text=True, timeout=10).stdout.strip() != "", 15)
         if not up:
             raise RuntimeError("nginx did not start: " +
                                open(os.path.join(tmp, "logs", "error.log")).read()[-400:])
-        for name, h2 in (("h2", True), ("http1.1", False)):
-            cap, keys = load(ns, tmp, name, h2)
-            compare(name, cap, keys, h2, errs)
+        for name, h2, port, version in (("h2", True, PORT, "TLS 1.3"),
+                                        ("http1.1", False, PORT, "TLS 1.3"),
+                                        ("tls1.2", True, PORT12, "TLS 1.2")):
+            cap, keys = load(ns, tmp, name, h2, port)
+            compare(name, cap, keys, h2, version, errs)
             explanations(name, cap, keys, errs)
     except (RuntimeError, subprocess.SubprocessError, OSError) as e:
         errs.append(str(e))
