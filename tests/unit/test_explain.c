@@ -1752,6 +1752,20 @@ static void test_chinese(void **state)
            "地址 10.77.1.1，也就是这条连接的服务器", "TTL（生存时间）300：在 5 分钟之内",
            "10.77.1.1（TTL 300 秒）", "（第 1、2 帧）。");
     unload(&l);
+    /* which key log line decrypted what: the secrets inside the pcapng, and a
+     * key log file (TLS 1.2's master secret) */
+    load("samples/15-https-decrypted.pcapng", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "httpstep 用 samples/15-https-decrypted.pcapng "
+           "中第 1 个解密秘密块（Decryption Secrets Block）文本第 1 行的 "
+           "SERVER_HANDSHAKE_TRAFFIC_SECRET 解密了服务器的这一轮消息");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "文本第 5 行的 CLIENT_TRAFFIC_SECRET_0 解密了它们");
+    unload(&l);
+    keylog = "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys";
+    load("tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_FINISHED, 0, "httpstep 用 "
+           "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys 第 1 行的主秘密 CLIENT_RANDOM 读出了它。");
+    unload(&l);
+    keylog = NULL;
     {
         struct lookups k;
         load_lookups("samples/18-dns-nxdomain.pcap", &k);
