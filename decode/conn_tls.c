@@ -15,6 +15,12 @@
  * encrypted Finished (a handshake record after change_cipher_spec) stays in
  * its handshake stage. Handshake records after the client's Finished
  * (TLS 1.2's server Finished, tickets, KeyUpdate) are in no stage.
+ *
+ * Which key log line decrypted what: each secret the engine used becomes one
+ * dec_tls_keyuse (its label, file or capture block, line); a TLS stage lists
+ * those of its records, an HTTP stage those of the plaintext its bytes came
+ * from (per direction, the plaintext offsets where the secret or its
+ * KeyUpdate phase changed).
  */
 #include "decode_int.h"
 
@@ -24,6 +30,16 @@
 
 enum { ACC_NONE = DEC_STAGE_COUNT };
 
+#define MAX_KEYUSES 8            /* secrets of one connection (6 are possible) */
+#define MAX_KSEGS 16             /* secret changes remembered per direction */
+
+/* the secrets a stage lists (borrowed from struct ctls's `ku`) */
+struct kset {
+    const struct dec_tls_keyuse *v[DEC_STAGE_MAX_KEYS];
+    size_t n;
+    uint32_t lo, hi;             /* KeyUpdate phases */
+};
+
 /* a stage being gathered: records of one direction */
 struct acc {
     int kind;                    /* a DEC_STAGE_TLS_* or ENCRYPTED; ACC_NONE: none open */
@@ -31,6 +47,14 @@ struct acc {
     struct flist f;
     uint64_t records;
     struct dec_tls_stage *info;  /* handshake stages */
+    struct kset keys;
+};
+
+/* from plaintext offset `off` on, a direction's plaintext came under u */
+struct kseg {
+    uint64_t off;
+    const struct dec_tls_keyuse *u;
+    uint32_t phase;
 };
 
 struct ctls {
@@ -47,7 +71,56 @@ struct ctls {
     size_t nnotes;
     int owns[2];                 /* per direction: 0 not yet known, 1 TLS, 2 not TLS */
     uint64_t pieces;             /* TCP pieces fed, for the key log's re-reading */
+    /* the secrets used, each once (the connection holds a reference) */
+    struct {
+        const struct dec_tls_secret *s;  /* the store's */
+        struct dec_tls_keyuse *u;
+    } ku[MAX_KEYUSES];
+    size_t nku;
+    struct kseg seg[2][MAX_KSEGS];     /* in plaintext order; the oldest dropped when full */
+    size_t nseg[2];
 };
+
+/* the model's keyuse for a secret of the store, or NULL (over the cap) */
+static const struct dec_tls_keyuse *keyuse_of(struct ctls *ct, const struct dec_tls_secret *s)
+{
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < ct->nku; i++)
+        if (ct->ku[i].s == s)
+            return ct->ku[i].u;
+    if (ct->nku == MAX_KEYUSES)
+        return NULL;
+    ct->ku[ct->nku].s = s;
+    ct->ku[ct->nku].u = dec_tls_keyuse_new(s);
+    return ct->ku[ct->nku++].u;
+}
+
+static void kset_add(struct kset *k, const struct dec_tls_keyuse *u, uint32_t phase)
+{
+    if (!u)
+        return;
+    if (k->n == 0) {
+        k->lo = k->hi = phase;
+    } else {
+        k->lo = phase < k->lo ? phase : k->lo;
+        k->hi = phase > k->hi ? phase : k->hi;
+    }
+    for (size_t i = 0; i < k->n; i++)
+        if (k->v[i] == u)
+            return;
+    if (k->n < DEC_STAGE_MAX_KEYS)
+        k->v[k->n++] = u;
+}
+
+/* the stage takes references to the set's secrets */
+static void kset_give(const struct kset *k, struct dec_stage *st)
+{
+    for (size_t i = 0; i < k->n && st->ntls_keys < DEC_STAGE_MAX_KEYS; i++)
+        st->tls_keys[st->ntls_keys++] = dec_tls_keyuse_ref(k->v[i]);
+    st->tls_phase_lo = k->lo;
+    st->tls_phase_hi = k->hi;
+}
 
 static void notes_flush(struct dconn *c)
 {
@@ -67,6 +140,7 @@ static void acc_open(struct acc *a, int kind, const struct dec_tls_record *r)
     a->off = r->offset;
     a->end = r->offset;
     a->records = 0;
+    a->keys.n = 0;
     dec_flist_reset(&a->f);
     if (kind != DEC_STAGE_ENCRYPTED && !a->info) {
         a->info = tr_xcalloc(1, sizeof *a->info);
@@ -74,9 +148,11 @@ static void acc_open(struct acc *a, int kind, const struct dec_tls_record *r)
     }
 }
 
-static void acc_add(struct acc *a, const struct dec_tls_record *r)
+static void acc_add(struct ctls *ct, struct acc *a, const struct dec_tls_record *r)
 {
     a->records++;
+    if (r->state == DEC_TLS_REC_DECRYPTED)
+        kset_add(&a->keys, keyuse_of(ct, r->secret), r->key_phase);
     uint64_t end = r->offset + r->header_len + r->length;
     if (end > a->end)
         a->end = end;
@@ -94,6 +170,7 @@ static void acc_flush(struct dconn *c, struct acc *a, enum tr_dir dir)
     struct dec_stage *st = dec_stage_from((enum dec_stage_kind)a->kind, -1, dir, a->off,
                                       a->end - a->off, &a->f);
     st->records = a->records;
+    kset_give(&a->keys, st);
     if (a->info) {
         if (a->kind == DEC_STAGE_TLS_SERVER_HELLO) {
             /* facts known by now: the chosen ALPN of 1.3 comes decrypted */
@@ -165,7 +242,7 @@ static void record_stage(struct dconn *c, const struct dec_tls_record *r)
     acc_flush(c, &ct->run[o], o);
     if (!opened) {
         if (r->type == DEC_TLS_CT_HANDSHAKE && hs->kind != ACC_NONE) {
-            acc_add(hs, r);  /* TLS 1.2: the Finished after change_cipher_spec */
+            acc_add(ct, hs, r);  /* TLS 1.2: the Finished after change_cipher_spec */
             return;
         }
         if (hs->kind == DEC_STAGE_TLS_CLIENT_FINISHED && hs->info && hs->info->nmessages == 0) {
@@ -183,7 +260,7 @@ static void record_stage(struct dconn *c, const struct dec_tls_record *r)
             if (run->kind == ACC_NONE)
                 acc_open(run, DEC_STAGE_ENCRYPTED, r);
         }
-        acc_add(run, r);
+        acc_add(ct, run, r);
         return;
     }
     acc_flush(c, run, d);
@@ -200,7 +277,7 @@ static void record_stage(struct dconn *c, const struct dec_tls_record *r)
             /* a change_cipher_spec, then the ClientHello that answers a
              * HelloRetryRequest (RFC 8446 D.4): one ClientHello stage */
             hs->kind = DEC_STAGE_TLS_CLIENT_HELLO;
-            acc_add(hs, r);
+            acc_add(ct, hs, r);
             return;
         }
         if (kind == DEC_STAGE_TLS_CLIENT_FINISHED && hs->kind == kind && has_finished(hs)) {
@@ -225,7 +302,7 @@ static void record_stage(struct dconn *c, const struct dec_tls_record *r)
             return;
         acc_open(hs, kind, r);
     }
-    acc_add(hs, r);
+    acc_add(ct, hs, r);
 }
 
 static void info_client_hello(struct dec_tls_stage *s, const struct dec_tls_client_hello *ch)
@@ -339,6 +416,16 @@ static void on_plain(void *ctx, const struct dec_tls_plain *p)
         ct->mode = h2 ? 2 : 1;
         if (h2)
             dec_ch_start(c, DEC_H2_START_PREFACE);
+    }
+    const struct dec_tls_keyuse *u = keyuse_of(ct, p->secret);
+    size_t *n = &ct->nseg[p->dir];
+    struct kseg *sg = ct->seg[p->dir];
+    if (u && (!*n || sg[*n - 1].u != u || sg[*n - 1].phase != p->key_phase)) {
+        if (*n == MAX_KSEGS) {  /* KeyUpdate after KeyUpdate: the oldest goes */
+            memmove(sg, sg + 1, (MAX_KSEGS - 1) * sizeof *sg);
+            (*n)--;
+        }
+        sg[(*n)++] = (struct kseg){p->offset, u, p->key_phase};
     }
     if (c->d->sink.on_plain)
         c->d->sink.on_plain(c->d->sink.ctx, &c->pub, p->dir, p->offset, p->data, p->len, frame);
@@ -470,11 +557,32 @@ void dec_ct_end(struct dconn *c)
         c->d->st.decrypted++;
 }
 
+void dec_ct_stage_keys(struct dconn *c, struct dec_stage *s)
+{
+    struct ctls *ct = c->ctls;
+    if (s->ntls_keys || (s->dir != TR_DIR_C2S && s->dir != TR_DIR_S2C))
+        return;
+    const struct kseg *sg = ct->seg[s->dir];
+    size_t n = ct->nseg[s->dir];
+    /* the segments its bytes [a, b) overlap (a stage without bytes: the one
+     * at its offset) */
+    uint64_t a = s->offset, b = s->offset + (s->length ? s->length : 1);
+    struct kset k = {.n = 0};
+    for (size_t i = 0; i < n; i++) {
+        uint64_t end = i + 1 < n ? sg[i + 1].off : UINT64_MAX;
+        if (sg[i].off < b && a < end)
+            kset_add(&k, sg[i].u, sg[i].phase);
+    }
+    kset_give(&k, s);
+}
+
 void dec_ct_free(struct dconn *c)
 {
     struct ctls *ct = c->ctls;
     if (!ct)
         return;
+    for (size_t i = 0; i < ct->nku; i++)
+        dec_tls_keyuse_unref(ct->ku[i].u);
     for (size_t i = 0; i < ct->nnotes; i++)
         free(ct->notes[i].detail);
     for (int d = 0; d < 2; d++) {

@@ -364,6 +364,11 @@ struct dec_tls_stage {
     bool resumed;
 };
 
+/* the secrets a stage lists: a direction uses at most three (0-RTT,
+ * handshake, application), or TLS 1.2's one master secret */
+#define DEC_STAGE_MAX_KEYS 4
+struct dec_tls_keyuse;           /* decode/tls.h */
+
 /* an HTTP/2 frame that made a stage: the capture frame that completed it */
 struct dec_h2_ref {
     uint64_t frame;
@@ -407,6 +412,14 @@ struct dec_stage {
     bool tls;                    /* an HTTP stage inside TLS: offsets in the plaintext stream */
     const struct dec_tls_stage *tls_info;  /* tls_*: owned by the stage */
     uint64_t records;            /* encrypted: the TLS records of the run */
+    /* tls_* and the HTTP stages inside TLS: the key log secrets that
+     * decrypted its records, in the order they were first used (references
+     * the stage holds; none for records in the clear or left encrypted), and
+     * the TLS 1.3 KeyUpdates applied to them (lowest and highest, over its
+     * records; 0 0: the secrets as logged) */
+    const struct dec_tls_keyuse *tls_keys[DEC_STAGE_MAX_KEYS];
+    size_t ntls_keys;
+    uint32_t tls_phase_lo, tls_phase_hi;
     uint32_t stream;             /* HTTP/2: the stream (0: none, the connection) */
     const struct dec_h2_ref *h2; /* HTTP/2: the frames that made it (owned) */
     size_t nh2;

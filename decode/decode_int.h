@@ -250,6 +250,9 @@ void dec_ct_gap(struct dconn *c, enum tr_dir dir, uint64_t off, uint64_t len, ui
 void dec_ct_fin(struct dconn *c, enum tr_dir dir, uint64_t frame, tr_time ts);
 /* the connection ends: the engine's last events, its facts for conn_end */
 void dec_ct_end(struct dconn *c);
+/* an HTTP stage of the plaintext (s->tls): the secrets that decrypted the
+ * records its bytes came in (dec_stage.tls_keys) */
+void dec_ct_stage_keys(struct dconn *c, struct dec_stage *s);
 void dec_ct_free(struct dconn *c);
 
 /* conn_h2.c: HTTP/2 on a connection (h2c, or h2 inside TLS) */

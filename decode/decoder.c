@@ -69,6 +69,8 @@ void dec_dc_stage(struct dconn *c, struct dec_stage *s)
     s->conn = c->pub.id;
     if (s->msg && s->msg->tls)  /* an HTTP stage of the plaintext */
         s->tls = true;
+    if (s->tls && c->ctls)
+        dec_ct_stage_keys(c, s);
     if (c->decided && !c->dropped && c->d->sink.on_stage)
         c->d->sink.on_stage(c->d->sink.ctx, &c->pub, s);
     dec_stage_unref(s);

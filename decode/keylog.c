@@ -44,6 +44,13 @@ struct dec_keylog {
     void *wctx;
 };
 
+/* where the lines being read come from */
+struct origin {
+    enum dec_tls_keysrc from;
+    const char *source;          /* interned */
+    uint32_t block;
+};
+
 /* the line reader's state: a line gathered across read chunks */
 struct lbuf {
     char s[MAX_LINE + 1];
@@ -222,8 +229,9 @@ static size_t word(const char **p, const char *end, const char **w)
 
 /* One line (without its newline). Returns 1 for a new secret, else 0. */
 static int parse_line(struct dec_keylog *k, const char *s, size_t n, bool over,
-                      enum dec_tls_keysrc from, const char *source, unsigned long line)
+                      const struct origin *o, unsigned long line)
 {
+    const char *source = o->source;
     const char *p = s, *end = s + n, *w;
     while (end > p && (end[-1] == '\r' || is_space(end[-1])))
         end--;
@@ -283,8 +291,10 @@ static int parse_line(struct dec_keylog *k, const char *s, size_t n, bool over,
     }
     sec->len = (uint8_t)len;
     memcpy(sec->v, secret, (size_t)len);
-    sec->from = from;
-    sec->source = intern(k, source);
+    sec->kind = (enum dec_tls_secret_kind)kind;
+    sec->from = o->from;
+    sec->source = o->source;
+    sec->block = o->block;
     sec->line = line;
     k->nsecrets++;
     return 1;
@@ -292,8 +302,7 @@ static int parse_line(struct dec_keylog *k, const char *s, size_t n, bool over,
 
 /* feed bytes to the line reader; each whole line is parsed */
 static size_t feed_lines(struct dec_keylog *k, struct lbuf *lb, const char *p, size_t n,
-                         enum dec_tls_keysrc from, const char *source, unsigned long *line,
-                         size_t *consumed)
+                         const struct origin *o, unsigned long *line, size_t *consumed)
 {
     size_t added = 0;
     *consumed = 0;
@@ -312,7 +321,7 @@ static size_t feed_lines(struct dec_keylog *k, struct lbuf *lb, const char *p, s
         if (!nl)
             break;
         (*line)++;
-        added += (size_t)parse_line(k, lb->s, lb->n, lb->over, from, source, *line);
+        added += (size_t)parse_line(k, lb->s, lb->n, lb->over, o, *line);
         lb->n = 0;
         lb->over = false;
         p += take + 1;
@@ -322,21 +331,65 @@ static size_t feed_lines(struct dec_keylog *k, struct lbuf *lb, const char *p, s
     return added;
 }
 
-size_t dec_keylog_add_text(struct dec_keylog *k, enum dec_tls_keysrc from, const char *source,
-                           const char *text, size_t len)
+static size_t add_text(struct dec_keylog *k, const struct origin *o, const char *text, size_t len)
 {
     struct lbuf *lb = tr_xmalloc(sizeof *lb);
     unsigned long line = 0;
     size_t consumed;
     lb->n = 0;
     lb->over = false;
-    size_t added = feed_lines(k, lb, text, len, from, source, &line, &consumed);
+    size_t added = feed_lines(k, lb, text, len, o, &line, &consumed);
     if (lb->n || lb->over)
-        added += (size_t)parse_line(k, lb->s, lb->n, lb->over, from, source, line + 1);
+        added += (size_t)parse_line(k, lb->s, lb->n, lb->over, o, line + 1);
     free(lb);
     if (added)
         k->gen++;
     return added;
+}
+
+size_t dec_keylog_add_text(struct dec_keylog *k, enum dec_tls_keysrc from, const char *source,
+                           const char *text, size_t len)
+{
+    struct origin o = {from, intern(k, source), 0};
+    return add_text(k, &o, text, len);
+}
+
+size_t dec_keylog_add_block(struct dec_keylog *k, const char *capture, uint32_t block,
+                            const char *text, size_t len)
+{
+    struct origin o = {DEC_TLS_KEYS_PCAPNG, intern(k, capture), block};
+    return add_text(k, &o, text, len);
+}
+
+/* ------------------------------------------------------ where it came from -- */
+
+struct dec_tls_keyuse *dec_tls_keyuse_new(const struct dec_tls_secret *s)
+{
+    const char *src = s->source ? s->source : "";
+    size_t n = strlen(src);
+    struct dec_tls_keyuse *u = tr_xmalloc(sizeof *u + n + 1);
+    u->refs = 1;
+    u->kind = s->kind;
+    u->from = s->from;
+    u->block = s->block;
+    u->line = s->line;
+    memcpy(u->source, src, n + 1);
+    return u;
+}
+
+struct dec_tls_keyuse *dec_tls_keyuse_ref(const struct dec_tls_keyuse *u)
+{
+    struct dec_tls_keyuse *w = (struct dec_tls_keyuse *)u;
+    if (w)
+        w->refs++;
+    return w;
+}
+
+void dec_tls_keyuse_unref(const struct dec_tls_keyuse *u)
+{
+    struct dec_tls_keyuse *w = (struct dec_tls_keyuse *)u;
+    if (w && --w->refs == 0)
+        free(w);
 }
 
 /* ------------------------------------------------------------ files -- */
@@ -381,6 +434,7 @@ static int read_file(struct dec_keylog *k, struct kfile *f, char *errbuf)
         return -1;
     }
     char *buf = tr_xmalloc(READ_CHUNK);
+    struct origin o = {DEC_TLS_KEYS_KEYLOG, f->path, 0};
     struct lbuf *lb = tr_xmalloc(sizeof *lb);
     lb->n = 0;
     lb->over = false;
@@ -397,8 +451,7 @@ static int read_file(struct dec_keylog *k, struct kfile *f, char *errbuf)
         if (r == 0)
             break;
         size_t consumed;
-        added += (int)feed_lines(k, lb, buf, (size_t)r, DEC_TLS_KEYS_KEYLOG, f->path, &f->line,
-                                 &consumed);
+        added += (int)feed_lines(k, lb, buf, (size_t)r, &o, &f->line, &consumed);
         f->pos += (off_t)consumed;
     }
     if (rc == 0 && (lb->n || lb->over)) {
@@ -407,7 +460,7 @@ static int read_file(struct dec_keylog *k, struct kfile *f, char *errbuf)
              * stays at its start */
         } else {
             f->line++;
-            added += parse_line(k, lb->s, lb->n, lb->over, DEC_TLS_KEYS_KEYLOG, f->path, f->line);
+            added += parse_line(k, lb->s, lb->n, lb->over, &o, f->line);
             f->pos = st.st_size;
         }
     }

@@ -192,6 +192,8 @@ void dec_stage_unref(const struct dec_stage *s)
         return;
     dec_msg_unref(w->msg);
     dec_dns_line_unref(w->dns);
+    for (size_t i = 0; i < w->ntls_keys && i < DEC_STAGE_MAX_KEYS; i++)
+        dec_tls_keyuse_unref(w->tls_keys[i]);
     free((void *)w->tls_info);
     free((void *)w->h2);
     free((void *)w->settings);

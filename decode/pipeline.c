@@ -24,6 +24,7 @@ struct dec_pipeline {
     void *warn_ctx;
     int64_t refreshed;           /* live: when the key logs were last read (us) */
     bool refresh_failed;
+    uint32_t blocks;             /* Decryption Secrets Blocks met so far (any type) */
     char err[TR_ERRBUF_SIZE];
 };
 
@@ -63,8 +64,9 @@ static void dsb_secrets(void *ctx, uint32_t type, const uint8_t *data, size_t le
 {
     (void)offset;
     struct dec_pipeline *p = ctx;
+    p->blocks++;  /* numbered as a reader of the file counts them */
     if (type == TR_PCAPNG_SECRETS_TLS)
-        dec_keylog_add_text(p->keys, DEC_TLS_KEYS_PCAPNG, p->err, (const char *)data, len);
+        dec_keylog_add_block(p->keys, p->err, p->blocks, (const char *)data, len);
 }
 
 /* the key logs and the capture's secrets; false with errbuf for a key log

@@ -418,8 +418,11 @@ const char *dec_tls_keysrc_name(enum dec_tls_keysrc s); /* "keylog", "pcapng", N
 struct dec_tls_secret {
     uint8_t len;                 /* 0: not known */
     uint8_t v[DEC_TLS_MAX_SECRET];
+    enum dec_tls_secret_kind kind; /* its label */
     enum dec_tls_keysrc from;
-    const char *source;          /* the file's path (owned by the store) */
+    const char *source;          /* the file's path, or the capture's (owned by the store) */
+    uint32_t block;              /* pcapng: the Decryption Secrets Block, 1-based in the file
+                                  * (every block of that type counted); 0: a key log file */
     unsigned long line;          /* 1-based line in that file, or in the block's text */
 };
 
@@ -454,6 +457,11 @@ int dec_keylog_add_file(struct dec_keylog *k, const char *path, bool follow, cha
  * without a newline is read. Returns the number of new secrets. */
 size_t dec_keylog_add_text(struct dec_keylog *k, enum dec_tls_keysrc from, const char *source,
                            const char *text, size_t len);
+/* The same for the text of a capture's Decryption Secrets Block: `capture`
+ * names the file, `block` is the block's 1-based number in it (kept with
+ * each secret: "the 2nd block, line 3 of its text"). */
+size_t dec_keylog_add_block(struct dec_keylog *k, const char *capture, uint32_t block,
+                            const char *text, size_t len);
 /* Read what the followed files gained since the last read, from the last
  * whole line on. A file that shrank, or was replaced by another (its inode
  * changed: rotation), is read again from its start. Returns the number of new
@@ -468,6 +476,25 @@ const struct dec_tls_keys *dec_keylog_find(const struct dec_keylog *k,
 uint64_t dec_keylog_generation(const struct dec_keylog *k);
 /* client randoms known, and secrets known */
 void dec_keylog_counts(const struct dec_keylog *k, size_t *randoms, size_t *secrets);
+
+/* Which secret decrypted part of a connection, and where it came from (the
+ * key log file and line, or the capture's block and line): the model's copy
+ * of a dec_tls_secret's origin, without the secret itself, so that stages
+ * keep it after the key store is freed. Immutable and reference-counted like
+ * the rest of the model (a stage holds references: dec_stage.tls_keys). */
+struct dec_tls_keyuse {
+    uint32_t refs;
+    enum dec_tls_secret_kind kind;
+    enum dec_tls_keysrc from;
+    uint32_t block;              /* as in dec_tls_secret */
+    unsigned long line;
+    char source[];               /* the file's path, or the capture's */
+};
+
+/* a new one (refs 1) for secret s, which is only read */
+struct dec_tls_keyuse *dec_tls_keyuse_new(const struct dec_tls_secret *s);
+struct dec_tls_keyuse *dec_tls_keyuse_ref(const struct dec_tls_keyuse *u);
+void dec_tls_keyuse_unref(const struct dec_tls_keyuse *u);
 
 /* ======================================================================== */
 /* Pure handshake parsers (bounded cursor; no allocation): each reads one    */
@@ -764,6 +791,8 @@ struct dec_tls_record {
     uint32_t plain_len;          /* (NULL/0 when not known) */
     const uint8_t *msg_types;    /* handshake message types that begin in it */
     size_t nmsgs;
+    const struct dec_tls_secret *secret; /* DECRYPTED: the key log's secret its key came from
+                                  * (the store's; with key_phase KeyUpdates applied), else NULL */
     bool early;                  /* 0-RTT data (or EndOfEarlyData) */
     bool rejected_early;         /* 0-RTT data the server is known, when the record comes,
                                   * not to have accepted (else dec_tls_facts.early_accepted
@@ -819,6 +848,8 @@ struct dec_tls_plain {
     uint64_t tcp_offset;         /* that record's header in the TCP stream */
     uint32_t tcp_length;         /* and its length with the header */
     bool early;                  /* accepted 0-RTT data */
+    const struct dec_tls_secret *secret; /* the key log's secret that decrypted it (the store's) */
+    uint32_t key_phase;          /* 1.3: KeyUpdates applied to that secret */
     struct dec_tls_frames frames;
 };
 

@@ -35,6 +35,7 @@ struct pending {
     size_t nframes;
     bool capped;
     tr_time ts_first, ts_last;
+    const struct dec_tls_secret *secret; /* CLIENT_EARLY_TRAFFIC_SECRET (the store's) */
     size_t len;
     uint8_t data[];
 };
@@ -76,6 +77,7 @@ struct dir {
     enum dec_tls_epoch key_epoch;
     uint32_t key_phase;
     bool key_set;
+    const struct dec_tls_secret *key_src; /* the key log's secret `key` comes from */
     uint8_t secret[DEC_TLS_MAX_SECRET]; /* 1.3 application traffic secret, current phase */
     uint8_t slen;
     bool blind;                  /* records of this epoch passed undecrypted */
@@ -392,6 +394,7 @@ static bool key_ready(struct dec_tls *t, struct dir *d)
         if (dec_tls_key_set12(&d->key, t->suite, t->version, mk, key, iv, t->f.encrypt_then_mac) != 0)
             return false;
         used_secret(t, &k->s[DEC_TLS_SECRET_MASTER]);
+        d->key_src = &k->s[DEC_TLS_SECRET_MASTER];
     } else {
         const struct dec_tls_secret *s = &k->s[secret_kind(d->dir, d->epoch)];
         const uint8_t *secret = s->v;
@@ -408,6 +411,7 @@ static bool key_ready(struct dec_tls *t, struct dir *d)
         }
         if (dec_tls_key_set13(&d->key, t->suite, secret, s->len) != 0)
             return false;
+        d->key_src = s;
     }
     d->key_set = true;
     d->key_epoch = d->epoch;
@@ -440,10 +444,11 @@ static void cut(struct dec_tls *t, struct dir *d, enum dec_tls_why why, uint64_t
 
 static void plain_emit(struct dec_tls *t, struct dir *d, const uint8_t *data, size_t len,
                        uint64_t record, uint64_t tcp_offset, uint32_t tcp_length,
-                       struct dec_tls_frames fr, bool early)
+                       struct dec_tls_frames fr, bool early, const struct dec_tls_secret *secret,
+                       uint32_t phase)
 {
     struct dec_tls_plain p = {d->dir, d->poff, data, len, record, tcp_offset, tcp_length, early,
-                              fr};
+                              secret, phase, fr};
     d->poff += len;
     t->f.plain_bytes[d->dir] += len;
     if (t->sink.on_plain)
@@ -455,7 +460,8 @@ static void early_flush(struct dec_tls *t)
     struct dir *d = &t->d[TR_DIR_C2S];
     for (struct pending *p = t->early; p; p = p->next) {
         struct dec_tls_frames fr = {p->frames, p->nframes, p->capped, p->ts_first, p->ts_last};
-        plain_emit(t, d, p->data, p->len, p->record, p->tcp_offset, p->tcp_length, fr, true);
+        plain_emit(t, d, p->data, p->len, p->record, p->tcp_offset, p->tcp_length, fr, true,
+                   p->secret, 0);
     }
     early_drop(t);
 }
@@ -481,7 +487,7 @@ static void early_hold(struct dec_tls *t, struct dir *d, const struct dec_tls_re
              DEC_TLS_MAX_EARLY);
         early_decided(t, 1);
         plain_emit(t, d, data, len, r->index, r->offset, r->header_len + r->length, r->frames,
-                   true);
+                   true, r->secret, r->key_phase);
         return;
     }
     struct pending *p = tr_xmalloc(sizeof *p + len);
@@ -496,6 +502,7 @@ static void early_hold(struct dec_tls *t, struct dir *d, const struct dec_tls_re
     p->capped = r->frames.capped;
     p->ts_first = r->frames.ts_first;
     p->ts_last = r->frames.ts_last;
+    p->secret = r->secret;
     p->len = len;
     memcpy(p->data, data, len);
     *t->early_tail = p;
@@ -838,6 +845,7 @@ static enum open_rc try_suites(struct dec_tls *t, struct dir *d, const uint8_t *
             d->key_set = true;
             d->key_epoch = d->epoch;
             d->key_phase = d->phase;
+            d->key_src = s;
             used_secret(t, s);
             return OPEN_OK;
         }
@@ -884,6 +892,7 @@ static bool try_next(struct dec_tls *t, struct dir *d, const uint8_t *hdr, const
             memcpy(d->secret, s->v, s->len);
             d->slen = s->len;
         }
+        d->key_src = s;
         used_secret(t, s);
         return true;
     }
@@ -1071,6 +1080,8 @@ static void record_done(struct dec_tls *t, struct dir *d, const uint8_t *frag, b
         r.early = r.epoch == DEC_TLS_EPOCH_EARLY;
         if (r.state == DEC_TLS_REC_DECRYPTED) {
             r.inner_type = inner;
+            r.secret = d->key_src;
+            r.key_phase = d->key_phase;
             r.plain = pl;
             r.plain_len = (uint32_t)pn;
             content = pl;
@@ -1149,7 +1160,7 @@ static void record_done(struct dec_tls *t, struct dir *d, const uint8_t *frag, b
                 early_hold(t, d, &r, content, clen);
             else
                 plain_emit(t, d, content, clen, r.index, r.offset, r.header_len + r.length,
-                           r.frames, r.early);
+                           r.frames, r.early, r.secret, r.key_phase);
             break;
         default:
             break;

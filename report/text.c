@@ -599,6 +599,14 @@ static void t_stage(struct rep_obuf *o, const struct dec_record *r, const struct
      * request or status line's HEADERS are its header stage's, told there */
     if (s->nh2 && s->kind != DEC_STAGE_REQUEST_LINE && s->kind != DEC_STAGE_STATUS_LINE)
         t_h2_frames(o, s);
+    if (s->tls_info) {  /* the TLS handshake: which key log lines decrypted it */
+        struct tr_sbuf k = {0};
+        if (teach_tls_keys_phrase(s, &k)) {
+            tr_sb_printf(&b, _("decrypted with %s"), k.p);
+            t_detail(o, &b, IND_D + 2);
+        }
+        tr_sb_free(&k);
+    }
     tr_sb_free(&b);
 }
 

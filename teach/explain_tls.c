@@ -80,6 +80,66 @@ static bool has_message(const struct dec_tls_stage *t, const char *name)
     return false;
 }
 
+/* one secret and where it came from */
+static void key_phrase(const struct dec_tls_keyuse *u, struct tr_sbuf *b)
+{
+    const char *label = dec_tls_secret_label(u->kind);
+    bool master = u->kind == DEC_TLS_SECRET_MASTER;
+    char *src = teach_safe_dup(u->source, strlen(u->source));
+    if (u->from == DEC_TLS_KEYS_PCAPNG && u->block)
+        tr_sb_printf(b,
+                     master ? _("the %1$s master secret from the Decryption Secrets Block number "
+                                "%2$u of %3$s, line %4$lu of its text")
+                            : _("the %1$s from the Decryption Secrets Block number %2$u of %3$s, "
+                                "line %4$lu of its text"),
+                     label, (unsigned)u->block, src, u->line);
+    else if (u->from == DEC_TLS_KEYS_PCAPNG)
+        tr_sb_printf(b,
+                     master ? _("the %1$s master secret from the secrets inside %2$s, line %3$lu")
+                            : _("the %1$s from the secrets inside %2$s, line %3$lu"),
+                     label, src, u->line);
+    else
+        tr_sb_printf(b,
+                     master ? _("the %1$s master secret from %2$s line %3$lu")
+                            : _("the %1$s from %2$s line %3$lu"),
+                     label, src, u->line);
+    free(src);
+}
+
+bool teach_tls_keys_phrase(const struct dec_stage *s, struct tr_sbuf *out)
+{
+    if (!s->ntls_keys)
+        return false;
+    for (size_t i = 0; i < s->ntls_keys && i < DEC_STAGE_MAX_KEYS; i++) {
+        if (i)
+            tr_sb_str(out, _(", "));
+        key_phrase(s->tls_keys[i], out);
+    }
+    /* RFC 8446 4.6.3, 7.2: each KeyUpdate derives the next secret */
+    if (s->tls_phase_lo == s->tls_phase_hi && s->tls_phase_hi)
+        tr_sb_printf(out,
+                     P_(" (the secret derived from it by %u KeyUpdate)",
+                        " (the secret derived from it by %u KeyUpdates)", s->tls_phase_hi),
+                     (unsigned)s->tls_phase_hi);
+    else if (s->tls_phase_lo == 0 && s->tls_phase_hi)
+        tr_sb_printf(out,
+                     P_(" (for its later records, the secret derived from it by %u KeyUpdate)",
+                        " (for its later records, the secret derived from it by %u KeyUpdates)",
+                        s->tls_phase_hi),
+                     (unsigned)s->tls_phase_hi);
+    else if (s->tls_phase_lo != s->tls_phase_hi)
+        tr_sb_printf(out, _(" (the secret derived from it by %1$u to %2$u KeyUpdates)"),
+                     (unsigned)s->tls_phase_lo, (unsigned)s->tls_phase_hi);
+    return true;
+}
+
+/* the stage's secrets as a phrase owned by e, or NULL */
+static const char *keys_of(struct teach_ex *e, const struct dec_stage *s)
+{
+    struct tr_sbuf b = {0};
+    return teach_tls_keys_phrase(s, &b) ? teach_own(e, tr_sb_take(&b)) : NULL;
+}
+
 /* the connection's stage of a kind, or NULL */
 static const struct dec_stage *find_kind(const struct dec_record *d, enum dec_stage_kind k)
 {
@@ -316,11 +376,27 @@ void teach_explain_tls_server_hello(struct teach_ex *e)
     server_alpn(e, t);
     /* its encrypted part was read when the messages after ServerHello are known
      * (the stage's `decrypted` is true of a ServerHello in the clear too) */
-    if (t->version == 0x0304 && has_message(t, "EncryptedExtensions"))
+    const char *keys = keys_of(e, s);
+    if (t->version == 0x0304 && has_message(t, "EncryptedExtensions") && keys)
+        teach_para(e, _("In TLS 1.3 everything after the ServerHello is already encrypted, "
+                        "with keys from the handshake's secret. httpstep decrypted the server's "
+                        "flight with %s, which is how the messages after ServerHello are listed "
+                        "here."),
+                   keys);
+    else if (t->version == 0x0304 && has_message(t, "EncryptedExtensions"))
         teach_para_str(e, _("In TLS 1.3 everything after the ServerHello is already encrypted, "
                             "with keys from the handshake's secret; httpstep decrypted it with "
                             "the TLS secrets of the key log, which is how the messages after "
                             "ServerHello are listed here."));
+    else if (t->version == 0x0304 && keys)  /* the keys came late: part of it */
+        teach_para(e, _("In TLS 1.3 everything after the ServerHello is already encrypted, "
+                        "with keys from the handshake's secret; httpstep decrypted part of this "
+                        "flight with %s."),
+                   keys);
+    else if (keys)  /* TLS 1.2: a resumed session's Finished comes in this flight */
+        teach_para(e, _("The records after its ChangeCipherSpec travel encrypted; httpstep "
+                        "decrypted them with %s."),
+                   keys);
     else if (t->version == 0x0304)
         teach_para_str(e, _("In TLS 1.3 everything after the ServerHello is already encrypted, "
                             "with keys from the handshake's secret; without those secrets "
@@ -396,7 +472,10 @@ void teach_explain_tls_client_finished(struct teach_ex *e)
     else if (v == 0x0303)
         teach_para_str(e, _("A resumed TLS 1.2 session needs only one round trip: the server "
                             "sends its Finished right after its ServerHello."));
-    if (t->decrypted)
+    const char *keys = keys_of(e, s);
+    if (keys)
+        teach_para(e, _("The Finished itself travels encrypted; httpstep read it with %s."), keys);
+    else if (t->decrypted)
         teach_para_str(e, _("The Finished itself travels encrypted; httpstep read it with the TLS "
                             "secrets of the key log."));
 }
@@ -509,12 +588,23 @@ void teach_explain_inside_tls(struct teach_ex *e)
                    fin->nframes ? teach_printf(e, _("frame %llu"),
                                                (unsigned long long)fin->frames[0])
                                 : teach_duration(e, fin->ts - s->ts));
-    if (first)
+    const char *keys = keys_of(e, s);
+    if (first && keys)
+        teach_para(e, _("These bytes arrived encrypted, in the TLS records of %1$s. httpstep "
+                        "decrypted them with %2$s, so you read the same HTTP as on a plain "
+                        "connection, with the same steps; an eavesdropper without the secrets "
+                        "sees only records and their sizes."),
+                   teach_frames_phrase(e, s), keys);
+    else if (first)
         teach_para(e, _("These bytes arrived encrypted, in the TLS records of %s. httpstep "
                         "decrypted them with the TLS secrets of the key log, so you read the "
                         "same HTTP as on a plain connection, with the same steps; an "
                         "eavesdropper without the secrets sees only records and their sizes."),
                    teach_frames_phrase(e, s));
+    else if (keys)
+        teach_para(e, _("Inside TLS: these bytes arrived encrypted in %1$s and were decrypted "
+                        "with %2$s."),
+                   teach_frames_phrase(e, s), keys);
     else
         teach_para(e, _("Inside TLS: these bytes arrived encrypted in %s and were decrypted with "
                         "the key log's secrets."),

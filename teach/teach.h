@@ -50,6 +50,13 @@ void teach_lookup_summary(const struct dec_dns_line *d, struct tr_sbuf *out);
 /* the label of the query's arrow ("DNS query www.lesson.test A?") or the
  * answer's ("DNS answer A 10.77.0.1, TTL 300"), in buf; returns buf */
 const char *teach_lookup_arrow(const struct dec_dns_line *d, bool answer, char *buf, size_t cap);
+/* Which key log lines decrypted a stage (s->tls_keys: the TLS handshake's
+ * stages, and HTTP inside TLS), in the current language, appended to out:
+ * "the SERVER_HANDSHAKE_TRAFFIC_SECRET from keys.log line 3", "the
+ * CLIENT_RANDOM master secret from the Decryption Secrets Block number 1 of
+ * x.pcapng, line 2 of its text", joined by ", ", with the KeyUpdates applied
+ * (TLS 1.3). Returns false (out unchanged) when none did. */
+bool teach_tls_keys_phrase(const struct dec_stage *s, struct tr_sbuf *out);
 /* The stream a stage's offset and length are in: the decrypted
  * (plaintext) stream of its direction for a stage carried inside TLS
  * (s->tls: HTTP/1 and HTTP/2 stages of a decrypted connection), the TCP

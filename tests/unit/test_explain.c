@@ -1653,9 +1653,16 @@ static void test_https_h2_captures(void **state)
            "(ALPN) h2, http/1.1", "TLS 1.3, TLS 1.2");
     EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "cipher suite TLS_AES_256_GCM_SHA384",
            "the server chose h2 (ALPN)", "CN=localhost, issued by CN=localhost", "self-signed",
-           "httpstep decrypted it");
+           "httpstep decrypted the server's flight with the SERVER_HANDSHAKE_TRAFFIC_SECRET "
+           "from tests/data/tls/tls13-h2.keys line 1,");
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_FINISHED, 0, "httpstep read it with the "
+           "CLIENT_HANDSHAKE_TRAFFIC_SECRET from tests/data/tls/tls13-h2.keys line 4.");
     EXPECT(&l, 0, DEC_STAGE_H2_PREFACE, 0, "in frame 10", "INITIAL_WINDOW_SIZE=33554432",
-           "chose HTTP/2 in the TLS handshake", "These bytes arrived encrypted");
+           "chose HTTP/2 in the TLS handshake", "These bytes arrived encrypted",
+           "decrypted them with the CLIENT_TRAFFIC_SECRET_0 from tests/data/tls/tls13-h2.keys "
+           "line 5,");
+    EXPECT(&l, 0, DEC_STAGE_RESPONSE_BODY, 0, "were decrypted with the SERVER_TRAFFIC_SECRET_0 "
+           "from tests/data/tls/tls13-h2.keys line 3.");
     EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Stream 1, a HEADERS frame in frame 13",
            ":path /hello.txt", ":authority localhost");
     EXPECT(&l, 0, DEC_STAGE_REQUEST_HEADERS, 0, "a header block of 35 bytes (HPACK)");
@@ -1671,11 +1678,23 @@ static void test_https_h2_captures(void **state)
     EXPECT(&l, 0, DEC_STAGE_KEEP_ALIVE, 0, "a new TLS handshake, which took 47.147 ms");
     EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
            "ServerKeyExchange message", "travels in clear text, so an eavesdropper reads it");
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_FINISHED, 0, "httpstep read it with the CLIENT_RANDOM "
+           "master secret from tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys line 1.");
+    EXPECT(&l, 0, DEC_STAGE_STATUS_LINE, 0, "decrypted with the CLIENT_RANDOM master secret "
+           "from tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys line 1");
+    unload(&l);
+    keylog = "tests/data/tls/tls13-keyupdate.keys";
+    load("tests/data/tls/tls13-keyupdate.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "decrypted them with the CLIENT_TRAFFIC_SECRET_0 "
+           "from tests/data/tls/tls13-keyupdate.keys line 6 (the secret derived from it by 1 "
+           "KeyUpdate)");
     unload(&l);
     keylog = "tests/data/tls/tls13-0rtt.keys";
     load("tests/data/tls/tls13-0rtt.pcap", &l);
     EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "GET /early HTTP/1.1",
-           "before the client's Finished (frame 8): it is 0-RTT early data");
+           "before the client's Finished (frame 8): it is 0-RTT early data",
+           "decrypted them with the CLIENT_EARLY_TRAFFIC_SECRET from tests/data/tls/tls13-0rtt.keys "
+           "line 3,");
     unload(&l);
     keylog = "tests/data/tls/tls13-hrr.keys";
     load("tests/data/tls/tls13-hrr.pcap", &l);
@@ -1694,6 +1713,8 @@ static void test_https_h2_captures(void **state)
     load("samples/16-http2.pcapng", &l);
     EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 2, "Stream 5, a HEADERS frame in frame 18",
            "While stream 5 was in progress, stream 3 was too");
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "with the SERVER_HANDSHAKE_TRAFFIC_SECRET from "
+           "the Decryption Secrets Block number 1 of samples/16-http2.pcapng, line 1 of its text");
     EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "Stream 1");
     char *t1 = explain_nth(&l, 0, DEC_STAGE_REQUEST_LINE, 0);
     if (strstr(t1, "While stream 1"))  /* stream 1 ended (frame 15) before 3 began (17) */
@@ -1731,6 +1752,20 @@ static void test_chinese(void **state)
            "地址 10.77.1.1，也就是这条连接的服务器", "TTL（生存时间）300：在 5 分钟之内",
            "10.77.1.1（TTL 300 秒）", "（第 1、2 帧）。");
     unload(&l);
+    /* which key log line decrypted what: the secrets inside the pcapng, and a
+     * key log file (TLS 1.2's master secret) */
+    load("samples/15-https-decrypted.pcapng", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_SERVER_HELLO, 0, "httpstep 用 samples/15-https-decrypted.pcapng "
+           "中第 1 个解密秘密块（Decryption Secrets Block）文本第 1 行的 "
+           "SERVER_HANDSHAKE_TRAFFIC_SECRET 解密了服务器的这一轮消息");
+    EXPECT(&l, 0, DEC_STAGE_REQUEST_LINE, 0, "文本第 5 行的 CLIENT_TRAFFIC_SECRET_0 解密了它们");
+    unload(&l);
+    keylog = "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys";
+    load("tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap", &l);
+    EXPECT(&l, 0, DEC_STAGE_TLS_CLIENT_FINISHED, 0, "httpstep 用 "
+           "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys 第 1 行的主秘密 CLIENT_RANDOM 读出了它。");
+    unload(&l);
+    keylog = NULL;
     {
         struct lookups k;
         load_lookups("samples/18-dns-nxdomain.pcap", &k);

@@ -103,6 +103,85 @@ static void test_lines(void **state)
     tlog_free(&w.log);
 }
 
+/* where each secret came from: its label, the file and line, or the
+ * capture's Decryption Secrets Block and the line of its text; and the
+ * model's copy of that (dec_tls_keyuse) outlives the store */
+static void test_sources(void **state)
+{
+    (void)state;
+    struct warns w = {0};
+    struct dec_keylog *k = store(&w);
+    static const char b1[] = "# block 1\n"
+                             "SERVER_HANDSHAKE_TRAFFIC_SECRET " RND " " S32 "\n"
+                             "CLIENT_TRAFFIC_SECRET_0 " RND " " S32 "\n";
+    static const char b3[] = "CLIENT_RANDOM " RND2 " " S48 "\n"
+                             "\n"
+                             "SERVER_TRAFFIC_SECRET_0 " RND " " S32 "\n"
+                             "CLIENT_TRAFFIC_SECRET_0 " RND " " S32 "\n"; /* again: the first kept */
+    assert_int_equal(dec_keylog_add_block(k, "lesson.pcapng", 1, b1, strlen(b1)), 2);
+    assert_int_equal(dec_keylog_add_block(k, "lesson.pcapng", 3, b3, strlen(b3)), 2);
+    char path[] = "/tmp/httpstep-keysrc-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char f1[] = "CLIENT_HANDSHAKE_TRAFFIC_SECRET " RND " " S32 "\n";
+    assert_int_equal(write(fd, f1, strlen(f1)), (ssize_t)strlen(f1));
+    char eb[TR_ERRBUF_SIZE];
+    assert_int_equal(dec_keylog_add_file(k, path, true, eb), 0);
+    static const char f2[] = "# more\nCLIENT_EARLY_TRAFFIC_SECRET " RND " " S32 "\n";
+    assert_int_equal(write(fd, f2, strlen(f2)), (ssize_t)strlen(f2));
+    assert_int_equal(dec_keylog_refresh(k, eb), 1);
+    close(fd);
+    assert_int_equal(w.n, 0);
+    uint8_t r[32];
+    rnd(r, 0);
+    const struct dec_tls_keys *e = dec_keylog_find(k, r);
+    assert_non_null(e);
+    static const struct {
+        enum dec_tls_secret_kind kind;
+        enum dec_tls_keysrc from;
+        uint32_t block;
+        unsigned long line;
+        bool file;
+    } want[] = {
+        {DEC_TLS_SECRET_SERVER_HANDSHAKE, DEC_TLS_KEYS_PCAPNG, 1, 2, false},
+        {DEC_TLS_SECRET_CLIENT_TRAFFIC_0, DEC_TLS_KEYS_PCAPNG, 1, 3, false},
+        {DEC_TLS_SECRET_SERVER_TRAFFIC_0, DEC_TLS_KEYS_PCAPNG, 3, 3, false},
+        {DEC_TLS_SECRET_CLIENT_HANDSHAKE, DEC_TLS_KEYS_KEYLOG, 0, 1, true},
+        {DEC_TLS_SECRET_CLIENT_EARLY, DEC_TLS_KEYS_KEYLOG, 0, 3, true}, /* lines go on */
+    };
+    struct dec_tls_keyuse *u[5];
+    for (size_t i = 0; i < 5; i++) {
+        const struct dec_tls_secret *s = &e->s[want[i].kind];
+        assert_int_equal(s->len, 32);
+        assert_int_equal(s->kind, want[i].kind);
+        assert_int_equal(s->from, want[i].from);
+        assert_int_equal(s->block, want[i].block);
+        assert_int_equal(s->line, want[i].line);
+        assert_string_equal(s->source, want[i].file ? path : "lesson.pcapng");
+        u[i] = dec_tls_keyuse_new(s);
+    }
+    rnd(r, 0xff);
+    const struct dec_tls_secret *m = &dec_keylog_find(k, r)->s[DEC_TLS_SECRET_MASTER];
+    assert_int_equal(m->kind, DEC_TLS_SECRET_MASTER);
+    assert_int_equal(m->block, 3);
+    assert_int_equal(m->line, 1);
+    dec_keylog_free(k);  /* the model's copies stay */
+    unlink(path);
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(u[i]->refs, 1);
+        assert_int_equal(u[i]->kind, want[i].kind);
+        assert_int_equal(u[i]->from, want[i].from);
+        assert_int_equal(u[i]->block, want[i].block);
+        assert_int_equal(u[i]->line, want[i].line);
+        assert_string_equal(u[i]->source, want[i].file ? path : "lesson.pcapng");
+        assert_ptr_equal(dec_tls_keyuse_ref(u[i]), u[i]);
+        assert_int_equal(u[i]->refs, 2);
+        dec_tls_keyuse_unref(u[i]);
+        dec_tls_keyuse_unref(u[i]);
+    }
+    tlog_free(&w.log);
+}
+
 static void test_malformed(void **state)
 {
     (void)state;
@@ -537,6 +616,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lines),       cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_sources),
         cmocka_unit_test(test_every_cut),   cmocka_unit_test(test_files),
         cmocka_unit_test(test_pcapng),      cmocka_unit_test(test_pcapng_lies),
     };

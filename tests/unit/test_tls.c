@@ -279,7 +279,24 @@ struct ev {
     int cuts[2];
     struct dec_tls_certificate cert;
     bool have_cert;
+    const struct dec_tls_secret *plain_key[2]; /* the secret of the last plaintext */
 };
+
+/* the label a decrypted record's secret must have: its epoch's, its side's */
+static enum dec_tls_secret_kind epoch_secret(enum tr_dir d, enum dec_tls_epoch e)
+{
+    bool c = d == TR_DIR_C2S;
+    switch (e) {
+    case DEC_TLS_EPOCH_EARLY:
+        return DEC_TLS_SECRET_CLIENT_EARLY;
+    case DEC_TLS_EPOCH_HANDSHAKE:
+        return c ? DEC_TLS_SECRET_CLIENT_HANDSHAKE : DEC_TLS_SECRET_SERVER_HANDSHAKE;
+    case DEC_TLS_EPOCH_APPLICATION:
+        return c ? DEC_TLS_SECRET_CLIENT_TRAFFIC_0 : DEC_TLS_SECRET_SERVER_TRAFFIC_0;
+    default:
+        return DEC_TLS_SECRET_MASTER;
+    }
+}
 
 static const char *dname(enum tr_dir d)
 {
@@ -299,6 +316,14 @@ static void ev_record(void *ctx, const struct dec_tls_record *r)
 {
     static const char *const states[] = {"clear", "decrypted", "encrypted", "failed", "cut"};
     struct ev *e = ctx;
+    /* every decrypted record names the key log secret it was opened with */
+    if (r->state == DEC_TLS_REC_DECRYPTED) {
+        assert_non_null(r->secret);
+        assert_int_equal(r->secret->kind, epoch_secret(r->dir, r->epoch));
+        assert_true(r->secret->len > 0 && r->secret->line > 0);
+    } else {
+        assert_null(r->secret);
+    }
     tlog_add(&e->log, "rec %s #%llu %u/%u %s %s seq=%llu off=%llu+%u", dname(r->dir),
              (unsigned long long)r->index, r->type, r->inner_type, states[r->state],
              dec_tls_epoch_name(r->epoch), (unsigned long long)r->seq,
@@ -348,6 +373,12 @@ static void ev_plain(void *ctx, const struct dec_tls_plain *p)
 {
     struct ev *e = ctx;
     assert_int_equal(p->offset, e->plain[p->dir].n);
+    assert_non_null(p->secret);
+    assert_int_equal(p->secret->kind, p->early ? DEC_TLS_SECRET_CLIENT_EARLY
+                                      : p->secret->kind == DEC_TLS_SECRET_MASTER
+                                          ? DEC_TLS_SECRET_MASTER
+                                          : epoch_secret(p->dir, DEC_TLS_EPOCH_APPLICATION));
+    e->plain_key[p->dir] = p->secret;
     tlog_add(&e->log, "plain %s %llu+%zu r%llu%s", dname(p->dir), (unsigned long long)p->offset,
              p->len, (unsigned long long)p->record, p->early ? " early" : "");
     ev_frames(e, &p->frames);
@@ -569,6 +600,17 @@ static void test_rfc8448_conversation(void **state)
     assert_int_equal(f->keys, DEC_TLS_KEYS_KEYLOG);
     assert_string_equal(f->keys_source, "test.keys");
     assert_int_equal(f->keys_line, 3); /* SERVER_HANDSHAKE_TRAFFIC_SECRET, used first */
+    /* the application data: each side's traffic secret, from its line */
+    for (int d = 0; d < 2; d++) {
+        assert_non_null(e.plain_key[d]);
+        assert_string_equal(e.plain_key[d]->source, "test.keys");
+        assert_int_equal(e.plain_key[d]->from, DEC_TLS_KEYS_KEYLOG);
+        assert_int_equal(e.plain_key[d]->block, 0);
+    }
+    assert_int_equal(e.plain_key[TR_DIR_C2S]->line, 4);
+    assert_int_equal(e.plain_key[TR_DIR_C2S]->kind, DEC_TLS_SECRET_CLIENT_TRAFFIC_0);
+    assert_int_equal(e.plain_key[TR_DIR_S2C]->line, 5);
+    assert_int_equal(e.plain_key[TR_DIR_S2C]->kind, DEC_TLS_SECRET_SERVER_TRAFFIC_0);
     assert_int_equal(f->records[0], 4);
     assert_int_equal(f->records[1], 5);
     assert_int_equal(f->decrypted_records[1], 4);
