@@ -154,6 +154,12 @@ $(BUILD)/tests/tlsreplay: tests/tools/tlsreplay.c $(BUILD)/libhttpstep.a | have-
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
 units: $(BUILD)/tests/tlsreplay
+# lab mode (issue 19): labnext prints the "what comes next?" questions of a
+# capture (tests/e2e/lab.py checks them against tshark)
+$(BUILD)/tests/labnext: tests/tools/labnext.c $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
+units: $(BUILD)/tests/labnext
 
 # Install what the build and the tests need (Debian). Root installs; anyone
 # else is told the exact command.

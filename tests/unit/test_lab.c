@@ -310,20 +310,22 @@ static void next_questions(const struct dec_record *r, char *buf, size_t cap)
 {
     buf[0] = '\0';
     for (size_t i = 0; i < r->nstgs; i++) {
-        struct teach_lab_q q;
-        if (!teach_lab_next(r, (int)i, &q))
-            continue;
-        /* the answer is the stage that comes next */
-        const struct dec_stage *next = r->stgs[i + 1];
-        assert_int_equal(q.stage, next->kind);
-        assert_int_equal(q.exchange, next->exchange);
-        assert_true(q.right < q.nchoices);
-        assert_string_equal(q.choices[q.right], q.answer);
-        char letter[2] = {(char)('a' + q.right), 0};
-        assert_int_equal(teach_lab_check(&q, letter), TEACH_LAB_RIGHT);
-        size_t n = strlen(buf);
-        snprintf(buf + n, cap - n, "%s%s@%zu", n ? " " : "", q.id, i);
-        teach_lab_q_done(&q);
+        for (int part = 0;; part++) {
+            struct teach_lab_q q;
+            if (!teach_lab_next_part(r, (int)i, part, &q))
+                break;
+            /* the answer is the stage that comes next */
+            const struct dec_stage *next = r->stgs[i + 1];
+            assert_int_equal(q.stage, next->kind);
+            assert_int_equal(q.exchange, next->exchange);
+            assert_true(q.right < q.nchoices);
+            assert_string_equal(q.choices[q.right], q.answer);
+            char letter[2] = {(char)('a' + q.right), 0};
+            assert_int_equal(teach_lab_check(&q, letter), TEACH_LAB_RIGHT);
+            size_t n = strlen(buf);
+            snprintf(buf + n, cap - n, "%s%s@%zu", n ? " " : "", q.id, i);
+            teach_lab_q_done(&q);
+        }
     }
 }
 
@@ -403,10 +405,71 @@ static void test_next(void **state)
         assert_non_null(strstr(got, "next_headers@"));
         dec_record_free(&r);
     }
-    /* 13: HTTPS without keys: nothing is certain */
+    /* 13: HTTPS without keys: nothing of HTTP is certain; the ServerHello
+     * after the ClientHello is, and the close (tshark: the server's FIN in
+     * frame 16, the client's FIN+ACK in frame 17) */
     load_conn("samples/13-https.pcap", 1, &r);
     next_questions(&r, got, sizeof got);
-    assert_string_equal(got, "");
+    assert_string_equal(got, "next_server_hello@1 next_fin@6");
+    assert_true(teach_lab_next_part(&r, 6, 0, &q));
+    assert_non_null(strstr(q.text, "Frame 16: the server sends the first FIN"));
+    assert_string_equal(q.answer, "the client acknowledges it and sends its own FIN, with no more "
+                                  "data");
+    assert_int_equal(q.frame, 17);
+    teach_lab_q_done(&q);
+    assert_false(teach_lab_next_part(&r, 6, 1, &q));
+    dec_record_free(&r);
+    /* 01: Connection: close asks who sends the first FIN (part 0), then,
+     * that FIN told, what comes next (part 1: frame 11, the client's FIN) */
+    load_conn("samples/01-classic-get.pcap", 1, &r);
+    int last = (int)r.nstgs - 2;
+    assert_true(teach_lab_next_part(&r, last, 0, &q));
+    assert_string_equal(q.id, "next_close");
+    teach_lab_q_done(&q);
+    assert_true(teach_lab_next_part(&r, last, 1, &q));
+    assert_string_equal(q.id, "next_fin");
+    assert_non_null(strstr(q.text, "Frame 10: the server sends the first FIN"));
+    assert_int_equal(q.frame, 11);
+    teach_lab_q_done(&q);
+    assert_false(teach_lab_next_part(&r, last, 2, &q));
+    dec_record_free(&r);
+    /* a FIN, then the other side's data, then its FIN (tshark: client FIN
+     * 12, server 24 bytes in 13, server FIN 15) */
+    load_conn("tests/data/tls/tls13-0rtt.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_non_null(strstr(got, "next_fin@"));
+    for (size_t i = 0; i < r.nstgs; i++)
+        if (teach_lab_next(&r, (int)i, &q)) {
+            if (strcmp(q.id, "next_fin") == 0) {
+                assert_string_equal(q.answer, "the server sends more data first, then its own FIN");
+                assert_non_null(strstr(q.why, "From frame 13 the server sends 24 more bytes, then "
+                                              "its own FIN in frame 15"));
+            }
+            teach_lab_q_done(&q);
+        }
+    dec_record_free(&r);
+    /* a FIN, the server's data, then the client's reset (tshark: 13, 19, 20) */
+    load_conn("tests/data/tls/tls12-resumed.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_non_null(strstr(got, "next_fin@"));
+    dec_record_free(&r);
+    /* a RST with no FIN before it: no question about the close */
+    load_conn("tests/data/rst-close.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_null(strstr(got, "next_fin"));
+    dec_record_free(&r);
+    /* after a PUSH_PROMISE: the response already under way (stream 13) */
+    load_conn("tests/data/h2/h2c-nghttp-push.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_non_null(strstr(got, "next_push@"));
+    for (size_t i = 0; i < r.nstgs; i++)
+        if (teach_lab_next(&r, (int)i, &q)) {
+            if (strcmp(q.id, "next_push") == 0 && strstr(q.text, "stream 2 ")) {
+                assert_string_equal(q.answer, "the headers of the response on stream 13 (GET "
+                                              "/index.html)");
+            }
+            teach_lab_q_done(&q);
+        }
     dec_record_free(&r);
 }
 
