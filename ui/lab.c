@@ -80,7 +80,7 @@ void ui_lab_open(struct app *a)
         struct dec_pipeline_opts po = {
             .file = a->source, .filter = o->filter, .ports = o->ports, .nports = o->nports,
             .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
-            .max_headers = o->max_headers,
+            .max_headers = o->max_headers, .keylogs = o->keylogs, .nkeylogs = o->nkeylogs,
         };
         char err[TR_ERRBUF_SIZE];
         l->lab = teach_lab_new();
@@ -96,8 +96,8 @@ void ui_lab_open(struct app *a)
     }
     if (teach_lab_count(l->lab) == 0) {
         snprintf(a->msg, sizeof a->msg, "%s",
-                 _("no lab questions: the capture holds no TCP handshake or HTTP/1.x exchange to "
-                   "ask about"));
+                 _("no lab questions: the capture holds no TCP handshake, HTTP exchange, TLS "
+                   "handshake or DNS lookup to ask about"));
         return;
     }
     if (l->cur >= teach_lab_count(l->lab) && l->judged) {
