@@ -101,8 +101,8 @@ static void q_lookup(struct teach_lab *l, const struct dec_dns_line *d)
 
     int64_t took = d->response_ts - d->ts;
     q = teach_lab_add_q(l, "dns_time", TEACH_LAB_NUMBER);
-    q->text = teach_lab_printf(_("How long did the lookup of %s take, from its query (frame %llu) to "
-                                 "its answer (frame %llu), in microseconds?"),
+    q->text = teach_lab_printf(_("How long did the lookup of %s take, from its query (frame %llu) "
+                                 "to its answer (frame %llu), in microseconds?"),
                                name, (unsigned long long)d->frame,
                                (unsigned long long)d->response_frame);
     q->value = (double)took;
@@ -151,8 +151,8 @@ static void q_rcode(struct teach_lab *l)
         char *name = teach_safe_dup(d->name, strnlen(d->name, sizeof d->name));
         char *rcode = teach_safe_dup(d->rcode, strnlen(d->rcode, sizeof d->rcode));
         struct teach_lab_q *q = teach_lab_add_q(l, "dns_rcode", TEACH_LAB_CHOICE);
-        q->text = teach_lab_printf(_("The lookup of %s (frame %llu) gave no address. Which response "
-                                     "code (RCODE) did the DNS server answer with?"),
+        q->text = teach_lab_printf(_("The lookup of %s (frame %llu) gave no address. Which "
+                                     "response code (RCODE) did the DNS server answer with?"),
                                    name, (unsigned long long)d->frame);
         const char *opts[4] = {rcode};
         size_t n = 1;

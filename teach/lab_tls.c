@@ -169,8 +169,8 @@ static void q_tls_sni(struct teach_lab *l, const struct dec_record *r, const str
     where(q, r, ch);
 
     q = teach_lab_add_q(l, "tls_sni_why", TEACH_LAB_CHOICE);
-    q->text = teach_lab_printf(_("The connection is HTTPS, yet anyone on the path can read the name "
-                                 "%s. Why?"),
+    q->text = teach_lab_printf(_("The connection is HTTPS, yet anyone on the path can read the "
+                                 "name %s. Why?"),
                                name);
     free(name);
     const char *opts[] = {
@@ -278,8 +278,8 @@ static void q_tls_cert(struct teach_lab *l, const struct dec_record *r, const st
         return;
     size_t len = strnlen(t->cert_subject, sizeof t->cert_subject);
     struct teach_lab_q *q = teach_lab_add_q(l, "tls_cert_subject", TEACH_LAB_NAME);
-    q->text = teach_lab_printf(_("Whom does the server's certificate on connection %llu name as its "
-                                 "subject (its common name, CN)?"),
+    q->text = teach_lab_printf(_("Whom does the server's certificate on connection %llu name as "
+                                 "its subject (its common name, CN)?"),
                                (unsigned long long)r->conn_id);
     /* "CN=localhost" or "localhost": the CN's value alone when it is one */
     const char *cn = strncmp(t->cert_subject, "CN=", 3) == 0 && !memchr(t->cert_subject, ',', len)
@@ -369,7 +369,8 @@ void teach_lab_h2_questions(struct teach_lab *l)
                                  "server's pushed ones too)?"),
                                (unsigned long long)r->conn_id);
     teach_lab_set_number(q, lc->h2.streams);
-    q->why = teach_lab_printf(P_("%llu stream: HTTP/2 carries each exchange on a stream of its own.",
+    q->why = teach_lab_printf(P_("%llu stream: HTTP/2 carries each exchange on a stream of its "
+                                 "own.",
                                  "%llu streams: HTTP/2 carries each exchange on a stream of its "
                                  "own.",
                                  lc->h2.streams),
@@ -394,10 +395,11 @@ void teach_lab_h2_questions(struct teach_lab *l)
         char *name = teach_lab_request_name(x->request);
         if (unique_name(r, x)) {
             q = teach_lab_add_q(l, "h2_stream_id", TEACH_LAB_NUMBER);
-            q->text = teach_lab_printf(_("On which stream (its number) does the client send %s?"), name);
+            q->text = teach_lab_printf(_("On which stream (its number) does the client send %s?"),
+                                       name);
             teach_lab_set_number(q, x->stream);
-            q->why = teach_lab_printf(_("Its HEADERS frame is on stream %u; a client numbers its streams "
-                                        "1, 3, 5... (odd, RFC 9113 5.1.1)."),
+            q->why = teach_lab_printf(_("Its HEADERS frame is on stream %u; a client numbers its "
+                                        "streams 1, 3, 5... (odd, RFC 9113 5.1.1)."),
                                       x->stream);
             teach_lab_where_stage(q, r, (int64_t)x->index, DEC_STAGE_REQUEST_LINE, false);
         }

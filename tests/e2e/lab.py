@@ -553,7 +553,7 @@ def check_data(name, path, keylog):
 
 def check_next(name, path, keylog=None):
     """the "what comes next?" questions (build/tests/labnext) against tshark"""
-    tool = os.path.join(TOP, "build", "tests", "labnext")
+    tool = os.path.join(TOP, os.environ.get("BUILD") or "build", "tests", "labnext")
     args = [tool] + (["-k", keylog] if keylog else []) + [path]
     out = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          timeout=60)
