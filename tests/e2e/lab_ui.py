@@ -152,6 +152,29 @@ def check_zh():
     t.close()
 
 
+def next_on(path):
+    """the UI on path with "what comes next?" on"""
+    t = Term(["--lang", "en", path])
+    t.wait(lambda s: "Handshake" in s, "the UI on %s" % path)
+    t.keys("w")
+    t.wait(lambda s: "what comes next? on" in s, "w turns what comes next on")
+    return t
+
+
+def answer_up_to(path, qs, k):
+    """the UI in Chinese on path, its lab's first k questions answered right"""
+    n = len(qs)
+    t = Term(["--lang", "zh", path])
+    t.wait(lambda s: "握手" in s, "the UI in Chinese")
+    t.keys("L")
+    for i in range(k):
+        t.wait(lambda s: "实验：第 %d 题，共 %d 题" % (i + 1, n) in s, "question %d in Chinese" % (i + 1))
+        give(t, qs[i], True)
+        t.wait(lambda s: "正确。" in s, "question %d right" % (i + 1))
+        t.keys("Enter")
+    return t
+
+
 def check_zh_dns():
     """a DNS question in Chinese: the address of the lookup, its hint first"""
     path = "samples/17-dns-lookup.pcap"
@@ -162,22 +185,16 @@ def check_zh_dns():
         fail("17-dns-lookup: no DNS address question in the Chinese key")
         return
     k = k[0]
-    t = Term(["--lang", "zh", path])
-    t.wait(lambda s: "握手" in s, "the UI in Chinese")
-    t.keys("L")
-    for i in range(k):
-        t.wait(lambda s: "实验：第 %d 题，共 %d 题" % (i + 1, n) in s, "question %d in Chinese" % (i + 1))
-        give(t, qs[i], True)
-        t.wait(lambda s: "正确。" in s, "question %d right" % (i + 1))
-        t.keys("Enter")
+    t = answer_up_to(path, qs, k)
     s = t.wait(lambda s: "实验：第 %d 题，共 %d 题" % (k + 1, n) in s and "得到了哪个地址" in s,
                "the DNS question on screen")
     t.keys("Tab")
-    t.wait(lambda s: "提示" in s and "第 0 步" in s.replace("\n", " ") or "DNS" in s,
-           "the hint of the DNS question")
+    where = qs[k]["where"]
+    t.wait(lambda s: where in flat(s), "the hint of the DNS question: %s" % where)
     t.keys("Escape")
     # the hint went to step 0, the lookup of www.lesson.test
-    t.wait(lambda s: "实验" not in s and "www.lesson.test" in s, "the lookup on screen")
+    t.wait(lambda s: "实验" not in s and "第 0 步 │ DNS 查询" in s and "阶段 1/10" in s,
+           "the hint: step 0, the lookup, on screen")
     t.keys("L")
     t.wait(lambda s: "实验：第 %d 题" % (k + 1) in s, "L brings the DNS question back")
     t.type("10.77.1.9")
@@ -186,14 +203,7 @@ def check_zh_dns():
     t.keys("Escape", "q")
     t.close()
     # again, right
-    t = Term(["--lang", "zh", path])
-    t.wait(lambda s: "握手" in s, "the UI in Chinese")
-    t.keys("L")
-    for i in range(k):
-        t.wait(lambda s: "实验：第 %d 题，共 %d 题" % (i + 1, n) in s, "question %d in Chinese" % (i + 1))
-        give(t, qs[i], True)
-        t.wait(lambda s: "正确。" in s, "question %d right" % (i + 1))
-        t.keys("Enter")
+    t = answer_up_to(path, qs, k)
     t.wait(lambda s: "得到了哪个地址" in s, "the DNS question again")
     give(t, qs[k], True)
     t.wait(lambda s: "正确。" in s and "应答的 A 记录是 10.77.1.1" in s.replace("\n", ""),
@@ -209,11 +219,7 @@ def flat(s):
 
 def check_next_fin():
     """before the close of 01: who sends the first FIN, then what follows it"""
-    path = "samples/01-classic-get.pcap"
-    t = Term(["--lang", "en", path])
-    t.wait(lambda s: "Handshake" in s, "the UI on %s" % path)
-    t.keys("w")
-    t.wait(lambda s: "what comes next? on" in s, "w turns what comes next on")
+    t = next_on("samples/01-classic-get.pcap")
     for _ in range(12):
         t.keys("n")
         time.sleep(0.15 * SLOW)
@@ -252,11 +258,7 @@ def check_next_fin():
 
 
 def check_next():
-    path = "samples/09-methods.pcap"
-    t = Term(["--lang", "en", path])
-    t.wait(lambda s: "Handshake" in s, "the UI on %s" % path)
-    t.keys("w")
-    t.wait(lambda s: "what comes next? on" in s, "w turns what comes next on")
+    t = next_on("samples/09-methods.pcap")
     # step until a question comes: after HEAD's status line, its headers
     for _ in range(8):
         t.keys("n")

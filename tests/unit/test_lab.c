@@ -334,6 +334,21 @@ static void next_questions(const struct dec_record *r, char *buf, size_t cap)
     }
 }
 
+/* the first question of r so named (part 0 of its step) whose text holds
+ * `in` (NULL: any); false when none */
+static bool next_named(const struct dec_record *r, const char *id, const char *in,
+                       struct teach_lab_q *out)
+{
+    for (size_t i = 0; i < r->nstgs; i++) {
+        if (!teach_lab_next(r, (int)i, out))
+            continue;
+        if (strcmp(out->id, id) == 0 && (!in || strstr(out->text, in)))
+            return true;
+        teach_lab_q_done(out);
+    }
+    return false;
+}
+
 static void test_next(void **state)
 {
     (void)state;
@@ -442,16 +457,11 @@ static void test_next(void **state)
      * 12, server 24 bytes in 13, server FIN 15) */
     load_conn("tests/data/tls/tls13-0rtt.pcap", 1, &r);
     next_questions(&r, got, sizeof got);
-    assert_non_null(strstr(got, "next_fin@"));
-    for (size_t i = 0; i < r.nstgs; i++)
-        if (teach_lab_next(&r, (int)i, &q)) {
-            if (strcmp(q.id, "next_fin") == 0) {
-                assert_string_equal(q.answer, "the server sends more data first, then its own FIN");
-                assert_non_null(strstr(q.why, "From frame 13 the server sends 24 more bytes, then "
-                                              "its own FIN in frame 15"));
-            }
-            teach_lab_q_done(&q);
-        }
+    assert_true(next_named(&r, "next_fin", NULL, &q));
+    assert_string_equal(q.answer, "the server sends more data first, then its own FIN");
+    assert_non_null(strstr(q.why, "From frame 13 the server sends 24 more bytes, then its own FIN "
+                                  "in frame 15"));
+    teach_lab_q_done(&q);
     dec_record_free(&r);
     /* a FIN, the server's data, then the client's reset (tshark: 13, 19, 20) */
     load_conn("tests/data/tls/tls12-resumed.pcap", 1, &r);
@@ -467,14 +477,9 @@ static void test_next(void **state)
     load_conn("tests/data/h2/h2c-nghttp-push.pcap", 1, &r);
     next_questions(&r, got, sizeof got);
     assert_non_null(strstr(got, "next_push@"));
-    for (size_t i = 0; i < r.nstgs; i++)
-        if (teach_lab_next(&r, (int)i, &q)) {
-            if (strcmp(q.id, "next_push") == 0 && strstr(q.text, "stream 2 ")) {
-                assert_string_equal(q.answer, "the headers of the response on stream 13 (GET "
-                                              "/index.html)");
-            }
-            teach_lab_q_done(&q);
-        }
+    assert_true(next_named(&r, "next_push", "stream 2 ", &q));
+    assert_string_equal(q.answer, "the headers of the response on stream 13 (GET /index.html)");
+    teach_lab_q_done(&q);
     dec_record_free(&r);
 }
 
