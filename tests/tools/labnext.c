@@ -7,7 +7,8 @@
  *   labnext [-k KEYLOG]... CAPTURE
  *
  * Output, tab-separated: conn, stage index, part, question id, the next
- * stage's name, the answer's frame, the right choice, the question, why.
+ * stage's name, the answer's frame, the right choice, the question, why,
+ * the next stage's frames ("102,104").
  */
 #include "../../teach/lab_int.h"
 
@@ -44,11 +45,14 @@ int main(int argc, char **argv)
         const struct dec_record *r = &l->conns[i]->rec;
         for (size_t k = 0; k + 1 < r->nstgs; k++) {
             struct teach_lab_q q;
+            const struct dec_stage *next = r->stgs[k + 1];
             for (int part = 0; teach_lab_next_part(r, (int)k, part, &q); part++) {
-                printf("%llu\t%zu\t%d\t%s\t%s\t%llu\t%s\t%s\t%s\n",
-                       (unsigned long long)r->conn_id, k, part, q.id,
-                       dec_stage_name(r->stgs[k + 1]->kind), (unsigned long long)q.frame,
-                       q.answer, q.text, q.why);
+                printf("%llu\t%zu\t%d\t%s\t%s\t%llu\t%s\t%s\t%s\t",
+                       (unsigned long long)r->conn_id, k, part, q.id, dec_stage_name(next->kind),
+                       (unsigned long long)q.frame, q.answer, q.text, q.why);
+                for (size_t f = 0; f < next->nframes; f++)
+                    printf("%s%llu", f ? "," : "", (unsigned long long)next->frames[f]);
+                printf("\n");
                 teach_lab_q_done(&q);
             }
         }
