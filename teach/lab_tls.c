@@ -270,6 +270,27 @@ static void q_tls_url(struct teach_lab *l, const struct dec_record *r, const str
     }
 }
 
+/* The CN of an RFC 2253 name ("C=US,O=x,CN=*.example.com"; ',' and '+'
+ * separate attributes, a backslash escapes the next character): its value,
+ * escapes as they stand, or false when there is none */
+static bool cn_of(const char *dn, size_t len, struct dec_str *out)
+{
+    bool start = true;  /* at the beginning of an attribute */
+    for (size_t i = 0; i < len; i++) {
+        if (start && len - i > 3 && strncmp(dn + i, "CN=", 3) == 0) {
+            size_t k = i + 3;
+            while (k < len && dn[k] != ',' && dn[k] != '+')
+                k += dn[k] == '\\' && k + 1 < len ? 2 : 1;
+            *out = (struct dec_str){dn + i + 3, k - i - 3};
+            return true;
+        }
+        start = dn[i] == ',' || dn[i] == '+';
+        if (dn[i] == '\\')
+            i++;  /* an escaped character is not a separator */
+    }
+    return false;
+}
+
 /* TLS 1.2 (and older): the certificate travels in clear text */
 static void q_tls_cert(struct teach_lab *l, const struct dec_record *r, const struct dec_stage *sh)
 {
@@ -277,16 +298,16 @@ static void q_tls_cert(struct teach_lab *l, const struct dec_record *r, const st
     if (!t->has_cert || t->version == 0x0304 || !t->cert_subject[0])
         return;
     size_t len = strnlen(t->cert_subject, sizeof t->cert_subject);
+    struct dec_str cn;
+    if (!cn_of(t->cert_subject, len, &cn))
+        return;
     struct teach_lab_q *q = teach_lab_add_q(l, "tls_cert_subject", TEACH_LAB_NAME);
     q->text = teach_lab_printf(_("Whom does the server's certificate on connection %llu name as "
                                  "its subject (its common name, CN)?"),
                                (unsigned long long)r->conn_id);
-    /* "CN=localhost" or "localhost": the CN's value alone when it is one */
-    const char *cn = strncmp(t->cert_subject, "CN=", 3) == 0 && !memchr(t->cert_subject, ',', len)
-                         ? t->cert_subject + 3
-                         : NULL;
-    if (cn)
-        q->accept[q->naccept++] = teach_lab_wire((struct dec_str){cn, len - 3}, 200);
+    /* the CN's value, "CN=" and it, or the whole subject */
+    q->accept[q->naccept++] = teach_lab_wire(cn, 200);
+    q->accept[q->naccept++] = teach_lab_printf("CN=%s", q->accept[0]);
     q->accept[q->naccept++] = teach_lab_wire((struct dec_str){t->cert_subject, len}, 255);
     q->answer = tr_xstrdup(q->accept[0]);
     q->why = teach_lab_printf(_("Frame %llu: the Certificate message, in clear text in %s: "
@@ -294,7 +315,7 @@ static void q_tls_cert(struct teach_lab *l, const struct dec_record *r, const st
                               (unsigned long long)sh->frames[0],
                               dec_tls_version_name(t->version) ? dec_tls_version_name(t->version)
                                                                : "TLS",
-                              q->accept[q->naccept - 1]);
+                              q->accept[2]);
     where(q, r, sh);
 }
 

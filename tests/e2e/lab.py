@@ -349,7 +349,8 @@ ALL = ["frame.number", "tcp.stream", "tcp.srcport", "tcp.flags.fin", "tcp.flags.
        "tls.handshake.type", "tls.handshake.ciphersuite",
        "tls.handshake.extensions.supported_version", "tls.handshake.version",
        "tls.handshake.extensions_alpn_str", "tls.handshake.extensions_server_name",
-       "x509sat.uTF8String", "x509sat.printableString", "tls.handshake.random",
+       "x509sat.uTF8String", "x509sat.printableString", "x509sat.teletexString",
+       "tls.handshake.random", "udp.srcport",
        "tls.record.content_type", "tls.record.opaque_type",
        "http2.streamid", "http2.type", "http2.flags", "http2.length",
        "http2.push_promise.promised_stream_id", "http2.headers.path", "http2.headers.status",
@@ -435,7 +436,8 @@ def check_proto(name, path, got, keylog=None):
         if alpn:
             eq("tls_alpn", alpn[0])
         cn = [c for t in T if t["tcp.stream"][0] == st and "11" in t["tls.handshake.type"]
-              for c in t["x509sat.uTF8String"] + t["x509sat.printableString"]]
+              for c in t["x509sat.uTF8String"] + t["x509sat.printableString"] +
+              t["x509sat.teletexString"]]
         need("tls_cert_subject", bool(cn) and v != "0x0304")
         if "tls_cert_subject" in got and got["tls_cert_subject"]["answer"] not in cn:
             fail("%s: tls_cert_subject %r, tshark's certificate strings %r" %
@@ -518,7 +520,9 @@ def check_proto(name, path, got, keylog=None):
             eq("h2_pushed", pushed.get(sid))
         need("h2_status", bool(status))
     # --- DNS
-    D = [r for r in E if r["dns.flags.response"] == ["1"]]
+    # DNS on port 53 (multicast DNS, 5353, is not a lookup httpstep follows)
+    D = [r for r in E if r["dns.flags.response"] == ["1"] and
+         "53" in r["udp.srcport"] + r["tcp.srcport"]]
     addr = [d for d in D if d["dns.a"] or d["dns.aaaa"]]
     for i in ("dns_address", "dns_ttl", "dns_time"):
         need(i, bool(addr))
