@@ -76,7 +76,7 @@ DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c de
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \
 	teach/explain_hdr.c teach/explain_msg.c teach/explain_dns.c teach/explain_socks.c \
 	teach/explain_tls.c teach/explain_h2.c teach/palette.c \
-	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c
+	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c teach/lab_tls.c teach/lab_dns.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c \
 	report/lab.c
@@ -154,6 +154,12 @@ $(BUILD)/tests/tlsreplay: tests/tools/tlsreplay.c $(BUILD)/libhttpstep.a | have-
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
 units: $(BUILD)/tests/tlsreplay
+# lab mode (issue 19): labnext prints the "what comes next?" questions of a
+# capture (tests/e2e/lab.py checks them against tshark)
+$(BUILD)/tests/labnext: tests/tools/labnext.c $(BUILD)/libhttpstep.a | have-libs
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libhttpstep.a $(ALL_LDFLAGS) $(PKG_LIBS)
+units: $(BUILD)/tests/labnext
 
 # Install what the build and the tests need (Debian). Root installs; anyone
 # else is told the exact command.

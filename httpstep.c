@@ -161,7 +161,8 @@ static void usage(FILE *f)
             "      --lang en|zh        the language of the explanations and of the written\n"
             "                          walks (default: the locale)\n"
             "      --lab        lab mode: questions about the capture (HTTP versions, headers,\n"
-            "                   frames, sequence numbers, RTT, window, close...), each answer\n"
+            "                   frames, sequence numbers, RTT, window, close, TLS, HTTP/2,\n"
+            "                   DNS...), each answer\n"
             "                   typed and checked, the score at the end (see LAB MODE in\n"
             "                   httpstep(1)); --lang zh asks in Chinese\n"
             "      --lab --text the questions as a worksheet to print\n"
@@ -342,6 +343,8 @@ static void check_lab(const struct options *o)
         die(EXIT_USAGE, "--lab reads the answers from standard input: give the capture as a file");
 }
 
+static void keylog_warn(void *ctx, const char *msg);
+
 /* --lab: the questions of a capture asked on the terminal, or written as a
  * worksheet (--text) or its key (--answers) */
 static int run_lab(const struct options *o)
@@ -352,7 +355,8 @@ static int run_lab(const struct options *o)
     struct dec_pipeline_opts po = {
         .file = o->file, .filter = o->filter, .ports = o->ports, .nports = o->nports,
         .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
-        .max_headers = o->max_headers,
+        .max_headers = o->max_headers, .keylogs = o->keylogs, .nkeylogs = o->nkeylogs,
+        .warn = keylog_warn,
     };
     struct teach_lab *l = teach_lab_new();
     if (!teach_lab_load(l, &po, err)) {
@@ -362,8 +366,8 @@ static int run_lab(const struct options *o)
     teach_lab_generate(l, o->lab_seed);
     if (teach_lab_count(l) == 0) {
         teach_lab_free(l);
-        die(EXIT_INPUT, "%s: no lab questions: the capture holds no TCP handshake or HTTP/1.x exchange "
-            "to ask about",
+        die(EXIT_INPUT, "%s: no lab questions: the capture holds no TCP handshake, HTTP exchange, TLS "
+            "handshake or DNS lookup to ask about",
             o->file);
     }
     bool ok = true;

@@ -66,6 +66,10 @@ static void l_conn_end(void *ctx, struct dec_conn *c)
 {
     (void)ctx;
     struct lab_conn *lc = lc_of(c);
+    if (lc && c->h2) {
+        lc->have_h2 = true;
+        lc->h2 = *c->h2;
+    }
     if (lc)
         lc->rs.on_conn_end(lc->rs.ctx, c);
     c->user = NULL;
@@ -88,6 +92,17 @@ static void l_bytes(void *ctx, struct dec_conn *c, enum tr_dir dir, uint64_t off
         lc->rs.on_bytes(lc->rs.ctx, c, dir, offset, data, len, frame);
 }
 
+#define LAB_MAX_DNS 4096             /* lookups a lab keeps */
+
+static void l_dns(void *ctx, const struct dec_dns_line *d)
+{
+    struct teach_lab *l = ctx;
+    if (l->ndns == LAB_MAX_DNS)
+        return;
+    tr_xgrow(&l->dns, &l->cdns, l->ndns + 1, sizeof *l->dns);
+    l->dns[l->ndns++] = dec_dns_line_ref(d);
+}
+
 void teach_lab_sink(struct teach_lab *l, struct dec_sink *out)
 {
     memset(out, 0, sizeof *out);
@@ -99,6 +114,7 @@ void teach_lab_sink(struct teach_lab *l, struct dec_sink *out)
     out->on_conn_end = l_conn_end;
     out->on_segment = l_segment;
     out->on_bytes = l_bytes;
+    out->on_dns = l_dns;
 }
 
 struct teach_lab *teach_lab_new(void)
@@ -123,6 +139,9 @@ void teach_lab_free(struct teach_lab *l)
         dec_record_free(&l->conns[i]->rec);
         free(l->conns[i]);
     }
+    for (size_t i = 0; i < l->ndns; i++)
+        dec_dns_line_unref(l->dns[i]);
+    free(l->dns);
     free(l);
 }
 
@@ -223,6 +242,20 @@ const struct dec_stage *teach_lab_stage_of(const struct dec_record *r, int64_t x
             return s;
     }
     return NULL;
+}
+
+const struct dec_stage *teach_lab_stage_kind(const struct dec_record *r, enum dec_stage_kind kind)
+{
+    for (size_t i = 0; i < r->nstgs; i++)
+        if (r->stgs[i]->kind == kind)
+            return r->stgs[i];
+    return NULL;
+}
+
+void teach_lab_set_number(struct teach_lab_q *q, uint64_t v)
+{
+    q->value = (double)v;
+    q->answer = teach_lab_printf("%llu", (unsigned long long)v);
 }
 
 void teach_lab_where_stage(struct teach_lab_q *q, const struct dec_record *r, int64_t x,
@@ -618,6 +651,9 @@ void teach_lab_generate(struct teach_lab *l, uint64_t seed)
     q_basic(l, &xs);
     q_frames(l, &xs);
     teach_lab_tcp_questions(l);
+    teach_lab_tls_questions(l);
+    teach_lab_h2_questions(l);
+    teach_lab_dns_questions(l);
     free(xs.v);
     shuffle(l, seed);
 }

@@ -187,7 +187,9 @@ const char *teach_lab_where(const struct teach_lab_q *q, char *buf, size_t cap)
     char label[64];
     snprintf(label, sizeof label, "%s %s", teach_stage_number(q->stage),
              teach_stage_title(q->stage));
-    if (q->exchange >= 0)
+    if (q->conn == 0)  /* a DNS lookup no connection followed */
+        snprintf(buf, cap, _("stage %s, frame %llu"), label, (unsigned long long)q->frame);
+    else if (q->exchange >= 0)
         snprintf(buf, cap, _("connection %llu, exchange %lld, stage %s, frame %llu"),
                  (unsigned long long)q->conn, (long long)q->exchange + 1, label,
                  (unsigned long long)q->frame);

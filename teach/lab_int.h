@@ -8,6 +8,8 @@
 struct lab_conn {
     struct dec_record rec;
     struct dec_sink rs;
+    bool have_h2;                /* HTTP/2: its counts at the end (conn_end h2) */
+    struct dec_conn_h2 h2;
 };
 
 struct teach_lab {
@@ -15,6 +17,8 @@ struct teach_lab {
     size_t nconns;
     struct teach_lab_q *qs;
     size_t nq, cq;
+    const struct dec_dns_line **dns;  /* the DNS lookups (references), in capture order */
+    size_t ndns, cdns;
 };
 
 /* a new question at the end of l (kind, id; the rest zero, exchange -1) */
@@ -26,6 +30,15 @@ void teach_lab_where_stage(struct teach_lab_q *q, const struct dec_record *r, in
 void teach_lab_set_choices(struct teach_lab_q *q, size_t n, const char *const *opts);
 /* lab_tcp.c: the TCP lab's questions, added to l */
 void teach_lab_tcp_questions(struct teach_lab *l);
+/* lab_tls.c: HTTPS (the TLS handshake) and HTTP/2 questions */
+void teach_lab_tls_questions(struct teach_lab *l);
+void teach_lab_h2_questions(struct teach_lab *l);
+/* lab_dns.c: the DNS lookups' questions */
+void teach_lab_dns_questions(struct teach_lab *l);
+/* the stage of a kind (the first) of r, or NULL */
+const struct dec_stage *teach_lab_stage_kind(const struct dec_record *r, enum dec_stage_kind kind);
+/* a number question's value and answer text (a whole number) */
+void teach_lab_set_number(struct teach_lab_q *q, uint64_t v);
 
 /* a new string (the caller frees it) */
 char *teach_lab_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

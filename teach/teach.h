@@ -267,5 +267,13 @@ const char *teach_lab_where(const struct teach_lab_q *q, char *buf, size_t cap);
  * by a body of Content-Length bytes) and the record holds that next stage.
  * False when there is none; else *out is filled (teach_lab_q_done). */
 bool teach_lab_next(const struct dec_record *r, int idx, struct teach_lab_q *out);
+/* The part-th question (0 first) of that step: a step may have two (the
+ * response said Connection: close: "who sends the first FIN?", then, the
+ * first FIN told, "what comes next?"; the close stage's answers come from
+ * the connection's packets: the other side's FIN, with new data before it
+ * or none, or a reset; never asked for a simultaneous close or a capture
+ * that ends first). Also after a ClientHello (the ServerHello) and after a
+ * PUSH_PROMISE (what the connection carries next). teach_lab_next is part 0. */
+bool teach_lab_next_part(const struct dec_record *r, int idx, int part, struct teach_lab_q *out);
 
 #endif

@@ -29,6 +29,7 @@ struct ui_lab {
     /* "what comes next?" */
     bool next_on;
     struct teach_lab_q nq;       /* its question, while LAB_NEXT */
+    int npart;                   /* which of the step's questions it is (0 first) */
     size_t next_right, next_asked;
 };
 
@@ -79,7 +80,7 @@ void ui_lab_open(struct app *a)
         struct dec_pipeline_opts po = {
             .file = a->source, .filter = o->filter, .ports = o->ports, .nports = o->nports,
             .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
-            .max_headers = o->max_headers,
+            .max_headers = o->max_headers, .keylogs = o->keylogs, .nkeylogs = o->nkeylogs,
         };
         char err[TR_ERRBUF_SIZE];
         l->lab = teach_lab_new();
@@ -95,8 +96,8 @@ void ui_lab_open(struct app *a)
     }
     if (teach_lab_count(l->lab) == 0) {
         snprintf(a->msg, sizeof a->msg, "%s",
-                 _("no lab questions: the capture holds no TCP handshake or HTTP/1.x exchange to "
-                   "ask about"));
+                 _("no lab questions: the capture holds no TCP handshake, HTTP exchange, TLS "
+                   "handshake or DNS lookup to ask about"));
         return;
     }
     if (l->cur >= teach_lab_count(l->lab) && l->judged) {
@@ -129,6 +130,7 @@ bool ui_lab_before_next(struct app *a)
         return false;
     teach_lab_q_done(&l->nq);
     l->nq = q;
+    l->npart = 0;
     clear_input(l);
     l->mode = LAB_NEXT;
     return true;
@@ -210,8 +212,16 @@ static void judge(struct app *a, struct ui_lab *l)
 static void go_on(struct app *a, struct ui_lab *l)
 {
     if (l->mode == LAB_NEXT) {
-        l->mode = LAB_OFF;
         teach_lab_q_done(&l->nq);
+        struct teach_lab_q q;
+        /* the step's next question (the first FIN told: what comes after it) */
+        if (a->stage >= 0 && teach_lab_next_part(a->det, a->stage, l->npart + 1, &q)) {
+            l->nq = q;
+            l->npart++;
+            clear_input(l);
+            return;
+        }
+        l->mode = LAB_OFF;
         ui_next_stage(a, 1);
         return;
     }

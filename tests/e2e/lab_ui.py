@@ -3,9 +3,11 @@
 L opens the lab on the capture shown; every question of the answer key
 (httpstep --lab --answers) answered right, then wrong, then with Tab's
 hint (which goes to the stage that holds the answer); the score at the
-end; Esc and L again; --lang zh; w turns on "what comes next?": a step
-forward asks first, a right and a wrong letter, Enter shows the stage; the
-help lists both keys.
+end; Esc and L again; --lang zh, and a DNS question answered in Chinese
+(its hint goes to the lookup, step 0); w turns on "what comes next?": a
+step forward asks first, a right and a wrong letter, Enter shows the
+stage; before the close, "who sends the first FIN?" then, that FIN told,
+what comes after it; the help lists both keys.
 
     tests/e2e/lab_ui.py
 """
@@ -150,12 +152,113 @@ def check_zh():
     t.close()
 
 
-def check_next():
-    path = "samples/09-methods.pcap"
+def next_on(path):
+    """the UI on path with "what comes next?" on"""
     t = Term(["--lang", "en", path])
     t.wait(lambda s: "Handshake" in s, "the UI on %s" % path)
     t.keys("w")
     t.wait(lambda s: "what comes next? on" in s, "w turns what comes next on")
+    return t
+
+
+def answer_up_to(path, qs, k):
+    """the UI in Chinese on path, its lab's first k questions answered right"""
+    n = len(qs)
+    t = Term(["--lang", "zh", path])
+    t.wait(lambda s: "握手" in s, "the UI in Chinese")
+    t.keys("L")
+    for i in range(k):
+        t.wait(lambda s: "实验：第 %d 题，共 %d 题" % (i + 1, n) in s, "question %d in Chinese" % (i + 1))
+        give(t, qs[i], True)
+        t.wait(lambda s: "正确。" in s, "question %d right" % (i + 1))
+        t.keys("Enter")
+    return t
+
+
+def check_zh_dns():
+    """a DNS question in Chinese: the address of the lookup, its hint first"""
+    path = "samples/17-dns-lookup.pcap"
+    qs = answer_key(os.path.join(TOP, path), "zh")
+    n = len(qs)
+    k = [i for i, q in enumerate(qs) if "的查询" in q["q"] and "得到了哪个地址" in q["q"]]
+    if not k:
+        fail("17-dns-lookup: no DNS address question in the Chinese key")
+        return
+    k = k[0]
+    t = answer_up_to(path, qs, k)
+    s = t.wait(lambda s: "实验：第 %d 题，共 %d 题" % (k + 1, n) in s and "得到了哪个地址" in s,
+               "the DNS question on screen")
+    t.keys("Tab")
+    where = qs[k]["where"]
+    t.wait(lambda s: where in flat(s), "the hint of the DNS question: %s" % where)
+    t.keys("Escape")
+    # the hint went to step 0, the lookup of www.lesson.test
+    t.wait(lambda s: "实验" not in s and "第 0 步 │ DNS 查询" in s and "阶段 1/10" in s,
+           "the hint: step 0, the lookup, on screen")
+    t.keys("L")
+    t.wait(lambda s: "实验：第 %d 题" % (k + 1) in s, "L brings the DNS question back")
+    t.type("10.77.1.9")
+    t.keys("Enter")
+    t.wait(lambda s: "错误：答案是 10.77.1.1" in s, "a wrong address in Chinese")
+    t.keys("Escape", "q")
+    t.close()
+    # again, right
+    t = answer_up_to(path, qs, k)
+    t.wait(lambda s: "得到了哪个地址" in s, "the DNS question again")
+    give(t, qs[k], True)
+    t.wait(lambda s: "正确。" in s and "应答的 A 记录是 10.77.1.1" in s.replace("\n", ""),
+           "the DNS address right, told in Chinese")
+    t.keys("Escape", "q")
+    t.close()
+
+
+def flat(s):
+    """the screen's words on one line (a wrapped text whole again)"""
+    return " ".join(s.split())
+
+
+def check_next_fin():
+    """before the close of 01: who sends the first FIN, then what follows it"""
+    t = next_on("samples/01-classic-get.pcap")
+    for _ in range(12):
+        t.keys("n")
+        time.sleep(0.15 * SLOW)
+        s = flat(t.screen())
+        if "Who sends the first FIN?" in s:
+            break
+        if "What comes next?" in s:
+            t.keys("a")
+            t.wait(lambda s: "Right." in s or "Wrong:" in s, "an answer to an earlier question")
+            t.keys("Enter")
+            time.sleep(0.15 * SLOW)
+    s = flat(t.wait(lambda s: "Who sends the first FIN?" in flat(s),
+                    "Connection: close: who sends the first FIN?"))
+    m = re.search(r"([a-d])\) the server ", s)
+    t.keys(m.group(1))
+    t.wait(lambda s: "Right." in s, "the server sends the first FIN")
+    t.keys("Enter")
+    # the same step's second question: the FIN told, what follows it
+    s = flat(t.wait(lambda s: "Frame 10: the server sends the first FIN" in flat(s),
+                    "then: the first FIN told (tshark: frame 10, from port 80)"))
+    if "Step 7" in s:
+        fail("the close is on screen before its questions are answered:\n" + s)
+    m = re.search(r"([a-d])\) the client acknowledges it and sends its own FIN", s)
+    if not m:
+        fail("no choice 'the client acknowledges it and sends its own FIN':\n" + s)
+        t.keys("Escape", "q")
+        t.close()
+        return
+    t.keys(m.group(1))
+    t.wait(lambda s: "Right. Frame 11: the client's FIN, in a segment that also acknowledges the "
+           "first FIN" in flat(s), "the client's FIN+ACK in frame 11 (tshark)")
+    t.keys("Enter")
+    t.wait(lambda s: "What comes next?" not in s and "Step 7" in s, "Enter shows the close")
+    t.keys("q")
+    t.close()
+
+
+def check_next():
+    t = next_on("samples/09-methods.pcap")
     # step until a question comes: after HEAD's status line, its headers
     for _ in range(8):
         t.keys("n")
@@ -222,7 +325,9 @@ def main():
     try:
         check_quiz()
         check_zh()
+        check_zh_dns()
         check_next()
+        check_next_fin()
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
     if failures:

@@ -5,8 +5,8 @@
  * pcapng bytes, through a memfd as fuzz_capture.c), read by teach_lab_load;
  * the questions are made (with the seed in byte 0's upper bits), each one's
  * own answer must check right, its rule and place must be texts, and
- * "what comes next?" is asked after every stage of every connection kept,
- * its answer the next stage. Odd: the rest is a typed answer, checked
+ * "what comes next?" is asked after every stage of every connection kept
+ * (each of a step's questions), its answer the next stage. Odd: the rest is a typed answer, checked
  * against a question of each kind, and a Last-Modified value for the dates
  * of a choice.
  */
@@ -51,11 +51,14 @@ static void capture(const uint8_t *data, size_t size, uint64_t seed)
         const struct dec_record *r = &l->conns[c]->rec;
         for (size_t k = 0; k < r->nstgs; k++) {
             struct teach_lab_q q;
-            if (!teach_lab_next(r, (int)k, &q))
-                continue;
-            FZ_CHECK(q.stage == r->stgs[k + 1]->kind, "%s: not the next stage", q.id);
-            FZ_CHECK(q.right < q.nchoices, "%s: right %zu of %zu", q.id, q.right, q.nchoices);
-            teach_lab_q_done(&q);
+            for (int part = 0; teach_lab_next_part(r, (int)k, part, &q); part++) {
+                FZ_CHECK(q.stage == r->stgs[k + 1]->kind, "%s: not the next stage", q.id);
+                FZ_CHECK(q.right < q.nchoices, "%s: right %zu of %zu", q.id, q.right,
+                         q.nchoices);
+                FZ_CHECK(teach_lab_check(&q, q.answer) == TEACH_LAB_RIGHT, "%s: '%s' is wrong",
+                         q.id, q.answer);
+                teach_lab_q_done(&q);
+            }
         }
     }
     teach_lab_free(l);

@@ -49,11 +49,17 @@ fi
 # and answers behind 1
 rm -rf "${out:?}/lab"
 mkdir -p "$out/lab" || exit 1
-for f in "$top"/samples/*.pcap*; do
+# (HTTPS, HTTP/2 and DNS: tests/data's captures too; a TLS 1.2 certificate and
+# the hellos are read without keys, a pcapng brings its own)
+for f in "$top"/samples/*.pcap* "$top"/tests/data/tls/*.pcap* "$top"/tests/data/h2/*.pcap \
+    "$top"/tests/data/dns/*.pcap; do
     [ "$(wc -c <"$f")" -le 65536 ] || continue
-    { printf '\000'; cat "$f"; } >"$out/lab/$(basename "$f")"
+    case $f in */tests/data/*) name=$(basename "$(dirname "$f")")-$(basename "$f") ;;
+        *) name=$(basename "$f") ;; esac
+    { printf '\000'; cat "$f"; } >"$out/lab/$name"
 done
-for a in "1,039" "10.3 ms" "If-Modified-Since:" "b)" "Mon, 02 Sep 2024 08:00:00 GMT"; do
+for a in "1,039" "10.3 ms" "If-Modified-Since:" "b)" "Mon, 02 Sep 2024 08:00:00 GMT" \
+    "TLS 1.3" "class.example" "CN=localhost" "/style.css" "NXDOMAIN" "3.4 ms" "fd77::1"; do
     printf '\001%s' "$a" >"$out/lab/answer-$(printf '%s' "$a" | cksum | cut -d' ' -f1)"
 done
 for d in capture packet tcp http content dns tls keylog pcapng h2 inspect lab; do

@@ -52,7 +52,7 @@ static void expect(const struct teach_lab *l, const char *sample, const char *id
     assert_int_equal(teach_lab_check(q, answer), TEACH_LAB_RIGHT);
     assert_non_null(q->text);
     assert_non_null(q->why);
-    assert_true(q->conn >= 1);
+    assert_true(q->conn >= 1 || strncmp(id, "dns_", 4) == 0);  /* a lookup no connection used */
 }
 
 static void absent(const struct teach_lab *l, const char *sample, const char *id)
@@ -111,7 +111,7 @@ static void test_samples(void **state)
     expect(l, "11", "server_version", "HTTP/1.0");
     teach_lab_free(l);
 
-    /* HTTPS without keys: the TCP lab only (tcp.seq_raw of frame 1, the FIN of frame 17) */
+    /* HTTPS without keys: the TCP lab and the handshake (tcp.seq_raw of frame 1, the FIN of frame 17) */
     l = lab_of("samples/13-https.pcap", 0);
     expect(l, "13", "syn_seq", "1565510725");
     expect(l, "13", "who_closed", "the server");
@@ -120,9 +120,13 @@ static void test_samples(void **state)
     absent(l, "13", "status_frame");
     assert_int_equal(find(l, "rtt_sample")->exchange, -1);
     teach_lab_free(l);
-    /* DNS over UDP: nothing */
+    /* DNS lookups and no HTTP: the DNS questions only (dns.a of frame 2,
+     * the rcode 3 of frame 8; the TCP connections carry DNS, not HTTP) */
     l = lab_of("tests/data/dns/dns-dig.pcap", 0);
-    assert_int_equal(teach_lab_count(l), 0);
+    expect(l, "dig", "dns_address", "10.77.0.1");
+    expect(l, "dig", "dns_rcode", "NXDOMAIN");
+    absent(l, "dig", "dns_conn");
+    absent(l, "dig", "syn_seq");
     teach_lab_free(l);
 }
 
@@ -136,7 +140,8 @@ static void test_every_sample(void **state)
         "04-login-form.pcap", "05-file-upload.pcap", "06-expect-100-continue.pcap",
         "07-gzip-chunked.pcap", "08-status-codes.pcap", "09-methods.pcap",
         "10-pipelining.pcap", "11-http10.pcap", "12-lossy-network.pcap",
-        "13-https.pcap", "14-large-download.pcap",
+        "13-https.pcap", "14-large-download.pcap", "15-https-decrypted.pcapng",
+        "16-http2.pcapng", "17-dns-lookup.pcap", "18-dns-nxdomain.pcap",
     };
     for (size_t s = 0; s < NELEM(samples); s++) {
         char path[256];
@@ -310,21 +315,38 @@ static void next_questions(const struct dec_record *r, char *buf, size_t cap)
 {
     buf[0] = '\0';
     for (size_t i = 0; i < r->nstgs; i++) {
-        struct teach_lab_q q;
-        if (!teach_lab_next(r, (int)i, &q))
-            continue;
-        /* the answer is the stage that comes next */
-        const struct dec_stage *next = r->stgs[i + 1];
-        assert_int_equal(q.stage, next->kind);
-        assert_int_equal(q.exchange, next->exchange);
-        assert_true(q.right < q.nchoices);
-        assert_string_equal(q.choices[q.right], q.answer);
-        char letter[2] = {(char)('a' + q.right), 0};
-        assert_int_equal(teach_lab_check(&q, letter), TEACH_LAB_RIGHT);
-        size_t n = strlen(buf);
-        snprintf(buf + n, cap - n, "%s%s@%zu", n ? " " : "", q.id, i);
-        teach_lab_q_done(&q);
+        for (int part = 0;; part++) {
+            struct teach_lab_q q;
+            if (!teach_lab_next_part(r, (int)i, part, &q))
+                break;
+            /* the answer is the stage that comes next */
+            const struct dec_stage *next = r->stgs[i + 1];
+            assert_int_equal(q.stage, next->kind);
+            assert_int_equal(q.exchange, next->exchange);
+            assert_true(q.right < q.nchoices);
+            assert_string_equal(q.choices[q.right], q.answer);
+            char letter[2] = {(char)('a' + q.right), 0};
+            assert_int_equal(teach_lab_check(&q, letter), TEACH_LAB_RIGHT);
+            size_t n = strlen(buf);
+            snprintf(buf + n, cap - n, "%s%s@%zu", n ? " " : "", q.id, i);
+            teach_lab_q_done(&q);
+        }
     }
+}
+
+/* the first question of r so named (part 0 of its step) whose text holds
+ * `in` (NULL: any); false when none */
+static bool next_named(const struct dec_record *r, const char *id, const char *in,
+                       struct teach_lab_q *out)
+{
+    for (size_t i = 0; i < r->nstgs; i++) {
+        if (!teach_lab_next(r, (int)i, out))
+            continue;
+        if (strcmp(out->id, id) == 0 && (!in || strstr(out->text, in)))
+            return true;
+        teach_lab_q_done(out);
+    }
+    return false;
 }
 
 static void test_next(void **state)
@@ -403,11 +425,142 @@ static void test_next(void **state)
         assert_non_null(strstr(got, "next_headers@"));
         dec_record_free(&r);
     }
-    /* 13: HTTPS without keys: nothing is certain */
+    /* 13: HTTPS without keys: nothing of HTTP is certain; the ServerHello
+     * after the ClientHello is, and the close (tshark: the server's FIN in
+     * frame 16, the client's FIN+ACK in frame 17) */
     load_conn("samples/13-https.pcap", 1, &r);
     next_questions(&r, got, sizeof got);
-    assert_string_equal(got, "");
+    assert_string_equal(got, "next_server_hello@1 next_fin@6");
+    assert_true(teach_lab_next_part(&r, 6, 0, &q));
+    assert_non_null(strstr(q.text, "Frame 16: the server sends the first FIN"));
+    assert_string_equal(q.answer, "the client acknowledges it and sends its own FIN, with no more "
+                                  "data");
+    assert_int_equal(q.frame, 17);
+    teach_lab_q_done(&q);
+    assert_false(teach_lab_next_part(&r, 6, 1, &q));
     dec_record_free(&r);
+    /* 01: Connection: close asks who sends the first FIN (part 0), then,
+     * that FIN told, what comes next (part 1: frame 11, the client's FIN) */
+    load_conn("samples/01-classic-get.pcap", 1, &r);
+    int last = (int)r.nstgs - 2;
+    assert_true(teach_lab_next_part(&r, last, 0, &q));
+    assert_string_equal(q.id, "next_close");
+    teach_lab_q_done(&q);
+    assert_true(teach_lab_next_part(&r, last, 1, &q));
+    assert_string_equal(q.id, "next_fin");
+    assert_non_null(strstr(q.text, "Frame 10: the server sends the first FIN"));
+    assert_int_equal(q.frame, 11);
+    teach_lab_q_done(&q);
+    assert_false(teach_lab_next_part(&r, last, 2, &q));
+    dec_record_free(&r);
+    /* a FIN, then the other side's data, then its FIN (tshark: client FIN
+     * 12, server 24 bytes in 13, server FIN 15) */
+    load_conn("tests/data/tls/tls13-0rtt.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_true(next_named(&r, "next_fin", NULL, &q));
+    assert_string_equal(q.answer, "the server sends more data first, then its own FIN");
+    assert_non_null(strstr(q.why, "From frame 13 the server sends 24 more bytes, then its own FIN "
+                                  "in frame 15"));
+    teach_lab_q_done(&q);
+    dec_record_free(&r);
+    /* a FIN, the server's data, then the client's reset (tshark: 13, 19, 20) */
+    load_conn("tests/data/tls/tls12-resumed.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_non_null(strstr(got, "next_fin@"));
+    dec_record_free(&r);
+    /* a RST with no FIN before it: no question about the close */
+    load_conn("tests/data/rst-close.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_null(strstr(got, "next_fin"));
+    dec_record_free(&r);
+    /* after a PUSH_PROMISE: the response already under way (stream 13) */
+    load_conn("tests/data/h2/h2c-nghttp-push.pcap", 1, &r);
+    next_questions(&r, got, sizeof got);
+    assert_non_null(strstr(got, "next_push@"));
+    assert_true(next_named(&r, "next_push", "stream 2 ", &q));
+    assert_string_equal(q.answer, "the headers of the response on stream 13 (GET /index.html)");
+    teach_lab_q_done(&q);
+    dec_record_free(&r);
+}
+
+/* HTTPS, HTTP/2, DNS: the values were read with tshark from the same files
+ * (tls.handshake.ciphersuite and supported_version of the ServerHello,
+ * tls.handshake.extensions_server_name, http2.length of the HEADERS of
+ * stream 3, dns.a, dns.resp.ttl, dns.time, dns.flags.rcode) */
+static void test_proto(void **state)
+{
+    (void)state;
+    struct teach_lab *l = lab_of("samples/13-https.pcap", 0);
+    expect(l, "13", "tls_version", "TLS 1.3");
+    expect(l, "13", "tls_cipher", "TLS_AES_256_GCM_SHA384");
+    expect(l, "13", "tls_sni", "class.example");
+    assert_int_equal(teach_lab_check(find(l, "tls_sni"), "Class.Example"), TEACH_LAB_RIGHT);
+    expect(l, "13", "tls_server_hello_frame", "6");
+    expect(l, "13", "tls_suite_part", "the cipher that encrypts every record and detects any "
+                                      "change");
+    expect(l, "13", "tls_url", "no: the request travels in encrypted records; only the server "
+                               "name (SNI) and the addresses show");
+    absent(l, "13", "tls_alpn");          /* in EncryptedExtensions: no keys */
+    absent(l, "13", "tls_cert_subject");  /* TLS 1.3: encrypted */
+    absent(l, "13", "h2_streams");
+    absent(l, "13", "dns_address");
+    teach_lab_free(l);
+
+    l = lab_of("samples/16-http2.pcapng", 0);
+    expect(l, "16", "tls_alpn", "h2");
+    expect(l, "16", "h2_streams", "3");
+    expect(l, "16", "h2_max_open", "2");
+    expect(l, "16", "h2_stream_id", "3");    /* GET /style.css */
+    expect(l, "16", "h2_status", "200");
+    expect(l, "16", "h2_hpack", "14");       /* frame 17: HEADERS, 14 bytes */
+    absent(l, "16", "h2_pushed");
+    teach_lab_free(l);
+
+    l = lab_of("samples/17-dns-lookup.pcap", 0);
+    expect(l, "17", "dns_address", "10.77.1.1");
+    expect(l, "17", "dns_ttl", "300");
+    expect(l, "17", "dns_time", "3447");     /* dns.time 0.003447 */
+    assert_int_equal(teach_lab_check(find(l, "dns_time"), "3.4 ms"), TEACH_LAB_RIGHT);
+    assert_int_equal(teach_lab_check(find(l, "dns_time"), "5 ms"), TEACH_LAB_WRONG);
+    expect(l, "17", "dns_conn", "1");
+    absent(l, "17", "dns_rcode");
+    absent(l, "17", "tls_version");
+    teach_lab_free(l);
+
+    l = lab_of("samples/18-dns-nxdomain.pcap", 0);
+    expect(l, "18", "dns_rcode", "NXDOMAIN");  /* frame 2, rcode 3 */
+    char buf[256];
+    /* no connection followed that lookup: the place is the lookup's frame */
+    assert_string_equal(teach_lab_where(find(l, "dns_rcode"), buf, sizeof buf),
+                        "stage 0 DNS lookup, frame 2");
+    teach_lab_free(l);
+
+    /* TLS 1.2: the certificate in clear text; the key exchange in the suite */
+    char err[TR_ERRBUF_SIZE];
+    const char *keys[] = {"tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.keys"};
+    struct dec_pipeline_opts po = {.file = "tests/data/tls/tls12-ecdhe-rsa-aes128-gcm.pcap",
+                                   .keylogs = keys, .nkeylogs = 1};
+    l = teach_lab_new();
+    if (!teach_lab_load(l, &po, err))
+        fail_msg("%s", err);
+    teach_lab_generate(l, 0);
+    expect(l, "tls12", "tls_version", "TLS 1.2");
+    expect(l, "tls12", "tls_cipher", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    expect(l, "tls12", "tls_cert_subject", "localhost");   /* x509sat.uTF8String */
+    assert_int_equal(teach_lab_check(find(l, "tls_cert_subject"), "CN=localhost"),
+                     TEACH_LAB_RIGHT);
+    expect(l, "tls12", "tls_suite_part", "how the two sides agree on a secret key (the key "
+                                         "exchange)");
+    assert_non_null(strstr(find(l, "tls_suite_part")->text, "the part ECDHE"));
+    teach_lab_free(l);
+
+    /* HTTP/2 server push: the pushed path */
+    l = lab_of("tests/data/h2/h2c-nghttp-push.pcap", 0);
+    expect(l, "push", "h2_pushed", "/style.css");
+    assert_int_equal(teach_lab_check(find(l, "h2_pushed"), "/STYLE.css"), TEACH_LAB_WRONG);
+    absent(l, "push", "h2_stream_id");  /* two requests are GET /index.html */
+    expect(l, "push", "h2_max_open", "4");
+    teach_lab_free(l);
 }
 
 static void test_chinese(void **state)
@@ -440,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_seed),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_next),
+        cmocka_unit_test(test_proto),
         cmocka_unit_test(test_chinese),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
