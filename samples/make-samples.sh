@@ -710,7 +710,7 @@ s24() { # server push: nginx pushes the stylesheet and the script with page.html
         location = /page.html { http2_push /style.css; http2_push /script.js; } }"
     wait_port "$1" 80 || return 1
     cap_start "$1" lo "$2" "tcp port 80" || return 1
-    run "$1" nghttp -n -a http://127.0.0.1/page.html >"$WORK/nghttp24.log"
+    run "$1" nghttp -n -a --no-dep http://127.0.0.1/page.html >"$WORK/nghttp24.log"
     cap_stop
     expect_count "$2" http2.type 5 -eq 2 # PUSH_PROMISE
     expect_count "$2" http2.headers.path /red.png -eq 1
