@@ -69,6 +69,18 @@ expect_count() {
     fi
 }
 
+# before FILE A B: fail unless the first frame that matches filter A comes before the first
+# that matches B (a request that leaves before an earlier stream's answer: multiplexing)
+before() {
+    local a b
+    a=$(tshark -n -2 -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null | head -1)
+    b=$(tshark -n -2 -r "$1" -Y "$3" -T fields -e frame.number 2>/dev/null | head -1)
+    if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+        say "check failed: '$2' (frame ${a:-none}) not before '$3' (frame ${b:-none})"
+        CHECK_FAILED=1
+    fi
+}
+
 # first_fin FILE PORT: fail unless, on every connection, the first FIN comes from TCP port
 # PORT (the server closes; a client that closes as soon as it has the body may race it).
 first_fin() {
@@ -663,11 +675,15 @@ s20() { # headless chromium, HTTP/2 inside TLS 1.3: the page's five files on one
     # carries nothing and is closed
     expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 2
     expect "$2" 'tls.handshake.type == 2 && !(tls.handshake.extensions_alpn_str == "h2")' -eq 0
+    expect "$2" 'tls.handshake.type == 20 && tcp.dstport == 443' -eq 2 # both handshakes end
     local streams
     streams=$(tshark -n -2 -r "$2" -Y http2.headers.path -T fields -e tcp.stream 2>/dev/null |
         sort -u | wc -l)
     [ "$streams" = 1 ] || { say "check failed: requests on $streams connections"; CHECK_FAILED=1; }
     chromium_page_checks "$2"
+    # as the lesson says: streams 3 and 5 both asked before either answer, 7 and 9 too
+    before "$2" 'http2.headers.path == "/script.js"' 'tcp.srcport == 443 && http2.streamid == 3'
+    before "$2" 'http2.headers.path == "/blue.png"' 'tcp.srcport == 443 && http2.streamid == 7'
 }
 
 s21() { # the same page over HTTP/1.1 inside TLS: several connections
@@ -675,7 +691,15 @@ s21() { # the same page over HTTP/1.1 inside TLS: several connections
     chromium_tls "$1" 21 "$2" --disable-http2 || return 1
     expect "$2" 'tls.handshake.type == 2 && tls.handshake.extensions_alpn_str == "h2"' -eq 0
     expect "$2" 'http2' -eq 0
-    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -ge 2
+    # the lesson tells four connections, the last two resuming a TLS session (no certificate)
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 4
+    expect "$2" 'tls.handshake.type == 2 && tls.handshake.extension.type == 41 && tcp.stream >= 2' -eq 2
+    expect "$2" 'tls.handshake.type == 11' -eq 2
+    expect "$2" 'http.request.uri == "/style.css" && tcp.stream == 0' -eq 1
+    before "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.stream == 1' \
+        'http.request.uri == "/page.html"'
+    before "$2" 'http.response.code == 200 && tcp.stream == 0' \
+        'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.stream == 2'
     chromium_page_checks "$2"
 }
 
@@ -703,6 +727,8 @@ s23() { # h2c by Upgrade: an HTTP/1.1 request, 101 Switching Protocols, then HTT
     expect "$2" 'http.response.code == 101' -eq 1
     expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 1
     expect_values "$2" 'http2.headers.status' -eq 3
+    # as the lesson says: streams 3 and 5 leave before stream 1's answer
+    before "$2" 'http2.headers.path == "/script.js"' 'http2.headers.status'
 }
 
 s24() { # server push: nginx pushes the stylesheet and the script with page.html
