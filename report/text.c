@@ -671,8 +671,11 @@ static void t_exchange_line(struct rep_obuf *o, const struct dec_exchange *x,
     }
     tr_sb_printf(&b, " %s ", arrow(utf8));
     if (r) {
-        tr_sb_printf(&b, "%d ", r->status);
-        t_dstr(&b, r->reason, utf8);
+        tr_sb_printf(&b, "%d", r->status);
+        if (r->reason.len) {  /* HTTP/2 has no reason phrase */
+            tr_sb_str(&b, " ");
+            t_dstr(&b, r->reason, utf8);
+        }
         tr_sb_printf(&b, P_(", %llu body byte", ", %llu body bytes", r->body_length),
                      (unsigned long long)r->body_length);
     } else {

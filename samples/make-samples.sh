@@ -20,12 +20,15 @@ NSP=hs-s                # namespace prefix
 LIMIT=60                # seconds any one server or capture may live
 CLIENT_LIMIT=30         # seconds any one client may take
 PY=$(command -v python3 || true)
+H2PEER=$HERE/../tests/data/h2/h2peer.py  # python3-h2 server (Debian's /usr/bin/python3)
 
 ALL=(01-classic-get.pcap 02-keep-alive.pcap 03-browser-page.pcapng 04-login-form.pcap
     05-file-upload.pcap 06-expect-100-continue.pcap 07-gzip-chunked.pcap 08-status-codes.pcap
     09-methods.pcap 10-pipelining.pcap 11-http10.pcap 12-lossy-network.pcap 13-https.pcap
     14-large-download.pcap 15-https-decrypted.pcapng 16-http2.pcapng
-    17-dns-lookup.pcap 18-dns-nxdomain.pcap)
+    17-dns-lookup.pcap 18-dns-nxdomain.pcap 19-http-plain-twin.pcap 20-chromium-h2.pcapng
+    21-chromium-http11.pcapng 22-h2c-prior-knowledge.pcap 23-h2c-upgrade.pcap
+    24-h2-server-push.pcap)
 
 LAB_NAME=make-samples
 # shellcheck source=samples/lab.sh
@@ -45,6 +48,35 @@ expect_values() {
     got=$(values "$1" "$2")
     if ! test "$got" "$3" "$4"; then
         say "check failed: $got values of $2, wanted $3 $4"
+        CHECK_FAILED=1
+    fi
+}
+
+# times FILE FIELD VALUE: how many times FIELD has VALUE, every occurrence in every frame
+# (two PUSH_PROMISE frames in one segment: 2)
+times() {
+    tshark -n -2 -r "$1" -Y "$2" -T fields -e "$2" -E occurrence=a 2>/dev/null |
+        tr ',' '\n' | grep -cxF -- "$3"
+}
+
+# expect_count FILE FIELD VALUE OP N: fail unless (times FIELD has VALUE) OP N
+expect_count() {
+    local got
+    got=$(times "$1" "$2" "$3")
+    if ! test "$got" "$4" "$5"; then
+        say "check failed: $2 is $3 $got times, wanted $4 $5"
+        CHECK_FAILED=1
+    fi
+}
+
+# before FILE A B: fail unless the first frame that matches filter A comes before the first
+# that matches B (a request that leaves before an earlier stream's answer: multiplexing)
+before() {
+    local a b
+    a=$(tshark -n -2 -r "$1" -Y "$2" -T fields -e frame.number 2>/dev/null | head -1)
+    b=$(tshark -n -2 -r "$1" -Y "$3" -T fields -e frame.number 2>/dev/null | head -1)
+    if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+        say "check failed: '$2' (frame ${a:-none}) not before '$3' (frame ${b:-none})"
         CHECK_FAILED=1
     fi
 }
@@ -286,16 +318,26 @@ s02() { # three requests on one keep-alive connection over IPv6, then the close
     expect "$2" 'tcp.flags.fin == 1' -eq 2
 }
 
+# chromium_load NS NAME URL [OPTION...]: headless chromium (a fresh profile, no background
+# traffic, class.example mapped to 127.0.0.1) loads URL and takes a screenshot; its log is
+# $WORK/chromium-NAME.log
+chromium_load() {
+    local ns=$1 name=$2 url=$3
+    shift 3
+    rm -rf "$WORK/chromium-$name"
+    mkdir -p "$WORK/chromium-$name"
+    (cd "$WORK" && run "$ns" chromium --headless --no-sandbox --disable-gpu --disable-quic \
+        --no-first-run --disable-background-networking --disable-component-update \
+        --disable-sync --disable-extensions --user-data-dir="$WORK/chromium-$name" \
+        --host-resolver-rules='MAP class.example 127.0.0.1' --window-size=800,600 "$@" \
+        --screenshot="$WORK/page-$name.png" "$url") >"$WORK/chromium-$name.log" 2>&1
+}
+
 s03() { # headless chromium loads a page with a stylesheet, a script and two pictures
     nginx_start "$1" 03 "server { listen 127.0.0.1:80; server_name class.example; root $WORK/www; }"
     wait_port "$1" 80 || return 1
-    mkdir -p "$WORK/chromium"
     dumpcap_start "$1" lo "$2" "tcp port 80" || return 1
-    (cd "$WORK" && run "$1" chromium --headless --no-sandbox --disable-gpu --disable-quic \
-        --no-first-run --disable-background-networking --disable-component-update \
-        --disable-sync --disable-extensions --user-data-dir="$WORK/chromium" \
-        --host-resolver-rules='MAP class.example 127.0.0.1' --window-size=800,600 \
-        --screenshot="$WORK/page.png" http://class.example/page.html) >"$WORK/chromium.log" 2>&1
+    chromium_load "$1" 03 http://class.example/page.html
     cap_stop
     expect "$2" 'http.request.uri == "/page.html" && tcp.stream == 0' -eq 1
     expect "$2" 'http.request.uri == "/style.css"' -eq 1
@@ -550,13 +592,20 @@ inject_secrets() {
     editcap --inject-secrets "tls,$2" "$1" "$3" || return 1
 }
 
-s15() { # HTTPS decrypted: the same TLS 1.3, its key log inside the pcapng
-    local d=$WORK/tls15
+# nginx_tls NS NN LISTEN_OPTIONS: nginx in NS serving $WORK/www as https://class.example/
+# (127.0.0.1:443, TLS 1.3 only, a self-signed certificate made in $WORK/tlsNN); waits for it
+nginx_tls() {
+    local d=$WORK/tls$2
     tls_cert "$d" || return 1
-    nginx_start "$1" 15 "server { listen 127.0.0.1:443 ssl; server_name class.example;
+    nginx_start "$1" "$2" "server { listen 127.0.0.1:443 ssl $3; server_name class.example;
         ssl_protocols TLSv1.3; ssl_certificate $d/cert.pem; ssl_certificate_key $d/key.pem;
         root $WORK/www; }"
-    wait_port "$1" 443 || return 1
+    wait_port "$1" 443
+}
+
+s15() { # HTTPS decrypted: the same TLS 1.3, its key log inside the pcapng
+    local d=$WORK/tls15
+    nginx_tls "$1" 15 "" || return 1
     cap_start "$1" lo "$2.pcap" "tcp port 443" || return 1
     run "$1" env SSLKEYLOGFILE="$d/keys.log" curl -sS -k --http1.1 -o /dev/null -o /dev/null \
         --resolve class.example:443:127.0.0.1 https://class.example/ https://class.example/style.css
@@ -569,11 +618,7 @@ s15() { # HTTPS decrypted: the same TLS 1.3, its key log inside the pcapng
 
 s16() { # HTTP/2 inside TLS: three requests multiplexed on one connection, secrets inside
     local d=$WORK/tls16
-    tls_cert "$d" || return 1
-    nginx_start "$1" 16 "server { listen 127.0.0.1:443 ssl http2; server_name class.example;
-        ssl_protocols TLSv1.3; ssl_certificate $d/cert.pem; ssl_certificate_key $d/key.pem;
-        root $WORK/www; }"
-    wait_port "$1" 443 || return 1
+    nginx_tls "$1" 16 http2 || return 1
     cap_start "$1" lo "$2.pcap" "tcp port 443" || return 1
     run "$1" env SSLKEYLOGFILE="$d/keys.log" curl -sS -k --http2 -Z --no-progress-meter \
         -o /dev/null -o /dev/null -o /dev/null --resolve class.example:443:127.0.0.1 \
@@ -585,6 +630,118 @@ s16() { # HTTP/2 inside TLS: three requests multiplexed on one connection, secre
     expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 1
     expect_values "$2" 'http2.headers.method' -eq 3
     expect_values "$2" 'http2.headers.status' -eq 3
+}
+
+s19() { # the page of 15 over plain HTTP: what an eavesdropper reads without TLS
+    nginx_start "$1" 19 "server { listen 127.0.0.1:80; server_name class.example; root $WORK/www; }"
+    wait_port "$1" 80 || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
+    run "$1" curl -sS --http1.1 -o /dev/null -o /dev/null \
+        --resolve class.example:80:127.0.0.1 http://class.example/ http://class.example/style.css
+    cap_stop
+    expect "$2" 'http.request' -eq 2
+    expect "$2" 'http.response.code == 200' -eq 2
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 1
+}
+
+# chromium_tls NS NN CAPFILE [OPTION...]: headless chromium loads https://class.example/
+# page.html from nginx_tls (its certificate accepted) with its key log in $WORK/tlsNN/
+# keys.log; dumpcap records port 443 into CAPFILE.pcapng, then the key log goes inside it
+chromium_tls() {
+    local ns=$1 nn=$2 cap=$3 d=$WORK/tls$2
+    shift 3
+    dumpcap_start "$ns" lo "$cap.pcapng" "tcp port 443" || return 1
+    chromium_load "$ns" "$nn" https://class.example/page.html --ignore-certificate-errors \
+        --ssl-key-log-file="$d/keys.log" "$@"
+    cap_stop
+    inject_secrets "$cap.pcapng" "$d/keys.log" "$cap"
+}
+
+# chromium_page_checks FILE: page.html and its four files, each asked for once, five 200s
+chromium_page_checks() {
+    local f n
+    for f in page.html style.css script.js red.png blue.png; do
+        n=$(($(times "$1" http.request.uri "/$f") + $(times "$1" http2.headers.path "/$f")))
+        [ "$n" = 1 ] || { say "check failed: /$f asked for $n times, not once"; CHECK_FAILED=1; }
+    done
+    n=$(($(times "$1" http.response.code 200) + $(times "$1" http2.headers.status 200)))
+    [ "$n" = 5 ] || { say "check failed: $n answers 200, not 5"; CHECK_FAILED=1; }
+}
+
+s20() { # headless chromium, HTTP/2 inside TLS 1.3: the page's five files on one connection
+    nginx_tls "$1" 20 http2 || return 1
+    chromium_tls "$1" 20 "$2" || return 1
+    # chromium opens a spare connection at the start (the lesson tells it); with h2 it
+    # carries nothing and is closed
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 2
+    expect "$2" 'tls.handshake.type == 2 && !(tls.handshake.extensions_alpn_str == "h2")' -eq 0
+    expect "$2" 'tls.handshake.type == 20 && tcp.dstport == 443' -eq 2 # both handshakes end
+    local streams
+    streams=$(tshark -n -2 -r "$2" -Y http2.headers.path -T fields -e tcp.stream 2>/dev/null |
+        sort -u | wc -l)
+    [ "$streams" = 1 ] || { say "check failed: requests on $streams connections"; CHECK_FAILED=1; }
+    chromium_page_checks "$2"
+    # as the lesson says: streams 3 and 5 both asked before either answer, 7 and 9 too
+    before "$2" 'http2.headers.path == "/script.js"' 'tcp.srcport == 443 && http2.streamid == 3'
+    before "$2" 'http2.headers.path == "/blue.png"' 'tcp.srcport == 443 && http2.streamid == 7'
+}
+
+s21() { # the same page over HTTP/1.1 inside TLS: several connections
+    nginx_tls "$1" 21 http2 || return 1
+    chromium_tls "$1" 21 "$2" --disable-http2 || return 1
+    expect "$2" 'tls.handshake.type == 2 && tls.handshake.extensions_alpn_str == "h2"' -eq 0
+    expect "$2" 'http2' -eq 0
+    # the lesson tells four connections, the last two resuming a TLS session (no certificate)
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 4
+    expect "$2" 'tls.handshake.type == 2 && tls.handshake.extension.type == 41 && tcp.stream >= 2' -eq 2
+    expect "$2" 'tls.handshake.type == 11' -eq 2
+    expect "$2" 'http.request.uri == "/style.css" && tcp.stream == 0' -eq 1
+    before "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.stream == 1' \
+        'http.request.uri == "/page.html"'
+    before "$2" 'http.response.code == 200 && tcp.stream == 0' \
+        'tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.stream == 2'
+    chromium_page_checks "$2"
+}
+
+s22() { # h2c by prior knowledge: curl starts HTTP/2 in the clear with the preface
+    nginx_start "$1" 22 "server { listen 127.0.0.1:80 http2; server_name class.example; root $WORK/www; }"
+    wait_port "$1" 80 || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
+    run "$1" curl -sS --http2-prior-knowledge -o /dev/null \
+        --resolve class.example:80:127.0.0.1 http://class.example/page.html
+    cap_stop
+    expect "$2" 'http2.magic' -eq 1
+    expect_values "$2" 'http2.headers.path' -eq 1
+    expect_values "$2" 'http2.headers.status' -eq 1
+}
+
+s23() { # h2c by Upgrade: an HTTP/1.1 request, 101 Switching Protocols, then HTTP/2
+    bg "$1" "$WORK/h2peer23.log" /usr/bin/python3 "$H2PEER" server 80 "$WORK/www"
+    wait_port "$1" 80 || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
+    run "$1" curl -sS --http2 -Z --no-progress-meter -o /dev/null -o /dev/null -o /dev/null \
+        --resolve class.example:80:127.0.0.1 http://class.example/page.html \
+        http://class.example/style.css http://class.example/script.js
+    cap_stop
+    expect "$2" 'http.request && http.upgrade == "h2c"' -eq 1
+    expect "$2" 'http.response.code == 101' -eq 1
+    expect "$2" 'tcp.flags.syn == 1 && tcp.flags.ack == 0' -eq 1
+    expect_values "$2" 'http2.headers.status' -eq 3
+    # as the lesson says: streams 3 and 5 leave before stream 1's answer
+    before "$2" 'http2.headers.path == "/script.js"' 'http2.headers.status'
+}
+
+s24() { # server push: nginx pushes the stylesheet and the script with page.html
+    nginx_start "$1" 24 "server { listen 127.0.0.1:80 http2; server_name class.example; root $WORK/www;
+        location = /page.html { http2_push /style.css; http2_push /script.js; } }"
+    wait_port "$1" 80 || return 1
+    cap_start "$1" lo "$2" "tcp port 80" || return 1
+    run "$1" nghttp -n -a --no-dep http://127.0.0.1/page.html >"$WORK/nghttp24.log"
+    cap_stop
+    expect_count "$2" http2.type 5 -eq 2 # PUSH_PROMISE
+    expect_count "$2" http2.headers.path /red.png -eq 1
+    expect_count "$2" http2.headers.path /style.css -eq 1 # promised, never asked for
+    expect_values "$2" http2.headers.status -eq 5
 }
 
 s14() { # a 1.5 MB download: one response over many Ethernet-sized segments
@@ -687,8 +844,11 @@ resolve() {
 
 tools_for() {
     case "$1" in
-    01* | 02* | 07* | 10* | 14*) echo nginx curl ;;
+    01* | 02* | 07* | 10* | 14* | 19* | 22*) echo nginx curl ;;
     03*) echo nginx chromium dumpcap ;;
+    20* | 21*) echo nginx chromium dumpcap openssl editcap ;;
+    23*) echo curl python3-h2 ;;
+    24*) echo nginx nghttp ;;
     04* | 05* | 06* | 09* | 11*) echo curl ;;
     08* | 13*) echo nginx curl openssl ;;
     15* | 16*) echo nginx curl openssl editcap ;;
@@ -706,18 +866,22 @@ main() {
         want=("${ALL[@]}")
     else
         for a in "$@"; do
-            f=$(resolve "$a") || die "no sample called '$a' (try 1..14, 17, 18 or a file name)"
+            f=$(resolve "$a") || die "no sample called '$a' (try 1..24 or a file name)"
             want+=("$f")
         done
     fi
     for t in ip ss tc timeout tcpdump tshark capinfos python3 $(for f in "${want[@]}"; do tools_for "$f"; done); do
-        command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+        if [ "$t" = python3-h2 ]; then
+            /usr/bin/python3 -c 'import h2' 2>/dev/null || missing+=("$t")
+        else
+            command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+        fi
     done
     if [ ${#missing[@]} -gt 0 ]; then
         mapfile -t missing < <(printf "%s\n" "${missing[@]}" | sort -u)
         say "missing tools: ${missing[*]}"
         say "on Debian: apt-get install iproute2 coreutils tcpdump tshark python3 nginx curl" \
-            "chromium openssl ethtool dnsmasq-base"
+            "chromium openssl ethtool dnsmasq-base nghttp2-client python3-h2"
         exit 1
     fi
     WORK=$(mktemp -d /tmp/httpstep-samples.XXXXXX) || die "mktemp failed"

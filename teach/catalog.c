@@ -262,6 +262,11 @@ static const struct teach_hdr_text hdr_texts[] = {
                         "for example): the client offers it, and a server that agrees answers 101 "
                         "Switching Protocols with the same header. After that the bytes are no "
                         "longer HTTP/1.1."), TEACH_HM_NONE},
+    {"HTTP2-Settings", ANY, N_("HTTP2-Settings: %s. The client's HTTP/2 SETTINGS (its parameters "
+                               "for the connection), in base64url, sent with Upgrade: h2c so "
+                               "that the server knows them from its first HTTP/2 frame. It is "
+                               "named in Connection too: it concerns this connection "
+                               "only."), TEACH_HM_NONE},
     {"Referer", ANY, N_("Referer: %s. The page this request comes from: for a stylesheet or a "
                         "picture, the page that uses it; after a click, the page with the link. "
                         "The spelling with one r is an old typo that the "

@@ -434,7 +434,14 @@ void teach_explain_close(struct teach_ex *e)
     close_facts(e, &f);
     close_lead(e, &f);
     const char *t = teach_cat_close(s->how, s->initiator);
-    if (t)
+    if (s->how == TR_CLOSE_FIN && !f.fin[0] != !f.fin[1]) {
+        /* one FIN only (the other side reset, or the capture ended): not the polite close */
+        enum tr_dir d = f.fin[TR_DIR_C2S] ? TR_DIR_C2S : TR_DIR_S2C;
+        teach_para(e, _("Step 7: the %1$s sent a FIN: it has nothing more to send. No FIN from "
+                        "the %2$s is among this connection's packets: only one direction is seen "
+                        "closing the polite way."),
+                   side(d), side(d == TR_DIR_C2S ? TR_DIR_S2C : TR_DIR_C2S));
+    } else if (t)
         teach_para_str(e, _(t));
     close_count(e, &f);
     tr_time last_end = 0;

@@ -716,6 +716,14 @@ void teach_explain_status_line(struct teach_ex *e)
         teach_para(e, _(t->text), status_value(e, t));
     if (code == 200)
         explain_200(e);
+    /* the exchange's response headers are the final (HTTP/2) response's: the request's Upgrade */
+    if (code == 101 && teach_has_token(teach_rsp_hdr(e, "Upgrade") ? teach_rsp_hdr(e, "Upgrade")
+                                                                    : teach_req_hdr(e, "Upgrade"),
+                                       "h2c"))
+        teach_para_str(e, _("Here the new protocol is h2c, HTTP/2 without TLS: the client's "
+                            "HTTP/2 preface follows, and the answer to this same request comes "
+                            "as HTTP/2, on stream 1. For it, this 101 was only an interim "
+                            "answer."));
     if (code == 400 && teach_missing_host(e))
         teach_para_str(e, _("Here the cause is plain: this HTTP/1.1 request has no Host header, "
                             "which the standard requires, and a server must answer such a "
@@ -745,7 +753,7 @@ void teach_explain_status_line(struct teach_ex *e)
     if (dec_stage_interim(s))
         teach_para_str(e, _("This is an interim (1xx) response: the exchange is not over, and the "
                             "final status line will follow."));
-    else if (e->x.xd && e->x.xd->ninterim) {
+    else if (code >= 200 && e->x.xd && e->x.xd->ninterim) {
         struct tr_sbuf b = {0};
         for (size_t i = 0; i < e->x.xd->ninterim; i++)
             tr_sb_printf(&b, "%s%d", i ? ", " : "", e->x.xd->interim[i]->status);

@@ -28,6 +28,9 @@ static const char *version_list(struct teach_ex *e, const uint16_t *v, size_t n)
             tr_sb_str(&b, _(", "));
         if (name)
             tr_sb_str(&b, name);
+        else if ((v[i] & 0x0f0f) == 0x0a0a && (v[i] >> 8) == (v[i] & 0xff))
+            /* RFC 8701: a reserved value sent so that servers keep tolerating unknown ones */
+            tr_sb_printf(&b, _("0x%04x (GREASE: a reserved value no server chooses)"), v[i]);
         else
             tr_sb_printf(&b, "0x%04x", v[i]);
     }
@@ -259,7 +262,7 @@ static const char *cipher_text(enum dec_tls_cipher_kind k)
 }
 
 /* what each part of the suite's name means */
-static void explain_suite(struct teach_ex *e, uint16_t id)
+static void explain_suite(struct teach_ex *e, uint16_t id, bool resumed)
 {
     const struct dec_tls_suite *st = dec_tls_suite(id);
     if (!st) {
@@ -270,7 +273,13 @@ static void explain_suite(struct teach_ex *e, uint16_t id)
     const struct dec_tls_hash_info *hi = dec_tls_hash_info(st->hash);
     const char *ct = ci ? cipher_text(ci->kind) : NULL;
     if (st->tls13) {
-        if (ct && hi)
+        if (ct && hi && resumed)
+            teach_para(e, _("In TLS 1.3 the suite's name holds two parts. %1$s. %2$s: the hash "
+                            "from which every key is derived (HKDF). The key exchange is not in "
+                            "the name: TLS 1.3 agrees on it apart (the key_share extension, "
+                            "ephemeral Diffie-Hellman)."),
+                       teach_printf(e, _(ct), ci->name), hi->name);
+        else if (ct && hi)
             teach_para(e, _("In TLS 1.3 the suite's name holds two parts. %1$s. %2$s: the hash "
                             "from which every key is derived (HKDF). The key exchange is not in "
                             "the name: TLS 1.3 agrees on it apart (the key_share extension, "
@@ -368,7 +377,7 @@ void teach_explain_tls_server_hello(struct teach_ex *e)
                             "follows, both sides compute the same secret, which never "
                             "travels."));
     if (t->has_cipher)
-        explain_suite(e, t->cipher);
+        explain_suite(e, t->cipher, t->resumed);
     if (t->hrr)
         teach_para_str(e, _("Before this, the server answered with a HelloRetryRequest: the "
                             "client's key share was for a group it does not take, so it asked "
@@ -425,6 +434,9 @@ void teach_explain_tls_server_hello(struct teach_ex *e)
         teach_para_str(e, _("This session resumes an earlier one between the same two sides "
                             "(with a ticket or a session id): the keys come from that session's "
                             "secret, and the handshake is shorter."));
+    if (t->resumed && t->version == 0x0304 && !has_message(t, "Certificate"))
+        teach_para_str(e, _("So the server sends no certificate and signs nothing: knowing that "
+                            "earlier session's secret is its proof of who it is."));
 }
 
 /* --------------------------------------------------- client Finished -- */

@@ -2,7 +2,7 @@
 """tests/e2e/json_tshark.py - httpstep --json on HTTPS and HTTP/2 captures against tshark.
 
 For every capture of tests/data/tls/ (with its key log NAME.keys, or the secrets inside
-the pcapng) and of tests/data/h2/, this runs `$HTTPSTEP --json [--keylog NAME.keys]` and
+the pcapng), of tests/data/h2/ and of samples/ with its secrets inside or with h2c, this runs `$HTTPSTEP --json [--keylog NAME.keys]` and
 tshark (a test-only oracle, `-o tls.keylog_file:NAME.keys`), and checks, per exchange:
 
   HTTP/1.1 inside TLS   per connection, the requests in order: method, target, the
@@ -321,6 +321,21 @@ def main():
         lines = httpstep(path, None)
         check(name, lines, tshark(path, None, H2_DECODE), True, errs, counts)
         v1_counts(name, path, None, errs)
+    # the bundled samples with their keys inside (HTTPS, h2) and the h2c ones (port 80,
+    # which tshark's HTTP dissector hands to HTTP/2 by itself)
+    for path in sorted(glob.glob(os.path.join(TOP, "samples", "*.pcap*"))):
+        name = "samples/" + os.path.basename(path)
+        lines = httpstep(path, None)
+        ends = [x for x in lines if x["type"] == "conn_end"]
+        if any((x.get("tls") or {}).get("decrypted") for x in ends):
+            tls_facts(name, lines, errs, None)
+            hello_frames(name, path, None, lines, errs)
+            h2 = any(x.get("protocol") == "h2" for x in ends)
+            check(name, lines, tshark(path, None, []), h2, errs, counts)
+            v1_counts(name, path, None, errs)
+        elif any(x.get("protocol") == "h2" for x in ends):
+            check(name, lines, tshark(path, None, []), True, errs, counts)
+            v1_counts(name, path, None, errs)
     for name, (o, t) in sorted(counts.items()):
         print("%-36s httpstep %3d exchanges, tshark %3d" % (name, o, t))
     for e in errs:

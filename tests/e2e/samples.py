@@ -2,7 +2,9 @@
 """The bundled samples: the index lists every capture and every capture is in
 the index; each one is a real lesson: it decodes with no malformed_http note,
 its --goto place exists, its size is in bounds; and among them are a pcapng,
-an IPv6, a Linux cooked (-i any) capture and one on port 8080."""
+an IPv6, a Linux cooked (-i any) capture, one on port 8080, one with its TLS
+keys inside, HTTP/2 inside TLS and in clear text (h2c), a 101 Upgrade and a
+server push."""
 import json
 import os
 import re
@@ -14,7 +16,9 @@ BIN = os.environ.get("HTTPSTEP") or os.path.join(TOP, "httpstep")
 SAMPLES = os.path.join(TOP, "samples")
 STAGES = {"handshake", "request_line", "request_headers", "request_blank_line", "request_body",
           "status_line", "response_headers", "response_blank_line", "response_body", "tunnel",
-          "close", "keep_alive", "dns_lookup"}
+          "close", "keep_alive", "dns_lookup", "tls_client_hello", "tls_server_hello",
+          "tls_client_finished", "encrypted", "h2_preface", "h2_settings", "push_promise",
+          "stream_end", "goaway"}
 bad = []
 
 
@@ -64,6 +68,16 @@ for name in files:
                 kinds.add("ipv6")
             if 8080 in (l["client"]["port"], l["server"]["port"]):
                 kinds.add("8080")
+        if l["type"] == "conn_end":
+            tls = l.get("tls") or {}
+            if tls.get("decrypted") and tls.get("keys") == "pcapng":
+                kinds.add("keys inside")
+            if l.get("protocol") == "h2":
+                kinds.add("h2" if tls else "h2c")
+        if l["type"] == "exchange" and l.get("pushed"):
+            kinds.add("push")
+        if l["type"] == "stage" and l["stage"] == "status_line" and l.get("status") == 101:
+            kinds.add("upgrade")
     # the lesson's place: EXCHANGE (1-based over the UI's rows: connections in
     # order, their exchanges in order, one row for a connection with none), STAGE
     if name in index:
@@ -87,7 +101,7 @@ for name in files:
                     have |= {"dns_lookup" for l in lines if l["type"] == "conn" and
                              l["conn"] == c and l.get("dns") is not None}
                 check(m.group(2) in have, "%s: goto %s: no %s there" % (name, go, m.group(2)))
-for k in ("pcapng", "ipv6", "cooked", "8080"):
+for k in ("pcapng", "ipv6", "cooked", "8080", "keys inside", "h2", "h2c", "push", "upgrade"):
     check(k in kinds, "no sample is %s" % k)
 print("%d samples checked" % len(files))
 sys.exit(1 if bad else 0)

@@ -477,6 +477,19 @@ def check(cap):
                 exs.setdefault(l["conn"], []).append(l)
             elif l["type"] == "stage":
                 stages.setdefault((l["conn"], l["exchange"], l["stage"]), l)
+        for l in lines:
+            # an h2c Upgrade: stream 1's request is HTTP/1.1; tshark's HTTP view ends that
+            # exchange with the 101, httpstep's last interim response (its first status_line)
+            up = stages.get((l.get("conn"), l.get("exchange"), "status_line"))
+            if l["type"] == "exchange" and l.get("stream") and l["request"] and \
+                    (l["request"].get("version") or "").startswith("HTTP/1") and \
+                    up and up.get("status") == 101:
+                exs.setdefault(l["conn"], []).append(
+                    dict(l, interim=[i for i in l["interim"] if i is not l["interim"][-1]],
+                         response={"version": up.get("version"), "status": up["status"],
+                                   "reason": up.get("reason"), "headers": stages.get(
+                                       (l["conn"], l["exchange"], "response_headers"),
+                                       {}).get("headers")}))
         used, matched = {}, set()
         for sid in sorted(streams):
             s = streams[sid]
