@@ -155,3 +155,41 @@ size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FIL
     fflush(out);
     return right;
 }
+
+/* ----------------------------------------------------- teacher lessons -- */
+
+bool rep_lesson_sheet(const struct teach_lesson *ls, bool answers, FILE *out)
+{
+    size_t n = teach_lesson_questions(ls), num = 0;
+    fprintf(out, answers ? _("httpstep lesson, answer key: %s\n") : _("httpstep lesson: %s\n"),
+            teach_ltext(&ls->title));
+    fprintf(out, _("Capture: %s\n"), ls->capture);
+    fprintf(out, P_("%zu question.\n", "%zu questions.\n", n), n);
+    if (!answers && n)
+        fprintf(out, "%s\n", _("Name: ____________________"));
+    fprintf(out, "\n%s\n", teach_ltext(&ls->intro));
+    char place[256];
+    for (size_t i = 0; i < ls->nsteps; i++) {
+        const struct teach_lesson_step *st = &ls->steps[i];
+        fprintf(out, "\n");
+        fprintf(out, _("Step %zu of %zu: %s\n"), i + 1, ls->nsteps,
+                teach_place_text(&st->at, place, sizeof place));
+        for (size_t k = 0; k < st->nsay; k++)
+            fprintf(out, "   %s\n", teach_ltext(&st->say[k]));
+        for (size_t k = 0; k < st->nq; k++) {
+            const struct teach_lab_q *q = &st->qs[k];
+            fprintf(out, "\n%zu. %s\n", ++num, q->text);
+            choices(q, out);
+            rule_line(q, out);
+            if (!answers) {
+                fprintf(out, "   %s%s____________________\n", _("Answer:"), gap());
+                continue;
+            }
+            answer_line(q, out);
+            if (q->why && q->why[0])
+                fprintf(out, "   %s%s%s\n", _("Why:"), gap(), q->why);
+        }
+    }
+    fflush(out);
+    return !ferror(out);
+}

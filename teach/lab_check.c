@@ -88,9 +88,27 @@ static bool read_number(const char *s, double *out, double *unit)
     return *end == '\0';
 }
 
-static enum teach_lab_verdict check_number(const struct teach_lab_q *q, const char *a)
+/* "100 bytes" (or its translation) when the question counts bytes: the number */
+static void drop_unit_word(const struct teach_lab_q *q, char *a)
+{
+    const char *words[2] = {q->unit, q->unit ? _(q->unit) : NULL};
+    size_t n = strlen(a);
+    for (size_t i = 0; i < 2 && words[i]; i++) {
+        size_t w = strlen(words[i]);
+        if (w < n && strcasecmp(a + n - w, words[i]) == 0) {
+            n -= w;
+            while (n && a[n - 1] == ' ')
+                n--;
+            a[n] = '\0';
+            return;
+        }
+    }
+}
+
+static enum teach_lab_verdict check_number(const struct teach_lab_q *q, char *a)
 {
     double v, unit;
+    drop_unit_word(q, a);
     if (!read_number(a, &v, &unit))
         return TEACH_LAB_UNREADABLE;
     if (unit != 1 && !q->usec)

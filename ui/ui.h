@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+struct teach_lesson;
+
 /* ------------------------------------------------------------------------ */
 /* The stepper UI (ncurses)                                                  */
 
@@ -36,6 +38,8 @@ struct ui_run_opts {
     int buffer_kib;             /* live: -B, the kernel's capture buffer in KiB (0: default) */
     const char *const *keylogs; /* --keylog files (TLS secrets) */
     size_t nkeylogs;
+    struct teach_lesson *lesson; /* --lesson: a lesson read and bound to `file` (teach.h;
+                                  * borrowed), walked from the start; NULL none */
 };
 
 /* Run the UI until the user quits; returns the exit status. Restores the
