@@ -541,6 +541,13 @@ void ui_apply_goto(struct app *a)
         return;
     }
     a->goto_done = true;
+    ui_goto(a, n, kind, nth);
+}
+
+bool ui_goto(struct app *a, size_t n, int kind, long nth)
+{
+    if (n == 0 || n > a->ix.norder)
+        return false;
     ui_select_row(a, n - 1, kind, false);
     if (nth > 0) {
         /* the nth stage of the exchange */
@@ -557,6 +564,7 @@ void ui_apply_goto(struct app *a)
                 break;
             }
     }
+    return true;
 }
 
 /* ------------------------------------------------------------- search -- */
