@@ -240,11 +240,12 @@ DATADIR ?= $(PREFIX)/share
 LOCALEDIR ?= $(DATADIR)/locale
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/httpstep/samples
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/httpstep/samples \
+		$(DESTDIR)$(DATADIR)/httpstep/samples/lessons
 	install -m 755 httpstep $(DESTDIR)$(BINDIR)/httpstep
 	install -m 644 httpstep.1 $(DESTDIR)$(MANDIR)/man1/httpstep.1
-	install -m 644 samples/*.pcap* samples/index.tsv samples/README.md \
-		$(DESTDIR)$(DATADIR)/httpstep/samples/
+	install -m 644 samples/*.pcap* samples/README.md $(DESTDIR)$(DATADIR)/httpstep/samples/
+	install -m 644 samples/lessons/*.lesson $(DESTDIR)$(DATADIR)/httpstep/samples/lessons/
 	for mo in $(MO_FILES); do \
 		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \

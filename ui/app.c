@@ -460,8 +460,11 @@ static int key(struct app *a, int ch)
     }
     if (a->searching)
         return ui_search_key(a, ch);
-    if (ui_lab_active(a) && !a->help)
-        return ui_lab_key(a, ch);
+    if (ui_lab_active(a) && !a->help) {
+        int f = ui_lab_key(a, ch);  /* 0: a lesson with nothing to type into */
+        if (f)
+            return f;
+    }
     if (ch == KEY_MOUSE)
         return mouse(a);
     enum ui_action act = ui_key_action(ch);
@@ -829,8 +832,11 @@ int ui_run(const struct ui_run_opts *opts)
         if (open_main(a))
             read_all(a);
     }
-    if (lesson)
+    if (lesson) {
+        if (a->ix.norder && a->det_conn == 0)  /* the capture's first stage, under the intro */
+            ui_select_row(a, 0, DEC_STAGE_HANDSHAKE, false);
         ui_lesson_start(a, lesson);
+    }
     status = run(a);
     ui_screen_free();
     tr_xalloc_set_fatal_hook(NULL);

@@ -348,10 +348,9 @@ static int lesson_key(struct app *a, struct ui_lab *l, int ch)
         }
         return UI_HANDLED | UI_REDRAW;
     }
-    if (q && !l->judged)
-        typing(a, l, q, ch);
-    else if (!q && ui_key_action(ch) == UA_NEXT_STAGE)
-        lesson_on(a, l);
+    if (!q || l->judged)
+        return 0;  /* nothing to type into: the screen's own keys (q quits) */
+    typing(a, l, q, ch);
     return UI_HANDLED | UI_REDRAW;
 }
 

@@ -259,7 +259,8 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *out)
 void ui_lab_open(struct app *a);
 void ui_lab_next_toggle(struct app *a);
 bool ui_lab_next_on(const struct app *a);
-/* a question is on screen: every key goes to ui_lab_key (UI_* flags) */
+/* a question is on screen: every key goes to ui_lab_key (UI_* flags; 0: a
+ * lesson's box with nothing to type into leaves the key to the screen) */
 bool ui_lab_active(const struct app *a);
 int ui_lab_key(struct app *a, int ch);
 /* before a step forward: true when a "what comes next?" question was put up */
