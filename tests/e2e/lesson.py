@@ -115,6 +115,28 @@ def check_bad():
             fail("httpstep %s: %r, not %r" % (" ".join(args), p.stderr, msg))
 
 
+def check_man_example():
+    """the man page's complete lesson is one: it reads, binds and has 3 questions"""
+    man = open(os.path.join(TOP, "httpstep.1"), encoding="utf-8").read()
+    m = re.search(r"A complete lesson.*?\n\.nf\n(.*?)\n\.fi\n", man, re.S)
+    if not m:
+        fail("httpstep.1: no complete lesson in LESSONS")
+        return
+    text = m.group(1).replace("\\-", "-") + "\n"
+    with tempfile.TemporaryDirectory() as d:
+        os.mkdir(os.path.join(d, "lessons"))
+        os.symlink(CAP, os.path.join(d, "01-classic-get.pcap"))
+        path = os.path.join(d, "lessons", "example.lesson")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        out, qs = answer_key(path)
+        if qs != ["80", "100 bytes", "The server"]:
+            fail("the man page's lesson: answers %r (%s)" % (qs, out[:200]))
+        zh = run(["--lesson", path, "--text", "--lang", "zh"]).stdout
+        if "谁先发送第一个 FIN" not in zh or "帧 10" not in zh and "frame 10" not in zh:
+            fail("the man page's lesson in Chinese: %r" % zh[:300])
+
+
 # ------------------------------------------------------------ the facts --
 
 def facts(path):
@@ -347,6 +369,7 @@ def check_ui(lang):
 
 def main():
     check_bad()
+    check_man_example()
     check_bundled()
     if shutil.which("tmux"):
         ui_tmux.tmpdir = tempfile.mkdtemp(prefix="httpstep-lesson.")
