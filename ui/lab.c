@@ -421,7 +421,9 @@ static void draw_question(struct app *a, const struct ui_lab *l, const struct te
                         : l->verdict == TEACH_LAB_RIGHT ? UI_COLOR_OK : UI_COLOR_SERVER_ERR);
     if (l->judged)
         text(a, r, y,
-             l->mode == LAB_NEXT ? _("Enter or n: show the stage") : _("Enter: the next question"),
+             l->mode == LAB_NEXT     ? _("Enter or n: show the stage")
+             : l->mode == LAB_LESSON ? _("Enter: go on")
+                                     : _("Enter: the next question"),
              UI_COLOR_DIM);
 }
 

@@ -367,6 +367,18 @@ def check_ui(lang):
     t.close()
 
 
+def check_ui_frame():
+    """a step at a frame: the stage that holds it, its packet under the cursor"""
+    t = Term(["--lang", "en", "--lesson", "samples/lessons/10-pipelining.lesson"], 100, 30)
+    t.wait(lambda s: "Lesson: Pipelining" in s, "10's lesson opens")
+    t.keys("Enter")
+    t.wait(lambda s: "stage 2/9" in s and re.search(r"^▶ 4 ", s, re.M) and "frame 4" in s,
+           "step frame 4: the request line, frame 4 under the cursor")
+    t.keys("q")  # the question waits for a number: q is typed, Esc then q quits
+    t.keys("Escape", "q")
+    t.close()
+
+
 def main():
     check_bad()
     check_man_example()
@@ -376,6 +388,7 @@ def main():
         try:
             check_ui("en")
             check_ui("zh")
+            check_ui_frame()
         finally:
             shutil.rmtree(ui_tmux.tmpdir, ignore_errors=True)
     else:
