@@ -408,31 +408,20 @@ static int run_lab(const struct options *o)
 static int run_lesson(const struct options *o)
 {
     char err[2 * TR_ERRBUF_SIZE];
-    bool utf8 = teach_i18n_init(o->lang);
     bool sheet = o->mode == MODE_TEXT || o->lab_answers;
+    if (!sheet && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+        die(EXIT_USAGE, "--lesson opens the UI in a terminal; --text writes the worksheet, "
+                        "--answers the key");
+    teach_i18n_init(o->lang);
     if (sheet)
         setlocale(LC_NUMERIC, "C");
-    struct teach_lesson *ls = teach_lesson_read(o->lesson, err, sizeof err);
-    if (!ls) {
-        fprintf(stderr, "%s\n", err);
-        return EXIT_INPUT;
-    }
     struct dec_pipeline_opts po = {
-        .file = ls->capture_path, .filter = o->filter, .ports = o->ports, .nports = o->nports,
+        .filter = o->filter, .ports = o->ports, .nports = o->nports,
         .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
         .max_headers = o->max_headers,
     };
-    struct teach_lab *l = teach_lab_new();
-    char lerr[TR_ERRBUF_SIZE];
-    bool ok = teach_lab_load(l, &po, lerr);
-    if (!ok)
-        snprintf(err, sizeof err, "%s:%u: capture '%s': %s", ls->name, ls->capture_line,
-                 ls->capture, lerr);
-    else
-        ok = teach_lesson_bind(ls, l, err, sizeof err);
-    teach_lab_free(l);
-    if (!ok) {
-        teach_lesson_free(ls);
+    struct teach_lesson *ls = teach_lesson_load(o->lesson, &po, err, sizeof err);
+    if (!ls) {
         fprintf(stderr, "%s\n", err);
         return EXIT_INPUT;
     }
@@ -440,10 +429,6 @@ static int run_lesson(const struct options *o)
     if (sheet) {
         if (!rep_lesson_sheet(ls, o->lab_answers, stdout) || fflush(stdout) != 0)
             rc = EXIT_OUTPUT;
-    } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-        teach_lesson_free(ls);
-        die(EXIT_USAGE, "--lesson opens the UI in a terminal; --text writes the worksheet, "
-                        "--answers the key");
     } else {
         struct ui_run_opts uo = {
             .file = ls->capture_path, .filter = o->filter, .ports = o->ports,
@@ -452,7 +437,6 @@ static int run_lesson(const struct options *o)
             .max_headers = o->max_headers, .preview = o->preview,
             .max_ui_exchanges = o->max_ui_x, .lesson = ls,
         };
-        (void)utf8;
         rc = ui_run(&uo);
     }
     teach_lesson_free(ls);

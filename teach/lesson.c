@@ -10,7 +10,6 @@
 #include "lab_int.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +66,7 @@ struct pq {
     size_t nchoices;
     int kind;                    /* -1: no answer yet, else enum teach_lab_kind */
     double value, tol;
+    char value_text[32];         /* the value as written, for the key */
     int unit;                    /* index into units[], -1 none */
     char *accept[TEACH_LAB_MAX_ACCEPT];
     size_t naccept;
@@ -177,24 +177,6 @@ static struct teach_lesson_step *cur_step(struct parser *p)
     return p->ls->nsteps ? &p->ls->steps[p->ls->nsteps - 1] : NULL;
 }
 
-/* a number as written in an answer: digits with one optional point */
-static bool number_tok(const char *s, double *out)
-{
-    size_t n = strspn(s, "0123456789.");
-    if (n == 0 || n != strlen(s) || n > 30 || strchr(s, '.') != strrchr(s, '.') ||
-        strspn(s, "0123456789") == 0)
-        return false;
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return *end == '\0' && errno == 0 && isfinite(*out);
-}
-
-static char *fmt_num(double v)
-{
-    return teach_lab_printf("%.10g", v);
-}
-
 /* the question read so far becomes a lab question of the step */
 static bool finish_q(struct parser *p)
 {
@@ -232,9 +214,10 @@ static bool finish_q(struct parser *p)
     case TEACH_LAB_NUMBER: {
         lq->value = q->value;
         lq->tol = q->tol;
-        char *v = fmt_num(q->value);
+        const char *v = q->value_text;
         if (q->unit >= 0 && units[q->unit].us > 0) {
             lq->usec = true;
+            lq->bare_us = units[q->unit].us;
             lq->value = q->value * units[q->unit].us;
             lq->tol = q->tol * units[q->unit].us;
             lq->answer = teach_lab_printf("%s %s", v, units[q->unit].name);
@@ -244,7 +227,6 @@ static bool finish_q(struct parser *p)
         } else {
             lq->answer = tr_xstrdup(v);
         }
-        free(v);
         break;
     }
     case TEACH_LAB_NAME:
@@ -376,8 +358,9 @@ static bool parse_answer(struct parser *p, char *arg)
             return fail(p, p->line, "'answer number' takes VALUE [UNIT] [tol TOLERANCE]");
         tok[nt++] = s;
     }
-    if (!number_tok(tok[0], &q->value))
+    if (!teach_lab_decimal(tok[0], &q->value))
         return fail(p, p->line, "'%s' is not a number (digits, one optional point)", tok[0]);
+    snprintf(q->value_text, sizeof q->value_text, "%s", tok[0]);
     size_t i = 1;
     q->unit = -1;
     if (i < nt && strcmp(tok[i], "tol") != 0) {
@@ -393,7 +376,7 @@ static bool parse_answer(struct parser *p, char *arg)
     if (i < nt) {
         if (strcmp(tok[i], "tol") != 0 || i + 2 != nt)
             return fail(p, p->line, "'answer number' takes VALUE [UNIT] [tol TOLERANCE]");
-        if (!number_tok(tok[i + 1], &q->tol))
+        if (!teach_lab_decimal(tok[i + 1], &q->tol))
             return fail(p, p->line, "tolerance '%s' is not a number", tok[i + 1]);
     }
     return true;
@@ -824,6 +807,30 @@ bool teach_lesson_bind(struct teach_lesson *ls, const struct teach_lab *lab, cha
     }
     free(rows);
     return ok;
+}
+
+struct teach_lesson *teach_lesson_load(const char *path, const struct dec_pipeline_opts *po,
+                                       char *errbuf, size_t cap)
+{
+    struct teach_lesson *ls = teach_lesson_read(path, errbuf, cap);
+    if (!ls)
+        return NULL;
+    struct dec_pipeline_opts o = *po;
+    o.file = ls->capture_path;
+    char err[TR_ERRBUF_SIZE];
+    struct teach_lab *lab = teach_lab_new();
+    bool ok = teach_lab_load(lab, &o, err);
+    if (!ok)
+        snprintf(errbuf, cap, "%s:%u: capture '%s': %s", ls->name, ls->capture_line, ls->capture,
+                 err);
+    else
+        ok = teach_lesson_bind(ls, lab, errbuf, cap);
+    teach_lab_free(lab);
+    if (!ok) {
+        teach_lesson_free(ls);
+        return NULL;
+    }
+    return ls;
 }
 
 const char *teach_place_text(const struct teach_place *p, char *buf, size_t cap)

@@ -174,6 +174,8 @@ struct teach_lab_q {
     char *text;                  /* the question */
     double value, tol;           /* NUMBER: the answer and the tolerance (absolute) */
     bool usec;                   /* NUMBER: microseconds; an answer may say "ms" or "s" */
+    double bare_us;              /* usec: what a number without a unit counts (1e6: seconds;
+                                  * 0: microseconds) */
     const char *unit;            /* NUMBER: a count's word ("bytes", untranslated, static) an
                                   * answer may write after the number, or NULL */
     uint64_t also[TEACH_LAB_MAX_ALSO];  /* NUMBER: other values accepted (the frames of a stage) */
@@ -313,6 +315,12 @@ void teach_lesson_free(struct teach_lesson *ls);
  * step. False with errbuf "NAME:LINE: ..." for a place the capture lacks. */
 bool teach_lesson_bind(struct teach_lesson *ls, const struct teach_lab *lab, char *errbuf,
                        size_t cap);
+/* The three above at once: the lesson file read, its capture read through
+ * the pipeline (po: the caller's options, its file replaced by the
+ * lesson's capture) and the lesson bound to it. NULL with errbuf one line
+ * "PATH:LINE: ..." (a capture that cannot be read: at its `capture` line). */
+struct teach_lesson *teach_lesson_load(const char *path, const struct dec_pipeline_opts *po,
+                                       char *errbuf, size_t cap);
 /* the questions of the whole lesson */
 size_t teach_lesson_questions(const struct teach_lesson *ls);
 /* a place as the learner reads it: "exchange 2, stage 4 Status line",

@@ -674,30 +674,16 @@ static void read_all(struct app *a)
  * one-line error in a->msg) when it has a mistake */
 static struct teach_lesson *sample_lesson(struct app *a, const char *path)
 {
-    char err[2 * TR_ERRBUF_SIZE], lerr[TR_ERRBUF_SIZE];
-    struct teach_lesson *ls = teach_lesson_read(path, err, sizeof err);
-    if (!ls) {
-        snprintf(a->msg, sizeof a->msg, "%.500s", err);
-        return NULL;
-    }
     const struct ui_run_opts *o = a->o;
     struct dec_pipeline_opts po = {
-        .file = ls->capture_path, .filter = o->filter, .ports = o->ports, .nports = o->nports,
+        .filter = o->filter, .ports = o->ports, .nports = o->nports,
         .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
         .max_headers = o->max_headers,
     };
-    struct teach_lab *l = teach_lab_new();
-    bool ok = teach_lab_load(l, &po, lerr);
-    if (!ok)
-        snprintf(err, sizeof err, "%s:%u: %s", ls->name, ls->capture_line, lerr);
-    else
-        ok = teach_lesson_bind(ls, l, err, sizeof err);
-    teach_lab_free(l);
-    if (!ok) {
+    char err[2 * TR_ERRBUF_SIZE];
+    struct teach_lesson *ls = teach_lesson_load(path, &po, err, sizeof err);
+    if (!ls)
         snprintf(a->msg, sizeof a->msg, "%.500s", err);
-        teach_lesson_free(ls);
-        return NULL;
-    }
     return ls;
 }
 
