@@ -35,6 +35,8 @@ struct ui_lab {
     size_t lstep;                /* SIZE_MAX: its introduction; nsteps: the score */
     size_t lq;                   /* the question of the step (nq: none left) */
     size_t lright, lasked;
+    bool *ldone;                 /* each question of the lesson answered (the first counts) */
+    enum lab_mode input_of;      /* whose answer input[], said[] and judged are */
 };
 
 static struct ui_lab *lab_of(struct app *a)
@@ -75,6 +77,15 @@ static void clear_input(struct ui_lab *l)
     l->said[0] = '\0';
 }
 
+/* the answer being typed belongs to mode m: another mode's is dropped */
+static void own_input(struct ui_lab *l, enum lab_mode m)
+{
+    if (l->input_of != m) {
+        clear_input(l);
+        l->input_of = m;
+    }
+}
+
 /* L: the questions of this capture, read once from the file */
 void ui_lab_open(struct app *a)
 {
@@ -109,6 +120,7 @@ void ui_lab_open(struct app *a)
                    "ask about"));
         return;
     }
+    own_input(l, LAB_QUIZ);
     if (l->cur >= teach_lab_count(l->lab) && l->judged) {
         /* L after the score: the lab again from the first question */
         l->cur = l->right = l->hinted = l->answered = 0;
@@ -140,6 +152,7 @@ bool ui_lab_before_next(struct app *a)
     teach_lab_q_done(&l->nq);
     l->nq = q;
     clear_input(l);
+    l->input_of = LAB_NEXT;
     l->mode = LAB_NEXT;
     return true;
 }
@@ -202,8 +215,14 @@ static void judge(struct app *a, struct ui_lab *l)
         l->next_asked++;
         l->next_right += v == TEACH_LAB_RIGHT;
     } else if (l->mode == LAB_LESSON) {
-        l->lasked++;
-        l->lright += v == TEACH_LAB_RIGHT;
+        size_t k = l->lq;  /* the question's number in the whole lesson */
+        for (size_t i = 0; i < l->lstep; i++)
+            k += l->ls->steps[i].nq;
+        if (!l->ldone[k]) {
+            l->ldone[k] = true;
+            l->lasked++;
+            l->lright += v == TEACH_LAB_RIGHT;
+        }
     } else {
         l->answered++;
         if (v == TEACH_LAB_RIGHT) {
@@ -286,7 +305,10 @@ void ui_lesson_start(struct app *a, const struct teach_lesson *ls)
     l->ls = ls;
     l->lstep = SIZE_MAX;
     l->lq = l->lright = l->lasked = 0;
+    free(l->ldone);
+    l->ldone = tr_xcalloc(teach_lesson_questions(ls) + 1, sizeof *l->ldone);
     clear_input(l);
+    l->input_of = LAB_LESSON;
     l->mode = LAB_LESSON;
 }
 
@@ -304,6 +326,7 @@ void ui_lesson_open(struct app *a)
         teach_lab_q_done(&l->nq);
     if (l->lstep == l->ls->nsteps)
         ui_lesson_start(a, l->ls);
+    own_input(l, LAB_LESSON);
     l->mode = LAB_LESSON;
     lesson_goto(a, l);
 }
@@ -522,6 +545,7 @@ void ui_lab_free(struct app *a)
         return;
     teach_lab_q_done(&a->lab->nq);
     teach_lab_free(a->lab->lab);
+    free(a->lab->ldone);
     free(a->lab);
     a->lab = NULL;
 }

@@ -355,6 +355,17 @@ def check_ui(lang):
     t.keys("T")
     t.wait(lambda s: ("第 2 步" in s or "step 2 of 5" in s) if zh else "step 2 of 5" in s,
            "T brings the lesson back at its step")
+    if not zh:
+        # the lab in between: its own question, then the lesson's again (the
+        # answer typed anew; its first answer, wrong, is the one that counts)
+        t.keys("L")
+        t.wait(lambda s: "Lab: question 1 of" in s and "Wrong" not in s, "L: the lab, its own box")
+        t.keys("Escape", "T")
+        t.wait(lambda s: "step 2 of 5" in s and "Which method does the client use" in s and
+               "Wrong" not in s, "T: the lesson's question again")
+        t.type("GET")
+        t.keys("Enter")
+        t.wait(lambda s: "Right." in s, "the second answer is checked")
     # the rest: step 3 (a choice), 4 (a number), 5 (a choice), the score
     t.keys("Enter", "a", "Enter")
     t.type("100 " + ("字节" if zh else "bytes"))  # a count may carry its unit
