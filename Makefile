@@ -76,7 +76,7 @@ DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c de
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \
 	teach/explain_hdr.c teach/explain_msg.c teach/explain_dns.c teach/explain_socks.c \
 	teach/explain_tls.c teach/explain_h2.c teach/palette.c \
-	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c teach/lesson.c
+	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c teach/lesson.c teach/lesson_bind.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c \
 	report/lab.c

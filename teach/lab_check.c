@@ -159,9 +159,12 @@ static enum teach_lab_verdict check_choice(const struct teach_lab_q *q, const ch
         pick = (size_t)(c - 'A');
     else if (lone && c >= '1' && c < '1' + (int)q->nchoices)
         pick = (size_t)(c - '1');
-    for (size_t i = 0; pick == SIZE_MAX && i < q->nchoices; i++)
-        if (strcasecmp(a, q->choices[i]) == 0)
+    for (size_t i = 0; pick == SIZE_MAX && i < q->nchoices; i++) {
+        char c[1024];  /* the choice as an answer is read: "The server." is "The server" */
+        trim(q->choices[i], c, sizeof c);
+        if (strcasecmp(a, c) == 0)
             pick = i;
+    }
     if (pick == SIZE_MAX)
         return TEACH_LAB_UNREADABLE;
     return pick == q->right ? TEACH_LAB_RIGHT : TEACH_LAB_WRONG;

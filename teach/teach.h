@@ -245,7 +245,7 @@ const char *teach_lab_where(const struct teach_lab_q *q, char *buf, size_t cap);
 bool teach_lab_next(const struct dec_record *r, int idx, struct teach_lab_q *out);
 
 /* ------------------------------------------------------------------------ */
-/* Teacher lessons (issue 19, teach/lesson.c): a small text format for a    */
+/* Teacher lessons (issue 19, teach/lesson*.c): a small text format for a   */
 /* walk through one capture, written by a teacher: a title and an           */
 /* introduction, then steps, each a place to go to (an exchange and stage   */
 /* as --goto names them, or a frame), things to say there and questions     */
@@ -286,7 +286,6 @@ struct teach_lesson_step {
     size_t nsay;
     struct teach_lab_q *qs;      /* its questions (conn, exchange: 0, -1) */
     size_t nq;
-    unsigned *q_lines;           /* the line of each question's `ask` */
 };
 
 struct teach_lesson {
