@@ -24,7 +24,7 @@ struct ui_run_opts {
     size_t nports;
     const char *goto_spec;      /* "EXCHANGE[,STAGE]" (1-based; STAGE a name or number) */
     const char *lang;           /* "en", "zh", or NULL for the locale's */
-    const char *samples_dir;    /* where samples/index.tsv is, or NULL to look */
+    const char *samples_dir;    /* where the samples and their lessons/ are, or NULL to look */
     const char *write_file;     /* live: -w FILE */
     /* live: called once the interface is open (privileges are dropped
      * there, then the -w file opened); false stops with errbuf */
