@@ -76,7 +76,8 @@ DECODE_SRC := decode/model.c decode/parse.c decode/inspect.c decode/content.c de
 TEACH_SRC := teach/i18n.c teach/catalog.c teach/compose.c teach/notes.c teach/lead.c teach/explain.c \
 	teach/explain_hdr.c teach/explain_msg.c teach/explain_dns.c teach/explain_socks.c \
 	teach/explain_tls.c teach/explain_h2.c teach/palette.c \
-	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c teach/lab_tls.c teach/lab_dns.c
+	teach/lab.c teach/lab_check.c teach/lab_next.c teach/lab_tcp.c teach/lab_tls.c teach/lab_dns.c \
+	teach/lesson.c teach/lesson_bind.c
 REPORT_SRC := report/out.c report/json.c report/text.c report/spool.c report/walk.c \
 	report/writer.c report/html.c report/md.c report/svg.c report/har.c report/export.c \
 	report/lab.c
@@ -250,11 +251,12 @@ DATADIR ?= $(PREFIX)/share
 LOCALEDIR ?= $(DATADIR)/locale
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/httpstep/samples
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/httpstep/samples \
+		$(DESTDIR)$(DATADIR)/httpstep/samples/lessons
 	install -m 755 httpstep $(DESTDIR)$(BINDIR)/httpstep
 	install -m 644 httpstep.1 $(DESTDIR)$(MANDIR)/man1/httpstep.1
-	install -m 644 samples/*.pcap* samples/index.tsv samples/README.md \
-		$(DESTDIR)$(DATADIR)/httpstep/samples/
+	install -m 644 samples/*.pcap* samples/README.md $(DESTDIR)$(DATADIR)/httpstep/samples/
+	install -m 644 samples/lessons/*.lesson $(DESTDIR)$(DATADIR)/httpstep/samples/lessons/
 	for mo in $(MO_FILES); do \
 		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \

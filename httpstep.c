@@ -81,6 +81,7 @@ struct options {
     int snaplen;            /* -s: live, bytes kept per packet (0: the default) */
     int json_version;       /* --json-version: 1 or 2 (0: 2) */
     bool lab, lab_answers;  /* --lab, --answers (issue 19) */
+    const char *lesson;     /* --lesson FILE (issue 19) */
     uint64_t lab_seed;      /* --seed: 0 the fixed order */
     const char *keylogs[MAX_KEYLOGS];  /* --keylog files, in order */
     size_t nkeylogs;
@@ -167,6 +168,12 @@ static void usage(FILE *f)
             "                   httpstep(1)); --lang zh asks in Chinese\n"
             "      --lab --text the questions as a worksheet to print\n"
             "      --lab --answers  the answer key: each answer, why, and its stage and frame\n"
+            "      --lesson FILE  walk a teacher's lesson (see LESSONS in httpstep(1)): the\n"
+            "                   UI opens on its capture, goes to each step's place, shows\n"
+            "                   what to say there and asks its questions, the score at the\n"
+            "                   end; --lang zh in Chinese\n"
+            "      --lesson FILE --text  the lesson as a worksheet to print\n"
+            "      --lesson FILE --answers  its answer key\n"
             "      --seed N     --lab: shuffle the questions and choices by N (default: the\n"
             "                   fixed order, the same on every run)\n"
             "      --big        projector mode: high contrast, fewer panes\n"
@@ -175,7 +182,8 @@ static void usage(FILE *f)
             "  -h, --help       this help\n"
             "  -V, --version    the version\n"
             "\n"
-            "Exit status: 0 done, 1 usage, 2 unreadable or cut capture, 3 live capture failed,\n"
+            "Exit status: 0 done, 1 usage, 2 unreadable or cut capture (or a lesson with a\n"
+            "mistake: one line FILE:LINE: what), 3 live capture failed,\n"
             "4 out of memory, 5 output not written.\n",
             TR_DEFAULT_BUFFER_KIB, TR_DEFAULT_MAX_CONNS, TR_DEFAULT_MAX_OOO, DEC_DEFAULT_MAX_HEADER,
             DEC_DEFAULT_MAX_HEADERS, DEC_DEFAULT_PREVIEW);
@@ -323,9 +331,27 @@ static void check_exports(const struct options *o)
 /* --lab with what it combines with (issue 19) */
 static void check_lab(const struct options *o)
 {
+    if (o->lesson) {
+        if (o->lab)
+            die(EXIT_USAGE, "--lab and --lesson: one at a time");
+        if (o->lab_seed)
+            die(EXIT_USAGE, "--seed is for --lab (a lesson asks in its own order)");
+        if (o->file || o->iface)
+            die(EXIT_USAGE, "--lesson FILE: the lesson names its capture; give no other");
+        if (o->mode == MODE_JSON || o->mode == MODE_STATS)
+            die(EXIT_USAGE, "--lesson: with --text (the worksheet) or --answers (the key), or "
+                            "alone (the UI)");
+        if (o->mode == MODE_TEXT && o->lab_answers)
+            die(EXIT_USAGE, "choose one of --text (the worksheet) and --answers (the key)");
+        for (int e = 0; e < EXP_COUNT; e++)
+            if (o->export_path[e])
+                die(EXIT_USAGE, "--lesson and %s: one at a time", exports[e].opt);
+        return;
+    }
     if (!o->lab) {
         if (o->lab_answers || o->lab_seed)
-            die(EXIT_USAGE, "%s is for --lab (see --help)", o->lab_answers ? "--answers" : "--seed");
+            die(EXIT_USAGE, "%s is for --lab or --lesson (see --help)",
+                o->lab_answers ? "--answers" : "--seed");
         return;
     }
     if (o->iface)
@@ -381,12 +407,54 @@ static int run_lab(const struct options *o)
     return EXIT_OK;
 }
 
+/* --lesson: the lesson read and checked against its capture (errors: one
+ * line FILE:LINE: what), then the UI, the worksheet or the key */
+static int run_lesson(const struct options *o)
+{
+    char err[2 * TR_ERRBUF_SIZE];
+    bool sheet = o->mode == MODE_TEXT || o->lab_answers;
+    if (!sheet && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+        die(EXIT_USAGE, "--lesson opens the UI in a terminal; --text writes the worksheet, "
+                        "--answers the key");
+    teach_i18n_init(o->lang);
+    if (sheet)
+        setlocale(LC_NUMERIC, "C");
+    struct dec_pipeline_opts po = {
+        .filter = o->filter, .ports = o->ports, .nports = o->nports,
+        .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
+        .max_headers = o->max_headers,
+    };
+    struct teach_lesson *ls = teach_lesson_load(o->lesson, &po, err, sizeof err);
+    if (!ls) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_INPUT;
+    }
+    int rc = EXIT_OK;
+    if (sheet) {
+        if (!rep_lesson_sheet(ls, o->lab_answers, stdout) || fflush(stdout) != 0)
+            rc = EXIT_OUTPUT;
+    } else {
+        struct ui_run_opts uo = {
+            .file = ls->capture_path, .filter = o->filter, .ports = o->ports,
+            .nports = o->nports, .lang = o->lang, .big = o->big, .mono = o->mono,
+            .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
+            .max_headers = o->max_headers, .preview = o->preview,
+            .max_ui_exchanges = o->max_ui_x, .lesson = ls,
+        };
+        rc = ui_run(&uo);
+    }
+    teach_lesson_free(ls);
+    if (rc == EXIT_OUTPUT)
+        die(EXIT_OUTPUT, "cannot write the output: %s", strerror(errno));
+    return rc;
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
     enum { OPT_JSON = 256, OPT_TEXT, OPT_STATS, OPT_DURATION, OPT_MAX_CONNS, OPT_MAX_OOO,
            OPT_MAX_HEADER, OPT_MAX_HEADERS, OPT_PREVIEW, OPT_GOTO, OPT_LANG, OPT_BIG, OPT_MONO,
            OPT_HELP_KEYS, OPT_MAX_UI_X, OPT_HTML, OPT_MD, OPT_SVG, OPT_HAR, OPT_JSON_VERSION,
-           OPT_LAB, OPT_ANSWERS, OPT_SEED, OPT_KEYLOG };
+           OPT_LAB, OPT_ANSWERS, OPT_SEED, OPT_KEYLOG, OPT_LESSON };
     static const struct option longopts[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"text", no_argument, NULL, OPT_TEXT},
@@ -410,6 +478,7 @@ static void parse_options(int argc, char **argv, struct options *o)
         {"svg", required_argument, NULL, OPT_SVG},
         {"har", required_argument, NULL, OPT_HAR},
         {"lab", no_argument, NULL, OPT_LAB},
+        {"lesson", required_argument, NULL, OPT_LESSON},
         {"answers", no_argument, NULL, OPT_ANSWERS},
         {"seed", required_argument, NULL, OPT_SEED},
         {"help", no_argument, NULL, 'h'},
@@ -550,6 +619,11 @@ static void parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_LAB:
             o->lab = true;
+            break;
+        case OPT_LESSON:
+            if (!*optarg)
+                die(EXIT_USAGE, "--lesson needs a lesson file");
+            o->lesson = optarg;
             break;
         case OPT_ANSWERS:
             o->lab_answers = true;
@@ -709,6 +783,11 @@ int main(int argc, char **argv)
     char err[TR_ERRBUF_SIZE];
     setlocale(LC_ALL, "");
     parse_options(argc, argv, &o);
+    if (o.lesson) {
+        int rc = run_lesson(&o);
+        free(o.filter);
+        return rc;
+    }
     if (o.lab) {
         int rc = run_lab(&o);
         free(o.filter);

@@ -39,6 +39,26 @@ static void answer_line(const struct teach_lab_q *q, FILE *out)
         fprintf(out, "   %s%s%s\n", _("Answer:"), gap(), q->answer);
 }
 
+/* question number num on a worksheet (room to answer) or a key (the
+ * answer, why when there is one, and where when asked) */
+static void sheet_question(const struct teach_lab_q *q, size_t num, bool answers, bool where,
+                           FILE *out)
+{
+    fprintf(out, "\n%zu. %s\n", num, q->text);
+    choices(q, out);
+    rule_line(q, out);
+    if (!answers) {
+        fprintf(out, "   %s%s____________________\n", _("Answer:"), gap());
+        return;
+    }
+    answer_line(q, out);
+    if (q->why && q->why[0])
+        fprintf(out, "   %s%s%s\n", _("Why:"), gap(), q->why);
+    char buf[256];
+    if (where)
+        fprintf(out, "   %s%s%s\n", _("Where:"), gap(), teach_lab_where(q, buf, sizeof buf));
+}
+
 bool rep_lab_sheet(const struct teach_lab *l, const char *source, bool answers, FILE *out)
 {
     size_t n = teach_lab_count(l);
@@ -49,20 +69,8 @@ bool rep_lab_sheet(const struct teach_lab *l, const char *source, bool answers, 
             n);
     if (!answers)
         fprintf(out, "%s\n", _("Name: ____________________"));
-    char where[256];
-    for (size_t i = 0; i < n; i++) {
-        const struct teach_lab_q *q = teach_lab_get(l, i);
-        fprintf(out, "\n%zu. %s\n", i + 1, q->text);
-        choices(q, out);
-        rule_line(q, out);
-        if (!answers) {
-            fprintf(out, "   %s%s____________________\n", _("Answer:"), gap());
-            continue;
-        }
-        answer_line(q, out);
-        fprintf(out, "   %s%s%s\n", _("Why:"), gap(), q->why);
-        fprintf(out, "   %s%s%s\n", _("Where:"), gap(), teach_lab_where(q, where, sizeof where));
-    }
+    for (size_t i = 0; i < n; i++)
+        sheet_question(teach_lab_get(l, i), i + 1, answers, true, out);
     if (answers)
         fprintf(out, "\n%s\n", _("Numbers count within the tolerance given; names ignore case; a "
                                  "choice may be given by its letter, its number or its text."));
@@ -154,4 +162,31 @@ size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FIL
     fprintf(out, ".\n");
     fflush(out);
     return right;
+}
+
+/* ----------------------------------------------------- teacher lessons -- */
+
+bool rep_lesson_sheet(const struct teach_lesson *ls, bool answers, FILE *out)
+{
+    size_t n = teach_lesson_questions(ls), num = 0;
+    fprintf(out, answers ? _("httpstep lesson, answer key: %s\n") : _("httpstep lesson: %s\n"),
+            teach_ltext(&ls->title));
+    fprintf(out, _("Capture: %s\n"), ls->capture);
+    fprintf(out, P_("%zu question.\n", "%zu questions.\n", n), n);
+    if (!answers && n)
+        fprintf(out, "%s\n", _("Name: ____________________"));
+    fprintf(out, "\n%s\n", teach_ltext(&ls->intro));
+    char place[256];
+    for (size_t i = 0; i < ls->nsteps; i++) {
+        const struct teach_lesson_step *st = &ls->steps[i];
+        fprintf(out, "\n");
+        fprintf(out, _("Step %zu of %zu: %s\n"), i + 1, ls->nsteps,
+                teach_place_text(&st->at, place, sizeof place));
+        for (size_t k = 0; k < st->nsay; k++)
+            fprintf(out, "   %s\n", teach_ltext(&st->say[k]));
+        for (size_t k = 0; k < st->nq; k++)
+            sheet_question(&st->qs[k], ++num, answers, false, out);
+    }
+    fflush(out);
+    return !ferror(out);
 }

@@ -138,4 +138,12 @@ bool rep_lab_sheet(const struct teach_lab *l, const char *source, bool answers, 
  * score at the end (also when in ends early). Returns the right answers. */
 size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FILE *out);
 
+/* A teacher's lesson (struct teach_lesson, teach/teach.h, bound to its
+ * capture) as a worksheet (answers false: the introduction, each step's
+ * place, what is said there and its questions with room to answer) or as
+ * its key (answers true: each answer and why), in the current teach/
+ * language. False when out could not be written. */
+struct teach_lesson;
+bool rep_lesson_sheet(const struct teach_lesson *ls, bool answers, FILE *out);
+
 #endif

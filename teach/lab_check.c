@@ -30,6 +30,30 @@ static void trim(const char *in, char *buf, size_t cap)
     buf[n] = '\0';
 }
 
+bool teach_lab_decimal(const char *s, double *out)
+{
+    size_t n = strlen(s), digits = 0;
+    if (n == 0 || n > 30)
+        return false;
+    double v = 0, scale = 1;
+    bool point = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.' && !point) {
+            point = true;
+        } else if (isdigit((unsigned char)s[i])) {
+            digits++;
+            if (point)
+                v += (s[i] - '0') * (scale /= 10);
+            else
+                v = v * 10 + (s[i] - '0');
+        } else {
+            return false;
+        }
+    }
+    *out = v;
+    return digits > 0;
+}
+
 /* a unit after a number: its factor to microseconds, 0 when unknown */
 static double unit_us(const char *u)
 {
@@ -50,7 +74,7 @@ static double unit_us(const char *u)
 
 /* A number as a learner writes it: digits with ',' or '_' between groups
  * ("1,039"), a decimal point, then an optional unit; *unit gets the
- * factor of the unit to microseconds (1 when none). False when it is not
+ * factor of the unit to microseconds (0 when none is written). False when it is not
  * one. */
 static bool read_number(const char *s, double *out, double *unit)
 {
@@ -77,24 +101,42 @@ static bool read_number(const char *s, double *out, double *unit)
         return false;
     while (*p == ' ')
         p++;
-    *unit = 1;
+    *unit = 0;  /* none given */
     if (*p) {
         *unit = unit_us(p);
         if (*unit == 0)
             return false;
     }
-    char *end;
-    *out = strtod(digits, &end);
-    return *end == '\0';
+    return teach_lab_decimal(digits, out);
 }
 
-static enum teach_lab_verdict check_number(const struct teach_lab_q *q, const char *a)
+/* "100 bytes" (or its translation) when the question counts bytes: the number */
+static void drop_unit_word(const struct teach_lab_q *q, char *a)
+{
+    const char *words[2] = {q->unit, q->unit ? _(q->unit) : NULL};
+    size_t n = strlen(a);
+    for (size_t i = 0; i < 2 && words[i]; i++) {
+        size_t w = strlen(words[i]);
+        if (w < n && strcasecmp(a + n - w, words[i]) == 0) {
+            n -= w;
+            while (n && a[n - 1] == ' ')
+                n--;
+            a[n] = '\0';
+            return;
+        }
+    }
+}
+
+static enum teach_lab_verdict check_number(const struct teach_lab_q *q, char *a)
 {
     double v, unit;
+    drop_unit_word(q, a);
     if (!read_number(a, &v, &unit))
         return TEACH_LAB_UNREADABLE;
-    if (unit != 1 && !q->usec)
+    if (unit != 0 && !q->usec)
         return TEACH_LAB_UNREADABLE;
+    if (unit == 0)  /* a bare number: microseconds, or the question's unit */
+        unit = q->usec && q->bare_us > 0 ? q->bare_us : 1;
     v *= unit;
     if (fabs(v - q->value) <= q->tol + 1e-9)
         return TEACH_LAB_RIGHT;
@@ -117,9 +159,12 @@ static enum teach_lab_verdict check_choice(const struct teach_lab_q *q, const ch
         pick = (size_t)(c - 'A');
     else if (lone && c >= '1' && c < '1' + (int)q->nchoices)
         pick = (size_t)(c - '1');
-    for (size_t i = 0; pick == SIZE_MAX && i < q->nchoices; i++)
-        if (strcasecmp(a, q->choices[i]) == 0)
+    for (size_t i = 0; pick == SIZE_MAX && i < q->nchoices; i++) {
+        char c[1024];  /* the choice as an answer is read: "The server." is "The server" */
+        trim(q->choices[i], c, sizeof c);
+        if (strcasecmp(a, c) == 0)
             pick = i;
+    }
     if (pick == SIZE_MAX)
         return TEACH_LAB_UNREADABLE;
     return pick == q->right ? TEACH_LAB_RIGHT : TEACH_LAB_WRONG;
@@ -158,7 +203,15 @@ const char *teach_lab_rule(const struct teach_lab_q *q, char *buf, size_t cap)
 {
     switch (q->kind) {
     case TEACH_LAB_NUMBER:
-        if (q->usec)
+        if (q->usec && q->bare_us >= 1e6)
+            snprintf(buf, cap, _("a duration in seconds, or give a unit: ms, us; within %g s of "
+                                 "the answer"),
+                     q->tol / 1e6);
+        else if (q->usec && q->bare_us >= 1e3)
+            snprintf(buf, cap, _("a duration in milliseconds, or give a unit: s, us; within %g ms "
+                                 "of the answer"),
+                     q->tol / 1e3);
+        else if (q->usec)
             snprintf(buf, cap, _("a duration in microseconds, or give a unit: ms, s; within "
                                  "%.0f microseconds of the answer"),
                      q->tol);

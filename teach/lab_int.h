@@ -57,6 +57,10 @@ const struct dec_stage *teach_lab_stage_of(const struct dec_record *r, int64_t x
  * same form (out[0] the date as sent, normalized). False when it is not an
  * IMF-fixdate. */
 bool teach_lab_date_choices(const char *p, size_t n, char out[TEACH_LAB_MAX_CHOICES][40]);
+/* A decimal number: digits with at most one point ("1039", "0.35", "2."),
+ * read the same whatever the locale (LC_NUMERIC may use a comma); false
+ * when s is not one (or has more than 30 characters) */
+bool teach_lab_decimal(const char *s, double *out);
 /* put the choices of q in an order drawn from *seed (which moves on) */
 void teach_lab_shuffle_choices(struct teach_lab_q *q, uint64_t *seed);
 

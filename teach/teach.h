@@ -202,6 +202,10 @@ struct teach_lab_q {
     char *text;                  /* the question */
     double value, tol;           /* NUMBER: the answer and the tolerance (absolute) */
     bool usec;                   /* NUMBER: microseconds; an answer may say "ms" or "s" */
+    double bare_us;              /* usec: what a number without a unit counts (1e6: seconds;
+                                  * 0: microseconds) */
+    const char *unit;            /* NUMBER: a count's word ("bytes", untranslated, static) an
+                                  * answer may write after the number, or NULL */
     uint64_t also[TEACH_LAB_MAX_ALSO];  /* NUMBER: other values accepted (the frames of a stage) */
     size_t nalso;
     char *accept[TEACH_LAB_MAX_ACCEPT]; /* NAME, EXACT: the answers accepted */
@@ -275,5 +279,87 @@ bool teach_lab_next(const struct dec_record *r, int idx, struct teach_lab_q *out
  * that ends first). Also after a ClientHello (the ServerHello) and after a
  * PUSH_PROMISE (what the connection carries next). teach_lab_next is part 0. */
 bool teach_lab_next_part(const struct dec_record *r, int idx, int part, struct teach_lab_q *out);
+
+/* ------------------------------------------------------------------------ */
+/* Teacher lessons (issue 19, teach/lesson*.c): a small text format for a   */
+/* walk through one capture, written by a teacher: a title and an           */
+/* introduction, then steps, each a place to go to (an exchange and stage   */
+/* as --goto names them, or a frame), things to say there and questions     */
+/* with their answers, every text in English and Chinese. The format is in  */
+/* httpstep(1), LESSONS. Questions are struct teach_lab_q (checked by       */
+/* teach_lab_check), made in the language current when the lesson is read. */
+
+#define TEACH_LESSON_MAX_BYTES (1u << 20)   /* a lesson file, at most */
+#define TEACH_LESSON_MAX_LINE 4096          /* bytes of one line */
+#define TEACH_LESSON_MAX_STEPS 200
+#define TEACH_LESSON_MAX_SAY 32             /* things to say in one step */
+#define TEACH_LESSON_MAX_ASK 16             /* questions in one step */
+
+/* a text in both languages (owned by the lesson) */
+struct teach_ltext {
+    char *en, *zh;
+    unsigned line;               /* the line of its English text */
+};
+/* the text in the current language */
+const char *teach_ltext(const struct teach_ltext *t);
+
+/* where a step goes: exchange x (1-based, the UI's list and --goto) with
+ * its stage of kind `kind` (-1: the exchange's first) or its nth stage
+ * (nth > 0, as --goto X,N), or the stage that holds frame `frame` (x 0
+ * until teach_lesson_bind finds it) */
+struct teach_place {
+    uint64_t x;
+    int kind;
+    unsigned nth;
+    uint64_t frame;
+    int stage;                   /* teach_lesson_bind: the kind it lands on, -1 before */
+};
+
+struct teach_lesson_step {
+    unsigned line;               /* the line of its `step` */
+    struct teach_place at;
+    struct teach_ltext *say;
+    size_t nsay;
+    struct teach_lab_q *qs;      /* its questions (conn, exchange: 0, -1) */
+    size_t nq;
+};
+
+struct teach_lesson {
+    char *name;                  /* the file name, for messages */
+    char *capture;               /* as written after `capture` */
+    char *capture_path;          /* the capture, relative to the lesson's folder */
+    struct teach_ltext title, intro;
+    struct teach_lesson_step *steps;
+    size_t nsteps, csteps;
+    unsigned capture_line;
+};
+
+/* Parse a lesson of len bytes (name: for messages; dir: the folder a
+ * relative capture is in, NULL for the current one). NULL on a mistake,
+ * with errbuf (cap bytes) one line "NAME:LINE: what is wrong". The
+ * questions are made in the current language (teach_i18n_init first). */
+struct teach_lesson *teach_lesson_parse(const char *text, size_t len, const char *name,
+                                        const char *dir, char *errbuf, size_t cap);
+/* Read and parse a lesson file (at most TEACH_LESSON_MAX_BYTES); NULL with
+ * errbuf "PATH: cannot read: ..." or "PATH:LINE: ..." */
+struct teach_lesson *teach_lesson_read(const char *path, char *errbuf, size_t cap);
+void teach_lesson_free(struct teach_lesson *ls);
+/* Check every step's place against the capture the lab read (its
+ * connections in the order of the UI's list: exchange rows, one row for a
+ * connection without exchanges) and fill in the exchange of a frame's
+ * step. False with errbuf "NAME:LINE: ..." for a place the capture lacks. */
+bool teach_lesson_bind(struct teach_lesson *ls, const struct teach_lab *lab, char *errbuf,
+                       size_t cap);
+/* The three above at once: the lesson file read, its capture read through
+ * the pipeline (po: the caller's options, its file replaced by the
+ * lesson's capture) and the lesson bound to it. NULL with errbuf one line
+ * "PATH:LINE: ..." (a capture that cannot be read: at its `capture` line). */
+struct teach_lesson *teach_lesson_load(const char *path, const struct dec_pipeline_opts *po,
+                                       char *errbuf, size_t cap);
+/* the questions of the whole lesson */
+size_t teach_lesson_questions(const struct teach_lesson *ls);
+/* a place as the learner reads it: "exchange 2, stage 4 Status line",
+ * "frame 7 (exchange 1, stage 1 Handshake)", in buf */
+const char *teach_place_text(const struct teach_place *p, char *buf, size_t cap);
 
 #endif

@@ -420,6 +420,9 @@ static int global_key(struct app *a, enum ui_action act)
     case UA_LAB_NEXT:
         ui_lab_next_toggle(a);
         break;
+    case UA_LESSON:
+        ui_lesson_open(a);
+        break;
     case UA_EXPORT:
         ui_export_exchange(a);
         break;
@@ -457,8 +460,11 @@ static int key(struct app *a, int ch)
     }
     if (a->searching)
         return ui_search_key(a, ch);
-    if (ui_lab_active(a) && !a->help)
-        return ui_lab_key(a, ch);
+    if (ui_lab_active(a) && !a->help) {
+        int f = ui_lab_key(a, ch);  /* 0: a lesson with nothing to type into */
+        if (f)
+            return f;
+    }
     if (ch == KEY_MOUSE)
         return mouse(a);
     enum ui_action act = ui_key_action(ch);
@@ -655,6 +661,32 @@ static int64_t draw_timed(struct app *a)
     return t;
 }
 
+/* a lesson goes to its places by the list's numbers: the whole list first */
+static void read_all(struct app *a)
+{
+    while (!a->main.done && !ui_stop) {
+        ui_pass_step(&a->main, 100000);
+        ui_ix_sort(&a->ix);
+    }
+}
+
+/* a sample's lesson, read and checked against its capture; NULL (and the
+ * one-line error in a->msg) when it has a mistake */
+static struct teach_lesson *sample_lesson(struct app *a, const char *path)
+{
+    const struct ui_run_opts *o = a->o;
+    struct dec_pipeline_opts po = {
+        .filter = o->filter, .ports = o->ports, .nports = o->nports,
+        .max_conns = o->max_conns, .max_ooo = o->max_ooo, .max_header = o->max_header,
+        .max_headers = o->max_headers,
+    };
+    char err[2 * TR_ERRBUF_SIZE];
+    struct teach_lesson *ls = teach_lesson_load(path, &po, err, sizeof err);
+    if (!ls)
+        snprintf(a->msg, sizeof a->msg, "%.500s", err);
+    return ls;
+}
+
 static int run(struct app *a)
 {
     if (!a->main.open && !open_main(a))
@@ -758,9 +790,10 @@ int ui_run(const struct ui_run_opts *opts)
     ui_screen_big(&a->scr, o.big);
     tr_xalloc_set_fatal_hook(fatal_hook);
     struct ui_pick pick = {.port = o.nports ? o.ports[0] : 80, .filter = o.filter};
+    struct teach_lesson *own_lesson = NULL;  /* a sample's, read here */
     int status = 0;
     if (!o.file && !o.iface) {
-        if (!ui_picker(&a->scr, teach_lang_zh(), &ui_stop, &pick)) {
+        if (!ui_picker(&a->scr, &ui_stop, &pick)) {
             ui_screen_free();
             tr_xalloc_set_fatal_hook(NULL);
             free(a);
@@ -775,6 +808,20 @@ int ui_run(const struct ui_run_opts *opts)
         if (pick.goto_spec && !o.goto_spec)
             o.goto_spec = pick.goto_spec;
         app_init(a);
+        if (pick.lesson && pick.file)
+            own_lesson = sample_lesson(a, pick.lesson);
+    }
+    const struct teach_lesson *lesson = o.lesson ? o.lesson : own_lesson;
+    if (lesson && a->main.open) {
+        read_all(a);
+    } else if (lesson) {
+        if (open_main(a))
+            read_all(a);
+    }
+    if (lesson) {
+        if (a->ix.norder && a->det_conn == 0)  /* the capture's first stage, under the intro */
+            ui_select_row(a, 0, DEC_STAGE_HANDSHAKE, false);
+        ui_lesson_start(a, lesson);
     }
     status = run(a);
     ui_screen_free();
@@ -785,6 +832,8 @@ int ui_run(const struct ui_run_opts *opts)
     free(pick.file);
     free(pick.iface);
     free(pick.goto_spec);
+    free(pick.lesson);
+    teach_lesson_free(own_lesson);
     free(a);
     the_app = NULL;
     if (status < 0)

@@ -105,15 +105,16 @@ struct ui_pick {
     char *file;            /* a sample to open, or NULL */
     char *iface;           /* an interface to capture on, or NULL */
     char *goto_spec;       /* the sample's place to look at */
+    char *lesson;          /* the sample's lesson file, or NULL (none yet) */
     uint16_t port;         /* in: the server port given (-p), or 80; out: the one chosen */
     const char *filter;    /* in: the user's filter expression, or NULL (then the port's) */
 };
 
-/* where samples/index.tsv is (next to the binary, or installed), or NULL */
+/* where the samples are (next to the binary, or installed), or NULL */
 const char *ui_samples_dir(void);
 /* choose a sample, or an interface and the server port to watch; false
  * when the user quits, the terminal goes away, or *stop becomes true (a
  * signal) */
-bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, struct ui_pick *out);
+bool ui_picker(struct ui_screen *scr, volatile sig_atomic_t *stop, struct ui_pick *out);
 
 #endif

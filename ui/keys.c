@@ -45,6 +45,10 @@ const struct ui_binding ui_bindings[] = {
     {UA_LAB_NEXT, {'w', 0, 0, 0}, "w",
      N_("what comes next? (on/off): before a step forward, guess the next stage (a, b, c...)"),
      NULL},
+    {UA_LESSON, {'T', 0, 0, 0}, "T",
+     N_("the teacher's lesson (--lesson, or a sample opened from the list): back to its step, "
+        "Enter goes on, Esc looks around"),
+     NULL},
     {UA_EXPORT, {'E', 0, 0, 0}, "E",
      N_("export the selected exchange as HTML and SVG files in the current directory"), NULL},
     {UA_HELP, {'?', 'h', KEY_F(1), 0}, "?", N_("this help"), N_("help")},

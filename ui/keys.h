@@ -30,6 +30,7 @@ enum ui_action {
     UA_FOLLOW,
     UA_LAB,
     UA_LAB_NEXT,
+    UA_LESSON,
     UA_EXPORT,
     UA_HELP,
     UA_REDRAW,

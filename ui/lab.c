@@ -13,7 +13,7 @@
 
 #define LAB_BOX_ROWS 12          /* the box's height, at most */
 
-enum lab_mode { LAB_OFF, LAB_QUIZ, LAB_NEXT };
+enum lab_mode { LAB_OFF, LAB_QUIZ, LAB_NEXT, LAB_LESSON };
 
 struct ui_lab {
     enum lab_mode mode;          /* the question on screen, LAB_OFF: none */
@@ -31,6 +31,13 @@ struct ui_lab {
     struct teach_lab_q nq;       /* its question, while LAB_NEXT */
     int npart;                   /* which of the step's questions it is (0 first) */
     size_t next_right, next_asked;
+    /* a teacher's lesson (T) */
+    const struct teach_lesson *ls;
+    size_t lstep;                /* SIZE_MAX: its introduction; nsteps: the score */
+    size_t lq;                   /* the question of the step (nq: none left) */
+    size_t lright, lasked;
+    bool *ldone;                 /* each question of the lesson answered (the first counts) */
+    enum lab_mode input_of;      /* whose answer input[], said[] and judged are */
 };
 
 static struct ui_lab *lab_of(struct app *a)
@@ -54,6 +61,11 @@ static const struct teach_lab_q *question(const struct ui_lab *l)
 {
     if (l->mode == LAB_NEXT)
         return &l->nq;
+    if (l->mode == LAB_LESSON) {
+        if (!l->ls || l->lstep >= l->ls->nsteps || l->lq >= l->ls->steps[l->lstep].nq)
+            return NULL;
+        return &l->ls->steps[l->lstep].qs[l->lq];
+    }
     return l->lab ? teach_lab_get(l->lab, l->cur) : NULL;
 }
 
@@ -64,6 +76,15 @@ static void clear_input(struct ui_lab *l)
     l->judged = false;
     l->hint = false;
     l->said[0] = '\0';
+}
+
+/* the answer being typed belongs to mode m: another mode's is dropped */
+static void own_input(struct ui_lab *l, enum lab_mode m)
+{
+    if (l->input_of != m) {
+        clear_input(l);
+        l->input_of = m;
+    }
 }
 
 /* L: the questions of this capture, read once from the file */
@@ -100,6 +121,7 @@ void ui_lab_open(struct app *a)
                    "handshake or DNS lookup to ask about"));
         return;
     }
+    own_input(l, LAB_QUIZ);
     if (l->cur >= teach_lab_count(l->lab) && l->judged) {
         /* L after the score: the lab again from the first question */
         l->cur = l->right = l->hinted = l->answered = 0;
@@ -132,6 +154,7 @@ bool ui_lab_before_next(struct app *a)
     l->nq = q;
     l->npart = 0;
     clear_input(l);
+    l->input_of = LAB_NEXT;
     l->mode = LAB_NEXT;
     return true;
 }
@@ -193,6 +216,15 @@ static void judge(struct app *a, struct ui_lab *l)
     if (l->mode == LAB_NEXT) {
         l->next_asked++;
         l->next_right += v == TEACH_LAB_RIGHT;
+    } else if (l->mode == LAB_LESSON) {
+        size_t k = l->lq;  /* the question's number in the whole lesson */
+        for (size_t i = 0; i < l->lstep; i++)
+            k += l->ls->steps[i].nq;
+        if (!l->ldone[k]) {
+            l->ldone[k] = true;
+            l->lasked++;
+            l->lright += v == TEACH_LAB_RIGHT;
+        }
     } else {
         l->answered++;
         if (v == TEACH_LAB_RIGHT) {
@@ -235,10 +267,132 @@ static void go_on(struct app *a, struct ui_lab *l)
     l->mode = LAB_OFF;
 }
 
+/* a key typed into the answer */
+static void typing(struct app *a, struct ui_lab *l, const struct teach_lab_q *q, int ch)
+{
+    if (q->kind == TEACH_LAB_CHOICE) {
+        /* a choice is one key, checked at once; other keys do nothing */
+        if ((ch >= 'a' && ch < 'a' + (int)q->nchoices) ||
+            (ch >= 'A' && ch < 'A' + (int)q->nchoices) ||
+            (ch >= '1' && ch < '1' + (int)q->nchoices)) {
+            l->input[0] = (char)ch;
+            l->input[1] = '\0';
+            l->ninput = 1;
+            judge(a, l);
+        }
+    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+        /* one character back (a UTF-8 sequence whole) */
+        while (l->ninput && ((unsigned char)l->input[l->ninput - 1] & 0xc0) == 0x80)
+            l->ninput--;
+        if (l->ninput)
+            l->ninput--;
+        l->input[l->ninput] = '\0';
+    } else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && l->ninput + 1 < sizeof l->input) {
+        l->input[l->ninput++] = (char)ch;
+        l->input[l->ninput] = '\0';
+    }
+}
+
+/* ------------------------------------------------------- the lesson -- */
+
+/* the step's place, as --goto (a frame: its packet's detail too) */
+static void lesson_goto(struct app *a, struct ui_lab *l)
+{
+    if (l->lstep >= l->ls->nsteps)
+        return;
+    const struct teach_place *p = &l->ls->steps[l->lstep].at;
+    if (!ui_goto(a, (size_t)p->x, p->nth ? -1 : p->kind, p->nth))
+        return;
+    if (p->frame) {
+        a->ladder.cursor = p->frame;
+        a->ladder.picked = p->frame;
+    }
+}
+
+void ui_lesson_start(struct app *a, const struct teach_lesson *ls)
+{
+    struct ui_lab *l = lab_of(a);
+    l->ls = ls;
+    l->lstep = SIZE_MAX;
+    l->lq = l->lright = l->lasked = 0;
+    free(l->ldone);
+    l->ldone = tr_xcalloc(teach_lesson_questions(ls) + 1, sizeof *l->ldone);
+    clear_input(l);
+    l->input_of = LAB_LESSON;
+    l->mode = LAB_LESSON;
+}
+
+/* T: the lesson again where it was (at its step's place); after the
+ * score, from the start */
+void ui_lesson_open(struct app *a)
+{
+    struct ui_lab *l = a->lab;
+    if (!l || !l->ls) {
+        snprintf(a->msg, sizeof a->msg, "%s",
+                 _("no lesson: httpstep --lesson FILE, or open a sample from the list"));
+        return;
+    }
+    if (l->mode == LAB_NEXT)
+        teach_lab_q_done(&l->nq);
+    if (l->lstep == l->ls->nsteps)
+        ui_lesson_start(a, l->ls);
+    own_input(l, LAB_LESSON);
+    l->mode = LAB_LESSON;
+    lesson_goto(a, l);
+}
+
+/* Enter with nothing to check: the next question, step, or the score */
+static void lesson_on(struct app *a, struct ui_lab *l)
+{
+    size_t n = l->ls->nsteps;
+    if (l->lstep == n) {
+        l->mode = LAB_OFF;
+        return;
+    }
+    if (l->lstep != SIZE_MAX && l->lq < l->ls->steps[l->lstep].nq) {
+        l->lq++;
+        clear_input(l);
+        if (l->lq < l->ls->steps[l->lstep].nq)
+            return;
+    }
+    l->lstep = l->lstep == SIZE_MAX ? 0 : l->lstep + 1;
+    l->lq = 0;
+    clear_input(l);
+    lesson_goto(a, l);
+}
+
+static int lesson_key(struct app *a, struct ui_lab *l, int ch)
+{
+    const struct teach_lab_q *q = question(l);
+    if (ch == 27) {
+        l->mode = LAB_OFF;
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (ch == '\t') {
+        lesson_goto(a, l);
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (ch == '\r' || ch == '\n' || ch == KEY_ENTER) {
+        if (q && !l->judged) {
+            if (l->ninput)
+                judge(a, l);
+        } else {
+            lesson_on(a, l);
+        }
+        return UI_HANDLED | UI_REDRAW;
+    }
+    if (!q || l->judged)
+        return 0;  /* nothing to type into: the screen's own keys (q quits) */
+    typing(a, l, q, ch);
+    return UI_HANDLED | UI_REDRAW;
+}
+
 /* every key while a question is on screen */
 int ui_lab_key(struct app *a, int ch)
 {
     struct ui_lab *l = a->lab;
+    if (l->mode == LAB_LESSON)
+        return lesson_key(a, l, ch);
     const struct teach_lab_q *q = question(l);
     bool score = l->mode == LAB_QUIZ && !q;
     if (ch == 27) {  /* Escape: the box goes; L brings the same question back */
@@ -266,27 +420,7 @@ int ui_lab_key(struct app *a, int ch)
             go_on(a, l);
         return UI_HANDLED | UI_REDRAW;
     }
-    if (q->kind == TEACH_LAB_CHOICE) {
-        /* a choice is one key, checked at once; other keys do nothing */
-        if ((ch >= 'a' && ch < 'a' + (int)q->nchoices) ||
-            (ch >= 'A' && ch < 'A' + (int)q->nchoices) ||
-            (ch >= '1' && ch < '1' + (int)q->nchoices)) {
-            l->input[0] = (char)ch;
-            l->input[1] = '\0';
-            l->ninput = 1;
-            judge(a, l);
-        }
-    } else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-        /* one character back (a UTF-8 sequence whole) */
-        while (l->ninput && ((unsigned char)l->input[l->ninput - 1] & 0xc0) == 0x80)
-            l->ninput--;
-        if (l->ninput)
-            l->ninput--;
-        l->input[l->ninput] = '\0';
-    } else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f && l->ninput + 1 < sizeof l->input) {
-        l->input[l->ninput++] = (char)ch;
-        l->input[l->ninput] = '\0';
-    }
+    typing(a, l, q, ch);
     return UI_HANDLED | UI_REDRAW;
 }
 
@@ -301,17 +435,93 @@ static bool text(struct app *a, const struct rect *r, int *y, const char *s, enu
     return true;
 }
 
+/* a question, its choices, its rule, the answer typed and what the check said */
+static void draw_question(struct app *a, const struct ui_lab *l, const struct teach_lab_q *q,
+                          const struct rect *r, int *y)
+{
+    char rule[256], line[600];
+    text(a, r, y, q->text, UI_COLOR_NORMAL);
+    for (size_t i = 0; i < q->nchoices; i++) {
+        snprintf(line, sizeof line, "%c) %s", (int)('a' + i), q->choices[i]);
+        text(a, r, y, line, l->judged && i == q->right ? UI_COLOR_OK : UI_COLOR_CLIENT);
+    }
+    text(a, r, y, teach_lab_rule(q, rule, sizeof rule), UI_COLOR_DIM);
+    snprintf(line, sizeof line, "> %s%s", l->input, l->judged ? "" : "_");
+    text(a, r, y, line, UI_COLOR_HIGHLIGHT);
+    if (l->said[0])
+        text(a, r, y, l->said,
+             !l->judged ? UI_COLOR_NOTE
+                        : l->verdict == TEACH_LAB_RIGHT ? UI_COLOR_OK : UI_COLOR_SERVER_ERR);
+    if (l->judged)
+        text(a, r, y,
+             l->mode == LAB_NEXT     ? _("Enter or n: show the stage")
+             : l->mode == LAB_LESSON ? _("Enter: go on")
+                                     : _("Enter: the next question"),
+             UI_COLOR_DIM);
+}
+
+/* the lesson's box: its step's text and question, its introduction, its score */
+static void lesson_draw(struct app *a, const struct ui_lab *l, const struct rect *r)
+{
+    const struct teach_lesson *ls = l->ls;
+    char title[400], line[600], place[256];
+    if (l->lstep == SIZE_MAX)
+        snprintf(title, sizeof title, _("Lesson: %s (Enter: the first step, Esc: look around, T: back)"),
+                 teach_ltext(&ls->title));
+    else if (l->lstep < ls->nsteps)
+        snprintf(title, sizeof title, _("Lesson: step %zu of %zu, %s (Enter: on, Tab: its place, "
+                                        "Esc: look around, T: back)"),
+                 l->lstep + 1, ls->nsteps,
+                 teach_place_text(&ls->steps[l->lstep].at, place, sizeof place));
+    else
+        snprintf(title, sizeof title, "%s", _("Lesson: the score"));
+    ui_app_pane_title(a, r, PANE_COUNT, title);
+    int y = r->y + 1;
+    if (l->lstep == SIZE_MAX) {
+        text(a, r, &y, teach_ltext(&ls->title), UI_COLOR_OK);
+        text(a, r, &y, teach_ltext(&ls->intro), UI_COLOR_NORMAL);
+        text(a, r, &y, _("Enter: the first step"), UI_COLOR_DIM);
+        return;
+    }
+    if (l->lstep >= ls->nsteps) {
+        snprintf(line, sizeof line, _("Score: %zu of %zu right"), l->lright,
+                 teach_lesson_questions(ls));
+        text(a, r, &y, line, UI_COLOR_OK);
+        text(a, r, &y, _("Enter closes the lesson; T starts it again."), UI_COLOR_DIM);
+        return;
+    }
+    const struct teach_lesson_step *st = &ls->steps[l->lstep];
+    for (size_t k = 0; k < st->nsay; k++)
+        text(a, r, &y, teach_ltext(&st->say[k]), UI_COLOR_NORMAL);
+    const struct teach_lab_q *q = question(l);
+    if (q) {
+        snprintf(line, sizeof line, _("Question %zu of %zu:"), l->lq + 1, st->nq);
+        text(a, r, &y, line, UI_COLOR_DIM);
+        draw_question(a, l, q, r, &y);
+    } else {
+        text(a, r, &y, l->lstep + 1 < ls->nsteps ? _("Enter: the next step") : _("Enter: the score"),
+             UI_COLOR_DIM);
+    }
+}
+
 /* the box over the lower part of the screen */
 void ui_lab_draw(struct app *a)
 {
     struct ui_lab *l = a->lab;
     if (!l || l->mode == LAB_OFF)
         return;
-    int h = LINES - 4 < LAB_BOX_ROWS ? LINES - 4 : LAB_BOX_ROWS;
+    int want = l->mode == LAB_LESSON && LINES / 2 > LAB_BOX_ROWS ? LINES / 2 : LAB_BOX_ROWS;
+    int h = LINES - 4 < want ? LINES - 4 : want;
     struct rect r = {LINES - 2 - h, 0, h, COLS};
     ui_app_clear(&r);
+    int fa = ui_app_attr(a, UI_COLOR_DIM);
+    if (l->mode == LAB_LESSON) {
+        lesson_draw(a, l, &r);
+        ui_fill(stdscr, r.y + r.h - 1, 0, COLS, a->scr.g.hline, fa);
+        return;
+    }
     const struct teach_lab_q *q = question(l);
-    char title[160], rule[256], line[600];
+    char title[160], line[600];
     size_t n = l->lab ? teach_lab_count(l->lab) : 0;
     if (l->mode == LAB_NEXT)
         snprintf(title, sizeof title, _("What comes next? (%zu of %zu right so far; Esc: not now)"),
@@ -323,7 +533,6 @@ void ui_lab_draw(struct app *a)
         snprintf(title, sizeof title, "%s", _("Lab: the score"));
     ui_app_pane_title(a, &r, PANE_COUNT, title);
     int y = r.y + 1;
-    int fa = ui_app_attr(a, UI_COLOR_DIM);
     if (!q) {
         snprintf(line, sizeof line, _("Score: %zu of %zu right"), l->right, n);
         text(a, &r, &y, line, UI_COLOR_OK);
@@ -335,22 +544,7 @@ void ui_lab_draw(struct app *a)
         }
         text(a, &r, &y, _("Enter closes the lab; L starts it again."), UI_COLOR_DIM);
     } else {
-        text(a, &r, &y, q->text, UI_COLOR_NORMAL);
-        for (size_t i = 0; i < q->nchoices; i++) {
-            snprintf(line, sizeof line, "%c) %s", (int)('a' + i), q->choices[i]);
-            text(a, &r, &y, line, l->judged && i == q->right ? UI_COLOR_OK : UI_COLOR_CLIENT);
-        }
-        text(a, &r, &y, teach_lab_rule(q, rule, sizeof rule), UI_COLOR_DIM);
-        snprintf(line, sizeof line, "> %s%s", l->input, l->judged ? "" : "_");
-        text(a, &r, &y, line, UI_COLOR_HIGHLIGHT);
-        if (l->said[0])
-            text(a, &r, &y, l->said,
-                 !l->judged ? UI_COLOR_NOTE
-                            : l->verdict == TEACH_LAB_RIGHT ? UI_COLOR_OK : UI_COLOR_SERVER_ERR);
-        if (l->judged)
-            text(a, &r, &y,
-                 l->mode == LAB_NEXT ? _("Enter or n: show the stage") : _("Enter: the next question"),
-                 UI_COLOR_DIM);
+        draw_question(a, l, q, &r, &y);
     }
     ui_fill(stdscr, r.y + r.h - 1, 0, COLS, a->scr.g.hline, fa);
 }
@@ -361,6 +555,7 @@ void ui_lab_free(struct app *a)
         return;
     teach_lab_q_done(&a->lab->nq);
     teach_lab_free(a->lab->lab);
+    free(a->lab->ldone);
     free(a->lab);
     a->lab = NULL;
 }

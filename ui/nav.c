@@ -551,10 +551,18 @@ void ui_apply_goto(struct app *a)
         return;
     }
     a->goto_done = true;
+    ui_goto(a, n, kind, nth);
+}
+
+bool ui_goto(struct app *a, size_t n, int kind, long nth)
+{
+    if (n == 0 || n > a->ix.norder)
+        return false;
     ui_select_row(a, n - 1, kind, false);
     if (nth > 0) {
-        /* the nth stage of the exchange */
-        int64_t x = a->want_x;
+        /* the nth stage of the exchange (want_x is gone once the detail was there) */
+        const struct ui_row *r = ui_app_row(a, n - 1);
+        int64_t x = r->flags & XR_BARE ? -1 : (int64_t)r->index;
         if (!a->detp.done)
             while (ui_pass_step(&a->detp, SLICE_US) && !a->detp.done)
                 ;
@@ -567,6 +575,7 @@ void ui_apply_goto(struct app *a)
                 break;
             }
     }
+    return true;
 }
 
 /* ------------------------------------------------------------- search -- */

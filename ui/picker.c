@@ -1,5 +1,6 @@
-/* picker.c - httpstep with no capture: choose a bundled sample (title and
- * lesson from samples/index.tsv) or, when permitted, a live interface */
+/* picker.c - httpstep with no capture: choose a bundled sample (its title
+ * and introduction from its lesson, samples/lessons/STEM.lesson, which the
+ * UI then walks) or, when permitted, a live interface */
 #define _GNU_SOURCE 1
 #include "app.h"
 #include "keys.h"
@@ -7,13 +8,17 @@
 
 #include <wchar.h>
 
+#include <dirent.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct sample {
-    char *file, *title, *lesson, *go, *title_zh, *lesson_zh;
+    char *file;                  /* the capture's name in the samples' folder */
+    char *lesson;                /* its lesson, samples/lessons/STEM.lesson, or NULL */
+    char *title, *intro;         /* the lesson's, in the current language */
 };
 
 struct item {
@@ -21,24 +26,6 @@ struct item {
     const struct sample *s;
     const char *iface;
 };
-
-static char *field(char **p)
-{
-    char *s = *p;
-    if (!s)
-        return tr_xstrdup("");
-    char *tab = strchr(s, '\t');
-    if (tab) {
-        *tab = '\0';
-        *p = tab + 1;
-    } else {
-        *p = NULL;
-    }
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-        s[--n] = '\0';
-    return tr_xstrdup(s);
-}
 
 const char *ui_samples_dir(void)
 {
@@ -54,55 +41,78 @@ const char *ui_samples_dir(void)
     const char *tries[] = {"%s/samples", "%s/../samples", "%s/../share/httpstep/samples"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(dir, sizeof dir, tries[i], exe);
-        char idx[4200];
-        snprintf(idx, sizeof idx, "%s/index.tsv", dir);
-        if (access(idx, R_OK) == 0)
+        char lessons[4200];
+        snprintf(lessons, sizeof lessons, "%s/lessons", dir);
+        struct stat st;
+        if (stat(lessons, &st) == 0 && S_ISDIR(st.st_mode))
             return dir;
     }
     return NULL;
 }
 
+static bool is_capture(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && (strcmp(dot, ".pcap") == 0 || strcmp(dot, ".pcapng") == 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* every capture of the samples' folder, by name, each with its lesson's
+ * title and introduction (a capture without a lesson yet: its file name) */
 static size_t load_samples(const char *dir, struct sample **out)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/index.tsv", dir);
-    FILE *f = fopen(path, "r");
     *out = NULL;
-    if (!f)
+    DIR *d = opendir(dir);
+    if (!d)
         return 0;
-    char line[8192];
-    size_t n = 0, cap = 0;
-    bool header = true;
-    while (fgets(line, sizeof line, f)) {
-        if (header) {
-            header = false;
+    char **names = NULL;
+    size_t nn = 0, cn = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && nn < 1000) {
+        if (e->d_name[0] == '.' || !is_capture(e->d_name))
             continue;
-        }
-        if (line[0] == '\n' || line[0] == '#')
-            continue;
-        tr_xgrow(out, &cap, n + 1, sizeof **out);
-        char *p = line;
-        struct sample *s = &(*out)[n++];
-        s->file = field(&p);
-        s->title = field(&p);
-        s->lesson = field(&p);
-        s->go = field(&p);
-        s->title_zh = field(&p);
-        s->lesson_zh = field(&p);
+        tr_xgrow(&names, &cn, nn + 1, sizeof *names);
+        names[nn++] = tr_xstrdup(e->d_name);
     }
-    fclose(f);
-    return n;
+    closedir(d);
+    if (nn)
+        qsort(names, nn, sizeof *names, cmp_str);
+    *out = tr_xcalloc(nn ? nn : 1, sizeof **out);
+    for (size_t i = 0; i < nn; i++) {
+        struct sample *s = &(*out)[i];
+        s->file = names[i];
+        char path[4400];
+        snprintf(path, sizeof path, "%s/lessons/%.*s.lesson", dir,
+                 (int)(strrchr(s->file, '.') - s->file), s->file);
+        char err[512];
+        struct teach_lesson *ls = access(path, R_OK) == 0 ? teach_lesson_read(path, err, sizeof err)
+                                                          : NULL;
+        if (ls) {
+            s->lesson = tr_xstrdup(path);
+            s->title = tr_xstrdup(teach_ltext(&ls->title));
+            s->intro = tr_xstrdup(teach_ltext(&ls->intro));
+            teach_lesson_free(ls);
+        } else {
+            s->title = tr_xstrdup(s->file);
+            s->intro = access(path, R_OK) == 0 ? tr_xstrdup(err)
+                                               : tr_xstrdup(_("No lesson for this sample yet."));
+        }
+    }
+    free(names);
+    return nn;
 }
 
 static void free_samples(struct sample *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(s[i].file);
-        free(s[i].title);
         free(s[i].lesson);
-        free(s[i].go);
-        free(s[i].title_zh);
-        free(s[i].lesson_zh);
+        free(s[i].title);
+        free(s[i].intro);
     }
     free(s);
 }
@@ -123,7 +133,7 @@ static bool may_capture(void)
     return ok;
 }
 
-bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, struct ui_pick *out)
+bool ui_picker(struct ui_screen *scr, volatile sig_atomic_t *stop, struct ui_pick *out)
 {
     const char *dir = ui_samples_dir();
     struct sample *samples = NULL;
@@ -180,8 +190,7 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
             if (items[i].live)
                 snprintf(buf, sizeof buf, "  %s", items[i].iface);
             else
-                snprintf(buf, sizeof buf, "%2zu  %s", i + 1,
-                         zh && items[i].s->title_zh[0] ? items[i].s->title_zh : items[i].s->title);
+                snprintf(buf, sizeof buf, "%2zu  %s", i + 1, items[i].s->title);
             ui_put(stdscr, y, 1, W - 2, buf, at);
         }
         if (n == 0)
@@ -214,8 +223,7 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
                          : editing   ? _(" (type the server's port, Enter to keep it)")
                                      : _(" (p: another port)"));
             } else {
-                snprintf(buf, sizeof buf, "%s  [%s]",
-                         zh && it->s->lesson_zh[0] ? it->s->lesson_zh : it->s->lesson, it->s->file);
+                snprintf(buf, sizeof buf, "%s  [%s]", it->s->intro, it->s->file);
             }
             ui_put_wrapped(stdscr, ly, 1, W - 2, 4, buf, ui_attr(scr, UI_COLOR_NORMAL));
         }
@@ -276,7 +284,7 @@ bool ui_picker(struct ui_screen *scr, bool zh, volatile sig_atomic_t *stop, stru
                 char path[4200];
                 snprintf(path, sizeof path, "%s/%s", dir, it->s->file);
                 out->file = tr_xstrdup(path);
-                out->goto_spec = it->s->go[0] ? tr_xstrdup(it->s->go) : NULL;
+                out->lesson = it->s->lesson ? tr_xstrdup(it->s->lesson) : NULL;
             }
             chosen = true;
             break;

@@ -11,6 +11,8 @@
 
 #include <stdio.h>
 
+struct teach_lesson;
+
 /* ------------------------------------------------------------------------ */
 /* The stepper UI (ncurses)                                                  */
 
@@ -22,7 +24,7 @@ struct ui_run_opts {
     size_t nports;
     const char *goto_spec;      /* "EXCHANGE[,STAGE]" (1-based; STAGE a name or number) */
     const char *lang;           /* "en", "zh", or NULL for the locale's */
-    const char *samples_dir;    /* where samples/index.tsv is, or NULL to look */
+    const char *samples_dir;    /* where the samples and their lessons/ are, or NULL to look */
     const char *write_file;     /* live: -w FILE */
     /* live: called once the interface is open (privileges are dropped
      * there, then the -w file opened); false stops with errbuf */
@@ -36,6 +38,8 @@ struct ui_run_opts {
     int buffer_kib;             /* live: -B, the kernel's capture buffer in KiB (0: default) */
     const char *const *keylogs; /* --keylog files (TLS secrets) */
     size_t nkeylogs;
+    struct teach_lesson *lesson; /* --lesson: a lesson read and bound to `file` (teach.h;
+                                  * borrowed), walked from the start; NULL none */
 };
 
 /* Run the UI until the user quits; returns the exit status. Restores the

@@ -266,11 +266,19 @@ void ui_packet_detail(const struct dec_record *d, size_t k, struct tr_sbuf *out)
 void ui_lab_open(struct app *a);
 void ui_lab_next_toggle(struct app *a);
 bool ui_lab_next_on(const struct app *a);
-/* a question is on screen: every key goes to ui_lab_key (UI_* flags) */
+/* a question is on screen: every key goes to ui_lab_key (UI_* flags; 0: a
+ * lesson's box with nothing to type into leaves the key to the screen) */
 bool ui_lab_active(const struct app *a);
 int ui_lab_key(struct app *a, int ch);
 /* before a step forward: true when a "what comes next?" question was put up */
 bool ui_lab_before_next(struct app *a);
+/* a teacher's lesson (--lesson, or a sample's): started on the intro when
+ * the capture is read; T brings it back at its step */
+void ui_lesson_start(struct app *a, const struct teach_lesson *ls);
+void ui_lesson_open(struct app *a);
+/* go to exchange n (1-based, the list's), at a stage of kind (-1: none) or
+ * its nth stage (nth > 0), as --goto; false when there is no exchange n */
+bool ui_goto(struct app *a, size_t n, int kind, long nth);
 void ui_lab_draw(struct app *a);
 void ui_lab_free(struct app *a);
 

@@ -22,6 +22,8 @@ FUZZ_HARNESSES += h2
 FUZZ_HARNESSES += inspect
 # lab mode (issue 19): the questions of a capture, the checking of answers
 FUZZ_HARNESSES += lab
+# teacher lessons (issue 19): the lesson format's parser
+FUZZ_HARNESSES += lesson
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS ?= -g -O1
 # the top Makefile's flags (its defines), without its sanitizers and optimization

@@ -62,7 +62,11 @@ for a in "1,039" "10.3 ms" "If-Modified-Since:" "b)" "Mon, 02 Sep 2024 08:00:00 
     "TLS 1.3" "class.example" "CN=localhost" "/style.css" "NXDOMAIN" "3.4 ms" "fd77::1"; do
     printf '\001%s' "$a" >"$out/lab/answer-$(printf '%s' "$a" | cksum | cut -d' ' -f1)"
 done
-for d in capture packet tcp http content dns tls keylog pcapng h2 inspect lab; do
+# teacher lessons (issue 19): the bundled lessons
+rm -rf "${out:?}/lesson"
+mkdir -p "$out/lesson" || exit 1
+cp "$top"/samples/lessons/*.lesson "$out/lesson/" 2>/dev/null
+for d in capture packet tcp http content dns tls keylog pcapng h2 inspect lab lesson; do
     printf '%s %s  ' "$d" "$(ls "$out/$d" | wc -l)"
 done
 echo "seeds in $out"
