@@ -405,8 +405,10 @@ void teach_lab_h2_questions(struct teach_lab *l)
                                    (unsigned long long)r->conn_id);
         teach_lab_set_number(q, lc->h2.max_open);
         q->why = teach_lab_printf(_("%llu at once: HTTP/2 multiplexes streams on one connection "
-                                    "(RFC 9113 5); a stream counts from its first HEADERS (or "
-                                    "PUSH_PROMISE) until both sides have ended it."),
+                                    "(RFC 9113 5); a stream counts from its first HEADERS until "
+                                    "both sides have ended it, and a stream a PUSH_PROMISE "
+                                    "reserves only from the HEADERS of its answer (RFC 9113 "
+                                    "5.1.2)."),
                                   (unsigned long long)lc->h2.max_open);
         teach_lab_where_stage(q, r, 0, DEC_STAGE_REQUEST_LINE, false);
     }

@@ -463,7 +463,7 @@ def check_proto(name, path, got, keylog=None):
                r["tcp.flags.ack"] == ["0"]]
         client = syn[0]["tcp.srcport"][0] if syn else None
         H = [f for f in H if f["tcp.stream"][0] == st]
-        streams, opened, ended, openmax = set(), {}, {}, 0
+        streams, opened, ended, reserved, openmax = set(), {}, {}, set(), 0
         paths, status, hpack, pushed, last = {}, {}, {}, {}, None
         for f in H:
             c = f["tcp.srcport"][0] == client
@@ -475,19 +475,19 @@ def check_proto(name, path, got, keylog=None):
                 sid, ty, fl, ln = int(sid), int(ty), int(fl, 16), int(ln)
                 if sid == 0:
                     continue
-                if ty == 5:  # PUSH_PROMISE: the promised stream, reserved
-                    p = int(prom.pop(0))
+                if ty == 5:  # PUSH_PROMISE: the promised stream, reserved: not open
+                    p = int(prom.pop(0))  # until its HEADERS (RFC 9113 5.1.2)
                     streams.add(p)
-                    opened[p] = True
-                    ended[p] = {True}  # the client's side is closed (RFC 9113 8.4)
+                    reserved.add(p)
                     pushed[p] = pp.pop(0) if pp else None
                 if ty in (0, 1):
                     if sid not in opened:
                         streams.add(sid)
                         opened[sid] = True
-                        # stream 1 begun by the server: the request was the HTTP/1.1
-                        # Upgrade, so the client's side is closed (RFC 7540 3.2)
-                        ended[sid] = {True} if sid == 1 and not c else set()
+                        # a pushed stream, or stream 1 begun by the server after an
+                        # HTTP/1.1 Upgrade: the client's side is closed (RFC 9113 8.4,
+                        # RFC 7540 3.2)
+                        ended[sid] = {True} if sid in reserved or sid == 1 and not c else set()
                     if ty == 1:
                         block = ln - (5 if fl & 0x20 else 0)
                         if c and pp:
