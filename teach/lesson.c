@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define LESSON_MAGIC "httpstep-lesson"
 #define LESSON_VERSION 1
@@ -400,6 +401,39 @@ static bool need_q(struct parser *p, const char *d)
     return true;
 }
 
+/* dir/arg, the capture's path as the title bar shows it: each leading "../"
+ * of arg takes back one name of dir ("samples/lessons" and "../x.pcap" give
+ * "samples/x.pcap"), kept only when both paths name the same file (through a
+ * symbolic link they may not) */
+static char *capture_join(const char *dir, const char *arg)
+{
+    char *full = teach_lab_printf("%s/%s", dir, arg);
+    const char *a = arg;
+    size_t end = strlen(dir), pre = end + 1;
+    while (end && strncmp(a, "../", 3) == 0) {
+        size_t k = end;
+        while (k && dir[k - 1] != '/')
+            k--;
+        size_t n = end - k;
+        if (n == 0 || (n == 1 && dir[k] == '.') || (n == 2 && dir[k] == '.' && dir[k + 1] == '.'))
+            break;
+        a += 3;
+        pre = k;   /* the prefix, its '/' included */
+        end = k ? k - 1 : 0;
+    }
+    if (a == arg)
+        return full;
+    char *tidy = teach_lab_printf("%.*s%s", (int)pre, dir, a);
+    struct stat s1, s2;
+    if (stat(full, &s1) == 0 && stat(tidy, &s2) == 0 && s1.st_dev == s2.st_dev &&
+        s1.st_ino == s2.st_ino) {
+        free(full);
+        return tidy;
+    }
+    free(tidy);
+    return full;
+}
+
 static bool directive(struct parser *p, const char *d, char *arg)
 {
     struct teach_lesson *ls = p->ls;
@@ -446,7 +480,7 @@ static bool directive(struct parser *p, const char *d, char *arg)
         ls->capture_line = p->line;
         ls->capture_path = arg[0] == '/' || !p->dir || !p->dir[0]
                                ? tr_xstrdup(arg)
-                               : teach_lab_printf("%s/%s", p->dir, arg);
+                               : capture_join(p->dir, arg);
         return true;
     }
     if (strcmp(d, "title") == 0 || strcmp(d, "intro") == 0) {

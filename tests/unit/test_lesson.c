@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define HEAD "httpstep-lesson 1\ncapture samples/01-classic-get.pcap\ntitle T\nzh 标题\n" \
              "intro I\nzh 介绍\n"
@@ -63,6 +65,77 @@ static void test_texts(void **state)
     assert_non_null(ls);
     assert_string_equal(ls->capture_path, "d/samples/01-classic-get.pcap");
     teach_lesson_free(ls);
+}
+
+/* the capture's path: a leading ../ takes back a name of the lesson's folder
+ * only where both paths are the same file */
+static char *cap_path(const char *dir, const char *cap)
+{
+    char text[512], err[256];
+    snprintf(text, sizeof text, "httpstep-lesson 1\ncapture %s\ntitle T\nzh T\nintro I\nzh I\n"
+             "step frame 1\n", cap);
+    struct teach_lesson *ls = teach_lesson_parse(text, strlen(text), "x.lesson", dir, err,
+                                                 sizeof err);
+    assert_non_null(ls);
+    char *p = strdup(ls->capture_path);
+    teach_lesson_free(ls);
+    return p;
+}
+
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+}
+
+static void test_capture_path(void **state)
+{
+    (void)state;
+    char top[] = "/tmp/httpstep-lesson-XXXXXX", a[600], b[600];
+    assert_non_null(mkdtemp(top));
+    snprintf(a, sizeof a, "%s/lessons", top);
+    assert_int_equal(mkdir(a, 0700), 0);
+    snprintf(a, sizeof a, "%s/x.pcap", top);
+    touch(a);
+    snprintf(a, sizeof a, "%s/deep", top);
+    assert_int_equal(mkdir(a, 0700), 0);
+    snprintf(a, sizeof a, "%s/deep/lessons", top);
+    assert_int_equal(mkdir(a, 0700), 0);
+    snprintf(a, sizeof a, "%s/deep/x.pcap", top);   /* another x.pcap */
+    touch(a);
+    snprintf(b, sizeof b, "%s/link", top);          /* link -> deep/lessons */
+    assert_int_equal(symlink("deep/lessons", b), 0);
+
+    struct { const char *dir, *cap, *want; } t[] = {
+        {"lessons", "../x.pcap", "x.pcap"},
+        {"lessons", "../missing.pcap", "lessons/../missing.pcap"},
+        {"deep/lessons", "../../x.pcap", "x.pcap"},
+        {"deep/lessons", "../x.pcap", "deep/x.pcap"},
+        /* through the link, ../x.pcap is deep/x.pcap, not the x.pcap beside link */
+        {"link", "../x.pcap", "link/../x.pcap"},
+        {"..", "../x.pcap", "../../x.pcap"},
+        {"lessons", "x.pcap", "lessons/x.pcap"},
+    };
+    char cwd[600];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(top), 0);
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        char *p = cap_path(t[i].dir, t[i].cap);
+        if (strcmp(p, t[i].want) != 0)
+            fail_msg("%s + %s: %s, not %s", t[i].dir, t[i].cap, p, t[i].want);
+        free(p);
+    }
+    /* an absolute folder keeps its root */
+    snprintf(a, sizeof a, "%s/lessons", top);
+    char *p = cap_path(a, "../x.pcap");
+    snprintf(b, sizeof b, "%s/x.pcap", top);
+    assert_string_equal(p, b);
+    free(p);
+    assert_int_equal(chdir(cwd), 0);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", top);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_answers(void **state)
@@ -250,7 +323,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_texts),    cmocka_unit_test(test_answers),
         cmocka_unit_test(test_mistakes), cmocka_unit_test(test_bind),
-        cmocka_unit_test(test_chinese),
+        cmocka_unit_test(test_chinese),   cmocka_unit_test(test_capture_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
