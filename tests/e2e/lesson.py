@@ -304,8 +304,8 @@ CHECKS = {
         lambda f: f["end"][1]["tls"]["alpn"],
         lambda f: f["stats"]["tcp_conns"],
         lambda f: f["end"][1]["exchanges"],
-        lambda f: X(f, 6)["conn"] if X(f, 6)["request"]["target"] == "/favicon.ico" else None,
         lambda f: server_cert(f, 4) if X(f, 4)["conn"] == 3 else None,
+        lambda f: X(f, 6)["conn"] if X(f, 6)["request"]["target"] == "/favicon.ico" else None,
     ],
     "22-h2c-prior-knowledge": [
         lambda f: f["conn"][1]["server"]["port"],
