@@ -279,7 +279,18 @@ static void explain_header(struct teach_ex *e, const struct dec_header *h, enum 
                    teach_clip(e, name), teach_clip(e, value));
         return;
     }
-    teach_para(e, _(t->text), teach_clip(e, value));
+    /* each text begins "Name: %s"; it names the header as this message spells
+     * it (HTTP/2 sends user-agent, an HTTP/1.1 client may too) */
+    const char *f = _(t->text);
+    size_t n = strlen(t->name);
+    if (h->name.len == n && strncmp(f, t->name, n) == 0 && memcmp(h->name.p, t->name, n) != 0) {
+        struct tr_sbuf spelt = {0};
+        tr_sb_printf(&spelt, "%.*s%s", (int)n, h->name.p, f + n);
+        teach_para(e, spelt.p, teach_clip(e, value));
+        tr_sb_free(&spelt);
+    } else {
+        teach_para(e, f, teach_clip(e, value));
+    }
     if (hdr_more[t->more])
         hdr_more[t->more](e, h);
 }
