@@ -171,7 +171,8 @@ static void usage(FILE *f)
             "      --lesson FILE  walk a teacher's lesson (see LESSONS in httpstep(1)): the\n"
             "                   UI opens on its capture, goes to each step's place, shows\n"
             "                   what to say there and asks its questions, the score at the\n"
-            "                   end; --lang zh in Chinese\n"
+            "                   end; --lang zh in Chinese. Not on a terminal (answers piped\n"
+            "                   in), the same walk as a quiz on stdin, as --lab\n"
             "      --lesson FILE --text  the lesson as a worksheet to print\n"
             "      --lesson FILE --answers  its answer key\n"
             "      --seed N     --lab: shuffle the questions and choices by N (default: the\n"
@@ -408,16 +409,15 @@ static int run_lab(const struct options *o)
 }
 
 /* --lesson: the lesson read and checked against its capture (errors: one
- * line FILE:LINE: what), then the UI, the worksheet or the key */
+ * line FILE:LINE: what), then the UI, the worksheet or the key; not on a
+ * terminal, the quiz on stdin */
 static int run_lesson(const struct options *o)
 {
     char err[2 * TR_ERRBUF_SIZE];
     bool sheet = o->mode == MODE_TEXT || o->lab_answers;
-    if (!sheet && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
-        die(EXIT_USAGE, "--lesson opens the UI in a terminal; --text writes the worksheet, "
-                        "--answers the key");
+    bool quiz = !sheet && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO));
     teach_i18n_init(o->lang);
-    if (sheet)
+    if (sheet || quiz)
         setlocale(LC_NUMERIC, "C");
     struct dec_pipeline_opts po = {
         .filter = o->filter, .ports = o->ports, .nports = o->nports,
@@ -432,6 +432,10 @@ static int run_lesson(const struct options *o)
     int rc = EXIT_OK;
     if (sheet) {
         if (!rep_lesson_sheet(ls, o->lab_answers, stdout) || fflush(stdout) != 0)
+            rc = EXIT_OUTPUT;
+    } else if (quiz) {  /* not a terminal: the questions on stdin, as --lab asks */
+        rep_lesson_quiz(ls, stdin, stdout);
+        if (ferror(stdout) || fflush(stdout) != 0)
             rc = EXIT_OUTPUT;
     } else {
         struct ui_run_opts uo = {

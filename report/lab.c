@@ -7,6 +7,7 @@
 #include "report_int.h"
 #include "../teach/teach.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -100,67 +101,100 @@ static bool is_hint(const char *a)
            strcmp(a, "\xe6\x8f\x90\xe7\xa4\xba") == 0;  /* 提示 */
 }
 
-size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FILE *out)
+/* a line of the quiz, without the space a missing "why" leaves at its end */
+static void verdict(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void verdict(FILE *out, const char *fmt, ...)
 {
-    size_t n = teach_lab_count(l), right = 0, hinted = 0;
-    fprintf(out, P_("httpstep lab: %s, %zu question.\n", "httpstep lab: %s, %zu questions.\n", n),
-            source, n);
-    fprintf(out, "%s\n", _("Type each answer and Enter; \"hint\" tells where to look; an empty "
-                           "line skips the question."));
-    char line[1024], rule[256], where[256];
-    bool eof = false;
-    size_t i;
-    for (i = 0; i < n && !eof; i++) {
-        const struct teach_lab_q *q = teach_lab_get(l, i);
-        fprintf(out, "\n");
-        fprintf(out, _("Question %zu of %zu: %s\n"), i + 1, n, q->text);
-        choices(q, out);
-        rule_line(q, out);
-        teach_lab_rule(q, rule, sizeof rule);
-        bool hint = false;
-        for (;;) {
-            fprintf(out, "> ");
-            fflush(out);
-            if (!read_line(in, line, sizeof line)) {
-                eof = true;
-                fprintf(out, "\n");
-                break;
-            }
-            if (is_hint(line)) {
-                fprintf(out, _("Hint: look at %s.\n"), teach_lab_where(q, where, sizeof where));
-                hint = true;
-                continue;
-            }
-            if (!line[0]) {
-                fprintf(out, _("Skipped: the answer is %s. %s\n"), q->answer, q->why);
-                break;
-            }
-            enum teach_lab_verdict v = teach_lab_check(q, line);
-            if (v == TEACH_LAB_UNREADABLE) {
-                fprintf(out, _("Not an answer of this kind: %s. Try again.\n"), rule);
-                continue;
-            }
-            if (v == TEACH_LAB_RIGHT) {
-                right++;
-                hinted += hint;
-                fprintf(out, _("Right. %s\n"), q->why);
-            } else {
-                fprintf(out, _("Wrong: the answer is %s. %s\n"), q->answer, q->why);
-                fprintf(out, _("It is at %s.\n"), teach_lab_where(q, where, sizeof where));
-            }
-            break;
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    fprintf(out, "%s\n", buf);
+}
+
+/* what a quiz question came to */
+enum asked { ASKED_WRONG, ASKED_RIGHT, ASKED_HINTED, ASKED_SKIPPED, ASKED_EOF };
+
+/* q asked on in until it is answered, skipped or in ends; where: the place
+ * a hint names */
+static enum asked ask(const struct teach_lab_q *q, const char *where, FILE *in, FILE *out)
+{
+    char line[1024], rule[256];
+    const char *why = q->why ? q->why : "";
+    choices(q, out);
+    rule_line(q, out);
+    teach_lab_rule(q, rule, sizeof rule);
+    bool hint = false;
+    for (;;) {
+        fprintf(out, "> ");
+        fflush(out);
+        if (!read_line(in, line, sizeof line)) {
+            fprintf(out, "\n");
+            return ASKED_EOF;
         }
+        if (is_hint(line)) {
+            fprintf(out, _("Hint: look at %s.\n"), where);
+            hint = true;
+            continue;
+        }
+        if (!line[0]) {
+            verdict(out, _("Skipped: the answer is %s. %s\n"), q->answer, why);
+            return ASKED_SKIPPED;
+        }
+        enum teach_lab_verdict v = teach_lab_check(q, line);
+        if (v == TEACH_LAB_UNREADABLE) {
+            fprintf(out, _("Not an answer of this kind: %s. Try again.\n"), rule);
+            continue;
+        }
+        if (v == TEACH_LAB_RIGHT) {
+            verdict(out, _("Right. %s\n"), why);
+            return hint ? ASKED_HINTED : ASKED_RIGHT;
+        }
+        verdict(out, _("Wrong: the answer is %s. %s\n"), q->answer, why);
+        fprintf(out, _("It is at %s.\n"), where);
+        return ASKED_WRONG;
     }
+}
+
+/* the score line: right of n, hinted of them with a hint, unasked not
+ * reached before the input ended */
+static void score(size_t right, size_t n, size_t hinted, size_t unasked, FILE *out)
+{
     fprintf(out, "\n");
     fprintf(out, _("Score: %zu of %zu right"), right, n);
     if (hinted)
         fprintf(out, P_(" (%zu with a hint)", " (%zu with a hint)", hinted), hinted);
-    if (eof && i <= n)
-        fprintf(out, P_("; %zu question not answered", "; %zu questions not answered",
-                        n - (i ? i - 1 : 0)),
-                n - (i ? i - 1 : 0));
+    if (unasked)
+        fprintf(out, P_("; %zu question not answered", "; %zu questions not answered", unasked),
+                unasked);
     fprintf(out, ".\n");
     fflush(out);
+}
+
+size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FILE *out)
+{
+    size_t n = teach_lab_count(l), right = 0, hinted = 0, i;
+    fprintf(out, P_("httpstep lab: %s, %zu question.\n", "httpstep lab: %s, %zu questions.\n", n),
+            source, n);
+    fprintf(out, "%s\n", _("Type each answer and Enter; \"hint\" tells where to look; an empty "
+                           "line skips the question."));
+    char where[256];
+    enum asked a = ASKED_SKIPPED;
+    for (i = 0; i < n; i++) {
+        const struct teach_lab_q *q = teach_lab_get(l, i);
+        fprintf(out, "\n");
+        fprintf(out, _("Question %zu of %zu: %s\n"), i + 1, n, q->text);
+        a = ask(q, teach_lab_where(q, where, sizeof where), in, out);
+        if (a == ASKED_EOF)
+            break;
+        right += a == ASKED_RIGHT || a == ASKED_HINTED;
+        hinted += a == ASKED_HINTED;
+    }
+    score(right, n, hinted, n - i, out);
     return right;
 }
 
@@ -189,4 +223,44 @@ bool rep_lesson_sheet(const struct teach_lesson *ls, bool answers, FILE *out)
     }
     fflush(out);
     return !ferror(out);
+}
+
+/* the lesson on a terminal without the UI (its input or output is not a
+ * terminal): the introduction, each step's place and what the teacher
+ * says there, its questions asked and checked one by one as rep_lab_quiz
+ * does (a hint names the step's place), the score at the end */
+size_t rep_lesson_quiz(const struct teach_lesson *ls, FILE *in, FILE *out)
+{
+    size_t n = teach_lesson_questions(ls), num = 0, right = 0, hinted = 0;
+    fprintf(out, _("httpstep lesson: %s\n"), teach_ltext(&ls->title));
+    fprintf(out, _("Capture: %s\n"), ls->capture);
+    fprintf(out, P_("%zu question.\n", "%zu questions.\n", n), n);
+    if (n)
+        fprintf(out, "%s\n", _("Type each answer and Enter; \"hint\" tells where to look; an "
+                               "empty line skips the question."));
+    fprintf(out, "\n%s\n", teach_ltext(&ls->intro));
+    char place[256];
+    enum asked a = ASKED_SKIPPED;
+    for (size_t i = 0; i < ls->nsteps && a != ASKED_EOF; i++) {
+        const struct teach_lesson_step *st = &ls->steps[i];
+        teach_place_text(&st->at, place, sizeof place);
+        fprintf(out, "\n");
+        fprintf(out, _("Step %zu of %zu: %s\n"), i + 1, ls->nsteps, place);
+        for (size_t k = 0; k < st->nsay; k++)
+            fprintf(out, "   %s\n", teach_ltext(&st->say[k]));
+        for (size_t k = 0; k < st->nq; k++) {
+            fprintf(out, "\n");
+            fprintf(out, _("Question %zu of %zu: %s\n"), num + 1, n, st->qs[k].text);
+            a = ask(&st->qs[k], place, in, out);
+            if (a == ASKED_EOF)
+                break;
+            num++;
+            right += a == ASKED_RIGHT || a == ASKED_HINTED;
+            hinted += a == ASKED_HINTED;
+        }
+    }
+    if (n)
+        score(right, n, hinted, n - num, out);
+    fflush(out);
+    return right;
 }

@@ -145,5 +145,9 @@ size_t rep_lab_quiz(const struct teach_lab *l, const char *source, FILE *in, FIL
  * language. False when out could not be written. */
 struct teach_lesson;
 bool rep_lesson_sheet(const struct teach_lesson *ls, bool answers, FILE *out);
+/* The lesson without the UI: its introduction, each step's place and what
+ * is said there, its questions read from in and checked one by one (a hint
+ * names the step's place), the score at the end. The number right. */
+size_t rep_lesson_quiz(const struct teach_lesson *ls, FILE *in, FILE *out);
 
 #endif

@@ -391,6 +391,45 @@ class Term(ui_tmux.Term):
         self.tmux("send-keys", "-t", self.name, "-l", text)
 
 
+def quiz(path, answers, lang="en"):
+    """the lesson not on a terminal: its questions on stdin"""
+    p = subprocess.run([BIN, "--lesson", path, "--lang", lang], input="".join(
+        a + "\n" for a in answers), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, LANG="C.UTF-8"), timeout=60)
+    if p.returncode != 0:
+        fail("%s: the quiz exits %d (%s)" % (path, p.returncode, p.stderr.strip()))
+    return p.stdout
+
+
+def check_quiz():
+    """every bundled lesson answered from its key scores all; on the first
+    one, a hint, a wrong answer, a skip and an input that ends early, in
+    English and Chinese"""
+    for path in sorted(glob.glob(os.path.join(TOP, "samples", "lessons", "*.lesson"))):
+        for lang in ("en", "zh"):
+            _, qs = answer_key(path, lang)
+            out = quiz(path, qs, lang)
+            want = ("Score: %d of %d right." if lang == "en" else "得分：%d 题答对，共 %d 题") % (
+                len(qs), len(qs))
+            if want not in out:
+                fail("%s (%s): its own key does not score all in the quiz: %r" %
+                     (os.path.basename(path), lang, out[-300:]))
+    path = os.path.join(TOP, "samples", "lessons", "01-classic-get.lesson")
+    out = quiz(path, ["hint", "80", "POST", "", "x", "100"])
+    for want in ("Step 1 of ", "Question 1 of 5: Which TCP port",
+                 "Hint: look at exchange 1, stage", "> Right. The SYN goes to port 80",
+                 "Wrong: the answer is GET.", "Skipped: the answer is 200 OK.",
+                 "Not an answer of this kind", "Score: 2 of 5 right (1 with a hint); "
+                 "1 question not answered."):
+        if want not in out:
+            fail("the quiz of 01-classic-get: no %r in %r" % (want, out))
+    zh = quiz(path, ["提示", "80"], "zh")
+    for want in ("第 1 步（共 ", "提示：请看", "> 正确。", "；4 题未作答"):
+        if want not in zh:
+            fail("the Chinese quiz of 01-classic-get: no %r in %r" % (want, zh))
+    print("quiz: every lesson's key scores all on stdin, in English and Chinese")
+
+
 def check_ui(lang):
     path = "samples/lessons/01-classic-get.lesson"
     zh = lang == "zh"
@@ -456,6 +495,7 @@ def main():
     check_bad()
     check_man_example()
     check_bundled()
+    check_quiz()
     if shutil.which("tmux"):
         ui_tmux.tmpdir = tempfile.mkdtemp(prefix="httpstep-lesson.")
         try:
