@@ -50,57 +50,20 @@ SEED=${SEED:-42}
 
 die() { echo "$PROG: $*" >&2; exit 1; }
 say() { echo "$PROG: $*" >&2; }
+. "$(dirname "$0")/netns.sh"
 
 # =============================================================== outer part
 if [ "${1:-}" != "--in-netns" ]; then
     case $TARGET_MIB in ''|*[!0-9]*) die "TARGET_MIB must be a number of MiB, got '$TARGET_MIB'" ;; esac
     [ "$TARGET_MIB" -ge 1 ] || die "TARGET_MIB must be at least 1"
-    [ "$(id -u)" -eq 0 ] || die "needs root (network namespace, tcpdump, nginx)"
-    missing=""
-    for t in ip ethtool nginx h2load openssl tcpdump timeout awk gzip; do
-        command -v "$t" >/dev/null 2>&1 || missing="$missing $t"
-    done
-    [ -z "$missing" ] || die "missing tools:$missing (Debian: apt-get install iproute2 ethtool nginx-light nghttp2-client openssl tcpdump)"
+    ns_need "iproute2 ethtool nginx-light nghttp2-client openssl tcpdump" ip ethtool nginx h2load openssl tcpdump timeout awk gzip
 
     mkdir -p "$(dirname "$PREFIX")"
     PREFIX=$(cd "$(dirname "$PREFIX")" && pwd)/$(basename "$PREFIX")
     WORK=$(mktemp -d "$(dirname "$PREFIX")/gen-pairs.XXXXXX")
     chmod 755 "$WORK"
-    NS="httpstep-pairs-$$"
-    INNER_PID=""
-    cleanup() {
-        local rc=$?
-        trap - EXIT INT TERM
-        if [ -n "$INNER_PID" ] && kill -0 "$INNER_PID" 2>/dev/null; then
-            kill -TERM "$INNER_PID" 2>/dev/null || true
-            wait "$INNER_PID" 2>/dev/null || true
-        fi
-        ip netns delete "$NS" 2>/dev/null || true
-        rm -rf "$WORK"
-        exit "$rc"
-    }
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-
-    ip netns add "$NS" || die "cannot create network namespace '$NS'"
-    ip netns exec "$NS" ip link set lo up
-    if [ "$MTU" != 0 ]; then
-        ip netns exec "$NS" ip link set lo mtu "$MTU"
-        ip netns exec "$NS" ethtool -K lo tso off gso off gro off >/dev/null 2>&1 ||
-            say "warning: ethtool -K lo failed, frames may exceed the MTU"
-    fi
-    ip netns exec "$NS" sysctl -qw net.ipv4.ip_local_port_range="1024 65000" \
-        net.ipv4.tcp_tw_reuse=1 2>/dev/null || true
-
     # three captures, each bounded by MAX_SECONDS, plus time to start and stop
-    timeout -k 10 $((3 * MAX_SECONDS + 180)) \
-        ip netns exec "$NS" env GEN_WORK="$WORK" bash "$0" --in-netns "$TARGET_MIB" "$PREFIX" &
-    INNER_PID=$!
-    rc=0
-    wait "$INNER_PID" || rc=$?
-    INNER_PID=""
-    [ "$rc" -eq 0 ] || die "recording failed (exit $rc)"
+    ns_run "httpstep-pairs-$$" $((3 * MAX_SECONDS + 180)) "$TARGET_MIB" "$PREFIX"
     exit 0
 fi
 
@@ -108,24 +71,9 @@ fi
 shift
 TARGET_MIB=$1
 PREFIX=$2
-WORK=$GEN_WORK
+ns_inner
 WWW=$WORK/www
-PIDS=()
-cleanup_inner() {
-    local rc=$? i
-    trap - EXIT INT TERM
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-        kill -TERM "${PIDS[i]}" 2>/dev/null || true
-    done
-    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
-        wait "${PIDS[i]}" 2>/dev/null || true
-    done
-    rm -f "$PREFIX"-*.partial
-    exit "$rc"
-}
-trap cleanup_inner EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ns_on_exit() { rm -f "$PREFIX"-*.partial; }
 
 # ---------------------------------------------------------------- content
 # the same files as gen-capture.sh (www.sh, the same seeds)
