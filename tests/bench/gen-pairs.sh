@@ -247,7 +247,16 @@ record() {
         [ $((SECONDS - t0)) -lt "$MAX_SECONDS" ] || die "MAX_SECONDS reached after $b batches ($proto)"
         kill -0 "$tpid" 2>/dev/null || { cat "$terr" >&2; die "tcpdump died"; }
     done
-    sleep 0.5
+    # tcpdump may still be reading the last batch from its buffer, and what it has not
+    # read when stopped is lost: stop it once the capture has not grown for a second
+    # (at most 30 s)
+    local last=-1 still=0 k
+    for ((k = 0; k < 60 && still < 2; k++)); do
+        sleep 0.5
+        size=$(stat -c %s "$partial")
+        if [ "$size" -eq "$last" ]; then still=$((still + 1)); else still=0; fi
+        last=$size
+    done
     kill -INT "$tpid" 2>/dev/null || true
     wait "$tpid" 2>/dev/null || true
     unset 'PIDS[${#PIDS[@]}-1]'
