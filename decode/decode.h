@@ -298,7 +298,7 @@ struct dec_header {
 struct dec_msg {
     uint32_t refs;
     bool request;
-    bool interim;                /* a 1xx response (not 101) */
+    bool interim;                /* a 1xx response: not a 101, but for one to h2c */
     struct dec_str method, target, version;   /* request line */
     /* status line: RFC 9110 15 and RFC 9112 4 define a three-digit code
      * (100..599 valid); the parser reads up to nine digits, leniently, so

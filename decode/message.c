@@ -553,6 +553,12 @@ static void head_done(struct dconn *c, struct dstate *s, uint64_t frame, tr_time
     m->last_frame = frame;
     m->ts_last = ts;
     msg_headers(c, s, mr, s->line_start, frame);
+    /* a 101 that switches to h2c answers nothing itself: the request's answer
+     * comes as HTTP/2 on stream 1 (RFC 9113 3.2), so the 101 is an interim
+     * response, as the exchange counts it (the reader still takes it as the
+     * response that ends the HTTP/1.1 part) */
+    if (!req && m->status == 101 && dec_dc_h2c_upgrade(x))
+        m->interim = true;
 
     /* the three stages of the head */
     int64_t xi = (int64_t)x->index;
