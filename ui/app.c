@@ -505,7 +505,8 @@ static volatile sig_atomic_t ui_stop;
 
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (sig == SIGHUP)  /* the terminal is gone: the UI ends */
+        ui_screen_leave_terminal();
     ui_stop = 1;
 }
 

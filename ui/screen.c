@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,22 +142,43 @@ void ui_screen_free(void)
     }
 }
 
+void ui_screen_leave_terminal(void)
+{
+    /* The terminal is gone and the UI ends. Its session's leader (the
+     * shell), dying of the hang-up, then sends SIGHUP and SIGCONT to the
+     * process group it had in the foreground (disassociate_ctty). Out of
+     * that group they cannot reach the exit: a late SIGCONT discards the
+     * SIGSTOP with which a tracer stops the process, and LeakSanitizer's
+     * scan at exit then waits for that stop for ever. Async-signal-safe;
+     * setpgid fails harmlessly in a session leader. */
+    signal(SIGHUP, SIG_IGN);
+    setpgid(0, 0);
+}
+
 enum ui_wait ui_screen_wait(int ms, int fd)
 {
     struct pollfd p[2] = {{STDIN_FILENO, POLLIN, 0}, {fd, POLLIN, 0}};
     int n = poll(p, fd >= 0 ? 2 : 1, ms);
-    if (n < 0)
-        return errno == EINTR ? UI_WAIT_TIMEOUT : UI_WAIT_GONE;
+    if (n < 0) {
+        if (errno == EINTR)
+            return UI_WAIT_TIMEOUT;
+        ui_screen_leave_terminal();
+        return UI_WAIT_GONE;
+    }
     if (n == 0)
         return UI_WAIT_TIMEOUT;
-    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+    if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+        ui_screen_leave_terminal();
         return UI_WAIT_GONE;
+    }
     if (p[0].revents & POLLIN) {
         /* readable with nothing to read: the end of input (a closed
          * terminal), where getch would answer ERR at once, for ever */
         int avail = 0;
-        if (ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 && avail == 0)
+        if (ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 && avail == 0) {
+            ui_screen_leave_terminal();
             return UI_WAIT_GONE;
+        }
         return UI_WAIT_KEY;
     }
     return fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)) ? UI_WAIT_FD : UI_WAIT_TIMEOUT;

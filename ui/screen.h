@@ -81,6 +81,11 @@ enum ui_wait {
 /* Wait up to ms milliseconds for a key, or for fd (unless -1) to be
  * readable. Call it once curses' own queue is empty (getch gave ERR). */
 enum ui_wait ui_screen_wait(int ms, int fd);
+/* the terminal went away (a hang-up, or input's end): ignore further
+ * hang-ups and leave its process group, so that the signals its session
+ * sends as it ends do not reach the exit (ui_screen_wait calls it on
+ * UI_WAIT_GONE; async-signal-safe, for a SIGHUP handler) */
+void ui_screen_leave_terminal(void);
 
 /* Word-wrap UTF-8 text into lines of at most w columns (starts and byte
  * lengths, at most max lines; "\n" breaks). Breaks at spaces when it can,
