@@ -105,15 +105,16 @@ static bool is_hint(const char *a)
 static void verdict(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void verdict(FILE *out, const char *fmt, ...)
 {
-    char buf[2048];
+    struct tr_sbuf b = {0};
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    tr_sb_vprintf(&b, fmt, ap);   /* a teacher's why may be long: no fixed buffer */
     va_end(ap);
-    size_t n = strlen(buf);
-    while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    fprintf(out, "%s\n", buf);
+    size_t n = b.len;
+    while (n && (b.p[n - 1] == '\n' || b.p[n - 1] == ' '))
+        n--;
+    fprintf(out, "%.*s\n", (int)n, b.p ? b.p : "");
+    tr_sb_free(&b);
 }
 
 /* what a quiz question came to */

@@ -427,6 +427,17 @@ def check_quiz():
     for want in ("第 1 步（共 ", "提示：请看", "> 正确。", "；4 题未作答"):
         if want not in zh:
             fail("the Chinese quiz of 01-classic-get: no %r in %r" % (want, zh))
+    # a teacher's long why (its continuation lines joined: over 4 KiB) comes whole
+    words = ["w%d" % i for i in range(1500)]
+    why = "\n".join("       " + " ".join(words[k:k + 300]) for k in range(0, 1500, 300))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "long.lesson")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(HEAD + "step 1\nask Port?\nzh 端口？\nanswer number 80\nwhy long\n" + why +
+                    "\nzh 很长\n")
+        out = quiz(path, ["80"])
+        if "> Right. long w0 w1 " not in out or " w1498 w1499\n" not in out:
+            fail("the quiz cuts a long why: %r" % out[-200:])
     print("quiz: every lesson's key scores all on stdin, in English and Chinese")
 
 
